@@ -1,0 +1,1 @@
+"""tdi_bench: package root."""

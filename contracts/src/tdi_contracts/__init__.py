@@ -1,0 +1,1 @@
+"""tdi_contracts: package root."""

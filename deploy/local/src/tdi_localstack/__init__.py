@@ -1,0 +1,1 @@
+"""tdi_localstack: package root."""

@@ -1,0 +1,1 @@
+"""Pytest plugin: one real Kafka broker and PostgreSQL server shared by every integration test of a session."""

@@ -1,0 +1,1 @@
+"""tdi_runtime: package root."""

@@ -1,0 +1,1 @@
+"""tdi_actions: package root."""

@@ -1,0 +1,1 @@
+"""tdi_funding: package root."""

@@ -1,0 +1,1 @@
+"""tdi_reporting: package root."""

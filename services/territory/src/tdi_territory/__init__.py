@@ -1,0 +1,1 @@
+"""tdi_territory: package root."""

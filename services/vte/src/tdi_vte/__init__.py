@@ -1,0 +1,1 @@
+"""tdi_vte: package root."""
