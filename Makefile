@@ -1,0 +1,38 @@
+# The two commands of the README: `make run` starts the whole platform, `make test` checks everything.
+# Both install what they need first (uv, the locked Python packages; Kafka jars and PostgreSQL on first use).
+
+UV := $(shell command -v uv 2>/dev/null || echo "python3 -m uv")
+PYTEST := $(UV) run --frozen pytest
+
+.PHONY: install run stack test lint typecheck unit integration bench asyncapi schemas clean
+
+install:
+	@command -v uv >/dev/null 2>&1 || python3 -m uv --version >/dev/null 2>&1 || python3 -m pip install --quiet "uv>=0.9,<0.14"
+	@$(UV) sync --frozen --quiet
+
+run: install
+	$(UV) run --frozen python -m tdi_localstack run
+
+stack: install
+	$(UV) run --frozen python -m tdi_localstack up
+
+lint: install
+	$(UV) run --frozen ruff check .
+	$(UV) run --frozen ruff format --check .
+
+typecheck: install
+	$(UV) run --frozen mypy
+
+unit: install
+	$(PYTEST) -m "not integration" -q
+
+integration: install
+	$(PYTEST) -m integration -q
+
+test: lint typecheck unit integration
+
+bench: install
+	$(UV) run --frozen python -m tdi_bench
+
+clean:
+	rm -rf .tdi .pytest_cache .mypy_cache .ruff_cache

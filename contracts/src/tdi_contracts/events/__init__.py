@@ -1,0 +1,1 @@
+"""Payload models of every event and command, one subpackage or module per service."""

@@ -1,0 +1,69 @@
+"""Application events: a dossier filed for a programme's funding, then approved or rejected."""
+
+from enum import StrEnum
+
+from pydantic import Field
+
+from ...base import ContractModel, contract
+from ...fields import FrenchSentence, Label, UtcDatetime
+from ...ids import ApplicationId, EnvelopeId, FicheActionId, PartnerReference, Siren, Siret, TerritoryId
+from ...money import Cents
+from ...reference import Instrument, Programme, ValueChain
+from ...topics import FUNDING_APPLICATION
+from . import fields as f
+
+
+class RejectionReason(StrEnum):
+    """Why an application was rejected."""
+
+    TERRITORY_NOT_LABELLED = "territory-not-labelled"
+    PROJECT_NOT_ELIGIBLE = "project-not-eligible"
+    ENVELOPE_EXHAUSTED = "envelope-exhausted"
+    INCOMPLETE_FILE = "incomplete-file"
+    STATE_SHARE_ABOVE_CAP = "state-share-above-cap"
+
+
+@contract(service="funding", topics=(FUNDING_APPLICATION.name,), subject="application_id")
+class ApplicationFiled(ContractModel):
+    """An application for funding was filed (applications are filed continuously, « au fil de l'eau »)."""
+
+    application_id: ApplicationId = f.APPLICATION
+    territory_id: TerritoryId = f.TERRITORY
+    programme: Programme = f.PROGRAMME
+    envelope_id: EnvelopeId = f.ENVELOPE
+    applicant_siren: Siren = f.APPLICANT
+    establishment_siret: Siret | None = f.SITE
+    project_title: Label = f.TITLE
+    requested_cents: Cents = f.REQUESTED
+    eligible_cost_cents: Cents | None = f.ELIGIBLE_COST
+    instrument: Instrument = f.INSTRUMENT
+    value_chain: ValueChain | None = f.VALUE_CHAIN
+    fiche_action_id: FicheActionId | None = f.FICHE_ACTION
+    funding_year: int | None = f.FUNDING_YEAR
+    partner_reference: PartnerReference | None = Field(
+        default=None, description="Reference of the partner that filed it, if any", examples=["BPI-2024-000123"]
+    )
+    filed_at: UtcDatetime = Field(description="When it was filed", examples=["2024-01-15T09:30:00Z"])
+
+
+@contract(service="funding", topics=(FUNDING_APPLICATION.name,), subject="application_id")
+class ApplicationApproved(ContractModel):
+    """An application was approved for an amount (the grant is committed separately)."""
+
+    application_id: ApplicationId = f.APPLICATION
+    territory_id: TerritoryId = f.TERRITORY
+    approved_cents: Cents = Field(description="Amount approved, in euro cents", examples=[120_000_000])
+    approved_at: UtcDatetime = Field(description="When it was approved", examples=["2024-03-01T14:00:00Z"])
+
+
+@contract(service="funding", topics=(FUNDING_APPLICATION.name,), subject="application_id")
+class ApplicationRejected(ContractModel):
+    """An application was rejected, with a reason code and a sentence the applicant can read."""
+
+    application_id: ApplicationId = f.APPLICATION
+    territory_id: TerritoryId = f.TERRITORY
+    reason_code: RejectionReason = Field(description="Why, as a stable code", examples=["envelope-exhausted"])
+    reason: FrenchSentence = Field(
+        description="Why, in French", examples=["L'enveloppe régionale du Fonds vert est entièrement engagée."]
+    )
+    rejected_at: UtcDatetime = Field(description="When it was rejected", examples=["2024-03-01T14:00:00Z"])

@@ -1,0 +1,82 @@
+"""Feedback to partners on their feedback topic: exactly one answer per event they published."""
+
+from enum import StrEnum
+from uuid import UUID
+
+from pydantic import Field, StringConstraints
+from typing import Annotated
+
+from ..base import ContractModel, contract
+from ..errors import ErrorCode, FieldError
+from ..fields import FrenchSentence, UtcDatetime
+from ..reference import Partner
+from ..topics import PARTNER_FEEDBACK_TOPICS, names
+
+FEEDBACK = names(PARTNER_FEEDBACK_TOPICS)
+EventId = Annotated[str, StringConstraints(min_length=1, max_length=128)]
+
+PARTNER = Field(description="The partner the answer is for", examples=["bpifrance"])
+EVENT_ID = Field(
+    description="ce_id of the partner's event this answers (also the Kafka key)", examples=["BPI-EVT-2024-000777"]
+)
+
+
+class ResultKind(StrEnum):
+    """What kind of record an accepted command created or changed."""
+
+    APPLICATION = "application"
+    GRANT = "grant"
+    PAYMENT = "payment"
+    VTE_CONTRACT = "vte-contract"
+
+
+class ResultingId(ContractModel):
+    """A platform id resulting from an accepted command, to quote in later commands."""
+
+    kind: ResultKind = Field(description="Kind of record", examples=["application"])
+    id: UUID = Field(description="Its platform id", examples=["9a8b7c6d-5e4f-4a3b-8c2d-1e0f9a8b7c05"])
+
+
+@contract(service="partners", topics=FEEDBACK, subject="partner_event_id", key="partner_event_id")
+class PartnerEventAccepted(ContractModel):
+    """The partner's event was applied, exactly once; a redelivery gets this same answer again."""
+
+    partner: Partner = PARTNER
+    partner_event_id: EventId = EVENT_ID
+    partner_event_type: str = Field(
+        max_length=200,
+        description="ce_type of the partner's event",
+        examples=["fr.territoires-industrie.funding.FileApplication.v1"],
+    )
+    resulting_ids: list[ResultingId] = Field(
+        max_length=10,
+        description="Platform ids created or changed",
+        examples=[[{"kind": "application", "id": "9a8b7c6d-5e4f-4a3b-8c2d-1e0f9a8b7c05"}]],
+    )
+    accepted_at: UtcDatetime = Field(description="When it was applied", examples=["2024-01-15T09:30:02Z"])
+
+
+@contract(service="partners", topics=FEEDBACK, subject="partner_event_id", key="partner_event_id")
+class PartnerEventRejected(ContractModel):
+    """The partner's event was not applied: a stable code, a French sentence and the fields at fault."""
+
+    partner: Partner = PARTNER
+    partner_event_id: EventId = EVENT_ID
+    partner_event_type: str | None = Field(
+        default=None,
+        max_length=200,
+        description="ce_type of the partner's event, when it could be read",
+        examples=["fr.territoires-industrie.funding.FileApplication.v1"],
+    )
+    code: ErrorCode = Field(description="Why, as a stable code (see the README)", examples=["INVALID_PAYLOAD"])
+    reason: FrenchSentence = Field(
+        description="Why, in French",
+        examples=["Le contenu du message ne respecte pas le schéma de l'événement."],
+    )
+    field_errors: list[FieldError] = Field(
+        default_factory=list,
+        max_length=50,
+        description="Field-level reasons, for INVALID_PAYLOAD",
+        examples=[[{"path": "requested_cents", "code": "money_not_integer_cents", "message": "Montant invalide."}]],
+    )
+    rejected_at: UtcDatetime = Field(description="When it was rejected", examples=["2024-01-15T09:30:02Z"])

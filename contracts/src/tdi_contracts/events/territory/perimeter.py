@@ -1,0 +1,62 @@
+"""Territory events about its label and perimeter: regions, départements, EPCI (intercommunalités), communes."""
+
+from datetime import date
+
+from pydantic import Field
+
+from ...base import ContractModel, contract
+from ...fields import Label, UniqueList
+from ...ids import InseeCommune, Siren, TerritoryId
+from ...reference import Departement, Region
+from ...topics import TERRITORY
+
+_TERRITORY = Field(description="Id of the Territoire d'industrie", examples=["ti-8413"])
+_EPCI = Field(description="SIREN of the EPCI (intercommunalité)", examples=["200067213"])
+
+
+@contract(service="territory", topics=(TERRITORY.name,), subject="territory_id")
+class TerritoryLabelled(ContractModel):
+    """A territory was labelled Territoire d'industrie for Temps II (2023-2027)."""
+
+    territory_id: TerritoryId = _TERRITORY
+    name: Label = Field(description="Official name of the territory", examples=["Grand Reims"])
+    regions: UniqueList[Region] = Field(
+        min_length=1, max_length=3, description="Regions it spans; several if interregional", examples=[["44"]]
+    )
+    departements: UniqueList[Departement] = Field(
+        min_length=1, max_length=12, description="Départements it spans", examples=[["51"]]
+    )
+    epci_sirens: UniqueList[Siren] = Field(
+        min_length=1, max_length=40, description="SIREN of each member EPCI", examples=[["200067213"]]
+    )
+    labelled_on: date = Field(description="Date of the labelling decision", examples=["2023-11-09"])
+
+
+@contract(service="territory", topics=(TERRITORY.name,), subject="territory_id")
+class EpciJoined(ContractModel):
+    """An EPCI (intercommunalité) joined the territory's perimeter."""
+
+    territory_id: TerritoryId = _TERRITORY
+    epci_siren: Siren = _EPCI
+    epci_name: Label = Field(description="Name of the EPCI", examples=["Communauté urbaine du Grand Reims"])
+    joined_on: date = Field(description="Date the EPCI joined", examples=["2024-01-15"])
+
+
+@contract(service="territory", topics=(TERRITORY.name,), subject="territory_id")
+class EpciLeft(ContractModel):
+    """An EPCI left the territory's perimeter."""
+
+    territory_id: TerritoryId = _TERRITORY
+    epci_siren: Siren = _EPCI
+    left_on: date = Field(description="Date the EPCI left", examples=["2025-06-30"])
+
+
+@contract(service="territory", topics=(TERRITORY.name,), subject="territory_id")
+class CommuneAssigned(ContractModel):
+    """A commune was recorded in the territory, through the EPCI it belongs to."""
+
+    territory_id: TerritoryId = _TERRITORY
+    commune_insee: InseeCommune = Field(description="INSEE code of the commune", examples=["51454"])
+    epci_siren: Siren = _EPCI
+    departement: Departement = Field(description="Département of the commune", examples=["51"])
+    assigned_on: date = Field(description="Date of the assignment", examples=["2024-01-15"])

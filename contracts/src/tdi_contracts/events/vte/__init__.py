@@ -1,0 +1,20 @@
+"""Events and commands of the vte service: VTE contracts (pseudonymised candidates) and their aid."""
+
+from .commands import EndVteContract, RecordVteAidPayment, RecordVteContract
+from .contracts import VteContractEnded, VteContractSigned
+from .eligibility import CandidateStatus, ContractEndReason, DegreeLevel
+from .aid import VteAidGranted, VteAidPaid, VteGreenTopUpGranted
+
+__all__ = [
+    "CandidateStatus",
+    "ContractEndReason",
+    "DegreeLevel",
+    "EndVteContract",
+    "RecordVteAidPayment",
+    "RecordVteContract",
+    "VteAidGranted",
+    "VteAidPaid",
+    "VteContractEnded",
+    "VteContractSigned",
+    "VteGreenTopUpGranted",
+]

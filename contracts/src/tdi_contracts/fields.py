@@ -1,0 +1,37 @@
+"""Constrained field types shared by payloads: short labels, French sentences, UTC instants, unique lists."""
+
+from datetime import UTC, datetime
+from typing import Annotated, TypeVar
+
+from pydantic import AfterValidator, AwareDatetime, Field, StringConstraints
+from pydantic_core import PydanticCustomError
+
+T = TypeVar("T")
+
+_PRINTABLE_TRIMMED = r"^[^\s\x00-\x1f](?:[^\x00-\x1f]*[^\s\x00-\x1f])?$"
+
+Label = Annotated[str, StringConstraints(min_length=1, max_length=200, pattern=_PRINTABLE_TRIMMED)]
+"""A name or title: 1 to 200 printable characters, no leading or trailing space."""
+FrenchSentence = Annotated[str, StringConstraints(min_length=1, max_length=500, pattern=_PRINTABLE_TRIMMED)]
+"""A human sentence in French, at most 500 characters."""
+
+
+def _as_utc(value: datetime) -> datetime:
+    return value.astimezone(UTC)
+
+
+UtcDatetime = Annotated[AwareDatetime, AfterValidator(_as_utc)]
+"""A timezone-aware instant, normalised to UTC (serialised with a trailing Z)."""
+
+
+def _unique(items: list[T]) -> list[T]:
+    seen: list[T] = []
+    for item in items:
+        if item in seen:
+            raise PydanticCustomError("unique_items", "{item} appears twice", {"item": str(item)})
+        seen.append(item)
+    return items
+
+
+UniqueList = Annotated[list[T], AfterValidator(_unique), Field(json_schema_extra={"uniqueItems": True})]
+"""A list whose items are all different (JSON Schema uniqueItems); its order is kept on the wire."""

@@ -1,0 +1,103 @@
+"""Typed, validated identifiers: territories, INSEE codes, SIREN/SIRET and the platform's own uuids."""
+
+from typing import Annotated
+from uuid import UUID
+
+from pydantic import AfterValidator, Field, StringConstraints
+from pydantic_core import PydanticCustomError
+
+LA_POSTE_SIREN = "356000000"
+"""La Poste's SIREN: its establishments' SIRET fail Luhn and use a digit-sum-multiple-of-5 rule instead."""
+
+
+def luhn_is_valid(digits: str) -> bool:
+    """Luhn checksum used by INSEE for SIREN (9 digits) and SIRET (14 digits)."""
+    total = 0
+    for position, char in enumerate(reversed(digits)):
+        value = int(char) * (2 if position % 2 else 1)
+        total += value - 9 if value > 9 else value
+    return total % 10 == 0
+
+
+def _check_siren(value: str) -> str:
+    if not luhn_is_valid(value):
+        raise PydanticCustomError("siren_checksum", "SIREN {value} fails the Luhn check", {"value": value})
+    return value
+
+
+def _check_siret(value: str) -> str:
+    if luhn_is_valid(value):
+        return value
+    if value.startswith(LA_POSTE_SIREN) and sum(int(c) for c in value) % 5 == 0:
+        return value
+    raise PydanticCustomError("siret_checksum", "SIRET {value} fails the Luhn check", {"value": value})
+
+
+TerritoryId = Annotated[
+    str,
+    StringConstraints(pattern=r"^ti-[0-9]{1,6}$"),
+    Field(description="Territoire d'industrie id, official open-data form", examples=["ti-8413"]),
+]
+RegionCode = Annotated[
+    str,
+    StringConstraints(pattern=r"^(0[1-46]|11|24|27|28|32|44|52|53|75|76|84|93|94)$"),
+    Field(description="INSEE region code (18 regions)", examples=["44"]),
+]
+DepartementCode = Annotated[
+    str,
+    StringConstraints(pattern=r"^(0[1-9]|1[0-9]|2[1-9AB]|[3-8][0-9]|9[0-5]|97[1-46])$"),
+    Field(description="INSEE département code, text: '01'..'95', '2A', '2B', '971'..'974', '976'"),
+]
+InseeCommune = Annotated[
+    str,
+    StringConstraints(pattern=r"^(?:(?:0[1-9]|[1-8][0-9]|9[0-5])[0-9]{3}|2[AB][0-9]{3}|97[1-46][0-9]{2})$"),
+    Field(description="INSEE commune code (code officiel géographique), 5 characters", examples=["51454"]),
+]
+Siren = Annotated[
+    str,
+    StringConstraints(pattern=r"^[0-9]{9}$"),
+    AfterValidator(_check_siren),
+    Field(
+        description="SIREN: 9-digit number of a company or an EPCI (Luhn checked)",
+        examples=["200067213"],
+        json_schema_extra={"format": "siren"},
+    ),
+]
+Siret = Annotated[
+    str,
+    StringConstraints(pattern=r"^[0-9]{14}$"),
+    AfterValidator(_check_siret),
+    Field(
+        description="SIRET: 14-digit number of an establishment (Luhn checked; La Poste digit-sum rule)",
+        examples=["73282932000074"],
+        json_schema_extra={"format": "siret"},
+    ),
+]
+PartnerReference = Annotated[
+    str,
+    StringConstraints(pattern=r"^[A-Za-z0-9][A-Za-z0-9._:/-]{0,79}$"),
+    Field(description="An identifier chosen by a partner in its own system", examples=["BPI-2024-000123"]),
+]
+EnvelopeId = Annotated[
+    str,
+    StringConstraints(pattern=r"^[a-z0-9][a-z0-9-]{2,63}$"),
+    Field(description="Funding envelope slug: programme, year, scope", examples=["fonds-vert-ti-2024-r44"]),
+]
+
+# Platform-issued aggregate ids are UUIDs; the aliases name what each one identifies.
+FicheActionId = UUID
+"""Id of a fiche action (one action of a territory's action plan)."""
+ApplicationId = UUID
+"""Id of an application (dossier) filed for a programme's funding."""
+GrantId = UUID
+"""Id of a grant commitment (subsidy or repayable advance) against an envelope."""
+PaymentId = UUID
+"""Id of one payment made on a grant or a VTE aid."""
+VteContractId = UUID
+"""Id of a VTE (volontariat territorial en entreprise) contract."""
+BinomeId = UUID
+"""Id of a binôme élu–industriel (an elected official paired with an industrialist)."""
+ChefDeProjetId = UUID
+"""Id of a chef de projet post (the post, not the person)."""
+CandidatePseudonym = UUID
+"""Pseudonym of a VTE candidate: random, held by Bpifrance, never derived from identity data."""

@@ -1,0 +1,5 @@
+"""Entry point of `python -m tdi_localstack`."""
+
+from tdi_localstack.cli import app
+
+app()

@@ -1,0 +1,88 @@
+"""`python -m tdi_localstack`: start the local stack or the whole platform, create topics, prepare databases."""
+
+from __future__ import annotations
+
+import asyncio
+import signal
+import time
+from pathlib import Path
+
+import typer
+from rich.console import Console
+
+from tdi_localstack import provisioning
+from tdi_localstack.paths import repo_root
+from tdi_localstack.stack import LocalStack
+
+app = typer.Typer(help="The Territoires d'industrie platform on this machine, no Docker needed.",
+                  no_args_is_help=True)
+console = Console()
+
+
+def _until_stopped() -> None:
+    signal.signal(signal.SIGTERM, signal.default_int_handler)
+    try:
+        while True:
+            time.sleep(3600)
+    except KeyboardInterrupt:
+        console.print("\nStopping…")
+
+
+def _stack(data_dir: Path | None) -> LocalStack:
+    folder = data_dir or repo_root() / ".tdi" / "data"
+    folder.mkdir(parents=True, exist_ok=True)
+    return LocalStack(data_dir=folder, keep_data=True)
+
+
+@app.command()
+def up(data_dir: Path | None = typer.Option(None, help="Kept between runs; default .tdi/data")) -> None:
+    """Start Kafka and PostgreSQL only, write their settings to .tdi/stack.env, run until Ctrl-C."""
+    signal.signal(signal.SIGTERM, signal.default_int_handler)
+    with _stack(data_dir) as stack:
+        env_file = repo_root() / ".tdi" / "stack.env"
+        stack.write_env_file(env_file)
+        for key, value in stack.env().items():
+            console.print(f"{key}={value}")
+        console.print(f"Settings written to {env_file}. Ctrl-C stops everything.")
+        _until_stopped()
+
+
+@app.command()
+def run(data_dir: Path | None = typer.Option(None, help="Kept between runs; default .tdi/data")) -> None:
+    """Start the stack and the five services; print where each answers; Ctrl-C stops everything."""
+    from tdi_localstack.platform import start_services, stop_services, wait_ready
+
+    signal.signal(signal.SIGTERM, signal.default_int_handler)
+    began = time.monotonic()
+    with _stack(data_dir) as stack:
+        stack.write_env_file(repo_root() / ".tdi" / "stack.env")
+        stack_s = time.monotonic() - began
+        services = start_services(stack, repo_root() / ".tdi" / "logs")
+        try:
+            wait_ready(services)
+            console.print(f"Territoires d'industrie platform ready in {time.monotonic() - began:.1f}s"
+                          f" (stack {stack_s:.1f}s)")
+            for s in services:
+                console.print(f"  {s.name:<10} health {s.url}/readyz   docs {s.url}/docs   log {s.log}",
+                              soft_wrap=True)
+            console.print(f"Kafka: {stack.bootstrap_servers}   PostgreSQL: {stack.database_url}")
+            console.print("Ctrl-C stops everything.")
+            _until_stopped()
+        finally:
+            stop_services(services)
+
+
+@app.command()
+def topics(bootstrap: str = typer.Option(..., envvar="KAFKA_BOOTSTRAP_SERVERS"),
+           replication_factor: int = typer.Option(1)) -> None:
+    """Create every topic of the contracts catalogue that does not exist yet (idempotent)."""
+    created = asyncio.run(provisioning.create_topics(bootstrap, replication_factor=replication_factor))
+    console.print(f"{len(created)} topics created: {', '.join(created) or '-'}")
+
+
+@app.command()
+def dbinit(database_url: str = typer.Option(..., envvar="DATABASE_URL"),
+           with_roles: bool = typer.Option(False, help="Create a login role per service (local only)")) -> None:
+    """Create one schema per service in the database (idempotent)."""
+    asyncio.run(provisioning.init_schemas(database_url, with_roles=with_roles))
+    console.print(f"schemas ready: {', '.join(provisioning.SERVICES)}")

@@ -1,0 +1,155 @@
+"""A single-node Apache Kafka 4.x broker+controller in KRaft mode, run from the Maven jars on free ports."""
+
+from __future__ import annotations
+
+import asyncio
+import base64
+import json
+import logging
+import os
+import shutil
+import subprocess
+import uuid
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from tdi_localstack.kafka_jars import kafka_libs
+from tdi_localstack.ports import free_port
+from tdi_localstack.processes import spawn, stop, wait_until
+
+_LOG4J2 = """\
+Configuration:
+  status: warn
+  Appenders:
+    File:
+      name: file
+      fileName: "{log}"
+      PatternLayout:
+        pattern: "[%d] %p %m (%c)%n"
+  Loggers:
+    Root:
+      level: warn
+      AppenderRef:
+        - ref: file
+    Logger:
+      - name: kafka.server.KafkaServer
+        level: info
+      - name: kafka.server.BrokerServer
+        level: info
+"""
+
+
+def _properties(data: Path, port: int, controller_port: int, partitions: int) -> str:
+    lines = {
+        "process.roles": "broker,controller",
+        "node.id": "1",
+        "controller.quorum.bootstrap.servers": f"127.0.0.1:{controller_port}",
+        "listeners": f"PLAINTEXT://127.0.0.1:{port},CONTROLLER://127.0.0.1:{controller_port}",
+        "advertised.listeners": f"PLAINTEXT://127.0.0.1:{port}",
+        "listener.security.protocol.map": "PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT",
+        "controller.listener.names": "CONTROLLER",
+        "inter.broker.listener.name": "PLAINTEXT",
+        "log.dirs": str(data / "logs"),
+        "num.partitions": str(partitions),
+        "offsets.topic.replication.factor": "1",
+        "offsets.topic.num.partitions": "6",
+        "transaction.state.log.replication.factor": "1",
+        "transaction.state.log.min.isr": "1",
+        "share.coordinator.state.topic.replication.factor": "1",
+        "share.coordinator.state.topic.min.isr": "1",
+        "default.replication.factor": "1",
+        "min.insync.replicas": "1",
+        "group.initial.rebalance.delay.ms": "0",
+        "auto.create.topics.enable": "false",
+        "num.network.threads": "2",
+        "num.io.threads": "4",
+        "log.flush.interval.messages": "9223372036854775807",
+    }
+    return "".join(f"{key}={value}\n" for key, value in lines.items())
+
+
+@dataclass
+class KafkaServer:
+    """One KRaft node: `start()` formats storage, starts the JVM and waits for a metadata answer."""
+
+    data_dir: Path
+    heap: str = field(default_factory=lambda: os.environ.get("TDI_KAFKA_HEAP", "512m"))
+    port: int = 0
+    controller_port: int = 0
+    process: subprocess.Popen[bytes] | None = None
+
+    @property
+    def bootstrap_servers(self) -> str:
+        return f"127.0.0.1:{self.port}"
+
+    @property
+    def log_path(self) -> Path:
+        return self.data_dir / "server.log"
+
+    def start(self, *, timeout: float = 90.0) -> None:
+        self.launch()
+        self.wait_ready(timeout=timeout)
+
+    def launch(self) -> None:
+        """Format (first time only) and start the JVM without waiting for it."""
+        libs = kafka_libs()
+        java = shutil.which("java") or "java"
+        self.data_dir.mkdir(parents=True, exist_ok=True)
+        self._choose_ports()
+        config = self.data_dir / "server.properties"
+        config.write_text(_properties(self.data_dir, self.port, self.controller_port, 6), encoding="utf-8")
+        log4j = self.data_dir / "log4j2.yaml"
+        log4j.write_text(_LOG4J2.format(log=self.log_path), encoding="utf-8")
+        jvm = [java, f"-Xmx{self.heap}", f"-Xms{self.heap}", "-XX:+UseG1GC", "-XX:MaxGCPauseMillis=20",
+               "-Djava.awt.headless=true", f"-Dlog4j2.configurationFile={log4j}",
+               f"-Dkafka.logs.dir={self.data_dir}", "-cp", f"{libs}/*"]
+        if not (self.data_dir / "logs" / "meta.properties").exists():
+            cluster_id = base64.urlsafe_b64encode(uuid.uuid4().bytes).decode().rstrip("=")
+            subprocess.run(
+                [*jvm, "kafka.tools.StorageTool", "format", "--standalone", "--ignore-formatted",
+                 "-t", cluster_id, "-c", str(config)],
+                check=True, capture_output=True,
+            )
+        self.process = spawn([*jvm, "kafka.Kafka", str(config)], log_path=self.data_dir / "stdout.log")
+
+    def wait_ready(self, *, timeout: float = 90.0) -> None:
+        assert self.process is not None, "launch() first"
+        wait_until(self.is_ready, timeout=timeout, what="Kafka broker", process=self.process,
+                   log_path=self.log_path)
+
+    def _choose_ports(self) -> None:
+        """Fresh free ports, except for a kept data folder: KRaft remembers its controller's address."""
+        saved = self.data_dir / "ports.json"
+        if saved.exists() and not (self.port or self.controller_port):
+            ports = json.loads(saved.read_text())
+            self.port, self.controller_port = ports["broker"], ports["controller"]
+            return
+        self.port = self.port or free_port()
+        self.controller_port = self.controller_port or free_port()
+        saved.write_text(json.dumps({"broker": self.port, "controller": self.controller_port}))
+
+    def is_ready(self) -> bool:
+        """Ready means a metadata request is answered, not merely that the port is open."""
+        return asyncio.run(metadata_answers(self.bootstrap_servers))
+
+    def stop(self) -> None:
+        if self.process is not None:
+            stop(self.process, timeout=30)
+            self.process = None
+
+
+async def metadata_answers(bootstrap_servers: str) -> bool:
+    from aiokafka.admin import AIOKafkaAdminClient
+
+    # A broker still booting refuses connections: that is the expected answer here, not an error to log.
+    logging.getLogger("aiokafka").setLevel(logging.CRITICAL)
+    admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap_servers, request_timeout_ms=3000)
+    try:
+        await admin.start()
+        await admin.list_topics()
+        return True
+    except Exception:
+        return False
+    finally:
+        await admin.close()
+        logging.getLogger("aiokafka").setLevel(logging.NOTSET)

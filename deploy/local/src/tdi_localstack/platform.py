@@ -1,0 +1,73 @@
+"""Runs the whole platform locally: the stack, then the five services as child processes, until Ctrl-C."""
+
+from __future__ import annotations
+
+import os
+import sys
+import time
+import urllib.request
+from dataclasses import dataclass
+from pathlib import Path
+from subprocess import Popen
+
+from tdi_localstack.ports import free_port
+from tdi_localstack.processes import spawn, stop, tail
+from tdi_localstack.provisioning import SERVICES
+from tdi_localstack.stack import LocalStack
+
+
+@dataclass
+class RunningService:
+    name: str
+    port: int
+    process: Popen[bytes]
+    log: Path
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+
+def start_services(stack: LocalStack, logs: Path) -> list[RunningService]:
+    running = []
+    for name in SERVICES:
+        port = free_port()
+        env = {**os.environ, **stack.env(), f"TDI_{name.upper()}_HTTP_PORT": str(port)}
+        log = logs / f"{name}.log"
+        process = spawn([sys.executable, "-m", f"tdi_{name}"], log_path=log, env=env)
+        running.append(RunningService(name, port, process, log))
+    return running
+
+
+def _ready(service: RunningService) -> bool:
+    try:
+        with urllib.request.urlopen(f"{service.url}/readyz", timeout=2) as answer:  # noqa: S310 - loopback
+            return bool(answer.status == 200)
+    except OSError:
+        return False
+
+
+def wait_ready(services: list[RunningService], timeout: float = 120.0) -> float:
+    """Seconds until every service's /readyz answered 200; raises with the laggard's log tail otherwise."""
+    started = time.monotonic()
+    waiting = list(services)
+    while waiting:
+        for service in list(waiting):
+            if service.process.poll() is not None:
+                raise RuntimeError(f"{service.name} exited ({service.process.returncode}):\n{tail(service.log)}")
+            if _ready(service):
+                waiting.remove(service)
+        if time.monotonic() - started > timeout:
+            names = ", ".join(s.name for s in waiting)
+            raise TimeoutError(f"not ready after {timeout:.0f}s: {names}\n{tail(waiting[0].log)}")
+        if waiting:
+            time.sleep(0.3)
+    return time.monotonic() - started
+
+
+def stop_services(services: list[RunningService], timeout: float = 25.0) -> None:
+    for service in services:
+        if service.process.poll() is None:
+            service.process.terminate()
+    for service in services:
+        stop(service.process, timeout=timeout)

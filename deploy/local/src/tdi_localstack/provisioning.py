@@ -1,0 +1,73 @@
+"""Creates what the platform expects to exist: every topic of the contracts catalogue, a schema and role per service."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Iterable
+
+import asyncpg
+from aiokafka.admin import AIOKafkaAdminClient, NewTopic
+
+SERVICES = ("territory", "actions", "funding", "vte", "reporting")
+
+
+def catalogue() -> list[tuple[str, int, dict[str, str]]]:
+    """(name, partitions, configs) of every topic the contracts package declares."""
+    from tdi_contracts.topics import ALL_TOPICS
+
+    return [
+        (t.name, t.partitions, {"retention.ms": str(t.retention_ms), "cleanup.policy": t.cleanup_policy})
+        for t in ALL_TOPICS
+    ]
+
+
+async def create_topics(bootstrap_servers: str, topics: Iterable[tuple[str, int, dict[str, str]]] | None = None,
+                        replication_factor: int = 1) -> list[str]:
+    """Create the missing topics (idempotent); returns the names it created."""
+    wanted = list(catalogue() if topics is None else topics)
+    admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap_servers, request_timeout_ms=30000)
+    await admin.start()
+    try:
+        existing = set(await admin.list_topics())
+        missing = [
+            NewTopic(name, partitions, replication_factor, topic_configs=configs)
+            for name, partitions, configs in wanted
+            if name not in existing
+        ]
+        if missing:
+            await admin.create_topics(missing)
+        return [topic.name for topic in missing]
+    finally:
+        await admin.close()
+
+
+async def create_database(admin_url: str, database: str) -> None:
+    conn = await asyncpg.connect(admin_url)
+    try:
+        if not await conn.fetchval("SELECT 1 FROM pg_database WHERE datname = $1", database):
+            await conn.execute(f'CREATE DATABASE "{database}"')
+    finally:
+        await conn.close()
+
+
+async def init_schemas(database_url: str, *, with_roles: bool) -> None:
+    """One schema per service; with roles, each schema is owned by a login role of the same name.
+
+    The role's password equals its name: this is only ever done for the local embedded server.
+    """
+    conn = await asyncpg.connect(database_url)
+    try:
+        for service in SERVICES:
+            if with_roles:
+                if not await conn.fetchval("SELECT 1 FROM pg_roles WHERE rolname = $1", service):
+                    await conn.execute(f"CREATE ROLE {service} LOGIN PASSWORD '{service}'")
+                await conn.execute(f"CREATE SCHEMA IF NOT EXISTS {service} AUTHORIZATION {service}")
+                await conn.execute(f"ALTER ROLE {service} SET search_path = {service}")
+            else:
+                await conn.execute(f"CREATE SCHEMA IF NOT EXISTS {service}")
+    finally:
+        await conn.close()
+
+
+def run(coro: object) -> None:
+    asyncio.run(coro)  # type: ignore[arg-type]

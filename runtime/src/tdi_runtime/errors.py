@@ -1,0 +1,54 @@
+"""Errors every service shares: business rejections with a stable code and a French sentence, and transience."""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Any
+
+import asyncpg
+
+
+class DomainError(Exception):
+    """A rule of the programme refused the input. `code` is stable (English), `message` is for staff (French)."""
+
+    code: str = "DOMAIN_RULE_VIOLATED"
+    http_status: int = 422
+
+    def __init__(self, message: str, *, code: str | None = None, details: dict[str, Any] | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        if code is not None:
+            self.code = code
+        self.details = details or {}
+
+
+class NotFound(DomainError):
+    code = "NOT_FOUND"
+    http_status = 404
+
+
+class Conflict(DomainError):
+    code = "CONFLICT"
+    http_status = 409
+
+
+_TRANSIENT = (
+    ConnectionError,
+    OSError,
+    asyncio.TimeoutError,
+    asyncpg.PostgresConnectionError,
+    asyncpg.InterfaceError,
+    asyncpg.CannotConnectNowError,
+    asyncpg.TooManyConnectionsError,
+    asyncpg.SerializationError,
+    asyncpg.DeadlockDetectedError,
+    asyncpg.UniqueViolationError,  # a racing consumer recorded the same inbox row: retry sees it as done
+    asyncpg.AdminShutdownError,
+)
+
+
+def is_transient(error: BaseException) -> bool:
+    """Worth retrying as is (the database or broker is briefly away), never worth a dead letter."""
+    if isinstance(error, asyncpg.UniqueViolationError):
+        return getattr(error, "table_name", None) == "inbox"
+    return isinstance(error, _TRANSIENT)

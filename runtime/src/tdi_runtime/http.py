@@ -1,0 +1,76 @@
+"""HTTP plumbing: errors as a stable code and a French sentence, health, readiness and metrics routes."""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Any
+
+from fastapi import APIRouter, FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse, Response
+
+from tdi_runtime.db import pending_migrations
+from tdi_runtime.errors import DomainError
+
+
+def error_body(code: str, message: str, errors: list[dict[str, Any]] | None = None) -> dict[str, Any]:
+    body: dict[str, Any] = {"code": code, "message": message}
+    if errors:
+        body["errors"] = errors
+    return body
+
+
+def install_error_handlers(app: FastAPI) -> None:
+    @app.exception_handler(DomainError)
+    async def _domain(_: Request, error: DomainError) -> JSONResponse:
+        return JSONResponse(error_body(error.code, error.message, [error.details] if error.details else None),
+                            status_code=error.http_status)
+
+    @app.exception_handler(RequestValidationError)
+    async def _invalid(_: Request, error: RequestValidationError) -> JSONResponse:
+        fields = [
+            {"field": ".".join(str(p) for p in e.get("loc", ())), "code": e.get("type", "invalid"),
+             "message": e.get("msg", "")}
+            for e in error.errors()
+        ]
+        names = ", ".join(f["field"] for f in fields)
+        return JSONResponse(
+            error_body("INVALID_REQUEST", f"La requête est invalide (champs en cause : {names}).", fields),
+            status_code=422,
+        )
+
+
+def health_router() -> APIRouter:
+    router = APIRouter(tags=["health"])
+
+    @router.get("/healthz", summary="Alive: the process answers")
+    async def healthz() -> dict[str, str]:
+        return {"status": "alive"}
+
+    @router.get("/readyz", summary="Ready: broker and database reachable, migrations applied")
+    async def readyz(request: Request) -> JSONResponse:
+        rt = request.app.state.runtime
+        checks: dict[str, str] = {}
+        try:
+            async with rt.pool.acquire() as conn:
+                await asyncio.wait_for(conn.fetchval("SELECT 1"), 2)
+            pending = await pending_migrations(rt.pool, rt.migration_packages)
+            checks["database"] = "ok"
+            checks["migrations"] = "ok" if not pending else f"pending: {', '.join(pending)}"
+        except Exception as error:
+            checks["database"] = f"unreachable: {type(error).__name__}"
+        try:
+            await asyncio.wait_for(rt.producer.client.fetch_all_metadata(), 3)
+            checks["broker"] = "ok"
+        except Exception as error:
+            checks["broker"] = f"unreachable: {type(error).__name__}"
+        ready = all(v == "ok" for v in checks.values())
+        return JSONResponse({"status": "ready" if ready else "not ready", "checks": checks},
+                            status_code=200 if ready else 503)
+
+    @router.get("/metrics", summary="Prometheus metrics", include_in_schema=False)
+    async def metrics(request: Request) -> Response:
+        return Response(request.app.state.runtime.metrics.exposition(),
+                        media_type="text/plain; version=0.0.4; charset=utf-8")
+
+    return router

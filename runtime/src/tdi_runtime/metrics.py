@@ -1,0 +1,53 @@
+"""Prometheus metrics of one service: consumed, produced, failed, dead-lettered, outbox lag, handler latency."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+import asyncpg
+from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram, generate_latest
+
+_LATENCY_BUCKETS = (0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0)
+
+
+class Metrics:
+    """One registry per service instance (several services may share a process in tests and benchmarks)."""
+
+    def __init__(self, service: str) -> None:
+        self.registry = CollectorRegistry()
+        labels = {"registry": self.registry}
+        self.consumed = Counter("tdi_events_consumed", "Events consumed and applied or rejected",
+                                ["service", "topic", "outcome"], **labels)
+        self.produced = Counter("tdi_events_produced", "Outbox rows acknowledged by the broker",
+                                ["service", "topic"], **labels)
+        self.failed = Counter("tdi_failures", "Failures that were retried (database or broker away)",
+                              ["service", "stage"], **labels)
+        self.dead_lettered = Counter("tdi_events_dead_lettered", "Events sent to a dead-letter topic",
+                                     ["service", "topic", "code"], **labels)
+        self.outbox_pending = Gauge("tdi_outbox_pending_rows", "Outbox rows not yet acknowledged",
+                                    ["service"], **labels)
+        self.outbox_lag = Gauge("tdi_outbox_lag_seconds", "Age of the oldest pending outbox row",
+                                ["service"], **labels)
+        self.handler_latency = Histogram("tdi_handler_batch_seconds", "Time to apply one consumed batch",
+                                         ["service", "topic"], buckets=_LATENCY_BUCKETS, **labels)
+        self.relay_latency = Histogram("tdi_relay_batch_seconds", "Time to publish one outbox batch",
+                                       ["service"], buckets=_LATENCY_BUCKETS, **labels)
+        self.service = service
+
+    def observe_relay(self, rows: Sequence[Any], results: Sequence[Any], seconds: float) -> None:
+        for row, result in zip(rows, results, strict=True):
+            if not isinstance(result, BaseException):
+                self.produced.labels(self.service, row["topic"]).inc()
+        self.relay_latency.labels(self.service).observe(seconds)
+
+    async def sample_outbox_lag(self, conn: asyncpg.Connection) -> None:
+        row = await conn.fetchrow(
+            "SELECT count(*) AS n, coalesce(extract(epoch FROM now() - min(created_at)), 0) AS age"
+            " FROM outbox WHERE sent_at IS NULL"
+        )
+        self.outbox_pending.labels(self.service).set(row["n"])
+        self.outbox_lag.labels(self.service).set(float(row["age"]))
+
+    def exposition(self) -> bytes:
+        return generate_latest(self.registry)

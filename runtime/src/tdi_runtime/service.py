@@ -1,0 +1,159 @@
+"""Wires one service the same way as every other: pool, migrations, relay, consumers, HTTP app, shutdown."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+from collections.abc import AsyncIterator, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import asyncpg
+import structlog
+from fastapi import APIRouter, FastAPI
+from faststream import Context
+from faststream.kafka import KafkaBroker, KafkaMessage
+from faststream.middlewares import AckPolicy
+
+from tdi_runtime.consumer import EventConsumer, Feedback, Handler
+from tdi_runtime.db import KIT_MIGRATIONS, create_pool, migrate
+from tdi_runtime.http import health_router, install_error_handlers
+from tdi_runtime.kafka import aiokafka_speedups_loaded, create_producer
+from tdi_runtime.logs import configure_logging
+from tdi_runtime.metrics import Metrics
+from tdi_runtime.offsets import OffsetCommitter
+from tdi_runtime.outbox import Outbox
+from tdi_runtime.relay import Relay
+from tdi_runtime.settings import ServiceSettings
+from tdi_runtime.tracing import configure_tracing
+
+log = structlog.get_logger(__name__)
+
+
+@dataclass
+class ConsumerSpec:
+    """A consumer group: the topics it reads and a handler per event type it applies."""
+
+    group: str
+    topics: Sequence[str]
+    handlers: Mapping[str, Handler]
+    strict: bool = False
+    feedback: Feedback | None = None
+
+
+@dataclass
+class Runtime:
+    """What routes and handlers reach through `app.state.runtime`."""
+
+    settings: ServiceSettings
+    metrics: Metrics
+    outbox: Outbox
+    migration_packages: list[str]
+    pool: asyncpg.Pool = None  # type: ignore[assignment]
+    producer: Any = None
+    broker: KafkaBroker | None = None
+    relay: Relay | None = None
+    consumers: list[EventConsumer] = field(default_factory=list)
+    committers: list[OffsetCommitter] = field(default_factory=list)
+    relay_task: asyncio.Task[None] | None = None
+
+
+def _subscribe(broker: KafkaBroker, spec: ConsumerSpec, consumer: EventConsumer, settings: ServiceSettings) -> None:
+    async def raw_records(message: Any) -> Any:  # decode ourselves, record by record, so one bad record
+        return message.raw_message                # cannot take its batch down with it
+
+    subscriber = broker.subscriber(
+        *spec.topics,
+        group_id=spec.group,
+        batch=True,
+        max_records=settings.consumer_batch_max,
+        batch_timeout_ms=settings.consumer_batch_timeout_ms,
+        ack_policy=AckPolicy.MANUAL,  # never FastStream's at-most-once default: offsets follow the DB commit
+        auto_offset_reset="earliest",
+        decoder=raw_records,
+        max_poll_interval_ms=600_000,
+        title=f"{spec.group}:{','.join(spec.topics)}",
+    )
+
+    @subscriber
+    async def on_batch(records: Any, message: KafkaMessage = Context("message")) -> None:
+        await consumer.handle_batch(message.raw_message, message.consumer)
+
+
+def create_service_app(settings: ServiceSettings, *, title: str, description: str, routers: Sequence[APIRouter] = (),
+                       consumers: Sequence[ConsumerSpec] = (), migrations_package: str | None = None) -> FastAPI:
+    """The FastAPI app of a service; its lifespan starts and stops everything else."""
+    runtime = Runtime(settings=settings, metrics=Metrics(settings.service), outbox=Outbox(settings.relay_shards),
+                      migration_packages=[KIT_MIGRATIONS] + ([migrations_package] if migrations_package else []))
+
+    @contextlib.asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        configure_logging(settings.service, settings.log_level, settings.log_json)
+        configure_tracing(settings.service)
+        aiokafka_speedups_loaded()
+        await _start(runtime, consumers)
+        log.info("service_started", http_port=settings.http_port)
+        try:
+            yield
+        finally:
+            await _stop(runtime)
+            log.info("service_stopped")
+
+    app = FastAPI(title=title, description=description, version="0.1.0", lifespan=lifespan)
+    app.state.runtime = runtime
+    install_error_handlers(app)
+    app.include_router(health_router())
+    for router in routers:
+        app.include_router(router)
+    return app
+
+
+async def _start(rt: Runtime, specs: Sequence[ConsumerSpec]) -> None:
+    s = rt.settings
+    rt.pool = await create_pool(s)
+    await migrate(rt.pool, s.db_schema, rt.migration_packages)
+    rt.producer = create_producer(s.kafka_bootstrap_servers, client_id=f"tdi-{s.service}-relay")
+    await rt.producer.start()
+    rt.relay = Relay(rt.pool, rt.producer, schema=s.db_schema, shards=s.relay_shards,
+                     batch_size=s.relay_batch_size, poll_interval_s=s.relay_poll_interval_s, metrics=rt.metrics)
+    if s.start_relay:
+        rt.relay_task = asyncio.create_task(rt.relay.run(), name=f"relay-{s.service}")
+    rt.broker = KafkaBroker(s.kafka_bootstrap_servers, client_id=f"tdi-{s.service}",
+                            graceful_timeout=s.shutdown_timeout_s)
+    for spec in specs:
+        committer = OffsetCommitter(s.commit_interval_s)
+        consumer = EventConsumer(service=s.service, group=spec.group, pool=rt.pool, outbox=rt.outbox,
+                                 handlers=spec.handlers, metrics=rt.metrics, committer=committer,
+                                 feedback=spec.feedback, strict=spec.strict, backoff_max_s=s.retry_backoff_max_s)
+        rt.consumers.append(consumer)
+        rt.committers.append(committer)
+        _subscribe(rt.broker, spec, consumer, s)
+    if s.start_consumers and specs:
+        await rt.broker.start()
+        for committer in rt.committers:
+            committer.start()
+
+
+async def _stop(rt: Runtime) -> None:
+    """Stop consuming, let the batch in flight finish and commit, flush the relay, close connections."""
+    for consumer in rt.consumers:
+        consumer.stopping = True
+    for committer in rt.committers:
+        committer.closing = True
+        await committer.flush()
+    if rt.broker is not None:
+        with contextlib.suppress(Exception):
+            await rt.broker.stop()
+    for committer in rt.committers:
+        await committer.close()
+    if rt.relay_task is not None:
+        rt.relay_task.cancel()
+        with contextlib.suppress(asyncio.CancelledError, Exception):
+            await rt.relay_task
+        if rt.relay is not None:
+            with contextlib.suppress(Exception):
+                await asyncio.wait_for(rt.relay.drain(), rt.settings.shutdown_timeout_s / 2)
+    if rt.producer is not None:
+        await rt.producer.stop()
+    if rt.pool is not None:
+        await rt.pool.close()

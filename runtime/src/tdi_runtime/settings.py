@@ -1,0 +1,58 @@
+"""Service settings from the environment (pydantic-settings): `TDI_<SERVICE>_*`, plus the shared server addresses."""
+
+from __future__ import annotations
+
+import os
+from typing import Any
+
+from pydantic import Field, model_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class ServiceSettings(BaseSettings):
+    """Everything a service reads at start. Build with `ServiceSettings.for_service("funding")`."""
+
+    model_config = SettingsConfigDict(extra="ignore")
+
+    service: str = Field(description="Service name: territory, actions, funding, vte or reporting")
+    kafka_bootstrap_servers: str = Field(default="127.0.0.1:9092", description="KAFKA_BOOTSTRAP_SERVERS")
+    database_url: str = Field(default="", description="TDI_<SERVICE>_DATABASE_URL, else DATABASE_URL")
+    db_schema: str = Field(default="", description="Postgres schema the service owns (default: its name)")
+    db_pool_min: int = 1
+    db_pool_max: int = 10
+    http_host: str = "127.0.0.1"
+    http_port: int = 8000
+    log_level: str = "INFO"
+    log_json: bool = True
+    consumer_batch_max: int = Field(default=500, description="Most records handled in one DB transaction")
+    consumer_batch_timeout_ms: int = 100
+    commit_interval_s: float = Field(default=0.5, description="Offsets are committed this often, after the DB")
+    relay_batch_size: int = 2000
+    relay_poll_interval_s: float = Field(default=1.0, description="Safety-net poll; NOTIFY wakes it sooner")
+    relay_shards: int = Field(default=8, description="Outbox shards; each is relayed by one instance at a time")
+    retry_backoff_max_s: float = 5.0
+    shutdown_timeout_s: float = 20.0
+    start_consumers: bool = True
+    start_relay: bool = True
+
+    @model_validator(mode="before")
+    @classmethod
+    def _shared_fallbacks(cls, data: Any) -> Any:
+        if isinstance(data, dict):
+            data.setdefault("kafka_bootstrap_servers", os.environ.get("KAFKA_BOOTSTRAP_SERVERS", "127.0.0.1:9092"))
+            if not data.get("database_url"):
+                data["database_url"] = os.environ.get("DATABASE_URL", "")
+            if not data.get("db_schema"):
+                data["db_schema"] = data.get("service", "")
+            data.setdefault("log_level", os.environ.get("TDI_LOG_LEVEL", "INFO"))
+        return data
+
+    @classmethod
+    def for_service(cls, service: str, **overrides: Any) -> ServiceSettings:
+        """Settings of one service: env prefix `TDI_<SERVICE>_`, explicit overrides win."""
+        prefixed = type(
+            f"{service.title()}Settings",
+            (cls,),
+            {"model_config": SettingsConfigDict(env_prefix=f"TDI_{service.upper()}_", extra="ignore")},
+        )
+        return prefixed(service=service, **overrides)  # type: ignore[no-any-return]

@@ -1,0 +1,1 @@
+"""Reference data of the territory service: the Temps II territory list and its INSEE code tables."""

@@ -1,0 +1,87 @@
+"""Reading of open-data CSV rows and checks of their cells: INSEE commune code, SIREN (Luhn), ti- ids."""
+
+import csv
+import re
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from typing import TextIO
+
+from tdi_territory.reference.departements import DEPARTEMENTS
+from tdi_territory.reference.nature_juridique import NatureJuridique
+
+_COMMUNE = re.compile(r"^(?:\d{2}|2[AB])\d{3}$")
+_SIREN = re.compile(r"^\d{9}$")
+_OFFICIAL_ID = re.compile(r"^ti-\d{1,6}$")
+
+
+class OpenDataFileError(ValueError):
+    """A file that cannot be read at all because columns are missing."""
+
+    code = "MISSING_COLUMNS"
+
+
+@dataclass(frozen=True)
+class RowProblem:
+    """Why one cell is refused: a stable code and a French sentence for programme staff."""
+
+    code: str
+    message: str
+
+
+def luhn_is_valid(digits: str) -> bool:
+    """The Luhn checksum used by SIREN numbers: every second digit from the right is doubled."""
+    total = 0
+    for position, char in enumerate(reversed(digits)):
+        value = int(char) * (2 if position % 2 else 1)
+        total += value - 9 if value > 9 else value
+    return total % 10 == 0
+
+
+def check_official_id(value: str) -> RowProblem | None:
+    if _OFFICIAL_ID.match(value):
+        return None
+    return RowProblem("INVALID_TERRITORY_ID", f"L'identifiant « {value} » n'a pas la forme ti-<nombre>.")
+
+
+def check_commune_code(value: str) -> RowProblem | None:
+    departement = value[:3] if value.startswith("97") else value[:2]
+    if _COMMUNE.match(value) and departement in DEPARTEMENTS:
+        return None
+    message = f"Le code commune INSEE « {value} » n'est pas valide (département + 3 chiffres)."
+    return RowProblem("INVALID_INSEE_COMMUNE_CODE", message)
+
+
+def check_siren(value: str) -> RowProblem | None:
+    if _SIREN.match(value) and luhn_is_valid(value):
+        return None
+    message = f"Le SIREN « {value} » n'est pas valide (9 chiffres avec clé de Luhn)."
+    return RowProblem("INVALID_SIREN", message)
+
+
+def check_nature_juridique(value: str) -> RowProblem | None:
+    if value in {member.value for member in NatureJuridique}:
+        return None
+    known = ", ".join(NatureJuridique)
+    message = f"La nature juridique « {value} » n'est pas une forme d'EPCI connue ({known})."
+    return RowProblem("INVALID_NATURE_JURIDIQUE", message)
+
+
+Checks = dict[str, Callable[[str], RowProblem | None]]
+
+
+def read_rows(stream: TextIO, columns: tuple[str, ...]) -> Iterator[tuple[int, dict[str, str]]]:
+    """Yield (line number, stripped cells) for each row; the header must hold every column."""
+    reader = csv.DictReader(stream)
+    missing = [c for c in columns if c not in (reader.fieldnames or [])]
+    if missing:
+        raise OpenDataFileError(f"Colonnes absentes du fichier : {', '.join(missing)}.")
+    for row in reader:
+        yield reader.line_num, {c: (row.get(c) or "").strip() for c in columns}
+
+
+def check_row(row: dict[str, str], checks: Checks) -> RowProblem | None:
+    """The first problem of a row: an empty cell, then each check in order."""
+    empty = [column for column, value in row.items() if not value]
+    if empty:
+        return RowProblem("MISSING_VALUE", f"Valeur manquante : {', '.join(empty)}.")
+    return next((p for column, check in checks.items() if (p := check(row[column]))), None)

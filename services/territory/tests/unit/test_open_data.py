@@ -1,0 +1,111 @@
+"""The open-data loader: rows validated, territories matched by name, every bad row rejected with a reason."""
+
+import io
+from pathlib import Path
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+from tdi_territory.reference.catalogue import load_reference
+from tdi_territory.reference.open_data import OpenDataFileError, OpenDataResult, load_open_data
+from tdi_territory.reference.open_data_rows import check_commune_code, check_siren, luhn_is_valid
+
+FIXTURES = Path(__file__).parent / "fixtures"
+
+
+@pytest.fixture(scope="module")
+def result() -> OpenDataResult:
+    with (
+        (FIXTURES / "communes.csv").open(encoding="utf-8") as communes,
+        (FIXTURES / "epci.csv").open(encoding="utf-8") as epci,
+    ):
+        return load_open_data(communes, epci, load_reference())
+
+
+def test_territories_match_whatever_the_accents_case_dashes_and_punctuation(
+    result: OpenDataResult,
+) -> None:
+    assert result.official_ids == {
+        "tdi-44-grand-reims": "ti-8101",
+        "tdi-44-pays-de-chalons": "ti-8102",
+        "tdi-44-ouest-champenois": "ti-8103",
+        "tdi-28-vallee-de-la-bresle-vimeu": "ti-8104",
+        "tdi-93-grasse-cannes-sophia-antipolis": "ti-8105",
+        "tdi-94-pays-ajaccien": "ti-8106",
+        "tdi-04-est-reunion-industries": "ti-8107",
+    }
+
+
+def test_communes_are_grouped_by_reference_territory(result: OpenDataResult) -> None:
+    codes = {tid: [c.insee for c in communes] for tid, communes in result.communes.items()}
+    assert codes["tdi-44-grand-reims"] == ["51454", "51573"]
+    assert codes["tdi-28-vallee-de-la-bresle-vimeu"] == ["76255", "80368"]
+    assert codes["tdi-94-pays-ajaccien"] == ["2A004"]
+    assert codes["tdi-04-est-reunion-industries"] == ["97410"]
+    assert sum(len(c) for c in codes.values()) == 10
+
+
+def test_epci_are_grouped_by_reference_territory(result: OpenDataResult) -> None:
+    sirens = {tid: [e.siren for e in epcis] for tid, epcis in result.epcis.items()}
+    assert sirens == {
+        "tdi-44-grand-reims": ["200067403"],
+        "tdi-44-pays-de-chalons": ["245100581"],
+        "tdi-44-ouest-champenois": ["200042844", "241000074", "200071348"],
+        "tdi-28-vallee-de-la-bresle-vimeu": ["247600026"],
+        "tdi-93-grasse-cannes-sophia-antipolis": ["200040673"],
+    }
+
+
+def test_every_bad_row_is_rejected_with_its_line_and_a_stable_code(result: OpenDataResult) -> None:
+    assert [(r.file, r.line, r.code) for r in result.rejected] == [
+        ("communes", 12, "UNKNOWN_TERRITORY"),
+        ("communes", 13, "INVALID_INSEE_COMMUNE_CODE"),
+        ("communes", 14, "INVALID_INSEE_COMMUNE_CODE"),
+        ("communes", 15, "INVALID_TERRITORY_ID"),
+        ("communes", 16, "DUPLICATE_COMMUNE"),
+        ("communes", 17, "CONFLICTING_TERRITORY_ID"),
+        ("communes", 18, "MISSING_VALUE"),
+        ("epci", 9, "INVALID_SIREN"),
+        ("epci", 10, "INVALID_SIREN"),
+        ("epci", 11, "INVALID_NATURE_JURIDIQUE"),
+        ("epci", 12, "UNKNOWN_TERRITORY_ID"),
+        ("epci", 13, "EPCI_ALREADY_IN_TERRITORY"),
+    ]
+
+
+def test_an_unknown_territory_is_explained_in_french(result: OpenDataResult) -> None:
+    assert result.rejected[0].message == (
+        "Le territoire « Territoire imaginaire » (ti-9999) ne figure pas dans la liste "
+        "des 183 Territoires d'industrie."
+    )
+    assert "fait déjà partie du territoire « Grand Reims »" in result.rejected[-1].message
+
+
+def test_official_ids_fill_the_nullable_field_of_the_reference_list(result: OpenDataResult) -> None:
+    filled = {t.id: t.official_id for t in result.with_official_ids(load_reference())}
+    assert filled["tdi-44-grand-reims"] == "ti-8101"
+    assert filled["tdi-44-vitry-le-francois"] is None
+    assert sum(v is not None for v in filled.values()) == 7
+
+
+def test_a_file_without_the_expected_columns_is_refused_as_a_whole() -> None:
+    with pytest.raises(OpenDataFileError, match="lib_ti"):
+        load_open_data(io.StringIO("insee_com,lib_com,id_ti\n"), io.StringIO(""), load_reference())
+
+
+@given(st.from_regex(r"\A[0-9]{8}\Z"))
+def test_exactly_one_check_digit_completes_eight_digits_into_a_valid_siren(base: str) -> None:
+    valid = [d for d in "0123456789" if luhn_is_valid(base + d)]
+    assert len(valid) == 1
+    assert check_siren(base + valid[0]) is None
+
+
+@pytest.mark.parametrize("code", ["51454", "2A004", "2B033", "97410", "97611", "06069"])
+def test_insee_commune_codes_of_every_kind_of_departement_are_accepted(code: str) -> None:
+    assert check_commune_code(code) is None
+
+
+@pytest.mark.parametrize("code", ["5145", "514540", "20004", "97510", "2C004", "AB123"])
+def test_malformed_insee_commune_codes_are_refused(code: str) -> None:
+    problem = check_commune_code(code)
+    assert problem is not None and problem.code == "INVALID_INSEE_COMMUNE_CODE"
