@@ -9,7 +9,7 @@ from pydantic import BaseModel, ConfigDict
 
 TYPE_PREFIX = "fr.territoires-industrie"
 TYPE_PATTERN = re.compile(r"^fr\.territoires-industrie\.([a-z]+)\.([A-Z][A-Za-z0-9]+)\.v([1-9][0-9]*)$")
-"""`fr.territoires-industrie.<service>.<Name>.v<major>`, e.g. fr.territoires-industrie.funding.GrantCommitted.v1"""
+"""`fr.territoires-industrie.<service>.<Name>.v<major>`: fr.territoires-industrie.funding.GrantCommitted.v1"""
 
 Kind = Literal["event", "command"]
 
@@ -23,7 +23,7 @@ class ContractModel(BaseModel):
     model_config = ConfigDict(strict=True, frozen=True, extra="ignore", str_max_length=4000)
 
 
-M = TypeVar("M", bound=type[ContractModel])
+C = TypeVar("C", bound=ContractModel)
 
 
 @dataclass(frozen=True)
@@ -56,6 +56,8 @@ class ContractSpec:
 
 SPECS: dict[str, ContractSpec] = {}
 """Every registered payload by type string; filled as the events modules are imported."""
+MODELS: dict[str, type[BaseModel]] = {}
+"""Type string -> payload model, kept in step with SPECS (published as EVENT_TYPES)."""
 
 
 def contract(
@@ -67,10 +69,10 @@ def contract(
     kind: Kind = "event",
     version: int = 1,
     name: str | None = None,
-) -> Callable[[M], M]:
+) -> Callable[[type[C]], type[C]]:
     """Class decorator registering a payload model under its type string."""
 
-    def register(model: M) -> M:
+    def register(model: type[C]) -> type[C]:
         for field in (subject, key):
             if field not in model.model_fields:
                 raise TypeError(f"{model.__name__} has no field {field!r} for subject or key")
@@ -78,6 +80,7 @@ def contract(
         if spec.type in SPECS:
             raise TypeError(f"{spec.type} is registered twice")
         SPECS[spec.type] = spec
+        MODELS[spec.type] = model
         return model
 
     return register

@@ -5,18 +5,18 @@ from datetime import UTC, datetime
 from typing import Annotated, Literal
 from uuid import uuid4
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints, ValidationError
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError
 
 from .base import TYPE_PATTERN
-from .errors import ContractViolation, ErrorCode, FieldError
+from .errors import ContractViolation, ErrorCode
 from .field_errors import field_errors
+from .fields import Token, UtcDatetime
+from .kafka_headers import HEADER_FIELDS, read_ce_headers
 from .reference.partners import Partner
-from .fields import UtcDatetime
 from .topics import SERVICES
 
 PRODUCERS = frozenset((*SERVICES, "platform", *(p.value for p in Partner)))
 """Who may produce: a service name, "platform" (shared runtime: dead letters, feedback), or a partner slug."""
-Token = Annotated[str, StringConstraints(pattern=r"^[!-~]{1,128}$")]  # printable ASCII, no space
 
 
 def _known_producer(value: str) -> str:
@@ -26,13 +26,15 @@ def _known_producer(value: str) -> str:
 
 
 class Envelope(BaseModel):
-    """CloudEvents attributes (id, source, type, specversion, time, subject, datacontenttype) and extensions."""
+    """CloudEvents attributes (id, source, type, specversion, time, subject, datacontenttype), extensions."""
 
     model_config = ConfigDict(frozen=True, extra="forbid")
 
     id: Token = Field(description="Unique id of this event, chosen by its producer", examples=["BPI-EVT-42"])
     source: str = Field(
-        pattern=r"^/[A-Za-z0-9/._~-]{1,255}$", description="Producer URI-reference", examples=["/partners/ademe"]
+        pattern=r"^(/|[A-Za-z][A-Za-z0-9+.-]*:)[!-~]{0,250}$",
+        description="URI-reference of the producing system",
+        examples=["/partners/ademe"],
     )
     type: str = Field(max_length=200, examples=["fr.territoires-industrie.funding.GrantCommitted.v1"])
     specversion: Literal["1.0"] = "1.0"
@@ -41,7 +43,9 @@ class Envelope(BaseModel):
     datacontenttype: Literal["application/json"] = "application/json"
     correlation_id: Token = Field(description="Id shared by every message of one business flow")
     causation_id: Token = Field(description="Id of the message that caused this one (its own id at the root)")
-    schema_version: int = Field(ge=1, le=999, description="Major version of the payload schema, as in the type")
+    schema_version: int = Field(
+        ge=1, le=999, description="Major version of the payload schema, as in the type"
+    )
     producer: Annotated[str, AfterValidator(_known_producer)] = Field(examples=["funding", "bpifrance"])
 
     @classmethod
@@ -73,46 +77,13 @@ class Envelope(BaseModel):
     @classmethod
     def from_kafka_headers(cls, headers: Sequence[tuple[str, bytes | None]]) -> "Envelope":
         """Read the envelope back; ContractViolation MISSING_HEADER or INVALID_HEADER names the header."""
-        values: dict[str, str] = {}
-        for name, raw in headers:
-            field = HEADER_FIELDS.get(name.lower())
-            if field is None:
-                continue  # tracing and other headers travel alongside
-            try:
-                value = (raw or b"").decode("utf-8")
-            except UnicodeDecodeError:
-                raise _invalid(name, "La valeur n'est pas en UTF-8.") from None
-            if values.setdefault(field, value) != value:
-                raise _invalid(name, "L'en-tête est présent deux fois avec des valeurs différentes.")
-        missing = [h for h, f in HEADER_FIELDS.items() if f not in values]
-        if missing:
-            errors = tuple(FieldError(path=h, code="missing", message="En-tête obligatoire absent.") for h in missing)
-            raise ContractViolation(ErrorCode.MISSING_HEADER, f"Absent : {', '.join(missing)}.", errors)
+        values = read_ce_headers(headers)
         try:
             return cls.model_validate(values)
         except ValidationError as exc:
             names = {f: h for h, f in HEADER_FIELDS.items()}
-            errors = tuple(e.model_copy(update={"path": names.get(e.path, e.path)}) for e in field_errors(exc))
-            raise ContractViolation(ErrorCode.INVALID_HEADER, f"En-tête(s) {', '.join(e.path for e in errors)}.", errors) from None
-
-
-HEADER_FIELDS = {
-    "ce_id": "id",
-    "ce_source": "source",
-    "ce_type": "type",
-    "ce_specversion": "specversion",
-    "ce_time": "time",
-    "ce_subject": "subject",
-    "content-type": "datacontenttype",
-    "ce_correlationid": "correlation_id",
-    "ce_causationid": "causation_id",
-    "ce_schemaversion": "schema_version",
-    "ce_producer": "producer",
-}
-"""Kafka header name -> envelope field; every one is required."""
-
-
-def _invalid(header: str, message: str) -> ContractViolation:
-    error = FieldError(path=header, code="invalid_header", message=message)
-    return ContractViolation(ErrorCode.INVALID_HEADER, f"En-tête {header}.", (error,))
-
+            errors = tuple(
+                e.model_copy(update={"path": names.get(e.path, e.path)}) for e in field_errors(exc)
+            )
+            detail = f"En-tête(s) {', '.join(e.path for e in errors)}."
+            raise ContractViolation(ErrorCode.INVALID_HEADER, detail, errors) from None

@@ -8,6 +8,7 @@ from pydantic_core import ErrorDetails
 from .errors import FieldError
 
 _KINDS = {"float": "un nombre décimal", "bool": "un booléen", "str": "une chaîne de caractères"}
+_BAD_INSTANT = "Horodatage invalide : ISO 8601 avec fuseau attendu (ex. 2024-01-15T09:30:00Z)."
 _MESSAGES = {
     "missing": "Champ obligatoire absent.",
     "int_type": "Un nombre entier est attendu.",
@@ -33,8 +34,8 @@ _MESSAGES = {
     "date_parsing": "Date invalide : format AAAA-MM-JJ attendu.",
     "date_from_datetime_parsing": "Date invalide : format AAAA-MM-JJ attendu.",
     "datetime_type": "Un horodatage ISO 8601 avec fuseau est attendu (ex. 2024-01-15T09:30:00Z).",
-    "datetime_parsing": "Horodatage invalide : ISO 8601 avec fuseau attendu (ex. 2024-01-15T09:30:00Z).",
-    "datetime_from_date_parsing": "Horodatage invalide : ISO 8601 avec fuseau attendu (ex. 2024-01-15T09:30:00Z).",
+    "datetime_parsing": _BAD_INSTANT,
+    "datetime_from_date_parsing": _BAD_INSTANT,
     "timezone_aware": "L'horodatage doit préciser son fuseau horaire (ex. 2024-01-15T09:30:00Z).",
     "siren_checksum": "Numéro SIREN {value} invalide : la clé de contrôle (Luhn) est fausse.",
     "siret_checksum": "Numéro SIRET {value} invalide : la clé de contrôle (Luhn) est fausse.",

@@ -20,6 +20,11 @@ def _as_utc(value: datetime) -> datetime:
     return value.astimezone(UTC)
 
 
+Token = Annotated[str, StringConstraints(pattern=r"^[!-~]{1,128}$")]
+"""An identifier that travels in a Kafka header: 1 to 128 printable ASCII characters, no space."""
+TypeName = Annotated[str, StringConstraints(pattern=r"^[!-~]{1,200}$")]
+"""A CloudEvents type as received (it may be unknown to the platform)."""
+
 UtcDatetime = Annotated[AwareDatetime, AfterValidator(_as_utc)]
 """A timezone-aware instant, normalised to UTC (serialised with a trailing Z)."""
 

@@ -50,7 +50,9 @@ DepartementCode = Annotated[
 ]
 InseeCommune = Annotated[
     str,
-    StringConstraints(pattern=r"^(?:(?:0[1-9]|[1-8][0-9]|9[0-5])[0-9]{3}|2[AB][0-9]{3}|97[1-46][0-9]{2})$"),
+    StringConstraints(
+        pattern=r"^(?:(?:0[1-9]|1[0-9]|2[1-9]|[3-8][0-9]|9[0-5])[0-9]{3}|2[AB][0-9]{3}|97[1-46][0-9]{2})$"
+    ),
     Field(description="INSEE commune code (code officiel géographique), 5 characters", examples=["51454"]),
 ]
 Siren = Annotated[

@@ -55,7 +55,10 @@ def _domain(service: str, aggregate: str, text: str, *, compact: bool = False) -
 
 TERRITORY = _domain("territory", "territory", "Territory events: labelling, EPCI, communes, binômes, chefs")
 TERRITORY_REFERENCE = _domain(
-    "territory", "reference", "Latest full state of each territory (compacted, keyed by territory id)", compact=True
+    "territory",
+    "reference",
+    "Latest full state of each territory (compacted, keyed by territory id)",
+    compact=True,
 )
 FICHE_ACTION = _domain("actions", "fiche-action", "Fiche action lifecycle, keyed by territory id")
 FUNDING_ENVELOPE = _domain("funding", "envelope", "Funding envelopes opened and closed, keyed by envelope id")

@@ -21,13 +21,17 @@ import structlog
 
 from tdi_runtime import inbox
 from tdi_runtime.deadletters import dead_letter
-from tdi_runtime.delivery import Delivery, decode_record
+from tdi_runtime.delivery import Delivery, Violation, decode_record
 from tdi_runtime.errors import DomainError, is_transient
 from tdi_runtime.metrics import Metrics
 from tdi_runtime.offsets import OffsetCommitter
 from tdi_runtime.outbox import Outbox, OutgoingMessage
 
 log = structlog.get_logger(__name__)
+
+CONFLICT_REASON = "Un événement de même identifiant mais de contenu différent a déjà été appliqué."
+UNHANDLED_REASON = "Le type d'événement « {} » n'est pas accepté sur ce topic."
+INTERNAL_REASON = "La plateforme n'a pas pu traiter l'événement ({}) ; il a été mis de côté pour analyse."
 
 
 @dataclass
@@ -37,7 +41,7 @@ class HandlerContext:
     conn: asyncpg.Connection
     delivery: Delivery
     emitted: list[OutgoingMessage] = field(default_factory=list)
-    result_ids: dict[str, str] = field(default_factory=dict)
+    results: list[tuple[str, str]] = field(default_factory=list)
 
     @property
     def envelope(self) -> Any:
@@ -50,21 +54,29 @@ class HandlerContext:
     def emit(self, *messages: OutgoingMessage) -> None:
         self.emitted.extend(messages)
 
+    def resulted_in(self, kind: str, id_: object) -> None:
+        """An id the command created or changed, quoted back to the partner in its acceptance."""
+        self.results.append((kind, str(id_)))
+
 
 Handler = Callable[[HandlerContext], Awaitable[None]]
 
 
 class Feedback:
-    """How a partner hears back: one accepted or rejected record per event (see tdi_runtime.partners)."""
+    """How a producer hears back; silent by default. Partner ingress topics answer (tdi_runtime.partners)."""
 
-    def accepted(self, delivery: Delivery, result_ids: Mapping[str, str]) -> list[OutgoingMessage]:
+    def admit(self, delivery: Delivery) -> Violation | None:
+        """A reason to refuse a well-formed event before its handler runs (wrong producer, not allowed)."""
+        return None
+
+    def accepted(self, delivery: Delivery, results: Sequence[tuple[str, str]]) -> list[OutgoingMessage]:
         return []
 
-    def rejected(self, delivery: Delivery, code: str, reason: str,
-                 details: Mapping[str, Any]) -> list[OutgoingMessage]:
+    def rejected(self, delivery: Delivery, violation: Violation) -> list[OutgoingMessage]:
         return []
 
-    def duplicate(self, delivery: Delivery, first_offset: int) -> list[OutgoingMessage]:
+    def duplicate(self, delivery: Delivery, prior: inbox.Seen) -> list[OutgoingMessage]:
+        """The producer published an event id already applied (not a Kafka redelivery)."""
         return []
 
 
@@ -74,8 +86,8 @@ class _Careful(Exception):
 
 @dataclass
 class _Outcome:
-    inbox_rows: list[tuple[str, str, int, int, str]] = field(default_factory=list)
-    redriven: list[str] = field(default_factory=list)
+    entries: list[inbox.Entry] = field(default_factory=list)
+    retried: list[str] = field(default_factory=list)
     outgoing: list[OutgoingMessage] = field(default_factory=list)
     applied: int = 0
     rejected: list[str] = field(default_factory=list)
@@ -113,7 +125,11 @@ class EventConsumer:
                 careful = True
             except Exception as error:
                 if not is_transient(error):
-                    raise
+                    # A defect of ours, not of the event: never let FastStream move past the batch.
+                    log.exception("batch_failed_will_retry", group=self.group, records=len(records))
+                    _rewind(consumer, records)
+                    await asyncio.sleep(backoff)
+                    return False
                 if self.metrics is not None:
                     self.metrics.failed.labels(self.service, "consume").inc()
                 if self.stopping:
@@ -135,32 +151,40 @@ class EventConsumer:
             in_batch: dict[str, int] = {}
             for d in deliveries:
                 prior = known.get(d.event_id)
-                if d.event_id in in_batch:  # the partner published the same event twice in a row
-                    out.outgoing += self.feedback.duplicate(d, in_batch[d.event_id])
-                    continue
+                if d.event_id in in_batch:  # the producer published the same event twice in a row
+                    prior = in_batch[d.event_id]
                 if prior is not None:
                     if (prior.topic, prior.partition, prior.offset) == (d.topic, d.partition, d.offset):
                         continue  # Kafka redelivered it: already handled, nothing to say twice
                     if prior.outcome == "applied":
-                        out.outgoing += self.feedback.duplicate(d, prior.offset)
+                        if prior.digest != d.digest:
+                            self._reject(d, Violation("CONFLICTING_REDELIVERY", CONFLICT_REASON), out,
+                                         record=False)
+                        else:
+                            out.outgoing += self.feedback.duplicate(d, prior)
                         continue
-                    out.redriven.append(d.event_id)  # rejected before: a corrected or re-driven copy is retried
-                in_batch[d.event_id] = d.offset
-                await self._apply_one(conn, d, careful, out)
-            await inbox.record(conn, self.group, out.inbox_rows, out.redriven)
+                    if d.event_id in in_batch:  # rejected earlier in this batch: this copy replaces it
+                        out.entries = [e for e in out.entries if e.event_id != d.event_id]
+                    else:
+                        out.retried.append(d.event_id)  # rejected before: a corrected or re-driven copy
+                entry = await self._apply_one(conn, d, careful, out)
+                if entry is not None:
+                    in_batch[d.event_id] = inbox.Seen(d.topic, d.partition, d.offset, entry.outcome,
+                                                      entry.digest, entry.result)
+            await inbox.record(conn, self.group, out.entries, out.retried)
             await self.outbox.add(conn, out.outgoing)
         return out
 
-    async def _apply_one(self, conn: asyncpg.Connection, d: Delivery, careful: bool, out: _Outcome) -> None:
-        if d.violation is not None:
-            self._reject(d, d.violation.code, d.violation.reason, d.violation.details, out)
-            return
+    async def _apply_one(self, conn: asyncpg.Connection, d: Delivery, careful: bool,
+                         out: _Outcome) -> inbox.Entry | None:
+        violation = d.violation or self.feedback.admit(d)
+        if violation is not None:
+            return self._reject(d, violation, out)
         handler = self.handlers.get(d.event_type)
         if handler is None:
             if self.strict:
-                self._reject(d, "UNHANDLED_EVENT_TYPE",
-                             f"Le type d'événement « {d.event_type} » n'est pas accepté sur ce topic.", {}, out)
-            return  # consumers of domain topics pick the types they need and pass over the others
+                return self._reject(d, Violation("UNKNOWN_EVENT_TYPE", UNHANDLED_REASON.format(d.event_type)), out)
+            return None  # consumers of domain topics pick the types they need and pass over the others
         ctx = HandlerContext(conn, d)
         try:
             if careful:
@@ -174,23 +198,25 @@ class EventConsumer:
             if not careful:
                 raise _Careful from error
             if isinstance(error, DomainError):
-                self._reject(d, error.code, error.message, error.details, out)
-            else:
-                log.exception("handler_failed", group=self.group, event_id=d.event_id)
-                self._reject(d, "HANDLER_FAILED",
-                             f"Erreur interne lors du traitement ({type(error).__name__}); l'équipe est alertée.",
-                             {}, out)
-            return
+                return self._reject(d, Violation(error.code, error.message, error.details), out)
+            log.exception("handler_failed", group=self.group, event_id=d.event_id)
+            return self._reject(d, Violation("INTERNAL_ERROR", INTERNAL_REASON.format(type(error).__name__)), out)
         out.outgoing += ctx.emitted
-        out.outgoing += self.feedback.accepted(d, ctx.result_ids)
-        out.inbox_rows.append((d.event_id, d.topic, d.partition, d.offset, "applied"))
+        out.outgoing += self.feedback.accepted(d, ctx.results)
+        entry = inbox.Entry(d.event_id, d.topic, d.partition, d.offset, "applied", d.digest,
+                            [list(r) for r in ctx.results] or None)
+        out.entries.append(entry)
         out.applied += 1
+        return entry
 
-    def _reject(self, d: Delivery, code: str, reason: str, details: Mapping[str, Any], out: _Outcome) -> None:
-        out.outgoing.append(dead_letter(d, self.group, code, reason))
-        out.outgoing += self.feedback.rejected(d, code, reason, details)
-        out.inbox_rows.append((d.event_id, d.topic, d.partition, d.offset, "rejected"))
-        out.rejected.append(code)
+    def _reject(self, d: Delivery, violation: Violation, out: _Outcome, *, record: bool = True) -> inbox.Entry:
+        out.outgoing.append(dead_letter(d, self.group, violation.code, violation.reason))
+        out.outgoing += self.feedback.rejected(d, violation)
+        out.rejected.append(violation.code)
+        entry = inbox.Entry(d.event_id, d.topic, d.partition, d.offset, "rejected", d.digest)
+        if record:
+            out.entries.append(entry)
+        return entry
 
     def _observe(self, records: Sequence[Any], outcome: _Outcome, seconds: float) -> None:
         if self.metrics is None or not records:

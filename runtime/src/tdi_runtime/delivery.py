@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from tdi_runtime.inbox import digest
+
 
 @dataclass(frozen=True, slots=True)
 class Violation:
@@ -26,6 +28,7 @@ class Delivery:
     envelope: Any = None
     payload: Any = None
     violation: Violation | None = None
+    digest: str = ""
 
     def header(self, name: str) -> str | None:
         for key, value in self.headers:
@@ -45,13 +48,15 @@ def decode_record(record: Any) -> Delivery:
     from tdi_contracts.envelope import ContractViolation, decode_event
 
     headers = [(k, v) for k, v in (record.headers or ())]
-    d = Delivery(record.topic, record.partition, record.offset, record.key, record.value, headers, "", "")
+    d = Delivery(record.topic, record.partition, record.offset, record.key, record.value, headers, "", "",
+                 digest=digest(record.value))
     try:
         envelope, payload = decode_event(record.key, record.value, headers)
     except ContractViolation as violation:
         d.event_id = _fallback_id(d.topic, d.partition, d.offset, d.header("ce_id"))
         d.event_type = d.header("ce_type") or ""
-        d.violation = Violation(violation.code, violation.reason, dict(getattr(violation, "details", {}) or {}))
+        fields = [e.model_dump() for e in violation.field_errors]
+        d.violation = Violation(str(violation.code), violation.reason, {"field_errors": fields} if fields else {})
         return d
     d.event_id, d.event_type, d.envelope, d.payload = envelope.id, envelope.type, envelope, payload
     return d

@@ -2,10 +2,17 @@
 
 from __future__ import annotations
 
+import hashlib
+import json
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from typing import Any
 
 import asyncpg
+
+
+def digest(value: bytes | None) -> str:
+    return hashlib.sha256(value or b"").hexdigest()[:32]
 
 
 @dataclass(frozen=True, slots=True)
@@ -14,43 +21,70 @@ class Seen:
     partition: int
     offset: int
     outcome: str
+    digest: str
+    result: Any = None
+
+
+@dataclass(slots=True)
+class Entry:
+    event_id: str
+    topic: str
+    partition: int
+    offset: int
+    outcome: str
+    digest: str
+    result: Any = field(default=None)
 
 
 async def seen(conn: asyncpg.Connection, consumer: str, event_ids: Sequence[str]) -> dict[str, Seen]:
     rows = await conn.fetch(
-        'SELECT event_id, topic, partition, "offset", outcome FROM inbox'
+        'SELECT event_id, topic, partition, "offset", outcome, digest, result FROM inbox'
         " WHERE consumer = $1 AND event_id = ANY($2::text[])",
         consumer,
         list(event_ids),
     )
-    return {r["event_id"]: Seen(r["topic"], r["partition"], r["offset"], r["outcome"]) for r in rows}
+    return {
+        r["event_id"]: Seen(r["topic"], r["partition"], r["offset"], r["outcome"], r["digest"],
+                            json.loads(r["result"]) if r["result"] is not None else None)
+        for r in rows
+    }
 
 
-async def record(conn: asyncpg.Connection, consumer: str, rows: Sequence[tuple[str, str, int, int, str]],
-                 redriven: Sequence[str] = ()) -> None:
-    """Record (event_id, topic, partition, offset, outcome) rows.
+_COLUMNS = "$2::text[], $3::text[], $4::int[], $5::bigint[], $6::text[], $7::text[], $8::jsonb[]"
+
+
+async def record(conn: asyncpg.Connection, consumer: str, entries: Sequence[Entry],
+                 retried: Sequence[str] = ()) -> None:
+    """Record handled events in one statement.
 
     A plain INSERT on purpose: a consumer racing us on the same event (a rebalance) blocks on the key and
     then fails with a unique violation, which the consumer retries and then sees as already handled.
-    Re-driven events were recorded as rejected before: their row is updated instead.
+    Events rejected before and now retried (corrected or re-driven) update their row instead.
     """
-    fresh = [r for r in rows if r[0] not in redriven]
-    again = [r for r in rows if r[0] in redriven]
+    fresh = [e for e in entries if e.event_id not in retried]
+    again = [e for e in entries if e.event_id in retried]
     if fresh:
         await conn.execute(
-            'INSERT INTO inbox (consumer, event_id, topic, partition, "offset", outcome)'
-            " SELECT $1, e, t, p, o, r FROM unnest($2::text[], $3::text[], $4::int[], $5::bigint[], $6::text[])"
-            " AS x(e, t, p, o, r)",
+            'INSERT INTO inbox (consumer, event_id, topic, partition, "offset", outcome, digest, result)'
+            f" SELECT $1, e, t, p, o, r, d, j FROM unnest({_COLUMNS}) AS x(e, t, p, o, r, d, j)",
             consumer, *_columns(fresh),
         )
     if again:
         await conn.execute(
-            'UPDATE inbox SET topic = x.t, partition = x.p, "offset" = x.o, outcome = x.r, processed_at = now()'
-            " FROM unnest($2::text[], $3::text[], $4::int[], $5::bigint[], $6::text[]) AS x(e, t, p, o, r)"
+            'UPDATE inbox SET topic = x.t, partition = x.p, "offset" = x.o, outcome = x.r, digest = x.d,'
+            f" result = x.j, processed_at = now() FROM unnest({_COLUMNS}) AS x(e, t, p, o, r, d, j)"
             " WHERE inbox.consumer = $1 AND inbox.event_id = x.e",
             consumer, *_columns(again),
         )
 
 
-def _columns(rows: Sequence[tuple[str, str, int, int, str]]) -> list[list[object]]:
-    return [[r[i] for r in rows] for i in range(5)]
+def _columns(entries: Sequence[Entry]) -> list[list[Any]]:
+    return [
+        [e.event_id for e in entries],
+        [e.topic for e in entries],
+        [e.partition for e in entries],
+        [e.offset for e in entries],
+        [e.outcome for e in entries],
+        [e.digest for e in entries],
+        [None if e.result is None else json.dumps(e.result) for e in entries],
+    ]

@@ -69,7 +69,7 @@ class Relay:
                 if not isinstance(result, BaseException)]
         failed = len(rows) - len(sent)
         if sent:
-            await conn.execute("UPDATE outbox SET sent_at = now() WHERE id = ANY($1::bigint[])", sent)
+            await self.mark_sent(conn, sent)
         if self.metrics is not None:
             self.metrics.observe_relay(rows, results, time.perf_counter() - started)
         if failed:
@@ -77,6 +77,10 @@ class Relay:
             log.warning("relay_publish_failed", failed=failed, error=repr(first))
             raise ConnectionError(f"{failed} outbox rows not acknowledged by the broker: {first!r}")
         return len(sent)
+
+    async def mark_sent(self, conn: asyncpg.Connection, ids: list[int]) -> None:
+        """One UPDATE per batch, only for rows the broker acknowledged."""
+        await conn.execute("UPDATE outbox SET sent_at = now() WHERE id = ANY($1::bigint[])", ids)
 
     async def drain(self) -> int:
         """Publish until nothing is pending in the held shards (claims them first)."""

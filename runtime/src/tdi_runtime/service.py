@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import asyncio
+import logging
+import time
 import contextlib
 from collections.abc import AsyncIterator, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -11,7 +13,6 @@ from typing import Any
 import asyncpg
 import structlog
 from fastapi import APIRouter, FastAPI
-from faststream import Context
 from faststream.kafka import KafkaBroker, KafkaMessage
 from faststream.middlewares import AckPolicy
 
@@ -72,11 +73,13 @@ def _subscribe(broker: KafkaBroker, spec: ConsumerSpec, consumer: EventConsumer,
         auto_offset_reset="earliest",
         decoder=raw_records,
         max_poll_interval_ms=600_000,
+        session_timeout_ms=settings.consumer_session_timeout_ms,
+        heartbeat_interval_ms=max(1000, settings.consumer_session_timeout_ms // 5),
         title=f"{spec.group}:{','.join(spec.topics)}",
     )
 
     @subscriber
-    async def on_batch(records: Any, message: KafkaMessage = Context("message")) -> None:
+    async def on_batch(records: Any, message: KafkaMessage) -> None:  # KafkaMessage is Annotated Context
         await consumer.handle_batch(message.raw_message, message.consumer)
 
 
@@ -96,8 +99,9 @@ def create_service_app(settings: ServiceSettings, *, title: str, description: st
         try:
             yield
         finally:
+            began = time.monotonic()
             await _stop(runtime)
-            log.info("service_stopped")
+            log.warning("service_stopped", graceful=True, shutdown_s=round(time.monotonic() - began, 3))
 
     app = FastAPI(title=title, description=description, version="0.1.0", lifespan=lifespan)
     app.state.runtime = runtime
@@ -119,7 +123,7 @@ async def _start(rt: Runtime, specs: Sequence[ConsumerSpec]) -> None:
     if s.start_relay:
         rt.relay_task = asyncio.create_task(rt.relay.run(), name=f"relay-{s.service}")
     rt.broker = KafkaBroker(s.kafka_bootstrap_servers, client_id=f"tdi-{s.service}",
-                            graceful_timeout=s.shutdown_timeout_s)
+                            graceful_timeout=s.shutdown_timeout_s, log_level=logging.DEBUG)
     for spec in specs:
         committer = OffsetCommitter(s.commit_interval_s)
         consumer = EventConsumer(service=s.service, group=spec.group, pool=rt.pool, outbox=rt.outbox,

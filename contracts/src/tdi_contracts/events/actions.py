@@ -1,4 +1,4 @@
-"""Events of the actions service: the lifecycle of a fiche action (one action of a territory's action plan)."""
+"""Events of the actions service: lifecycle of a fiche action (one action of a territory's action plan)."""
 
 from datetime import date
 from enum import StrEnum
@@ -29,7 +29,6 @@ class AbandonReason(StrEnum):
     PROJECT_HOLDER_WITHDREW = "project-holder-withdrew"
     MERGED_INTO_ANOTHER_ACTION = "merged-into-another-action"
     NO_LONGER_RELEVANT = "no-longer-relevant"
-
 
 
 @contract(service="actions", topics=(FICHE_ACTION.name,), subject="fiche_action_id")
@@ -84,6 +83,9 @@ class FicheActionRecategorised(ContractModel):
     territory_id: TerritoryId = _TERRITORY
     categories: UniqueList[Category] = _CATEGORIES
     previous_categories: UniqueList[Category] = Field(
-        min_length=1, max_length=12, description="Categories before the change", examples=[["soutien-filieres"]]
+        min_length=1,
+        max_length=12,
+        description="Categories before the change",
+        examples=[["soutien-filieres"]],
     )
     recategorised_on: date = Field(description="Date of the change", examples=["2024-09-30"])

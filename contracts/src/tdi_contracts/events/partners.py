@@ -3,21 +3,20 @@
 from enum import StrEnum
 from uuid import UUID
 
-from pydantic import Field, StringConstraints
-from typing import Annotated
+from pydantic import Field
 
 from ..base import ContractModel, contract
 from ..errors import ErrorCode, FieldError
-from ..fields import FrenchSentence, UtcDatetime
+from ..fields import FrenchSentence, Token, TypeName, UtcDatetime
 from ..reference import Partner
 from ..topics import PARTNER_FEEDBACK_TOPICS, names
 
 FEEDBACK = names(PARTNER_FEEDBACK_TOPICS)
-EventId = Annotated[str, StringConstraints(min_length=1, max_length=128)]
 
 PARTNER = Field(description="The partner the answer is for", examples=["bpifrance"])
 EVENT_ID = Field(
-    description="ce_id of the partner's event this answers (also the Kafka key)", examples=["BPI-EVT-2024-000777"]
+    description="ce_id of the partner's event this answers (also the Kafka key)",
+    examples=["BPI-EVT-2024-000777"],
 )
 
 
@@ -42,9 +41,8 @@ class PartnerEventAccepted(ContractModel):
     """The partner's event was applied, exactly once; a redelivery gets this same answer again."""
 
     partner: Partner = PARTNER
-    partner_event_id: EventId = EVENT_ID
-    partner_event_type: str = Field(
-        max_length=200,
+    partner_event_id: Token = EVENT_ID
+    partner_event_type: TypeName = Field(
         description="ce_type of the partner's event",
         examples=["fr.territoires-industrie.funding.FileApplication.v1"],
     )
@@ -61,14 +59,15 @@ class PartnerEventRejected(ContractModel):
     """The partner's event was not applied: a stable code, a French sentence and the fields at fault."""
 
     partner: Partner = PARTNER
-    partner_event_id: EventId = EVENT_ID
-    partner_event_type: str | None = Field(
+    partner_event_id: Token = EVENT_ID
+    partner_event_type: TypeName | None = Field(
         default=None,
-        max_length=200,
         description="ce_type of the partner's event, when it could be read",
         examples=["fr.territoires-industrie.funding.FileApplication.v1"],
     )
-    code: ErrorCode = Field(description="Why, as a stable code (see the README)", examples=["INVALID_PAYLOAD"])
+    code: ErrorCode = Field(
+        description="Why, as a stable code (see the README)", examples=["INVALID_PAYLOAD"]
+    )
     reason: FrenchSentence = Field(
         description="Why, in French",
         examples=["Le contenu du message ne respecte pas le schéma de l'événement."],
@@ -77,6 +76,8 @@ class PartnerEventRejected(ContractModel):
         default_factory=list,
         max_length=50,
         description="Field-level reasons, for INVALID_PAYLOAD",
-        examples=[[{"path": "requested_cents", "code": "money_not_integer_cents", "message": "Montant invalide."}]],
+        examples=[
+            [{"path": "requested_cents", "code": "money_not_integer_cents", "message": "Montant invalide."}]
+        ],
     )
     rejected_at: UtcDatetime = Field(description="When it was rejected", examples=["2024-01-15T09:30:02Z"])

@@ -18,7 +18,9 @@ class HeaderCopy(ContractModel):
 
     name: str = Field(max_length=200, description="Header name", examples=["ce_type"])
     value: str = Field(
-        max_length=4000, description="Header value", examples=["fr.territoires-industrie.funding.CommitGrant.v1"]
+        max_length=4000,
+        description="Header value",
+        examples=["fr.territoires-industrie.funding.CommitGrant.v1"],
     )
 
 
@@ -26,11 +28,15 @@ class HeaderCopy(ContractModel):
 class MessageDeadLettered(ContractModel):
     """A consumer group set a message aside: it was neither applied nor dropped (replay it once fixed)."""
 
-    dead_letter_id: UUID = Field(description="Id of this record", examples=["0a1b2c3d-4e5f-4a6b-8c7d-8e9f0a1b2c3d"])
+    dead_letter_id: UUID = Field(
+        description="Id of this record", examples=["0a1b2c3d-4e5f-4a6b-8c7d-8e9f0a1b2c3d"]
+    )
     consumer_group: str = Field(
         pattern=r"^tdi-[a-z]+$", max_length=40, description="Group that failed", examples=["tdi-funding"]
     )
-    original_topic: str = Field(max_length=249, description="Topic of the message", examples=["tdi.partner.ademe.v1"])
+    original_topic: str = Field(
+        max_length=249, description="Topic of the message", examples=["tdi.partner.ademe.v1"]
+    )
     original_partition: int = Field(ge=0, le=10_000, description="Partition of the message", examples=[2])
     original_offset: int = Field(ge=0, le=2**63 - 1, description="Offset of the message", examples=[1042])
     original_key: str | None = Field(
@@ -41,10 +47,13 @@ class MessageDeadLettered(ContractModel):
         description="Headers of the message",
         examples=[[{"name": "ce_type", "value": "fr.territoires-industrie.funding.CommitGrant.v1"}]],
     )
-    original_value_base64: Base64 = Field(description="Value of the message, base64", examples=["eyJ4IjogMX0="])
+    original_value_base64: Base64 = Field(
+        description="Value of the message, base64", examples=["eyJ4IjogMX0="]
+    )
     code: ErrorCode = Field(description="Why it failed, as a stable code", examples=["INVALID_PAYLOAD"])
     reason: FrenchSentence = Field(
-        description="Why, in French", examples=["Le contenu du message ne respecte pas le schéma de l'événement."]
+        description="Why, in French",
+        examples=["Le contenu du message ne respecte pas le schéma de l'événement."],
     )
     attempts: int = Field(ge=1, le=1000, description="How many times it was tried", examples=[1])
     failed_at: UtcDatetime = Field(description="When it was set aside", examples=["2024-01-15T09:30:05Z"])

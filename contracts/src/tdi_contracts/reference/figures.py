@@ -42,9 +42,7 @@ class EnvelopeFigure:
 
 KNOWN_ENVELOPES: tuple[EnvelopeFigure, ...] = (
     EnvelopeFigure(Programme.FONDS_VERT_TI, eur(100_000_000), "press kit p.19", year=2024),
-    EnvelopeFigure(
-        Programme.FONDS_VERT_TI, eur(7_900_000), "Marne deck", region=Region.GRAND_EST, year=2024
-    ),
+    EnvelopeFigure(Programme.FONDS_VERT_TI, eur(7_900_000), "Marne deck", region=Region.GRAND_EST, year=2024),
     EnvelopeFigure(Programme.REBOND_INDUSTRIEL_INGENIERIE, eur(10_000_000), "press kit p.23"),
     EnvelopeFigure(Programme.REBOND_INDUSTRIEL_INVESTISSEMENT, eur(90_000_000), "press kit p.23"),
 )

@@ -6,19 +6,28 @@ from enum import StrEnum
 class Partner(StrEnum):
     """A partner operator of the programme; value is a lowercase-hyphenated slug, `label` its name."""
 
-    label: str
+    BPIFRANCE = "bpifrance"
+    BANQUE_DES_TERRITOIRES = "banque-des-territoires"
+    ADEME = "ademe"
+    BUSINESS_FRANCE = "business-france"
+    ACTION_LOGEMENT = "action-logement"
+    FRANCE_TRAVAIL = "france-travail"
+    DGEFP = "dgefp"
+    APEC = "apec"
 
-    def __new__(cls, slug: str, label: str) -> "Partner":
-        member = str.__new__(cls, slug)
-        member._value_ = slug
-        member.label = label
-        return member
+    @property
+    def label(self) -> str:
+        """French name."""
+        return _PARTNER_LABELS[self.value]
 
-    BPIFRANCE = ("bpifrance", "Bpifrance")
-    BANQUE_DES_TERRITOIRES = ("banque-des-territoires", "Banque des Territoires")
-    ADEME = ("ademe", "ADEME, agence de la transition écologique")
-    BUSINESS_FRANCE = ("business-france", "Business France")
-    ACTION_LOGEMENT = ("action-logement", "Action Logement")
-    FRANCE_TRAVAIL = ("france-travail", "France Travail (ex-Pôle emploi)")
-    DGEFP = ("dgefp", "DGEFP, délégation générale à l'emploi et à la formation professionnelle")
-    APEC = ("apec", "APEC, association pour l'emploi des cadres")
+
+_PARTNER_LABELS = {
+    "bpifrance": "Bpifrance",
+    "banque-des-territoires": "Banque des Territoires",
+    "ademe": "ADEME, agence de la transition écologique",
+    "business-france": "Business France",
+    "action-logement": "Action Logement",
+    "france-travail": "France Travail (ex-Pôle emploi)",
+    "dgefp": "DGEFP, délégation générale à l'emploi et à la formation professionnelle",
+    "apec": "APEC, association pour l'emploi des cadres",
+}

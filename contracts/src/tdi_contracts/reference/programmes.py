@@ -6,24 +6,29 @@ from enum import StrEnum
 class Programme(StrEnum):
     """A programme (funding line) of Temps II; `label` is its French name."""
 
-    label: str
+    CHEF_DE_PROJET = "chef-de-projet"
+    INGENIERIE_ANCT = "ingenierie-anct"
+    FONDS_VERT_TI = "fonds-vert-ti"
+    REBOND_INDUSTRIEL_INGENIERIE = "rebond-industriel-ingenierie"
+    REBOND_INDUSTRIEL_INVESTISSEMENT = "rebond-industriel-investissement"
+    SITES_CLES_EN_MAIN = "sites-cles-en-main"
+    VTE = "vte"
 
-    def __new__(cls, slug: str, label: str) -> "Programme":
-        member = str.__new__(cls, slug)
-        member._value_ = slug
-        member.label = label
-        return member
+    @property
+    def label(self) -> str:
+        """French name."""
+        return _PROGRAMME_LABELS[self.value]
 
-    CHEF_DE_PROJET = ("chef-de-projet", "Cofinancement du poste de chef de projet")
-    INGENIERIE_ANCT = ("ingenierie-anct", "Offre d'ingénierie de l'ANCT")
-    FONDS_VERT_TI = ("fonds-vert-ti", "Fonds vert « Territoires d'industrie en transition écologique »")
-    REBOND_INDUSTRIEL_INGENIERIE = ("rebond-industriel-ingenierie", "AMI Rebond industriel, volet ingénierie")
-    REBOND_INDUSTRIEL_INVESTISSEMENT = (
-        "rebond-industriel-investissement",
-        "AMI Rebond industriel, volet investissement (opéré par Bpifrance)",
-    )
-    SITES_CLES_EN_MAIN = ("sites-cles-en-main", "Sites clés en main France 2030")
-    VTE = ("vte", "Volontariat territorial en entreprise (VTE)")
+
+_PROGRAMME_LABELS = {
+    "chef-de-projet": "Cofinancement du poste de chef de projet",
+    "ingenierie-anct": "Offre d'ingénierie de l'ANCT",
+    "fonds-vert-ti": "Fonds vert « Territoires d'industrie en transition écologique »",
+    "rebond-industriel-ingenierie": "AMI Rebond industriel, volet ingénierie",
+    "rebond-industriel-investissement": "AMI Rebond industriel, volet investissement (opéré par Bpifrance)",
+    "sites-cles-en-main": "Sites clés en main France 2030",
+    "vte": "Volontariat territorial en entreprise (VTE)",
+}
 
 
 class Instrument(StrEnum):

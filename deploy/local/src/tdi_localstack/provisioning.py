@@ -36,9 +36,21 @@ async def create_topics(bootstrap_servers: str, topics: Iterable[tuple[str, int,
         ]
         if missing:
             await admin.create_topics(missing)
+            await _until_visible(admin, {t.name for t in missing})
         return [topic.name for topic in missing]
     finally:
         await admin.close()
+
+
+async def _until_visible(admin: AIOKafkaAdminClient, names: set[str], timeout: float = 30.0) -> None:
+    """Creation is acknowledged before every listener knows the topic: wait until metadata shows them all."""
+    deadline = asyncio.get_running_loop().time() + timeout
+    while asyncio.get_running_loop().time() < deadline:
+        described = await admin.describe_topics(list(names))
+        if all(d.get("error_code", 0) == 0 and d.get("partitions") for d in described):
+            return
+        await asyncio.sleep(0.1)
+    raise TimeoutError(f"topics not visible after {timeout}s: {sorted(names)}")
 
 
 async def create_database(admin_url: str, database: str) -> None:

@@ -31,6 +31,8 @@ CREATE TABLE inbox (
     partition    integer     NOT NULL,
     "offset"     bigint      NOT NULL,
     outcome      text        NOT NULL CHECK (outcome IN ('applied', 'rejected')),
+    digest       text        NOT NULL,          -- sha256 of the value: a same-id, other-content copy is a conflict
+    result       jsonb,                         -- what an accepted partner command produced, to answer again
     processed_at timestamptz NOT NULL DEFAULT now(),
     PRIMARY KEY (consumer, event_id)
 );

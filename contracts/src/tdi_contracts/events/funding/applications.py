@@ -41,7 +41,9 @@ class ApplicationFiled(ContractModel):
     fiche_action_id: FicheActionId | None = f.FICHE_ACTION
     funding_year: int | None = f.FUNDING_YEAR
     partner_reference: PartnerReference | None = Field(
-        default=None, description="Reference of the partner that filed it, if any", examples=["BPI-2024-000123"]
+        default=None,
+        description="Reference of the partner that filed it, if any",
+        examples=["BPI-2024-000123"],
     )
     filed_at: UtcDatetime = Field(description="When it was filed", examples=["2024-01-15T09:30:00Z"])
 
@@ -64,6 +66,7 @@ class ApplicationRejected(ContractModel):
     territory_id: TerritoryId = f.TERRITORY
     reason_code: RejectionReason = Field(description="Why, as a stable code", examples=["envelope-exhausted"])
     reason: FrenchSentence = Field(
-        description="Why, in French", examples=["L'enveloppe régionale du Fonds vert est entièrement engagée."]
+        description="Why, in French",
+        examples=["L'enveloppe régionale du Fonds vert est entièrement engagée."],
     )
     rejected_at: UtcDatetime = Field(description="When it was rejected", examples=["2024-03-01T14:00:00Z"])

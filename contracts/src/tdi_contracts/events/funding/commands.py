@@ -6,7 +6,16 @@ from pydantic import Field
 
 from ...base import ContractModel, contract
 from ...fields import Label
-from ...ids import ApplicationId, EnvelopeId, FicheActionId, GrantId, PartnerReference, Siren, Siret, TerritoryId
+from ...ids import (
+    ApplicationId,
+    EnvelopeId,
+    FicheActionId,
+    GrantId,
+    PartnerReference,
+    Siren,
+    Siret,
+    TerritoryId,
+)
 from ...money import Cents
 from ...reference import Instrument, Programme, ValueChain
 from ...topics import PARTNER_INGRESS_TOPICS, names

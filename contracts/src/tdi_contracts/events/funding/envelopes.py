@@ -19,7 +19,9 @@ class EnvelopeOpened(ContractModel):
     envelope_id: EnvelopeId = f.ENVELOPE
     programme: Programme = f.PROGRAMME
     region: Region | None = Field(
-        default=None, description="Region of a regional share; absent for a national envelope", examples=["44"]
+        default=None,
+        description="Region of a regional share; absent for a national envelope",
+        examples=["44"],
     )
     year: int | None = Field(
         default=None, ge=2023, le=2027, description="Budget year, for yearly envelopes", examples=[2024]

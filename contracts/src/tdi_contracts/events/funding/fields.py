@@ -11,7 +11,9 @@ PROGRAMME = Field(description="Programme (funding line)", examples=["fonds-vert-
 INSTRUMENT = Field(description="Subsidy, repayable advance, loan or equity", examples=["subvention"])
 APPLICANT = Field(description="SIREN of the project holder (company or authority)", examples=["732829320"])
 SITE = Field(
-    default=None, description="SIRET of the establishment where the project is located", examples=["73282932000074"]
+    default=None,
+    description="SIRET of the establishment where the project is located",
+    examples=["73282932000074"],
 )
 TITLE = Field(description="Short title of the project", examples=["Ligne de recyclage de composites"])
 REQUESTED = Field(description="Amount requested, in euro cents", examples=[150_000_000])
@@ -20,11 +22,21 @@ ELIGIBLE_COST = Field(
     description="Total eligible cost in euro cents (for a chef de projet post: its yearly cost)",
     examples=[600_000_000],
 )
-VALUE_CHAIN = Field(default=None, description="Fonds vert target value chain, if any", examples=["bioeconomie"])
+VALUE_CHAIN = Field(
+    default=None, description="Fonds vert target value chain, if any", examples=["bioeconomie"]
+)
 FICHE_ACTION = Field(
-    default=None, description="Fiche action the project implements", examples=["6f1d2c3b-4a59-4e6f-8a7b-9c0d1e2f3a04"]
+    default=None,
+    description="Fiche action the project implements",
+    examples=["6f1d2c3b-4a59-4e6f-8a7b-9c0d1e2f3a04"],
 )
 FUNDING_YEAR = Field(
-    default=None, ge=2023, le=2027, description="Year funded, for yearly programmes (chef de projet)", examples=[2024]
+    default=None,
+    ge=2023,
+    le=2027,
+    description="Year funded, for yearly programmes (chef de projet)",
+    examples=[2024],
 )
-PARTNER_REFERENCE = Field(description="The partner's own reference of this record", examples=["BPI-2024-000123"])
+PARTNER_REFERENCE = Field(
+    description="The partner's own reference of this record", examples=["BPI-2024-000123"]
+)

@@ -64,7 +64,10 @@ class ChefDeProjetShared(ContractModel):
     territory_id: TerritoryId = _TERRITORY
     chef_de_projet_id: ChefDeProjetId = _POST
     shared_with: UniqueList[TerritoryId] = Field(
-        min_length=1, max_length=10, description="The other territories sharing the post", examples=[["ti-8414"]]
+        min_length=1,
+        max_length=10,
+        description="The other territories sharing the post",
+        examples=[["ti-8414"]],
     )
     shared_on: date = Field(description="Date the sharing starts", examples=["2024-09-01"])
 

@@ -1,4 +1,4 @@
-"""Territory events about its label and perimeter: regions, départements, EPCI (intercommunalités), communes."""
+"""Territory events on its label and perimeter: regions, départements, EPCI (intercommunalités), communes."""
 
 from datetime import date
 
@@ -21,7 +21,10 @@ class TerritoryLabelled(ContractModel):
     territory_id: TerritoryId = _TERRITORY
     name: Label = Field(description="Official name of the territory", examples=["Grand Reims"])
     regions: UniqueList[Region] = Field(
-        min_length=1, max_length=3, description="Regions it spans; several if interregional", examples=[["44"]]
+        min_length=1,
+        max_length=3,
+        description="Regions it spans; several if interregional",
+        examples=[["44"]],
     )
     departements: UniqueList[Departement] = Field(
         min_length=1, max_length=12, description="Départements it spans", examples=[["51"]]

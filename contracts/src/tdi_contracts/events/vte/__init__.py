@@ -1,9 +1,9 @@
 """Events and commands of the vte service: VTE contracts (pseudonymised candidates) and their aid."""
 
+from .aid import VteAidGranted, VteAidPaid, VteGreenTopUpGranted
 from .commands import EndVteContract, RecordVteAidPayment, RecordVteContract
 from .contracts import VteContractEnded, VteContractSigned
 from .eligibility import CandidateStatus, ContractEndReason, DegreeLevel
-from .aid import VteAidGranted, VteAidPaid, VteGreenTopUpGranted
 
 __all__ = [
     "CandidateStatus",

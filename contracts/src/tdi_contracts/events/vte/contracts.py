@@ -20,7 +20,9 @@ class VteContractSigned(ContractModel):
 
     vte_contract_id: VteContractId = CONTRACT
     territory_id: TerritoryId = TERRITORY
-    employer_siret: Siret = Field(description="SIRET of the hiring establishment", examples=["73282932000074"])
+    employer_siret: Siret = Field(
+        description="SIRET of the hiring establishment", examples=["73282932000074"]
+    )
     employer_size: CompanySize = Field(description="Size of the employer (PME or ETI)", examples=["pme"])
     candidate: Candidate = Field(
         description="Eligibility facts of the pseudonymised candidate",
@@ -37,7 +39,11 @@ class VteContractSigned(ContractModel):
         description="True for a mission on energy and ecological transition (« VTE vert »)", examples=[True]
     )
     duration_months: int | None = Field(
-        default=None, ge=1, le=60, description="Planned duration; absent for a permanent contract", examples=[12]
+        default=None,
+        ge=1,
+        le=60,
+        description="Planned duration; absent for a permanent contract",
+        examples=[12],
     )
     starts_on: date = Field(description="First day of the mission", examples=["2024-09-02"])
     signed_on: date = Field(description="Signature date", examples=["2024-07-10"])

@@ -1,0 +1,64 @@
+"""Encoding and decoding of one Kafka record (key, JSON value, `ce_*` headers), with ContractViolation."""
+
+from collections.abc import Sequence
+
+from pydantic import ValidationError
+
+from .base import ContractModel
+from .cloudevents import Envelope
+from .errors import ContractViolation, ErrorCode
+from .field_errors import field_errors
+from .registry import payload_model_for, spec_for
+
+Headers = list[tuple[str, bytes]]
+
+
+def envelope_for(payload: ContractModel, producer: str, *, cause: Envelope | None = None) -> Envelope:
+    """A fresh envelope whose type, subject and schema version are those of the payload."""
+    spec = spec_for(payload)
+    return Envelope.new(spec.type, spec.subject_of(payload), producer, cause=cause)
+
+
+def encode_event(envelope: Envelope, payload: ContractModel) -> tuple[bytes | None, bytes, Headers]:
+    """(key, value, headers) of a record; the key is the payload's partition key (territory id mostly)."""
+    spec = spec_for(payload)
+    if envelope.type != spec.type:
+        raise ContractViolation(ErrorCode.INVALID_HEADER, f"ce_type {envelope.type} ≠ {spec.type}.")
+    if envelope.schema_version != spec.version:
+        raise ContractViolation(ErrorCode.SCHEMA_VERSION_UNSUPPORTED, f"ce_schemaversion ≠ {spec.version}.")
+    if envelope.subject != spec.subject_of(payload):
+        raise ContractViolation(ErrorCode.SUBJECT_MISMATCH, f"Attendu : {spec.subject_of(payload)}.")
+    key = spec.key_of(payload)
+    return (
+        (None if key is None else key.encode()),
+        payload.model_dump_json().encode(),
+        envelope.to_kafka_headers(),
+    )
+
+
+def decode_event(
+    key: bytes | None, value: bytes | None, headers: Sequence[tuple[str, bytes | None]]
+) -> tuple[Envelope, ContractModel]:
+    """Envelope and validated payload of a record, or ContractViolation (stable code, field errors)."""
+    envelope = Envelope.from_kafka_headers(headers)
+    model = payload_model_for(envelope.type)
+    spec = spec_for(envelope.type)
+    if envelope.schema_version != spec.version:
+        detail = f"ce_schemaversion {envelope.schema_version} ≠ version {spec.version} du type {spec.type}."
+        raise ContractViolation(ErrorCode.SCHEMA_VERSION_UNSUPPORTED, detail)
+    if not value:
+        raise ContractViolation(ErrorCode.MALFORMED_JSON, "Le message n'a pas de contenu.")
+    try:
+        payload = model.model_validate_json(value)
+    except ValidationError as exc:
+        errors = field_errors(exc)
+        malformed = any(e.code == "json_invalid" for e in errors)
+        code = ErrorCode.MALFORMED_JSON if malformed else ErrorCode.INVALID_PAYLOAD
+        raise ContractViolation(code, "", errors) from None
+    expected_key = spec.key_of(payload)
+    if (None if key is None else key.decode("utf-8", "replace")) != expected_key:
+        raise ContractViolation(ErrorCode.KEY_MISMATCH, f"Clé attendue : {expected_key} ({spec.key_field}).")
+    if envelope.subject != spec.subject_of(payload):
+        detail = f"Attendu : {spec.subject_of(payload)} ({spec.subject_field})."
+        raise ContractViolation(ErrorCode.SUBJECT_MISMATCH, detail)
+    return envelope, payload

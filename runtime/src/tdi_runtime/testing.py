@@ -1,0 +1,96 @@
+"""Test and benchmark support: contract payloads built from their field examples, and a probe consumer.
+
+The probe applies `EpciJoined` events by writing one `probe_effects` row per event, which is what the
+reliability tests count to prove "exactly once". Used by tests and `bench/`, never by a service.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import uuid
+from datetime import date
+from typing import Any
+
+import asyncpg
+from aiokafka import AIOKafkaConsumer
+from tdi_contracts.envelope import decode_event, encode_event, envelope_for
+from tdi_contracts.events.territory import EpciJoined
+
+from tdi_runtime.consumer import EventConsumer, HandlerContext
+from tdi_runtime.db import KIT_MIGRATIONS, migrate
+
+PROBE_TYPE = "fr.territoires-industrie.territory.EpciJoined.v1"
+_SIRENS = ("200067213", "200066793", "200069177", "243500139", "200054781")
+
+
+def probe_event(territory: int, seq: int, producer: str = "territory") -> tuple[bytes | None, bytes, list[tuple[str, bytes]]]:
+    """An EpciJoined record for territory `ti-<territory>`; `seq` is carried in the EPCI name."""
+    payload = EpciJoined(territory_id=f"ti-{territory}", epci_siren=_SIRENS[seq % len(_SIRENS)],
+                         epci_name=f"EPCI n° {seq}", joined_on=date(2024, 1, 15))
+    return encode_event(envelope_for(payload, producer), payload)
+
+
+async def prepare_schema(database_url: str, schema: str) -> None:
+    """Kit tables plus the probe's effect table, in a schema of their own."""
+    pool = await asyncpg.create_pool(database_url, min_size=1, max_size=2, server_settings={"search_path": schema})
+    assert pool is not None
+    try:
+        await migrate(pool, schema, [KIT_MIGRATIONS])
+        await pool.execute(
+            "CREATE TABLE IF NOT EXISTS probe_effects (event_id text NOT NULL, territory text NOT NULL,"
+            " seq int NOT NULL, applied_at timestamptz NOT NULL DEFAULT clock_timestamp())"
+        )
+    finally:
+        await pool.close()
+
+
+async def apply_probe(ctx: HandlerContext) -> None:
+    """The probe's effect: one row per applied event (a duplicate effect shows as a second row)."""
+    seq = int(ctx.payload.epci_name.rsplit(" ", 1)[-1])
+    await ctx.conn.execute("INSERT INTO probe_effects (event_id, territory, seq) VALUES ($1, $2, $3)",
+                           ctx.envelope.id, ctx.payload.territory_id, seq)
+
+
+def probe_consumer(pool: asyncpg.Pool, group: str, **kwargs: Any) -> EventConsumer:
+    from tdi_runtime.outbox import Outbox
+
+    return EventConsumer(service="probe", group=group, pool=pool, outbox=Outbox(),
+                         handlers={PROBE_TYPE: apply_probe}, **kwargs)
+
+
+async def read_topic(bootstrap: str, topic: str, *, expect: int, timeout: float = 60.0) -> list[Any]:
+    """Every record of `topic` from the beginning, waiting until at least `expect` arrived (or timeout)."""
+    consumer = AIOKafkaConsumer(topic, bootstrap_servers=bootstrap, auto_offset_reset="earliest",
+                                enable_auto_commit=False, group_id=None)
+    await consumer.start()
+    records: list[Any] = []
+    try:
+        deadline = asyncio.get_running_loop().time() + timeout
+        while len(records) < expect and asyncio.get_running_loop().time() < deadline:
+            batch = await consumer.getmany(timeout_ms=500, max_records=5000)
+            for part in batch.values():
+                records.extend(part)
+        if expect == 0:
+            batch = await consumer.getmany(timeout_ms=1500)
+            for part in batch.values():
+                records.extend(part)
+    finally:
+        await consumer.stop()
+    return records
+
+
+def decoded(records: list[Any]) -> list[tuple[Any, Any]]:
+    return [decode_event(r.key, r.value, r.headers) for r in records]
+
+
+def unique_name(prefix: str) -> str:
+    letters = "".join(chr(ord("a") + int(c, 16) % 26) for c in uuid.uuid4().hex[:8])
+    return f"{prefix}{letters}"
+
+
+def example_payload(model: type[Any], **overrides: Any) -> Any:
+    """A valid payload of a contract model built from the first example of each field."""
+    values = {name: f.examples[0] for name, f in model.model_fields.items() if f.examples}
+    values.update(overrides)
+    return model.model_validate_json(json.dumps(values, default=str))  # the wire form: lax on enums, ids

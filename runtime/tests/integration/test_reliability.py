@@ -1,0 +1,112 @@
+"""Faults against the real broker and database, with real processes: kill -9 at random, SIGTERM under load."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import random
+import signal
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from aiokafka import AIOKafkaProducer
+
+from tdi_localstack.processes import spawn, stop, tail
+from tdi_runtime.testing import probe_event
+
+pytestmark = [pytest.mark.integration, pytest.mark.timeout(600)]
+
+EVENTS = 5000
+
+
+async def publish_all(bootstrap: str, topic: str, n: int, territories: int = 40, pace_s: float = 0.0) -> None:
+    producer = AIOKafkaProducer(bootstrap_servers=bootstrap, acks="all", enable_idempotence=True, linger_ms=5)
+    await producer.start()
+    try:
+        futures = []
+        for i in range(n):
+            key, value, headers = probe_event(5000 + i % territories, i)
+            futures.append(await producer.send(topic, value=value, key=key, headers=headers))
+            if pace_s and i % 100 == 99:
+                await asyncio.sleep(pace_s)
+        await asyncio.gather(*futures)
+    finally:
+        await producer.stop()
+
+
+def start_probe(group: str, topic: str, schema: str, log: Path, shutdown_timeout_s: float = 10.0):
+    env = {**os.environ, "TDI_PROBE_CONSUMER_SESSION_TIMEOUT_MS": "6000", "TDI_PROBE_LOG_LEVEL": "WARNING",
+           "TDI_PROBE_SHUTDOWN_TIMEOUT_S": str(shutdown_timeout_s), "TDI_PROBE_COMMIT_INTERVAL_S": "0.2"}
+    return spawn([sys.executable, "-m", "tdi_runtime.probe", "--group", group, "--topic", topic,
+                  "--schema", schema], log_path=log, env=env)
+
+
+async def applied(pool) -> tuple[int, int]:
+    row = await pool.fetchrow("SELECT count(*) AS n, count(DISTINCT event_id) AS d FROM probe_effects")
+    return row["n"], row["d"]
+
+
+async def wait_applied(pool, n: int, process, log: Path, timeout: float = 180.0) -> None:
+    deadline = time.monotonic() + timeout
+    while (await applied(pool))[1] < n:
+        if process.poll() is not None:
+            raise AssertionError(f"probe exited {process.returncode}:\n{tail(log)}")
+        if time.monotonic() > deadline:
+            raise AssertionError(f"only {await applied(pool)} of {n} applied:\n{tail(log)}")
+        await asyncio.sleep(0.2)
+
+
+async def test_a_consumer_killed_at_random_points_applies_every_one_of_5000_events_exactly_once(
+    platform_stack, kit_pool, kit_schema, new_topic, new_group, tmp_path
+):
+    topic, group = await new_topic(partitions=6), await new_group()
+    await publish_all(platform_stack.bootstrap_servers, topic, EVENTS)
+    rng, kills, log = random.Random(42), 0, tmp_path / "probe.log"
+    started = time.monotonic()
+    while kills < 8 and (await applied(kit_pool))[1] < EVENTS:
+        probe = start_probe(group, topic, kit_schema, log)
+        await asyncio.sleep(rng.uniform(1.0, 4.0))
+        probe.send_signal(signal.SIGKILL)
+        probe.wait(10)
+        kills += 1
+    in_between = await applied(kit_pool)
+    probe = start_probe(group, topic, kit_schema, log)
+    try:
+        await wait_applied(kit_pool, EVENTS, probe, log)
+    finally:
+        stop(probe)
+    effects, distinct = await applied(kit_pool)
+    print(f"\n[kill -9] {kills} kills (applied {in_between[1]} before the last start), "
+          f"{effects} effects for {EVENTS} events in {time.monotonic() - started:.1f}s")
+    assert (effects, distinct) == (EVENTS, EVENTS)
+
+
+async def test_sigterm_under_load_exits_cleanly_within_the_timeout_and_a_restart_loses_nothing(
+    platform_stack, kit_pool, kit_schema, new_topic, new_group, tmp_path
+):
+    topic, group, log = await new_topic(partitions=6), await new_group(), tmp_path / "probe.log"
+    probe = start_probe(group, topic, kit_schema, log, shutdown_timeout_s=10)
+    load = asyncio.create_task(publish_all(platform_stack.bootstrap_servers, topic, EVENTS, pace_s=0.02))
+    while (await applied(kit_pool))[1] < 500:
+        await asyncio.sleep(0.1)
+        assert probe.poll() is None, tail(log)
+    sent_at = time.monotonic()
+    probe.send_signal(signal.SIGTERM)
+    code = await asyncio.to_thread(probe.wait, 30)
+    exit_s = time.monotonic() - sent_at
+    at_stop = await applied(kit_pool)
+    await load
+    probe = start_probe(group, topic, kit_schema, log)
+    try:
+        await wait_applied(kit_pool, EVENTS, probe, log)
+    finally:
+        stop(probe)
+    effects, distinct = await applied(kit_pool)
+    print(f"\n[SIGTERM] exit code {code} after {exit_s:.2f}s (timeout 10s) with {at_stop[1]} applied; "
+          f"after restart {effects} effects for {EVENTS} events")
+    assert code in (0, -signal.SIGTERM), "uvicorn re-raises SIGTERM after its graceful shutdown"
+    assert '"graceful": true' in log.read_text(), "the lifespan shutdown ran to its end"
+    assert exit_s < 10
+    assert (effects, distinct) == (EVENTS, EVENTS)
