@@ -21,9 +21,7 @@ def _luhn_number(length: int) -> st.SearchStrategy[str]:
 _OFFSETS = st.sampled_from([UTC, timezone(timedelta(hours=2)), timezone(timedelta(hours=-4))])
 _FORMATS: dict[str, st.SearchStrategy[str]] = {
     "date": st.dates(date(2000, 1, 1), date(2099, 12, 31)).map(date.isoformat),
-    "date-time": st.datetimes(datetime(2000, 1, 1), datetime(2099, 1, 1), timezones=_OFFSETS).map(
-        datetime.isoformat
-    ),
+    "date-time": st.datetimes(datetime(2000, 1, 1), datetime(2099, 1, 1), timezones=_OFFSETS).map(datetime.isoformat),
     "uuid": st.uuids().map(str),
     "siren": _luhn_number(9),
     "siret": _luhn_number(14),

@@ -105,8 +105,6 @@ def test_other_headers_such_as_tracing_travel_alongside() -> None:
 
 def test_a_caused_event_keeps_the_correlation_and_points_at_its_cause() -> None:
     root = envelope_for(GRANT, "bpifrance")
-    child = Envelope.new(
-        "fr.territoires-industrie.funding.PaymentMade.v1", str(UUID(int=1)), "funding", cause=root
-    )
+    child = Envelope.new("fr.territoires-industrie.funding.PaymentMade.v1", str(UUID(int=1)), "funding", cause=root)
     assert (child.correlation_id, child.causation_id) == (root.correlation_id, root.id)
     assert root.correlation_id == root.causation_id == root.id

@@ -16,9 +16,7 @@ def _ok(kind: object, value: object) -> bool:
     return True
 
 
-@pytest.mark.parametrize(
-    ("value", "ok"), [("ti-8413", True), ("ti-1", True), ("TI-8413", False), ("8413", False)]
-)
+@pytest.mark.parametrize(("value", "ok"), [("ti-8413", True), ("ti-1", True), ("TI-8413", False), ("8413", False)])
 def test_territory_ids_have_the_official_ti_form(value: str, ok: bool) -> None:
     assert _ok(TerritoryId, value) is ok
 
@@ -48,8 +46,7 @@ def test_departement_codes_are_text_including_2a_2b_and_971_to_976(value: str, o
 def test_region_codes_are_the_18_insee_ones() -> None:
     valid = [f"{n:02d}" for n in range(100) if _ok(RegionCode, f"{n:02d}")]
     assert valid == sorted(
-        {"01", "02", "03", "04", "06", "11", "24", "27", "28", "32", "44", "52", "53"}
-        | {"75", "76", "84", "93", "94"}
+        {"01", "02", "03", "04", "06", "11", "24", "27", "28", "32", "44", "52", "53"} | {"75", "76", "84", "93", "94"}
     )
 
 

@@ -94,9 +94,7 @@ ENUMS = [(t, f) for t in TYPES for f, s in _fields(t).items() if "enum" in s]
 @pytest.mark.parametrize(("type_", "field"), ENUMS)
 @PROPERTY
 @given(data=st.data())
-def test_an_unknown_enum_value_is_refused_with_the_allowed_values(
-    type_: str, field: str, data: st.DataObject
-) -> None:
+def test_an_unknown_enum_value_is_refused_with_the_allowed_values(type_: str, field: str, data: st.DataObject) -> None:
     document = data.draw(documents(EVENT_TYPES[type_]))
     violation = _violation(type_, document, {**document, field: "valeur-inconnue"})
     _assert_names(violation, field, {"enum"})

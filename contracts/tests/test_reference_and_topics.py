@@ -32,10 +32,7 @@ def test_there_are_18_regions_and_101_departements_each_in_a_region() -> None:
 def test_the_four_axes_hold_the_twelve_categories_of_the_press_kit() -> None:
     assert len(Axis) == 4 and len(Category) == 12
     assert [len(categories_of(a)) for a in Axis] == [3, 2, 3, 4]
-    assert (
-        Category.GESTION_EAU.actions_at_launch == 54
-        and Category.GESTION_EAU.axis is Axis.TRANSITION_ECOLOGIQUE
-    )
+    assert Category.GESTION_EAU.actions_at_launch == 54 and Category.GESTION_EAU.axis is Axis.TRANSITION_ECOLOGIQUE
 
 
 def test_programmes_and_partners_have_slugs_and_french_names() -> None:
@@ -53,9 +50,7 @@ def test_funding_figures_are_those_of_the_sources() -> None:
 
 
 def test_topic_names_follow_the_platform_scheme() -> None:
-    pattern = (
-        r"tdi\.(territory|actions|funding|vte|reporting)\.[a-z-]+\.v1|tdi\.partner\.[a-z-]+(\.feedback)?\.v1"
-    )
+    pattern = r"tdi\.(territory|actions|funding|vte|reporting)\.[a-z-]+\.v1|tdi\.partner\.[a-z-]+(\.feedback)?\.v1"
     for topic in ALL_TOPICS:
         assert re.fullmatch(pattern + r"|tdi\.dlq\.tdi-[a-z]+\.v1", topic.name), topic.name
     assert len({t.name for t in ALL_TOPICS}) == len(ALL_TOPICS)

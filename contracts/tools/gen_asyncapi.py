@@ -44,9 +44,7 @@ def _ingress_handler(partner: Partner, models: list[type[ContractModel]]) -> Any
 
 def build_platform_broker(broker: KafkaBroker | None = None) -> KafkaBroker:
     """A broker declaring a publisher per (topic, payload type) and a subscriber per partner ingress topic."""
-    broker = broker or KafkaBroker(
-        "localhost:9092", description="Local stack (deploy/local); ops set their own"
-    )
+    broker = broker or KafkaBroker("localhost:9092", description="Local stack (deploy/local); ops set their own")
     for type_, spec in sorted(SPECS.items()):
         if spec.kind == "command":
             continue
@@ -74,9 +72,7 @@ def _headers_schema() -> dict[str, Any]:
 
 def _enrich(document: dict[str, Any]) -> dict[str, Any]:
     """Adds what FastStream does not know: CloudEvents headers, keys, partitions and retention."""
-    document.setdefault("components", {}).setdefault("schemas", {})["CloudEventsKafkaHeaders"] = (
-        _headers_schema()
-    )
+    document.setdefault("components", {}).setdefault("schemas", {})["CloudEventsKafkaHeaders"] = _headers_schema()
     for message in document["components"].get("messages", {}).values():
         message["headers"] = {"$ref": "#/components/schemas/CloudEventsKafkaHeaders"}
         message["correlationId"] = {"location": "$message.header#/ce_correlationid"}

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import asyncpg
 import pytest
-
 from tdi_localstack.provisioning import create_topics
 from tdi_runtime.testing import prepare_schema, unique_name
 
@@ -18,8 +17,9 @@ async def kit_schema(platform_stack):
 
 @pytest.fixture
 async def kit_pool(platform_stack, kit_schema):
-    pool = await asyncpg.create_pool(platform_stack.database_url, min_size=2, max_size=40,
-                                     server_settings={"search_path": kit_schema})
+    pool = await asyncpg.create_pool(
+        platform_stack.database_url, min_size=2, max_size=40, server_settings={"search_path": kit_schema}
+    )
     yield pool
     await pool.close()
 

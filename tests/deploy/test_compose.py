@@ -167,9 +167,7 @@ def test_postgres_is_version_17_and_healthy_only_when_pg_isready_answers(service
 def test_broker_and_database_keep_their_data_in_named_volumes(compose: dict[str, Any]) -> None:
     volumes = compose["volumes"]
     for name, mount in (("kafka", "/var/lib/kafka/data"), ("postgres", "/var/lib/postgresql/data")):
-        targets = {
-            volume.split(":")[0]: volume.split(":")[1] for volume in compose["services"][name]["volumes"]
-        }
+        targets = {volume.split(":")[0]: volume.split(":")[1] for volume in compose["services"][name]["volumes"]}
         assert mount in targets.values(), name
         assert all(source in volumes for source in targets), name
 
@@ -186,14 +184,9 @@ def test_the_dockerfile_builds_one_non_root_image_with_uv_from_the_frozen_lock()
 
 
 def test_the_dockerfile_copies_every_workspace_members_pyproject_before_syncing() -> None:
-    members = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["tool"]["uv"]["workspace"][
-        "members"
-    ]
+    members = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["tool"]["uv"]["workspace"]["members"]
     member_dirs = [
-        path
-        for pattern in members
-        for path in sorted(ROOT.glob(pattern))
-        if (path / "pyproject.toml").is_file()
+        path for pattern in members for path in sorted(ROOT.glob(pattern)) if (path / "pyproject.toml").is_file()
     ]
     dockerfile = (ROOT / "Dockerfile").read_text(encoding="utf-8")
     for member in member_dirs:

@@ -92,9 +92,7 @@ def test_each_service_reads_settings_from_the_configmap_and_credentials_from_its
     settings = _of_kind(resources, "ConfigMap")["tdi-settings"]["data"]
     assert settings["KAFKA_BOOTSTRAP_SERVERS"] == "tdi-kafka-bootstrap:9092"
     for name in SERVICES:
-        container = _of_kind(resources, "Deployment")[f"tdi-{name}"]["spec"]["template"]["spec"][
-            "containers"
-        ][0]
+        container = _of_kind(resources, "Deployment")[f"tdi-{name}"]["spec"]["template"]["spec"]["containers"][0]
         assert {"configMapRef": {"name": "tdi-settings"}} in container["envFrom"]
         env = _env(container)
         for key in ("DB_USER", "DB_PASSWORD"):

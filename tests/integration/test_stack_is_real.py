@@ -8,7 +8,6 @@ import uuid
 import asyncpg
 import pytest
 from faststream.kafka import KafkaBroker
-
 from tdi_localstack.provisioning import create_topics
 
 pytestmark = pytest.mark.integration

@@ -43,9 +43,7 @@ class Envelope(BaseModel):
     datacontenttype: Literal["application/json"] = "application/json"
     correlation_id: Token = Field(description="Id shared by every message of one business flow")
     causation_id: Token = Field(description="Id of the message that caused this one (its own id at the root)")
-    schema_version: int = Field(
-        ge=1, le=999, description="Major version of the payload schema, as in the type"
-    )
+    schema_version: int = Field(ge=1, le=999, description="Major version of the payload schema, as in the type")
     producer: Annotated[str, AfterValidator(_known_producer)] = Field(examples=["funding", "bpifrance"])
 
     @classmethod
@@ -82,8 +80,6 @@ class Envelope(BaseModel):
             return cls.model_validate(values)
         except ValidationError as exc:
             names = {f: h for h, f in HEADER_FIELDS.items()}
-            errors = tuple(
-                e.model_copy(update={"path": names.get(e.path, e.path)}) for e in field_errors(exc)
-            )
+            errors = tuple(e.model_copy(update={"path": names.get(e.path, e.path)}) for e in field_errors(exc))
             detail = f"En-tête(s) {', '.join(e.path for e in errors)}."
             raise ContractViolation(ErrorCode.INVALID_HEADER, detail, errors) from None

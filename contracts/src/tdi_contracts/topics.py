@@ -80,20 +80,16 @@ DOMAIN_TOPICS: tuple[TopicSpec, ...] = (
     REPORTING_INDICATORS,
 )
 PARTNER_INGRESS_TOPICS: tuple[TopicSpec, ...] = tuple(
-    TopicSpec(partner_ingress_topic(p), 3, 30 * DAY_MS, description=f"Commands published by {p.label}")
-    for p in Partner
+    TopicSpec(partner_ingress_topic(p), 3, 30 * DAY_MS, description=f"Commands published by {p.label}") for p in Partner
 )
 PARTNER_FEEDBACK_TOPICS: tuple[TopicSpec, ...] = tuple(
     TopicSpec(partner_feedback_topic(p), 3, 30 * DAY_MS, description=f"One answer per event of {p.label}")
     for p in Partner
 )
 DLQ_TOPICS: tuple[TopicSpec, ...] = tuple(
-    TopicSpec(dlq_topic(consumer_group(s)), 1, 90 * DAY_MS, description=f"Dead letters of tdi-{s}")
-    for s in SERVICES
+    TopicSpec(dlq_topic(consumer_group(s)), 1, 90 * DAY_MS, description=f"Dead letters of tdi-{s}") for s in SERVICES
 )
-ALL_TOPICS: tuple[TopicSpec, ...] = (
-    DOMAIN_TOPICS + PARTNER_INGRESS_TOPICS + PARTNER_FEEDBACK_TOPICS + DLQ_TOPICS
-)
+ALL_TOPICS: tuple[TopicSpec, ...] = DOMAIN_TOPICS + PARTNER_INGRESS_TOPICS + PARTNER_FEEDBACK_TOPICS + DLQ_TOPICS
 
 
 def topic_spec(name: str) -> TopicSpec:

@@ -20,6 +20,7 @@ import asyncpg
 import structlog
 
 from tdi_runtime import inbox
+from tdi_runtime.db import Connection
 from tdi_runtime.deadletters import dead_letter
 from tdi_runtime.delivery import Delivery, Violation, decode_record
 from tdi_runtime.errors import DomainError, is_transient
@@ -38,7 +39,7 @@ INTERNAL_REASON = "La plateforme n'a pas pu traiter l'événement ({}) ; il a é
 class HandlerContext:
     """What a handler gets: the open transaction, the decoded event, and where to put what it emits."""
 
-    conn: asyncpg.Connection
+    conn: Connection
     delivery: Delivery
     emitted: list[OutgoingMessage] = field(default_factory=list)
     results: list[tuple[str, str]] = field(default_factory=list)
@@ -80,7 +81,7 @@ class Feedback:
         return []
 
 
-class _Careful(Exception):
+class _NeedsSavepointsError(Exception):
     """A handler failed on the fast path: redo the batch with one savepoint per event."""
 
 
@@ -96,10 +97,20 @@ class _Outcome:
 class EventConsumer:
     """One consumer group: `handle_batch(records, consumer)` is what its FastStream subscriber calls."""
 
-    def __init__(self, *, service: str, group: str, pool: asyncpg.Pool, outbox: Outbox,
-                 handlers: Mapping[str, Handler], metrics: Metrics | None = None,
-                 committer: OffsetCommitter | None = None, feedback: Feedback | None = None,
-                 strict: bool = False, backoff_max_s: float = 5.0) -> None:
+    def __init__(
+        self,
+        *,
+        service: str,
+        group: str,
+        pool: asyncpg.Pool,
+        outbox: Outbox,
+        handlers: Mapping[str, Handler],
+        metrics: Metrics | None = None,
+        committer: OffsetCommitter | None = None,
+        feedback: Feedback | None = None,
+        strict: bool = False,
+        backoff_max_s: float = 5.0,
+    ) -> None:
         self.service = service
         self.group = group
         self.pool = pool
@@ -121,7 +132,7 @@ class EventConsumer:
             try:
                 outcome = await self._apply(deliveries, careful)
                 break
-            except _Careful:
+            except _NeedsSavepointsError:
                 careful = True
             except Exception as error:
                 if not is_transient(error):
@@ -148,7 +159,7 @@ class EventConsumer:
         out = _Outcome()
         async with self.pool.acquire() as conn, conn.transaction():
             known = await inbox.seen(conn, self.group, [d.event_id for d in deliveries])
-            in_batch: dict[str, int] = {}
+            in_batch: dict[str, inbox.Seen] = {}
             for d in deliveries:
                 prior = known.get(d.event_id)
                 if d.event_id in in_batch:  # the producer published the same event twice in a row
@@ -158,8 +169,7 @@ class EventConsumer:
                         continue  # Kafka redelivered it: already handled, nothing to say twice
                     if prior.outcome == "applied":
                         if prior.digest != d.digest:
-                            self._reject(d, Violation("CONFLICTING_REDELIVERY", CONFLICT_REASON), out,
-                                         record=False)
+                            self._reject(d, Violation("CONFLICTING_REDELIVERY", CONFLICT_REASON), out, record=False)
                         else:
                             out.outgoing += self.feedback.duplicate(d, prior)
                         continue
@@ -169,14 +179,14 @@ class EventConsumer:
                         out.retried.append(d.event_id)  # rejected before: a corrected or re-driven copy
                 entry = await self._apply_one(conn, d, careful, out)
                 if entry is not None:
-                    in_batch[d.event_id] = inbox.Seen(d.topic, d.partition, d.offset, entry.outcome,
-                                                      entry.digest, entry.result)
+                    in_batch[d.event_id] = inbox.Seen(
+                        d.topic, d.partition, d.offset, entry.outcome, entry.digest, entry.result
+                    )
             await inbox.record(conn, self.group, out.entries, out.retried)
             await self.outbox.add(conn, out.outgoing)
         return out
 
-    async def _apply_one(self, conn: asyncpg.Connection, d: Delivery, careful: bool,
-                         out: _Outcome) -> inbox.Entry | None:
+    async def _apply_one(self, conn: Connection, d: Delivery, careful: bool, out: _Outcome) -> inbox.Entry | None:
         violation = d.violation or self.feedback.admit(d)
         if violation is not None:
             return self._reject(d, violation, out)
@@ -196,15 +206,16 @@ class EventConsumer:
             if is_transient(error):
                 raise
             if not careful:
-                raise _Careful from error
+                raise _NeedsSavepointsError from error
             if isinstance(error, DomainError):
                 return self._reject(d, Violation(error.code, error.message, error.details), out)
             log.exception("handler_failed", group=self.group, event_id=d.event_id)
             return self._reject(d, Violation("INTERNAL_ERROR", INTERNAL_REASON.format(type(error).__name__)), out)
         out.outgoing += ctx.emitted
         out.outgoing += self.feedback.accepted(d, ctx.results)
-        entry = inbox.Entry(d.event_id, d.topic, d.partition, d.offset, "applied", d.digest,
-                            [list(r) for r in ctx.results] or None)
+        entry = inbox.Entry(
+            d.event_id, d.topic, d.partition, d.offset, "applied", d.digest, [list(r) for r in ctx.results] or None
+        )
         out.entries.append(entry)
         out.applied += 1
         return entry

@@ -5,13 +5,18 @@ from __future__ import annotations
 import hashlib
 from importlib import resources
 from importlib.abc import Traversable
+from typing import Any, TypeAlias
 
 import asyncpg
 import structlog
+from asyncpg.pool import PoolConnectionProxy
 
 from tdi_runtime.settings import ServiceSettings
 
 log = structlog.get_logger(__name__)
+
+Connection: TypeAlias = "asyncpg.Connection[Any] | PoolConnectionProxy[Any]"
+"""A connection as handlers and adapters receive it: plain, or borrowed from the pool."""
 
 KIT_MIGRATIONS = "tdi_runtime"
 

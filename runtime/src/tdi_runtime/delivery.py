@@ -48,8 +48,17 @@ def decode_record(record: Any) -> Delivery:
     from tdi_contracts.envelope import ContractViolation, decode_event
 
     headers = [(k, v) for k, v in (record.headers or ())]
-    d = Delivery(record.topic, record.partition, record.offset, record.key, record.value, headers, "", "",
-                 digest=digest(record.value))
+    d = Delivery(
+        record.topic,
+        record.partition,
+        record.offset,
+        record.key,
+        record.value,
+        headers,
+        "",
+        "",
+        digest=digest(record.value),
+    )
     try:
         envelope, payload = decode_event(record.key, record.value, headers)
     except ContractViolation as violation:

@@ -22,12 +22,12 @@ class DomainError(Exception):
         self.details = details or {}
 
 
-class NotFound(DomainError):
+class NotFoundError(DomainError):
     code = "NOT_FOUND"
     http_status = 404
 
 
-class Conflict(DomainError):
+class ConflictError(DomainError):
     code = "CONFLICT"
     http_status = 409
 

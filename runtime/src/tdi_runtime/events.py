@@ -10,7 +10,9 @@ from tdi_runtime.outbox import OutgoingMessage
 from tdi_runtime.tracing import trace_headers
 
 
-def outgoing(payload: Any, producer: str, *, cause: Envelope | None = None, topic: str | None = None) -> OutgoingMessage:
+def outgoing(
+    payload: Any, producer: str, *, cause: Envelope | None = None, topic: str | None = None
+) -> OutgoingMessage:
     """The outbox message announcing `payload`; `cause` carries correlation and causation forward.
 
     The topic is the payload's own when it has one; per-partner and per-group topics are named by the caller.

@@ -23,14 +23,19 @@ def error_body(code: str, message: str, errors: list[dict[str, Any]] | None = No
 def install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(DomainError)
     async def _domain(_: Request, error: DomainError) -> JSONResponse:
-        return JSONResponse(error_body(error.code, error.message, [error.details] if error.details else None),
-                            status_code=error.http_status)
+        return JSONResponse(
+            error_body(error.code, error.message, [error.details] if error.details else None),
+            status_code=error.http_status,
+        )
 
     @app.exception_handler(RequestValidationError)
     async def _invalid(_: Request, error: RequestValidationError) -> JSONResponse:
         fields = [
-            {"field": ".".join(str(p) for p in e.get("loc", ())), "code": e.get("type", "invalid"),
-             "message": e.get("msg", "")}
+            {
+                "field": ".".join(str(p) for p in e.get("loc", ())),
+                "code": e.get("type", "invalid"),
+                "message": e.get("msg", ""),
+            }
             for e in error.errors()
         ]
         names = ", ".join(f["field"] for f in fields)
@@ -65,12 +70,14 @@ def health_router() -> APIRouter:
         except Exception as error:
             checks["broker"] = f"unreachable: {type(error).__name__}"
         ready = all(v == "ok" for v in checks.values())
-        return JSONResponse({"status": "ready" if ready else "not ready", "checks": checks},
-                            status_code=200 if ready else 503)
+        return JSONResponse(
+            {"status": "ready" if ready else "not ready", "checks": checks}, status_code=200 if ready else 503
+        )
 
     @router.get("/metrics", summary="Prometheus metrics", include_in_schema=False)
     async def metrics(request: Request) -> Response:
-        return Response(request.app.state.runtime.metrics.exposition(),
-                        media_type="text/plain; version=0.0.4; charset=utf-8")
+        return Response(
+            request.app.state.runtime.metrics.exposition(), media_type="text/plain; version=0.0.4; charset=utf-8"
+        )
 
     return router

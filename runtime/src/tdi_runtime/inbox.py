@@ -8,7 +8,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-import asyncpg
+from tdi_runtime.db import Connection
 
 
 def digest(value: bytes | None) -> str:
@@ -36,7 +36,7 @@ class Entry:
     result: Any = field(default=None)
 
 
-async def seen(conn: asyncpg.Connection, consumer: str, event_ids: Sequence[str]) -> dict[str, Seen]:
+async def seen(conn: Connection, consumer: str, event_ids: Sequence[str]) -> dict[str, Seen]:
     rows = await conn.fetch(
         'SELECT event_id, topic, partition, "offset", outcome, digest, result FROM inbox'
         " WHERE consumer = $1 AND event_id = ANY($2::text[])",
@@ -44,8 +44,14 @@ async def seen(conn: asyncpg.Connection, consumer: str, event_ids: Sequence[str]
         list(event_ids),
     )
     return {
-        r["event_id"]: Seen(r["topic"], r["partition"], r["offset"], r["outcome"], r["digest"],
-                            json.loads(r["result"]) if r["result"] is not None else None)
+        r["event_id"]: Seen(
+            r["topic"],
+            r["partition"],
+            r["offset"],
+            r["outcome"],
+            r["digest"],
+            json.loads(r["result"]) if r["result"] is not None else None,
+        )
         for r in rows
     }
 
@@ -53,8 +59,7 @@ async def seen(conn: asyncpg.Connection, consumer: str, event_ids: Sequence[str]
 _COLUMNS = "$2::text[], $3::text[], $4::int[], $5::bigint[], $6::text[], $7::text[], $8::jsonb[]"
 
 
-async def record(conn: asyncpg.Connection, consumer: str, entries: Sequence[Entry],
-                 retried: Sequence[str] = ()) -> None:
+async def record(conn: Connection, consumer: str, entries: Sequence[Entry], retried: Sequence[str] = ()) -> None:
     """Record handled events in one statement.
 
     A plain INSERT on purpose: a consumer racing us on the same event (a rebalance) blocks on the key and
@@ -67,14 +72,16 @@ async def record(conn: asyncpg.Connection, consumer: str, entries: Sequence[Entr
         await conn.execute(
             'INSERT INTO inbox (consumer, event_id, topic, partition, "offset", outcome, digest, result)'
             f" SELECT $1, e, t, p, o, r, d, j FROM unnest({_COLUMNS}) AS x(e, t, p, o, r, d, j)",
-            consumer, *_columns(fresh),
+            consumer,
+            *_columns(fresh),
         )
     if again:
         await conn.execute(
             'UPDATE inbox SET topic = x.t, partition = x.p, "offset" = x.o, outcome = x.r, digest = x.d,'
             f" result = x.j, processed_at = now() FROM unnest({_COLUMNS}) AS x(e, t, p, o, r, d, j)"
             " WHERE inbox.consumer = $1 AND inbox.event_id = x.e",
-            consumer, *_columns(again),
+            consumer,
+            *_columns(again),
         )
 
 

@@ -28,6 +28,7 @@ def aiokafka_speedups_loaded() -> bool:
 
     loaded = "_crecords" in default_records.DefaultRecordBatch.__module__
     if not loaded:
-        log.warning("aiokafka_c_extensions_missing",
-                    hint="install a binary aiokafka wheel; unset AIOKAFKA_NO_EXTENSIONS")
+        log.warning(
+            "aiokafka_c_extensions_missing", hint="install a binary aiokafka wheel; unset AIOKAFKA_NO_EXTENSIONS"
+        )
     return loaded

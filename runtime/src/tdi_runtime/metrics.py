@@ -5,8 +5,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-import asyncpg
 from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram, generate_latest
+
+from tdi_runtime.db import Connection
 
 _LATENCY_BUCKETS = (0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0)
 
@@ -16,23 +17,50 @@ class Metrics:
 
     def __init__(self, service: str) -> None:
         self.registry = CollectorRegistry()
-        labels = {"registry": self.registry}
-        self.consumed = Counter("tdi_events_consumed", "Events consumed and applied or rejected",
-                                ["service", "topic", "outcome"], **labels)
-        self.produced = Counter("tdi_events_produced", "Outbox rows acknowledged by the broker",
-                                ["service", "topic"], **labels)
-        self.failed = Counter("tdi_failures", "Failures that were retried (database or broker away)",
-                              ["service", "stage"], **labels)
-        self.dead_lettered = Counter("tdi_events_dead_lettered", "Events sent to a dead-letter topic",
-                                     ["service", "topic", "code"], **labels)
-        self.outbox_pending = Gauge("tdi_outbox_pending_rows", "Outbox rows not yet acknowledged",
-                                    ["service"], **labels)
-        self.outbox_lag = Gauge("tdi_outbox_lag_seconds", "Age of the oldest pending outbox row",
-                                ["service"], **labels)
-        self.handler_latency = Histogram("tdi_handler_batch_seconds", "Time to apply one consumed batch",
-                                         ["service", "topic"], buckets=_LATENCY_BUCKETS, **labels)
-        self.relay_latency = Histogram("tdi_relay_batch_seconds", "Time to publish one outbox batch",
-                                       ["service"], buckets=_LATENCY_BUCKETS, **labels)
+        self.consumed = Counter(
+            "tdi_events_consumed",
+            "Events consumed and applied or rejected",
+            ["service", "topic", "outcome"],
+            registry=self.registry,
+        )
+        self.produced = Counter(
+            "tdi_events_produced",
+            "Outbox rows acknowledged by the broker",
+            ["service", "topic"],
+            registry=self.registry,
+        )
+        self.failed = Counter(
+            "tdi_failures",
+            "Failures that were retried (database or broker away)",
+            ["service", "stage"],
+            registry=self.registry,
+        )
+        self.dead_lettered = Counter(
+            "tdi_events_dead_lettered",
+            "Events sent to a dead-letter topic",
+            ["service", "topic", "code"],
+            registry=self.registry,
+        )
+        self.outbox_pending = Gauge(
+            "tdi_outbox_pending_rows", "Outbox rows not yet acknowledged", ["service"], registry=self.registry
+        )
+        self.outbox_lag = Gauge(
+            "tdi_outbox_lag_seconds", "Age of the oldest pending outbox row", ["service"], registry=self.registry
+        )
+        self.handler_latency = Histogram(
+            "tdi_handler_batch_seconds",
+            "Time to apply one consumed batch",
+            ["service", "topic"],
+            buckets=_LATENCY_BUCKETS,
+            registry=self.registry,
+        )
+        self.relay_latency = Histogram(
+            "tdi_relay_batch_seconds",
+            "Time to publish one outbox batch",
+            ["service"],
+            buckets=_LATENCY_BUCKETS,
+            registry=self.registry,
+        )
         self.service = service
 
     def observe_relay(self, rows: Sequence[Any], results: Sequence[Any], seconds: float) -> None:
@@ -41,11 +69,12 @@ class Metrics:
                 self.produced.labels(self.service, row["topic"]).inc()
         self.relay_latency.labels(self.service).observe(seconds)
 
-    async def sample_outbox_lag(self, conn: asyncpg.Connection) -> None:
+    async def sample_outbox_lag(self, conn: Connection) -> None:
         row = await conn.fetchrow(
             "SELECT count(*) AS n, coalesce(extract(epoch FROM now() - min(created_at)), 0) AS age"
             " FROM outbox WHERE sent_at IS NULL"
         )
+        assert row is not None
         self.outbox_pending.labels(self.service).set(row["n"])
         self.outbox_lag.labels(self.service).set(float(row["age"]))
 

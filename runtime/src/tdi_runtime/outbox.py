@@ -6,7 +6,7 @@ import zlib
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-import asyncpg
+from tdi_runtime.db import Connection
 
 
 @dataclass(frozen=True, slots=True)
@@ -48,7 +48,7 @@ class Outbox:
             m.event_id,
         )
 
-    async def add(self, conn: asyncpg.Connection, messages: Sequence[OutgoingMessage]) -> None:
+    async def add(self, conn: Connection, messages: Sequence[OutgoingMessage]) -> None:
         """Must run inside the caller's transaction: the events exist if and only if the state change does."""
         if not conn.is_in_transaction():
             raise RuntimeError("Outbox.add must run inside the transaction of the state change")

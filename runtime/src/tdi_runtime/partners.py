@@ -65,7 +65,7 @@ class PartnerFeedback(Feedback):
 
     def duplicate(self, delivery: Delivery, prior: Seen) -> list[OutgoingMessage]:
         """The same event published again: the same acceptance again, so a retrying partner gets its ids."""
-        return self.accepted(delivery, [tuple(r) for r in (prior.result or [])])  # type: ignore[misc]
+        return self.accepted(delivery, [tuple(r) for r in (prior.result or [])])
 
 
 def _violation(code: ErrorCode, detail: str) -> Violation:

@@ -18,6 +18,7 @@ from typing import Any
 import asyncpg
 import structlog
 
+from tdi_runtime.db import Connection
 from tdi_runtime.metrics import Metrics
 
 log = structlog.get_logger(__name__)
@@ -31,8 +32,17 @@ FROM outbox WHERE sent_at IS NULL AND shard = ANY($1::smallint[]) ORDER BY id LI
 class Relay:
     """Drains the outbox of one schema. `run()` until cancelled; `drain()` empties it once (for tests, shutdown)."""
 
-    def __init__(self, pool: asyncpg.Pool, producer: Any, *, schema: str, shards: int = 8,
-                 batch_size: int = 2000, poll_interval_s: float = 1.0, metrics: Metrics | None = None) -> None:
+    def __init__(
+        self,
+        pool: asyncpg.Pool,
+        producer: Any,
+        *,
+        schema: str,
+        shards: int = 8,
+        batch_size: int = 2000,
+        poll_interval_s: float = 1.0,
+        metrics: Metrics | None = None,
+    ) -> None:
         self.pool = pool
         self.producer = producer
         self.schema = schema
@@ -44,14 +54,14 @@ class Relay:
         self._held: list[int] = []
         self._wake = asyncio.Event()
 
-    async def _claim_shards(self, conn: asyncpg.Connection) -> None:
+    async def _claim_shards(self, conn: Connection) -> None:
         for shard in range(self.shards):
             if shard not in self._held and await conn.fetchval(
                 "SELECT pg_try_advisory_lock($1, $2)", self._lock_space, shard
             ):
                 self._held.append(shard)
 
-    async def publish_batch(self, conn: asyncpg.Connection) -> int:
+    async def publish_batch(self, conn: Connection) -> int:
         """Publish one batch of pending rows of the held shards; returns how many were marked sent."""
         if not self._held:
             return 0
@@ -62,11 +72,9 @@ class Relay:
         futures = []
         for row in rows:
             headers = [(k, v.encode()) for k, v in zip(row["header_keys"], row["header_values"], strict=True)]
-            futures.append(await self.producer.send(row["topic"], value=row["value"], key=row["key"],
-                                                    headers=headers))
+            futures.append(await self.producer.send(row["topic"], value=row["value"], key=row["key"], headers=headers))
         results = await asyncio.gather(*futures, return_exceptions=True)
-        sent = [row["id"] for row, result in zip(rows, results, strict=True)
-                if not isinstance(result, BaseException)]
+        sent = [row["id"] for row, result in zip(rows, results, strict=True) if not isinstance(result, BaseException)]
         failed = len(rows) - len(sent)
         if sent:
             await self.mark_sent(conn, sent)
@@ -78,7 +86,7 @@ class Relay:
             raise ConnectionError(f"{failed} outbox rows not acknowledged by the broker: {first!r}")
         return len(sent)
 
-    async def mark_sent(self, conn: asyncpg.Connection, ids: list[int]) -> None:
+    async def mark_sent(self, conn: Connection, ids: list[int]) -> None:
         """One UPDATE per batch, only for rows the broker acknowledged."""
         await conn.execute("UPDATE outbox SET sent_at = now() WHERE id = ANY($1::bigint[])", ids)
 
@@ -94,7 +102,7 @@ class Relay:
                 await self._release(conn)
         return total
 
-    async def _release(self, conn: asyncpg.Connection) -> None:
+    async def _release(self, conn: Connection) -> None:
         for shard in self._held:
             with contextlib.suppress(Exception):
                 await conn.execute("SELECT pg_advisory_unlock($1, $2)", self._lock_space, shard)
@@ -108,7 +116,7 @@ class Relay:
         backoff = 0.1
         while True:
             try:
-                conn: asyncpg.Connection = await self.pool.acquire()
+                conn: Connection = await self.pool.acquire()
                 try:
                     await conn.add_listener(f"tdi_outbox_{self.schema}", self._notified)
                     while True:
@@ -124,7 +132,7 @@ class Relay:
                     with contextlib.suppress(Exception):
                         await conn.remove_listener(f"tdi_outbox_{self.schema}", self._notified)
                         await self._release(conn)
-                    await self.pool.release(conn)
+                    await self.pool.release(conn)  # type: ignore[arg-type]
             except asyncio.CancelledError:
                 raise
             except Exception as error:  # the broker or database is away: wait and try again

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import time
-import contextlib
 from collections.abc import AsyncIterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -61,7 +61,7 @@ class Runtime:
 
 def _subscribe(broker: KafkaBroker, spec: ConsumerSpec, consumer: EventConsumer, settings: ServiceSettings) -> None:
     async def raw_records(message: Any) -> Any:  # decode ourselves, record by record, so one bad record
-        return message.raw_message                # cannot take its batch down with it
+        return message.raw_message  # cannot take its batch down with it
 
     subscriber = broker.subscriber(
         *spec.topics,
@@ -83,11 +83,22 @@ def _subscribe(broker: KafkaBroker, spec: ConsumerSpec, consumer: EventConsumer,
         await consumer.handle_batch(message.raw_message, message.consumer)
 
 
-def create_service_app(settings: ServiceSettings, *, title: str, description: str, routers: Sequence[APIRouter] = (),
-                       consumers: Sequence[ConsumerSpec] = (), migrations_package: str | None = None) -> FastAPI:
+def create_service_app(
+    settings: ServiceSettings,
+    *,
+    title: str,
+    description: str,
+    routers: Sequence[APIRouter] = (),
+    consumers: Sequence[ConsumerSpec] = (),
+    migrations_package: str | None = None,
+) -> FastAPI:
     """The FastAPI app of a service; its lifespan starts and stops everything else."""
-    runtime = Runtime(settings=settings, metrics=Metrics(settings.service), outbox=Outbox(settings.relay_shards),
-                      migration_packages=[KIT_MIGRATIONS] + ([migrations_package] if migrations_package else []))
+    runtime = Runtime(
+        settings=settings,
+        metrics=Metrics(settings.service),
+        outbox=Outbox(settings.relay_shards),
+        migration_packages=[KIT_MIGRATIONS] + ([migrations_package] if migrations_package else []),
+    )
 
     @contextlib.asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
@@ -118,17 +129,37 @@ async def _start(rt: Runtime, specs: Sequence[ConsumerSpec]) -> None:
     await migrate(rt.pool, s.db_schema, rt.migration_packages)
     rt.producer = create_producer(s.kafka_bootstrap_servers, client_id=f"tdi-{s.service}-relay")
     await rt.producer.start()
-    rt.relay = Relay(rt.pool, rt.producer, schema=s.db_schema, shards=s.relay_shards,
-                     batch_size=s.relay_batch_size, poll_interval_s=s.relay_poll_interval_s, metrics=rt.metrics)
+    rt.relay = Relay(
+        rt.pool,
+        rt.producer,
+        schema=s.db_schema,
+        shards=s.relay_shards,
+        batch_size=s.relay_batch_size,
+        poll_interval_s=s.relay_poll_interval_s,
+        metrics=rt.metrics,
+    )
     if s.start_relay:
         rt.relay_task = asyncio.create_task(rt.relay.run(), name=f"relay-{s.service}")
-    rt.broker = KafkaBroker(s.kafka_bootstrap_servers, client_id=f"tdi-{s.service}",
-                            graceful_timeout=s.shutdown_timeout_s, log_level=logging.DEBUG)
+    rt.broker = KafkaBroker(
+        s.kafka_bootstrap_servers,
+        client_id=f"tdi-{s.service}",
+        graceful_timeout=s.shutdown_timeout_s,
+        log_level=logging.DEBUG,
+    )
     for spec in specs:
         committer = OffsetCommitter(s.commit_interval_s)
-        consumer = EventConsumer(service=s.service, group=spec.group, pool=rt.pool, outbox=rt.outbox,
-                                 handlers=spec.handlers, metrics=rt.metrics, committer=committer,
-                                 feedback=spec.feedback, strict=spec.strict, backoff_max_s=s.retry_backoff_max_s)
+        consumer = EventConsumer(
+            service=s.service,
+            group=spec.group,
+            pool=rt.pool,
+            outbox=rt.outbox,
+            handlers=spec.handlers,
+            metrics=rt.metrics,
+            committer=committer,
+            feedback=spec.feedback,
+            strict=spec.strict,
+            backoff_max_s=s.retry_backoff_max_s,
+        )
         rt.consumers.append(consumer)
         rt.committers.append(committer)
         _subscribe(rt.broker, spec, consumer, s)

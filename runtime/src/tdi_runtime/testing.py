@@ -24,10 +24,16 @@ PROBE_TYPE = "fr.territoires-industrie.territory.EpciJoined.v1"
 _SIRENS = ("200067213", "200066793", "200069177", "243500139", "200054781")
 
 
-def probe_event(territory: int, seq: int, producer: str = "territory") -> tuple[bytes | None, bytes, list[tuple[str, bytes]]]:
+def probe_event(
+    territory: int, seq: int, producer: str = "territory"
+) -> tuple[bytes | None, bytes, list[tuple[str, bytes]]]:
     """An EpciJoined record for territory `ti-<territory>`; `seq` is carried in the EPCI name."""
-    payload = EpciJoined(territory_id=f"ti-{territory}", epci_siren=_SIRENS[seq % len(_SIRENS)],
-                         epci_name=f"EPCI n° {seq}", joined_on=date(2024, 1, 15))
+    payload = EpciJoined(
+        territory_id=f"ti-{territory}",
+        epci_siren=_SIRENS[seq % len(_SIRENS)],
+        epci_name=f"EPCI n° {seq}",
+        joined_on=date(2024, 1, 15),
+    )
     return encode_event(envelope_for(payload, producer), payload)
 
 
@@ -48,21 +54,27 @@ async def prepare_schema(database_url: str, schema: str) -> None:
 async def apply_probe(ctx: HandlerContext) -> None:
     """The probe's effect: one row per applied event (a duplicate effect shows as a second row)."""
     seq = int(ctx.payload.epci_name.rsplit(" ", 1)[-1])
-    await ctx.conn.execute("INSERT INTO probe_effects (event_id, territory, seq) VALUES ($1, $2, $3)",
-                           ctx.envelope.id, ctx.payload.territory_id, seq)
+    await ctx.conn.execute(
+        "INSERT INTO probe_effects (event_id, territory, seq) VALUES ($1, $2, $3)",
+        ctx.envelope.id,
+        ctx.payload.territory_id,
+        seq,
+    )
 
 
 def probe_consumer(pool: asyncpg.Pool, group: str, **kwargs: Any) -> EventConsumer:
     from tdi_runtime.outbox import Outbox
 
-    return EventConsumer(service="probe", group=group, pool=pool, outbox=Outbox(),
-                         handlers={PROBE_TYPE: apply_probe}, **kwargs)
+    return EventConsumer(
+        service="probe", group=group, pool=pool, outbox=Outbox(), handlers={PROBE_TYPE: apply_probe}, **kwargs
+    )
 
 
 async def read_topic(bootstrap: str, topic: str, *, expect: int, timeout: float = 60.0) -> list[Any]:
     """Every record of `topic` from the beginning, waiting until at least `expect` arrived (or timeout)."""
-    consumer = AIOKafkaConsumer(topic, bootstrap_servers=bootstrap, auto_offset_reset="earliest",
-                                enable_auto_commit=False, group_id=None)
+    consumer = AIOKafkaConsumer(
+        topic, bootstrap_servers=bootstrap, auto_offset_reset="earliest", enable_auto_commit=False, group_id=None
+    )
     await consumer.start()
     records: list[Any] = []
     try:

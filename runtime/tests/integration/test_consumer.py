@@ -10,7 +10,6 @@ import random
 import pytest
 from aiokafka import AIOKafkaProducer
 from faststream.kafka import KafkaBroker
-
 from tdi_runtime.kafka import create_producer
 from tdi_runtime.relay import Relay
 from tdi_runtime.service import ConsumerSpec, _subscribe
@@ -37,8 +36,11 @@ def malformed(i: int):
     kinds = [
         lambda: (key, b"{not json", headers),
         lambda: (key, value, [h for h in headers if h[0] != "ce_type"]),
-        lambda: (key, value, [(k, b"fr.territoires-industrie.nope.Unknown.v1" if k == "ce_type" else v)
-                              for k, v in headers]),
+        lambda: (
+            key,
+            value,
+            [(k, b"fr.territoires-industrie.nope.Unknown.v1" if k == "ce_type" else v) for k, v in headers],
+        ),
         lambda: (key, json.dumps({**body, "epci_siren": 123.5}).encode(), headers),
         lambda: (key, json.dumps({**body, "territory_id": "Reims"}).encode(), headers),
         lambda: (key, json.dumps({k: v for k, v in body.items() if k != "joined_on"}).encode(), headers),
@@ -96,8 +98,10 @@ async def test_one_percent_malformed_events_are_dead_lettered_with_their_reason_
     applied = {r["seq"] for r in await kit_pool.fetch("SELECT seq FROM probe_effects")}
     letters = await read_topic(platform_stack.bootstrap_servers, dlq_topic(group), expect=20)
     headers = [dict((k, v.decode()) for k, v in r.headers) for r in letters]
-    print(f"\n[1% malformed] {len(applied)} applied, {len(letters)} dead-lettered of 2000; codes: "
-          f"{sorted({h['tdi_dlq_code'] for h in headers})}")
+    print(
+        f"\n[1% malformed] {len(applied)} applied, {len(letters)} dead-lettered of 2000; codes: "
+        f"{sorted({h['tdi_dlq_code'] for h in headers})}"
+    )
     assert applied == set(range(2000)) - bad_positions
     originals = sorted(base64.b64decode(json.loads(r.value)["original_value_base64"]) for r in letters)
     assert originals == sorted(records[i][1] for i in bad_positions)

@@ -7,7 +7,6 @@ import random
 from collections import defaultdict
 
 import pytest
-
 from tdi_runtime.kafka import create_producer
 from tdi_runtime.outbox import Outbox, OutgoingMessage
 from tdi_runtime.relay import Relay
@@ -88,8 +87,7 @@ async def test_rows_committed_out_of_order_by_32_writers_are_all_published_in_pe
         await producer.stop()
 
     late = await kit_pool.fetchval(
-        "SELECT count(*) FROM (SELECT id, sent_at < lag(sent_at) OVER (ORDER BY id) AS late FROM outbox) x"
-        " WHERE late"
+        "SELECT count(*) FROM (SELECT id, sent_at < lag(sent_at) OVER (ORDER BY id) AS late FROM outbox) x WHERE late"
     )
     per_key: dict[bytes, list[int]] = defaultdict(list)
     for record, (_, payload) in zip(records, decoded(records), strict=True):

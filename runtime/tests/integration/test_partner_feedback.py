@@ -8,7 +8,6 @@ import uuid
 
 import pytest
 from aiokafka import AIOKafkaProducer
-
 from tdi_runtime.consumer import EventConsumer
 from tdi_runtime.kafka import create_producer
 from tdi_runtime.outbox import Outbox
@@ -50,8 +49,15 @@ async def test_each_partner_event_gets_exactly_one_answer_accepted_or_rejected_w
 
     feedback = PartnerFeedback(Partner.BPIFRANCE, allowed={FILE})
     feedback.topic = feedback_topic
-    consumer = EventConsumer(service="funding", group=group, pool=kit_pool, outbox=Outbox(),
-                             handlers={FILE: file_application}, feedback=feedback, strict=True)
+    consumer = EventConsumer(
+        service="funding",
+        group=group,
+        pool=kit_pool,
+        outbox=Outbox(),
+        handlers={FILE: file_application},
+        feedback=feedback,
+        strict=True,
+    )
 
     good = command("FileApplication", "bpifrance", "BPI-1")
     key, value, headers = command("FileApplication", "bpifrance", "BPI-2")

@@ -12,7 +12,6 @@ from pathlib import Path
 
 import pytest
 from aiokafka import AIOKafkaProducer
-
 from tdi_localstack.processes import spawn, stop, tail
 from tdi_runtime.testing import probe_event
 
@@ -37,10 +36,18 @@ async def publish_all(bootstrap: str, topic: str, n: int, territories: int = 40,
 
 
 def start_probe(group: str, topic: str, schema: str, log: Path, shutdown_timeout_s: float = 10.0):
-    env = {**os.environ, "TDI_PROBE_CONSUMER_SESSION_TIMEOUT_MS": "6000", "TDI_PROBE_LOG_LEVEL": "WARNING",
-           "TDI_PROBE_SHUTDOWN_TIMEOUT_S": str(shutdown_timeout_s), "TDI_PROBE_COMMIT_INTERVAL_S": "0.2"}
-    return spawn([sys.executable, "-m", "tdi_runtime.probe", "--group", group, "--topic", topic,
-                  "--schema", schema], log_path=log, env=env)
+    env = {
+        **os.environ,
+        "TDI_PROBE_CONSUMER_SESSION_TIMEOUT_MS": "6000",
+        "TDI_PROBE_LOG_LEVEL": "WARNING",
+        "TDI_PROBE_SHUTDOWN_TIMEOUT_S": str(shutdown_timeout_s),
+        "TDI_PROBE_COMMIT_INTERVAL_S": "0.2",
+    }
+    return spawn(
+        [sys.executable, "-m", "tdi_runtime.probe", "--group", group, "--topic", topic, "--schema", schema],
+        log_path=log,
+        env=env,
+    )
 
 
 async def applied(pool) -> tuple[int, int]:
@@ -78,8 +85,10 @@ async def test_a_consumer_killed_at_random_points_applies_every_one_of_5000_even
     finally:
         stop(probe)
     effects, distinct = await applied(kit_pool)
-    print(f"\n[kill -9] {kills} kills (applied {in_between[1]} before the last start), "
-          f"{effects} effects for {EVENTS} events in {time.monotonic() - started:.1f}s")
+    print(
+        f"\n[kill -9] {kills} kills (applied {in_between[1]} before the last start), "
+        f"{effects} effects for {EVENTS} events in {time.monotonic() - started:.1f}s"
+    )
     assert (effects, distinct) == (EVENTS, EVENTS)
 
 
@@ -104,8 +113,10 @@ async def test_sigterm_under_load_exits_cleanly_within_the_timeout_and_a_restart
     finally:
         stop(probe)
     effects, distinct = await applied(kit_pool)
-    print(f"\n[SIGTERM] exit code {code} after {exit_s:.2f}s (timeout 10s) with {at_stop[1]} applied; "
-          f"after restart {effects} effects for {EVENTS} events")
+    print(
+        f"\n[SIGTERM] exit code {code} after {exit_s:.2f}s (timeout 10s) with {at_stop[1]} applied; "
+        f"after restart {effects} effects for {EVENTS} events"
+    )
     assert code in (0, -signal.SIGTERM), "uvicorn re-raises SIGTERM after its graceful shutdown"
     assert '"graceful": true' in log.read_text(), "the lifespan shutdown ran to its end"
     assert exit_s < 10

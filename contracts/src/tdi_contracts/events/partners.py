@@ -65,9 +65,7 @@ class PartnerEventRejected(ContractModel):
         description="ce_type of the partner's event, when it could be read",
         examples=["fr.territoires-industrie.funding.FileApplication.v1"],
     )
-    code: ErrorCode = Field(
-        description="Why, as a stable code (see the README)", examples=["INVALID_PAYLOAD"]
-    )
+    code: ErrorCode = Field(description="Why, as a stable code (see the README)", examples=["INVALID_PAYLOAD"])
     reason: FrenchSentence = Field(
         description="Why, in French",
         examples=["Le contenu du message ne respecte pas le schéma de l'événement."],
@@ -76,8 +74,6 @@ class PartnerEventRejected(ContractModel):
         default_factory=list,
         max_length=50,
         description="Field-level reasons, for INVALID_PAYLOAD",
-        examples=[
-            [{"path": "requested_cents", "code": "money_not_integer_cents", "message": "Montant invalide."}]
-        ],
+        examples=[[{"path": "requested_cents", "code": "money_not_integer_cents", "message": "Montant invalide."}]],
     )
     rejected_at: UtcDatetime = Field(description="When it was rejected", examples=["2024-01-15T09:30:02Z"])

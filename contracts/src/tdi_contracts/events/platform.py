@@ -28,15 +28,11 @@ class HeaderCopy(ContractModel):
 class MessageDeadLettered(ContractModel):
     """A consumer group set a message aside: it was neither applied nor dropped (replay it once fixed)."""
 
-    dead_letter_id: UUID = Field(
-        description="Id of this record", examples=["0a1b2c3d-4e5f-4a6b-8c7d-8e9f0a1b2c3d"]
-    )
+    dead_letter_id: UUID = Field(description="Id of this record", examples=["0a1b2c3d-4e5f-4a6b-8c7d-8e9f0a1b2c3d"])
     consumer_group: str = Field(
         pattern=r"^tdi-[a-z]+$", max_length=40, description="Group that failed", examples=["tdi-funding"]
     )
-    original_topic: str = Field(
-        max_length=249, description="Topic of the message", examples=["tdi.partner.ademe.v1"]
-    )
+    original_topic: str = Field(max_length=249, description="Topic of the message", examples=["tdi.partner.ademe.v1"])
     original_partition: int = Field(ge=0, le=10_000, description="Partition of the message", examples=[2])
     original_offset: int = Field(ge=0, le=2**63 - 1, description="Offset of the message", examples=[1042])
     original_key: str | None = Field(
@@ -47,9 +43,7 @@ class MessageDeadLettered(ContractModel):
         description="Headers of the message",
         examples=[[{"name": "ce_type", "value": "fr.territoires-industrie.funding.CommitGrant.v1"}]],
     )
-    original_value_base64: Base64 = Field(
-        description="Value of the message, base64", examples=["eyJ4IjogMX0="]
-    )
+    original_value_base64: Base64 = Field(description="Value of the message, base64", examples=["eyJ4IjogMX0="])
     code: ErrorCode = Field(description="Why it failed, as a stable code", examples=["INVALID_PAYLOAD"])
     reason: FrenchSentence = Field(
         description="Why, in French",

@@ -41,9 +41,7 @@ class IndicatorsPublished(ContractModel):
     scope_id: ScopeId = Field(
         description="'fr', 'region-<INSEE code>' or a territory id (also the Kafka key)", examples=["ti-8413"]
     )
-    labelled_territories: int = Field(
-        ge=0, le=MAX_COUNT, description="Labelled territories in scope", examples=[1]
-    )
+    labelled_territories: int = Field(ge=0, le=MAX_COUNT, description="Labelled territories in scope", examples=[1])
     fiches_actions: AxisCounts = Field(
         description="Fiches actions in the plans, per axis (one action may count in several)",
         examples=[{"transition_ecologique": 26, "foncier": 24, "innovation": 15, "competences": 35}],
@@ -51,6 +49,4 @@ class IndicatorsPublished(ContractModel):
     committed_cents: Cents = Field(description="Total committed, in euro cents", examples=[790_000_000])
     paid_cents: Cents = Field(description="Total paid, in euro cents", examples=[120_000_000])
     vte_contracts_signed: int = Field(ge=0, le=MAX_COUNT, description="VTE contracts signed", examples=[12])
-    as_of: UtcDatetime = Field(
-        description="Instant the indicators describe", examples=["2024-06-30T22:00:00Z"]
-    )
+    as_of: UtcDatetime = Field(description="Instant the indicators describe", examples=["2024-06-30T22:00:00Z"])

@@ -14,8 +14,7 @@ from tdi_localstack import provisioning
 from tdi_localstack.paths import repo_root
 from tdi_localstack.stack import LocalStack
 
-app = typer.Typer(help="The Territoires d'industrie platform on this machine, no Docker needed.",
-                  no_args_is_help=True)
+app = typer.Typer(help="The Territoires d'industrie platform on this machine, no Docker needed.", no_args_is_help=True)
 console = Console()
 
 
@@ -60,11 +59,11 @@ def run(data_dir: Path | None = typer.Option(None, help="Kept between runs; defa
         services = start_services(stack, repo_root() / ".tdi" / "logs")
         try:
             wait_ready(services)
-            console.print(f"Territoires d'industrie platform ready in {time.monotonic() - began:.1f}s"
-                          f" (stack {stack_s:.1f}s)")
+            console.print(
+                f"Territoires d'industrie platform ready in {time.monotonic() - began:.1f}s (stack {stack_s:.1f}s)"
+            )
             for s in services:
-                console.print(f"  {s.name:<10} health {s.url}/readyz   docs {s.url}/docs   log {s.log}",
-                              soft_wrap=True)
+                console.print(f"  {s.name:<10} health {s.url}/readyz   docs {s.url}/docs   log {s.log}", soft_wrap=True)
             console.print(f"Kafka: {stack.bootstrap_servers}   PostgreSQL: {stack.database_url}")
             console.print("Ctrl-C stops everything.")
             _until_stopped()
@@ -73,16 +72,19 @@ def run(data_dir: Path | None = typer.Option(None, help="Kept between runs; defa
 
 
 @app.command()
-def topics(bootstrap: str = typer.Option(..., envvar="KAFKA_BOOTSTRAP_SERVERS"),
-           replication_factor: int = typer.Option(1)) -> None:
+def topics(
+    bootstrap: str = typer.Option(..., envvar="KAFKA_BOOTSTRAP_SERVERS"), replication_factor: int = typer.Option(1)
+) -> None:
     """Create every topic of the contracts catalogue that does not exist yet (idempotent)."""
     created = asyncio.run(provisioning.create_topics(bootstrap, replication_factor=replication_factor))
     console.print(f"{len(created)} topics created: {', '.join(created) or '-'}")
 
 
 @app.command()
-def dbinit(database_url: str = typer.Option(..., envvar="DATABASE_URL"),
-           with_roles: bool = typer.Option(False, help="Create a login role per service (local only)")) -> None:
+def dbinit(
+    database_url: str = typer.Option(..., envvar="DATABASE_URL"),
+    with_roles: bool = typer.Option(False, help="Create a login role per service (local only)"),
+) -> None:
     """Create one schema per service in the database (idempotent)."""
     asyncio.run(provisioning.init_schemas(database_url, with_roles=with_roles))
     console.print(f"schemas ready: {', '.join(provisioning.SERVICES)}")

@@ -41,8 +41,16 @@ def kafka_libs() -> Path:
     shutil.rmtree(partial, ignore_errors=True)
     mvn = os.environ.get("MVN", "mvn")
     subprocess.run(
-        [mvn, "-q", "-B", "-f", str(home / "pom.xml"), "dependency:copy-dependencies",
-         f"-DoutputDirectory={partial}", "-DincludeScope=runtime"],
+        [
+            mvn,
+            "-q",
+            "-B",
+            "-f",
+            str(home / "pom.xml"),
+            "dependency:copy-dependencies",
+            f"-DoutputDirectory={partial}",
+            "-DincludeScope=runtime",
+        ],
         check=True,
     )
     if not any(partial.glob("kafka_2.13-*.jar")):

@@ -100,22 +100,40 @@ class KafkaServer:
         config.write_text(_properties(self.data_dir, self.port, self.controller_port, 6), encoding="utf-8")
         log4j = self.data_dir / "log4j2.yaml"
         log4j.write_text(_LOG4J2.format(log=self.log_path), encoding="utf-8")
-        jvm = [java, f"-Xmx{self.heap}", f"-Xms{self.heap}", "-XX:+UseG1GC", "-XX:MaxGCPauseMillis=20",
-               "-Djava.awt.headless=true", f"-Dlog4j2.configurationFile={log4j}",
-               f"-Dkafka.logs.dir={self.data_dir}", "-cp", f"{libs}/*"]
+        jvm = [
+            java,
+            f"-Xmx{self.heap}",
+            f"-Xms{self.heap}",
+            "-XX:+UseG1GC",
+            "-XX:MaxGCPauseMillis=20",
+            "-Djava.awt.headless=true",
+            f"-Dlog4j2.configurationFile={log4j}",
+            f"-Dkafka.logs.dir={self.data_dir}",
+            "-cp",
+            f"{libs}/*",
+        ]
         if not (self.data_dir / "logs" / "meta.properties").exists():
             cluster_id = base64.urlsafe_b64encode(uuid.uuid4().bytes).decode().rstrip("=")
             subprocess.run(
-                [*jvm, "kafka.tools.StorageTool", "format", "--standalone", "--ignore-formatted",
-                 "-t", cluster_id, "-c", str(config)],
-                check=True, capture_output=True,
+                [
+                    *jvm,
+                    "kafka.tools.StorageTool",
+                    "format",
+                    "--standalone",
+                    "--ignore-formatted",
+                    "-t",
+                    cluster_id,
+                    "-c",
+                    str(config),
+                ],
+                check=True,
+                capture_output=True,
             )
         self.process = spawn([*jvm, "kafka.Kafka", str(config)], log_path=self.data_dir / "stdout.log")
 
     def wait_ready(self, *, timeout: float = 90.0) -> None:
         assert self.process is not None, "launch() first"
-        wait_until(self.is_ready, timeout=timeout, what="Kafka broker", process=self.process,
-                   log_path=self.log_path)
+        wait_until(self.is_ready, timeout=timeout, what="Kafka broker", process=self.process, log_path=self.log_path)
 
     def _choose_ports(self) -> None:
         """Fresh free ports, except for a kept data folder: KRaft remembers its controller's address."""

@@ -73,21 +73,50 @@ class PostgresServer:
         self.port = self.port or free_port()
         if not (self.data_dir / "PG_VERSION").exists():
             subprocess.run(
-                [str(_bin_dir() / "initdb"), "-D", str(self.data_dir), "-U", SUPERUSER, "--auth=trust",
-                 "--encoding=UTF8", "--no-sync", "--no-instructions"],
-                check=True, capture_output=True, user=user,
+                [
+                    str(_bin_dir() / "initdb"),
+                    "-D",
+                    str(self.data_dir),
+                    "-U",
+                    SUPERUSER,
+                    "--auth=trust",
+                    "--encoding=UTF8",
+                    "--no-sync",
+                    "--no-instructions",
+                ],
+                check=True,
+                capture_output=True,
+                user=user,
             )
         self.process = spawn(
-            [str(_bin_dir() / "postgres"), "-D", str(self.data_dir), "-h", "127.0.0.1", "-p", str(self.port),
-             "-k", str(self.data_dir), "-c", "max_connections=300", "-c", "shared_buffers=128MB",
-             "-c", "fsync=on", "-c", "synchronous_commit=on", "-c", "log_min_messages=warning"],
-            log_path=self.log_path, user=user,
+            [
+                str(_bin_dir() / "postgres"),
+                "-D",
+                str(self.data_dir),
+                "-h",
+                "127.0.0.1",
+                "-p",
+                str(self.port),
+                "-k",
+                str(self.data_dir),
+                "-c",
+                "max_connections=300",
+                "-c",
+                "shared_buffers=128MB",
+                "-c",
+                "fsync=on",
+                "-c",
+                "synchronous_commit=on",
+                "-c",
+                "log_min_messages=warning",
+            ],
+            log_path=self.log_path,
+            user=user,
         )
 
     def wait_ready(self, *, timeout: float = 60.0) -> None:
         assert self.process is not None, "launch() first"
-        wait_until(self.is_ready, timeout=timeout, what="PostgreSQL", process=self.process,
-                   log_path=self.log_path)
+        wait_until(self.is_ready, timeout=timeout, what="PostgreSQL", process=self.process, log_path=self.log_path)
 
     def is_ready(self) -> bool:
         done = subprocess.run(

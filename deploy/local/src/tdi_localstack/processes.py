@@ -41,7 +41,7 @@ def spawn(
             cwd=cwd,
             user=user,
             start_new_session=True,
-            preexec_fn=_die_with_parent,  # noqa: PLW1509 - needed for the parent-death signal
+            preexec_fn=_die_with_parent,
         )
 
 
@@ -50,18 +50,17 @@ def stop(process: subprocess.Popen[bytes], *, sig: int = signal.SIGTERM, timeout
     if process.poll() is None:
         with contextlib.suppress(ProcessLookupError):
             process.send_signal(sig)
-        try:
+        with contextlib.suppress(subprocess.TimeoutExpired):
             process.wait(timeout)
-        except subprocess.TimeoutExpired:
-            pass
     with contextlib.suppress(ProcessLookupError, PermissionError):
         os.killpg(process.pid, signal.SIGKILL)
     with contextlib.suppress(subprocess.TimeoutExpired):
         process.wait(5)
 
 
-def wait_until(check: Callable[[], bool], *, timeout: float, what: str, process: subprocess.Popen[bytes],
-               log_path: Path) -> None:
+def wait_until(
+    check: Callable[[], bool], *, timeout: float, what: str, process: subprocess.Popen[bytes], log_path: Path
+) -> None:
     """Poll `check` until it holds; fail with the tail of the child's log if it dies or time runs out."""
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:

@@ -21,8 +21,9 @@ def catalogue() -> list[tuple[str, int, dict[str, str]]]:
     ]
 
 
-async def create_topics(bootstrap_servers: str, topics: Iterable[tuple[str, int, dict[str, str]]] | None = None,
-                        replication_factor: int = 1) -> list[str]:
+async def create_topics(
+    bootstrap_servers: str, topics: Iterable[tuple[str, int, dict[str, str]]] | None = None, replication_factor: int = 1
+) -> list[str]:
     """Create the missing topics (idempotent); returns the names it created."""
     wanted = list(catalogue() if topics is None else topics)
     admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap_servers, request_timeout_ms=30000)

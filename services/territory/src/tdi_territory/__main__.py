@@ -1,4 +1,4 @@
-"""Entry point: `python -m tdi_territory` serves the territory service over HTTP (settings from TDI_TERRITORY_* env vars)."""
+"""Entry point: `python -m tdi_territory` serves the territory service over HTTP."""
 
 from tdi_runtime.serve import serve
 from tdi_runtime.settings import ServiceSettings

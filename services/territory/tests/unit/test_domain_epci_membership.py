@@ -18,9 +18,7 @@ def programme() -> EpciMemberships:
     return EpciMemberships(
         {
             "tdi-44-grand-reims": Territory("tdi-44-grand-reims", "Grand Reims", ("51",), ("44",), False),
-            "tdi-44-pays-de-chalons": Territory(
-                "tdi-44-pays-de-chalons", "Pays de Châlons", ("51",), ("44",), False
-            ),
+            "tdi-44-pays-de-chalons": Territory("tdi-44-pays-de-chalons", "Pays de Châlons", ("51",), ("44",), False),
         }
     )
 

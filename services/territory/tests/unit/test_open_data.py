@@ -75,8 +75,7 @@ def test_every_bad_row_is_rejected_with_its_line_and_a_stable_code(result: OpenD
 
 def test_an_unknown_territory_is_explained_in_french(result: OpenDataResult) -> None:
     assert result.rejected[0].message == (
-        "Le territoire « Territoire imaginaire » (ti-9999) ne figure pas dans la liste "
-        "des 183 Territoires d'industrie."
+        "Le territoire « Territoire imaginaire » (ti-9999) ne figure pas dans la liste des 183 Territoires d'industrie."
     )
     assert "fait déjà partie du territoire « Grand Reims »" in result.rejected[-1].message
 

@@ -91,9 +91,7 @@ def test_the_committed_file_is_exactly_what_the_build_command_writes_from_the_se
     seed = repository_root(REFERENCE_FILE.parent) / DEFAULT_SEED
     if not seed.is_file():
         pytest.skip(f"seed not available at {seed}")
-    assert render(seed.read_text(encoding="utf-8"), source=seed.name) == REFERENCE_FILE.read_text(
-        encoding="utf-8"
-    )
+    assert render(seed.read_text(encoding="utf-8"), source=seed.name) == REFERENCE_FILE.read_text(encoding="utf-8")
 
 
 def test_the_build_command_writes_the_same_file_from_the_seed_path(tmp_path: Path) -> None:

@@ -22,9 +22,7 @@ ELIGIBLE_COST = Field(
     description="Total eligible cost in euro cents (for a chef de projet post: its yearly cost)",
     examples=[600_000_000],
 )
-VALUE_CHAIN = Field(
-    default=None, description="Fonds vert target value chain, if any", examples=["bioeconomie"]
-)
+VALUE_CHAIN = Field(default=None, description="Fonds vert target value chain, if any", examples=["bioeconomie"])
 FICHE_ACTION = Field(
     default=None,
     description="Fiche action the project implements",
@@ -37,6 +35,4 @@ FUNDING_YEAR = Field(
     description="Year funded, for yearly programmes (chef de projet)",
     examples=[2024],
 )
-PARTNER_REFERENCE = Field(
-    description="The partner's own reference of this record", examples=["BPI-2024-000123"]
-)
+PARTNER_REFERENCE = Field(description="The partner's own reference of this record", examples=["BPI-2024-000123"])

@@ -51,9 +51,7 @@ class ChefDeProjetAppointed(ContractModel):
     chef_de_projet_id: ChefDeProjetId = _POST
     employer_siren: Siren = Field(description="SIREN of the employing authority", examples=["200067213"])
     employer_authority: LocalAuthorityType = Field(description="Kind of employer", examples=["epci"])
-    annual_cost_cents: Cents = Field(
-        description="Full yearly cost of the post, in euro cents", examples=[6_000_000]
-    )
+    annual_cost_cents: Cents = Field(description="Full yearly cost of the post, in euro cents", examples=[6_000_000])
     appointed_on: date = Field(description="First day in post", examples=["2024-02-01"])
 
 

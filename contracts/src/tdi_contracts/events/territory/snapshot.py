@@ -14,9 +14,7 @@ class TerritoryReferenceUpdated(ContractModel):
     """The latest full state of one territory (event-carried state; only the last one per key is kept)."""
 
     territory_id: TerritoryId = Field(description="Id of the Territoire d'industrie", examples=["ti-8413"])
-    revision: int = Field(
-        ge=1, le=10**9, description="Increases with every change of the territory", examples=[3]
-    )
+    revision: int = Field(ge=1, le=10**9, description="Increases with every change of the territory", examples=[3])
     name: Label = Field(description="Official name of the territory", examples=["Grand Reims"])
     labelled: bool = Field(description="False once the territory lost its label", examples=[True])
     regions: UniqueList[Region] = Field(min_length=1, max_length=3, description="Regions", examples=[["44"]])

@@ -13,9 +13,7 @@ from ...topics import VTE_CONTRACT
 from .contracts import CONTRACT, TERRITORY
 
 BaseAid = Annotated[int, Strict(), Field(ge=0, le=VTE_BASE_AID), BeforeValidator(refuse_non_integers)]
-GreenTopUp = Annotated[
-    int, Strict(), Field(ge=0, le=VTE_GREEN_TOP_UP_MAX), BeforeValidator(refuse_non_integers)
-]
+GreenTopUp = Annotated[int, Strict(), Field(ge=0, le=VTE_GREEN_TOP_UP_MAX), BeforeValidator(refuse_non_integers)]
 BASE = Field(description="Base aid in euro cents (4,000 EUR at most)", examples=[400_000])
 GREEN = Field(description="« VTE vert » top-up in euro cents (8,000 EUR at most)", examples=[800_000])
 
@@ -44,9 +42,7 @@ class VteGreenTopUpGranted(ContractModel):
 class VteAidPaid(ContractModel):
     """The aid of one contract was paid, once: base plus green top-up, never more than 12,000 EUR."""
 
-    payment_id: PaymentId = Field(
-        description="Id of the payment", examples=["8f9a0b1c-2d3e-4f50-8a6b-7c8d9e0f1a2b"]
-    )
+    payment_id: PaymentId = Field(description="Id of the payment", examples=["8f9a0b1c-2d3e-4f50-8a6b-7c8d9e0f1a2b"])
     vte_contract_id: VteContractId = CONTRACT
     territory_id: TerritoryId = TERRITORY
     base_cents: BaseAid = BASE

@@ -22,9 +22,7 @@ class RecordVteContract(ContractModel):
 
     partner_reference: PartnerReference = REFERENCE
     territory_id: TerritoryId = TERRITORY
-    employer_siret: Siret = Field(
-        description="SIRET of the hiring establishment", examples=["73282932000074"]
-    )
+    employer_siret: Siret = Field(description="SIRET of the hiring establishment", examples=["73282932000074"])
     employer_size: CompanySize = Field(description="Size of the employer (PME or ETI)", examples=["pme"])
     candidate: Candidate = Field(
         description="Eligibility facts of the pseudonymised candidate",
@@ -37,9 +35,7 @@ class RecordVteContract(ContractModel):
         ],
     )
     green_mission: bool = Field(description="True for a « VTE vert » mission", examples=[False])
-    duration_months: int | None = Field(
-        default=None, ge=1, le=60, description="Planned duration", examples=[12]
-    )
+    duration_months: int | None = Field(default=None, ge=1, le=60, description="Planned duration", examples=[12])
     starts_on: date = Field(description="First day of the mission", examples=["2024-09-02"])
     signed_on: date = Field(description="Signature date", examples=["2024-07-10"])
 

@@ -20,9 +20,7 @@ class VteContractSigned(ContractModel):
 
     vte_contract_id: VteContractId = CONTRACT
     territory_id: TerritoryId = TERRITORY
-    employer_siret: Siret = Field(
-        description="SIRET of the hiring establishment", examples=["73282932000074"]
-    )
+    employer_siret: Siret = Field(description="SIRET of the hiring establishment", examples=["73282932000074"])
     employer_size: CompanySize = Field(description="Size of the employer (PME or ETI)", examples=["pme"])
     candidate: Candidate = Field(
         description="Eligibility facts of the pseudonymised candidate",

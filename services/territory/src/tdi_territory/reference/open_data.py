@@ -55,9 +55,7 @@ class OpenDataResult:
         return [replace(t, official_id=self.official_ids.get(t.id, t.official_id)) for t in reference]
 
 
-def load_open_data(
-    communes_csv: TextIO, epci_csv: TextIO, reference: Sequence[ReferenceTerritory]
-) -> OpenDataResult:
+def load_open_data(communes_csv: TextIO, epci_csv: TextIO, reference: Sequence[ReferenceTerritory]) -> OpenDataResult:
     """Validate both files row by row: every row is either used or rejected with a reason."""
     result = OpenDataResult()
     by_name = {normalise_name(t.name): t for t in reference}
@@ -100,9 +98,7 @@ def load_open_data(
     return result
 
 
-def _match(
-    result: OpenDataResult, by_name: dict[str, ReferenceTerritory], row: dict[str, str]
-) -> RowProblem | None:
+def _match(result: OpenDataResult, by_name: dict[str, ReferenceTerritory], row: dict[str, str]) -> RowProblem | None:
     official, label = row["id_ti"], row["lib_ti"]
     territory = by_name.get(normalise_name(label))
     if territory is None:
