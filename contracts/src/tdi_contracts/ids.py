@@ -33,10 +33,27 @@ def _check_siret(value: str) -> str:
     raise PydanticCustomError("siret_checksum", "SIRET {value} fails the Luhn check", {"value": value})
 
 
+OFFICIAL_TERRITORY_ID_PATTERN = r"^ti-[0-9]{1,6}$"
+REFERENCE_TERRITORY_ID_PATTERN = r"^tdi-(?:0[1-46]|11|24|27|28|32|44|52|53|75|76|84|93|94)-[a-z0-9]+(?:-[a-z0-9]+)*$"
+
+OfficialTerritoryId = Annotated[
+    str,
+    StringConstraints(pattern=OFFICIAL_TERRITORY_ID_PATTERN),
+    Field(description="Official id of a Territoire d'industrie in the national open data", examples=["ti-8413"]),
+]
 TerritoryId = Annotated[
     str,
-    StringConstraints(pattern=r"^ti-[0-9]{1,6}$"),
-    Field(description="Territoire d'industrie id, official open-data form", examples=["ti-8413"]),
+    StringConstraints(
+        max_length=120,
+        pattern=r"^(?:ti-[0-9]{1,6}|tdi-(?:0[1-46]|11|24|27|28|32|44|52|53|75|76|84|93|94)-[a-z0-9]+(?:-[a-z0-9]+)*)$",
+    ),
+    Field(
+        description=(
+            "Territoire d'industrie id, in either form: the platform's reference id"
+            " `tdi-<INSEE region>-<slug of the name>` (stable forever) or the official open-data id `ti-<digits>`"
+        ),
+        examples=["tdi-44-grand-reims", "ti-8413"],
+    ),
 ]
 RegionCode = Annotated[
     str,

@@ -106,3 +106,33 @@ def example_payload(model: type[Any], **overrides: Any) -> Any:
     values = {name: f.examples[0] for name, f in model.model_fields.items() if f.examples}
     values.update(overrides)
     return model.model_validate_json(json.dumps(values, default=str))  # the wire form: lax on enums, ids
+
+
+class DetachedConsumer:
+    """Stands for the Kafka consumer when a test feeds fetched records to `handle_batch` directly."""
+
+    def __init__(self) -> None:
+        self.seeks: list[tuple[int, int]] = []
+
+    def assignment(self) -> set[Any]:
+        return set()
+
+    def seek(self, tp: Any, offset: int) -> None:
+        self.seeks.append((tp.partition, offset))
+
+
+async def publish_records(bootstrap: str, topic: str, records: list[Any], *, pace_s: float = 0.0) -> None:
+    """Send (key, value, headers) records with an idempotent producer; `pace_s` pauses every 100."""
+    from aiokafka import AIOKafkaProducer
+
+    producer = AIOKafkaProducer(bootstrap_servers=bootstrap, acks="all", enable_idempotence=True, linger_ms=5)
+    await producer.start()
+    try:
+        futures = []
+        for i, (key, value, headers) in enumerate(records):
+            futures.append(await producer.send(topic, value=value, key=key, headers=headers))
+            if pace_s and i % 100 == 99:
+                await asyncio.sleep(pace_s)
+        await asyncio.gather(*futures)
+    finally:
+        await producer.stop()

@@ -8,25 +8,22 @@ import json
 import random
 
 import pytest
-from aiokafka import AIOKafkaProducer
 from faststream.kafka import KafkaBroker
 from tdi_runtime.kafka import create_producer
 from tdi_runtime.relay import Relay
 from tdi_runtime.service import ConsumerSpec, _subscribe
 from tdi_runtime.settings import ServiceSettings
-from tdi_runtime.testing import PROBE_TYPE, apply_probe, probe_consumer, probe_event, read_topic
+from tdi_runtime.testing import (
+    PROBE_TYPE,
+    DetachedConsumer,
+    apply_probe,
+    probe_consumer,
+    probe_event,
+    publish_records,
+    read_topic,
+)
 
 pytestmark = pytest.mark.integration
-
-
-async def publish(bootstrap: str, topic: str, records) -> None:
-    producer = AIOKafkaProducer(bootstrap_servers=bootstrap, acks="all", enable_idempotence=True)
-    await producer.start()
-    try:
-        futures = [await producer.send(topic, value=v, key=k, headers=h) for k, v, h in records]
-        await asyncio.gather(*futures)
-    finally:
-        await producer.stop()
 
 
 def malformed(i: int):
@@ -88,7 +85,7 @@ async def test_one_percent_malformed_events_are_dead_lettered_with_their_reason_
     rng = random.Random(1)
     bad_positions = set(rng.sample(range(2000), 20))
     records = [malformed(i) if i in bad_positions else probe_event(3000 + i % 7, i) for i in range(2000)]
-    await publish(platform_stack.bootstrap_servers, topic, records)
+    await publish_records(platform_stack.bootstrap_servers, topic, records)
 
     async def all_handled():
         return await kit_pool.fetchval("SELECT count(*) FROM inbox") >= 2000
@@ -108,21 +105,8 @@ async def test_one_percent_malformed_events_are_dead_lettered_with_their_reason_
     assert all(h["tdi_dlq_source_topic"] == topic and h["tdi_dlq_reason"] for h in headers)
 
 
-class _NoConsumer:
-    """Stands for the Kafka consumer when a test feeds records directly."""
-
-    def __init__(self):
-        self.seeks = []
-
-    def assignment(self):
-        return set()
-
-    def seek(self, tp, offset):
-        self.seeks.append((tp.partition, offset))
-
-
 async def fetched(bootstrap, topic, records):
-    await publish(bootstrap, topic, records)
+    await publish_records(bootstrap, topic, records)
     return await read_topic(bootstrap, topic, expect=len(records))
 
 
@@ -131,7 +115,7 @@ async def test_a_redelivered_batch_is_applied_once(platform_stack, kit_pool, new
     records = await fetched(platform_stack.bootstrap_servers, topic, [probe_event(4000, i) for i in range(50)])
     consumer = probe_consumer(kit_pool, group)
     for _ in range(3):
-        await consumer.handle_batch(records, _NoConsumer())
+        await consumer.handle_batch(records, DetachedConsumer())
     assert await kit_pool.fetchval("SELECT count(*) FROM probe_effects") == 50
 
 
@@ -150,7 +134,7 @@ async def test_a_database_outage_is_retried_with_backoff_and_never_dead_lettered
 
     consumer = probe_consumer(kit_pool, group)
     consumer.handlers[PROBE_TYPE] = flaky
-    assert await consumer.handle_batch(records, _NoConsumer()) is True
+    assert await consumer.handle_batch(records, DetachedConsumer()) is True
     assert await kit_pool.fetchval("SELECT count(*) FROM probe_effects") == 20
     assert await kit_pool.fetchval("SELECT count(*) FROM outbox") == 0, "nothing dead-lettered"
 
@@ -162,7 +146,7 @@ async def test_a_defect_in_the_kit_rewinds_the_batch_instead_of_skipping_it(
     records = await fetched(platform_stack.bootstrap_servers, topic, [probe_event(4002, i) for i in range(5)])
     consumer = probe_consumer(kit_pool, group)
     consumer.outbox = None  # a broken adapter: every batch fails outside any handler
-    kafka = _NoConsumer()
+    kafka = DetachedConsumer()
     assert await consumer.handle_batch(records, kafka) is False
     assert kafka.seeks == [(0, records[0].offset)]
     assert await kit_pool.fetchval("SELECT count(*) FROM inbox") == 0
@@ -183,7 +167,7 @@ async def test_a_handler_rejection_dead_letters_only_that_event_and_applies_the_
 
     consumer = probe_consumer(kit_pool, group)
     consumer.handlers[PROBE_TYPE] = picky
-    await consumer.handle_batch(records, _NoConsumer())
+    await consumer.handle_batch(records, DetachedConsumer())
     seqs = sorted(r["seq"] for r in await kit_pool.fetch("SELECT seq FROM probe_effects"))
     assert seqs == [i for i in range(30) if i != 13], "the rejected event's own writes were rolled back"
     dlq = await kit_pool.fetch("SELECT header_keys, header_values FROM outbox")

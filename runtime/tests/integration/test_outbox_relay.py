@@ -10,7 +10,7 @@ import pytest
 from tdi_runtime.kafka import create_producer
 from tdi_runtime.outbox import Outbox, OutgoingMessage
 from tdi_runtime.relay import Relay
-from tdi_runtime.testing import decoded, probe_consumer, probe_event, read_topic
+from tdi_runtime.testing import DetachedConsumer, decoded, probe_consumer, probe_event, read_topic
 
 pytestmark = pytest.mark.integration
 
@@ -124,19 +124,9 @@ async def test_a_relay_killed_between_the_broker_ack_and_marking_sent_causes_no_
     records = await read_topic(platform_stack.bootstrap_servers, topic, expect=2 * n)
     consumer = probe_consumer(kit_pool, group)
     for chunk in range(0, len(records), 100):
-        await consumer.handle_batch(records[chunk : chunk + 100], _NoConsumer())
+        await consumer.handle_batch(records[chunk : chunk + 100], DetachedConsumer())
     effects = await kit_pool.fetchval("SELECT count(*) FROM probe_effects")
     distinct = await kit_pool.fetchval("SELECT count(DISTINCT event_id) FROM probe_effects")
     print(f"\n[relay crash] {len(records)} records on the topic for {n} events; {effects} effects applied")
     assert len(records) == 2 * n
     assert effects == distinct == n
-
-
-class _NoConsumer:
-    """Stands for the Kafka consumer when a test feeds records directly (offsets are not committed)."""
-
-    def assignment(self):
-        return set()
-
-    def seek(self, *_):
-        pass

@@ -13,7 +13,7 @@ from tdi_runtime.kafka import create_producer
 from tdi_runtime.outbox import Outbox
 from tdi_runtime.partners import PartnerFeedback
 from tdi_runtime.relay import Relay
-from tdi_runtime.testing import example_payload, read_topic
+from tdi_runtime.testing import DetachedConsumer, example_payload, read_topic
 
 pytestmark = pytest.mark.integration
 
@@ -74,8 +74,8 @@ async def test_each_partner_event_gets_exactly_one_answer_accepted_or_rejected_w
     finally:
         await producer.stop()
     records = await read_topic(platform_stack.bootstrap_servers, ingress, expect=len(sent))
-    await consumer.handle_batch(records[:3], _NoConsumer())
-    await consumer.handle_batch(records, _NoConsumer())  # a redelivery of the first three, then the rest
+    await consumer.handle_batch(records[:3], DetachedConsumer())
+    await consumer.handle_batch(records, DetachedConsumer())  # a redelivery of the first three, then the rest
 
     relay_producer = create_producer(platform_stack.bootstrap_servers, "test")
     await relay_producer.start()
@@ -100,11 +100,3 @@ async def test_each_partner_event_gets_exactly_one_answer_accepted_or_rejected_w
     rejected = json.loads(answers[1].value)
     assert rejected["field_errors"][0]["path"] == "requested_cents"
     assert rejected["reason"].startswith("Le contenu du message ne respecte pas")
-
-
-class _NoConsumer:
-    def assignment(self):
-        return set()
-
-    def seek(self, *_):
-        pass

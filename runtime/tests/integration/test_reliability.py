@@ -11,9 +11,8 @@ import time
 from pathlib import Path
 
 import pytest
-from aiokafka import AIOKafkaProducer
 from tdi_localstack.processes import spawn, stop, tail
-from tdi_runtime.testing import probe_event
+from tdi_runtime.testing import probe_event, publish_records
 
 pytestmark = [pytest.mark.integration, pytest.mark.timeout(600)]
 
@@ -21,18 +20,8 @@ EVENTS = 5000
 
 
 async def publish_all(bootstrap: str, topic: str, n: int, territories: int = 40, pace_s: float = 0.0) -> None:
-    producer = AIOKafkaProducer(bootstrap_servers=bootstrap, acks="all", enable_idempotence=True, linger_ms=5)
-    await producer.start()
-    try:
-        futures = []
-        for i in range(n):
-            key, value, headers = probe_event(5000 + i % territories, i)
-            futures.append(await producer.send(topic, value=value, key=key, headers=headers))
-            if pace_s and i % 100 == 99:
-                await asyncio.sleep(pace_s)
-        await asyncio.gather(*futures)
-    finally:
-        await producer.stop()
+    records = [probe_event(5000 + i % territories, i) for i in range(n)]
+    await publish_records(bootstrap, topic, records, pace_s=pace_s)
 
 
 def start_probe(group: str, topic: str, schema: str, log: Path, shutdown_timeout_s: float = 10.0):

@@ -1,0 +1,121 @@
+"""`python -m tdi_runtime.dlq`: list a consumer group's dead letters and re-drive them to their source topic.
+
+Re-driving republishes the original key, value and headers (plus `tdi_redriven_from`) to the topic the
+record came from; the consumer applies it again because its inbox marks the event as rejected, not applied.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import base64
+import json
+from dataclasses import dataclass
+from typing import Any
+
+import typer
+from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, TopicPartition
+from rich.console import Console
+from rich.table import Table
+from tdi_contracts.topics import dlq_topic
+
+from tdi_runtime.kafka import PRODUCER_SETTINGS
+
+app = typer.Typer(help="Dead letters of a consumer group: list them, re-drive them.", no_args_is_help=True)
+console = Console(width=200)
+
+
+@dataclass(frozen=True)
+class DeadLetter:
+    offset: int
+    code: str
+    reason: str
+    source_topic: str
+    source_partition: int
+    source_offset: int
+    event_type: str
+    event_id: str
+    key: bytes | None
+    value: bytes
+    headers: list[tuple[str, bytes]]
+
+
+def parse(record: Any) -> DeadLetter:
+    body = json.loads(record.value)
+    headers = [(h["name"], h["value"].encode()) for h in body["original_headers"]]
+    found = dict(headers)
+    return DeadLetter(
+        offset=record.offset,
+        code=body["code"],
+        reason=body["reason"],
+        source_topic=body["original_topic"],
+        source_partition=body["original_partition"],
+        source_offset=body["original_offset"],
+        event_type=found.get("ce_type", b"").decode(),
+        event_id=found.get("ce_id", b"").decode(),
+        key=None if body["original_key"] is None else body["original_key"].encode(),
+        value=base64.b64decode(body["original_value_base64"]),
+        headers=headers,
+    )
+
+
+async def read_dead_letters(bootstrap: str, group: str) -> list[DeadLetter]:
+    """Every dead letter of `group`, oldest first (the topic is read from its start, no group committed)."""
+    topic = dlq_topic(group)
+    consumer = AIOKafkaConsumer(bootstrap_servers=bootstrap, enable_auto_commit=False, group_id=None)
+    await consumer.start()
+    try:
+        partitions = [TopicPartition(topic, p) for p in sorted(consumer.partitions_for_topic(topic) or {0})]
+        consumer.assign(partitions)
+        await consumer.seek_to_beginning(*partitions)
+        ends = await consumer.end_offsets(partitions)
+        letters: list[DeadLetter] = []
+        while [tp for tp in partitions if await consumer.position(tp) < ends[tp]]:
+            for records in (await consumer.getmany(timeout_ms=500)).values():
+                letters.extend(parse(r) for r in records)
+        return letters
+    finally:
+        await consumer.stop()
+
+
+async def redrive(bootstrap: str, letters: list[DeadLetter]) -> int:
+    producer = AIOKafkaProducer(bootstrap_servers=bootstrap, **PRODUCER_SETTINGS)  # type: ignore[arg-type]
+    await producer.start()
+    try:
+        for letter in letters:
+            headers = [h for h in letter.headers if h[0] != "tdi_redriven_from"]
+            headers.append(("tdi_redriven_from", str(letter.offset).encode()))
+            await producer.send_and_wait(letter.source_topic, value=letter.value, key=letter.key, headers=headers)
+        return len(letters)
+    finally:
+        await producer.stop()
+
+
+@app.command("list")
+def list_(group: str, bootstrap: str = typer.Option(..., envvar="KAFKA_BOOTSTRAP_SERVERS")) -> None:
+    """Show the dead letters of GROUP (e.g. tdi-funding)."""
+    table = Table("offset", "code", "reason", "source", "event type", "event id")
+    for d in asyncio.run(read_dead_letters(bootstrap, group)):
+        source = f"{d.source_topic}[{d.source_partition}]@{d.source_offset}"
+        table.add_row(str(d.offset), d.code, d.reason, source, d.event_type, d.event_id)
+    console.print(table)
+
+
+@app.command("redrive")
+def redrive_(
+    group: str,
+    offsets: list[int] = typer.Option([], "--offset", help="Dead-letter offsets to re-drive (default: all)"),
+    code: str | None = typer.Option(None, help="Only dead letters with this code"),
+    bootstrap: str = typer.Option(..., envvar="KAFKA_BOOTSTRAP_SERVERS"),
+) -> None:
+    """Republish dead letters of GROUP to their source topic, once their cause is fixed."""
+    letters = [
+        d
+        for d in asyncio.run(read_dead_letters(bootstrap, group))
+        if (not offsets or d.offset in offsets) and (code is None or d.code == code)
+    ]
+    count = asyncio.run(redrive(bootstrap, letters))
+    console.print(f"{count} dead letters re-driven to their source topic")
+
+
+if __name__ == "__main__":
+    app()

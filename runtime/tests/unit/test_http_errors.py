@@ -1,0 +1,38 @@
+"""HTTP errors answer with a stable code, a French sentence and the fields at fault."""
+
+from fastapi import FastAPI
+from fastapi.testclient import TestClient
+from pydantic import BaseModel, Field
+from tdi_runtime.errors import ConflictError
+from tdi_runtime.http import install_error_handlers
+
+
+class Binome(BaseModel):
+    territory_id: str = Field(pattern=r"^ti-\d+$")
+    mandate: str
+
+
+def app() -> FastAPI:
+    api = FastAPI()
+    install_error_handlers(api)
+
+    @api.post("/binomes")
+    def record(binome: Binome) -> dict[str, str]:
+        raise ConflictError("Ce binôme est déjà enregistré.", code="BINOME_ALREADY_RECORDED")
+
+    return api
+
+
+def test_a_malformed_body_answers_422_with_each_field_named():
+    answer = TestClient(app()).post("/binomes", json={"territory_id": "Reims"})
+    assert answer.status_code == 422
+    body = answer.json()
+    assert body["code"] == "INVALID_REQUEST"
+    assert {e["field"] for e in body["errors"]} == {"body.territory_id", "body.mandate"}
+    assert body["message"].startswith("La requête est invalide")
+
+
+def test_a_business_conflict_answers_409_with_its_code_and_sentence():
+    answer = TestClient(app()).post("/binomes", json={"territory_id": "ti-8413", "mandate": "maire"})
+    assert answer.status_code == 409
+    assert answer.json() == {"code": "BINOME_ALREADY_RECORDED", "message": "Ce binôme est déjà enregistré."}
