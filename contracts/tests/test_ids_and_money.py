@@ -4,7 +4,15 @@ from decimal import Decimal
 
 import pytest
 from pydantic import TypeAdapter, ValidationError
-from tdi_contracts.ids import DepartementCode, InseeCommune, RegionCode, Siren, Siret, TerritoryId
+from tdi_contracts.ids import (
+    DepartementCode,
+    InseeCommune,
+    OfficialTerritoryId,
+    RegionCode,
+    Siren,
+    Siret,
+    TerritoryId,
+)
 from tdi_contracts.money import Cents, cents_to_decimal, eur, format_eur
 
 
@@ -16,9 +24,21 @@ def _ok(kind: object, value: object) -> bool:
     return True
 
 
-@pytest.mark.parametrize(("value", "ok"), [("ti-8413", True), ("ti-1", True), ("TI-8413", False), ("8413", False)])
-def test_territory_ids_have_the_official_ti_form(value: str, ok: bool) -> None:
+@pytest.mark.parametrize(
+    ("value", "ok"),
+    [
+        *[("ti-8413", True), ("ti-1", True), ("tdi-44-grand-reims", True), ("tdi-28-vallee-de-la-bresle-vimeu", True)],
+        *[("TI-8413", False), ("8413", False), ("tdi-99-grand-reims", False), ("tdi-44-Grand-Reims", False)],
+        *[("tdi-44-grand--reims", False), ("tdi-4-grand-reims", False), ("tdi-44-", False), ("ti-", False)],
+    ],
+)
+def test_territory_ids_take_the_official_or_the_reference_form(value: str, ok: bool) -> None:
     assert _ok(TerritoryId, value) is ok
+
+
+@pytest.mark.parametrize(("value", "ok"), [("ti-8413", True), ("tdi-44-grand-reims", False), ("ti-84a", False)])
+def test_official_territory_ids_take_only_the_open_data_form(value: str, ok: bool) -> None:
+    assert _ok(OfficialTerritoryId, value) is ok
 
 
 @pytest.mark.parametrize(

@@ -26,8 +26,11 @@ class Stopwatch:
             self.started = time.perf_counter()
 
     def stop(self) -> None:
+        """Idempotent too: the first call after `start()` fixes the elapsed time."""
         if self.started is None:
             raise RuntimeError("the stopwatch was never started")
+        if self.elapsed:
+            return
         self.elapsed = time.perf_counter() - self.started
         if self.profiler is not None:
             self.profiler.stop()
@@ -41,7 +44,7 @@ async def rate_of(side: Side, records: int, profiler: Profiler | None = None) ->
     """Records per second of one run of `side`."""
     watch = Stopwatch(profiler)
     done = await side(records, watch)
-    watch.stop()
+    watch.stop()  # a no-op when the side stopped it before its own teardown
     return done / watch.elapsed
 
 

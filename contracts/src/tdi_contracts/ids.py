@@ -3,7 +3,7 @@
 from typing import Annotated
 from uuid import UUID
 
-from pydantic import AfterValidator, Field, StringConstraints
+from pydantic import AfterValidator, Field, StringConstraints, WithJsonSchema
 from pydantic_core import PydanticCustomError
 
 LA_POSTE_SIREN = "356000000"
@@ -34,7 +34,10 @@ def _check_siret(value: str) -> str:
 
 
 OFFICIAL_TERRITORY_ID_PATTERN = r"^ti-[0-9]{1,6}$"
+"""The national open data's id of a territory: `ti-8413`."""
 REFERENCE_TERRITORY_ID_PATTERN = r"^tdi-(?:0[1-46]|11|24|27|28|32|44|52|53|75|76|84|93|94)-[a-z0-9]+(?:-[a-z0-9]+)*$"
+"""The platform's reference id, derived from the press kit annex: `tdi-<INSEE region>-<slug of the name>`."""
+_EITHER_FORM = f"^(?:{OFFICIAL_TERRITORY_ID_PATTERN[1:-1]}|{REFERENCE_TERRITORY_ID_PATTERN[1:-1]})$"
 
 OfficialTerritoryId = Annotated[
     str,
@@ -43,14 +46,21 @@ OfficialTerritoryId = Annotated[
 ]
 TerritoryId = Annotated[
     str,
-    StringConstraints(
-        max_length=120,
-        pattern=r"^(?:ti-[0-9]{1,6}|tdi-(?:0[1-46]|11|24|27|28|32|44|52|53|75|76|84|93|94)-[a-z0-9]+(?:-[a-z0-9]+)*)$",
+    StringConstraints(pattern=_EITHER_FORM),
+    # Documented as one branch per form, so a reader (and the compatibility checker) sees the official form
+    # of earlier versions unchanged and the reference form as the one addition.
+    WithJsonSchema(
+        {
+            "anyOf": [
+                {"type": "string", "pattern": OFFICIAL_TERRITORY_ID_PATTERN},
+                {"type": "string", "pattern": REFERENCE_TERRITORY_ID_PATTERN},
+            ]
+        }
     ),
     Field(
         description=(
-            "Territoire d'industrie id, in either form: the platform's reference id"
-            " `tdi-<INSEE region>-<slug of the name>` (stable forever) or the official open-data id `ti-<digits>`"
+            "Territoire d'industrie id, either form: the platform's reference id `tdi-<INSEE region>-<slug>`"
+            " (stable forever) or the official open-data id `ti-<digits>`"
         ),
         examples=["tdi-44-grand-reims", "ti-8413"],
     ),

@@ -27,6 +27,7 @@ from tdi_runtime.errors import DomainError, is_transient
 from tdi_runtime.metrics import Metrics
 from tdi_runtime.offsets import OffsetCommitter
 from tdi_runtime.outbox import Outbox, OutgoingMessage
+from tdi_runtime.tracing import event_scope
 
 log = structlog.get_logger(__name__)
 
@@ -197,11 +198,12 @@ class EventConsumer:
             return None  # consumers of domain topics pick the types they need and pass over the others
         ctx = HandlerContext(conn, d)
         try:
-            if careful:
-                async with conn.transaction():
+            with event_scope(d):
+                if careful:
+                    async with conn.transaction():
+                        await handler(ctx)
+                else:
                     await handler(ctx)
-            else:
-                await handler(ctx)
         except Exception as error:
             if is_transient(error):
                 raise

@@ -78,7 +78,7 @@ async def read_dead_letters(bootstrap: str, group: str) -> list[DeadLetter]:
 
 
 async def redrive(bootstrap: str, letters: list[DeadLetter]) -> int:
-    producer = AIOKafkaProducer(bootstrap_servers=bootstrap, **PRODUCER_SETTINGS)  # type: ignore[arg-type]
+    producer = AIOKafkaProducer(bootstrap_servers=bootstrap, **PRODUCER_SETTINGS)
     await producer.start()
     try:
         for letter in letters:

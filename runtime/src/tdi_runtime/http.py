@@ -8,6 +8,7 @@ from typing import Any
 from fastapi import APIRouter, FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
+from opentelemetry import propagate, trace
 
 from tdi_runtime.db import pending_migrations
 from tdi_runtime.errors import DomainError
@@ -43,6 +44,18 @@ def install_error_handlers(app: FastAPI) -> None:
             error_body("INVALID_REQUEST", f"La requête est invalide (champs en cause : {names}).", fields),
             status_code=422,
         )
+
+
+def install_tracing(app: FastAPI) -> None:
+    """Each request runs in a server span continuing the caller's W3C trace context (traceparent header)."""
+    tracer = trace.get_tracer("tdi_runtime.http")
+
+    @app.middleware("http")
+    async def _trace(request: Request, call_next: Any) -> Any:
+        context = propagate.extract(dict(request.headers))
+        name = f"{request.method} {request.url.path}"
+        with tracer.start_as_current_span(name, context=context, kind=trace.SpanKind.SERVER):
+            return await call_next(request)
 
 
 def health_router() -> APIRouter:

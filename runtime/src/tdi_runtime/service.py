@@ -18,7 +18,7 @@ from faststream.middlewares import AckPolicy
 
 from tdi_runtime.consumer import EventConsumer, Feedback, Handler
 from tdi_runtime.db import KIT_MIGRATIONS, create_pool, migrate
-from tdi_runtime.http import health_router, install_error_handlers
+from tdi_runtime.http import health_router, install_error_handlers, install_tracing
 from tdi_runtime.kafka import aiokafka_speedups_loaded, create_producer
 from tdi_runtime.logs import configure_logging
 from tdi_runtime.metrics import Metrics
@@ -117,6 +117,7 @@ def create_service_app(
     app = FastAPI(title=title, description=description, version="0.1.0", lifespan=lifespan)
     app.state.runtime = runtime
     install_error_handlers(app)
+    install_tracing(app)
     app.include_router(health_router())
     for router in routers:
         app.include_router(router)

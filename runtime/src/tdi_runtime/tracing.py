@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from typing import Any
 
+import structlog
 from opentelemetry import propagate, trace
 from opentelemetry.context import Context
 from opentelemetry.sdk.resources import Resource
@@ -27,6 +30,26 @@ def trace_headers() -> tuple[tuple[str, str], ...]:
     carrier: dict[str, str] = {}
     propagate.inject(carrier)
     return tuple(carrier.items())
+
+
+@contextlib.contextmanager
+def event_scope(delivery: Any) -> Iterator[None]:
+    """Handle one consumed event inside the producer's trace, with its ids bound to every log line."""
+    envelope = delivery.envelope
+    ids = {"event_id": delivery.event_id, "event_type": delivery.event_type}
+    if envelope is not None:
+        ids["correlation_id"] = envelope.correlation_id
+    tracer = trace.get_tracer("tdi_runtime")
+    with (
+        tracer.start_as_current_span(
+            f"apply {delivery.event_type.rsplit('.', 2)[-2] if delivery.event_type else 'event'}",
+            context=context_from_headers(delivery.headers),
+            kind=trace.SpanKind.CONSUMER,
+            attributes={"messaging.system": "kafka", "messaging.destination.name": delivery.topic, **ids},
+        ),
+        structlog.contextvars.bound_contextvars(**ids),
+    ):
+        yield
 
 
 def context_from_headers(headers: Iterable[tuple[str, bytes]]) -> Context:

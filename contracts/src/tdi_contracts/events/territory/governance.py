@@ -11,7 +11,7 @@ from ...money import Cents
 from ...reference import CompanySize, LocalAuthorityType
 from ...topics import TERRITORY
 
-_TERRITORY = Field(description="Id of the Territoire d'industrie", examples=["ti-8413"])
+_TERRITORY = Field(description="Id of the Territoire d'industrie", examples=["tdi-44-grand-reims"])
 _BINOME = Field(description="Id of the binôme", examples=["0b7e43a4-5a43-4f7e-9d59-3f1f0f6f0a01"])
 _POST = Field(description="Id of the chef de projet post", examples=["5d0c1c4e-7a55-4a7e-8d7b-2b8e3c1e9f02"])
 
@@ -65,7 +65,7 @@ class ChefDeProjetShared(ContractModel):
         min_length=1,
         max_length=10,
         description="The other territories sharing the post",
-        examples=[["ti-8414"]],
+        examples=[["tdi-44-pays-de-chalons"]],
     )
     shared_on: date = Field(description="Date the sharing starts", examples=["2024-09-01"])
 

@@ -6,11 +6,11 @@ from pydantic import Field
 
 from ...base import ContractModel, contract
 from ...fields import Label, UniqueList
-from ...ids import InseeCommune, Siren, TerritoryId
+from ...ids import InseeCommune, OfficialTerritoryId, Siren, TerritoryId
 from ...reference import Departement, Region
 from ...topics import TERRITORY
 
-_TERRITORY = Field(description="Id of the Territoire d'industrie", examples=["ti-8413"])
+_TERRITORY = Field(description="Id of the Territoire d'industrie", examples=["tdi-44-grand-reims"])
 _EPCI = Field(description="SIREN of the EPCI (intercommunalité)", examples=["200067213"])
 
 
@@ -33,6 +33,11 @@ class TerritoryLabelled(ContractModel):
         min_length=1, max_length=40, description="SIREN of each member EPCI", examples=[["200067213"]]
     )
     labelled_on: date = Field(description="Date of the labelling decision", examples=["2023-11-09"])
+    official_id: OfficialTerritoryId | None = Field(
+        default=None,
+        description="Official open-data id of the territory, when known (null until the open data is loaded)",
+        examples=["ti-8413"],
+    )
 
 
 @contract(service="territory", topics=(TERRITORY.name,), subject="territory_id")

@@ -4,7 +4,7 @@ from pydantic import Field
 
 from ...base import ContractModel, contract
 from ...fields import Label, UniqueList, UtcDatetime
-from ...ids import ChefDeProjetId, Siren, TerritoryId
+from ...ids import ChefDeProjetId, OfficialTerritoryId, Siren, TerritoryId
 from ...reference import Departement, Region
 from ...topics import TERRITORY_REFERENCE
 
@@ -13,7 +13,9 @@ from ...topics import TERRITORY_REFERENCE
 class TerritoryReferenceUpdated(ContractModel):
     """The latest full state of one territory (event-carried state; only the last one per key is kept)."""
 
-    territory_id: TerritoryId = Field(description="Id of the Territoire d'industrie", examples=["ti-8413"])
+    territory_id: TerritoryId = Field(
+        description="Platform id of the Territoire d'industrie (the reference form)", examples=["tdi-44-grand-reims"]
+    )
     revision: int = Field(ge=1, le=10**9, description="Increases with every change of the territory", examples=[3])
     name: Label = Field(description="Official name of the territory", examples=["Grand Reims"])
     labelled: bool = Field(description="False once the territory lost its label", examples=[True])
@@ -31,6 +33,12 @@ class TerritoryReferenceUpdated(ContractModel):
         examples=[["5d0c1c4e-7a55-4a7e-8d7b-2b8e3c1e9f02"]],
     )
     as_of: UtcDatetime = Field(description="Instant of the last change", examples=["2024-02-01T08:00:00Z"])
+    official_id: OfficialTerritoryId | None = Field(
+        default=None,
+        description="Official open-data id of the territory (null until the open data is loaded); "
+        "partners may quote it instead of territory_id",
+        examples=["ti-8413"],
+    )
 
     def is_interregional(self) -> bool:
         """True when the territory spans several regions (marked * in the press kit annex)."""

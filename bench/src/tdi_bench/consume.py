@@ -1,0 +1,122 @@
+"""Scenario 1, the consume path: FastStream batch subscriber + kit EventConsumer (inbox, no-op handler) vs aiokafka.
+
+Both sides read the same pre-produced topic from the earliest offset in a fresh consumer group, in batches of
+at most 500 records. The clock starts when the first batch arrives (group join is the same aiokafka code on
+both sides) and stops when every record is handled: for the kit, decoded, checked and recorded in the inbox
+in one transaction per batch, offsets committed every 0.5 s after it.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Sequence
+from contextlib import AsyncExitStack
+from typing import Any
+
+from aiokafka import AIOKafkaConsumer
+from faststream.kafka import KafkaBroker
+from tdi_runtime.consumer import EventConsumer, HandlerContext
+from tdi_runtime.offsets import OffsetCommitter
+from tdi_runtime.outbox import Outbox
+from tdi_runtime.service import ConsumerSpec, _subscribe
+from tdi_runtime.settings import ServiceSettings
+from tdi_runtime.testing import PROBE_TYPE, unique_name
+
+from tdi_bench.measure import Stopwatch
+from tdi_bench.workload import Workload
+
+TIMEOUT_S = 120.0
+
+
+async def do_nothing(ctx: HandlerContext) -> None:
+    """No business logic: only the kit's own work is measured."""
+
+
+class _CountingConsumer(EventConsumer):
+    """The kit's consumer, telling the benchmark when the first batch arrived and when the last was applied."""
+
+    def __init__(self, *, expect: int, watch: Stopwatch, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.expect, self.watch, self.handled, self.done = expect, watch, 0, asyncio.Event()
+
+    async def handle_batch(self, records: Sequence[Any], consumer: Any) -> bool:
+        self.watch.start()
+        applied = await super().handle_batch(records, consumer)
+        if applied:
+            self.handled += len(records)
+            if self.handled >= self.expect:
+                self.watch.stop()
+                self.done.set()
+        return applied
+
+
+class ConsumeScenario:
+    key = "consume"
+    title = "consume: FastStream + EventConsumer (inbox) / aiokafka"
+    goal_ratio = 0.75
+    min_rate = None
+
+    def __init__(self, workload: Workload, records: int) -> None:
+        self.w, self.records, self.topic = workload, records, ""
+        self._stack = AsyncExitStack()
+        self.pool: Any = None
+
+    async def prepare(self) -> None:
+        self.topic = await self.w.new_topic()
+        await self.w.publish(self.topic, self.w.events[: self.records])
+        _, self.pool = await self._stack.enter_async_context(self.w.schema())
+
+    async def close(self) -> None:
+        await self._stack.aclose()
+
+    async def platform(self, records: int, watch: Stopwatch) -> int:
+        settings = ServiceSettings.for_service(
+            "bench", kafka_bootstrap_servers=self.w.bootstrap, database_url=self.w.database_url
+        )
+        group = unique_name("bench-")
+        committer = OffsetCommitter(settings.commit_interval_s)
+        consumer = _CountingConsumer(
+            expect=records,
+            watch=watch,
+            service="bench",
+            group=group,
+            pool=self.pool,
+            outbox=Outbox(settings.relay_shards),
+            handlers={PROBE_TYPE: do_nothing},
+            committer=committer,
+        )
+        broker = KafkaBroker(self.w.bootstrap, client_id="tdi-bench", log_level=logging.DEBUG)  # as service.py
+        _subscribe(broker, ConsumerSpec(group, [self.topic], {PROBE_TYPE: do_nothing}), consumer, settings)
+        await broker.start()
+        committer.start()
+        try:
+            await asyncio.wait_for(consumer.done.wait(), TIMEOUT_S)
+        finally:
+            consumer.stopping = True
+            await broker.stop()
+            await committer.close()
+        return consumer.handled
+
+    async def raw(self, records: int, watch: Stopwatch) -> int:
+        consumer = AIOKafkaConsumer(
+            self.topic,
+            bootstrap_servers=self.w.bootstrap,
+            group_id=unique_name("bench-raw-"),
+            auto_offset_reset="earliest",
+            enable_auto_commit=False,
+        )
+        await consumer.start()
+        handled = 0
+        try:
+            async with asyncio.timeout(TIMEOUT_S):
+                while handled < records:
+                    batch = await consumer.getmany(timeout_ms=100, max_records=500)
+                    if batch:
+                        watch.start()
+                        handled += sum(len(part) for part in batch.values())
+                await consumer.commit()
+                watch.stop()
+        finally:
+            await consumer.stop()
+        return handled

@@ -1,0 +1,70 @@
+"""Scenario 3, the idempotent consumer: `EventConsumer.handle_batch` with the probe handler vs asyncpg executemany.
+
+Records are fetched from Kafka beforehand and fed in batches of 500. The kit decodes each record, checks the
+inbox, runs `apply_probe` (one INSERT into probe_effects per event) and records the inbox rows, one transaction
+per batch. The baseline inserts the same probe_effects rows with one executemany per batch, one transaction each.
+"""
+
+from __future__ import annotations
+
+from contextlib import AsyncExitStack
+from typing import Any
+
+from tdi_runtime.testing import decoded, probe_consumer, read_topic, unique_name
+
+from tdi_bench.measure import Stopwatch
+from tdi_bench.workload import NoKafka, Workload
+
+BATCH = 500
+EFFECT = "INSERT INTO probe_effects (event_id, territory, seq) VALUES ($1, $2, $3)"
+
+
+def batches(items: list[Any], size: int = BATCH) -> list[list[Any]]:
+    return [items[i : i + size] for i in range(0, len(items), size)]
+
+
+class InboxScenario:
+    key = "inbox"
+    title = "idempotent consumer: handle_batch(apply_probe) / asyncpg executemany"
+    goal_ratio = 0.70
+    min_rate = None
+
+    def __init__(self, workload: Workload, records: int) -> None:
+        self.w, self.records = workload, records
+        self._stack = AsyncExitStack()
+        self.fetched: list[Any] = []
+        self.effects: list[tuple[str, str, int]] = []
+
+    async def prepare(self) -> None:
+        topic = await self.w.new_topic()
+        await self.w.publish(topic, self.w.events[: self.records])
+        self.fetched = (await read_topic(self.w.bootstrap, topic, expect=self.records))[: self.records]
+        self.effects = [
+            (envelope.id, payload.territory_id, int(payload.epci_name.rsplit(" ", 1)[-1]))
+            for envelope, payload in decoded(self.fetched)
+        ]
+
+    async def close(self) -> None:
+        await self._stack.aclose()
+
+    async def platform(self, records: int, watch: Stopwatch) -> int:
+        async with self.w.schema() as (_, pool):
+            consumer = probe_consumer(pool, unique_name("bench-"))
+            kafka = NoKafka()
+            watch.start()
+            for batch in batches(self.fetched[:records]):
+                if not await consumer.handle_batch(batch, kafka):
+                    raise RuntimeError("the kit handed a batch back during the benchmark")
+            watch.stop()
+            applied = await pool.fetchval("SELECT count(*) FROM probe_effects")
+        return int(applied)
+
+    async def raw(self, records: int, watch: Stopwatch) -> int:
+        async with self.w.schema() as (_, pool):
+            watch.start()
+            for batch in batches(self.effects[:records]):
+                async with pool.acquire() as conn, conn.transaction():
+                    await conn.executemany(EFFECT, batch)
+            watch.stop()
+            applied = await pool.fetchval("SELECT count(*) FROM probe_effects")
+        return int(applied)
