@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncpg
 import pytest
+
 from tdi_localstack.provisioning import create_topics
 from tdi_runtime.testing import prepare_schema, unique_name
 

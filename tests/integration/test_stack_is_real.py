@@ -8,6 +8,7 @@ import uuid
 import asyncpg
 import pytest
 from faststream.kafka import KafkaBroker
+
 from tdi_localstack.provisioning import create_topics
 
 pytestmark = pytest.mark.integration
@@ -58,6 +59,7 @@ async def test_each_service_owns_a_schema_it_can_write_with_its_own_role(platfor
 
 async def test_every_topic_of_the_contracts_catalogue_exists_with_its_partition_count(platform_stack):
     from aiokafka.admin import AIOKafkaAdminClient
+
     from tdi_contracts.topics import ALL_TOPICS
 
     admin = AIOKafkaAdminClient(bootstrap_servers=platform_stack.bootstrap_servers)

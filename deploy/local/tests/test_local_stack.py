@@ -11,6 +11,7 @@ import time
 
 import psutil
 import pytest
+
 from tdi_localstack import kafka_jars
 from tdi_localstack.stack import LocalStack
 

@@ -14,7 +14,6 @@ from datetime import UTC, datetime
 from tdi_contracts.envelope import ErrorCode
 from tdi_contracts.events.platform import HeaderCopy, MessageDeadLettered
 from tdi_contracts.topics import dlq_topic
-
 from tdi_runtime.delivery import Delivery
 from tdi_runtime.events import outgoing
 from tdi_runtime.outbox import OutgoingMessage

@@ -16,8 +16,8 @@ import typer
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, TopicPartition
 from rich.console import Console
 from rich.table import Table
-from tdi_contracts.topics import dlq_topic
 
+from tdi_contracts.topics import dlq_topic
 from tdi_runtime.kafka import PRODUCER_SETTINGS
 
 app = typer.Typer(help="Dead letters of a consumer group: list them, re-drive them.", no_args_is_help=True)

@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import Any
 
 from tdi_contracts.envelope import Envelope, encode_event, envelope_for, spec_for
-
 from tdi_runtime.outbox import OutgoingMessage
 from tdi_runtime.tracing import trace_headers
 

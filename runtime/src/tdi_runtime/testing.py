@@ -14,9 +14,9 @@ from typing import Any
 
 import asyncpg
 from aiokafka import AIOKafkaConsumer
+
 from tdi_contracts.envelope import decode_event, encode_event, envelope_for
 from tdi_contracts.events.territory import EpciJoined
-
 from tdi_runtime.consumer import EventConsumer, HandlerContext
 from tdi_runtime.db import KIT_MIGRATIONS, migrate
 

@@ -9,6 +9,7 @@ import random
 
 import pytest
 from faststream.kafka import KafkaBroker
+
 from tdi_runtime.kafka import create_producer
 from tdi_runtime.relay import Relay
 from tdi_runtime.service import ConsumerSpec, _subscribe

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+
 from tdi_runtime.dlq import read_dead_letters, redrive
 from tdi_runtime.errors import DomainError
 from tdi_runtime.kafka import create_producer

@@ -7,6 +7,7 @@ import random
 from collections import defaultdict
 
 import pytest
+
 from tdi_runtime.kafka import create_producer
 from tdi_runtime.outbox import Outbox, OutgoingMessage
 from tdi_runtime.relay import Relay

@@ -8,6 +8,7 @@ import uuid
 
 import pytest
 from aiokafka import AIOKafkaProducer
+
 from tdi_runtime.consumer import EventConsumer
 from tdi_runtime.kafka import create_producer
 from tdi_runtime.outbox import Outbox

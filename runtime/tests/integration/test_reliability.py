@@ -11,6 +11,7 @@ import time
 from pathlib import Path
 
 import pytest
+
 from tdi_localstack.processes import spawn, stop, tail
 from tdi_runtime.testing import probe_event, publish_records
 

@@ -1,6 +1,7 @@
 """Which failures are retried (database or broker away) and which are the event's fault."""
 
 import asyncpg
+
 from tdi_runtime.errors import DomainError, is_transient
 
 

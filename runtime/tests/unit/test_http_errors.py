@@ -3,6 +3,7 @@
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from pydantic import BaseModel, Field
+
 from tdi_runtime.errors import ConflictError
 from tdi_runtime.http import install_error_handlers
 

@@ -3,6 +3,7 @@
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
+
 from tdi_runtime.outbox import Outbox, OutgoingMessage, shard_of
 
 

@@ -3,6 +3,7 @@
 from types import SimpleNamespace
 
 from opentelemetry import trace
+
 from tdi_contracts.events.territory import EpciLeft
 from tdi_runtime.delivery import decode_record
 from tdi_runtime.events import outgoing

@@ -45,6 +45,7 @@ def platform_stack() -> Iterator[LocalStack]:
 def run_service(platform_stack: LocalStack) -> Callable[..., Any]:
     """`async with run_service(create_app, "funding", **settings) as (app, client):` runs a service in-process."""
     import httpx
+
     from tdi_runtime.settings import ServiceSettings
 
     @contextlib.asynccontextmanager
