@@ -13,6 +13,7 @@ from typing import Any
 import yaml
 from faststream.kafka import KafkaBroker
 from faststream.specification import AsyncAPI
+
 from tdi_contracts import __version__
 from tdi_contracts.base import SPECS, ContractModel
 from tdi_contracts.envelope import HEADER_FIELDS

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from fastapi import FastAPI
+
 from tdi_runtime.service import create_service_app
 from tdi_runtime.settings import ServiceSettings
 

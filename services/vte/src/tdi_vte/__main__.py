@@ -2,7 +2,6 @@
 
 from tdi_runtime.serve import serve
 from tdi_runtime.settings import ServiceSettings
-
 from tdi_vte.app import SERVICE, create_app
 
 if __name__ == "__main__":
