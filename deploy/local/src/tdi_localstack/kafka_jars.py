@@ -45,6 +45,7 @@ def kafka_libs() -> Path:
             mvn,
             "-q",
             "-B",
+            "-Dstyle.color=never",
             "-f",
             str(home / "pom.xml"),
             "dependency:copy-dependencies",
