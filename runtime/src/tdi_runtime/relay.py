@@ -120,12 +120,12 @@ class Relay:
                 try:
                     await conn.add_listener(f"tdi_outbox_{self.schema}", self._notified)
                     while True:
+                        self._wake.clear()  # before draining: a NOTIFY during the drain wakes the next round
                         await self._claim_shards(conn)
                         while await self.publish_batch(conn):
                             backoff = 0.1
                         if self.metrics is not None:
                             await self.metrics.sample_outbox_lag(conn)
-                        self._wake.clear()
                         with contextlib.suppress(TimeoutError):
                             await asyncio.wait_for(self._wake.wait(), self.poll_interval_s)
                 finally:
