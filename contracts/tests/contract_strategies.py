@@ -5,6 +5,7 @@ from datetime import UTC, date, datetime, timedelta, timezone
 from typing import Any
 
 from hypothesis import strategies as st
+
 from tdi_contracts.compat import normalize
 from tdi_contracts.ids import luhn_is_valid
 

@@ -5,6 +5,7 @@ from pathlib import Path
 from types import ModuleType
 
 import yaml
+
 from tdi_contracts.base import SPECS
 
 CONTRACTS = Path(__file__).resolve().parents[1]

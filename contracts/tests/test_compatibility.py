@@ -5,6 +5,7 @@ from typing import Any
 
 import pytest
 from pydantic import Field
+
 from tdi_contracts.compat import full_issues, full_transitive_issues
 from tdi_contracts.events.funding import GrantCommitted
 from tdi_contracts.schemas_export import SCHEMAS_DIR

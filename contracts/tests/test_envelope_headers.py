@@ -1,57 +1,26 @@
 """The envelope travels as CloudEvents Kafka headers; a missing or malformed header is named."""
 
-import json
 from uuid import UUID
 
 import pytest
+from grant_records import GRANT, grant_record, refused, with_header
+
 from tdi_contracts.envelope import (
-    ContractViolation,
     Envelope,
     ErrorCode,
     decode_event,
-    encode_event,
     envelope_for,
 )
-from tdi_contracts.events.funding import GrantCommitted
-
-GRANT = GrantCommitted.model_validate_json(
-    json.dumps(
-        {
-            "grant_id": "3c4d5e6f-7a8b-4c9d-8e0f-1a2b3c4d5e06",
-            "application_id": "9a8b7c6d-5e4f-4a3b-8c2d-1e0f9a8b7c05",
-            "territory_id": "ti-8413",
-            "envelope_id": "fonds-vert-ti-2024-r44",
-            "programme": "fonds-vert-ti",
-            "instrument": "subvention",
-            "amount_cents": 120_000_000,
-            "committed_on": "2024-03-04",
-        }
-    )
-)
-
-
-def _record() -> tuple[bytes | None, bytes, list[tuple[str, bytes]]]:
-    return encode_event(envelope_for(GRANT, "funding"), GRANT)
-
-
-def _decode(key: bytes | None, value: bytes | None, headers: list[tuple[str, bytes]]) -> ContractViolation:
-    with pytest.raises(ContractViolation) as caught:
-        decode_event(key, value, headers)
-    return caught.value
-
-
-def _replace(headers: list[tuple[str, bytes]], name: str, value: bytes) -> list[tuple[str, bytes]]:
-    return [(n, value if n == name else v) for n, v in headers]
 
 
 def test_the_kafka_key_is_the_territory_id_and_the_subject_the_aggregate_id() -> None:
-    key, _, headers = _record()
+    key, _, headers = grant_record()
     assert key == b"ti-8413"
     assert dict(headers)["ce_subject"] == str(GRANT.grant_id).encode()
 
 
 def test_headers_are_the_cloudevents_kafka_binary_mode_ones() -> None:
-    names = [name for name, _ in _record()[2]]
+    names = [name for name, _ in grant_record()[2]]
     assert sorted(names) == sorted(
         [
             *["ce_id", "ce_source", "ce_type", "ce_specversion", "ce_time", "ce_subject", "content-type"],
@@ -63,20 +32,20 @@ def test_headers_are_the_cloudevents_kafka_binary_mode_ones() -> None:
 
 
 def test_time_travels_in_utc_with_a_z() -> None:
-    assert dict(_record()[2])["ce_time"].endswith(b"Z")
+    assert dict(grant_record()[2])["ce_time"].endswith(b"Z")
 
 
 def test_a_missing_header_is_named() -> None:
-    key, value, headers = _record()
-    violation = _decode(key, value, [(n, v) for n, v in headers if n != "ce_correlationid"])
+    key, value, headers = grant_record()
+    violation = refused(key, value, [(n, v) for n, v in headers if n != "ce_correlationid"])
     assert violation.code is ErrorCode.MISSING_HEADER
     assert [e.path for e in violation.field_errors] == ["ce_correlationid"]
     assert "absent" in violation.reason
 
 
 def test_a_time_without_timezone_is_an_invalid_header() -> None:
-    key, value, headers = _record()
-    violation = _decode(key, value, _replace(headers, "ce_time", b"2024-01-15T09:30:00"))
+    key, value, headers = grant_record()
+    violation = refused(key, value, with_header(headers, "ce_time", b"2024-01-15T09:30:00"))
     assert violation.code is ErrorCode.INVALID_HEADER
     assert violation.field_errors[0].path == "ce_time"
 
@@ -91,14 +60,14 @@ def test_a_time_without_timezone_is_an_invalid_header() -> None:
     ],
 )
 def test_a_malformed_header_is_named(header: str, value: bytes) -> None:
-    key, payload, headers = _record()
-    violation = _decode(key, payload, _replace(headers, header, value))
+    key, payload, headers = grant_record()
+    violation = refused(key, payload, with_header(headers, header, value))
     assert violation.code is ErrorCode.INVALID_HEADER
     assert violation.field_errors[0].path == header
 
 
 def test_other_headers_such_as_tracing_travel_alongside() -> None:
-    key, value, headers = _record()
+    key, value, headers = grant_record()
     _, payload = decode_event(key, value, [*headers, ("traceparent", b"00-abc-def-01")])
     assert payload == GRANT
 

@@ -4,6 +4,7 @@ from decimal import Decimal
 
 import pytest
 from pydantic import TypeAdapter, ValidationError
+
 from tdi_contracts.ids import (
     DepartementCode,
     InseeCommune,

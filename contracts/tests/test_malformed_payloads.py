@@ -7,6 +7,7 @@ import pytest
 from contract_strategies import documents
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+
 from tdi_contracts.compat import normalize
 from tdi_contracts.envelope import EVENT_TYPES, ContractViolation, ErrorCode
 from tdi_contracts.wire import decode_event, encode_event, envelope_for

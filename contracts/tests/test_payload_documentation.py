@@ -5,6 +5,7 @@ import re
 from typing import Any
 
 import pytest
+
 from tdi_contracts.base import SPECS
 from tdi_contracts.compat import field_paths, normalize
 from tdi_contracts.envelope import EVENT_TYPES

@@ -7,6 +7,7 @@ import pytest
 from contract_strategies import documents
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+
 from tdi_contracts.envelope import EVENT_TYPES, Envelope, decode_event, encode_event, envelope_for
 
 PROPERTY = settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])

@@ -5,6 +5,7 @@ from enum import StrEnum
 
 import pytest
 from pydantic import Field
+
 from tdi_contracts.base import MODELS, SPECS, ContractModel, contract
 from tdi_contracts.envelope import decode_event, encode_event, envelope_for
 from tdi_contracts.topics import FUNDING_GRANT

@@ -1,1 +1,1 @@
-"""tdi_bench: package root."""
+"""tdi_bench: the platform's paths measured against raw aiokafka / asyncpg baselines (`python -m tdi_bench`)."""

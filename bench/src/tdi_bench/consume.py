@@ -16,15 +16,15 @@ from typing import Any
 
 from aiokafka import AIOKafkaConsumer
 from faststream.kafka import KafkaBroker
+
+from tdi_bench.measure import Stopwatch
+from tdi_bench.workload import Workload
 from tdi_runtime.consumer import EventConsumer, HandlerContext
 from tdi_runtime.offsets import OffsetCommitter
 from tdi_runtime.outbox import Outbox
 from tdi_runtime.service import ConsumerSpec, _subscribe
 from tdi_runtime.settings import ServiceSettings
 from tdi_runtime.testing import PROBE_TYPE, unique_name
-
-from tdi_bench.measure import Stopwatch
-from tdi_bench.workload import Workload
 
 TIMEOUT_S = 120.0
 
@@ -53,9 +53,9 @@ class _CountingConsumer(EventConsumer):
 
 class ConsumeScenario:
     key = "consume"
-    title = "consume: FastStream + EventConsumer (inbox) / aiokafka"
+    title = "FastStream + EventConsumer (inbox, no-op handler) / aiokafka getmany"
     goal_ratio = 0.75
-    min_rate = None
+    min_rate: float | None = None
 
     def __init__(self, workload: Workload, records: int) -> None:
         self.w, self.records, self.topic = workload, records, ""
@@ -92,8 +92,10 @@ class ConsumeScenario:
         committer.start()
         try:
             await asyncio.wait_for(consumer.done.wait(), TIMEOUT_S)
-        finally:
+        finally:  # the order of the kit's own shutdown (service._stop)
             consumer.stopping = True
+            committer.closing = True
+            await committer.flush()
             await broker.stop()
             await committer.close()
         return consumer.handled

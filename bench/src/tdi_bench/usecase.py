@@ -10,10 +10,9 @@ from __future__ import annotations
 import asyncio
 from typing import Any
 
-from tdi_runtime.outbox import Outbox, OutgoingMessage
-
 from tdi_bench.measure import Stopwatch
 from tdi_bench.workload import Workload
+from tdi_runtime.outbox import Outbox, OutgoingMessage
 
 WRITERS = 8
 STATE_TABLE = (
@@ -26,9 +25,9 @@ STATE = "INSERT INTO epci_membership (territory, epci_siren, epci_name) VALUES (
 
 class UseCaseScenario:
     key = "usecase"
-    title = f"use case: state + Outbox.add / state only ({WRITERS} writers)"
+    title = f"state + Outbox.add / state only, {WRITERS} writers"
     goal_ratio = 0.85
-    min_rate = None
+    min_rate: float | None = None
 
     def __init__(self, workload: Workload, records: int) -> None:
         self.w, self.records = workload, records

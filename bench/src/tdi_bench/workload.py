@@ -11,6 +11,7 @@ from typing import Any
 import asyncpg
 from aiokafka import AIOKafkaProducer
 from aiokafka.admin import AIOKafkaAdminClient
+
 from tdi_localstack.provisioning import create_topics
 from tdi_runtime.kafka import PRODUCER_SETTINGS
 from tdi_runtime.testing import prepare_schema, probe_event, unique_name
@@ -49,7 +50,7 @@ class Workload:
 
     @asynccontextmanager
     async def schema(self, max_size: int = 10) -> AsyncIterator[tuple[str, asyncpg.Pool]]:
-        """A fresh schema with the kit's tables and the probe's effect table, and a pool working in it; dropped after."""
+        """A fresh schema (kit tables, probe_effects) and a pool working in it; dropped afterwards."""
         name = unique_name("bench_")
         await prepare_schema(self.database_url, name)
         pool = await asyncpg.create_pool(

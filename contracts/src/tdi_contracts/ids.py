@@ -6,6 +6,8 @@ from uuid import UUID
 from pydantic import AfterValidator, Field, StringConstraints, WithJsonSchema
 from pydantic_core import PydanticCustomError
 
+from .base import ContractModel
+
 LA_POSTE_SIREN = "356000000"
 """La Poste's SIREN: its establishments' SIRET fail Luhn and use a digit-sum-multiple-of-5 rule instead."""
 
@@ -35,9 +37,11 @@ def _check_siret(value: str) -> str:
 
 OFFICIAL_TERRITORY_ID_PATTERN = r"^ti-[0-9]{1,6}$"
 """The national open data's id of a territory: `ti-8413`."""
-REFERENCE_TERRITORY_ID_PATTERN = r"^tdi-(?:0[1-46]|11|24|27|28|32|44|52|53|75|76|84|93|94)-[a-z0-9]+(?:-[a-z0-9]+)*$"
+_REGION = r"(?:0[1-46]|11|24|27|28|32|44|52|53|75|76|84|93|94)"
+REFERENCE_TERRITORY_ID_PATTERN = rf"^tdi-{_REGION}-[a-z0-9]+(?:-[a-z0-9]+)*$"
 """The platform's reference id, derived from the press kit annex: `tdi-<INSEE region>-<slug of the name>`."""
 _EITHER_FORM = f"^(?:{OFFICIAL_TERRITORY_ID_PATTERN[1:-1]}|{REFERENCE_TERRITORY_ID_PATTERN[1:-1]})$"
+_STR_MAX = ContractModel.model_config.get("str_max_length")  # what every string of a payload carries
 
 OfficialTerritoryId = Annotated[
     str,
@@ -52,8 +56,8 @@ TerritoryId = Annotated[
     WithJsonSchema(
         {
             "anyOf": [
-                {"type": "string", "pattern": OFFICIAL_TERRITORY_ID_PATTERN},
-                {"type": "string", "pattern": REFERENCE_TERRITORY_ID_PATTERN},
+                {"type": "string", "pattern": OFFICIAL_TERRITORY_ID_PATTERN, "maxLength": _STR_MAX},
+                {"type": "string", "pattern": REFERENCE_TERRITORY_ID_PATTERN, "maxLength": _STR_MAX},
             ]
         }
     ),

@@ -13,12 +13,12 @@ from dataclasses import dataclass
 from typing import Any
 
 import typer
-from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, TopicPartition
+from aiokafka import AIOKafkaProducer
 from rich.console import Console
 from rich.table import Table
 
 from tdi_contracts.topics import dlq_topic
-from tdi_runtime.kafka import PRODUCER_SETTINGS
+from tdi_runtime.kafka import PRODUCER_SETTINGS, read_to_end
 
 app = typer.Typer(help="Dead letters of a consumer group: list them, re-drive them.", no_args_is_help=True)
 console = Console(width=200)
@@ -60,21 +60,7 @@ def parse(record: Any) -> DeadLetter:
 
 async def read_dead_letters(bootstrap: str, group: str) -> list[DeadLetter]:
     """Every dead letter of `group`, oldest first (the topic is read from its start, no group committed)."""
-    topic = dlq_topic(group)
-    consumer = AIOKafkaConsumer(bootstrap_servers=bootstrap, enable_auto_commit=False, group_id=None)
-    await consumer.start()
-    try:
-        partitions = [TopicPartition(topic, p) for p in sorted(consumer.partitions_for_topic(topic) or {0})]
-        consumer.assign(partitions)
-        await consumer.seek_to_beginning(*partitions)
-        ends = await consumer.end_offsets(partitions)
-        letters: list[DeadLetter] = []
-        while [tp for tp in partitions if await consumer.position(tp) < ends[tp]]:
-            for records in (await consumer.getmany(timeout_ms=500)).values():
-                letters.extend(parse(r) for r in records)
-        return letters
-    finally:
-        await consumer.stop()
+    return [parse(r) for r in await read_to_end(bootstrap, dlq_topic(group))]
 
 
 async def redrive(bootstrap: str, letters: list[DeadLetter]) -> int:

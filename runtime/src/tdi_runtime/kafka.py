@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import structlog
-from aiokafka import AIOKafkaProducer
+from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, TopicPartition
 
 log = structlog.get_logger(__name__)
 
@@ -32,3 +34,25 @@ def aiokafka_speedups_loaded() -> bool:
             "aiokafka_c_extensions_missing", hint="install a binary aiokafka wheel; unset AIOKAFKA_NO_EXTENSIONS"
         )
     return loaded
+
+
+async def read_to_end(bootstrap_servers: str, topic: str) -> list[Any]:
+    """Every record of `topic` from its start up to its end offsets as of now (no consumer group involved)."""
+    consumer = AIOKafkaConsumer(
+        topic,
+        bootstrap_servers=bootstrap_servers,
+        enable_auto_commit=False,
+        group_id=None,
+        auto_offset_reset="earliest",
+    )
+    await consumer.start()  # without a group, every partition of the topic is assigned
+    try:
+        partitions = sorted(consumer.assignment(), key=lambda tp: tp.partition)
+        ends = await consumer.end_offsets(partitions)
+        records: list[Any] = []
+        while [tp for tp in partitions if await consumer.position(tp) < ends[tp]]:
+            for batch in (await consumer.getmany(timeout_ms=500)).values():
+                records.extend(r for r in batch if r.offset < ends[TopicPartition(r.topic, r.partition)])
+        return records
+    finally:
+        await consumer.stop()

@@ -53,6 +53,7 @@ class Relay:
         self._lock_space = zlib.crc32(f"relay:{schema}".encode()) & 0x7FFFFFFF
         self._held: list[int] = []
         self._wake = asyncio.Event()
+        self._stopping = False
 
     async def _claim_shards(self, conn: Connection) -> None:
         for shard in range(self.shards):
@@ -108,6 +109,11 @@ class Relay:
                 await conn.execute("SELECT pg_advisory_unlock($1, $2)", self._lock_space, shard)
         self._held.clear()
 
+    def stop(self) -> None:
+        """Ask `run()` to return after the batch in flight and a last drain (graceful shutdown)."""
+        self._stopping = True
+        self._wake.set()
+
     def _notified(self, *_: object) -> None:
         self._wake.set()
 
@@ -126,6 +132,8 @@ class Relay:
                             backoff = 0.1
                         if self.metrics is not None:
                             await self.metrics.sample_outbox_lag(conn)
+                        if self._stopping:
+                            return
                         with contextlib.suppress(TimeoutError):
                             await asyncio.wait_for(self._wake.wait(), self.poll_interval_s)
                 finally:
@@ -137,6 +145,8 @@ class Relay:
                 raise
             except Exception as error:  # the broker or database is away: wait and try again
                 self._held.clear()
+                if self._stopping:
+                    return
                 log.warning("relay_retrying", error=repr(error), backoff_s=backoff)
                 await asyncio.sleep(backoff)
                 backoff = min(backoff * 2, 5.0)

@@ -6,7 +6,7 @@ import asyncio
 import contextlib
 import logging
 import time
-from collections.abc import AsyncIterator, Mapping, Sequence
+from collections.abc import AsyncIterator, Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -91,6 +91,7 @@ def create_service_app(
     routers: Sequence[APIRouter] = (),
     consumers: Sequence[ConsumerSpec] = (),
     migrations_package: str | None = None,
+    on_started: Sequence[Callable[[Runtime], Awaitable[None]]] = (),
 ) -> FastAPI:
     """The FastAPI app of a service; its lifespan starts and stops everything else."""
     runtime = Runtime(
@@ -106,6 +107,8 @@ def create_service_app(
         configure_tracing(settings.service)
         aiokafka_speedups_loaded()
         await _start(runtime, consumers)
+        for hook in on_started:  # after migrations, before the first request is served
+            await hook(runtime)
         log.info("service_started", http_port=settings.http_port)
         try:
             yield
@@ -182,13 +185,14 @@ async def _stop(rt: Runtime) -> None:
             await rt.broker.stop()
     for committer in rt.committers:
         await committer.close()
-    if rt.relay_task is not None:
-        rt.relay_task.cancel()
-        with contextlib.suppress(asyncio.CancelledError, Exception):
-            await rt.relay_task
-        if rt.relay is not None:
-            with contextlib.suppress(Exception):
-                await asyncio.wait_for(rt.relay.drain(), rt.settings.shutdown_timeout_s / 2)
+    if rt.relay is not None and rt.relay_task is not None:
+        rt.relay.stop()  # finishes the batch in flight (no re-send at next start), then drains what is left
+        try:
+            await asyncio.wait_for(rt.relay_task, rt.settings.shutdown_timeout_s / 2)
+        except Exception:  # timed out (or failed): stop waiting, cancel
+            rt.relay_task.cancel()
+            with contextlib.suppress(asyncio.CancelledError, Exception):
+                await rt.relay_task
     if rt.producer is not None:
         await rt.producer.stop()
     if rt.pool is not None:

@@ -6,6 +6,7 @@ from tdi_runtime.settings import ServiceSettings
 def test_the_service_database_url_wins_over_the_shared_one(monkeypatch):
     monkeypatch.setenv("DATABASE_URL", "postgresql://shared@db/tdi")
     monkeypatch.setenv("TDI_FUNDING_DATABASE_URL", "postgresql://funding@db/tdi")
+    monkeypatch.delenv("TDI_VTE_DATABASE_URL", raising=False)
     assert ServiceSettings.for_service("funding").database_url == "postgresql://funding@db/tdi"
     assert ServiceSettings.for_service("vte").database_url == "postgresql://shared@db/tdi"
 

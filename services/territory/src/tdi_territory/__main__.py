@@ -1,9 +1,6 @@
-"""Entry point: `python -m tdi_territory` serves the territory service over HTTP."""
+"""Entry point: `python -m tdi_territory` serves HTTP; `python -m tdi_territory load-open-data …` loads files."""
 
-from tdi_runtime.serve import serve
-from tdi_runtime.settings import ServiceSettings
-
-from tdi_territory.app import SERVICE, create_app
+from tdi_territory.cli import cli
 
 if __name__ == "__main__":
-    serve(create_app, ServiceSettings.for_service(SERVICE))
+    cli(prog_name="python -m tdi_territory")

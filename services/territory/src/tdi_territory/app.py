@@ -1,16 +1,23 @@
-"""Wiring of the territory service: settings, routes, consumers and migrations handed to the runtime kit."""
+"""Wiring of the territory service: settings, routes and migrations handed to the runtime kit, plus the
+publication of the reference list at first start."""
 
 from __future__ import annotations
 
+import structlog
 from fastapi import FastAPI
-from tdi_runtime.service import create_service_app
+
+from tdi_runtime.service import Runtime, create_service_app
 from tdi_runtime.settings import ServiceSettings
+from tdi_territory.api import build_router
+from tdi_territory.reference.catalogue import load_reference
+from tdi_territory.use_cases import UseCases
 
 SERVICE = "territory"
 DESCRIPTION = (
-    "The 183 territories of Temps II: geography (EPCI, communes, départements, regions)"
-    " and governance (binômes élu–industriel, chefs de projet)."
+    "The Temps II territories (182 in the press kit annex, 183 announced): geography (EPCI, communes,"
+    " départements, regions) and governance (binômes élu–industriel, chefs de projet)."
 )
+log = structlog.get_logger(__name__)
 
 
 def create_app(settings: ServiceSettings | None = None) -> FastAPI:
@@ -20,5 +27,13 @@ def create_app(settings: ServiceSettings | None = None) -> FastAPI:
         settings,
         title="Territoires d'industrie — territory",
         description=DESCRIPTION,
+        routers=[build_router()],
         migrations_package="tdi_territory",
+        on_started=[publish_reference_if_empty],
     )
+
+
+async def publish_reference_if_empty(runtime: Runtime) -> None:
+    """At first start, the reference list (territories + their events) is written and published once."""
+    published = await UseCases(runtime.pool, runtime.outbox).publish_reference_if_empty(load_reference())
+    log.info("reference_checked", territories_published=published)

@@ -1,50 +1,20 @@
-"""Pure domain model of a Territoire d'industrie: EPCI, binômes, chef de projet post and its funding cap."""
+"""Pure domain model of a Territoire d'industrie: its EPCI (intercommunalités) and its binômes élu–industriel."""
 
 from dataclasses import dataclass, field
-from datetime import date
 from enum import StrEnum
+
+from tdi_territory.domain_errors import (
+    BinomeRequiredError,
+    EpciAlreadyInTerritoryError,
+    EpciNotInTerritoryError,
+    UnknownTerritoryError,
+)
+from tdi_territory.governance import Binome as Binome
+from tdi_territory.governance import ElectedMandate as ElectedMandate
 
 # Re-exported: the accent- and case-insensitive search helper, and the legal forms of an EPCI.
 from tdi_territory.reference.names import normalise_name as normalise_name
 from tdi_territory.reference.nature_juridique import NatureJuridique as NatureJuridique
-
-FUNDING_CAP_SMALL_CENTS = 30_000_00  # chef de projet State cap, EUR/year in cents, for 1 or 2 EPCI
-FUNDING_CAP_LARGE_CENTS = 40_000_00  # the same for LARGE_TERRITORY_MIN_EPCI EPCI or more
-LARGE_TERRITORY_MIN_EPCI = 3
-
-
-class DomainError(Exception):
-    """A broken rule: a stable English `code` for machines and a French `message` for programme staff."""
-
-    code = "DOMAIN_ERROR"
-
-    def __init__(self, message: str) -> None:
-        super().__init__(message)
-        self.message = message
-
-
-class EpciAlreadyInTerritoryError(DomainError):
-    code = "EPCI_ALREADY_IN_TERRITORY"
-
-
-class EpciNotInTerritoryError(DomainError):
-    code = "EPCI_NOT_IN_TERRITORY"
-
-
-class UnknownTerritoryError(DomainError):
-    code = "UNKNOWN_TERRITORY"
-
-
-class BinomeRequiredError(DomainError):
-    code = "BINOME_REQUIRED"
-
-
-class InvalidPostError(DomainError):
-    code = "INVALID_CHEF_DE_PROJET_POST"
-
-
-class NoEpciToFundError(DomainError):
-    code = "NO_EPCI_TO_FUND"
 
 
 class TerritoryStatus(StrEnum):
@@ -61,15 +31,6 @@ class Epci:
     siren: str
     name: str
     nature_juridique: NatureJuridique
-
-
-@dataclass(frozen=True)
-class Binome:
-    """A binôme élu–industriel leading a territory, described by roles only: no names, no contact data."""
-
-    elected_mandate: str  # e.g. "président d'EPCI", "maire", "conseiller régional"
-    industrial_company: str
-    industrial_sector: str
 
 
 @dataclass
@@ -97,6 +58,21 @@ class Territory:
         self.binomes.remove(binome)
 
 
+def check_join(territory: Territory, epci: Epci, holder: Territory | None) -> None:
+    """An EPCI is in at most one territory at a time: `holder` is the territory it is in now, if any."""
+    if holder is not None:
+        raise EpciAlreadyInTerritoryError(
+            f"L'EPCI « {epci.name} » ({epci.siren}) fait déjà partie du territoire « {holder.name} ».",
+            details={"field": "siren", "territory_id": holder.id},
+        )
+
+
+def check_leave(territory: Territory, siren: str, holder_id: str | None) -> None:
+    if holder_id != territory.id:
+        message = f"L'EPCI {siren} ne fait pas partie du territoire « {territory.name} »."
+        raise EpciNotInTerritoryError(message, details={"field": "siren"})
+
+
 @dataclass
 class EpciMemberships:
     """All territories of the programme, so that an EPCI is in at most one territory at a time."""
@@ -108,53 +84,21 @@ class EpciMemberships:
 
     def join(self, territory_id: str, epci: Epci) -> None:
         territory = self._get(territory_id)
-        current = self.territory_of(epci.siren)
-        if current is not None:
-            raise EpciAlreadyInTerritoryError(
-                f"L'EPCI « {epci.name} » ({epci.siren}) fait déjà partie du territoire « {current.name} »."
-            )
+        check_join(territory, epci, self.territory_of(epci.siren))
         territory.epcis[epci.siren] = epci
 
     def leave(self, territory_id: str, siren: str) -> Epci:
         territory = self._get(territory_id)
-        if siren not in territory.epcis:
-            message = f"L'EPCI {siren} ne fait pas partie du territoire « {territory.name} »."
-            raise EpciNotInTerritoryError(message)
+        holder = self.territory_of(siren)
+        check_leave(territory, siren, holder.id if holder else None)
         return territory.epcis.pop(siren)
 
     def _get(self, territory_id: str) -> Territory:
         if territory_id not in self.territories:
-            message = f"Le territoire {territory_id} ne figure pas dans la liste des territoires."
-            raise UnknownTerritoryError(message)
+            raise unknown_territory(territory_id)
         return self.territories[territory_id]
 
 
-@dataclass(frozen=True)
-class ChefDeProjetPost:
-    """The post of chef de projet, possibly shared (mutualisé) between several territories."""
-
-    territory_ids: frozenset[str]
-    start: date
-    end: date | None = None
-
-    def __post_init__(self) -> None:
-        if not self.territory_ids:
-            raise InvalidPostError("Un poste de chef de projet doit être rattaché à au moins un territoire.")
-        if self.end is not None and self.end < self.start:
-            message = f"Le poste ne peut pas finir ({self.end}) avant d'avoir commencé ({self.start})."
-            raise InvalidPostError(message)
-
-    @property
-    def shared(self) -> bool:
-        return len(self.territory_ids) > 1
-
-    def is_filled_on(self, day: date) -> bool:
-        return self.start <= day and (self.end is None or day <= self.end)
-
-
-def chef_de_projet_funding_cap_cents(epci_count: int) -> int:
-    """Yearly State cap for a territory's chef de projet: 30,000 EUR for 1–2 EPCI, 40,000 EUR for 3+."""
-    if epci_count < 1:
-        message = f"Un territoire sans EPCI ({epci_count}) ne peut pas financer de chef de projet."
-        raise NoEpciToFundError(message)
-    return FUNDING_CAP_LARGE_CENTS if epci_count >= LARGE_TERRITORY_MIN_EPCI else FUNDING_CAP_SMALL_CENTS
+def unknown_territory(territory_id: str) -> UnknownTerritoryError:
+    message = f"Le territoire {territory_id} ne figure pas dans la liste des Territoires d'industrie."
+    return UnknownTerritoryError(message, details={"field": "territory_id", "value": territory_id})

@@ -1,6 +1,7 @@
 """The annex parser on small texts shaped like the extracted press kit, traps included."""
 
 import pytest
+
 from tdi_territory.reference.annex_parser import AnnexFormatError, parse_annex, territory_id
 
 ANNEX = """\

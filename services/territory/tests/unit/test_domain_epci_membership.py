@@ -1,15 +1,9 @@
 """EPCI membership rules: an EPCI belongs to at most one territory at a time."""
 
 import pytest
-from tdi_territory.domain import (
-    Epci,
-    EpciAlreadyInTerritoryError,
-    EpciMemberships,
-    EpciNotInTerritoryError,
-    NatureJuridique,
-    Territory,
-    UnknownTerritoryError,
-)
+
+from tdi_territory.domain import Epci, EpciMemberships, NatureJuridique, Territory
+from tdi_territory.domain_errors import EpciAlreadyInTerritoryError, EpciNotInTerritoryError, UnknownTerritoryError
 
 GRAND_REIMS = Epci("200067403", "CU du Grand Reims", NatureJuridique.CU)
 
@@ -36,7 +30,7 @@ def test_an_epci_cannot_be_in_two_territories_at_a_time() -> None:
     memberships.join("tdi-44-grand-reims", GRAND_REIMS)
     with pytest.raises(EpciAlreadyInTerritoryError) as raised:
         memberships.join("tdi-44-pays-de-chalons", GRAND_REIMS)
-    assert raised.value.code == "EPCI_ALREADY_IN_TERRITORY"
+    assert (raised.value.code, raised.value.http_status) == ("EPCI_ALREADY_IN_TERRITORY", 409)
     assert raised.value.message == (
         "L'EPCI « CU du Grand Reims » (200067403) fait déjà partie du territoire « Grand Reims »."
     )
@@ -65,4 +59,4 @@ def test_leaving_a_territory_the_epci_is_not_in_is_an_error_with_a_stable_code()
 def test_joining_an_unknown_territory_is_refused() -> None:
     with pytest.raises(UnknownTerritoryError) as raised:
         programme().join("tdi-99-nowhere", GRAND_REIMS)
-    assert raised.value.code == "UNKNOWN_TERRITORY"
+    assert (raised.value.code, raised.value.http_status) == ("UNKNOWN_TERRITORY", 404)

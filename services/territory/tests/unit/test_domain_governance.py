@@ -5,19 +5,14 @@ from datetime import date
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
-from tdi_territory.domain import (
-    Binome,
-    BinomeRequiredError,
-    ChefDeProjetPost,
-    InvalidPostError,
-    NoEpciToFundError,
-    Territory,
-    TerritoryStatus,
-    chef_de_projet_funding_cap_cents,
-)
 
-CHALONS = Binome("président d'EPCI", "Fonderie champenoise", "métallurgie")
-REIMS = Binome("maire", "Coopérative des vins", "agroalimentaire")
+from tdi_contracts.reference import CompanySize, LocalAuthorityType
+from tdi_territory.domain import Territory, TerritoryStatus
+from tdi_territory.domain_errors import BinomeRequiredError, InvalidPostError, NoEpciToFundError, PostAlreadyEndedError
+from tdi_territory.governance import Binome, ChefDeProjetPost, ElectedMandate, chef_de_projet_funding_cap_cents
+
+CHALONS = Binome(ElectedMandate.PRESIDENT_EPCI, "Fonderie champenoise", CompanySize.PME, "métallurgie")
+REIMS = Binome(ElectedMandate.MAIRE, "Coopérative des vins", CompanySize.ETI, "agroalimentaire")
 
 
 def marne_territory() -> Territory:
@@ -49,7 +44,45 @@ def test_the_last_binome_of_a_territory_cannot_be_withdrawn() -> None:
 
 
 def test_a_binome_holds_roles_only_and_no_personal_data() -> None:
-    assert set(Binome.__dataclass_fields__) == {"elected_mandate", "industrial_company", "industrial_sector"}
+    assert set(Binome.__dataclass_fields__) == {
+        "id",
+        "elected_mandate",
+        "industrial_company",
+        "industrial_company_size",
+        "industrial_sector",
+    }
+
+
+@pytest.mark.parametrize(
+    ("mandate", "authority"),
+    [
+        (ElectedMandate.MAIRE, LocalAuthorityType.COMMUNE),
+        (ElectedMandate.VICE_PRESIDENT_EPCI, LocalAuthorityType.EPCI),
+        (ElectedMandate.CONSEILLER_REGIONAL, LocalAuthorityType.REGION),
+    ],
+)
+def test_the_mandate_of_the_elected_official_tells_the_kind_of_authority(
+    mandate: ElectedMandate, authority: LocalAuthorityType
+) -> None:
+    assert mandate.authority is authority
+
+
+def test_sharing_a_post_adds_territories_and_keeps_its_start() -> None:
+    post = ChefDeProjetPost(frozenset({"tdi-44-grand-reims"}), date(2024, 1, 1))
+    shared = post.shared_with(frozenset({"tdi-44-pays-de-chalons", "tdi-44-grand-reims"}))
+    assert shared.territory_ids == {"tdi-44-grand-reims", "tdi-44-pays-de-chalons"}
+    assert shared.start == date(2024, 1, 1) and shared.shared
+
+
+def test_an_ended_post_can_be_neither_shared_nor_ended_again() -> None:
+    post = ChefDeProjetPost(frozenset({"tdi-44-grand-reims"}), date(2024, 1, 1)).ended(date(2025, 6, 30))
+    for change in (
+        lambda: post.shared_with(frozenset({"tdi-44-pays-de-chalons"})),
+        lambda: post.ended(date(2026, 1, 1)),
+    ):
+        with pytest.raises(PostAlreadyEndedError) as raised:
+            change()
+        assert (raised.value.code, raised.value.http_status) == ("CHEF_DE_PROJET_POST_ENDED", 409)
 
 
 def test_a_chef_de_projet_post_may_be_shared_between_territories() -> None:

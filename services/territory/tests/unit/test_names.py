@@ -2,6 +2,7 @@
 
 from hypothesis import given
 from hypothesis import strategies as st
+
 from tdi_territory.domain import normalise_name
 from tdi_territory.reference.names import slugify
 

@@ -6,9 +6,11 @@ from pathlib import Path
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
+
+from tdi_contracts.ids import luhn_is_valid
 from tdi_territory.reference.catalogue import load_reference
 from tdi_territory.reference.open_data import OpenDataFileError, OpenDataResult, load_open_data
-from tdi_territory.reference.open_data_rows import check_commune_code, check_siren, luhn_is_valid
+from tdi_territory.reference.open_data_rows import check_commune_code, check_siren
 
 FIXTURES = Path(__file__).parent / "fixtures"
 

@@ -5,9 +5,10 @@ from collections import Counter
 from pathlib import Path
 
 import pytest
+
+from tdi_contracts.reference import Departement
 from tdi_territory.reference.build import DEFAULT_SEED, main, render, repository_root
 from tdi_territory.reference.catalogue import ANNOUNCED_TOTAL, REFERENCE_FILE, load_reference
-from tdi_territory.reference.departements import DEPARTEMENTS
 
 TERRITORIES = load_reference()
 BY_NAME = {t.name: t for t in TERRITORIES}
@@ -47,7 +48,7 @@ def test_grand_est_has_21_territories() -> None:
 def test_each_departement_counts_the_territories_that_touch_it() -> None:
     counts = Counter(d for t in TERRITORIES for d in t.departements)
     assert {code: str(n) for code, n in counts.items()} == PER_DEPARTEMENT
-    assert set(DEPARTEMENTS) - set(counts) == {"40", "75"}
+    assert {d.value for d in Departement} - set(counts) == {"40", "75"}
 
 
 def test_marne_has_five_territories_four_entirely_within_the_departement() -> None:

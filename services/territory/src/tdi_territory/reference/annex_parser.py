@@ -3,8 +3,8 @@
 import re
 from dataclasses import dataclass, field
 
+from tdi_contracts.reference import Departement
 from tdi_territory.reference.annex_text import AnnexFormatError, AnnexRow, read_annex_rows
-from tdi_territory.reference.departements import DEPARTEMENTS
 from tdi_territory.reference.names import normalise_name, slugify
 
 __all__ = ["AnnexFormatError", "AnnexNote", "AnnexTerritory", "parse_annex", "territory_id"]
@@ -21,7 +21,7 @@ class AnnexTerritory:
 
     @property
     def regions(self) -> list[str]:
-        return sorted({DEPARTEMENTS[code].region for code in self.departements})
+        return sorted({Departement(code).region.value for code in self.departements})
 
 
 @dataclass(frozen=True)
@@ -75,7 +75,7 @@ def _add_departement(territory: AnnexTerritory, row: AnnexRow, notes: list[Annex
         notes.append(AnnexNote(row.line, "repeated_departement", detail))
     else:
         territory.departements.append(row.departement)
-    if DEPARTEMENTS[row.departement].region not in row.heading_regions:
+    if Departement(row.departement).region.value not in row.heading_regions:
         detail = f"« {territory.name} » ({row.departement}) printed under the heading « {row.heading} »"
         notes.append(AnnexNote(row.line, "outside_heading", detail))
 

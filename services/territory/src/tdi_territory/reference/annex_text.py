@@ -4,16 +4,17 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from tdi_territory.reference.departements import DEPARTEMENTS
+from tdi_contracts.reference import Departement, Region
 from tdi_territory.reference.names import normalise_name
-from tdi_territory.reference.regions import OVERSEAS_REGIONS, REGIONS
 
 ANNEX_TITLE = "Liste des Territoires d'industrie"
 INTERREGIONAL_FOOTNOTE = "*Territoire d'industrie interrégional"
 
 _ROW = re.compile(r"^(?P<code>[0-9A-Z]{2,3}) - (?P<departement>[^\t]+)\t(?P<name>.*)$")
 _HYPHENATION = re.compile(r"(?<=[a-zà-ÿ])- (?=[a-zà-ÿ])")
-_HEADINGS: dict[str, frozenset[str]] = {normalise_name(n): frozenset({c}) for c, n in REGIONS.items()}
+OVERSEAS_REGIONS: frozenset[str] = frozenset({"01", "02", "03", "04", "06"})
+"""The annex groups these five regions under one heading, "Outre-mer"."""
+_HEADINGS: dict[str, frozenset[str]] = {normalise_name(r.label): frozenset({r.value}) for r in Region}
 _HEADINGS[normalise_name("Outre-mer")] = OVERSEAS_REGIONS
 
 
@@ -67,8 +68,16 @@ def read_annex_rows(text: str) -> Iterator[AnnexRow]:
 
 def _departement(match: re.Match[str], number: int) -> str:
     code = match["code"]
-    known = DEPARTEMENTS.get(code)
+    known = departement_of(code)
     printed = _HYPHENATION.sub("", match["departement"])
-    if known is None or normalise_name(known.name) != normalise_name(printed):
+    if known is None or normalise_name(known.label) != normalise_name(printed):
         raise AnnexFormatError(f"line {number}: unknown département « {code} - {printed} »")
     return code
+
+
+def departement_of(code: str) -> Departement | None:
+    """The département of an INSEE code ("51", "2A", "971"), or None when there is no such département."""
+    try:
+        return Departement(code)
+    except ValueError:
+        return None

@@ -6,7 +6,8 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import TextIO
 
-from tdi_territory.reference.departements import DEPARTEMENTS
+from tdi_contracts.ids import luhn_is_valid
+from tdi_territory.reference.annex_text import departement_of
 from tdi_territory.reference.nature_juridique import NatureJuridique
 
 _COMMUNE = re.compile(r"^(?:\d{2}|2[AB])\d{3}$")
@@ -28,15 +29,6 @@ class RowProblem:
     message: str
 
 
-def luhn_is_valid(digits: str) -> bool:
-    """The Luhn checksum used by SIREN numbers: every second digit from the right is doubled."""
-    total = 0
-    for position, char in enumerate(reversed(digits)):
-        value = int(char) * (2 if position % 2 else 1)
-        total += value - 9 if value > 9 else value
-    return total % 10 == 0
-
-
 def check_official_id(value: str) -> RowProblem | None:
     if _OFFICIAL_ID.match(value):
         return None
@@ -45,7 +37,7 @@ def check_official_id(value: str) -> RowProblem | None:
 
 def check_commune_code(value: str) -> RowProblem | None:
     departement = value[:3] if value.startswith("97") else value[:2]
-    if _COMMUNE.match(value) and departement in DEPARTEMENTS:
+    if _COMMUNE.match(value) and departement_of(departement) is not None:
         return None
     message = f"Le code commune INSEE « {value} » n'est pas valide (département + 3 chiffres)."
     return RowProblem("INVALID_INSEE_COMMUNE_CODE", message)

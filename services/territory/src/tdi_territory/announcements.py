@@ -1,0 +1,67 @@
+"""What the territory service tells the platform about a territory: its label and its full reference state.
+
+Pure builders of contract payloads from a territory's state; the use cases put them in the outbox.
+"""
+
+from dataclasses import dataclass
+from datetime import date, datetime
+from uuid import UUID
+
+from tdi_contracts.events.territory import TerritoryLabelled, TerritoryReferenceUpdated
+from tdi_contracts.reference import Departement, Region
+
+LABELLED_ON = date(2023, 11, 9)
+"""Date of the Temps II labelling decision: the press kit listing the territories (seed `000_…`)."""
+
+
+@dataclass(frozen=True)
+class TerritoryState:
+    """Everything the reference topic carries about one territory, at one revision."""
+
+    id: str
+    official_id: str | None
+    name: str
+    departements: tuple[str, ...]
+    regions: tuple[str, ...]
+    labelled: bool
+    revision: int
+    epci_sirens: tuple[str, ...]
+    active_binomes: int
+    chefs_de_projet: tuple[UUID, ...]
+    as_of: datetime
+
+
+def reference_updated(state: TerritoryState) -> TerritoryReferenceUpdated:
+    """The territory's latest full state, for the compacted reference topic."""
+    return TerritoryReferenceUpdated(
+        territory_id=state.id,
+        official_id=state.official_id,
+        revision=state.revision,
+        name=state.name,
+        labelled=state.labelled,
+        regions=[Region(r) for r in state.regions],
+        departements=[Departement(d) for d in state.departements],
+        epci_sirens=list(state.epci_sirens),
+        active_binomes=state.active_binomes,
+        chefs_de_projet=list(state.chefs_de_projet),
+        as_of=state.as_of,
+    )
+
+
+def labelled(state: TerritoryState) -> TerritoryLabelled | None:
+    """The labelling, announced with the territory's perimeter: None while no EPCI is known.
+
+    The annex lists territories without their EPCI, and the contract announces a label with at least one
+    EPCI, so the label is announced when the first EPCI joins (from the open data or a command).
+    """
+    if not state.epci_sirens:
+        return None
+    return TerritoryLabelled(
+        territory_id=state.id,
+        official_id=state.official_id,
+        name=state.name,
+        regions=[Region(r) for r in state.regions],
+        departements=[Departement(d) for d in state.departements],
+        epci_sirens=list(state.epci_sirens),
+        labelled_on=LABELLED_ON,
+    )

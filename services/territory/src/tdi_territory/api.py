@@ -1,0 +1,109 @@
+"""HTTP routes of the territory service: search and read territories, and the governance and EPCI commands."""
+
+from typing import Annotated, Any
+from uuid import UUID
+
+from fastapi import APIRouter, Path, Query, Request, status
+
+from tdi_contracts.reference import Departement, Region
+from tdi_runtime.errors import NotFoundError
+from tdi_territory import queries, store, store_perimeter
+from tdi_territory.commands import (
+    AppointChefDeProjet,
+    EndChefDeProjet,
+    JoinEpci,
+    LeaveEpci,
+    RecordBinome,
+    ShareChefDeProjet,
+)
+from tdi_territory.domain import unknown_territory
+from tdi_territory.use_cases import UseCases
+from tdi_territory.use_cases_governance import (
+    appoint_chef_de_projet,
+    end_chef_de_projet,
+    record_binome,
+    share_chef_de_projet,
+)
+from tdi_territory.use_cases_perimeter import join_epci, leave_epci
+
+AnyTerritoryId = Annotated[str, Path(description="Platform id (tdi-44-grand-reims) or official id (ti-8413)")]
+Insee = Annotated[str, Path(pattern=r"^(?:[0-9]{2}|2[AB])[0-9]{3}$", description="INSEE commune code")]
+SirenPath = Annotated[str, Path(pattern=r"^[0-9]{9}$", description="SIREN of the EPCI")]
+
+
+def _use_cases(request: Request) -> UseCases:
+    runtime = request.app.state.runtime
+    return UseCases(runtime.pool, runtime.outbox)
+
+
+def build_router() -> APIRouter:
+    router = APIRouter(tags=["territories"])
+
+    @router.get("/territories", summary="Territories, filtered by region, département, interregional, name")
+    async def list_territories(
+        request: Request,
+        region: Annotated[Region | None, Query(description="INSEE region code")] = None,
+        departement: Annotated[Departement | None, Query(description="INSEE département code")] = None,
+        interregional: bool | None = None,
+        q: Annotated[str | None, Query(max_length=200, description="Part of the name (accents, case ignored)")] = None,
+    ) -> dict[str, Any]:
+        async with request.app.state.runtime.pool.acquire() as conn:
+            rows = await store.search(conn, region, departement, interregional, q)
+        return {"count": len(rows), "territories": [queries.summary(r) for r in rows]}
+
+    @router.get("/territories/{territory_id}", summary="One territory, by platform id or official id")
+    async def get_territory(request: Request, territory_id: AnyTerritoryId) -> dict[str, Any]:
+        async with request.app.state.runtime.pool.acquire() as conn:
+            row = await store.find_territory(conn, territory_id)
+            if row is None:
+                raise unknown_territory(territory_id)
+            return await queries.detail(conn, row)
+
+    @router.get("/communes/{insee}/territory", summary="The territory a commune is in")
+    async def commune_territory(request: Request, insee: Insee) -> dict[str, Any]:
+        async with request.app.state.runtime.pool.acquire() as conn:
+            commune = await store_perimeter.territory_of_commune(conn, insee)
+            if commune is None:
+                message = f"La commune {insee} n'est rattachée à aucun Territoire d'industrie connu."
+                raise NotFoundError(message, code="UNKNOWN_COMMUNE", details={"field": "insee", "value": insee})
+            row = await store.find_territory(conn, commune["territory_id"])
+        return {
+            "commune": {"insee": insee, "name": commune["name"], "departement": commune["departement"]},
+            "territory": queries.summary(row),
+        }
+
+    @router.post("/territories/{territory_id}/epci", status_code=status.HTTP_201_CREATED, summary="An EPCI joins")
+    async def post_join_epci(request: Request, territory_id: AnyTerritoryId, command: JoinEpci) -> dict[str, Any]:
+        tid = await join_epci(_use_cases(request), territory_id, command)
+        return {"territory_id": tid, "siren": command.siren}
+
+    @router.post("/territories/{territory_id}/epci/{siren}/leave", summary="An EPCI leaves")
+    async def post_leave_epci(
+        request: Request, territory_id: AnyTerritoryId, siren: SirenPath, command: LeaveEpci
+    ) -> dict[str, Any]:
+        tid = await leave_epci(_use_cases(request), territory_id, siren, command)
+        return {"territory_id": tid, "siren": siren}
+
+    @router.post("/territories/{territory_id}/binomes", status_code=status.HTTP_201_CREATED, summary="A binôme")
+    async def post_binome(request: Request, territory_id: AnyTerritoryId, command: RecordBinome) -> dict[str, Any]:
+        tid, binome_id = await record_binome(_use_cases(request), territory_id, command)
+        return {"territory_id": tid, "binome_id": str(binome_id)}
+
+    @router.post(
+        "/territories/{territory_id}/chefs-de-projet", status_code=status.HTTP_201_CREATED, summary="Open a post"
+    )
+    async def post_chef(request: Request, territory_id: AnyTerritoryId, command: AppointChefDeProjet) -> dict[str, Any]:
+        tid, post_id = await appoint_chef_de_projet(_use_cases(request), territory_id, command)
+        return {"territory_id": tid, "chef_de_projet_id": str(post_id)}
+
+    @router.post("/chefs-de-projet/{chef_de_projet_id}/share", summary="Share a post with other territories")
+    async def post_share(request: Request, chef_de_projet_id: UUID, command: ShareChefDeProjet) -> dict[str, Any]:
+        served = await share_chef_de_projet(_use_cases(request), chef_de_projet_id, command)
+        return {"chef_de_projet_id": str(chef_de_projet_id), "territory_ids": served}
+
+    @router.post("/chefs-de-projet/{chef_de_projet_id}/end", summary="Close a post")
+    async def post_end(request: Request, chef_de_projet_id: UUID, command: EndChefDeProjet) -> dict[str, Any]:
+        served = await end_chef_de_projet(_use_cases(request), chef_de_projet_id, command)
+        return {"chef_de_projet_id": str(chef_de_projet_id), "territory_ids": served}
+
+    return router

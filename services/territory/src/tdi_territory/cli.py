@@ -1,0 +1,95 @@
+"""Command line of the territory service: `serve` (the default), `seed`, `load-open-data`."""
+
+import asyncio
+from datetime import date
+from pathlib import Path
+from typing import Annotated
+
+import asyncpg
+import typer
+
+from tdi_runtime.db import KIT_MIGRATIONS, create_pool, migrate
+from tdi_runtime.outbox import Outbox
+from tdi_runtime.serve import serve
+from tdi_runtime.settings import ServiceSettings
+from tdi_territory.app import SERVICE, create_app
+from tdi_territory.reference.catalogue import load_reference
+from tdi_territory.reference.open_data import OpenDataFileError, load_open_data
+from tdi_territory.use_cases import UseCases
+from tdi_territory.use_cases_perimeter import LoadSummary
+from tdi_territory.use_cases_perimeter import load_open_data as apply_open_data
+
+cli = typer.Typer(help="The territory service of the Territoires d'industrie platform.", add_completion=False)
+
+
+@cli.callback(invoke_without_command=True)
+def main(context: typer.Context) -> None:
+    """Without a command: serve HTTP (what `python -m tdi_territory` has always done)."""
+    if context.invoked_subcommand is None:
+        serve_http()
+
+
+@cli.command("serve")
+def serve_http() -> None:
+    """Serve the HTTP API; the outbox relay publishes the events."""
+    serve(create_app, ServiceSettings.for_service(SERVICE))
+
+
+async def _with_use_cases(settings: ServiceSettings) -> tuple[asyncpg.Pool, UseCases]:
+    pool = await create_pool(settings)
+    await migrate(pool, settings.db_schema, [KIT_MIGRATIONS, "tdi_territory"])
+    return pool, UseCases(pool, Outbox(settings.relay_shards))
+
+
+@cli.command("seed")
+def seed() -> None:
+    """Write the reference territories and their events if the database has none (the service does it too)."""
+
+    async def run() -> int:
+        pool, uc = await _with_use_cases(ServiceSettings.for_service(SERVICE))
+        try:
+            return await uc.publish_reference_if_empty(load_reference())
+        finally:
+            await pool.close()
+
+    typer.echo(f"{asyncio.run(run())} territoires publiés (0 : la référence était déjà en base).")
+
+
+@cli.command("load-open-data")
+def load_open_data_command(
+    communes: Annotated[Path, typer.Option(exists=True, dir_okay=False, help="commune → territory CSV")],
+    epci: Annotated[Path, typer.Option(exists=True, dir_okay=False, help="territory → EPCI CSV")],
+    on: Annotated[str | None, typer.Option(help="Date of the changes, YYYY-MM-DD (default: today)")] = None,
+) -> None:
+    """Load the official open data: official ids, EPCI and communes, with their events; safe to re-run."""
+    settings = ServiceSettings.for_service(SERVICE)
+    try:
+        with communes.open(encoding="utf-8") as c, epci.open(encoding="utf-8") as e:
+            result = load_open_data(c, e, load_reference())
+    except OpenDataFileError as error:
+        typer.echo(f"{error.code} : {error}", err=True)
+        raise typer.Exit(2) from error
+
+    async def run() -> LoadSummary:
+        pool, uc = await _with_use_cases(settings)
+        try:
+            await uc.publish_reference_if_empty(load_reference())
+            return await apply_open_data(uc, result, date.fromisoformat(on) if on else date.today())
+        finally:
+            await pool.close()
+
+    summary = asyncio.run(run())
+    typer.echo(render_summary(summary))
+
+
+def render_summary(summary: LoadSummary) -> str:
+    lines = [
+        f"Identifiants officiels enregistrés : {summary.official_ids_set}",
+        f"EPCI rattachés : {summary.epci_joined}",
+        f"Communes rattachées : {summary.communes_assigned}"
+        f" (dont {summary.communes_without_event} sans événement : EPCI de la commune inconnu)",
+        f"Lignes déjà appliquées : {summary.already_applied}",
+        f"Lignes refusées : {len(summary.rejected)}",
+    ]
+    lines += [f"  {r.file}:{r.line or '-'} {r.code} — {r.message}" for r in summary.rejected]
+    return "\n".join(lines)

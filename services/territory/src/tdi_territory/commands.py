@@ -1,0 +1,66 @@
+"""Commands the territory service accepts over HTTP, validated field by field (errors name the field)."""
+
+from datetime import date
+from typing import Annotated
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from tdi_contracts.fields import Label, UniqueList
+from tdi_contracts.ids import Siren, TerritoryId
+from tdi_contracts.money import Cents
+from tdi_contracts.reference import CompanySize, LocalAuthorityType
+from tdi_territory.governance import ElectedMandate
+from tdi_territory.reference.nature_juridique import NatureJuridique
+
+
+class Command(BaseModel):
+    """Unknown fields are refused: a typo in a field name must not pass silently."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class JoinEpci(Command):
+    """Record that an EPCI (intercommunalité) joined the territory."""
+
+    siren: Siren
+    name: Label = Field(examples=["Communauté urbaine du Grand Reims"])
+    nature_juridique: NatureJuridique = Field(examples=["CU"])
+    joined_on: date
+
+
+class LeaveEpci(Command):
+    """Record that an EPCI left the territory."""
+
+    left_on: date
+
+
+class RecordBinome(Command):
+    """Record a binôme élu–industriel: the elected official's mandate and the industrialist's company, no names."""
+
+    elected_mandate: ElectedMandate = Field(examples=["president-epci"])
+    industrial_company: Label = Field(description="The company (an organisation)", examples=["Fonderie champenoise"])
+    industrial_company_size: CompanySize = Field(examples=["pme"])
+    industrial_sector: Label = Field(examples=["métallurgie"])
+    appointed_on: date
+
+
+class AppointChefDeProjet(Command):
+    """Open a chef de projet post for the territory (the post, not the person)."""
+
+    employer_siren: Siren
+    employer_authority: LocalAuthorityType = Field(examples=["epci"])
+    annual_cost_cents: Cents = Field(description="Full yearly cost of the post, in euro cents", examples=[6_000_000])
+    started_on: date
+
+
+class ShareChefDeProjet(Command):
+    """Share (mutualise) a post with other territories; either id form is accepted."""
+
+    territory_ids: Annotated[UniqueList[TerritoryId], Field(min_length=1, max_length=9)]
+    shared_on: date
+
+
+class EndChefDeProjet(Command):
+    """Close a post: its last day."""
+
+    ended_on: date

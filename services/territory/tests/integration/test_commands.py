@@ -1,0 +1,141 @@
+"""Commands over HTTP: invalid ones name the field, unknown territories are 404, EPCI conflicts 409."""
+
+from __future__ import annotations
+
+import pytest
+
+from tdi_contracts.topics import TERRITORY
+
+from .conftest import outbox_ids, published, wait_until_relayed
+
+pytestmark = pytest.mark.integration
+
+GRAND_REIMS_CU = {
+    "siren": "200067403",
+    "name": "CU du Grand Reims",
+    "nature_juridique": "CU",
+    "joined_on": "2024-01-15",
+}
+BINOME = {
+    "elected_mandate": "president-epci",
+    "industrial_company": "Fonderie champenoise",
+    "industrial_company_size": "pme",
+    "industrial_sector": "métallurgie",
+    "appointed_on": "2023-12-01",
+}
+
+
+@pytest.mark.parametrize(
+    ("path", "body", "field"),
+    [
+        ("/territories/tdi-44-grand-reims/epci", {**GRAND_REIMS_CU, "siren": "200067404"}, "body.siren"),
+        (
+            "/territories/tdi-44-grand-reims/epci",
+            {**GRAND_REIMS_CU, "nature_juridique": "SIVOM"},
+            "body.nature_juridique",
+        ),
+        (
+            "/territories/tdi-44-grand-reims/binomes",
+            {**BINOME, "elected_official_name": "X"},
+            "body.elected_official_name",
+        ),
+        ("/territories/tdi-44-grand-reims/binomes", {**BINOME, "appointed_on": "01/12/2023"}, "body.appointed_on"),
+        (
+            "/territories/tdi-44-grand-reims/chefs-de-projet",
+            {
+                "employer_siren": "200067403",
+                "employer_authority": "epci",
+                "annual_cost_cents": 60000.5,
+                "started_on": "2024-02-01",
+            },
+            "body.annual_cost_cents",
+        ),
+    ],
+)
+async def test_an_invalid_command_is_refused_with_422_naming_the_field_in_french(territory_service, path, body, field):
+    async with territory_service() as (_, client):
+        answer = await client.post(path, json=body)
+    assert answer.status_code == 422
+    assert answer.json()["code"] == "INVALID_REQUEST"
+    assert answer.json()["message"].startswith("La requête est invalide")
+    assert field in [e["field"] for e in answer.json()["errors"]]
+
+
+async def test_an_unknown_territory_is_404_with_a_stable_code_and_a_french_sentence(territory_service):
+    async with territory_service() as (_, client):
+        read = await client.get("/territories/tdi-44-nulle-part")
+        command = await client.post("/territories/ti-999999/binomes", json=BINOME)
+    for answer in (read, command):
+        assert answer.status_code == 404
+        assert answer.json()["code"] == "UNKNOWN_TERRITORY"
+        assert "ne figure pas dans la liste des Territoires d'industrie" in answer.json()["message"]
+
+
+async def test_an_epci_already_in_a_territory_cannot_join_another_409(territory_service):
+    async with territory_service() as (_, client):
+        joined = await client.post("/territories/tdi-44-grand-reims/epci", json=GRAND_REIMS_CU)
+        again = await client.post("/territories/tdi-44-pays-de-chalons/epci", json=GRAND_REIMS_CU)
+        chalons = (await client.get("/territories/tdi-44-pays-de-chalons")).json()
+
+    assert joined.status_code == 201
+    assert again.status_code == 409
+    assert again.json()["code"] == "EPCI_ALREADY_IN_TERRITORY"
+    assert again.json()["message"] == (
+        "L'EPCI « CU du Grand Reims » (200067403) fait déjà partie du territoire « Grand Reims »."
+    )
+    assert chalons["epci"] == []
+
+
+async def test_an_epci_that_left_may_join_another_territory(territory_service):
+    async with territory_service() as (_, client):
+        left = await client.post("/territories/tdi-44-grand-reims/epci/200067403/leave", json={"left_on": "2025-06-30"})
+        left_again = await client.post(
+            "/territories/tdi-44-grand-reims/epci/200067403/leave", json={"left_on": "2025-07-01"}
+        )
+        joined = await client.post("/territories/tdi-44-pays-de-chalons/epci", json=GRAND_REIMS_CU)
+        chalons = (await client.get("/territories/tdi-44-pays-de-chalons")).json()
+
+    assert left.status_code == 200
+    assert (left_again.status_code, left_again.json()["code"]) == (409, "EPCI_NOT_IN_TERRITORY")
+    assert joined.status_code == 201
+    assert [e["siren"] for e in chalons["epci"]] == ["200067403"]
+
+
+async def test_a_territory_shows_its_binome_and_its_shared_chef_de_projet_until_the_post_ends(territory_service):
+    post = {"employer_siren": "200067403", "employer_authority": "epci", "annual_cost_cents": 6_000_000}
+    async with territory_service() as (_, client):
+        assert (await client.post("/territories/tdi-44-grand-reims/binomes", json=BINOME)).status_code == 201
+        opened = await client.post(
+            "/territories/tdi-44-grand-reims/chefs-de-projet", json={**post, "started_on": "2024-02-01"}
+        )
+        post_id = opened.json()["chef_de_projet_id"]
+        shared = await client.post(
+            f"/chefs-de-projet/{post_id}/share",
+            json={"territory_ids": ["tdi-44-pays-de-chalons"], "shared_on": "2024-09-01"},
+        )
+        chalons = (await client.get("/territories/tdi-44-pays-de-chalons")).json()
+        reims = (await client.get("/territories/tdi-44-grand-reims")).json()
+        too_early = await client.post(f"/chefs-de-projet/{post_id}/end", json={"ended_on": "2023-12-31"})
+        ended = await client.post(f"/chefs-de-projet/{post_id}/end", json={"ended_on": "2026-12-31"})
+        share_ended = await client.post(
+            f"/chefs-de-projet/{post_id}/share", json={"territory_ids": ["ti-1"], "shared_on": "2027-01-01"}
+        )
+
+    assert shared.json()["territory_ids"] == ["tdi-44-grand-reims", "tdi-44-pays-de-chalons"]
+    assert [b["elected_authority"] for b in reims["binomes"]] == ["epci"]
+    assert "name" not in reims["binomes"][0]
+    assert chalons["chefs_de_projet"][0]["shared_with"] == ["tdi-44-grand-reims"]
+    assert (too_early.status_code, too_early.json()["code"]) == (422, "INVALID_CHEF_DE_PROJET_POST")
+    assert ended.json()["territory_ids"] == ["tdi-44-grand-reims", "tdi-44-pays-de-chalons"]
+    assert (share_ended.status_code, share_ended.json()["code"]) == (409, "CHEF_DE_PROJET_POST_ENDED")
+
+
+async def test_each_accepted_command_is_announced_on_the_territory_topic(territory_service, platform_stack, db):
+    async with territory_service():
+        await wait_until_relayed(db)
+    events = await published(platform_stack.bootstrap_servers, TERRITORY.name, await outbox_ids(db, TERRITORY.name))
+    kinds = [env.type.split(".")[-2] for env, _, _ in events]
+    assert kinds.count("EpciJoined") == 2 and kinds.count("EpciLeft") == 1
+    assert kinds.count("TerritoryLabelled") == 2  # Grand Reims, then Pays de Châlons, each on its first EPCI
+    assert kinds.count("BinomeAppointed") == 1 and kinds.count("ChefDeProjetShared") == 1
+    assert kinds.count("ChefDeProjetEnded") == 2  # one per territory the post served

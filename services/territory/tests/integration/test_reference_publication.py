@@ -1,0 +1,82 @@
+"""At first start the service holds and publishes the 182 reference territories; a restart publishes nothing."""
+
+from __future__ import annotations
+
+from collections import Counter
+
+import pytest
+
+from tdi_contracts.topics import TERRITORY_REFERENCE
+
+from .conftest import outbox_ids, published, wait_until_relayed
+
+pytestmark = pytest.mark.integration
+
+PER_REGION = {
+    "01": 2, "02": 2, "03": 2, "04": 2, "06": 1, "11": 11, "24": 12, "27": 10, "28": 10,
+    "32": 18, "44": 21, "52": 18, "53": 10, "75": 16, "76": 15, "84": 25, "93": 8, "94": 2,
+}  # fmt: skip
+
+
+async def test_after_start_the_marne_has_5_territories_and_grand_est_21_from_the_services_own_database(
+    territory_service,
+):
+    async with territory_service() as (_, client):
+        marne = (await client.get("/territories", params={"departement": "51"})).json()
+        grand_est = (await client.get("/territories", params={"region": "44"})).json()
+        everything = (await client.get("/territories")).json()
+
+    assert marne["count"] == 5
+    assert "Grand Reims" in {t["name"] for t in marne["territories"]}
+    assert all("51" in t["departements"] for t in marne["territories"])
+    assert grand_est["count"] == 21
+    assert everything["count"] == 182
+    assert Counter(r for t in everything["territories"] for r in t["regions"]) == PER_REGION
+
+
+async def test_every_reference_territory_reaches_the_reference_topic_keyed_by_its_platform_id(
+    territory_service, platform_stack, db
+):
+    async with territory_service():
+        await wait_until_relayed(db)
+    ids = await outbox_ids(db, TERRITORY_REFERENCE.name)
+
+    records = await published(platform_stack.bootstrap_servers, TERRITORY_REFERENCE.name, ids)
+
+    assert len(records) == len(ids) == 182
+    by_id = {payload.territory_id: (payload, key) for _, payload, key in records}
+    reims, key = by_id["tdi-44-grand-reims"]
+    assert key == b"tdi-44-grand-reims"
+    assert (reims.name, reims.revision, reims.official_id, reims.labelled) == ("Grand Reims", 1, None, True)
+    bresle, _ = by_id["tdi-28-vallee-de-la-bresle-vimeu"]
+    assert bresle.is_interregional()
+
+
+async def test_a_restart_publishes_the_reference_again_never(territory_service, db):
+    async with territory_service():
+        pass
+    before = await db.fetchval("SELECT count(*) FROM outbox")
+
+    async with territory_service() as (_, client):
+        answer = await client.get("/territories", params={"q": "GRAND reims"})
+
+    assert await db.fetchval("SELECT count(*) FROM outbox") == before
+    assert await db.fetchval("SELECT count(*) FROM territories") == 182
+    assert [t["id"] for t in answer.json()["territories"]] == ["tdi-44-grand-reims"]
+
+
+@pytest.mark.parametrize(
+    ("params", "names"),
+    [
+        ({"q": "coeur de maine"}, ["Cœur de Maine"]),
+        ({"q": "VALLÉE DE LA BRESLE - vimeu"}, ["Vallée de la Bresle – Vimeu"]),
+        (
+            {"interregional": "true"},
+            ["Aurillac – Figeac – Rodez", "Lacq – Pau – Tarbes", "Vallée de la Bresle – Vimeu"],
+        ),
+    ],
+)
+async def test_names_are_found_whatever_their_accents_case_and_dashes(territory_service, params, names):
+    async with territory_service() as (_, client):
+        answer = await client.get("/territories", params=params)
+    assert [t["name"] for t in answer.json()["territories"]] == names

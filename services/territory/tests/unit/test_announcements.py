@@ -1,0 +1,42 @@
+"""What the service announces about a territory: its full reference state, and its label once it has an EPCI."""
+
+from datetime import UTC, datetime
+from uuid import UUID
+
+from tdi_territory.announcements import LABELLED_ON, TerritoryState, labelled, reference_updated
+
+POST = UUID("5d0c1c4e-7a55-4a7e-8d7b-2b8e3c1e9f02")
+
+
+def state(*sirens: str, official_id: str | None = None) -> TerritoryState:
+    return TerritoryState(
+        "tdi-28-vallee-de-la-bresle-vimeu",
+        official_id,
+        "Vallée de la Bresle – Vimeu",
+        ("76", "80"),
+        ("28", "32"),
+        True,
+        3,
+        sirens,
+        2,
+        (POST,),
+        datetime(2024, 2, 1, 8, tzinfo=UTC),
+    )
+
+
+def test_the_reference_event_carries_the_platform_id_and_the_official_id_once_known() -> None:
+    event = reference_updated(state("247600026", official_id="ti-8104"))
+    assert (event.territory_id, event.official_id, event.revision) == ("tdi-28-vallee-de-la-bresle-vimeu", "ti-8104", 3)
+    assert event.is_interregional()
+    assert (event.epci_sirens, event.active_binomes, event.chefs_de_projet) == (["247600026"], 2, [POST])
+
+
+def test_a_territory_without_any_known_epci_is_not_announced_as_labelled_yet() -> None:
+    assert labelled(state()) is None
+
+
+def test_the_label_is_announced_with_the_perimeter_and_the_date_of_the_press_kit() -> None:
+    event = labelled(state("247600026"))
+    assert event is not None
+    assert (event.epci_sirens, event.labelled_on, event.official_id) == (["247600026"], LABELLED_ON, None)
+    assert [r.value for r in event.regions] == ["28", "32"]
