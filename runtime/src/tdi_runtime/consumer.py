@@ -44,6 +44,7 @@ class HandlerContext:
     delivery: Delivery
     emitted: list[OutgoingMessage] = field(default_factory=list)
     results: list[tuple[str, str]] = field(default_factory=list)
+    deferred: dict[str, list[tuple[Any, ...]]] | None = None
 
     @property
     def envelope(self) -> Any:
@@ -55,6 +56,17 @@ class HandlerContext:
 
     def emit(self, *messages: OutgoingMessage) -> None:
         self.emitted.extend(messages)
+
+    async def defer(self, sql: str, *args: Any) -> None:
+        """A write sent with the rest of the batch (one executemany per statement) before the inbox rows.
+
+        Only for writes nothing later in the same batch reads back (effects, projections); with a rejected
+        event in the batch the kit runs event by event and the write is sent at once.
+        """
+        if self.deferred is None:
+            await self.conn.execute(sql, *args)
+        else:
+            self.deferred.setdefault(sql, []).append(args)
 
     def resulted_in(self, kind: str, id_: object) -> None:
         """An id the command created or changed, quoted back to the partner in its acceptance."""
@@ -91,6 +103,7 @@ class _Outcome:
     entries: list[inbox.Entry] = field(default_factory=list)
     retried: list[str] = field(default_factory=list)
     outgoing: list[OutgoingMessage] = field(default_factory=list)
+    deferred: dict[str, list[tuple[Any, ...]]] = field(default_factory=dict)
     applied: int = 0
     rejected: list[str] = field(default_factory=list)
 
@@ -183,6 +196,13 @@ class EventConsumer:
                     in_batch[d.event_id] = inbox.Seen(
                         d.topic, d.partition, d.offset, entry.outcome, entry.digest, entry.result
                     )
+            for sql, rows in out.deferred.items():
+                try:
+                    await conn.executemany(sql, rows)
+                except Exception as error:
+                    if is_transient(error):
+                        raise
+                    raise _NeedsSavepointsError from error  # find the event at fault, one by one
             await inbox.record(conn, self.group, out.entries, out.retried)
             await self.outbox.add(conn, out.outgoing)
         return out
@@ -196,7 +216,7 @@ class EventConsumer:
             if self.strict:
                 return self._reject(d, Violation("UNKNOWN_EVENT_TYPE", UNHANDLED_REASON.format(d.event_type)), out)
             return None  # consumers of domain topics pick the types they need and pass over the others
-        ctx = HandlerContext(conn, d)
+        ctx = HandlerContext(conn, d, deferred=None if careful else out.deferred)
         try:
             with event_scope(d):
                 if careful:

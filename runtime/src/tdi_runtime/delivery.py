@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from tdi_contracts.envelope import ContractViolation, decode_event
 from tdi_runtime.inbox import digest
 
 
@@ -45,8 +46,6 @@ def _fallback_id(topic: str, partition: int, offset: int, raw_id: str | None) ->
 
 def decode_record(record: Any) -> Delivery:
     """Decode a ConsumerRecord; a contract violation is kept on the delivery instead of being raised."""
-    from tdi_contracts.envelope import ContractViolation, decode_event
-
     headers = [(k, v) for k, v in (record.headers or ())]
     d = Delivery(
         record.topic,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from collections.abc import Sequence
 from typing import Any
 
@@ -62,6 +63,7 @@ class Metrics:
             registry=self.registry,
         )
         self.service = service
+        self._lag_sampled_at = 0.0
 
     def observe_relay(self, rows: Sequence[Any], results: Sequence[Any], seconds: float) -> None:
         for row, result in zip(rows, results, strict=True):
@@ -69,7 +71,12 @@ class Metrics:
                 self.produced.labels(self.service, row["topic"]).inc()
         self.relay_latency.labels(self.service).observe(seconds)
 
-    async def sample_outbox_lag(self, conn: Connection) -> None:
+    async def sample_outbox_lag(self, conn: Connection, every_s: float = 5.0) -> None:
+        """Refresh the outbox gauges, at most every `every_s` (the relay calls this on each idle poll)."""
+        now = time.monotonic()
+        if now - self._lag_sampled_at < every_s:
+            return
+        self._lag_sampled_at = now
         row = await conn.fetchrow(
             "SELECT count(*) AS n, coalesce(extract(epoch FROM now() - min(created_at)), 0) AS age"
             " FROM outbox WHERE sent_at IS NULL"

@@ -1,10 +1,10 @@
 """The outbox relay: publishes pending outbox rows with the idempotent producer, then marks them sent.
 
-Rows are read in id order among those not yet sent (never `id > last_seen`, which skips rows whose
-transaction commits late). Each outbox shard is relayed by exactly one instance at a time (a session
-advisory lock), so one aggregate's events reach its partition in the order they were committed. A row is
-marked sent only after the broker acknowledged it: a relay killed in between re-sends it on restart and
-consumers drop the duplicate through their inbox.
+Rows are read in id order among those not yet sent, through a partial index on unsent rows (never
+`id > last_seen`, which skips rows whose transaction commits late). Each outbox shard is relayed by exactly
+one instance at a time (a session advisory lock), so one aggregate's events reach its partition in the order
+they were committed. A row is marked sent only after the broker acknowledged it: a relay killed in between
+re-sends it on restart and consumers drop the duplicate through their inbox.
 """
 
 from __future__ import annotations
@@ -40,7 +40,7 @@ class Relay:
         schema: str,
         shards: int = 8,
         batch_size: int = 2000,
-        poll_interval_s: float = 1.0,
+        poll_interval_s: float = 0.1,
         metrics: Metrics | None = None,
     ) -> None:
         self.pool = pool
@@ -114,33 +114,31 @@ class Relay:
         self._stopping = True
         self._wake.set()
 
-    def _notified(self, *_: object) -> None:
+    def wake(self) -> None:
+        """Look for pending rows now rather than at the next idle poll."""
         self._wake.set()
 
     async def run(self) -> None:
-        """Relay forever: woken by NOTIFY on insert, with a slow poll as the safety net; retries on failure."""
+        """Relay until stopped: back-to-back batches while rows are pending, a short poll when idle."""
         backoff = 0.1
         while True:
             try:
-                conn: Connection = await self.pool.acquire()
-                try:
-                    await conn.add_listener(f"tdi_outbox_{self.schema}", self._notified)
-                    while True:
-                        self._wake.clear()  # before draining: a NOTIFY during the drain wakes the next round
-                        await self._claim_shards(conn)
-                        while await self.publish_batch(conn):
-                            backoff = 0.1
-                        if self.metrics is not None:
-                            await self.metrics.sample_outbox_lag(conn)
-                        if self._stopping:
-                            return
-                        with contextlib.suppress(TimeoutError):
-                            await asyncio.wait_for(self._wake.wait(), self.poll_interval_s)
-                finally:
-                    with contextlib.suppress(Exception):
-                        await conn.remove_listener(f"tdi_outbox_{self.schema}", self._notified)
-                        await self._release(conn)
-                    await self.pool.release(conn)  # type: ignore[arg-type]
+                async with self.pool.acquire() as conn:
+                    try:
+                        while True:
+                            self._wake.clear()  # before draining: a wake-up during the drain is not lost
+                            await self._claim_shards(conn)
+                            while await self.publish_batch(conn):
+                                backoff = 0.1
+                            if self.metrics is not None:
+                                await self.metrics.sample_outbox_lag(conn)
+                            if self._stopping:
+                                return
+                            with contextlib.suppress(TimeoutError):
+                                await asyncio.wait_for(self._wake.wait(), self.poll_interval_s)
+                    finally:
+                        with contextlib.suppress(Exception):
+                            await self._release(conn)
             except asyncio.CancelledError:
                 raise
             except Exception as error:  # the broker or database is away: wait and try again

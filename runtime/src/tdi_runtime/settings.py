@@ -29,7 +29,7 @@ class ServiceSettings(BaseSettings):
     consumer_session_timeout_ms: int = Field(default=10_000, description="A dead consumer's partitions move after")
     commit_interval_s: float = Field(default=0.5, description="Offsets are committed this often, after the DB")
     relay_batch_size: int = 2000
-    relay_poll_interval_s: float = Field(default=1.0, description="Safety-net poll; NOTIFY wakes it sooner")
+    relay_poll_interval_s: float = Field(default=0.1, description="Idle poll of the outbox's unsent-rows index")
     relay_shards: int = Field(default=8, description="Outbox shards; each is relayed by one instance at a time")
     retry_backoff_max_s: float = 5.0
     shutdown_timeout_s: float = 20.0

@@ -54,7 +54,7 @@ async def prepare_schema(database_url: str, schema: str) -> None:
 async def apply_probe(ctx: HandlerContext) -> None:
     """The probe's effect: one row per applied event (a duplicate effect shows as a second row)."""
     seq = int(ctx.payload.epci_name.rsplit(" ", 1)[-1])
-    await ctx.conn.execute(
+    await ctx.defer(
         "INSERT INTO probe_effects (event_id, territory, seq) VALUES ($1, $2, $3)",
         ctx.envelope.id,
         ctx.payload.territory_id,

@@ -32,24 +32,31 @@ def trace_headers() -> tuple[tuple[str, str], ...]:
     return tuple(carrier.items())
 
 
+_tracer = trace.get_tracer("tdi_runtime")
+
+
 @contextlib.contextmanager
 def event_scope(delivery: Any) -> Iterator[None]:
-    """Handle one consumed event inside the producer's trace, with its ids bound to every log line."""
+    """Handle one consumed event with its ids bound to every log line, inside the producer's trace if it sent one.
+
+    A span per event is opened only when the record carries a `traceparent` (measured: an SDK span and its
+    context cost ~25 µs an event, most of the consume path's CPU, for events nobody traces).
+    """
     envelope = delivery.envelope
     ids = {"event_id": delivery.event_id, "event_type": delivery.event_type}
     if envelope is not None:
         ids["correlation_id"] = envelope.correlation_id
-    tracer = trace.get_tracer("tdi_runtime")
-    with (
-        tracer.start_as_current_span(
+    with structlog.contextvars.bound_contextvars(**ids):
+        if not any(key == "traceparent" for key, _ in delivery.headers):
+            yield
+            return
+        with _tracer.start_as_current_span(
             f"apply {delivery.event_type.rsplit('.', 2)[-2] if delivery.event_type else 'event'}",
             context=context_from_headers(delivery.headers),
             kind=trace.SpanKind.CONSUMER,
             attributes={"messaging.system": "kafka", "messaging.destination.name": delivery.topic, **ids},
-        ),
-        structlog.contextvars.bound_contextvars(**ids),
-    ):
-        yield
+        ):
+            yield
 
 
 def context_from_headers(headers: Iterable[tuple[str, bytes]]) -> Context:
