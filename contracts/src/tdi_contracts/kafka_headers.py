@@ -38,6 +38,8 @@ def read_ce_headers(headers: Sequence[tuple[str, bytes | None]]) -> dict[str, st
             raise _invalid(name, "La valeur n'est pas en UTF-8.") from None
         if values.setdefault(field, value) != value:
             raise _invalid(name, "L'en-tête est présent deux fois avec des valeurs différentes.")
+    if len(values) == len(HEADER_FIELDS):  # the common case, checked without building a list
+        return values
     missing = [header for header, field in HEADER_FIELDS.items() if field not in values]
     if missing:
         message = "En-tête obligatoire absent."

@@ -26,3 +26,15 @@ def test_an_event_emitted_while_handling_a_consumed_one_carries_the_same_trace_i
     traceparent = dict(emitted.headers)["traceparent"]
     assert traceparent.split("-")[1] == TRACE
     assert dict(emitted.headers)["ce_correlationid"] == delivery.envelope.correlation_id
+
+
+def test_every_log_line_written_while_handling_an_event_names_that_event():
+    from tdi_runtime.logs import _add_event_ids
+
+    key, value, headers = probe_event(8413, 2)
+    delivery = decode_record(SimpleNamespace(topic="t", partition=0, offset=2, key=key, value=value, headers=headers))
+    with event_scope(delivery):
+        line = _add_event_ids(None, "info", {"event": "grant_committed"})
+    assert line["event_id"] == delivery.event_id
+    assert line["correlation_id"] == delivery.envelope.correlation_id
+    assert "event_id" not in _add_event_ids(None, "info", {"event": "after"})
