@@ -7,7 +7,6 @@ import pytest
 
 from tdi_contracts.base import SPECS
 from tdi_contracts.compat import full_transitive_issues
-from tdi_contracts.ids import OFFICIAL_TERRITORY_ID_PATTERN, REFERENCE_TERRITORY_ID_PATTERN
 from tdi_contracts.schemas_export import SCHEMAS_DIR, export, history_of, rendered_schemas, schema_of
 
 REGENERATE = "run `uv run --frozen python -m tdi_contracts.schemas_export` and commit contracts/schemas/"
@@ -27,22 +26,11 @@ def test_the_committed_schemas_are_up_to_date_with_the_models() -> None:
     assert not stale, f"{len(stale)} schema(s) differ from the models, e.g. {stale[:3]}: {REGENERATE}"
 
 
-def accepted_in_place(issue: str) -> bool:
-    """Breaks accepted in place, each with its reason; every other issue still fails the test.
-
-    0.2.0: a territory id may be the platform's reference form (`tdi-44-grand-reims`) as well as the official
-    one (`ti-8413`). A reader of the 0.1.0 shapes (`v#1`) would refuse the reference form; accepted in place
-    because no reader of 0.1.0 runs outside this repository (decision on ids, see CHANGELOG 0.2.0).
-    """
-    widened = f"pattern changed ({REFERENCE_TERRITORY_ID_PATTERN!r} -> {OFFICIAL_TERRITORY_ID_PATTERN!r})"
-    return issue.startswith("v#1: new events refused by old readers: ") and issue.endswith(widened)
-
-
 @pytest.mark.parametrize("type_", sorted(SPECS))
 def test_every_committed_version_of_an_event_still_holds_against_the_current_model(type_: str) -> None:
     versions = [*history_of(SCHEMAS_DIR, type_), SCHEMAS_DIR / f"{type_}.json"]
     history = [json.loads(p.read_text(encoding="utf-8")) for p in versions if p.exists()]
-    issues = [i for i in full_transitive_issues(history, schema_of(type_)) if not accepted_in_place(i)]
+    issues = full_transitive_issues(history, schema_of(type_))
     assert not issues, f"breaking change of {type_}: publish a new version (.v2) instead. {issues}"
 
 
@@ -63,11 +51,3 @@ def test_the_exporter_archives_a_schema_whose_shape_changed(tmp_path: Path) -> N
 def test_the_schemas_are_written_deterministically_with_sorted_keys() -> None:
     text = next(iter(rendered_schemas().values()))
     assert text == json.dumps(json.loads(text), indent=2, sort_keys=True, ensure_ascii=False) + "\n"
-
-
-def test_the_territory_id_waiver_covers_only_the_reference_form_added_to_the_first_shapes() -> None:
-    widened = f"pattern changed ({REFERENCE_TERRITORY_ID_PATTERN!r} -> {OFFICIAL_TERRITORY_ID_PATTERN!r})"
-    assert accepted_in_place(f"v#1: new events refused by old readers: $.territory_id: {widened}")
-    assert not accepted_in_place(f"v#2: new events refused by old readers: $.territory_id: {widened}")
-    assert not accepted_in_place(f"v#1: old events no longer valid for the new reader: $.territory_id: {widened}")
-    assert not accepted_in_place("v#1: new events refused by old readers: $.amount_cents: maximum narrowed (1 -> 5)")
