@@ -23,11 +23,9 @@ class RejectionReason(StrEnum):
     STATE_SHARE_ABOVE_CAP = "state-share-above-cap"
 
 
-@contract(service="funding", topics=(FUNDING_APPLICATION.name,), subject="application_id")
-class ApplicationFiled(ContractModel):
-    """An application for funding was filed (applications are filed continuously, « au fil de l'eau »)."""
+class ApplicationDetails(ContractModel):
+    """What a project holder applies for: shared by the command that files it and the event that records it."""
 
-    application_id: ApplicationId = f.APPLICATION
     territory_id: TerritoryId = f.TERRITORY
     programme: Programme = f.PROGRAMME
     envelope_id: EnvelopeId = f.ENVELOPE
@@ -40,6 +38,13 @@ class ApplicationFiled(ContractModel):
     value_chain: ValueChain | None = f.VALUE_CHAIN
     fiche_action_id: FicheActionId | None = f.FICHE_ACTION
     funding_year: int | None = f.FUNDING_YEAR
+
+
+@contract(service="funding", topics=(FUNDING_APPLICATION.name,), subject="application_id")
+class ApplicationFiled(ApplicationDetails):
+    """An application for funding was filed (applications are filed continuously, « au fil de l'eau »)."""
+
+    application_id: ApplicationId = f.APPLICATION
     partner_reference: PartnerReference | None = Field(
         default=None,
         description="Reference of the partner that filed it, if any",

@@ -5,43 +5,27 @@ from datetime import date
 from pydantic import Field
 
 from ...base import ContractModel, contract
-from ...fields import Label
 from ...ids import (
     ApplicationId,
-    EnvelopeId,
-    FicheActionId,
     GrantId,
     PartnerReference,
-    Siren,
-    Siret,
     TerritoryId,
 )
 from ...money import Cents
-from ...reference import Instrument, Programme, ValueChain
+from ...reference import Instrument
 from ...topics import PARTNER_INGRESS_TOPICS, names
 from . import fields as f
+from .applications import ApplicationDetails
 from .grants import ReleaseReason
 
 INGRESS = names(PARTNER_INGRESS_TOPICS)
 
 
 @contract(service="funding", topics=INGRESS, subject="partner_reference", kind="command")
-class FileApplication(ContractModel):
+class FileApplication(ApplicationDetails):
     """File an application for funding on behalf of a project holder."""
 
     partner_reference: PartnerReference = f.PARTNER_REFERENCE
-    territory_id: TerritoryId = f.TERRITORY
-    programme: Programme = f.PROGRAMME
-    envelope_id: EnvelopeId = f.ENVELOPE
-    applicant_siren: Siren = f.APPLICANT
-    establishment_siret: Siret | None = f.SITE
-    project_title: Label = f.TITLE
-    requested_cents: Cents = f.REQUESTED
-    eligible_cost_cents: Cents | None = f.ELIGIBLE_COST
-    instrument: Instrument = f.INSTRUMENT
-    value_chain: ValueChain | None = f.VALUE_CHAIN
-    fiche_action_id: FicheActionId | None = f.FICHE_ACTION
-    funding_year: int | None = f.FUNDING_YEAR
 
 
 @contract(service="funding", topics=INGRESS, subject="application_id", kind="command")

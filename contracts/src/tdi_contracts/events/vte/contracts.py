@@ -14,11 +14,9 @@ CONTRACT = Field(description="Id of the VTE contract", examples=["2b3c4d5e-6f70-
 TERRITORY = Field(description="Territory where the employer is located", examples=["ti-8413"])
 
 
-@contract(service="vte", topics=(VTE_CONTRACT.name,), subject="vte_contract_id")
-class VteContractSigned(ContractModel):
-    """A VTE contract was signed between a company located in a territory and an eligible candidate."""
+class VteContractTerms(ContractModel):
+    """The terms of a VTE contract: shared by Bpifrance's command and the event that records the signature."""
 
-    vte_contract_id: VteContractId = CONTRACT
     territory_id: TerritoryId = TERRITORY
     employer_siret: Siret = Field(description="SIRET of the hiring establishment", examples=["73282932000074"])
     employer_size: CompanySize = Field(description="Size of the employer (PME or ETI)", examples=["pme"])
@@ -45,6 +43,13 @@ class VteContractSigned(ContractModel):
     )
     starts_on: date = Field(description="First day of the mission", examples=["2024-09-02"])
     signed_on: date = Field(description="Signature date", examples=["2024-07-10"])
+
+
+@contract(service="vte", topics=(VTE_CONTRACT.name,), subject="vte_contract_id")
+class VteContractSigned(VteContractTerms):
+    """A VTE contract was signed between a company located in a territory and an eligible candidate."""
+
+    vte_contract_id: VteContractId = CONTRACT
 
 
 @contract(service="vte", topics=(VTE_CONTRACT.name,), subject="vte_contract_id")
