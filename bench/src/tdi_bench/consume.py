@@ -19,11 +19,12 @@ from faststream.kafka import KafkaBroker
 
 from tdi_bench.measure import Stopwatch
 from tdi_bench.workload import Workload
-from tdi_runtime.consumer import EventConsumer, HandlerContext
+from tdi_runtime.consumer import EventConsumer
+from tdi_runtime.handling import HandlerContext
 from tdi_runtime.offsets import OffsetCommitter
 from tdi_runtime.outbox import Outbox
-from tdi_runtime.service import ConsumerSpec, _subscribe
 from tdi_runtime.settings import ServiceSettings
+from tdi_runtime.subscription import ConsumerSpec, subscribe
 from tdi_runtime.testing import PROBE_TYPE, unique_name
 
 TIMEOUT_S = 120.0
@@ -87,7 +88,7 @@ class ConsumeScenario:
             committer=committer,
         )
         broker = KafkaBroker(self.w.bootstrap, client_id="tdi-bench", log_level=logging.DEBUG)  # as service.py
-        _subscribe(broker, ConsumerSpec(group, [self.topic], {PROBE_TYPE: do_nothing}), consumer, settings)
+        subscribe(broker, ConsumerSpec(group, [self.topic], {PROBE_TYPE: do_nothing}), consumer, settings)
         await broker.start()
         committer.start()
         try:

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import asyncio
 import time
-from collections.abc import Awaitable, Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -24,6 +24,7 @@ from tdi_runtime.db import Connection
 from tdi_runtime.deadletters import dead_letter
 from tdi_runtime.delivery import Delivery, Violation, decode_record
 from tdi_runtime.errors import DomainError, is_transient
+from tdi_runtime.handling import Feedback, Handler, HandlerContext
 from tdi_runtime.metrics import Metrics
 from tdi_runtime.offsets import OffsetCommitter
 from tdi_runtime.outbox import Outbox, OutgoingMessage
@@ -34,64 +35,6 @@ log = structlog.get_logger(__name__)
 CONFLICT_REASON = "Un événement de même identifiant mais de contenu différent a déjà été appliqué."
 UNHANDLED_REASON = "Le type d'événement « {} » n'est pas accepté sur ce topic."
 INTERNAL_REASON = "La plateforme n'a pas pu traiter l'événement ({}) ; il a été mis de côté pour analyse."
-
-
-@dataclass
-class HandlerContext:
-    """What a handler gets: the open transaction, the decoded event, and where to put what it emits."""
-
-    conn: Connection
-    delivery: Delivery
-    emitted: list[OutgoingMessage] = field(default_factory=list)
-    results: list[tuple[str, str]] = field(default_factory=list)
-    deferred: dict[str, list[tuple[Any, ...]]] | None = None
-
-    @property
-    def envelope(self) -> Any:
-        return self.delivery.envelope
-
-    @property
-    def payload(self) -> Any:
-        return self.delivery.payload
-
-    def emit(self, *messages: OutgoingMessage) -> None:
-        self.emitted.extend(messages)
-
-    async def defer(self, sql: str, *args: Any) -> None:
-        """A write sent with the rest of the batch (one executemany per statement) before the inbox rows.
-
-        Only for writes nothing later in the same batch reads back (effects, projections); with a rejected
-        event in the batch the kit runs event by event and the write is sent at once.
-        """
-        if self.deferred is None:
-            await self.conn.execute(sql, *args)
-        else:
-            self.deferred.setdefault(sql, []).append(args)
-
-    def resulted_in(self, kind: str, id_: object) -> None:
-        """An id the command created or changed, quoted back to the partner in its acceptance."""
-        self.results.append((kind, str(id_)))
-
-
-Handler = Callable[[HandlerContext], Awaitable[None]]
-
-
-class Feedback:
-    """How a producer hears back; silent by default. Partner ingress topics answer (tdi_runtime.partners)."""
-
-    def admit(self, delivery: Delivery) -> Violation | None:
-        """A reason to refuse a well-formed event before its handler runs (wrong producer, not allowed)."""
-        return None
-
-    def accepted(self, delivery: Delivery, results: Sequence[tuple[str, str]]) -> list[OutgoingMessage]:
-        return []
-
-    def rejected(self, delivery: Delivery, violation: Violation) -> list[OutgoingMessage]:
-        return []
-
-    def duplicate(self, delivery: Delivery, prior: inbox.Seen) -> list[OutgoingMessage]:
-        """The producer published an event id already applied (not a Kafka redelivery)."""
-        return []
 
 
 class _NeedsSavepointsError(Exception):

@@ -10,9 +10,9 @@ from tdi_contracts.envelope import COMMAND_TYPES, REASONS, ErrorCode
 from tdi_contracts.events.partners import PartnerEventAccepted, PartnerEventRejected, ResultingId, ResultKind
 from tdi_contracts.reference import Partner
 from tdi_contracts.topics import partner_feedback_topic
-from tdi_runtime.consumer import Feedback
 from tdi_runtime.delivery import Delivery, Violation
 from tdi_runtime.events import outgoing
+from tdi_runtime.handling import Feedback
 from tdi_runtime.inbox import Seen
 from tdi_runtime.outbox import OutgoingMessage
 

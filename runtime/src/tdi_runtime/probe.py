@@ -9,8 +9,9 @@ import argparse
 
 from fastapi import FastAPI
 
-from tdi_runtime.service import ConsumerSpec, create_service_app
+from tdi_runtime.service import create_service_app
 from tdi_runtime.settings import ServiceSettings
+from tdi_runtime.subscription import ConsumerSpec
 from tdi_runtime.testing import PROBE_TYPE, apply_probe
 
 

@@ -6,17 +6,16 @@ import asyncio
 import contextlib
 import logging
 import time
-from collections.abc import AsyncIterator, Awaitable, Callable, Mapping, Sequence
+from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 import asyncpg
 import structlog
 from fastapi import APIRouter, FastAPI
-from faststream.kafka import KafkaBroker, KafkaMessage
-from faststream.middlewares import AckPolicy
+from faststream.kafka import KafkaBroker
 
-from tdi_runtime.consumer import EventConsumer, Feedback, Handler
+from tdi_runtime.consumer import EventConsumer
 from tdi_runtime.db import KIT_MIGRATIONS, create_pool, migrate
 from tdi_runtime.http import health_router, install_error_handlers, install_tracing
 from tdi_runtime.kafka import aiokafka_speedups_loaded, create_producer
@@ -26,20 +25,10 @@ from tdi_runtime.offsets import OffsetCommitter
 from tdi_runtime.outbox import Outbox
 from tdi_runtime.relay import Relay
 from tdi_runtime.settings import ServiceSettings
+from tdi_runtime.subscription import ConsumerSpec, subscribe
 from tdi_runtime.tracing import configure_tracing
 
 log = structlog.get_logger(__name__)
-
-
-@dataclass
-class ConsumerSpec:
-    """A consumer group: the topics it reads and a handler per event type it applies."""
-
-    group: str
-    topics: Sequence[str]
-    handlers: Mapping[str, Handler]
-    strict: bool = False
-    feedback: Feedback | None = None
 
 
 @dataclass
@@ -57,30 +46,6 @@ class Runtime:
     consumers: list[EventConsumer] = field(default_factory=list)
     committers: list[OffsetCommitter] = field(default_factory=list)
     relay_task: asyncio.Task[None] | None = None
-
-
-def _subscribe(broker: KafkaBroker, spec: ConsumerSpec, consumer: EventConsumer, settings: ServiceSettings) -> None:
-    async def raw_records(message: Any) -> Any:  # decode ourselves, record by record, so one bad record
-        return message.raw_message  # cannot take its batch down with it
-
-    subscriber = broker.subscriber(
-        *spec.topics,
-        group_id=spec.group,
-        batch=True,
-        max_records=settings.consumer_batch_max,
-        batch_timeout_ms=settings.consumer_batch_timeout_ms,
-        ack_policy=AckPolicy.MANUAL,  # never FastStream's at-most-once default: offsets follow the DB commit
-        auto_offset_reset="earliest",
-        decoder=raw_records,
-        max_poll_interval_ms=600_000,
-        session_timeout_ms=settings.consumer_session_timeout_ms,
-        heartbeat_interval_ms=max(1000, settings.consumer_session_timeout_ms // 5),
-        title=f"{spec.group}:{','.join(spec.topics)}",
-    )
-
-    @subscriber
-    async def on_batch(records: Any, message: KafkaMessage) -> None:  # KafkaMessage is Annotated Context
-        await consumer.handle_batch(message.raw_message, message.consumer)
 
 
 def create_service_app(
@@ -166,7 +131,7 @@ async def _start(rt: Runtime, specs: Sequence[ConsumerSpec]) -> None:
         )
         rt.consumers.append(consumer)
         rt.committers.append(committer)
-        _subscribe(rt.broker, spec, consumer, s)
+        subscribe(rt.broker, spec, consumer, s)
     if s.start_consumers and specs:
         await rt.broker.start()
         for committer in rt.committers:

@@ -17,8 +17,9 @@ from aiokafka import AIOKafkaConsumer
 
 from tdi_contracts.envelope import decode_event, encode_event, envelope_for
 from tdi_contracts.events.territory import EpciJoined
-from tdi_runtime.consumer import EventConsumer, HandlerContext
+from tdi_runtime.consumer import EventConsumer
 from tdi_runtime.db import KIT_MIGRATIONS, migrate
+from tdi_runtime.handling import HandlerContext
 
 PROBE_TYPE = "fr.territoires-industrie.territory.EpciJoined.v1"
 _SIRENS = ("200067213", "200066793", "200069177", "243500139", "200054781")

@@ -12,8 +12,8 @@ from faststream.kafka import KafkaBroker
 
 from tdi_runtime.kafka import create_producer
 from tdi_runtime.relay import Relay
-from tdi_runtime.service import ConsumerSpec, _subscribe
 from tdi_runtime.settings import ServiceSettings
+from tdi_runtime.subscription import ConsumerSpec, subscribe
 from tdi_runtime.testing import (
     PROBE_TYPE,
     DetachedConsumer,
@@ -55,7 +55,7 @@ async def run_subscriber(bootstrap, pool, group, topic, until, **consumer_kwargs
     settings = ServiceSettings.for_service("probe", consumer_batch_max=200, commit_interval_s=0.2)
     consumer = probe_consumer(pool, group, **consumer_kwargs)
     broker = KafkaBroker(bootstrap)
-    _subscribe(broker, ConsumerSpec(group, [topic], {PROBE_TYPE: apply_probe}), consumer, settings)
+    subscribe(broker, ConsumerSpec(group, [topic], {PROBE_TYPE: apply_probe}), consumer, settings)
     producer = create_producer(bootstrap, "test-relay")
     await producer.start()
     relay = Relay(pool, producer, schema=await pool.fetchval("SELECT current_schema()"), poll_interval_s=0.1)
@@ -64,7 +64,7 @@ async def run_subscriber(bootstrap, pool, group, topic, until, **consumer_kwargs
     try:
         async with broker:
             await broker.start()
-            for _ in range(150):
+            for _ in range(1200):  # a bound to fail rather than hang; the loop ends when all are handled
                 if await until():
                     break
                 await asyncio.sleep(0.1)

@@ -1,0 +1,49 @@
+"""A consumer group as a FastStream batch subscriber: manual offsets, raw records, the kit's consumer behind it."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from faststream.kafka import KafkaBroker, KafkaMessage
+from faststream.middlewares import AckPolicy
+
+from tdi_runtime.consumer import EventConsumer
+from tdi_runtime.handling import Feedback, Handler
+from tdi_runtime.settings import ServiceSettings
+
+
+@dataclass
+class ConsumerSpec:
+    """A consumer group: the topics it reads and a handler per event type it applies."""
+
+    group: str
+    topics: Sequence[str]
+    handlers: Mapping[str, Handler]
+    strict: bool = False
+    feedback: Feedback | None = None
+
+
+def subscribe(broker: KafkaBroker, spec: ConsumerSpec, consumer: EventConsumer, settings: ServiceSettings) -> None:
+    async def raw_records(message: Any) -> Any:  # decode ourselves, record by record, so one bad record
+        return message.raw_message  # cannot take its batch down with it
+
+    subscriber = broker.subscriber(
+        *spec.topics,
+        group_id=spec.group,
+        batch=True,
+        max_records=settings.consumer_batch_max,
+        batch_timeout_ms=settings.consumer_batch_timeout_ms,
+        ack_policy=AckPolicy.MANUAL,  # never FastStream's at-most-once default: offsets follow the DB commit
+        auto_offset_reset="earliest",
+        decoder=raw_records,
+        max_poll_interval_ms=600_000,
+        session_timeout_ms=settings.consumer_session_timeout_ms,
+        heartbeat_interval_ms=max(1000, settings.consumer_session_timeout_ms // 5),
+        title=f"{spec.group}:{','.join(spec.topics)}",
+    )
+
+    @subscriber
+    async def on_batch(records: Any, message: KafkaMessage) -> None:  # KafkaMessage is Annotated Context
+        await consumer.handle_batch(message.raw_message, message.consumer)
