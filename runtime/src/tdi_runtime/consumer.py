@@ -79,6 +79,7 @@ class EventConsumer:
         self.strict = strict
         self.backoff_max_s = backoff_max_s
         self.stopping = False
+        self._defect_backoff = 0.0  # grows while the same batch keeps failing on a defect, resets on success
 
     async def handle_batch(self, records: Sequence[Any], consumer: Any) -> bool:
         """Apply a batch; returns False if it was handed back to Kafka (stopping during an outage)."""
@@ -94,9 +95,17 @@ class EventConsumer:
             except Exception as error:
                 if not is_transient(error):
                     # A defect of ours, not of the event: never let FastStream move past the batch.
-                    log.exception("batch_failed_will_retry", group=self.group, records=len(records))
+                    self._defect_backoff = min(self._defect_backoff * 2 or 0.05, self.backoff_max_s)
+                    log.exception(
+                        "batch_failed_will_retry",
+                        group=self.group,
+                        records=len(records),
+                        backoff_s=self._defect_backoff,
+                    )
+                    if self.metrics is not None:
+                        self.metrics.failed.labels(self.service, "defect").inc()
                     _rewind(consumer, records)
-                    await asyncio.sleep(backoff)
+                    await asyncio.sleep(self._defect_backoff)
                     return False
                 if self.metrics is not None:
                     self.metrics.failed.labels(self.service, "consume").inc()
@@ -106,6 +115,7 @@ class EventConsumer:
                 log.warning("consume_retrying", group=self.group, error=repr(error), backoff_s=backoff)
                 await asyncio.sleep(backoff)
                 backoff = min(backoff * 2, self.backoff_max_s)
+        self._defect_backoff = 0.0
         self.committer.mark(consumer, records)
         if self.committer.closing:
             await self.committer.flush()
