@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import asyncio
-from typing import Any
+from typing import Any, ClassVar
 
 import asyncpg
 
@@ -13,6 +13,7 @@ class DomainError(Exception):
 
     code: str = "DOMAIN_RULE_VIOLATED"
     http_status: int = 422
+    headers: ClassVar[dict[str, str] | None] = None
 
     def __init__(self, message: str, *, code: str | None = None, details: dict[str, Any] | None = None) -> None:
         super().__init__(message)
@@ -30,6 +31,17 @@ class NotFoundError(DomainError):
 class ConflictError(DomainError):
     code = "CONFLICT"
     http_status = 409
+
+
+class UnauthenticatedError(DomainError):
+    code = "UNAUTHENTICATED"
+    http_status = 401
+    headers: ClassVar[dict[str, str] | None] = {"WWW-Authenticate": "Bearer"}
+
+
+class ForbiddenError(DomainError):
+    code = "FORBIDDEN"
+    http_status = 403
 
 
 _TRANSIENT = (

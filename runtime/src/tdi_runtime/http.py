@@ -3,15 +3,17 @@
 from __future__ import annotations
 
 import asyncio
+import hmac
 from typing import Any
 
-from fastapi import APIRouter, FastAPI, Request
+from fastapi import APIRouter, Depends, FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from opentelemetry import propagate, trace
 
 from tdi_runtime.db import pending_migrations
-from tdi_runtime.errors import DomainError
+from tdi_runtime.errors import DomainError, ForbiddenError, UnauthenticatedError
 
 
 def error_body(code: str, message: str, errors: list[dict[str, Any]] | None = None) -> dict[str, Any]:
@@ -27,6 +29,7 @@ def install_error_handlers(app: FastAPI) -> None:
         return JSONResponse(
             error_body(error.code, error.message, [error.details] if error.details else None),
             status_code=error.http_status,
+            headers=error.headers,
         )
 
     @app.exception_handler(RequestValidationError)
@@ -44,6 +47,29 @@ def install_error_handlers(app: FastAPI) -> None:
             error_body("INVALID_REQUEST", f"La requête est invalide (champs en cause : {names}).", fields),
             status_code=422,
         )
+
+
+_bearer = HTTPBearer(auto_error=False, description="Jeton d'accès (Authorization: Bearer <jeton>)")
+
+
+def require_role(role: str) -> Any:
+    """A route dependency: the caller's bearer token must be configured (`api_tokens`) with `role` (or admin).
+
+    No token configured means no caller is let in: commands are closed until ops hand out tokens.
+    """
+
+    async def check(request: Request, credentials: HTTPAuthorizationCredentials | None = Depends(_bearer)) -> str:
+        if credentials is None:
+            raise UnauthenticatedError("Jeton d'accès absent : ajoutez l'en-tête Authorization: Bearer <jeton>.")
+        tokens: dict[str, str] = request.app.state.runtime.settings.api_tokens
+        granted = next((r for t, r in tokens.items() if hmac.compare_digest(t, credentials.credentials)), None)
+        if granted is None:
+            raise UnauthenticatedError("Jeton d'accès inconnu ou révoqué.")
+        if granted not in (role, "admin"):
+            raise ForbiddenError(f"Le rôle « {granted} » ne permet pas cette opération (rôle « {role} » requis).")
+        return granted
+
+    return Depends(check)
 
 
 def install_tracing(app: FastAPI) -> None:

@@ -22,6 +22,10 @@ class ServiceSettings(BaseSettings):
     db_pool_max: int = 10
     http_host: str = "127.0.0.1"
     http_port: int = 8000
+    api_tokens: dict[str, str] = Field(
+        default_factory=dict,
+        description='Bearer token -> role, as JSON (e.g. {"<secret>": "staff"}); commands need role staff',
+    )
     log_level: str = "INFO"
     log_json: bool = True
     consumer_batch_max: int = Field(default=500, description="Most records handled in one DB transaction")

@@ -37,3 +37,31 @@ def test_a_business_conflict_answers_409_with_its_code_and_sentence():
     answer = TestClient(app()).post("/binomes", json={"territory_id": "ti-8413", "mandate": "maire"})
     assert answer.status_code == 409
     assert answer.json() == {"code": "BINOME_ALREADY_RECORDED", "message": "Ce binôme est déjà enregistré."}
+
+
+def guarded_app() -> FastAPI:
+    from types import SimpleNamespace
+
+    from tdi_runtime.http import require_role
+
+    api = FastAPI()
+    install_error_handlers(api)
+    api.state.runtime = SimpleNamespace(settings=SimpleNamespace(api_tokens={"s3cret": "staff", "r3ad": "reader"}))
+
+    @api.post("/binomes", dependencies=[require_role("staff")])
+    def record() -> dict[str, str]:
+        return {"status": "recorded"}
+
+    return api
+
+
+def test_a_command_needs_a_known_bearer_token_with_the_staff_role():
+    client = TestClient(guarded_app())
+    missing = client.post("/binomes")
+    unknown = client.post("/binomes", headers={"Authorization": "Bearer guess"})
+    reader = client.post("/binomes", headers={"Authorization": "Bearer r3ad"})
+    staff = client.post("/binomes", headers={"Authorization": "Bearer s3cret"})
+    assert (missing.status_code, missing.json()["code"]) == (401, "UNAUTHENTICATED")
+    assert (unknown.status_code, unknown.json()["code"]) == (401, "UNAUTHENTICATED")
+    assert (reader.status_code, reader.json()["code"]) == (403, "FORBIDDEN")
+    assert staff.status_code == 200

@@ -49,14 +49,15 @@ def up(data_dir: Path | None = typer.Option(None, help="Kept between runs; defau
 @app.command()
 def run(data_dir: Path | None = typer.Option(None, help="Kept between runs; default .tdi/data")) -> None:
     """Start the stack and the five services; print where each answers; Ctrl-C stops everything."""
-    from tdi_localstack.platform import start_services, stop_services, wait_ready
+    from tdi_localstack.platform import staff_token, start_services, stop_services, wait_ready
 
     signal.signal(signal.SIGTERM, signal.default_int_handler)
     began = time.monotonic()
     with _stack(data_dir) as stack:
         stack.write_env_file(repo_root() / ".tdi" / "stack.env")
         stack_s = time.monotonic() - began
-        services = start_services(stack, repo_root() / ".tdi" / "logs")
+        token = staff_token(repo_root() / ".tdi")
+        services = start_services(stack, repo_root() / ".tdi" / "logs", token)
         try:
             wait_ready(services)
             console.print(
@@ -65,6 +66,7 @@ def run(data_dir: Path | None = typer.Option(None, help="Kept between runs; defa
             for s in services:
                 console.print(f"  {s.name:<10} health {s.url}/readyz   docs {s.url}/docs   log {s.log}", soft_wrap=True)
             console.print(f"Kafka: {stack.bootstrap_servers}   PostgreSQL: {stack.database_url}")
+            console.print(f"Commands (POST) need the staff token: Authorization: Bearer {token} (.tdi/staff-token)")
             console.print("Ctrl-C stops everything.")
             _until_stopped()
         finally:

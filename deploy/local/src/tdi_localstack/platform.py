@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import json
 import os
+import secrets
 import sys
 import time
 import urllib.request
@@ -28,11 +30,27 @@ class RunningService:
         return f"http://127.0.0.1:{self.port}"
 
 
-def start_services(stack: LocalStack, logs: Path) -> list[RunningService]:
+def staff_token(folder: Path) -> str:
+    """The local staff bearer token, made once and kept in `folder` (commands need it; reads do not)."""
+    path = folder / "staff-token"
+    if not path.exists():
+        folder.mkdir(parents=True, exist_ok=True)
+        path.write_text(secrets.token_urlsafe(24), encoding="utf-8")
+        path.chmod(0o600)
+    return path.read_text(encoding="utf-8").strip()
+
+
+def start_services(stack: LocalStack, logs: Path, token: str | None = None) -> list[RunningService]:
     running = []
+    tokens = json.dumps({token: "staff"} if token else {})
     for name in SERVICES:
         port = free_port()
-        env = {**os.environ, **stack.env(), f"TDI_{name.upper()}_HTTP_PORT": str(port)}
+        env = {
+            **os.environ,
+            **stack.env(),
+            f"TDI_{name.upper()}_HTTP_PORT": str(port),
+            f"TDI_{name.upper()}_API_TOKENS": tokens,
+        }
         log = logs / f"{name}.log"
         process = spawn([sys.executable, "-m", f"tdi_{name}"], log_path=log, env=env)
         running.append(RunningService(name, port, process, log))

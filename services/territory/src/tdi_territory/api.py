@@ -7,6 +7,7 @@ from fastapi import APIRouter, Path, Query, Request, status
 
 from tdi_contracts.reference import Departement, Region
 from tdi_runtime.errors import NotFoundError
+from tdi_runtime.http import require_role
 from tdi_territory import queries, store, store_perimeter
 from tdi_territory.commands import (
     AppointChefDeProjet,
@@ -34,6 +35,9 @@ SirenPath = Annotated[str, Path(pattern=r"^[0-9]{9}$", description="SIREN of the
 def _use_cases(request: Request) -> UseCases:
     runtime = request.app.state.runtime
     return UseCases(runtime.pool, runtime.outbox)
+
+
+STAFF = [require_role("staff")]  # commands are for programme staff holding a token; reads are open
 
 
 def build_router() -> APIRouter:
@@ -72,36 +76,51 @@ def build_router() -> APIRouter:
             "territory": queries.summary(row),
         }
 
-    @router.post("/territories/{territory_id}/epci", status_code=status.HTTP_201_CREATED, summary="An EPCI joins")
+    @router.post(
+        "/territories/{territory_id}/epci",
+        dependencies=STAFF,
+        status_code=status.HTTP_201_CREATED,
+        summary="An EPCI joins",
+    )
     async def post_join_epci(request: Request, territory_id: AnyTerritoryId, command: JoinEpci) -> dict[str, Any]:
         tid = await join_epci(_use_cases(request), territory_id, command)
         return {"territory_id": tid, "siren": command.siren}
 
-    @router.post("/territories/{territory_id}/epci/{siren}/leave", summary="An EPCI leaves")
+    @router.post("/territories/{territory_id}/epci/{siren}/leave", dependencies=STAFF, summary="An EPCI leaves")
     async def post_leave_epci(
         request: Request, territory_id: AnyTerritoryId, siren: SirenPath, command: LeaveEpci
     ) -> dict[str, Any]:
         tid = await leave_epci(_use_cases(request), territory_id, siren, command)
         return {"territory_id": tid, "siren": siren}
 
-    @router.post("/territories/{territory_id}/binomes", status_code=status.HTTP_201_CREATED, summary="A binôme")
+    @router.post(
+        "/territories/{territory_id}/binomes",
+        dependencies=STAFF,
+        status_code=status.HTTP_201_CREATED,
+        summary="A binôme",
+    )
     async def post_binome(request: Request, territory_id: AnyTerritoryId, command: RecordBinome) -> dict[str, Any]:
         tid, binome_id = await record_binome(_use_cases(request), territory_id, command)
         return {"territory_id": tid, "binome_id": str(binome_id)}
 
     @router.post(
-        "/territories/{territory_id}/chefs-de-projet", status_code=status.HTTP_201_CREATED, summary="Open a post"
+        "/territories/{territory_id}/chefs-de-projet",
+        dependencies=STAFF,
+        status_code=status.HTTP_201_CREATED,
+        summary="Open a post",
     )
     async def post_chef(request: Request, territory_id: AnyTerritoryId, command: AppointChefDeProjet) -> dict[str, Any]:
         tid, post_id = await appoint_chef_de_projet(_use_cases(request), territory_id, command)
         return {"territory_id": tid, "chef_de_projet_id": str(post_id)}
 
-    @router.post("/chefs-de-projet/{chef_de_projet_id}/share", summary="Share a post with other territories")
+    @router.post(
+        "/chefs-de-projet/{chef_de_projet_id}/share", dependencies=STAFF, summary="Share a post with other territories"
+    )
     async def post_share(request: Request, chef_de_projet_id: UUID, command: ShareChefDeProjet) -> dict[str, Any]:
         served = await share_chef_de_projet(_use_cases(request), chef_de_projet_id, command)
         return {"chef_de_projet_id": str(chef_de_projet_id), "territory_ids": served}
 
-    @router.post("/chefs-de-projet/{chef_de_projet_id}/end", summary="Close a post")
+    @router.post("/chefs-de-projet/{chef_de_projet_id}/end", dependencies=STAFF, summary="Close a post")
     async def post_end(request: Request, chef_de_projet_id: UUID, command: EndChefDeProjet) -> dict[str, Any]:
         served = await end_chef_de_projet(_use_cases(request), chef_de_projet_id, command)
         return {"chef_de_projet_id": str(chef_de_projet_id), "territory_ids": served}

@@ -4,6 +4,7 @@ started in-process on it, and what it published (outbox rows, then the broker's 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import os
 import sys
 from pathlib import Path
@@ -26,14 +27,29 @@ def schema() -> str:
     return unique_name("territory_t")
 
 
+STAFF_TOKEN = "test-staff-token"
+READER_TOKEN = "test-reader-token"
+
+
 @pytest.fixture
 def territory_service(run_service, platform_stack, schema):
-    """`async with territory_service() as client:` starts the service (kit lifespan included) on the schema."""
+    """`async with territory_service() as (app, client):` starts the service (kit lifespan included) on the
+    schema; the client acts as programme staff (bearer token with role staff) unless `as_staff=False`."""
 
-    def _start(**overrides: Any) -> Any:
-        return run_service(
-            create_app, "territory", database_url=platform_stack.database_url, db_schema=schema, **overrides
-        )
+    @contextlib.asynccontextmanager
+    async def _start(as_staff: bool = True, **overrides: Any) -> Any:
+        tokens = {STAFF_TOKEN: "staff", READER_TOKEN: "reader"}
+        async with run_service(
+            create_app,
+            "territory",
+            database_url=platform_stack.database_url,
+            db_schema=schema,
+            api_tokens=tokens,
+            **overrides,
+        ) as (app, client):
+            if as_staff:
+                client.headers["Authorization"] = f"Bearer {STAFF_TOKEN}"
+            yield app, client
 
     return _start
 

@@ -6,7 +6,7 @@ import pytest
 
 from tdi_contracts.topics import TERRITORY
 
-from .conftest import outbox_ids, published, wait_until_relayed
+from .conftest import READER_TOKEN, outbox_ids, published, wait_until_relayed
 
 pytestmark = pytest.mark.integration
 
@@ -139,3 +139,22 @@ async def test_each_accepted_command_is_announced_on_the_territory_topic(territo
     assert kinds.count("TerritoryLabelled") == 2  # Grand Reims, then Pays de Châlons, each on its first EPCI
     assert kinds.count("BinomeAppointed") == 1 and kinds.count("ChefDeProjetShared") == 1
     assert kinds.count("ChefDeProjetEnded") == 2  # one per territory the post served
+
+
+async def test_a_command_without_a_token_is_refused_401_and_a_reader_token_403_while_reads_stay_open(
+    territory_service,
+):
+    body = {"siren": "200067213", "name": "CU du Grand Reims", "nature_juridique": "CU", "joined_on": "2024-01-15"}
+    async with territory_service(as_staff=False) as (_, client):
+        anonymous = await client.post("/territories/tdi-44-grand-reims/epci", json=body)
+        reader = await client.post(
+            "/territories/tdi-44-grand-reims/epci", json=body, headers={"Authorization": f"Bearer {READER_TOKEN}"}
+        )
+        read = await client.get("/territories/tdi-44-grand-reims")
+    assert anonymous.status_code == 401
+    assert anonymous.json()["code"] == "UNAUTHENTICATED"
+    assert anonymous.headers["WWW-Authenticate"] == "Bearer"
+    assert reader.status_code == 403
+    assert reader.json()["code"] == "FORBIDDEN"
+    assert "staff" in reader.json()["message"]
+    assert read.status_code == 200
