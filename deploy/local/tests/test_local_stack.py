@@ -75,3 +75,12 @@ def _alive(pid: int) -> bool:
         return psutil.Process(pid).status() != psutil.STATUS_ZOMBIE
     except psutil.NoSuchProcess:
         return False
+
+
+@pytest.mark.skipif(os.path.exists("/var/run/docker.sock"), reason="a Docker engine may answer here")
+def test_testcontainers_mode_without_a_docker_engine_says_how_to_run_instead(monkeypatch):
+    monkeypatch.setenv("TDI_STACK", "testcontainers")
+    monkeypatch.delenv("KAFKA_BOOTSTRAP_SERVERS", raising=False)
+    monkeypatch.delenv("DATABASE_URL", raising=False)
+    with pytest.raises(RuntimeError, match="unset TDI_STACK to run the embedded stack"):
+        LocalStack().start()

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from tdi_localstack import provisioning
+from tdi_localstack import containers, provisioning
 from tdi_localstack.kafka_server import KafkaServer
 from tdi_localstack.postgres_server import PostgresServer
 
@@ -50,14 +50,21 @@ class LocalStack:
             self._tmp = Path(tempfile.mkdtemp(prefix="tdi-stack-"))
             self.data_dir = self._tmp
         mode = os.environ.get("TDI_STACK", "embedded")
+        if mode not in ("embedded", "testcontainers"):
+            raise ValueError(f"TDI_STACK={mode!r}: expected 'embedded' (default) or 'testcontainers'")
         try:
             # Both servers boot side by side: the JVM's start is the long pole.
             self._launch_embedded(mode)
             self._start_kafka(mode)
             self._start_postgres(mode)
             asyncio.run(provisioning.create_topics(self.bootstrap_servers))
-        except BaseException:
+        except BaseException as error:
             self.stop()
+            if mode == "testcontainers" and type(error).__name__ == "DockerException":
+                raise RuntimeError(
+                    "TDI_STACK=testcontainers needs a Docker engine, and none answers here; "
+                    "unset TDI_STACK to run the embedded stack (Kafka jars + embedded PostgreSQL)."
+                ) from error
             raise
 
     def _launch_embedded(self, mode: str) -> None:
@@ -75,12 +82,8 @@ class LocalStack:
         if os.environ.get("KAFKA_BOOTSTRAP_SERVERS"):
             self.bootstrap_servers = os.environ["KAFKA_BOOTSTRAP_SERVERS"]
         elif mode == "testcontainers":
-            from testcontainers.kafka import KafkaContainer
-
-            container = KafkaContainer("apache/kafka:4.1.0").with_kraft()
-            container.start()
+            container, self.bootstrap_servers = containers.start_kafka()
             self._containers.append(container)
-            self.bootstrap_servers = container.get_bootstrap_server()
         else:
             assert self._kafka is not None
             self._kafka.wait_ready()
@@ -92,12 +95,8 @@ class LocalStack:
             asyncio.run(provisioning.init_schemas(self.database_url, with_roles=False))
             return
         if mode == "testcontainers":
-            from testcontainers.postgres import PostgresContainer
-
-            container = PostgresContainer("postgres:17", dbname=DATABASE, driver=None)
-            container.start()
+            container, admin_url = containers.start_postgres(DATABASE)
             self._containers.append(container)
-            admin_url = container.get_connection_url()
             self.database_url = admin_url
             host_part = admin_url.split("@", 1)[1]
         else:
