@@ -18,6 +18,7 @@ from faststream.kafka import KafkaBroker
 from tdi_runtime.consumer import EventConsumer
 from tdi_runtime.db import KIT_MIGRATIONS, create_pool, migrate
 from tdi_runtime.http import health_router, install_error_handlers, install_tracing
+from tdi_runtime.idempotency import install_idempotency
 from tdi_runtime.kafka import aiokafka_speedups_loaded, create_producer
 from tdi_runtime.logs import configure_logging
 from tdi_runtime.metrics import Metrics
@@ -86,6 +87,7 @@ def create_service_app(
     app.state.runtime = runtime
     install_error_handlers(app)
     install_tracing(app)
+    install_idempotency(app)
     app.include_router(health_router())
     for router in routers:
         app.include_router(router)

@@ -32,3 +32,14 @@ CREATE TABLE inbox (
     processed_at timestamptz NOT NULL DEFAULT now(),
     PRIMARY KEY (consumer, event_id)
 );
+
+-- HTTP commands sent with an Idempotency-Key: a retry gets the first answer again instead of a second effect.
+CREATE TABLE http_requests (
+    scope       text        NOT NULL,          -- who asked (digest of the Authorization header)
+    key         text        NOT NULL,          -- the caller's Idempotency-Key
+    digest      text        NOT NULL,          -- method, path and body of the first request
+    status      integer,                       -- null while the first request is in progress
+    body        bytea,
+    created_at  timestamptz NOT NULL DEFAULT now(),
+    PRIMARY KEY (scope, key)
+);

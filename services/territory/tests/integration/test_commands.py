@@ -158,3 +158,23 @@ async def test_a_command_without_a_token_is_refused_401_and_a_reader_token_403_w
     assert reader.json()["code"] == "FORBIDDEN"
     assert "staff" in reader.json()["message"]
     assert read.status_code == 200
+
+
+async def test_a_command_retried_with_its_idempotency_key_is_answered_again_without_a_second_binome(
+    territory_service,
+):
+    retry = {"Idempotency-Key": "staff-2024-0042"}
+    async with territory_service() as (_, client):
+        first = await client.post("/territories/tdi-44-vitry-le-francois/binomes", json=BINOME, headers=retry)
+        again = await client.post("/territories/tdi-44-vitry-le-francois/binomes", json=BINOME, headers=retry)
+        other = await client.post(
+            "/territories/tdi-44-vitry-le-francois/binomes",
+            json={**BINOME, "industrial_sector": "chimie"},
+            headers=retry,
+        )
+        territory = (await client.get("/territories/tdi-44-vitry-le-francois")).json()
+    assert first.status_code == again.status_code == 201
+    assert again.json() == first.json()
+    assert again.headers["Idempotent-Replayed"] == "true"
+    assert (other.status_code, other.json()["code"]) == (422, "IDEMPOTENCY_KEY_REUSED")
+    assert [str(b["id"]) for b in territory["binomes"]] == [first.json()["binome_id"]]
