@@ -11,6 +11,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from opentelemetry import propagate, trace
+from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from tdi_runtime.db import pending_migrations
 from tdi_runtime.errors import DomainError, ForbiddenError, UnauthenticatedError
@@ -23,6 +24,16 @@ def error_body(code: str, message: str, errors: list[dict[str, Any]] | None = No
     return body
 
 
+_HTTP_ERRORS = {
+    400: ("MALFORMED_REQUEST", "Le corps de la requête n'est pas un document JSON valide."),
+    404: ("NOT_FOUND", "Cette adresse n'existe pas."),
+    405: ("METHOD_NOT_ALLOWED", "Cette méthode n'est pas permise sur cette adresse."),
+    413: ("REQUEST_TOO_LARGE", "La requête est trop volumineuse."),
+    415: ("UNSUPPORTED_MEDIA_TYPE", "Le contenu doit être du JSON (application/json)."),
+}
+"""Errors raised by the framework itself (before any route runs), with their stable code and French sentence."""
+
+
 def install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(DomainError)
     async def _domain(_: Request, error: DomainError) -> JSONResponse:
@@ -31,6 +42,11 @@ def install_error_handlers(app: FastAPI) -> None:
             status_code=error.http_status,
             headers=error.headers,
         )
+
+    @app.exception_handler(StarletteHTTPException)
+    async def _http(_: Request, error: StarletteHTTPException) -> JSONResponse:
+        code, message = _HTTP_ERRORS.get(error.status_code, ("HTTP_ERROR", "La requête n'a pas pu être traitée."))
+        return JSONResponse(error_body(code, message), status_code=error.status_code, headers=error.headers)
 
     @app.exception_handler(RequestValidationError)
     async def _invalid(_: Request, error: RequestValidationError) -> JSONResponse:

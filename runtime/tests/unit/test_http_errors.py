@@ -65,3 +65,12 @@ def test_a_command_needs_a_known_bearer_token_with_the_staff_role():
     assert (unknown.status_code, unknown.json()["code"]) == (401, "UNAUTHENTICATED")
     assert (reader.status_code, reader.json()["code"]) == (403, "FORBIDDEN")
     assert staff.status_code == 200
+
+
+def test_a_body_that_is_not_json_and_an_unknown_address_answer_with_a_stable_code():
+    client = TestClient(app())
+    garbled = client.post("/binomes", content=b"\x80", headers={"content-type": "application/json"})
+    nowhere = client.get("/nowhere")
+    assert (garbled.status_code, garbled.json()["code"]) in {(400, "MALFORMED_REQUEST"), (422, "INVALID_REQUEST")}
+    assert (nowhere.status_code, nowhere.json()["code"]) == (404, "NOT_FOUND")
+    assert nowhere.json()["message"] == "Cette adresse n'existe pas."
