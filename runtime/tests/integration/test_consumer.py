@@ -175,3 +175,20 @@ async def test_a_handler_rejection_dead_letters_only_that_event_and_applies_the_
     [headers] = [dict(zip(r["header_keys"], r["header_values"], strict=True)) for r in dlq]
     assert headers["tdi_dlq_code"] == "OUT_OF_ORDER"
     assert headers["tdi_dlq_reason"] == "La fiche action n° 13 arrive avant sa création."
+
+
+async def test_metrics_count_applied_and_dead_lettered_events_and_time_each_batch(
+    platform_stack, kit_pool, new_topic, new_group
+):
+    from tdi_runtime.metrics import Metrics
+
+    topic, group = await new_topic(partitions=1), await new_group()
+    records = await fetched(
+        platform_stack.bootstrap_servers, topic, [probe_event(4004, i) for i in range(9)] + [malformed(0)]
+    )
+    metrics = Metrics("probe")
+    await probe_consumer(kit_pool, group, metrics=metrics).handle_batch(records, DetachedConsumer())
+    text = metrics.exposition().decode()
+    assert f'tdi_events_consumed_total{{outcome="applied",service="probe",topic="{topic}"}} 9.0' in text
+    assert f'tdi_events_dead_lettered_total{{code="MALFORMED_JSON",service="probe",topic="{topic}"}} 1.0' in text
+    assert f'tdi_handler_batch_seconds_count{{service="probe",topic="{topic}"}} 1.0' in text

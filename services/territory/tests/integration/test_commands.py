@@ -178,3 +178,18 @@ async def test_a_command_retried_with_its_idempotency_key_is_answered_again_with
     assert again.headers["Idempotent-Replayed"] == "true"
     assert (other.status_code, other.json()["code"]) == (422, "IDEMPOTENCY_KEY_REUSED")
     assert [str(b["id"]) for b in territory["binomes"]] == [first.json()["binome_id"]]
+
+
+async def test_the_event_of_a_command_continues_the_callers_trace(territory_service, db):
+    trace_id = "0af7651916cd43dd8448eb211c80319c"
+    caller = {"traceparent": f"00-{trace_id}-b7ad6b7169203331-01"}
+    async with territory_service() as (_, client):
+        answer = await client.post("/territories/tdi-44-nord-ardennes/binomes", json=BINOME, headers=caller)
+    assert answer.status_code == 201
+    row = await db.fetchrow(
+        "SELECT header_keys, header_values FROM outbox WHERE topic = 'tdi.territory.territory.v1'"
+        " AND convert_from(key, 'UTF8') = 'tdi-44-nord-ardennes' ORDER BY id DESC LIMIT 1"
+    )
+    headers = dict(zip(row["header_keys"], row["header_values"], strict=True))
+    assert headers["ce_type"].endswith("BinomeAppointed.v1")
+    assert headers["traceparent"].split("-")[1] == trace_id
