@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 from pathlib import Path
 
-from tdi_bench.consume import ConsumeScenario
+from tdi_bench.consume import ConsumeDecodedScenario, ConsumeScenario
 from tdi_bench.inbox import InboxScenario
 from tdi_bench.relay import RelayScenario
 from tdi_bench.runner import ScenarioResult, measure
@@ -15,7 +15,7 @@ from tdi_bench.workload import Workload, make_events
 from tdi_runtime.logs import configure_logging
 from tdi_runtime.tracing import configure_tracing
 
-SIZES = {"consume": 50_000, "relay": 100_000, "inbox": 20_000, "usecase": 5_000}
+SIZES = {"consume": 50_000, "consume-decoded": 50_000, "relay": 100_000, "inbox": 20_000, "usecase": 5_000}
 QUICK_DIVISOR = 10
 
 
@@ -23,6 +23,7 @@ def scenarios(workload: Workload, quick: bool) -> list[Scenario]:
     size = {k: v // QUICK_DIVISOR if quick else v for k, v in SIZES.items()}
     return [
         ConsumeScenario(workload, size["consume"]),
+        ConsumeDecodedScenario(workload, size["consume-decoded"]),
         RelayScenario(workload, size["relay"]),
         InboxScenario(workload, size["inbox"]),
         UseCaseScenario(workload, size["usecase"]),

@@ -123,3 +123,42 @@ class ConsumeScenario:
         finally:
             await consumer.stop()
         return handled
+
+
+class ConsumeDecodedScenario(ConsumeScenario):
+    """The same consume path against a baseline that also decodes every record against the contracts.
+
+    Not one of the issue's ratios: it shows what the kit costs beyond the validation every platform consumer
+    must do anyway (the plain aiokafka baseline validates nothing).
+    """
+
+    key = "consume-decoded"
+    title = "FastStream + EventConsumer / aiokafka getmany + contract decode_event"
+
+    async def raw(self, records: int, watch: Stopwatch) -> int:
+        from tdi_contracts.envelope import decode_event
+
+        consumer = AIOKafkaConsumer(
+            self.topic,
+            bootstrap_servers=self.w.bootstrap,
+            group_id=unique_name("bench-raw-"),
+            auto_offset_reset="earliest",
+            enable_auto_commit=False,
+        )
+        await consumer.start()
+        handled = 0
+        try:
+            async with asyncio.timeout(TIMEOUT_S):
+                while handled < records:
+                    batch = await consumer.getmany(timeout_ms=100, max_records=500)
+                    if batch:
+                        watch.start()
+                        for part in batch.values():
+                            for record in part:
+                                decode_event(record.key, record.value, record.headers)
+                            handled += len(part)
+                await consumer.commit()
+                watch.stop()
+        finally:
+            await consumer.stop()
+        return handled
