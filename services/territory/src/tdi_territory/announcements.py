@@ -48,14 +48,8 @@ def reference_updated(state: TerritoryState) -> TerritoryReferenceUpdated:
     )
 
 
-def labelled(state: TerritoryState) -> TerritoryLabelled | None:
-    """The labelling, announced with the territory's perimeter: None while no EPCI is known.
-
-    The annex lists territories without their EPCI, and the contract announces a label with at least one
-    EPCI, so the label is announced when the first EPCI joins (from the open data or a command).
-    """
-    if not state.epci_sirens:
-        return None
+def labelled(state: TerritoryState) -> TerritoryLabelled:
+    """The labelling of a territory for Temps II, with the EPCI known so far (none from the annex alone)."""
     return TerritoryLabelled(
         territory_id=state.id,
         official_id=state.official_id,

@@ -2,7 +2,7 @@
 
 A use case changes rows through the store, records the facts it establishes (`Changes.events`) and the
 territories it touched; on commit every touched territory gets its next revision on the reference topic,
-and its label is announced the first time it has an EPCI (see announcements.labelled).
+and a territory whose label was never announced (one added after the first start) is announced then.
 """
 
 import contextlib
@@ -54,10 +54,8 @@ class UseCases:
                 state = await store.next_state(conn, territory_id)
                 references.append(reference_updated(state))
                 if not await conn.fetchval("SELECT label_announced FROM territories WHERE id = $1", territory_id):
-                    label = labelled(state)
-                    if label is not None:
-                        labels.append(label)
-                        await store.mark_label_announced(conn, territory_id)
+                    labels.append(labelled(state))  # a territory added after the first start (the 183rd)
+                    await store.mark_label_announced(conn, territory_id)
             payloads = [*labels, *changes.events, *references]
             await self.outbox.add(conn, [outgoing(p, PRODUCER) for p in payloads])
 
@@ -81,5 +79,7 @@ class UseCases:
                 TerritoryState(t.id, t.official_id, t.name, t.departements, t.regions, True, 1, (), 0, (), now)
                 for t in reference
             ]
-            await self.outbox.add(conn, [outgoing(reference_updated(s), PRODUCER) for s in states])
+            await conn.execute("UPDATE territories SET label_announced = true")
+            announced = [labelled(s) for s in states] + [reference_updated(s) for s in states]
+            await self.outbox.add(conn, [outgoing(p, PRODUCER) for p in announced])
             return len(states)

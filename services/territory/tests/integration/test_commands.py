@@ -136,7 +136,7 @@ async def test_each_accepted_command_is_announced_on_the_territory_topic(territo
     events = await published(platform_stack.bootstrap_servers, TERRITORY.name, await outbox_ids(db, TERRITORY.name))
     kinds = [env.type.split(".")[-2] for env, _, _ in events]
     assert kinds.count("EpciJoined") == 2 and kinds.count("EpciLeft") == 1
-    assert kinds.count("TerritoryLabelled") == 2  # Grand Reims, then Pays de Châlons, each on its first EPCI
+    assert kinds.count("TerritoryLabelled") == 182  # all at first start, none again when an EPCI joins
     assert kinds.count("BinomeAppointed") == 1 and kinds.count("ChefDeProjetShared") == 1
     assert kinds.count("ChefDeProjetEnded") == 2  # one per territory the post served
 

@@ -6,7 +6,7 @@ from collections import Counter
 
 import pytest
 
-from tdi_contracts.topics import TERRITORY_REFERENCE
+from tdi_contracts.topics import TERRITORY, TERRITORY_REFERENCE
 
 from .conftest import outbox_ids, published, wait_until_relayed
 
@@ -50,6 +50,9 @@ async def test_every_reference_territory_reaches_the_reference_topic_keyed_by_it
     assert (reims.name, reims.revision, reims.official_id, reims.labelled) == ("Grand Reims", 1, None, True)
     bresle, _ = by_id["tdi-28-vallee-de-la-bresle-vimeu"]
     assert bresle.is_interregional()
+    labels = await published(platform_stack.bootstrap_servers, TERRITORY.name, await outbox_ids(db, TERRITORY.name))
+    assert sorted(p.territory_id for _, p, _ in labels) == sorted(by_id)
+    assert {type(p).__name__ for _, p, _ in labels} == {"TerritoryLabelled"}
 
 
 async def test_a_restart_publishes_the_reference_again_never(territory_service, db):

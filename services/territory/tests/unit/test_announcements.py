@@ -31,12 +31,16 @@ def test_the_reference_event_carries_the_platform_id_and_the_official_id_once_kn
     assert (event.epci_sirens, event.active_binomes, event.chefs_de_projet) == (["247600026"], 2, [POST])
 
 
-def test_a_territory_without_any_known_epci_is_not_announced_as_labelled_yet() -> None:
-    assert labelled(state()) is None
+def test_a_territory_of_the_annex_is_announced_as_labelled_even_before_its_epci_are_known() -> None:
+    event = labelled(state())
+    assert (event.territory_id, event.epci_sirens, event.labelled_on) == (
+        "tdi-28-vallee-de-la-bresle-vimeu",
+        [],
+        LABELLED_ON,
+    )
 
 
 def test_the_label_is_announced_with_the_perimeter_and_the_date_of_the_press_kit() -> None:
     event = labelled(state("247600026"))
-    assert event is not None
     assert (event.epci_sirens, event.labelled_on, event.official_id) == (["247600026"], LABELLED_ON, None)
     assert [r.value for r in event.regions] == ["28", "32"]

@@ -30,7 +30,9 @@ class TerritoryLabelled(ContractModel):
         min_length=1, max_length=12, description="Départements it spans", examples=[["51"]]
     )
     epci_sirens: UniqueList[Siren] = Field(
-        min_length=1, max_length=40, description="SIREN of each member EPCI", examples=[["200067213"]]
+        max_length=40,
+        description="SIREN of each member EPCI known at labelling (empty when the list of the label gives none)",
+        examples=[["200067213"]],
     )
     labelled_on: date = Field(description="Date of the labelling decision", examples=["2023-11-09"])
     official_id: OfficialTerritoryId | None = Field(

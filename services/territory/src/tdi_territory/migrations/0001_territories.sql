@@ -13,7 +13,7 @@ CREATE TABLE territories (
     labelled_for_temps_ii boolean    NOT NULL DEFAULT true,
     status               text        NOT NULL DEFAULT 'active' CHECK (status IN ('active', 'withdrawn')),
     revision             integer     NOT NULL DEFAULT 1,  -- of TerritoryReferenceUpdated: +1 per change
-    label_announced      boolean     NOT NULL DEFAULT false,  -- TerritoryLabelled published (needs an EPCI)
+    label_announced      boolean     NOT NULL DEFAULT false,  -- TerritoryLabelled published
     updated_at           timestamptz NOT NULL DEFAULT now(),
     CHECK (interregional = (cardinality(regions) > 1))
 );
