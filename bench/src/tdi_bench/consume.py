@@ -19,6 +19,7 @@ from faststream.kafka import KafkaBroker
 
 from tdi_bench.measure import Stopwatch
 from tdi_bench.workload import Workload
+from tdi_contracts.envelope import decode_event
 from tdi_runtime.consumer import EventConsumer
 from tdi_runtime.handling import HandlerContext
 from tdi_runtime.offsets import OffsetCommitter
@@ -101,6 +102,9 @@ class ConsumeScenario:
             await committer.close()
         return consumer.handled
 
+    def on_raw_records(self, part: list[Any]) -> None:
+        """What the raw baseline does with each fetched partition batch: nothing (only the fetch is measured)."""
+
     async def raw(self, records: int, watch: Stopwatch) -> int:
         consumer = AIOKafkaConsumer(
             self.topic,
@@ -117,7 +121,9 @@ class ConsumeScenario:
                     batch = await consumer.getmany(timeout_ms=100, max_records=500)
                     if batch:
                         watch.start()
-                        handled += sum(len(part) for part in batch.values())
+                        for part in batch.values():
+                            self.on_raw_records(part)
+                            handled += len(part)
                 await consumer.commit()
                 watch.stop()
         finally:
@@ -135,30 +141,6 @@ class ConsumeDecodedScenario(ConsumeScenario):
     key = "consume-decoded"
     title = "FastStream + EventConsumer / aiokafka getmany + contract decode_event"
 
-    async def raw(self, records: int, watch: Stopwatch) -> int:
-        from tdi_contracts.envelope import decode_event
-
-        consumer = AIOKafkaConsumer(
-            self.topic,
-            bootstrap_servers=self.w.bootstrap,
-            group_id=unique_name("bench-raw-"),
-            auto_offset_reset="earliest",
-            enable_auto_commit=False,
-        )
-        await consumer.start()
-        handled = 0
-        try:
-            async with asyncio.timeout(TIMEOUT_S):
-                while handled < records:
-                    batch = await consumer.getmany(timeout_ms=100, max_records=500)
-                    if batch:
-                        watch.start()
-                        for part in batch.values():
-                            for record in part:
-                                decode_event(record.key, record.value, record.headers)
-                            handled += len(part)
-                await consumer.commit()
-                watch.stop()
-        finally:
-            await consumer.stop()
-        return handled
+    def on_raw_records(self, part: list[Any]) -> None:
+        for record in part:
+            decode_event(record.key, record.value, record.headers)
