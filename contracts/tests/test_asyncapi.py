@@ -32,6 +32,6 @@ def test_the_asyncapi_document_is_version_3_and_covers_every_event_and_command()
     assert {spec.model.__name__ for spec in SPECS.values()} <= schemas
     addresses = {channel["address"] for channel in document["channels"].values()}
     assert {topic for spec in SPECS.values() if spec.kind == "event" for topic in spec.topics} <= addresses
-    assert "tdi.partner.bpifrance.v1" in addresses
+    assert {"tdi.partner.bpifrance.funding.v1", "tdi.partner.bpifrance.vte.v1"} <= addresses
     message = next(iter(document["components"]["messages"].values()))
     assert message["correlationId"]["location"] == "$message.header#/ce_correlationid"

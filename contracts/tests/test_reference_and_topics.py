@@ -50,7 +50,8 @@ def test_funding_figures_are_those_of_the_sources() -> None:
 
 
 def test_topic_names_follow_the_platform_scheme() -> None:
-    pattern = r"tdi\.(territory|actions|funding|vte|reporting)\.[a-z-]+\.v1|tdi\.partner\.[a-z-]+(\.feedback)?\.v1"
+    domain = r"tdi\.(territory|actions|funding|vte|reporting)\.[a-z-]+\.v1"
+    pattern = domain + r"|tdi\.partner\.[a-z-]+\.(feedback|funding|vte)\.v1"
     for topic in ALL_TOPICS:
         assert re.fullmatch(pattern + r"|tdi\.dlq\.tdi-[a-z]+\.v1", topic.name), topic.name
     assert len({t.name for t in ALL_TOPICS}) == len(ALL_TOPICS)
@@ -59,8 +60,9 @@ def test_topic_names_follow_the_platform_scheme() -> None:
 def test_each_partner_has_an_ingress_and_a_feedback_topic_and_each_group_a_dead_letter_topic() -> None:
     names = {t.name for t in ALL_TOPICS}
     for partner in Partner:
-        assert {partner_ingress_topic(partner), partner_feedback_topic(partner)} <= names
-    assert partner_ingress_topic("ademe") == "tdi.partner.ademe.v1"
+        assert {partner_ingress_topic(partner, "funding"), partner_feedback_topic(partner)} <= names
+        assert partner_ingress_topic(partner, "vte") in names
+    assert partner_ingress_topic("ademe", "funding") == "tdi.partner.ademe.funding.v1"
     assert [t.name for t in DLQ_TOPICS] == [
         dlq_topic(f"tdi-{s}") for s in ("territory", "actions", "funding", "vte", "reporting")
     ]

@@ -19,7 +19,7 @@ from tdi_contracts.base import SPECS, ContractModel
 from tdi_contracts.envelope import HEADER_FIELDS
 from tdi_contracts.permissions import PARTNER_COMMANDS
 from tdi_contracts.reference import Partner
-from tdi_contracts.topics import ALL_TOPICS, partner_ingress_topic, topic_spec
+from tdi_contracts.topics import ALL_TOPICS, INGRESS_SERVICES, partner_ingress_topic, topic_spec
 
 OUTPUT = Path(__file__).resolve().parents[1] / "asyncapi.yaml"
 TITLE = "Territoires d'industrie platform"
@@ -57,12 +57,14 @@ def build_platform_broker(broker: KafkaBroker | None = None) -> KafkaBroker:
                 schema=spec.model,
             )
     for partner in Partner:
-        models = [SPECS[t].model for t in sorted(PARTNER_COMMANDS[partner])]
-        if models:
-            topic = partner_ingress_topic(partner)
-            broker.subscriber(topic, title=f"{topic}:commands", description=f"Commands of {partner.label}")(
-                _ingress_handler(partner, models)
-            )
+        for service in INGRESS_SERVICES:
+            models = [SPECS[t].model for t in sorted(PARTNER_COMMANDS[partner]) if SPECS[t].service == service]
+            if models:
+                topic = partner_ingress_topic(partner, service)
+                description = f"{service} commands of {partner.label}"
+                broker.subscriber(topic, title=f"{topic}:commands", description=description)(
+                    _ingress_handler(partner, models)
+                )
     return broker
 
 

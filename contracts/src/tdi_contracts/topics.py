@@ -38,9 +38,25 @@ def dlq_topic(group: str) -> str:
     return f"tdi.dlq.{group}.v1"
 
 
-def partner_ingress_topic(partner: Partner | str) -> str:
-    """Topic a partner publishes its commands to: `tdi.partner.<partner>.v1`."""
-    return f"tdi.partner.{Partner(partner).value}.v1"
+INGRESS_SERVICES = ("funding", "vte")
+"""The services that own partner commands. A partner has one ingress topic per owning service, so each ingress
+record has exactly one consumer group (its owner) and therefore exactly one answer: a malformed record on
+Bpifrance's VTE topic is refused once, by vte, never a second time by funding."""
+
+
+def partner_ingress_topic(partner: Partner | str, service: str) -> str:
+    """Topic a partner publishes the commands owned by `service` to: `tdi.partner.<partner>.<service>.v1`."""
+    if service not in INGRESS_SERVICES:
+        raise ValueError(f"no partner ingress for service {service!r}; expected one of {INGRESS_SERVICES}")
+    return f"tdi.partner.{Partner(partner).value}.{service}.v1"
+
+
+def partner_of_ingress_topic(topic: str) -> Partner | None:
+    """The partner whose ingress topic this is (None for any other topic)."""
+    for partner in Partner:
+        if any(topic == partner_ingress_topic(partner, s) for s in INGRESS_SERVICES):
+            return partner
+    return None
 
 
 def partner_feedback_topic(partner: Partner | str) -> str:
@@ -80,8 +96,17 @@ DOMAIN_TOPICS: tuple[TopicSpec, ...] = (
     REPORTING_INDICATORS,
 )
 PARTNER_INGRESS_TOPICS: tuple[TopicSpec, ...] = tuple(
-    TopicSpec(partner_ingress_topic(p), 3, 30 * DAY_MS, description=f"Commands published by {p.label}") for p in Partner
+    TopicSpec(partner_ingress_topic(p, s), 3, 30 * DAY_MS, description=f"{s} commands published by {p.label}")
+    for s in INGRESS_SERVICES
+    for p in Partner
 )
+
+
+def ingress_topics_of(service: str) -> tuple[str, ...]:
+    """Every partner's ingress topic of one owning service: the topics its commands may arrive on."""
+    return tuple(partner_ingress_topic(p, service) for p in Partner)
+
+
 PARTNER_FEEDBACK_TOPICS: tuple[TopicSpec, ...] = tuple(
     TopicSpec(partner_feedback_topic(p), 3, 30 * DAY_MS, description=f"One answer per event of {p.label}")
     for p in Partner

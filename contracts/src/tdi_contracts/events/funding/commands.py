@@ -13,12 +13,12 @@ from ...ids import (
 )
 from ...money import Cents
 from ...reference import Instrument
-from ...topics import PARTNER_INGRESS_TOPICS, names
+from ...topics import ingress_topics_of
 from . import fields as f
 from .applications import ApplicationDetails
 from .grants import ReleaseReason
 
-INGRESS = names(PARTNER_INGRESS_TOPICS)
+INGRESS = ingress_topics_of("funding")
 
 
 @contract(service="funding", topics=INGRESS, subject="partner_reference", kind="command")

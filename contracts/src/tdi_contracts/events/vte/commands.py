@@ -6,12 +6,12 @@ from pydantic import Field
 
 from ...base import ContractModel, contract
 from ...ids import PartnerReference, TerritoryId, VteContractId
-from ...topics import PARTNER_INGRESS_TOPICS, names
+from ...topics import ingress_topics_of
 from .aid import BASE, GREEN, BaseAid, GreenTopUp
 from .contracts import CONTRACT, TERRITORY, VteContractTerms
 from .eligibility import ContractEndReason
 
-INGRESS = names(PARTNER_INGRESS_TOPICS)
+INGRESS = ingress_topics_of("vte")
 REFERENCE = Field(description="Bpifrance's reference of the record", examples=["BPI-VTE-2024-0099"])
 
 
