@@ -55,6 +55,10 @@ Handler = Callable[[HandlerContext], Awaitable[None]]
 class Feedback:
     """How a producer hears back; silent by default. Partner ingress topics answer (tdi_runtime.partners)."""
 
+    def strict_for(self, topic: str) -> bool:
+        """Whether a strict consumer refuses an event type it has no handler for on this topic."""
+        return True
+
     def admit(self, delivery: Delivery) -> Violation | None:
         """A reason to refuse a well-formed event before its handler runs (wrong producer, not allowed)."""
         return None

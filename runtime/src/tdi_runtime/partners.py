@@ -6,10 +6,12 @@ from collections.abc import Collection, Sequence
 from datetime import UTC, datetime
 from uuid import UUID
 
+from tdi_contracts.base import SPECS
 from tdi_contracts.envelope import COMMAND_TYPES, REASONS, ErrorCode
 from tdi_contracts.events.partners import PartnerEventAccepted, PartnerEventRejected, ResultingId, ResultKind
+from tdi_contracts.permissions import PARTNER_COMMANDS
 from tdi_contracts.reference import Partner
-from tdi_contracts.topics import partner_feedback_topic
+from tdi_contracts.topics import partner_feedback_topic, partner_ingress_topic
 from tdi_runtime.delivery import Delivery, Violation
 from tdi_runtime.events import outgoing
 from tdi_runtime.handling import Feedback
@@ -65,6 +67,44 @@ class PartnerFeedback(Feedback):
     def duplicate(self, delivery: Delivery, prior: Seen) -> list[OutgoingMessage]:
         """The same event published again: the same acceptance again, so a retrying partner gets its ids."""
         return self.accepted(delivery, [tuple(r) for r in (prior.result or [])])
+
+
+class PartnerIngressFeedback(Feedback):
+    """Feedback of every partner's ingress topic of one owning service (`tdi.partner.<partner>.<service>.v1`).
+
+    The partner is the one whose topic the record came from; it may send the commands of this service that
+    `PARTNER_COMMANDS` grants it. Records on any other topic the consumer reads (domain topics) get no answer,
+    and a strict consumer is strict on the ingress topics only: other event types there are passed over.
+    """
+
+    def __init__(self, service: str) -> None:
+        self.service = service
+        self.by_topic: dict[str, PartnerFeedback] = {}
+        for partner, types in PARTNER_COMMANDS.items():
+            own = [t for t in types if t in SPECS and SPECS[t].service == service]
+            self.by_topic[partner_ingress_topic(partner, service)] = PartnerFeedback(partner, own)
+
+    def _of(self, delivery: Delivery) -> Feedback | None:
+        return self.by_topic.get(delivery.topic)
+
+    def strict_for(self, topic: str) -> bool:
+        return topic in self.by_topic
+
+    def admit(self, delivery: Delivery) -> Violation | None:
+        partner = self._of(delivery)
+        return None if partner is None else partner.admit(delivery)
+
+    def accepted(self, delivery: Delivery, results: Sequence[tuple[str, str]]) -> list[OutgoingMessage]:
+        partner = self._of(delivery)
+        return [] if partner is None else partner.accepted(delivery, results)
+
+    def rejected(self, delivery: Delivery, violation: Violation) -> list[OutgoingMessage]:
+        partner = self._of(delivery)
+        return [] if partner is None else partner.rejected(delivery, violation)
+
+    def duplicate(self, delivery: Delivery, prior: Seen) -> list[OutgoingMessage]:
+        partner = self._of(delivery)
+        return [] if partner is None else partner.duplicate(delivery, prior)
 
 
 def _violation(code: ErrorCode, detail: str) -> Violation:

@@ -56,7 +56,7 @@ def create_service_app(
     description: str,
     routers: Sequence[APIRouter] = (),
     consumers: Sequence[ConsumerSpec] = (),
-    migrations_package: str | None = None,
+    migrations_package: str | Sequence[str] | None = None,
     on_started: Sequence[Callable[[Runtime], Awaitable[None]]] = (),
 ) -> FastAPI:
     """The FastAPI app of a service; its lifespan starts and stops everything else."""
@@ -64,7 +64,7 @@ def create_service_app(
         settings=settings,
         metrics=Metrics(settings.service),
         outbox=Outbox(settings.relay_shards),
-        migration_packages=[KIT_MIGRATIONS] + ([migrations_package] if migrations_package else []),
+        migration_packages=[KIT_MIGRATIONS, *_packages(migrations_package)],
     )
 
     @contextlib.asynccontextmanager
@@ -92,6 +92,13 @@ def create_service_app(
     for router in routers:
         app.include_router(router)
     return app
+
+
+def _packages(migrations: str | Sequence[str] | None) -> list[str]:
+    """The service's migration packages after the kit's: its own, then e.g. the territory projection's."""
+    if migrations is None:
+        return []
+    return [migrations] if isinstance(migrations, str) else list(migrations)
 
 
 async def _start(rt: Runtime, specs: Sequence[ConsumerSpec]) -> None:

@@ -28,3 +28,44 @@ def test_an_event_is_not_a_command_and_an_unlisted_command_is_not_allowed():
     feedback = PartnerFeedback(Partner.BPIFRANCE, {FILE})
     assert feedback.admit(delivery("bpifrance", EVENT)).code == "NOT_A_COMMAND"
     assert feedback.admit(delivery("bpifrance", COMMIT)).code == "COMMAND_NOT_ALLOWED"
+
+
+VTE_CONTRACT = "fr.territoires-industrie.vte.RecordVteContract.v1"
+
+
+def on_topic(topic: str, producer: str, type_: str):
+    return SimpleNamespace(topic=topic, envelope=SimpleNamespace(producer=producer, type=type_))
+
+
+def test_the_funding_ingress_admits_a_partners_funding_command_on_its_own_funding_topic():
+    from tdi_runtime.partners import PartnerIngressFeedback
+
+    feedback = PartnerIngressFeedback("funding")
+    assert feedback.admit(on_topic("tdi.partner.bpifrance.funding.v1", "bpifrance", FILE)) is None
+    assert feedback.admit(on_topic("tdi.partner.ademe.funding.v1", "ademe", FILE)) is None
+
+
+def test_a_vte_command_sent_to_the_funding_ingress_is_not_allowed_there():
+    from tdi_runtime.partners import PartnerIngressFeedback
+
+    violation = PartnerIngressFeedback("funding").admit(
+        on_topic("tdi.partner.bpifrance.funding.v1", "bpifrance", VTE_CONTRACT)
+    )
+    assert violation.code == "COMMAND_NOT_ALLOWED"
+
+
+def test_the_partner_is_the_owner_of_the_topic_the_record_came_from():
+    from tdi_runtime.partners import PartnerIngressFeedback
+
+    violation = PartnerIngressFeedback("vte").admit(on_topic("tdi.partner.ademe.vte.v1", "bpifrance", VTE_CONTRACT))
+    assert violation.code == "PRODUCER_MISMATCH"
+
+
+def test_domain_topics_read_by_the_same_consumer_get_no_answer_and_no_strictness():
+    from tdi_runtime.partners import PartnerIngressFeedback
+
+    feedback = PartnerIngressFeedback("vte")
+    record = on_topic("tdi.territory.territory.v1", "territory", "fr.territoires-industrie.territory.EpciJoined.v1")
+    assert feedback.admit(record) is None
+    assert feedback.strict_for("tdi.territory.territory.v1") is False
+    assert feedback.strict_for("tdi.partner.bpifrance.vte.v1") is True

@@ -1,0 +1,76 @@
+"""Folds the territory service's events into `known_territories` and `known_communes`, idempotently.
+
+The reference topic is compacted and carries each territory's full state with a revision: an update is kept
+only when its revision is newer, so a replay, a redelivery or a late older copy changes nothing.
+"""
+
+from __future__ import annotations
+
+from tdi_contracts.events.territory import CommuneAssigned, EpciLeft, TerritoryReferenceUpdated
+from tdi_contracts.registry import spec_for
+from tdi_contracts.topics import TERRITORY, TERRITORY_REFERENCE
+from tdi_runtime.handling import Handler, HandlerContext
+
+TERRITORY_MIGRATIONS = "tdi_runtime.territories"
+"""The migrations package of the projection's tables, to list beside the service's own."""
+TERRITORY_TOPICS: tuple[str, ...] = (TERRITORY_REFERENCE.name, TERRITORY.name)
+"""The topics the projection reads (other event types on them are passed over)."""
+
+_UPSERT_TERRITORY = """
+INSERT INTO known_territories (territory_id, official_id, name, labelled, regions, departements, epci_sirens,
+                               active_binomes, chefs_de_projet, revision, as_of)
+VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)
+ON CONFLICT (territory_id) DO UPDATE SET
+    official_id = excluded.official_id, name = excluded.name, labelled = excluded.labelled,
+    regions = excluded.regions, departements = excluded.departements, epci_sirens = excluded.epci_sirens,
+    active_binomes = excluded.active_binomes, chefs_de_projet = excluded.chefs_de_projet,
+    revision = excluded.revision, as_of = excluded.as_of
+WHERE known_territories.revision < excluded.revision
+"""
+_UPSERT_COMMUNE = """
+INSERT INTO known_communes (insee, territory_id, epci_siren, departement, assigned_on)
+VALUES ($1, $2, $3, $4, $5)
+ON CONFLICT (insee) DO UPDATE SET
+    territory_id = excluded.territory_id, epci_siren = excluded.epci_siren,
+    departement = excluded.departement, assigned_on = excluded.assigned_on
+WHERE known_communes.assigned_on <= excluded.assigned_on
+"""
+_EPCI_LEFT = "DELETE FROM known_communes WHERE territory_id = $1 AND epci_siren = $2 AND assigned_on <= $3"
+
+
+async def on_reference_updated(ctx: HandlerContext) -> None:
+    t: TerritoryReferenceUpdated = ctx.payload
+    await ctx.defer(
+        _UPSERT_TERRITORY,
+        t.territory_id,
+        t.official_id,
+        t.name,
+        t.labelled,
+        [r.value for r in t.regions],
+        [d.value for d in t.departements],
+        list(t.epci_sirens),
+        t.active_binomes,
+        list(t.chefs_de_projet),
+        t.revision,
+        t.as_of,
+    )
+
+
+async def on_commune_assigned(ctx: HandlerContext) -> None:
+    c: CommuneAssigned = ctx.payload
+    departement = c.departement.value
+    await ctx.defer(_UPSERT_COMMUNE, c.commune_insee, c.territory_id, c.epci_siren, departement, c.assigned_on)
+
+
+async def on_epci_left(ctx: HandlerContext) -> None:
+    e: EpciLeft = ctx.payload
+    await ctx.defer(_EPCI_LEFT, e.territory_id, e.epci_siren, e.left_on)
+
+
+def territory_handlers() -> dict[str, Handler]:
+    """The projection's handlers by event type, to merge into the service's consumer."""
+    return {
+        spec_for(TerritoryReferenceUpdated).type: on_reference_updated,
+        spec_for(CommuneAssigned).type: on_commune_assigned,
+        spec_for(EpciLeft).type: on_epci_left,
+    }

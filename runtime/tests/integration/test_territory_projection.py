@@ -1,0 +1,99 @@
+"""A consuming service's projection of the territory events: latest revision wins, communes follow their EPCI."""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, date, datetime
+from types import SimpleNamespace
+
+import asyncpg
+import pytest
+
+from tdi_contracts.envelope import Envelope, encode_event, spec_for
+from tdi_contracts.events.territory import CommuneAssigned, EpciLeft, TerritoryReferenceUpdated
+from tdi_runtime.consumer import EventConsumer
+from tdi_runtime.db import KIT_MIGRATIONS, migrate
+from tdi_runtime.outbox import Outbox
+from tdi_runtime.territories import (
+    TERRITORY_MIGRATIONS,
+    find_territory,
+    list_territories,
+    territory_handlers,
+    territory_of_commune,
+)
+from tdi_runtime.testing import DetachedConsumer, unique_name
+
+pytestmark = pytest.mark.integration
+
+REIMS = "tdi-44-grand-reims"
+
+
+def reference(revision: int, **changes):
+    values = dict(
+        territory_id=REIMS,
+        revision=revision,
+        name="Grand Reims",
+        labelled=True,
+        regions=["44"],
+        departements=["51"],
+        epci_sirens=["200067213"],
+        active_binomes=2,
+        chefs_de_projet=[],
+        as_of=datetime(2024, 1, revision, tzinfo=UTC),
+        official_id="ti-8413",
+    )
+    values.update(changes)
+    return TerritoryReferenceUpdated.model_validate_json(json.dumps(values, default=str))  # the wire form
+
+
+def record(payload, offset: int, topic: str = "tdi.territory.reference.v1"):
+    spec = spec_for(payload)
+    envelope = Envelope.new(spec.type, spec.subject_of(payload), "territory")
+    key, value, headers = encode_event(envelope, payload)
+    return SimpleNamespace(topic=topic, partition=0, offset=offset, key=key, value=value, headers=headers)
+
+
+@pytest.fixture
+async def pool(platform_stack):
+    schema = unique_name("proj_")
+    pool = await asyncpg.create_pool(
+        platform_stack.database_url, min_size=1, max_size=4, server_settings={"search_path": schema}
+    )
+    await migrate(pool, schema, [KIT_MIGRATIONS, TERRITORY_MIGRATIONS])
+    yield pool
+    await pool.close()
+
+
+def consumer(pool) -> EventConsumer:
+    return EventConsumer(
+        service="funding", group="tdi-funding", pool=pool, outbox=Outbox(), handlers=territory_handlers()
+    )
+
+
+async def test_the_latest_revision_of_a_territory_wins_whatever_the_order_it_arrives_in(pool):
+    c = consumer(pool)
+    await c.handle_batch([record(reference(3, epci_sirens=["200067213", "245100615"]), 0)], DetachedConsumer())
+    await c.handle_batch([record(reference(2, labelled=False), 1)], DetachedConsumer())
+    async with pool.acquire() as conn:
+        by_platform_id = await find_territory(conn, REIMS)
+        by_official_id = await find_territory(conn, "ti-8413")
+    assert by_platform_id == by_official_id
+    assert by_platform_id is not None
+    assert (by_platform_id.revision, by_platform_id.labelled, by_platform_id.epci_count) == (3, True, 2)
+
+
+async def test_a_commune_is_in_its_territory_until_its_epci_leaves(pool):
+    c = consumer(pool)
+    wire = {"territory_id": REIMS, "commune_insee": "51454", "epci_siren": "200067213", "departement": "51"}
+    assigned = CommuneAssigned.model_validate_json(json.dumps({**wire, "assigned_on": "2024-01-05"}))
+    topic = "tdi.territory.territory.v1"
+    await c.handle_batch([record(reference(1), 0), record(assigned, 0, topic)], DetachedConsumer())
+    async with pool.acquire() as conn:
+        found = await territory_of_commune(conn, "51454")
+        assert found is not None and found.territory_id == REIMS
+        assert [t.territory_id for t in await list_territories(conn, region="44", departement="51")] == [REIMS]
+        assert await list_territories(conn, region="75") == []
+    left = EpciLeft(territory_id=REIMS, epci_siren="200067213", left_on=date(2025, 6, 30))  # the Python form
+    await c.handle_batch([record(left, 1, topic)], DetachedConsumer())
+    async with pool.acquire() as conn:
+        assert await territory_of_commune(conn, "51454") is None
