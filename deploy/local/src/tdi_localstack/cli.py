@@ -49,7 +49,8 @@ def up(data_dir: Path | None = typer.Option(None, help="Kept between runs; defau
 @app.command()
 def run(data_dir: Path | None = typer.Option(None, help="Kept between runs; default .tdi/data")) -> None:
     """Start the stack and the five services; print where each answers; Ctrl-C stops everything."""
-    from tdi_localstack.platform import staff_token, start_services, stop_services, wait_ready
+    from tdi_localstack.platform import staff_token, start_services, stop_services, wait_ready, write_services_file
+    from tdi_localstack.ports import STABLE_PORTS
 
     signal.signal(signal.SIGTERM, signal.default_int_handler)
     began = time.monotonic()
@@ -57,14 +58,21 @@ def run(data_dir: Path | None = typer.Option(None, help="Kept between runs; defa
         stack.write_env_file(repo_root() / ".tdi" / "stack.env")
         stack_s = time.monotonic() - began
         token = staff_token(repo_root() / ".tdi")
-        services = start_services(stack, repo_root() / ".tdi" / "logs", token)
+        services = start_services(stack, repo_root() / ".tdi" / "logs", token, stable_ports=True)
         try:
             wait_ready(services)
+            write_services_file(services, repo_root() / ".tdi" / "services.json")
             console.print(
                 f"Territoires d'industrie platform ready in {time.monotonic() - began:.1f}s (stack {stack_s:.1f}s)"
             )
             for s in services:
                 console.print(f"  {s.name:<10} health {s.url}/readyz   docs {s.url}/docs   log {s.log}", soft_wrap=True)
+                if s.fell_back:
+                    wanted = STABLE_PORTS[s.name]
+                    console.print(
+                        f"  [bold yellow]port {wanted} is taken: {s.name} serves on {s.port} this time[/]",
+                        soft_wrap=True,
+                    )
             console.print(f"Kafka: {stack.bootstrap_servers}   PostgreSQL: {stack.database_url}")
             console.print(f"Commands (POST) need the staff token: Authorization: Bearer {token} (.tdi/staff-token)")
             console.print("Ctrl-C stops everything.")

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from subprocess import Popen
 
-from tdi_localstack.ports import free_port
+from tdi_localstack.ports import free_port, stable_port
 from tdi_localstack.processes import spawn, stop, tail
 from tdi_localstack.provisioning import SERVICES
 from tdi_localstack.stack import LocalStack
@@ -24,6 +24,7 @@ class RunningService:
     port: int
     process: Popen[bytes]
     log: Path
+    fell_back: bool = False  # its stable port was taken: it serves on another one
 
     @property
     def url(self) -> str:
@@ -40,11 +41,14 @@ def staff_token(folder: Path) -> str:
     return path.read_text(encoding="utf-8").strip()
 
 
-def start_services(stack: LocalStack, logs: Path, token: str | None = None) -> list[RunningService]:
+def start_services(
+    stack: LocalStack, logs: Path, token: str | None = None, *, stable_ports: bool = False
+) -> list[RunningService]:
+    """Start the five services; with `stable_ports`, each on its docker-compose port (8001-8005) when free."""
     running = []
     tokens = json.dumps({token: "staff"} if token else {})
     for name in SERVICES:
-        port = free_port()
+        port, fell_back = stable_port(name) if stable_ports else (free_port(), False)
         env = {
             **os.environ,
             **stack.env(),
@@ -53,8 +57,13 @@ def start_services(stack: LocalStack, logs: Path, token: str | None = None) -> l
         }
         log = logs / f"{name}.log"
         process = spawn([sys.executable, "-m", f"tdi_{name}"], log_path=log, env=env)
-        running.append(RunningService(name, port, process, log))
+        running.append(RunningService(name, port, process, log, fell_back))
     return running
+
+
+def write_services_file(services: list[RunningService], path: Path) -> None:
+    """Where each service answers, for `make demo` and other tools run beside `make run`."""
+    path.write_text(json.dumps({s.name: s.url for s in services}, indent=2) + "\n", encoding="utf-8")
 
 
 def _ready(service: RunningService) -> bool:
