@@ -1,0 +1,123 @@
+"""`tdi-partner`: validate and publish commands as a partner operator, then follow the platform's answers.
+
+    tdi-partner types --partner bpifrance
+    tdi-partner publish contrats.csv --partner bpifrance --type fr.territoires-industrie.vte.RecordVteContract.v1
+    tdi-partner follow --partner bpifrance
+
+Credentials: --bootstrap / TDI_PARTNER_BOOTSTRAP_SERVERS, and on a secured broker --username / --password
+(TDI_PARTNER_USERNAME / TDI_PARTNER_PASSWORD, SASL/SCRAM-SHA-512).
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections import Counter
+from pathlib import Path
+
+import typer
+from rich.console import Console
+from rich.progress import Progress
+from rich.table import Table
+
+from tdi_contracts.base import SPECS
+from tdi_contracts.reference import Partner
+from tdi_contracts.topics import partner_feedback_topic, partner_ingress_topic
+from tdi_partner import client, sent_log
+from tdi_partner.commands import Command, command_types, read_commands
+
+app = typer.Typer(help="Publish commands to the Territoires d'industrie platform and follow the answers.")
+console = Console()
+
+PARTNER = typer.Option(..., "--partner", "-p", envvar="TDI_PARTNER", help="Your partner slug, e.g. bpifrance")
+BOOTSTRAP = typer.Option(
+    "127.0.0.1:9092", "--bootstrap", envvar=["TDI_PARTNER_BOOTSTRAP_SERVERS", "KAFKA_BOOTSTRAP_SERVERS"]
+)
+USERNAME = typer.Option(None, "--username", envvar="TDI_PARTNER_USERNAME", help="SASL/SCRAM user")
+PASSWORD = typer.Option(None, "--password", envvar="TDI_PARTNER_PASSWORD", help="SASL/SCRAM password")
+SENT_LOG = typer.Option(Path("tdi-partner-sent.jsonl"), "--sent-log", help="Where sent event ids are recorded")
+
+
+@app.command()
+def types(partner: Partner = PARTNER) -> None:
+    """The commands you may publish, and the topic each goes to."""
+    table = Table("command type", "topic", title=f"Commandes de {partner.label}")
+    for type_ in command_types(partner):
+        table.add_row(type_, partner_ingress_topic(partner, SPECS[type_].service))
+    console.print(table)
+    console.print(f"Réponses : {partner_feedback_topic(partner)}")
+
+
+def _show_refused(refused: list[Command]) -> None:
+    table = Table("ligne", "type", "motif", title=f"{len(refused)} ligne(s) refusée(s) avant envoi")
+    for c in refused:
+        table.add_row(str(c.line), c.type or "-", "\n".join(c.errors))
+    console.print(table)
+
+
+@app.command()
+def publish(
+    file: Path = typer.Argument(..., exists=True, dir_okay=False, help=".json, .jsonl or .csv (UTF-8)"),
+    partner: Partner = PARTNER,
+    type_: str | None = typer.Option(None, "--type", "-t", help="Command type of a CSV file or of bare payloads"),
+    bootstrap: str = BOOTSTRAP,
+    username: str | None = USERNAME,
+    password: str | None = PASSWORD,
+    sent: Path = SENT_LOG,
+    skip_invalid: bool = typer.Option(False, help="Send the valid lines even when others are refused"),
+    dry_run: bool = typer.Option(False, help="Validate only, send nothing"),
+) -> None:
+    """Validate every command of FILE against the contracts, then send them (nothing is sent if one is refused)."""
+    commands = read_commands(partner, file, type_)
+    refused = [c for c in commands if not c.valid]
+    if refused:
+        _show_refused(refused)
+        if not skip_invalid or dry_run:
+            raise typer.Exit(1)
+    valid = [c for c in commands if c.valid]
+    console.print(f"{len(valid)} commande(s) valide(s) sur {len(commands)}.")
+    if dry_run or not valid:
+        return
+    acknowledged: list[Command] = []
+    with Progress(console=console, transient=True) as progress:
+        task = progress.add_task("Envoi", total=len(valid))
+
+        def on_sent(command: Command) -> None:
+            acknowledged.append(command)
+            progress.advance(task)
+
+        credentials = client.Credentials(bootstrap, username, password)
+        asyncio.run(client.publish(partner, credentials, valid, on_sent))
+    sent_log.append(sent, file, acknowledged)
+    console.print(f"{len(acknowledged)} commande(s) envoyée(s) ; suivi : tdi-partner follow --partner {partner.value}")
+
+
+@app.command()
+def follow(
+    partner: Partner = PARTNER,
+    bootstrap: str = BOOTSTRAP,
+    username: str | None = USERNAME,
+    password: str | None = PASSWORD,
+    sent: Path = SENT_LOG,
+    timeout: float = typer.Option(30.0, help="Seconds to wait for answers still missing"),
+) -> None:
+    """Summarise the answers to what was sent: accepted, rejected (with reasons), missing.
+
+    Exit status: 0 all accepted, 1 some rejected, 2 some still without an answer.
+    """
+    expected = sent_log.read(sent)
+    credentials = client.Credentials(bootstrap, username, password)
+    found = asyncio.run(client.answers(partner, credentials, set(expected), timeout))
+    rejected = [a for a in found.values() if not a.accepted]
+    missing = sorted(set(expected) - found.keys())
+    accepted = len(found) - len(rejected)
+    console.print(f"Acceptées : {accepted}   Refusées : {len(rejected)}   Sans réponse : {len(missing)}")
+    if rejected:
+        table = Table("ligne", "code", "motif", title="Refus")
+        for a in rejected:
+            table.add_row(str(expected[a.event_id].get("line", "")), a.code or "", a.reason or "")
+        console.print(table)
+        for code, count in Counter(a.code for a in rejected).most_common():
+            console.print(f"  {code}: {count}")
+    for event_id in missing[:20]:
+        console.print(f"  sans réponse : {event_id} (ligne {expected[event_id].get('line')})")
+    raise typer.Exit(2 if missing else 1 if rejected else 0)

@@ -1,0 +1,134 @@
+"""The partner's Kafka client: publish validated commands to its ingress topics, read its feedback topic.
+
+Everything it needs is the contracts package and the partner's credentials: the topic of a command is
+`tdi.partner.<partner>.<service>.v1` (the service that owns the command), the answers come on
+`tdi.partner.<partner>.feedback.v1`, one per event id.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from typing import Any
+
+from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
+
+from tdi_contracts.base import SPECS
+from tdi_contracts.envelope import Envelope, decode_event, encode_event
+from tdi_contracts.events.partners import PartnerEventAccepted, PartnerEventRejected
+from tdi_contracts.reference import Partner
+from tdi_contracts.topics import partner_feedback_topic, partner_ingress_topic
+from tdi_partner.commands import Command
+
+
+@dataclass(frozen=True)
+class Credentials:
+    """Where the platform's broker is and who the partner is on it (SASL/SCRAM when a username is given)."""
+
+    bootstrap_servers: str
+    username: str | None = None
+    password: str | None = None
+    security_protocol: str = "PLAINTEXT"
+
+    def kafka_options(self) -> dict[str, Any]:
+        if not self.username:
+            return {"bootstrap_servers": self.bootstrap_servers, "security_protocol": self.security_protocol}
+        protocol = self.security_protocol if self.security_protocol != "PLAINTEXT" else "SASL_PLAINTEXT"
+        return {
+            "bootstrap_servers": self.bootstrap_servers,
+            "security_protocol": protocol,
+            "sasl_mechanism": "SCRAM-SHA-512",
+            "sasl_plain_username": self.username,
+            "sasl_plain_password": self.password or "",
+        }
+
+
+def record_of(partner: Partner, command: Command) -> tuple[str, bytes | None, bytes, list[tuple[str, bytes]]]:
+    """(topic, key, value, headers) of a valid command, in the CloudEvents Kafka binary mode."""
+    assert command.payload is not None
+    spec = SPECS[command.type]
+    envelope = Envelope.new(spec.type, spec.subject_of(command.payload), partner.value)
+    envelope = envelope.model_copy(
+        update={
+            "id": command.event_id,
+            "source": f"/partners/{partner.value}",
+            "correlation_id": command.event_id,
+            "causation_id": command.event_id,
+        }
+    )
+    key, value, headers = encode_event(envelope, command.payload)
+    return partner_ingress_topic(partner, spec.service), key, value, headers
+
+
+async def publish(
+    partner: Partner,
+    credentials: Credentials,
+    commands: Iterable[Command],
+    on_sent: Callable[[Command], None] = lambda _: None,
+) -> int:
+    """Send every valid command (idempotent producer, acks=all); returns how many the broker acknowledged."""
+    producer = AIOKafkaProducer(acks="all", enable_idempotence=True, linger_ms=5, **credentials.kafka_options())
+    await producer.start()
+    try:
+        pending = []
+        for command in commands:
+            if not command.valid:
+                continue
+            topic, key, value, headers = record_of(partner, command)
+            future = await producer.send(topic, value=value, key=key, headers=headers)
+            future.add_done_callback(lambda f, c=command: None if f.exception() else on_sent(c))
+            pending.append(future)
+        await asyncio.gather(*pending)
+        return len(pending)
+    finally:
+        await producer.stop()
+
+
+@dataclass(frozen=True)
+class Answer:
+    """The platform's answer to one event: accepted (with the ids it created) or rejected (code, reason)."""
+
+    event_id: str
+    accepted: bool
+    code: str | None = None
+    reason: str | None = None
+    resulting_ids: tuple[str, ...] = ()
+
+
+def _answer(payload: Any) -> Answer | None:
+    if isinstance(payload, PartnerEventAccepted):
+        ids = tuple(f"{r.kind}:{r.id}" for r in payload.resulting_ids)
+        return Answer(payload.partner_event_id, True, resulting_ids=ids)
+    if isinstance(payload, PartnerEventRejected):
+        return Answer(payload.partner_event_id, False, str(payload.code), payload.reason)
+    return None
+
+
+async def answers(
+    partner: Partner, credentials: Credentials, event_ids: set[str], timeout_s: float = 30.0
+) -> dict[str, Answer]:
+    """The answers to these event ids found on the partner's feedback topic, waiting up to `timeout_s`.
+
+    The feedback topic is read from its start without a consumer group, so following never moves anything.
+    When an event was answered several times (a re-send), the latest answer is the one kept.
+    """
+    topic = partner_feedback_topic(partner)
+    consumer = AIOKafkaConsumer(
+        topic, group_id=None, enable_auto_commit=False, auto_offset_reset="earliest", **credentials.kafka_options()
+    )
+    await consumer.start()
+    found: dict[str, Answer] = {}
+    deadline = time.monotonic() + timeout_s
+    try:
+        while time.monotonic() < deadline and not event_ids <= found.keys():
+            for records in (await consumer.getmany(timeout_ms=500)).values():
+                for r in records:
+                    _, payload = decode_event(r.key, r.value, r.headers)
+                    answer = _answer(payload)
+                    if answer is not None and answer.event_id in event_ids:
+                        found[answer.event_id] = answer
+    finally:
+        await consumer.stop()
+    return found
