@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import hmac
 from typing import Any
 
 from fastapi import APIRouter, Depends, FastAPI, Request
@@ -13,6 +12,7 @@ from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from opentelemetry import propagate, trace
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from tdi_runtime.auth import principal_of
 from tdi_runtime.db import pending_migrations
 from tdi_runtime.errors import DomainError, ForbiddenError, UnauthenticatedError
 
@@ -69,21 +69,22 @@ _bearer = HTTPBearer(auto_error=False, description="Jeton d'accès (Authorizatio
 
 
 def require_role(role: str) -> Any:
-    """A route dependency: the caller's bearer token must be configured (`api_tokens`) with `role` (or admin).
+    """A route dependency: the caller's bearer token (static or JWT, `tdi_runtime.auth`) must carry `role`.
 
-    No token configured means no caller is let in: commands are closed until ops hand out tokens.
+    `staff` (what commands require) is held by the national, regional and instructor roles; `reader` only
+    reads. The caller is kept in `request.state.principal` so a route can check the region it acts on.
+    No token configured and no JWT keys means no caller is let in: commands are closed until ops hand out tokens.
     """
 
     async def check(request: Request, credentials: HTTPAuthorizationCredentials | None = Depends(_bearer)) -> str:
         if credentials is None:
             raise UnauthenticatedError("Jeton d'accès absent : ajoutez l'en-tête Authorization: Bearer <jeton>.")
-        tokens: dict[str, str] = request.app.state.runtime.settings.api_tokens
-        granted = next((r for t, r in tokens.items() if hmac.compare_digest(t, credentials.credentials)), None)
-        if granted is None:
-            raise UnauthenticatedError("Jeton d'accès inconnu ou révoqué.")
-        if granted not in (role, "admin"):
-            raise ForbiddenError(f"Le rôle « {granted} » ne permet pas cette opération (rôle « {role} » requis).")
-        return granted
+        principal = principal_of(credentials.credentials, request.app.state.runtime.settings)
+        if not principal.satisfies(role):
+            message = f"Le rôle « {principal.role} » ne permet pas cette opération (rôle « {role} » requis)."
+            raise ForbiddenError(message)
+        request.state.principal = principal
+        return principal.role
 
     return Depends(check)
 

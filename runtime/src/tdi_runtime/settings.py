@@ -24,8 +24,14 @@ class ServiceSettings(BaseSettings):
     http_port: int = 8000
     api_tokens: dict[str, str] = Field(
         default_factory=dict,
-        description='Bearer token -> role, as JSON (e.g. {"<secret>": "staff"}); commands need role staff',
+        description='Static bearer token -> role, as JSON (e.g. {"<secret>": "staff"}, {"<s>": "regional:44"}); '
+        "for local use: production uses JWTs",
     )
+    jwt_jwks_file: str | None = Field(default=None, description="JWKS file of the identity provider's keys")
+    jwt_jwks_url: str | None = Field(default=None, description="JWKS URL of the identity provider (OIDC jwks_uri)")
+    jwt_issuer: str | None = Field(default=None, description="Expected `iss` of bearer JWTs")
+    jwt_audience: str | None = Field(default=None, description="Expected `aud` of bearer JWTs")
+    jwt_algorithms: list[str] = Field(default_factory=lambda: ["RS256", "ES256"], description="Accepted algorithms")
     log_level: str = "INFO"
     log_json: bool = True
     consumer_batch_max: int = Field(default=500, description="Most records handled in one DB transaction")
@@ -33,6 +39,12 @@ class ServiceSettings(BaseSettings):
     consumer_session_timeout_ms: int = Field(default=10_000, description="A dead consumer's partitions move after")
     commit_interval_s: float = Field(default=0.5, description="Offsets are committed this often, after the DB")
     relay_batch_size: int = 2000
+    relay_batch_max_bytes: int = Field(
+        default=8 * 1024 * 1024, description="A relay batch stops at the first row past this many value bytes"
+    )
+    relay_max_attempts: int = Field(
+        default=5, description="A row the broker refuses for good this many times is parked (platform rule)"
+    )
     relay_poll_interval_s: float = Field(default=0.1, description="Idle poll of the outbox's unsent-rows index")
     relay_shards: int = Field(default=8, description="Outbox shards; each is relayed by one instance at a time")
     retry_backoff_max_s: float = 5.0
