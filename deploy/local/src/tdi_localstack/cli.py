@@ -47,7 +47,10 @@ def up(data_dir: Path | None = typer.Option(None, help="Kept between runs; defau
 
 
 @app.command()
-def run(data_dir: Path | None = typer.Option(None, help="Kept between runs; default .tdi/data")) -> None:
+def run(
+    data_dir: Path | None = typer.Option(None, help="Kept between runs; default .tdi/data"),
+    demo: bool = typer.Option(False, help="Load the synthetic demonstration data once everything is ready"),
+) -> None:
     """Start the stack and the five services; print where each answers; Ctrl-C stops everything."""
     from tdi_localstack.platform import staff_token, start_services, stop_services, wait_ready, write_services_file
     from tdi_localstack.ports import STABLE_PORTS
@@ -75,10 +78,47 @@ def run(data_dir: Path | None = typer.Option(None, help="Kept between runs; defa
                     )
             console.print(f"Kafka: {stack.bootstrap_servers}   PostgreSQL: {stack.database_url}")
             console.print(f"Commands (POST) need the staff token: Authorization: Bearer {token} (.tdi/staff-token)")
+            if demo:
+                from tdi_localstack.demo import run_demo
+
+                run_demo(repo_root() / ".tdi", console.print)
             console.print("Ctrl-C stops everything.")
             _until_stopped()
         finally:
             stop_services(services)
+
+
+@app.command("demo")
+def demo_command() -> None:
+    """Feed the platform started by `make run` with the synthetic demonstration data (HTTP and partner topics)."""
+    from tdi_localstack.demo import run_demo
+
+    run_demo(repo_root() / ".tdi", console.print)
+
+
+acls_app = typer.Typer(help="The broker's ACLs, derived from the contracts (deploy/kafka/acls.json).")
+app.add_typer(acls_app, name="acls")
+
+
+@acls_app.command("export")
+def acls_export() -> None:
+    """Rewrite deploy/kafka/acls.json from tdi_contracts.access."""
+    from tdi_localstack.acls import ACL_FILE, render
+
+    ACL_FILE.write_text(render(), encoding="utf-8")
+    console.print(f"written {ACL_FILE}")
+
+
+@acls_app.command("apply")
+def acls_apply(
+    bootstrap: str = typer.Option(..., envvar="KAFKA_BOOTSTRAP_SERVERS"),
+    admin_user: str = typer.Option("admin", envvar="KAFKA_SASL_USERNAME"),
+    admin_password: str = typer.Option(..., envvar="KAFKA_SASL_PASSWORD"),
+) -> None:
+    """Create every ACL of deploy/kafka/acls.json on the broker, logged in as its admin (idempotent)."""
+    from tdi_localstack.acls import apply
+
+    console.print(f"{apply(bootstrap, admin_user, admin_password)} ACL bindings applied")
 
 
 @app.command()

@@ -7,6 +7,7 @@ import base64
 import json
 import logging
 import os
+import secrets
 import shutil
 import subprocess
 import uuid
@@ -39,7 +40,29 @@ Configuration:
 """
 
 
-def _properties(data: Path, port: int, controller_port: int, partitions: int) -> str:
+def _secure_properties(port: int, controller_port: int, admin_password: str) -> dict[str, str]:
+    """SASL/SCRAM-SHA-512 for clients and between brokers, the KRaft authorizer, nothing allowed by default.
+
+    The controller listener stays PLAINTEXT on loopback (its principal, ANONYMOUS, is a super user): only the
+    broker of this same process reaches it.
+    """
+    module = "org.apache.kafka.common.security.scram.ScramLoginModule"
+    jaas = f'{module} required username="admin" password="{admin_password}";'
+    return {
+        "listeners": f"SASL_PLAINTEXT://127.0.0.1:{port},CONTROLLER://127.0.0.1:{controller_port}",
+        "advertised.listeners": f"SASL_PLAINTEXT://127.0.0.1:{port}",
+        "listener.security.protocol.map": "SASL_PLAINTEXT:SASL_PLAINTEXT,CONTROLLER:PLAINTEXT",
+        "inter.broker.listener.name": "SASL_PLAINTEXT",
+        "sasl.enabled.mechanisms": "SCRAM-SHA-512",
+        "sasl.mechanism.inter.broker.protocol": "SCRAM-SHA-512",
+        "listener.name.sasl_plaintext.scram-sha-512.sasl.jaas.config": jaas,
+        "authorizer.class.name": "org.apache.kafka.metadata.authorizer.StandardAuthorizer",
+        "allow.everyone.if.no.acl.found": "false",
+        "super.users": "User:admin;User:ANONYMOUS",
+    }
+
+
+def _properties(data: Path, port: int, controller_port: int, partitions: int, secure: dict[str, str]) -> str:
     lines = {
         "process.roles": "broker,controller",
         "node.id": "1",
@@ -64,6 +87,7 @@ def _properties(data: Path, port: int, controller_port: int, partitions: int) ->
         "num.network.threads": "2",
         "num.io.threads": "4",
         "log.flush.interval.messages": "9223372036854775807",
+        **secure,
     }
     return "".join(f"{key}={value}\n" for key, value in lines.items())
 
@@ -77,10 +101,35 @@ class KafkaServer:
     port: int = 0
     controller_port: int = 0
     process: subprocess.Popen[bytes] | None = None
+    secure: bool = False
+    """SASL/SCRAM listeners and ACLs (`TDI_KAFKA_SECURE=1` for the local stack): see `credentials`."""
 
     @property
     def bootstrap_servers(self) -> str:
         return f"127.0.0.1:{self.port}"
+
+    @property
+    def credentials(self) -> dict[str, str]:
+        """SCRAM user -> password (admin, one per partner, one per service), made once per data folder."""
+        path = self.data_dir / "credentials.json"
+        if not path.exists():
+            from tdi_contracts.access import principals
+
+            users = ["admin", *(p.removeprefix("User:") for p in principals())]
+            path.write_text(json.dumps({u: secrets.token_urlsafe(18) for u in users}, indent=2), encoding="utf-8")
+            path.chmod(0o600)
+        return dict(json.loads(path.read_text(encoding="utf-8")))
+
+    def client_options(self, user: str = "admin") -> dict[str, str]:
+        """aiokafka connection options of one SCRAM user (empty on a plaintext broker)."""
+        if not self.secure:
+            return {}
+        return {
+            "security_protocol": "SASL_PLAINTEXT",
+            "sasl_mechanism": "SCRAM-SHA-512",
+            "sasl_plain_username": user,
+            "sasl_plain_password": self.credentials[user],
+        }
 
     @property
     def log_path(self) -> Path:
@@ -97,7 +146,8 @@ class KafkaServer:
         self.data_dir.mkdir(parents=True, exist_ok=True)
         self._choose_ports()
         config = self.data_dir / "server.properties"
-        config.write_text(_properties(self.data_dir, self.port, self.controller_port, 6), encoding="utf-8")
+        secure = _secure_properties(self.port, self.controller_port, self.credentials["admin"]) if self.secure else {}
+        config.write_text(_properties(self.data_dir, self.port, self.controller_port, 6, secure), encoding="utf-8")
         log4j = self.data_dir / "log4j2.yaml"
         log4j.write_text(_LOG4J2.format(log=self.log_path), encoding="utf-8")
         jvm = [
@@ -125,11 +175,22 @@ class KafkaServer:
                     cluster_id,
                     "-c",
                     str(config),
+                    *self._scram_users(),
                 ],
                 check=True,
                 capture_output=True,
             )
         self.process = spawn([*jvm, "kafka.Kafka", str(config)], log_path=self.data_dir / "stdout.log")
+
+    def _scram_users(self) -> list[str]:
+        """`--add-scram` arguments: the SCRAM users exist from the first start, before any client connects."""
+        if not self.secure:
+            return []
+        return [
+            arg
+            for user, password in self.credentials.items()
+            for arg in ("--add-scram", f"SCRAM-SHA-512=[name={user},password={password}]")
+        ]
 
     def wait_ready(self, *, timeout: float = 90.0) -> None:
         assert self.process is not None, "launch() first"
@@ -148,7 +209,7 @@ class KafkaServer:
 
     def is_ready(self) -> bool:
         """Ready means a metadata request is answered, not merely that the port is open."""
-        return asyncio.run(metadata_answers(self.bootstrap_servers))
+        return asyncio.run(metadata_answers(self.bootstrap_servers, self.client_options()))
 
     def stop(self) -> None:
         if self.process is not None:
@@ -156,12 +217,12 @@ class KafkaServer:
             self.process = None
 
 
-async def metadata_answers(bootstrap_servers: str) -> bool:
+async def metadata_answers(bootstrap_servers: str, options: dict[str, str] | None = None) -> bool:
     from aiokafka.admin import AIOKafkaAdminClient
 
     # A broker still booting refuses connections: that is the expected answer here, not an error to log.
     logging.getLogger("aiokafka").setLevel(logging.CRITICAL)
-    admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap_servers, request_timeout_ms=3000)
+    admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap_servers, request_timeout_ms=3000, **(options or {}))
     try:
         await admin.start()
         await admin.list_topics()

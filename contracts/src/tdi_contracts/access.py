@@ -1,0 +1,92 @@
+"""Who may do what on the broker: one principal per partner and per service, ACLs derived from the topics.
+
+Pure declarations (no I/O): the local stack applies them (`python -m tdi_localstack acls apply`), the committed
+`deploy/kafka/acls.json` is their rendering, and Strimzi `KafkaUser` resources can be derived from them too.
+Every rule is an ALLOW; with `allow.everyone.if.no.acl.found=false` anything not listed is refused.
+- A partner writes to its own ingress topics, reads its own feedback topic, and uses consumer groups whose
+  name starts with `partner-<slug>`: nothing else.
+- A service reads the topics it consumes (`SERVICE_READS`), writes its own domain topics (prefix
+  `tdi.<service>.`), its dead-letter topic, and, for the services that own partner commands, the partners'
+  feedback topics; it uses the consumer groups starting with `tdi-<service>`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from .reference.partners import Partner
+from .topics import (
+    DOMAIN_TOPICS,
+    INGRESS_SERVICES,
+    SERVICES,
+    TERRITORY,
+    TERRITORY_REFERENCE,
+    consumer_group,
+    dlq_topic,
+    ingress_topics_of,
+    partner_feedback_topic,
+    partner_ingress_topic,
+)
+
+_TERRITORY_TOPICS = (TERRITORY_REFERENCE.name, TERRITORY.name)
+SERVICE_READS: dict[str, tuple[str, ...]] = {
+    "territory": (),
+    "actions": _TERRITORY_TOPICS,
+    "funding": (*_TERRITORY_TOPICS, *ingress_topics_of("funding")),
+    "vte": (*_TERRITORY_TOPICS, *ingress_topics_of("vte")),
+    "reporting": tuple(t.name for t in DOMAIN_TOPICS),
+}
+"""The topics each service's consumer group reads (its `ConsumerSpec` topics must be among them)."""
+
+
+@dataclass(frozen=True, order=True)
+class AclRule:
+    """One ALLOW rule: principal, resource (topic or group, literal or prefixed name), operation."""
+
+    principal: str
+    resource: str  # "topic" | "group"
+    pattern: str  # "literal" | "prefixed"
+    name: str
+    operation: str  # "read" | "write" | "describe"
+
+
+def partner_principal(partner: Partner | str) -> str:
+    return f"User:partner-{Partner(partner).value}"
+
+
+def service_principal(service: str) -> str:
+    return f"User:svc-{service}"
+
+
+def _topic(principal: str, name: str, *operations: str, pattern: str = "literal") -> list[AclRule]:
+    return [AclRule(principal, "topic", pattern, name, op) for op in operations]
+
+
+def partner_rules(partner: Partner) -> list[AclRule]:
+    who = partner_principal(partner)
+    rules = [r for s in INGRESS_SERVICES for r in _topic(who, partner_ingress_topic(partner, s), "write", "describe")]
+    rules += _topic(who, partner_feedback_topic(partner), "read", "describe")
+    rules.append(AclRule(who, "group", "prefixed", f"partner-{partner.value}", "read"))
+    return rules
+
+
+def service_rules(service: str) -> list[AclRule]:
+    who = service_principal(service)
+    rules = [r for t in SERVICE_READS[service] for r in _topic(who, t, "read", "describe")]
+    rules += _topic(who, f"tdi.{service}.", "write", "describe", pattern="prefixed")
+    rules += _topic(who, dlq_topic(consumer_group(service)), "write", "describe")
+    if service in INGRESS_SERVICES:
+        rules += [r for p in Partner for r in _topic(who, partner_feedback_topic(p), "write", "describe")]
+    rules.append(AclRule(who, "group", "prefixed", consumer_group(service), "read"))
+    return rules
+
+
+def acl_rules() -> list[AclRule]:
+    """Every rule of the platform, sorted and without repeats."""
+    rules = [r for p in Partner for r in partner_rules(p)] + [r for s in SERVICES for r in service_rules(s)]
+    return sorted(set(rules))
+
+
+def principals() -> list[str]:
+    """Every principal the broker knows besides its admin: one per partner, one per service."""
+    return [partner_principal(p) for p in Partner] + [service_principal(s) for s in SERVICES]

@@ -1,0 +1,71 @@
+"""The broker's ACLs: rendered from the contracts (`tdi_contracts.access`) into one committed file, and applied.
+
+`python -m tdi_localstack acls export` rewrites `deploy/kafka/acls.json`; `python -m tdi_localstack acls apply`
+creates every rule of that file on a broker as its admin (idempotent: Kafka keeps one copy of each binding).
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+from tdi_localstack.paths import repo_root
+
+ACL_FILE = repo_root() / "deploy" / "kafka" / "acls.json"
+
+
+def render() -> str:
+    """The committed file's text: every ALLOW rule of the platform, one object each, sorted."""
+    from tdi_contracts.access import acl_rules, principals
+
+    rules = [vars(rule) for rule in acl_rules()]
+    document = {
+        "about": "Kafka ACLs of the platform, rendered from tdi_contracts.access; do not edit by hand.",
+        "principals": principals(),
+        "rules": rules,
+    }
+    return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
+
+
+def confluent_options(bootstrap_servers: str, user: str | None, password: str | None) -> dict[str, str]:
+    """librdkafka settings of a client that logs in with SCRAM-SHA-512 (plaintext when no user)."""
+    options = {"bootstrap.servers": bootstrap_servers}
+    if user:
+        options |= {
+            "security.protocol": "SASL_PLAINTEXT",
+            "sasl.mechanism": "SCRAM-SHA-512",
+            "sasl.username": user,
+            "sasl.password": password or "",
+        }
+    return options
+
+
+def bindings(path: Path = ACL_FILE) -> list[Any]:
+    """The file's rules as confluent-kafka `AclBinding`s."""
+    from confluent_kafka.admin import AclBinding, AclOperation, AclPermissionType, ResourcePatternType, ResourceType
+
+    rules = json.loads(path.read_text(encoding="utf-8"))["rules"]
+    return [
+        AclBinding(
+            ResourceType[r["resource"].upper()],
+            r["name"],
+            ResourcePatternType[r["pattern"].upper()],
+            r["principal"],
+            "*",
+            AclOperation[r["operation"].upper()],
+            AclPermissionType.ALLOW,
+        )
+        for r in rules
+    ]
+
+
+def apply(bootstrap_servers: str, admin_user: str, admin_password: str, path: Path = ACL_FILE) -> int:
+    """Create every binding of the file on the broker; returns how many were sent."""
+    from confluent_kafka.admin import AdminClient
+
+    admin = AdminClient(confluent_options(bootstrap_servers, admin_user, admin_password))
+    wanted = bindings(path)
+    for future in admin.create_acls(wanted, request_timeout=30).values():
+        future.result()
+    return len(wanted)
