@@ -28,9 +28,9 @@ def render() -> str:
     return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
 
 
-def confluent_options(bootstrap_servers: str, user: str | None, password: str | None) -> dict[str, str]:
+def confluent_options(bootstrap_servers: str, user: str | None, password: str | None) -> dict[str, Any]:
     """librdkafka settings of a client that logs in with SCRAM-SHA-512 (plaintext when no user)."""
-    options = {"bootstrap.servers": bootstrap_servers}
+    options: dict[str, Any] = {"bootstrap.servers": bootstrap_servers}
     if user:
         options |= {
             "security.protocol": "SASL_PLAINTEXT",
@@ -43,7 +43,8 @@ def confluent_options(bootstrap_servers: str, user: str | None, password: str | 
 
 def bindings(path: Path = ACL_FILE) -> list[Any]:
     """The file's rules as confluent-kafka `AclBinding`s."""
-    from confluent_kafka.admin import AclBinding, AclOperation, AclPermissionType, ResourcePatternType, ResourceType
+    from confluent_kafka.admin._acl import AclBinding, AclOperation, AclPermissionType
+    from confluent_kafka.admin._resource import ResourcePatternType, ResourceType
 
     rules = json.loads(path.read_text(encoding="utf-8"))["rules"]
     return [
