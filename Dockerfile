@@ -38,6 +38,7 @@ COPY services/funding/pyproject.toml services/funding/
 COPY services/vte/pyproject.toml services/vte/
 COPY services/reporting/pyproject.toml services/reporting/
 COPY bench/pyproject.toml bench/
+COPY partner/pyproject.toml partner/
 RUN --mount=type=cache,target=/root/.cache/uv \
     uv sync --frozen --no-dev --no-install-workspace
 
