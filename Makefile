@@ -4,14 +4,18 @@
 UV := $(shell command -v uv 2>/dev/null || echo "python3 -m uv")
 PYTEST := $(UV) run --frozen pytest
 
-.PHONY: install run stack test lint typecheck unit integration bench asyncapi schemas clean
+.PHONY: install run demo stack test lint typecheck unit integration bench asyncapi schemas clean
 
 install:
 	@command -v uv >/dev/null 2>&1 || python3 -m uv --version >/dev/null 2>&1 || python3 -m pip install --quiet "uv>=0.9,<0.14"
 	@$(UV) sync --frozen --quiet
 
 run: install
-	$(UV) run --frozen python -m tdi_localstack run
+	$(UV) run --frozen python -m tdi_localstack run $(if $(DEMO),--demo,)
+
+# Feeds the platform of a running `make run` (another terminal) with the synthetic demonstration data.
+demo: install
+	$(UV) run --frozen python -m tdi_localstack demo
 
 stack: install
 	$(UV) run --frozen python -m tdi_localstack up

@@ -1,4 +1,4 @@
-"""The benchmark's quick mode runs end to end on the session's real broker and database (no timing thresholds)."""
+"""The benchmark's smoke mode runs end to end on the session's real broker and database (no timing thresholds)."""
 
 from __future__ import annotations
 
@@ -6,16 +6,36 @@ import math
 
 import pytest
 
-from tdi_bench.bench import SIZES, run_bench
+from tdi_bench.bench import SIZES, SMOKE_DIVISOR, run_bench
+from tdi_bench.decoding import measure_decoding
+from tdi_bench.workload import make_events
 
-pytestmark = [pytest.mark.integration, pytest.mark.timeout(600)]
+pytestmark = [pytest.mark.integration, pytest.mark.timeout(300)]
 
 
-async def test_every_scenario_of_the_quick_benchmark_measures_both_sides_and_a_ratio(platform_stack):
-    results = await run_bench(platform_stack.bootstrap_servers, platform_stack.database_url, quick=True)
+async def test_every_scenario_of_the_smoke_benchmark_measures_both_sides_and_a_ratio(platform_stack):
+    results = await run_bench(
+        platform_stack.bootstrap_servers,
+        platform_stack.database_url,
+        divisor=SMOKE_DIVISOR,
+        repetitions=1,
+        warm_up=False,
+    )
 
     assert [r.key for r in results] == list(SIZES)
     for r in results:
-        assert len(r.platform.rates) == len(r.raw.rates) == 3, r.key
+        assert len(r.platform.rates) == len(r.raw.rates) == 1, r.key
         assert r.platform.best > 0 and r.raw.best > 0, r.key
         assert math.isfinite(r.ratio) and r.ratio > 0, r.key
+
+
+def test_the_decoding_micro_benchmark_times_every_record_and_each_part():
+    result = measure_decoding(make_events(200), repetitions=2)
+
+    assert result.events == 200 and len(result.runs_us) == 2
+    assert all(us > 0 for us in result.runs_us)
+    assert set(result.parts_us) == {
+        "ce_* headers -> Envelope",
+        "JSON value -> payload model",
+        "json.loads of the value (floor)",
+    }

@@ -71,7 +71,16 @@ def test_each_partner_has_an_ingress_and_a_feedback_topic_and_each_group_a_dead_
 def test_partition_counts_stay_modest_and_the_territory_reference_is_compacted() -> None:
     assert all(1 <= t.partitions <= 6 for t in ALL_TOPICS)
     assert TERRITORY_REFERENCE.cleanup_policy == "compact"
-    assert TERRITORY_REFERENCE.config() == {"cleanup.policy": "compact", "retention.ms": "-1"}
+    assert TERRITORY_REFERENCE.config() == {
+        "cleanup.policy": "compact",
+        "retention.ms": "-1",
+        "max.message.bytes": "1048576",
+    }
+
+
+def test_every_topic_declares_the_largest_record_it_accepts_and_creates_itself_with_it() -> None:
+    assert all(0 < t.max_message_bytes <= 1_048_576 for t in ALL_TOPICS)
+    assert all(t.config()["max.message.bytes"] == str(t.max_message_bytes) for t in ALL_TOPICS)
 
 
 def test_every_payload_travels_on_declared_topics_only() -> None:

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from pathlib import Path
 
-from tdi_bench.consume import ConsumeDecodedScenario, ConsumeScenario
-from tdi_bench.inbox import InboxScenario
+from tdi_bench.consume import ConsumeHandScenario, ConsumeScenario
+from tdi_bench.inbox import InboxHandScenario, InboxScenario
 from tdi_bench.relay import RelayScenario
 from tdi_bench.runner import ScenarioResult, measure
 from tdi_bench.scenario import Scenario
@@ -15,17 +16,27 @@ from tdi_bench.workload import Workload, make_events
 from tdi_runtime.logs import configure_logging
 from tdi_runtime.tracing import configure_tracing
 
-SIZES = {"consume": 50_000, "consume-decoded": 50_000, "relay": 100_000, "inbox": 20_000, "usecase": 5_000}
+SIZES = {
+    "consume": 50_000,
+    "consume-hand": 50_000,
+    "relay": 100_000,
+    "inbox": 20_000,
+    "inbox-hand": 20_000,
+    "usecase": 5_000,
+}
 QUICK_DIVISOR = 10
+SMOKE_DIVISOR = 100
+"""`--smoke` (what `make test` runs): 100x fewer records, one repetition, no warm-up; checks the bench runs."""
 
 
-def scenarios(workload: Workload, quick: bool) -> list[Scenario]:
-    size = {k: v // QUICK_DIVISOR if quick else v for k, v in SIZES.items()}
+def scenarios(workload: Workload, divisor: int = 1) -> list[Scenario]:
+    size = {k: v // divisor for k, v in SIZES.items()}
     return [
         ConsumeScenario(workload, size["consume"]),
-        ConsumeDecodedScenario(workload, size["consume-decoded"]),
+        ConsumeHandScenario(workload, size["consume-hand"]),
         RelayScenario(workload, size["relay"]),
         InboxScenario(workload, size["inbox"]),
+        InboxHandScenario(workload, size["inbox-hand"]),
         UseCaseScenario(workload, size["usecase"]),
     ]
 
@@ -34,23 +45,28 @@ async def run_bench(
     bootstrap: str,
     database_url: str,
     *,
-    quick: bool = False,
+    divisor: int = 1,
     only: list[str] | None = None,
     profile_dir: Path | None = None,
     repetitions: int = 3,
+    warm_up: bool = True,
+    on_result: Callable[[list[ScenarioResult]], None] | None = None,
 ) -> list[ScenarioResult]:
+    """Every scenario (or those in `only`) with `SIZES // divisor` records, one after the other."""
     configure_logging("bench", "WARNING")
     configure_tracing("bench")  # as a service's lifespan does: consumed events get real (unexported) spans
     # FastStream resets its logger's level per broker; its per-message logs are DEBUG (dropped) either way.
     logging.getLogger("faststream.access.kafka").addFilter(lambda record: record.levelno >= logging.WARNING)
-    distinct = max(SIZES["consume"], SIZES["inbox"], SIZES["usecase"]) // (QUICK_DIVISOR if quick else 1)
+    distinct = max(SIZES["consume"], SIZES["inbox"], SIZES["usecase"]) // divisor
     workload = Workload(bootstrap, database_url, make_events(distinct))
     results = []
     try:
-        for scenario in scenarios(workload, quick):
+        for scenario in scenarios(workload, divisor):
             if only and scenario.key not in only:
                 continue
-            results.append(await measure(scenario, repetitions=repetitions, profile_dir=profile_dir))
+            results.append(await measure(scenario, repetitions=repetitions, profile_dir=profile_dir, warm_up=warm_up))
+            if on_result is not None:  # e.g. print and save what is measured so far
+                on_result(results)
     finally:
         await workload.delete_topics()
     return results

@@ -16,7 +16,7 @@ class ScenarioResult:
     key: str
     title: str
     records: int
-    goal_ratio: float
+    goal_ratio: float | None
     min_rate: float | None
     platform: SideResult = field(default_factory=SideResult)
     raw: SideResult = field(default_factory=SideResult)
@@ -28,7 +28,10 @@ class ScenarioResult:
         return self.platform.best / self.raw.best
 
     @property
-    def met(self) -> bool:
+    def met(self) -> bool | None:
+        """None when the row has no goal (physical context)."""
+        if self.goal_ratio is None:
+            return None
         return self.ratio >= self.goal_ratio and (self.min_rate is None or self.platform.best >= self.min_rate)
 
     def as_json(self) -> dict[str, Any]:
@@ -49,14 +52,16 @@ class ScenarioResult:
         }
 
 
-async def measure(scenario: Scenario, *, repetitions: int = 3, profile_dir: Path | None = None) -> ScenarioResult:
+async def measure(
+    scenario: Scenario, *, repetitions: int = 3, profile_dir: Path | None = None, warm_up: bool = True
+) -> ScenarioResult:
     s = scenario
     result = ScenarioResult(s.key, s.title, s.records, s.goal_ratio, s.min_rate)
     await s.prepare()
     try:
-        warm_up = max(s.records // 10, 50)
-        await rate_of(s.raw, warm_up)
-        await rate_of(s.platform, warm_up)
+        if warm_up:
+            await rate_of(s.raw, max(s.records // 10, 50))
+            await rate_of(s.platform, max(s.records // 10, 50))
         for _ in range(repetitions):  # alternating, so a noisy neighbour hurts both sides alike
             result.raw.rates.append(await rate_of(s.raw, s.records))
             result.platform.rates.append(await rate_of(s.platform, s.records))

@@ -11,7 +11,8 @@ class Scenario(Protocol):
     key: str
     title: str
     records: int
-    goal_ratio: float
+    goal_ratio: float | None
+    """The issue's goal for platform / baseline; None for a row kept as physical context only."""
     min_rate: float | None
     """A floor on the platform's own throughput (records/s), where the issue sets one."""
 

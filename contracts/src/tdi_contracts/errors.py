@@ -1,15 +1,20 @@
 """Stable error codes, their French sentence for partners, field-level errors and ContractViolation."""
 
 from enum import StrEnum
+from typing import Annotated, Any
 
-from pydantic import Field
+from pydantic import Field, StringConstraints
 
 from .base import ContractModel
 from .fields import FrenchSentence
 
 
 class ErrorCode(StrEnum):
-    """Why an event was refused; the value is stable and partners may branch on it."""
+    """Why an event or a request was refused; the value is stable and partners may branch on it.
+
+    Every code a service or the kit raises is declared here with its French sentence in REASONS (a test of
+    the kit scans every service for codes). Partner answers and dead letters (v2) carry it as an open code.
+    """
 
     MALFORMED_JSON = "MALFORMED_JSON"
     MISSING_HEADER = "MISSING_HEADER"
@@ -31,6 +36,67 @@ class ErrorCode(StrEnum):
     PAYMENT_EXCEEDS_COMMITMENT = "PAYMENT_EXCEEDS_COMMITMENT"
     VTE_AID_ALREADY_PAID = "VTE_AID_ALREADY_PAID"
     VTE_NOT_ELIGIBLE = "VTE_NOT_ELIGIBLE"
+    VTE_CONTRACT_ALREADY_RECORDED = "VTE_CONTRACT_ALREADY_RECORDED"
+    VTE_GREEN_ALREADY_DECLARED = "VTE_GREEN_ALREADY_DECLARED"
+    VTE_CONTRACT_ALREADY_ENDED = "VTE_CONTRACT_ALREADY_ENDED"
+    VTE_PAYMENT_EXCEEDS_AID = "VTE_PAYMENT_EXCEEDS_AID"
+    PROGRAMME_NOT_OPERATED = "PROGRAMME_NOT_OPERATED"
+    APPLICATION_NOT_ELIGIBLE = "APPLICATION_NOT_ELIGIBLE"
+    APPLICATION_STATE_CONFLICT = "APPLICATION_STATE_CONFLICT"
+    RELEASE_EXCEEDS_COMMITMENT = "RELEASE_EXCEEDS_COMMITMENT"
+    ENVELOPE_ALREADY_OPENED = "ENVELOPE_ALREADY_OPENED"
+    DOMAIN_RULE_VIOLATED = "DOMAIN_RULE_VIOLATED"
+    NOT_FOUND = "NOT_FOUND"
+    CONFLICT = "CONFLICT"
+    UNAUTHENTICATED = "UNAUTHENTICATED"
+    FORBIDDEN = "FORBIDDEN"
+    MALFORMED_REQUEST = "MALFORMED_REQUEST"
+    INVALID_REQUEST = "INVALID_REQUEST"
+    METHOD_NOT_ALLOWED = "METHOD_NOT_ALLOWED"
+    REQUEST_TOO_LARGE = "REQUEST_TOO_LARGE"
+    UNSUPPORTED_MEDIA_TYPE = "UNSUPPORTED_MEDIA_TYPE"
+    HTTP_ERROR = "HTTP_ERROR"
+    INVALID_IDEMPOTENCY_KEY = "INVALID_IDEMPOTENCY_KEY"
+    IDEMPOTENCY_KEY_REUSED = "IDEMPOTENCY_KEY_REUSED"
+    REQUEST_IN_PROGRESS = "REQUEST_IN_PROGRESS"
+    UNKNOWN_COMMUNE = "UNKNOWN_COMMUNE"
+    UNKNOWN_BINOME = "UNKNOWN_BINOME"
+    UNKNOWN_CHEF_DE_PROJET_POST = "UNKNOWN_CHEF_DE_PROJET_POST"
+    EPCI_ALREADY_IN_TERRITORY = "EPCI_ALREADY_IN_TERRITORY"
+    EPCI_NOT_IN_TERRITORY = "EPCI_NOT_IN_TERRITORY"
+    CHEF_DE_PROJET_POST_ENDED = "CHEF_DE_PROJET_POST_ENDED"
+    BINOME_REQUIRED = "BINOME_REQUIRED"
+    INVALID_CHEF_DE_PROJET_POST = "INVALID_CHEF_DE_PROJET_POST"
+    NO_EPCI_TO_FUND = "NO_EPCI_TO_FUND"
+    BINOME_ALREADY_ENDED = "BINOME_ALREADY_ENDED"
+    INVALID_BINOME = "INVALID_BINOME"
+    EPCI_LIMIT_REACHED = "EPCI_LIMIT_REACHED"
+    BINOME_LIMIT_REACHED = "BINOME_LIMIT_REACHED"
+    CHEF_DE_PROJET_LIMIT_REACHED = "CHEF_DE_PROJET_LIMIT_REACHED"
+    TERRITORY_LABEL_WITHDRAWN = "TERRITORY_LABEL_WITHDRAWN"
+    LABEL_ALREADY_WITHDRAWN = "LABEL_ALREADY_WITHDRAWN"
+    TERRITORY_ALREADY_LISTED = "TERRITORY_ALREADY_LISTED"
+    INVALID_TERRITORY = "INVALID_TERRITORY"
+    OUTBOX_RECORD_TOO_LARGE = "OUTBOX_RECORD_TOO_LARGE"
+    UNKNOWN_TOPIC = "UNKNOWN_TOPIC"
+    OUT_OF_ORDER = "OUT_OF_ORDER"
+    INVALID_TOKEN = "INVALID_TOKEN"  # noqa: S105 (a code, not a secret)
+    TOKEN_EXPIRED = "TOKEN_EXPIRED"  # noqa: S105 (a code, not a secret)
+    OUT_OF_REGION = "OUT_OF_REGION"
+    FICHE_ACTION_ALREADY_EXISTS = "FICHE_ACTION_ALREADY_EXISTS"
+    FICHE_ACTION_CLOSED = "FICHE_ACTION_CLOSED"
+    FICHE_ACTION_DATE_BEFORE_PREVIOUS_STEP = "FICHE_ACTION_DATE_BEFORE_PREVIOUS_STEP"
+    FICHE_ACTION_TRANSITION_FORBIDDEN = "FICHE_ACTION_TRANSITION_FORBIDDEN"
+    IMPORT_COLUMNS_MISSING = "IMPORT_COLUMNS_MISSING"
+    IMPORT_FILE_EMPTY = "IMPORT_FILE_EMPTY"
+    IMPORT_FILE_FORMAT_UNSUPPORTED = "IMPORT_FILE_FORMAT_UNSUPPORTED"
+    IMPORT_FILE_INVALID = "IMPORT_FILE_INVALID"
+    IMPORT_FILE_TOO_LARGE = "IMPORT_FILE_TOO_LARGE"
+    IMPORT_ROW_DUPLICATED = "IMPORT_ROW_DUPLICATED"
+    INVALID_FICHE_ACTION = "INVALID_FICHE_ACTION"
+    LEAD_IS_A_PERSON = "LEAD_IS_A_PERSON"
+    TERRITORY_NOT_LABELLED = "TERRITORY_NOT_LABELLED"
+    UNKNOWN_FICHE_ACTION = "UNKNOWN_FICHE_ACTION"
     INTERNAL_ERROR = "INTERNAL_ERROR"
 
 
@@ -56,9 +122,123 @@ REASONS: dict[ErrorCode, str] = {
     _E.PAYMENT_EXCEEDS_COMMITMENT: "Le paiement dépasse le montant restant engagé.",
     _E.VTE_AID_ALREADY_PAID: "L'aide VTE de ce contrat a déjà été versée : elle n'est versée qu'une fois.",
     _E.VTE_NOT_ELIGIBLE: "Le contrat ou la mission ne remplit pas les conditions de l'aide VTE demandée.",
+    _E.VTE_CONTRACT_ALREADY_RECORDED: "Ce contrat VTE est déjà enregistré avec d'autres conditions.",
+    _E.VTE_GREEN_ALREADY_DECLARED: "Une autre mission « VTE vert » est déjà déclarée pour ce contrat.",
+    _E.VTE_CONTRACT_ALREADY_ENDED: "Ce contrat VTE est terminé : cette déclaration n'est plus possible.",
+    _E.VTE_PAYMENT_EXCEEDS_AID: "Le versement dépasse le montant de l'aide VTE restant à verser pour ce contrat.",
+    _E.PROGRAMME_NOT_OPERATED: "Ce partenaire n'opère ni n'instruit ce programme : il ne peut pas y décider.",
+    _E.APPLICATION_NOT_ELIGIBLE: "Le dossier ne remplit pas les conditions d'éligibilité du programme.",
+    _E.APPLICATION_STATE_CONFLICT: "Cette décision n'est pas possible dans l'état actuel du dossier.",
+    _E.RELEASE_EXCEEDS_COMMITMENT: "Le désengagement dépasse le montant engagé non encore payé.",
+    _E.ENVELOPE_ALREADY_OPENED: "Une enveloppe de même identifiant existe déjà avec d'autres montants.",
+    _E.DOMAIN_RULE_VIOLATED: "Une règle du programme refuse cette demande.",
+    _E.NOT_FOUND: "L'élément désigné est introuvable.",
+    _E.CONFLICT: "La demande est en conflit avec l'état actuel des données.",
+    _E.UNAUTHENTICATED: "Un jeton d'accès valide est nécessaire pour cette opération.",
+    _E.FORBIDDEN: "Votre rôle ne permet pas cette opération.",
+    _E.MALFORMED_REQUEST: "Le corps de la requête n'est pas un document JSON valide.",
+    _E.INVALID_REQUEST: "La requête est invalide : un champ manque ou a une valeur refusée.",
+    _E.METHOD_NOT_ALLOWED: "Cette méthode n'est pas permise sur cette adresse.",
+    _E.REQUEST_TOO_LARGE: "La requête est trop volumineuse.",
+    _E.UNSUPPORTED_MEDIA_TYPE: "Le contenu doit être du JSON (application/json).",
+    _E.HTTP_ERROR: "La requête n'a pas pu être traitée.",
+    _E.INVALID_IDEMPOTENCY_KEY: "La clé d'idempotence doit faire 1 à 128 caractères.",
+    _E.IDEMPOTENCY_KEY_REUSED: "Cette clé d'idempotence a déjà servi pour une autre requête.",
+    _E.REQUEST_IN_PROGRESS: "Une requête avec cette clé d'idempotence est en cours de traitement.",
+    _E.UNKNOWN_COMMUNE: "La commune désignée (code INSEE) n'est rattachée à aucun Territoire d'industrie connu.",
+    _E.UNKNOWN_BINOME: "Le binôme désigné est inconnu pour ce territoire.",
+    _E.UNKNOWN_CHEF_DE_PROJET_POST: "Le poste de chef de projet désigné est inconnu.",
+    _E.EPCI_ALREADY_IN_TERRITORY: "Cet EPCI appartient déjà à un autre Territoire d'industrie (un seul à la fois).",
+    _E.EPCI_NOT_IN_TERRITORY: "Cet EPCI n'appartient pas à ce territoire.",
+    _E.CHEF_DE_PROJET_POST_ENDED: "Ce poste de chef de projet est terminé : il ne peut plus être partagé ni clos.",
+    _E.BINOME_REQUIRED: "Le territoire doit garder au moins un binôme élu–industriel.",
+    _E.INVALID_CHEF_DE_PROJET_POST: "Le poste de chef de projet est invalide (il se termine avant de commencer).",
+    _E.NO_EPCI_TO_FUND: "Le territoire ne compte aucun EPCI : le poste de chef de projet ne peut pas être financé.",
+    _E.BINOME_ALREADY_ENDED: "Ce binôme a déjà quitté ses fonctions.",
+    _E.INVALID_BINOME: "Le binôme est invalide (par exemple, il finit avant sa désignation).",
+    _E.EPCI_LIMIT_REACHED: "Le territoire compte déjà 40 EPCI, le maximum qu'il peut réunir.",
+    _E.BINOME_LIMIT_REACHED: "Le territoire a déjà 50 binômes en fonction, le maximum.",
+    _E.CHEF_DE_PROJET_LIMIT_REACHED: "Le territoire a déjà 10 postes de chef de projet ouverts, le maximum.",
+    _E.TERRITORY_LABEL_WITHDRAWN: (
+        "Ce territoire n'est plus labellisé Territoire d'industrie : il ne peut plus évoluer."
+    ),
+    _E.LABEL_ALREADY_WITHDRAWN: "Le label de ce territoire est déjà retiré.",
+    _E.TERRITORY_ALREADY_LISTED: "Un territoire de ce nom ou de cet identifiant officiel figure déjà dans la liste.",
+    _E.INVALID_TERRITORY: "Le territoire est invalide (nom, départements, régions ou dates).",
+    _E.OUTBOX_RECORD_TOO_LARGE: "L'événement à publier dépasse la taille maximale qu'accepte son topic.",
+    _E.UNKNOWN_TOPIC: "L'événement à publier vise un topic que les contrats ne déclarent pas.",
+    _E.OUT_OF_ORDER: "L'événement arrive avant un événement dont il dépend ; renvoyez-le une fois celui-ci traité.",
+    _E.INVALID_TOKEN: "Le jeton d'accès est invalide (signature, émetteur ou audience refusés).",
+    _E.TOKEN_EXPIRED: "Le jeton d'accès a expiré : demandez-en un nouveau.",
+    _E.OUT_OF_REGION: "Votre rôle régional ne permet d'agir que sur les territoires de votre région.",
+    _E.FICHE_ACTION_ALREADY_EXISTS: "Une fiche action de même référence ou de même titre existe déjà.",
+    _E.FICHE_ACTION_CLOSED: "La fiche action est terminée ou abandonnée : elle ne peut plus être modifiée.",
+    _E.FICHE_ACTION_DATE_BEFORE_PREVIOUS_STEP: "La date de cette étape précède celle de l'étape précédente.",
+    _E.FICHE_ACTION_TRANSITION_FORBIDDEN: "Ce passage d'étape n'est pas permis par le cycle de vie de la fiche action.",
+    _E.IMPORT_COLUMNS_MISSING: "Des colonnes obligatoires manquent dans le fichier importé.",
+    _E.IMPORT_FILE_EMPTY: "Le fichier importé ne contient aucune ligne.",
+    _E.IMPORT_FILE_FORMAT_UNSUPPORTED: "Format de fichier non pris en charge (XLSX ou CSV UTF-8 attendus).",
+    _E.IMPORT_FILE_INVALID: "Le fichier importé est illisible ou corrompu.",
+    _E.IMPORT_FILE_TOO_LARGE: "Le fichier importé dépasse la taille ou le nombre de lignes autorisés.",
+    _E.IMPORT_ROW_DUPLICATED: "Cette ligne répète une autre ligne du même fichier.",
+    _E.INVALID_FICHE_ACTION: "La fiche action est invalide.",
+    _E.LEAD_IS_A_PERSON: "Le pilote d'une fiche action est un rôle ou une organisation, jamais une personne nommée.",
+    _E.TERRITORY_NOT_LABELLED: "Le territoire n'est plus labellisé : il ne prend plus de nouvelle fiche action.",
+    _E.UNKNOWN_FICHE_ACTION: "La fiche action désignée est inconnue.",
     _E.INTERNAL_ERROR: "La plateforme n'a pas pu traiter l'événement ; il a été mis de côté pour analyse.",
 }
 """The French sentence sent to partners for each code (a service may send a more precise one)."""
+
+CODE_PATTERN = r"^[A-Z][A-Z0-9_]{1,79}$"
+
+
+ErrorCodeV1 = StrEnum(
+    "ErrorCodeV1",
+    [
+        ("MALFORMED_JSON", "MALFORMED_JSON"),
+        ("MISSING_HEADER", "MISSING_HEADER"),
+        ("INVALID_HEADER", "INVALID_HEADER"),
+        ("UNKNOWN_EVENT_TYPE", "UNKNOWN_EVENT_TYPE"),
+        ("SCHEMA_VERSION_UNSUPPORTED", "SCHEMA_VERSION_UNSUPPORTED"),
+        ("INVALID_PAYLOAD", "INVALID_PAYLOAD"),
+        ("KEY_MISMATCH", "KEY_MISMATCH"),
+        ("SUBJECT_MISMATCH", "SUBJECT_MISMATCH"),
+        ("PRODUCER_MISMATCH", "PRODUCER_MISMATCH"),
+        ("NOT_A_COMMAND", "NOT_A_COMMAND"),
+        ("COMMAND_NOT_ALLOWED", "COMMAND_NOT_ALLOWED"),
+        ("CONFLICTING_REDELIVERY", "CONFLICTING_REDELIVERY"),
+        ("UNKNOWN_TERRITORY", "UNKNOWN_TERRITORY"),
+        ("UNKNOWN_AGGREGATE", "UNKNOWN_AGGREGATE"),
+        ("ENVELOPE_CEILING_EXCEEDED", "ENVELOPE_CEILING_EXCEEDED"),
+        ("ENVELOPE_CLOSED", "ENVELOPE_CLOSED"),
+        ("STATE_SHARE_ABOVE_CAP", "STATE_SHARE_ABOVE_CAP"),
+        ("PAYMENT_EXCEEDS_COMMITMENT", "PAYMENT_EXCEEDS_COMMITMENT"),
+        ("VTE_AID_ALREADY_PAID", "VTE_AID_ALREADY_PAID"),
+        ("VTE_NOT_ELIGIBLE", "VTE_NOT_ELIGIBLE"),
+        ("INTERNAL_ERROR", "INTERNAL_ERROR"),
+    ],
+)
+"""FROZEN: the closed list of codes of the v1 answers (PartnerEventRejected.v1, MessageDeadLettered.v1).
+
+Never add a code here (that would break the v1 schemas): add it to ErrorCode only. The v2 answers carry
+ErrorCode as an open code (`OpenErrorCode`), so a new code is never a breaking change again.
+"""
+
+
+def _open_code_schema(schema: dict[str, Any]) -> None:
+    schema["x-extensible-enum"] = [c.value for c in ErrorCode]
+
+
+OpenErrorCode = Annotated[
+    str,
+    StringConstraints(pattern=CODE_PATTERN, max_length=80),
+    Field(json_schema_extra=_open_code_schema),
+]
+"""A code of ErrorCode on the wire, as an open set: a reader must accept a code it does not know yet.
+
+The JSON Schema is a pattern (new codes never break a reader); the codes known at this version are listed
+in `x-extensible-enum`. The platform only sends codes declared in ErrorCode (a test scans every service).
+"""
 
 
 class FieldError(ContractModel):

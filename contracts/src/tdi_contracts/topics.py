@@ -9,6 +9,9 @@ SERVICES = ("territory", "actions", "funding", "vte", "reporting")
 FOREVER = -1
 """retention.ms of topics that are the platform's history (read models are rebuilt by replaying them)."""
 DAY_MS = 24 * 3600 * 1000
+MAX_MESSAGE_BYTES = 1_048_576
+"""max.message.bytes of every topic unless its spec says otherwise (a platform rule: Kafka's own default, 1 MiB).
+The outbox refuses a record over its topic's limit when it is written; the relay's producer never exceeds it."""
 
 
 @dataclass(frozen=True)
@@ -20,10 +23,15 @@ class TopicSpec:
     retention_ms: int
     cleanup_policy: str = "delete"
     description: str = ""
+    max_message_bytes: int = MAX_MESSAGE_BYTES
 
     def config(self) -> dict[str, str]:
         """Topic-level configuration for an admin client's create_topics."""
-        return {"cleanup.policy": self.cleanup_policy, "retention.ms": str(self.retention_ms)}
+        return {
+            "cleanup.policy": self.cleanup_policy,
+            "retention.ms": str(self.retention_ms),
+            "max.message.bytes": str(self.max_message_bytes),
+        }
 
 
 def consumer_group(service: str) -> str:

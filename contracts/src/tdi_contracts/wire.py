@@ -1,10 +1,12 @@
 """Encoding and decoding of one Kafka record (key, JSON value, `ce_*` headers), with ContractViolation."""
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 
 from pydantic import ValidationError
+from pydantic_core import SchemaValidator
 
-from .base import ContractModel
+from .base import ContractModel, ContractSpec
 from .cloudevents import Envelope
 from .errors import ContractViolation, ErrorCode
 from .field_errors import field_errors
@@ -36,20 +38,45 @@ def encode_event(envelope: Envelope, payload: ContractModel) -> tuple[bytes | No
     )
 
 
+@dataclass(frozen=True, slots=True)
+class _Decoder:
+    """What decoding one type needs, looked up once per type: its spec and its model's pydantic-core validator."""
+
+    spec: ContractSpec
+    validate_json: Callable[[bytes], ContractModel]
+
+
+_DECODERS: dict[str, _Decoder] = {}
+
+
+def _decoder_for(type_: str) -> _Decoder:
+    decoder = _DECODERS.get(type_)
+    if decoder is None:
+        model = payload_model_for(type_)  # UNKNOWN_EVENT_TYPE, SCHEMA_VERSION_UNSUPPORTED: never cached
+        validator = model.__pydantic_validator__
+        if not isinstance(validator, SchemaValidator):  # a model not built yet: let pydantic build it first
+            return _Decoder(spec_for(type_), model.model_validate_json)
+        decoder = _DECODERS[type_] = _Decoder(spec_for(type_), validator.validate_json)
+    return decoder
+
+
 def decode_event(
     key: bytes | None, value: bytes | None, headers: Sequence[tuple[str, bytes | None]]
 ) -> tuple[Envelope, ContractModel]:
-    """Envelope and validated payload of a record, or ContractViolation (stable code, field errors)."""
+    """Envelope and validated payload of a record, or ContractViolation (stable code, field errors).
+
+    The JSON bytes go straight into the payload model's pydantic-core validator (one per type, cached).
+    """
     envelope = Envelope.from_kafka_headers(headers)
-    model = payload_model_for(envelope.type)
-    spec = spec_for(envelope.type)
+    decoder = _decoder_for(envelope.type)
+    spec = decoder.spec
     if envelope.schema_version != spec.version:
         detail = f"ce_schemaversion {envelope.schema_version} ≠ version {spec.version} du type {spec.type}."
         raise ContractViolation(ErrorCode.SCHEMA_VERSION_UNSUPPORTED, detail)
     if not value:
         raise ContractViolation(ErrorCode.MALFORMED_JSON, "Le message n'a pas de contenu.")
     try:
-        payload = model.model_validate_json(value)
+        payload = decoder.validate_json(value)
     except ValidationError as exc:
         errors = field_errors(exc)
         malformed = any(e.code == "json_invalid" for e in errors)

@@ -21,7 +21,7 @@ import structlog
 
 from tdi_runtime import inbox
 from tdi_runtime.db import Connection
-from tdi_runtime.deadletters import dead_letter
+from tdi_runtime.deadletters import dead_letter, declared
 from tdi_runtime.delivery import Delivery, Violation, decode_record
 from tdi_runtime.errors import DomainError, is_transient
 from tdi_runtime.handling import Feedback, Handler, HandlerContext
@@ -44,7 +44,7 @@ class _NeedsSavepointsError(Exception):
 @dataclass
 class _Outcome:
     entries: list[inbox.Entry] = field(default_factory=list)
-    retried: list[str] = field(default_factory=list)
+    retried: dict[inbox.Key, str] = field(default_factory=dict)  # key -> source of the rejected row it updates
     outgoing: list[OutgoingMessage] = field(default_factory=list)
     deferred: dict[str, list[tuple[Any, ...]]] = field(default_factory=dict)
     applied: int = 0
@@ -125,12 +125,13 @@ class EventConsumer:
     async def _apply(self, deliveries: list[Delivery], careful: bool) -> _Outcome:
         out = _Outcome()
         async with self.pool.acquire() as conn, conn.transaction():
-            known = await inbox.seen(conn, self.group, [d.event_id for d in deliveries])
-            in_batch: dict[str, inbox.Seen] = {}
+            known = await inbox.seen(conn, self.group, [(d.source, d.event_id) for d in deliveries])
+            in_batch: dict[inbox.Key, inbox.Seen] = {}
             for d in deliveries:
-                prior = known.get(d.event_id)
-                if d.event_id in in_batch:  # the producer published the same event twice in a row
-                    prior = in_batch[d.event_id]
+                key = (d.source, d.event_id)
+                prior = known.get(key)
+                if key in in_batch:  # the producer published the same event twice in a row
+                    prior = in_batch[key]
                 if prior is not None:
                     if (prior.topic, prior.partition, prior.offset) == (d.topic, d.partition, d.offset):
                         continue  # Kafka redelivered it: already handled, nothing to say twice
@@ -140,14 +141,15 @@ class EventConsumer:
                         else:
                             out.outgoing += self.feedback.duplicate(d, prior)
                         continue
-                    if d.event_id in in_batch:  # rejected earlier in this batch: this copy replaces it
-                        out.entries = [e for e in out.entries if e.event_id != d.event_id]
+                    if key in in_batch:  # rejected earlier in this batch: this copy replaces it
+                        out.entries = [e for e in out.entries if e.key != key]
                     else:
-                        out.retried.append(d.event_id)  # rejected before: a corrected or re-driven copy
+                        out.retried[key] = prior.source  # rejected before: a corrected or re-driven copy
                 entry = await self._apply_one(conn, d, careful, out)
                 if entry is not None:
-                    in_batch[d.event_id] = inbox.Seen(
-                        d.topic, d.partition, d.offset, entry.outcome, entry.digest, entry.result
+                    entry.replaces = out.retried.get(key)
+                    in_batch[key] = inbox.Seen(
+                        d.topic, d.partition, d.offset, entry.outcome, entry.digest, entry.result, d.source
                     )
             for sql, rows in out.deferred.items():
                 try:
@@ -156,7 +158,7 @@ class EventConsumer:
                     if is_transient(error):
                         raise
                     raise _NeedsSavepointsError from error  # find the event at fault, one by one
-            await inbox.record(conn, self.group, out.entries, out.retried)
+            await inbox.record(conn, self.group, out.entries)
             await self.outbox.add(conn, out.outgoing)
         return out
 
@@ -166,7 +168,7 @@ class EventConsumer:
             return self._reject(d, violation, out)
         handler = self.handlers.get(d.event_type)
         if handler is None:
-            if self.strict:
+            if self.strict and self.feedback.strict_for(d.topic):
                 return self._reject(d, Violation("UNKNOWN_EVENT_TYPE", UNHANDLED_REASON.format(d.event_type)), out)
             return None  # consumers of domain topics pick the types they need and pass over the others
         ctx = HandlerContext(conn, d, deferred=None if careful else out.deferred)
@@ -175,8 +177,10 @@ class EventConsumer:
                 if careful:
                     async with conn.transaction():
                         await handler(ctx)
+                        self.outbox.check(ctx.emitted)  # an event never publishable refuses this event only
                 else:
                     await handler(ctx)
+                    self.outbox.check(ctx.emitted)
         except Exception as error:
             if is_transient(error):
                 raise
@@ -188,18 +192,20 @@ class EventConsumer:
             return self._reject(d, Violation("INTERNAL_ERROR", INTERNAL_REASON.format(type(error).__name__)), out)
         out.outgoing += ctx.emitted
         out.outgoing += self.feedback.accepted(d, ctx.results)
-        entry = inbox.Entry(
-            d.event_id, d.topic, d.partition, d.offset, "applied", d.digest, [list(r) for r in ctx.results] or None
-        )
+        results = [list(r) for r in ctx.results] or None
+        entry = inbox.Entry(d.event_id, d.topic, d.partition, d.offset, "applied", d.digest, results, d.source)
         out.entries.append(entry)
         out.applied += 1
         return entry
 
     def _reject(self, d: Delivery, violation: Violation, out: _Outcome, *, record: bool = True) -> inbox.Entry:
+        if declared(violation.code) != violation.code:  # a code missing from the contracts: a defect of ours
+            log.error("undeclared_error_code", group=self.group, code=violation.code, event_id=d.event_id)
+            violation = Violation(declared(violation.code), f"{violation.reason} ({violation.code})", violation.details)
         out.outgoing.append(dead_letter(d, self.group, violation.code, violation.reason))
         out.outgoing += self.feedback.rejected(d, violation)
         out.rejected.append(violation.code)
-        entry = inbox.Entry(d.event_id, d.topic, d.partition, d.offset, "rejected", d.digest)
+        entry = inbox.Entry(d.event_id, d.topic, d.partition, d.offset, "rejected", d.digest, source=d.source)
         if record:
             out.entries.append(entry)
         return entry

@@ -1,13 +1,15 @@
-"""Dead letters: a record that could not be applied, kept whole on the group's dead-letter topic with its reason.
+"""Dead letters: a record that could not be applied, kept on the group's dead-letter topic with its reason.
 
-The value is the contract's MessageDeadLettered (original key, headers and base64 value, code, French
-reason); headers `tdi_dlq_*` repeat the reason and origin so a reader can route without parsing the body.
+The value is the contract's MessageDeadLettered (original key, headers, base64 value (its first 64 KiB, with
+its length and SHA-256), code, French reason); headers `tdi_dlq_*` repeat the reason and origin so a reader
+can route without parsing the body.
 """
 
 from __future__ import annotations
 
 import base64
 import dataclasses
+import hashlib
 import uuid
 from datetime import UTC, datetime
 
@@ -21,7 +23,40 @@ from tdi_runtime.outbox import OutgoingMessage
 _CODES = {c.value for c in ErrorCode}
 
 
+VALUE_COPY_BYTES = 64 * 1024
+"""A dead letter keeps the first 64 KiB of the refused value, with its full length and SHA-256 (a platform rule):
+a huge record never makes a dead letter too large for its topic, and the copy still identifies the original."""
+HEADER_COPY_CHARS = 32 * 1024
+"""Header values are copied up to this many characters in all (each at most 4,000)."""
+
+
+def _header_copies(headers: list[tuple[str, bytes]]) -> list[HeaderCopy]:
+    copies, budget = [], HEADER_COPY_CHARS
+    for name, raw in headers[:100]:
+        text = (raw or b"").decode("utf-8", "backslashreplace")[: min(4000, budget)]
+        budget -= len(text)
+        copies.append(HeaderCopy(name=name[:200], value=text))
+    return copies
+
+
+ATTEMPTS_HEADER = "tdi_redrive_attempts"
+"""Set by `dlq redrive` on the republished record: how many times it had already failed."""
+
+
+def attempts_of(d: Delivery) -> int:
+    """This failure's attempt number: 1, plus one per re-drive the record went through."""
+    before = d.header(ATTEMPTS_HEADER) or "0"
+    return min(1000, (int(before) if before.isdigit() else 0) + 1)
+
+
+def declared(code: str) -> str:
+    """The code itself if the contracts declare it, else INTERNAL_ERROR (body, headers and feedback agree)."""
+    return code if code in _CODES else ErrorCode.INTERNAL_ERROR.value
+
+
 def dead_letter(d: Delivery, group: str, code: str, reason: str) -> OutgoingMessage:
+    value = d.value or b""
+    code, reason, attempts = declared(code), (reason.strip() or code)[:500], attempts_of(d)
     record = MessageDeadLettered(
         dead_letter_id=uuid.uuid4(),
         consumer_group=group,
@@ -29,20 +64,20 @@ def dead_letter(d: Delivery, group: str, code: str, reason: str) -> OutgoingMess
         original_partition=d.partition,
         original_offset=d.offset,
         original_key=None if d.key is None else d.key.decode("utf-8", "replace")[:1000],
-        original_headers=[
-            HeaderCopy(name=k[:200], value=(v or b"").decode("utf-8", "backslashreplace")[:4000])
-            for k, v in d.headers[:100]
-        ],
-        original_value_base64=base64.b64encode(d.value or b"").decode(),
-        code=ErrorCode(code) if code in _CODES else ErrorCode.INTERNAL_ERROR,
-        reason=(reason.strip() or code)[:500],
-        attempts=1,
+        original_headers=_header_copies(d.headers),
+        original_value_base64=base64.b64encode(value[:VALUE_COPY_BYTES]).decode(),
+        original_value_bytes=len(value),
+        original_value_sha256=hashlib.sha256(value).hexdigest(),
+        code=code,
+        reason=reason,
+        attempts=attempts,
         failed_at=datetime.now(UTC),
     )
     message = outgoing(record, "platform", cause=d.envelope, topic=dlq_topic(group))
     why = (
         ("tdi_dlq_code", code),
-        ("tdi_dlq_reason", reason[:500]),
+        ("tdi_dlq_reason", reason),
+        ("tdi_dlq_attempts", str(attempts)),
         ("tdi_dlq_source_topic", d.topic),
         ("tdi_dlq_source_partition", str(d.partition)),
         ("tdi_dlq_source_offset", str(d.offset)),

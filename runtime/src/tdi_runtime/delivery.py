@@ -30,6 +30,7 @@ class Delivery:
     payload: Any = None
     violation: Violation | None = None
     digest: str = ""
+    source: str = ""  # CloudEvents source: only (source, id) is unique, so the inbox keys on both
 
     def header(self, name: str) -> str | None:
         for key, value in self.headers:
@@ -42,6 +43,16 @@ def _fallback_id(topic: str, partition: int, offset: int, raw_id: str | None) ->
     if raw_id and 0 < len(raw_id) <= 128 and raw_id.isprintable():
         return raw_id
     return f"{topic}/{partition}/{offset}"
+
+
+UNKNOWN_SOURCE = "?"
+"""Source of a record without a usable ce_source header (never a valid CloudEvents source, never '' either:
+'' marks inbox rows written before sources were kept)."""
+
+
+def _fallback_source(raw: str | None) -> str:
+    """The source header of a record that failed decoding, if usable as a key part."""
+    return raw if raw and len(raw) <= 256 and raw.isprintable() else UNKNOWN_SOURCE
 
 
 def decode_record(record: Any) -> Delivery:
@@ -63,8 +74,10 @@ def decode_record(record: Any) -> Delivery:
     except ContractViolation as violation:
         d.event_id = _fallback_id(d.topic, d.partition, d.offset, d.header("ce_id"))
         d.event_type = d.header("ce_type") or ""
+        d.source = _fallback_source(d.header("ce_source"))
         fields = [e.model_dump() for e in violation.field_errors]
         d.violation = Violation(str(violation.code), violation.reason, {"field_errors": fields} if fields else {})
         return d
     d.event_id, d.event_type, d.envelope, d.payload = envelope.id, envelope.type, envelope, payload
+    d.source = envelope.source
     return d

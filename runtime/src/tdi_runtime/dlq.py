@@ -1,7 +1,10 @@
 """`python -m tdi_runtime.dlq`: list a consumer group's dead letters and re-drive them to their source topic.
 
-Re-driving republishes the original key, value and headers (plus `tdi_redriven_from`) to the topic the
-record came from; the consumer applies it again because its inbox marks the event as rejected, not applied.
+Re-driving republishes the original key, value and headers (plus `tdi_redriven_from` and
+`tdi_redrive_attempts`, how many times it failed so far) to the topic the record came from; the consumer
+applies it again because its inbox marks the event as rejected, not applied. A failed re-drive becomes a
+dead letter whose `attempts` is one more. A dead letter keeping only a prefix of a huge value is never
+re-driven (the original is not there to send).
 """
 
 from __future__ import annotations
@@ -18,6 +21,7 @@ from rich.console import Console
 from rich.table import Table
 
 from tdi_contracts.topics import dlq_topic
+from tdi_runtime.deadletters import ATTEMPTS_HEADER
 from tdi_runtime.kafka import PRODUCER_SETTINGS, read_to_end
 
 app = typer.Typer(help="Dead letters of a consumer group: list them, re-drive them.", no_args_is_help=True)
@@ -37,12 +41,15 @@ class DeadLetter:
     key: bytes | None
     value: bytes
     headers: list[tuple[str, bytes]]
+    attempts: int = 1
+    complete: bool = True  # the whole original value is kept (not only a prefix of a huge one)
 
 
 def parse(record: Any) -> DeadLetter:
     body = json.loads(record.value)
     headers = [(h["name"], h["value"].encode()) for h in body["original_headers"]]
     found = dict(headers)
+    value = base64.b64decode(body["original_value_base64"])
     return DeadLetter(
         offset=record.offset,
         code=body["code"],
@@ -53,8 +60,10 @@ def parse(record: Any) -> DeadLetter:
         event_type=found.get("ce_type", b"").decode(),
         event_id=found.get("ce_id", b"").decode(),
         key=None if body["original_key"] is None else body["original_key"].encode(),
-        value=base64.b64decode(body["original_value_base64"]),
+        value=value,
         headers=headers,
+        attempts=body.get("attempts", 1),
+        complete=body.get("original_value_bytes") in (None, len(value)),
     )
 
 
@@ -63,13 +72,21 @@ async def read_dead_letters(bootstrap: str, group: str) -> list[DeadLetter]:
     return [parse(r) for r in await read_to_end(bootstrap, dlq_topic(group))]
 
 
+def select(letters: list[DeadLetter], offsets: list[int] | None = None, code: str | None = None) -> list[DeadLetter]:
+    """The dead letters at these offsets (all if none) with this code (any if None)."""
+    return [d for d in letters if (not offsets or d.offset in offsets) and (code is None or d.code == code)]
+
+
 async def redrive(bootstrap: str, letters: list[DeadLetter]) -> int:
+    """Republish complete dead letters to their source topic; returns how many were sent."""
+    letters = [d for d in letters if d.complete]
     producer = AIOKafkaProducer(bootstrap_servers=bootstrap, **PRODUCER_SETTINGS)
     await producer.start()
     try:
         for letter in letters:
-            headers = [h for h in letter.headers if h[0] != "tdi_redriven_from"]
+            headers = [h for h in letter.headers if h[0] not in ("tdi_redriven_from", ATTEMPTS_HEADER)]
             headers.append(("tdi_redriven_from", str(letter.offset).encode()))
+            headers.append((ATTEMPTS_HEADER, str(letter.attempts).encode()))
             await producer.send_and_wait(letter.source_topic, value=letter.value, key=letter.key, headers=headers)
         return len(letters)
     finally:
@@ -77,12 +94,17 @@ async def redrive(bootstrap: str, letters: list[DeadLetter]) -> int:
 
 
 @app.command("list")
-def list_(group: str, bootstrap: str = typer.Option(..., envvar="KAFKA_BOOTSTRAP_SERVERS")) -> None:
+def list_(
+    group: str,
+    code: str | None = typer.Option(None, help="Only dead letters with this code"),
+    bootstrap: str = typer.Option(..., envvar="KAFKA_BOOTSTRAP_SERVERS"),
+) -> None:
     """Show the dead letters of GROUP (e.g. tdi-funding)."""
-    table = Table("offset", "code", "reason", "source", "event type", "event id")
-    for d in asyncio.run(read_dead_letters(bootstrap, group)):
+    table = Table("offset", "code", "reason", "source", "event type", "event id", "attempts")
+    for d in select(asyncio.run(read_dead_letters(bootstrap, group)), code=code):
         source = f"{d.source_topic}[{d.source_partition}]@{d.source_offset}"
-        table.add_row(str(d.offset), d.code, d.reason, source, d.event_type, d.event_id)
+        attempts = str(d.attempts) if d.complete else f"{d.attempts} (copie partielle)"
+        table.add_row(str(d.offset), d.code, d.reason, source, d.event_type, d.event_id, attempts)
     console.print(table)
 
 
@@ -94,13 +116,11 @@ def redrive_(
     bootstrap: str = typer.Option(..., envvar="KAFKA_BOOTSTRAP_SERVERS"),
 ) -> None:
     """Republish dead letters of GROUP to their source topic, once their cause is fixed."""
-    letters = [
-        d
-        for d in asyncio.run(read_dead_letters(bootstrap, group))
-        if (not offsets or d.offset in offsets) and (code is None or d.code == code)
-    ]
+    letters = select(asyncio.run(read_dead_letters(bootstrap, group)), offsets, code)
     count = asyncio.run(redrive(bootstrap, letters))
     console.print(f"{count} dead letters re-driven to their source topic")
+    if count < len(letters):
+        console.print(f"{len(letters) - count} kept only a prefix of a huge value: not re-driven")
 
 
 if __name__ == "__main__":

@@ -3,23 +3,51 @@
 A POST carrying `Idempotency-Key` reserves the key (per caller) before it runs and stores its answer after;
 a retry with the same request replays that answer (`Idempotent-Replayed: true`); the same key with another
 request is refused (`IDEMPOTENCY_KEY_REUSED`), and a retry while the first is still running waits its turn
-(`REQUEST_IN_PROGRESS`). A 5xx answer releases the key so the caller may try again. The answer is stored
-just after the command's own transaction: a process killed in that instant leaves the key in progress.
+(`REQUEST_IN_PROGRESS`). A key is never held for good:
+- a 5xx answer, or an exception escaping the route, releases the key at once so the caller may try again;
+- a reservation expires after `idempotency_reservation_s` (a platform rule, default 60 s): a process killed
+  mid-request leaves a reservation that the next retry takes over once it is stale.
+The answer is stored just after the command's own transaction: a process killed in that instant leaves a
+reservation whose retry, after expiry, runs the command again (the services' own uniqueness rules guard it).
 """
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 from typing import Any
 
+import asyncpg
+import structlog
 from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse, Response
 
+from tdi_contracts.errors import REASONS, ErrorCode
+
+log = structlog.get_logger(__name__)
+
 HEADER = "Idempotency-Key"
 
+_RESERVE = (
+    "INSERT INTO http_requests (scope, key, digest, reserved_until)"
+    " VALUES ($1, $2, $3, now() + make_interval(secs => $4))"
+    " ON CONFLICT (scope, key) DO UPDATE SET reserved_until = EXCLUDED.reserved_until, created_at = now()"
+    " WHERE http_requests.status IS NULL AND http_requests.digest = EXCLUDED.digest"
+    " AND coalesce(http_requests.reserved_until, http_requests.created_at + make_interval(secs => $4)) < now()"
+    " RETURNING 1"
+)
+"""Reserve the key, or take over a stale reservation of the same request (its first run never answered)."""
 
-def _refusal(status: int, code: str, message: str) -> JSONResponse:
-    return JSONResponse({"code": code, "message": message}, status_code=status)
+
+def _refusal(status: int, code: ErrorCode) -> JSONResponse:
+    return JSONResponse({"code": code.value, "message": REASONS[code]}, status_code=status)
+
+
+async def _release(pool: asyncpg.Pool, scope: str, key: str) -> None:
+    try:
+        await pool.execute("DELETE FROM http_requests WHERE scope = $1 AND key = $2 AND status IS NULL", scope, key)
+    except Exception:  # the database is away: the reservation's expiry frees the key instead
+        log.warning("idempotency_key_not_released", exc_info=True)
 
 
 def install_idempotency(app: FastAPI) -> None:
@@ -29,42 +57,39 @@ def install_idempotency(app: FastAPI) -> None:
         if request.method != "POST" or key is None:
             return await call_next(request)
         if not (0 < len(key) <= 128 and key.isprintable()):
-            return _refusal(400, "INVALID_IDEMPOTENCY_KEY", "La clé d'idempotence doit faire 1 à 128 caractères.")
+            return _refusal(400, ErrorCode.INVALID_IDEMPOTENCY_KEY)
         body = await request.body()
         scope = hashlib.sha256(request.headers.get("authorization", "").encode()).hexdigest()[:32]
         digest = hashlib.sha256(b"\n".join([request.method.encode(), request.url.path.encode(), body])).hexdigest()
-        pool = request.app.state.runtime.pool
-        reserved = await pool.fetchval(
-            "INSERT INTO http_requests (scope, key, digest) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING RETURNING 1",
-            scope,
-            key,
-            digest,
-        )
-        if not reserved:
+        runtime = request.app.state.runtime
+        pool, ttl = runtime.pool, float(runtime.settings.idempotency_reservation_s)
+        if not await pool.fetchval(_RESERVE, scope, key, digest, ttl):
             prior = await pool.fetchrow(
                 "SELECT digest, status, body FROM http_requests WHERE scope = $1 AND key = $2", scope, key
             )
+            if prior is None:  # released between our two reads: the caller may simply retry
+                return _refusal(409, ErrorCode.REQUEST_IN_PROGRESS)
             if prior["digest"] != digest:
-                return _refusal(
-                    422, "IDEMPOTENCY_KEY_REUSED", "Cette clé d'idempotence a déjà servi pour une autre requête."
-                )
+                return _refusal(422, ErrorCode.IDEMPOTENCY_KEY_REUSED)
             if prior["status"] is None:
-                return _refusal(
-                    409, "REQUEST_IN_PROGRESS", "Une requête avec cette clé d'idempotence est en cours de traitement."
-                )
+                return _refusal(409, ErrorCode.REQUEST_IN_PROGRESS)
             return Response(
                 prior["body"],
                 status_code=prior["status"],
                 media_type="application/json",
                 headers={"Idempotent-Replayed": "true"},
             )
-        response = await call_next(request)
-        answer = b"".join([chunk async for chunk in response.body_iterator])
+        try:
+            response = await call_next(request)
+            answer = b"".join([chunk async for chunk in response.body_iterator])
+        except BaseException:
+            await asyncio.shield(_release(pool, scope, key))
+            raise
         if response.status_code >= 500:
-            await pool.execute("DELETE FROM http_requests WHERE scope = $1 AND key = $2", scope, key)
+            await _release(pool, scope, key)
         else:
             await pool.execute(
-                "UPDATE http_requests SET status = $3, body = $4 WHERE scope = $1 AND key = $2",
+                "UPDATE http_requests SET status = $3, body = $4, reserved_until = NULL WHERE scope = $1 AND key = $2",
                 scope,
                 key,
                 response.status_code,

@@ -1,4 +1,9 @@
-"""The inbox: which events a consumer group already handled, recorded in the transaction of their effect."""
+"""The inbox: which events a consumer group already handled, recorded in the transaction of their effect.
+
+An event is known by (source, id): CloudEvents makes only that pair unique, so two partners may both send
+an event `42`. Rows written before the source was kept (migration 0003) have source '' and stand for any
+source, until retention purges them.
+"""
 
 from __future__ import annotations
 
@@ -9,6 +14,11 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from tdi_runtime.db import Connection
+
+Key = tuple[str, str]
+"""(source, event id): what makes an event unique."""
+
+LEGACY_SOURCE = ""
 
 
 def digest(value: bytes | None) -> str:
@@ -23,6 +33,7 @@ class Seen:
     outcome: str
     digest: str
     result: Any = None
+    source: str = LEGACY_SOURCE  # of the stored row: the one a retried event replaces
 
 
 @dataclass(slots=True)
@@ -34,59 +45,73 @@ class Entry:
     outcome: str
     digest: str
     result: Any = field(default=None)
+    source: str = LEGACY_SOURCE
+    replaces: str | None = None  # source of the rejected row this retried event updates; None: a new row
+
+    @property
+    def key(self) -> Key:
+        return (self.source, self.event_id)
 
 
-async def seen(conn: Connection, consumer: str, event_ids: Sequence[str]) -> dict[str, Seen]:
+async def seen(conn: Connection, consumer: str, keys: Sequence[Key]) -> dict[Key, Seen]:
+    """The rows of these events; a row of the same source wins over a legacy (source-less) one."""
     rows = await conn.fetch(
-        'SELECT event_id, topic, partition, "offset", outcome, digest, result FROM inbox'
+        'SELECT source, event_id, topic, partition, "offset", outcome, digest, result FROM inbox'
         " WHERE consumer = $1 AND event_id = ANY($2::text[])",
         consumer,
-        list(event_ids),
+        list({event_id for _, event_id in keys}),
     )
-    return {
-        r["event_id"]: Seen(
+    wanted = set(keys)
+    found: dict[Key, Seen] = {}
+    for r in sorted(rows, key=lambda r: r["source"] != LEGACY_SOURCE):  # legacy rows first, exact ones override
+        entry = Seen(
             r["topic"],
             r["partition"],
             r["offset"],
             r["outcome"],
             r["digest"],
             json.loads(r["result"]) if r["result"] is not None else None,
+            r["source"],
         )
-        for r in rows
-    }
+        if r["source"] == LEGACY_SOURCE:
+            found.update({k: entry for k in wanted if k[1] == r["event_id"]})
+        elif (r["source"], r["event_id"]) in wanted:
+            found[(r["source"], r["event_id"])] = entry
+    return found
 
 
-_COLUMNS = "$2::text[], $3::text[], $4::int[], $5::bigint[], $6::text[], $7::text[], $8::jsonb[]"
+_COLUMNS = "$2::text[], $3::text[], $4::text[], $5::int[], $6::bigint[], $7::text[], $8::text[], $9::jsonb[]"
 
 
-async def record(conn: Connection, consumer: str, entries: Sequence[Entry], retried: Sequence[str] = ()) -> None:
-    """Record handled events in one statement.
+async def record(conn: Connection, consumer: str, entries: Sequence[Entry]) -> None:
+    """Record handled events: one INSERT (and one DELETE of the rejected rows that retried events replace).
 
     A plain INSERT on purpose: a consumer racing us on the same event (a rebalance) blocks on the key and
     then fails with a unique violation, which the consumer retries and then sees as already handled.
-    Events rejected before and now retried (corrected or re-driven) update their row instead.
+    A retried event (corrected or re-driven) replaces its rejected row; if retention purged that row in
+    the meantime, the DELETE finds nothing and the INSERT still records the event.
     """
-    fresh = [e for e in entries if e.event_id not in retried]
-    again = [e for e in entries if e.event_id in retried]
-    if fresh:
-        await conn.execute(
-            'INSERT INTO inbox (consumer, event_id, topic, partition, "offset", outcome, digest, result)'
-            f" SELECT $1, e, t, p, o, r, d, j FROM unnest({_COLUMNS}) AS x(e, t, p, o, r, d, j)",
-            consumer,
-            *_columns(fresh),
-        )
+    again = [e for e in entries if e.replaces is not None]
     if again:
         await conn.execute(
-            'UPDATE inbox SET topic = x.t, partition = x.p, "offset" = x.o, outcome = x.r, digest = x.d,'
-            f" result = x.j, processed_at = now() FROM unnest({_COLUMNS}) AS x(e, t, p, o, r, d, j)"
-            " WHERE inbox.consumer = $1 AND inbox.event_id = x.e",
+            "DELETE FROM inbox USING unnest($2::text[], $3::text[]) AS x(e, prior)"
+            " WHERE inbox.consumer = $1 AND inbox.event_id = x.e AND inbox.source = x.prior",
             consumer,
-            *_columns(again),
+            [e.event_id for e in again],
+            [e.replaces for e in again],
+        )
+    if entries:
+        await conn.execute(
+            'INSERT INTO inbox (consumer, source, event_id, topic, partition, "offset", outcome, digest, result)'
+            f" SELECT $1, s, e, t, p, o, r, d, j FROM unnest({_COLUMNS}) AS x(s, e, t, p, o, r, d, j)",
+            consumer,
+            *_columns(entries),
         )
 
 
 def _columns(entries: Sequence[Entry]) -> list[list[Any]]:
     return [
+        [e.source for e in entries],
         [e.event_id for e in entries],
         [e.topic for e in entries],
         [e.partition for e in entries],

@@ -7,7 +7,13 @@ from typing import Any
 import structlog
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, TopicPartition
 
+from tdi_contracts.topics import ALL_TOPICS
+
 log = structlog.get_logger(__name__)
+
+MAX_REQUEST_BYTES = max(t.max_message_bytes for t in ALL_TOPICS)
+"""The producer's max request size: the largest max.message.bytes a topic of the contracts declares. The relay
+checks each record against its own topic's limit before sending, so the broker never refuses one for size."""
 
 # One place for the settings that make "nothing lost, nothing twice" hold on the producing side.
 PRODUCER_SETTINGS: dict[str, object] = {
@@ -15,6 +21,7 @@ PRODUCER_SETTINGS: dict[str, object] = {
     "enable_idempotence": True,
     "linger_ms": 5,
     "max_batch_size": 262144,
+    "max_request_size": MAX_REQUEST_BYTES,
     "request_timeout_ms": 30000,
 }
 

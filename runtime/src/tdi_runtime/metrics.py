@@ -48,6 +48,18 @@ class Metrics:
         self.outbox_lag = Gauge(
             "tdi_outbox_lag_seconds", "Age of the oldest pending outbox row", ["service"], registry=self.registry
         )
+        self.outbox_parked = Counter(
+            "tdi_outbox_rows_parked",
+            "Outbox rows the relay set aside after the broker refused them relay_max_attempts times",
+            ["service", "topic"],
+            registry=self.registry,
+        )
+        self.outbox_parked_rows = Gauge(
+            "tdi_outbox_parked_rows",
+            "Outbox rows parked now (python -m tdi_runtime.outbox parked)",
+            ["service"],
+            registry=self.registry,
+        )
         self.handler_latency = Histogram(
             "tdi_handler_batch_seconds",
             "Time to apply one consumed batch",
@@ -60,6 +72,12 @@ class Metrics:
             "Time to publish one outbox batch",
             ["service"],
             buckets=_LATENCY_BUCKETS,
+            registry=self.registry,
+        )
+        self.purged = Counter(
+            "tdi_retention_purged_rows",
+            "Rows purged by retention (sent outbox rows, inbox rows, idempotency keys)",
+            ["service", "table"],
             registry=self.registry,
         )
         self.service = service
@@ -79,11 +97,13 @@ class Metrics:
         self._lag_sampled_at = now
         row = await conn.fetchrow(
             "SELECT count(*) AS n, coalesce(extract(epoch FROM now() - min(created_at)), 0) AS age"
-            " FROM outbox WHERE sent_at IS NULL"
+            " FROM outbox WHERE sent_at IS NULL AND parked_at IS NULL"
         )
         assert row is not None
         self.outbox_pending.labels(self.service).set(row["n"])
         self.outbox_lag.labels(self.service).set(float(row["age"]))
+        parked = await conn.fetchval("SELECT count(*) FROM outbox WHERE sent_at IS NULL AND parked_at IS NOT NULL")
+        self.outbox_parked_rows.labels(self.service).set(parked)
 
     def exposition(self) -> bytes:
         return generate_latest(self.registry)

@@ -1,12 +1,23 @@
-"""The outbox: outgoing events are rows written in the caller's transaction, published later by the relay."""
+"""The outbox: outgoing events are rows written in the caller's transaction, published later by the relay.
+
+A row that could never be published (its topic is not in the contracts' catalogue, or it is larger than the
+topic's `max.message.bytes`) is refused when it is written, so the business command fails with a clear code
+instead of the relay stalling on it later. `python -m tdi_runtime.outbox parked|retry` lists and re-sends the
+rows the relay parked (see `outbox_cli`).
+"""
 
 from __future__ import annotations
 
 import zlib
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
 
+from tdi_contracts.topics import ALL_TOPICS, DLQ_TOPICS, MAX_MESSAGE_BYTES, TopicSpec
 from tdi_runtime.db import Connection
+from tdi_runtime.errors import DomainError
+
+RECORD_OVERHEAD_BYTES = 128
+"""Kafka framing around one record: the record batch header (61 bytes) and the record's own varints, rounded up."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -25,6 +36,81 @@ def shard_of(key: bytes | None, shards: int) -> int:
     return zlib.crc32(key or b"") % shards
 
 
+def record_bytes(key: bytes | None, value: bytes, names: Sequence[str], texts: Sequence[str]) -> int:
+    """Size of the record as Kafka counts it against max.message.bytes (alone in its batch), slightly over."""
+    headers = len("".join(names).encode()) + len("".join(texts).encode()) + 5 * len(names)
+    return RECORD_OVERHEAD_BYTES + len(key or b"") + len(value) + headers
+
+
+@dataclass(frozen=True)
+class TopicCatalogue:
+    """The topics an outbox row may name, each with the largest record it accepts (its max.message.bytes).
+
+    `families` are topics named by a function of the contracts rather than listed: (prefix, suffix, limit).
+    """
+
+    limits: Mapping[str, int]
+    families: tuple[tuple[str, str, int], ...] = field(default=())
+
+    @classmethod
+    def from_contracts(cls, extra: Iterable[TopicSpec] = ()) -> TopicCatalogue:
+        """Every topic of `tdi_contracts.topics`, plus the dead-letter topic of any consumer group."""
+        dlq_limit = max((t.max_message_bytes for t in DLQ_TOPICS), default=MAX_MESSAGE_BYTES)
+        return cls(
+            {t.name: t.max_message_bytes for t in (*ALL_TOPICS, *extra)},
+            (("tdi.dlq.", ".v1", dlq_limit),),
+        )
+
+    def with_topics(
+        self, limits: Mapping[str, int] | None = None, families: Iterable[tuple[str, str, int]] = ()
+    ) -> TopicCatalogue:
+        """This catalogue and some more topics (tests name the topics they create)."""
+        return TopicCatalogue({**self.limits, **(limits or {})}, (*self.families, *families))
+
+    def limit_of(self, topic: str) -> int | None:
+        """The topic's max.message.bytes, or None when the topic is not declared."""
+        limit = self.limits.get(topic)
+        if limit is None:
+            for prefix, suffix, family_limit in self.families:
+                if topic.startswith(prefix) and topic.endswith(suffix):
+                    return family_limit
+        return limit
+
+
+CONTRACT_TOPICS = TopicCatalogue.from_contracts()
+
+
+class OutboxRecordRefusedError(DomainError):
+    """The event could never be published: the command that wanted to announce it must fail."""
+
+    http_status = 422
+
+
+def _type_of(m: OutgoingMessage) -> str:
+    return next((v for k, v in m.headers if k == "ce_type"), "?")
+
+
+def refusal(m: OutgoingMessage, topics: TopicCatalogue) -> OutboxRecordRefusedError | None:
+    """Why `m` could never be published (unknown topic, too large), or None."""
+    limit = topics.limit_of(m.topic)
+    if limit is None:
+        return OutboxRecordRefusedError(
+            f"L'événement « {_type_of(m)} » vise le topic « {m.topic} », qui n'est pas déclaré dans les contrats :"
+            " il ne pourrait jamais être publié.",
+            code="UNKNOWN_TOPIC",
+            details={"field": "topic", "topic": m.topic},
+        )
+    size = record_bytes(m.key, m.value, [k for k, _ in m.headers], [v for _, v in m.headers])
+    if size > limit:
+        return OutboxRecordRefusedError(
+            f"L'événement « {_type_of(m)} » pèse {size} octets, au-delà des {limit} octets qu'accepte le topic"
+            f" « {m.topic} » : il ne pourrait jamais être publié.",
+            code="OUTBOX_RECORD_TOO_LARGE",
+            details={"field": "value", "topic": m.topic, "bytes": size, "limit": limit},
+        )
+    return None
+
+
 _INSERT = """
 INSERT INTO outbox (shard, topic, key, value, header_keys, header_values, event_id)
 VALUES ($1, $2, $3, $4, $5, $6, $7)
@@ -34,8 +120,15 @@ VALUES ($1, $2, $3, $4, $5, $6, $7)
 class Outbox:
     """Writes outgoing messages inside the transaction of the state change they announce."""
 
-    def __init__(self, shards: int = 8) -> None:
+    def __init__(self, shards: int = 8, topics: TopicCatalogue = CONTRACT_TOPICS) -> None:
         self.shards = shards
+        self.topics = topics
+
+    def check(self, messages: Sequence[OutgoingMessage]) -> None:
+        """Raise `OutboxRecordRefusedError` (UNKNOWN_TOPIC, OUTBOX_RECORD_TOO_LARGE) for a row never publishable."""
+        for m in messages:
+            if (error := refusal(m, self.topics)) is not None:
+                raise error
 
     def _row(self, m: OutgoingMessage) -> tuple[object, ...]:
         return (
@@ -52,7 +145,14 @@ class Outbox:
         """Must run inside the caller's transaction: the events exist if and only if the state change does."""
         if not conn.is_in_transaction():
             raise RuntimeError("Outbox.add must run inside the transaction of the state change")
+        self.check(messages)
         if len(messages) == 1:
             await conn.execute(_INSERT, *self._row(messages[0]))
         elif messages:
             await conn.executemany(_INSERT, [self._row(m) for m in messages])
+
+
+if __name__ == "__main__":  # python -m tdi_runtime.outbox parked|retry SCHEMA
+    from tdi_runtime.outbox_cli import app
+
+    app()

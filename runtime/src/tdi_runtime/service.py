@@ -25,6 +25,7 @@ from tdi_runtime.metrics import Metrics
 from tdi_runtime.offsets import OffsetCommitter
 from tdi_runtime.outbox import Outbox
 from tdi_runtime.relay import Relay
+from tdi_runtime.retention import Retention, run_retention
 from tdi_runtime.settings import ServiceSettings
 from tdi_runtime.subscription import ConsumerSpec, subscribe
 from tdi_runtime.tracing import configure_tracing
@@ -47,6 +48,7 @@ class Runtime:
     consumers: list[EventConsumer] = field(default_factory=list)
     committers: list[OffsetCommitter] = field(default_factory=list)
     relay_task: asyncio.Task[None] | None = None
+    retention_task: asyncio.Task[None] | None = None
 
 
 def create_service_app(
@@ -113,11 +115,17 @@ async def _start(rt: Runtime, specs: Sequence[ConsumerSpec]) -> None:
         schema=s.db_schema,
         shards=s.relay_shards,
         batch_size=s.relay_batch_size,
+        batch_max_bytes=s.relay_batch_max_bytes,
+        max_attempts=s.relay_max_attempts,
+        topics=rt.outbox.topics,
         poll_interval_s=s.relay_poll_interval_s,
         metrics=rt.metrics,
     )
     if s.start_relay:
         rt.relay_task = asyncio.create_task(rt.relay.run(), name=f"relay-{s.service}")
+    if s.start_retention:
+        retention = run_retention(rt.pool, Retention.of(s), s.retention_interval_s, rt.metrics)
+        rt.retention_task = asyncio.create_task(retention, name=f"retention-{s.service}")
     rt.broker = KafkaBroker(
         s.kafka_bootstrap_servers,
         client_id=f"tdi-{s.service}",
@@ -149,6 +157,10 @@ async def _start(rt: Runtime, specs: Sequence[ConsumerSpec]) -> None:
 
 async def _stop(rt: Runtime) -> None:
     """Stop consuming, let the batch in flight finish and commit, flush the relay, close connections."""
+    if rt.retention_task is not None:
+        rt.retention_task.cancel()
+        with contextlib.suppress(asyncio.CancelledError, Exception):
+            await rt.retention_task
     for consumer in rt.consumers:
         consumer.stopping = True
     for committer in rt.committers:

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import os
+from datetime import timedelta
 from typing import Any
 
-from pydantic import Field, model_validator
+from pydantic import Field, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
@@ -51,6 +52,30 @@ class ServiceSettings(BaseSettings):
     shutdown_timeout_s: float = 20.0
     start_consumers: bool = True
     start_relay: bool = True
+    idempotency_reservation_s: float = Field(
+        default=60.0, gt=0, description="An Idempotency-Key left without an answer is free again after (platform rule)"
+    )
+    retention_outbox_sent: timedelta = Field(
+        default=timedelta(days=7), description="Sent outbox rows are purged after (platform rule; ISO 8601 or s)"
+    )
+    retention_inbox: timedelta = Field(
+        default=timedelta(days=120), description="Inbox rows are purged after; never below the redelivery window"
+    )
+    retention_idempotency: timedelta = Field(
+        default=timedelta(days=7), description="Idempotency-Key answers are forgotten after (platform rule)"
+    )
+    retention_batch_rows: int = Field(default=1000, gt=0, description="Rows one retention DELETE removes at most")
+    retention_interval_s: float = Field(default=600.0, gt=0, description="Pause between two retention rounds")
+    start_retention: bool = True
+
+    @field_validator("retention_inbox")
+    @classmethod
+    def _inbox_outlives_redelivery(cls, value: timedelta) -> timedelta:
+        from tdi_runtime.retention import REDELIVERY_WINDOW
+
+        if value < REDELIVERY_WINDOW:
+            raise ValueError(f"inbox retention {value} is shorter than the redelivery window {REDELIVERY_WINDOW}")
+        return value
 
     @model_validator(mode="before")
     @classmethod

@@ -17,11 +17,17 @@ from aiokafka import AIOKafkaConsumer
 
 from tdi_contracts.envelope import decode_event, encode_event, envelope_for
 from tdi_contracts.events.territory import EpciJoined
+from tdi_contracts.topics import MAX_MESSAGE_BYTES
 from tdi_runtime.consumer import EventConsumer
 from tdi_runtime.db import KIT_MIGRATIONS, migrate
 from tdi_runtime.handling import HandlerContext
+from tdi_runtime.outbox import CONTRACT_TOPICS
 
 PROBE_TYPE = "fr.territoires-industrie.territory.EpciJoined.v1"
+TEST_TOPICS = CONTRACT_TOPICS.with_topics(
+    families=[("tdi.test.", ".v1", MAX_MESSAGE_BYTES), ("tdi.bench.", ".v1", MAX_MESSAGE_BYTES)]
+)
+"""The contracts' topics plus those tests and benchmarks create (`tdi.test.*.v1`, `tdi.bench.*.v1`)."""
 _SIRENS = ("200067213", "200066793", "200069177", "243500139", "200054781")
 
 
@@ -67,7 +73,12 @@ def probe_consumer(pool: asyncpg.Pool, group: str, **kwargs: Any) -> EventConsum
     from tdi_runtime.outbox import Outbox
 
     return EventConsumer(
-        service="probe", group=group, pool=pool, outbox=Outbox(), handlers={PROBE_TYPE: apply_probe}, **kwargs
+        service="probe",
+        group=group,
+        pool=pool,
+        outbox=Outbox(topics=TEST_TOPICS),
+        handlers={PROBE_TYPE: apply_probe},
+        **kwargs,
     )
 
 

@@ -192,3 +192,29 @@ async def test_metrics_count_applied_and_dead_lettered_events_and_time_each_batc
     assert f'tdi_events_consumed_total{{outcome="applied",service="probe",topic="{topic}"}} 9.0' in text
     assert f'tdi_events_dead_lettered_total{{code="MALFORMED_JSON",service="probe",topic="{topic}"}} 1.0' in text
     assert f'tdi_handler_batch_seconds_count{{service="probe",topic="{topic}"}} 1.0' in text
+
+
+async def test_an_event_whose_emitted_record_could_never_be_published_is_dead_lettered_alone(
+    platform_stack, kit_pool, new_topic, new_group
+):
+    from tdi_runtime.outbox import OutgoingMessage
+
+    topic, group = await new_topic(), await new_group()
+    records = await fetched(platform_stack.bootstrap_servers, topic, [probe_event(4004, i) for i in range(10)])
+
+    async def announcing(ctx):
+        await apply_probe(ctx)
+        size = 2_000_000 if ctx.payload.epci_name.endswith(" 4") else 10  # over every topic's max.message.bytes
+        ctx.emit(OutgoingMessage("tdi.territory.territory.v1", b"k", b"x" * size, (), f"out-{ctx.envelope.id}"))
+
+    consumer = probe_consumer(kit_pool, group)
+    consumer.handlers[PROBE_TYPE] = announcing
+    assert await consumer.handle_batch(records, DetachedConsumer()) is True  # not retried forever
+    seqs = sorted(r["seq"] for r in await kit_pool.fetch("SELECT seq FROM probe_effects"))
+    assert seqs == [i for i in range(10) if i != 4]
+    rows = await kit_pool.fetch("SELECT topic, header_keys, header_values FROM outbox ORDER BY id")
+    dead = [
+        dict(zip(r["header_keys"], r["header_values"], strict=True)) for r in rows if r["topic"].startswith("tdi.dlq.")
+    ]
+    assert [d["tdi_dlq_code"] for d in dead] == ["OUTBOX_RECORD_TOO_LARGE"]
+    assert sum(1 for r in rows if r["topic"] == "tdi.territory.territory.v1") == 9

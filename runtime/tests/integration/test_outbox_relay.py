@@ -11,7 +11,7 @@ import pytest
 from tdi_runtime.kafka import create_producer
 from tdi_runtime.outbox import Outbox, OutgoingMessage
 from tdi_runtime.relay import Relay
-from tdi_runtime.testing import DetachedConsumer, decoded, probe_consumer, probe_event, read_topic
+from tdi_runtime.testing import TEST_TOPICS, DetachedConsumer, decoded, probe_consumer, probe_event, read_topic
 
 pytestmark = pytest.mark.integration
 
@@ -32,7 +32,7 @@ async def test_an_event_committed_with_its_state_is_published_with_its_cloudeven
 ):
     topic = await new_topic()
     async with kit_pool.acquire() as conn, conn.transaction():
-        await Outbox().add(conn, [message(topic, 8413, 1)])
+        await Outbox(topics=TEST_TOPICS).add(conn, [message(topic, 8413, 1)])
     producer, relay = await relay_for(kit_pool, kit_schema, platform_stack.bootstrap_servers)
     try:
         assert await relay.drain() == 1
@@ -53,7 +53,7 @@ async def test_an_event_whose_transaction_rolled_back_is_never_published(
     topic = await new_topic()
     with pytest.raises(RuntimeError):
         async with kit_pool.acquire() as conn, conn.transaction():
-            await Outbox().add(conn, [message(topic, 8413, 1)])
+            await Outbox(topics=TEST_TOPICS).add(conn, [message(topic, 8413, 1)])
             raise RuntimeError("the state change failed")
     producer, relay = await relay_for(kit_pool, kit_schema, platform_stack.bootstrap_servers)
     try:
@@ -76,7 +76,7 @@ async def test_rows_committed_out_of_order_by_32_writers_are_all_published_in_pe
     async def writer(w: int) -> None:
         for seq in range(per_writer):
             async with kit_pool.acquire() as conn, conn.transaction():
-                await Outbox().add(conn, [message(topic, 1000 + w, seq)])
+                await Outbox(topics=TEST_TOPICS).add(conn, [message(topic, 1000 + w, seq)])
                 await asyncio.sleep(rng.random() * 0.01)  # hold the transaction: later ids commit first
 
     try:
@@ -112,7 +112,7 @@ async def test_a_relay_killed_between_the_broker_ack_and_marking_sent_causes_no_
 ):
     topic, group, n = await new_topic(), await new_group(), 300
     async with kit_pool.acquire() as conn, conn.transaction():
-        await Outbox().add(conn, [message(topic, 2000 + i % 5, i) for i in range(n)])
+        await Outbox(topics=TEST_TOPICS).add(conn, [message(topic, 2000 + i % 5, i) for i in range(n)])
     producer = create_producer(platform_stack.bootstrap_servers, "test-relay")
     await producer.start()
     try:

@@ -14,7 +14,7 @@ from tdi_runtime.kafka import create_producer
 from tdi_runtime.outbox import Outbox
 from tdi_runtime.partners import PartnerFeedback
 from tdi_runtime.relay import Relay
-from tdi_runtime.testing import DetachedConsumer, example_payload, read_topic
+from tdi_runtime.testing import TEST_TOPICS, DetachedConsumer, example_payload, read_topic
 
 pytestmark = pytest.mark.integration
 
@@ -54,7 +54,7 @@ async def test_each_partner_event_gets_exactly_one_answer_accepted_or_rejected_w
         service="funding",
         group=group,
         pool=kit_pool,
-        outbox=Outbox(),
+        outbox=Outbox(topics=TEST_TOPICS),
         handlers={FILE: file_application},
         feedback=feedback,
         strict=True,

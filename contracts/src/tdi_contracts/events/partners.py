@@ -6,7 +6,7 @@ from uuid import UUID
 from pydantic import Field
 
 from ..base import ContractModel, contract
-from ..errors import ErrorCode, FieldError
+from ..errors import ErrorCodeV1, FieldError, OpenErrorCode
 from ..fields import FrenchSentence, Token, TypeName, UtcDatetime
 from ..reference import Partner
 from ..topics import PARTNER_FEEDBACK_TOPICS, names
@@ -54,9 +54,11 @@ class PartnerEventAccepted(ContractModel):
     accepted_at: UtcDatetime = Field(description="When it was applied", examples=["2024-01-15T09:30:02Z"])
 
 
-@contract(service="partners", topics=FEEDBACK, subject="partner_event_id", key="partner_event_id")
-class PartnerEventRejected(ContractModel):
-    """The partner's event was not applied: a stable code, a French sentence and the fields at fault."""
+@contract(
+    service="partners", topics=FEEDBACK, subject="partner_event_id", key="partner_event_id", name="PartnerEventRejected"
+)
+class PartnerEventRejectedV1(ContractModel):
+    """The partner's event was not applied: a stable code (closed v1 list), a French sentence, the fields at fault."""
 
     partner: Partner = PARTNER
     partner_event_id: Token = EVENT_ID
@@ -65,7 +67,7 @@ class PartnerEventRejected(ContractModel):
         description="ce_type of the partner's event, when it could be read",
         examples=["fr.territoires-industrie.funding.FileApplication.v1"],
     )
-    code: ErrorCode = Field(description="Why, as a stable code (see the README)", examples=["INVALID_PAYLOAD"])
+    code: ErrorCodeV1 = Field(description="Why, as a stable code (see the README)", examples=["INVALID_PAYLOAD"])
     reason: FrenchSentence = Field(
         description="Why, in French",
         examples=["Le contenu du message ne respecte pas le schéma de l'événement."],
@@ -77,3 +79,23 @@ class PartnerEventRejected(ContractModel):
         examples=[[{"path": "requested_cents", "code": "money_not_integer_cents", "message": "Montant invalide."}]],
     )
     rejected_at: UtcDatetime = Field(description="When it was rejected", examples=["2024-01-15T09:30:02Z"])
+
+
+@contract(
+    service="partners",
+    topics=FEEDBACK,
+    subject="partner_event_id",
+    key="partner_event_id",
+    version=2,
+    name="PartnerEventRejected",
+)
+class PartnerEventRejected(PartnerEventRejectedV1):
+    """The partner's event was not applied: a stable code, a French sentence and the fields at fault.
+
+    v2: `code` is an open set (any code of ErrorCode, which grows): treat a code you do not know yet as a
+    rejection to read the French reason of.
+    """
+
+    code: OpenErrorCode = Field(  # type: ignore[assignment]
+        description="Why, as a stable code of ErrorCode (open list: see the README)", examples=["INVALID_PAYLOAD"]
+    )

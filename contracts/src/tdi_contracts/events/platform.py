@@ -6,7 +6,7 @@ from uuid import UUID
 from pydantic import Field, StringConstraints
 
 from ..base import ContractModel, contract
-from ..errors import ErrorCode
+from ..errors import ErrorCodeV1, OpenErrorCode
 from ..fields import FrenchSentence, UtcDatetime
 from ..topics import DLQ_TOPICS, names
 
@@ -24,8 +24,14 @@ class HeaderCopy(ContractModel):
     )
 
 
-@contract(service="platform", topics=names(DLQ_TOPICS), subject="dead_letter_id", key="original_key")
-class MessageDeadLettered(ContractModel):
+@contract(
+    service="platform",
+    topics=names(DLQ_TOPICS),
+    subject="dead_letter_id",
+    key="original_key",
+    name="MessageDeadLettered",
+)
+class MessageDeadLetteredV1(ContractModel):
     """A consumer group set a message aside: it was neither applied nor dropped (replay it once fixed)."""
 
     dead_letter_id: UUID = Field(description="Id of this record", examples=["0a1b2c3d-4e5f-4a6b-8c7d-8e9f0a1b2c3d"])
@@ -44,10 +50,42 @@ class MessageDeadLettered(ContractModel):
         examples=[[{"name": "ce_type", "value": "fr.territoires-industrie.funding.CommitGrant.v1"}]],
     )
     original_value_base64: Base64 = Field(description="Value of the message, base64", examples=["eyJ4IjogMX0="])
-    code: ErrorCode = Field(description="Why it failed, as a stable code", examples=["INVALID_PAYLOAD"])
+    code: ErrorCodeV1 = Field(description="Why it failed, as a stable code", examples=["INVALID_PAYLOAD"])
     reason: FrenchSentence = Field(
         description="Why, in French",
         examples=["Le contenu du message ne respecte pas le schéma de l'événement."],
     )
     attempts: int = Field(ge=1, le=1000, description="How many times it was tried", examples=[1])
     failed_at: UtcDatetime = Field(description="When it was set aside", examples=["2024-01-15T09:30:05Z"])
+
+
+@contract(
+    service="platform",
+    topics=names(DLQ_TOPICS),
+    subject="dead_letter_id",
+    key="original_key",
+    version=2,
+    name="MessageDeadLettered",
+)
+class MessageDeadLettered(MessageDeadLetteredV1):
+    """A consumer group set a message aside: it was neither applied nor dropped (replay it once fixed).
+
+    v2: `code` is an open set (any code of ErrorCode, which grows); `attempts` counts this delivery and the
+    re-drives before it.
+    """
+
+    code: OpenErrorCode = Field(  # type: ignore[assignment]
+        description="Why it failed, as a stable code of ErrorCode (open list)", examples=["INVALID_PAYLOAD"]
+    )
+    original_value_bytes: int | None = Field(
+        default=None,
+        ge=0,
+        description="Length of the original value; original_value_base64 keeps at most its first 64 KiB",
+        examples=[1042],
+    )
+    original_value_sha256: str | None = Field(
+        default=None,
+        pattern=r"^[0-9a-f]{64}$",
+        description="SHA-256 of the whole original value, hex (identifies it when the copy is a prefix)",
+        examples=["9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08"],
+    )

@@ -83,6 +83,8 @@ def _properties(data: Path, port: int, controller_port: int, partitions: int, se
         "default.replication.factor": "1",
         "min.insync.replicas": "1",
         "group.initial.rebalance.delay.ms": "0",
+        # A consumer group offline for a while must not lose its offsets before the inbox forgets (120 days).
+        "offsets.retention.minutes": str(180 * 24 * 60),
         "auto.create.topics.enable": "false",
         "num.network.threads": "2",
         "num.io.threads": "4",

@@ -15,10 +15,7 @@ def catalogue() -> list[tuple[str, int, dict[str, str]]]:
     """(name, partitions, configs) of every topic the contracts package declares."""
     from tdi_contracts.topics import ALL_TOPICS
 
-    return [
-        (t.name, t.partitions, {"retention.ms": str(t.retention_ms), "cleanup.policy": t.cleanup_policy})
-        for t in ALL_TOPICS
-    ]
+    return [(t.name, t.partitions, t.config()) for t in ALL_TOPICS]  # with each topic's max.message.bytes
 
 
 async def create_topics(

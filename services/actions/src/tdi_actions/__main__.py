@@ -1,8 +1,6 @@
-"""Entry point: `python -m tdi_actions` serves the actions service over HTTP."""
+"""Entry point: `python -m tdi_actions` serves HTTP; `… import FILE` imports a plan; `… demo` loads the demo."""
 
-from tdi_actions.app import SERVICE, create_app
-from tdi_runtime.serve import serve
-from tdi_runtime.settings import ServiceSettings
+from tdi_actions.cli import cli
 
 if __name__ == "__main__":
-    serve(create_app, ServiceSettings.for_service(SERVICE))
+    cli(prog_name="python -m tdi_actions")

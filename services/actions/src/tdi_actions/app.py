@@ -4,19 +4,28 @@ from __future__ import annotations
 
 from fastapi import FastAPI
 
+from tdi_actions.api import build_router
+from tdi_actions.handlers import GROUP, consumers
+from tdi_actions.settings import ImportSettings
 from tdi_runtime.service import create_service_app
 from tdi_runtime.settings import ServiceSettings
+from tdi_runtime.territories import TERRITORY_MIGRATIONS
 
 SERVICE = "actions"
-DESCRIPTION = "Each territory's fiches actions on 4 axes and 12 categories, and their lifecycle."
+DESCRIPTION = (
+    "Each territory's action plan: fiches actions on 4 axes and 12 categories, their lifecycle (proposée,"
+    " programmée, en cours, réalisée, abandonnée), counts per axis and category, bulk import (XLSX, CSV)."
+)
 
 
-def create_app(settings: ServiceSettings | None = None) -> FastAPI:
+def create_app(settings: ServiceSettings | None = None, *, consumer_group: str = GROUP) -> FastAPI:
     """The actions service, wired by the runtime kit (settings from TDI_<SERVICE>_* env vars when none given)."""
     settings = settings or ServiceSettings.for_service(SERVICE)
     return create_service_app(
         settings,
         title="Territoires d'industrie — actions",
         description=DESCRIPTION,
-        migrations_package="tdi_actions",
+        routers=[build_router(ImportSettings())],
+        consumers=consumers(consumer_group),
+        migrations_package=["tdi_actions", TERRITORY_MIGRATIONS],
     )

@@ -1,24 +1,49 @@
-"""Wiring of the funding service: settings, routes, consumers and migrations handed to the runtime kit."""
+"""Wiring of the funding service: settings, routes, consumers and migrations handed to the runtime kit, and
+the envelopes of the catalogue opened at first start."""
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
+import structlog
 from fastapi import FastAPI
 
-from tdi_runtime.service import create_service_app
+from tdi_contracts.reference.programmes_catalogue import ENVELOPE_SEEDS
+from tdi_funding.api import build_router
+from tdi_funding.envelopes import open_envelopes
+from tdi_funding.handlers import GROUP, consumer_spec
+from tdi_funding.use_cases import PRODUCER
+from tdi_runtime.events import outgoing
+from tdi_runtime.service import Runtime, create_service_app
 from tdi_runtime.settings import ServiceSettings
+from tdi_runtime.territories import TERRITORY_MIGRATIONS
 
 SERVICE = "funding"
 DESCRIPTION = (
     "Programmes and envelopes, applications, decisions, commitments and payments; an envelope is never over-committed."
 )
+log = structlog.get_logger(__name__)
 
 
-def create_app(settings: ServiceSettings | None = None) -> FastAPI:
-    """The funding service, wired by the runtime kit (settings from TDI_<SERVICE>_* env vars when none given)."""
+def create_app(settings: ServiceSettings | None = None, *, group: str = GROUP) -> FastAPI:
+    """The funding service, wired by the runtime kit (settings from TDI_<SERVICE>_* env vars when none given).
+
+    `group`: the consumer group (tests run beside each other on one broker with their own)."""
     settings = settings or ServiceSettings.for_service(SERVICE)
     return create_service_app(
         settings,
         title="Territoires d'industrie — funding",
         description=DESCRIPTION,
-        migrations_package="tdi_funding",
+        routers=[build_router()],
+        consumers=[consumer_spec(group)],
+        migrations_package=["tdi_funding", TERRITORY_MIGRATIONS],
+        on_started=[open_catalogue_envelopes],
     )
+
+
+async def open_catalogue_envelopes(runtime: Runtime) -> None:
+    """The envelopes of the catalogue, opened once (an existing envelope keeps its amounts)."""
+    async with runtime.pool.acquire() as conn, conn.transaction():
+        result = await open_envelopes(conn, ENVELOPE_SEEDS, datetime.now(UTC).date())
+        await runtime.outbox.add(conn, [outgoing(e, PRODUCER) for e in result.events])
+    log.info("envelopes_checked", opened=len(result.value))

@@ -1,8 +1,6 @@
-"""Entry point: `python -m tdi_reporting` serves the reporting service over HTTP."""
+"""Entry point: `python -m tdi_reporting` serves HTTP; `python -m tdi_reporting rebuild` replays the topics."""
 
-from tdi_reporting.app import SERVICE, create_app
-from tdi_runtime.serve import serve
-from tdi_runtime.settings import ServiceSettings
+from tdi_reporting.cli import cli
 
 if __name__ == "__main__":
-    serve(create_app, ServiceSettings.for_service(SERVICE))
+    cli(prog_name="python -m tdi_reporting")

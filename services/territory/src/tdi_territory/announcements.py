@@ -29,6 +29,7 @@ class TerritoryState:
     active_binomes: int
     chefs_de_projet: tuple[UUID, ...]
     as_of: datetime
+    labelled_on: date = LABELLED_ON
 
 
 def reference_updated(state: TerritoryState) -> TerritoryReferenceUpdated:
@@ -57,5 +58,5 @@ def labelled(state: TerritoryState) -> TerritoryLabelled:
         regions=[Region(r) for r in state.regions],
         departements=[Departement(d) for d in state.departements],
         epci_sirens=list(state.epci_sirens),
-        labelled_on=LABELLED_ON,
+        labelled_on=state.labelled_on,
     )

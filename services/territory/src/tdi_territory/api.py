@@ -8,24 +8,30 @@ from fastapi import APIRouter, Path, Query, Request, status
 from tdi_contracts.reference import Departement, Region
 from tdi_runtime.errors import NotFoundError
 from tdi_runtime.http import require_role
-from tdi_territory import queries, store, store_perimeter
+from tdi_territory import queries, store
 from tdi_territory.commands import (
+    AddTerritory,
     AppointChefDeProjet,
+    EndBinome,
     EndChefDeProjet,
     JoinEpci,
     LeaveEpci,
     RecordBinome,
     ShareChefDeProjet,
+    WithdrawLabel,
 )
-from tdi_territory.domain import unknown_territory
-from tdi_territory.use_cases import UseCases
-from tdi_territory.use_cases_governance import (
+from tdi_territory.domain_errors import unknown_territory
+from tdi_territory.governance.use_cases import (
     appoint_chef_de_projet,
+    end_binome,
     end_chef_de_projet,
     record_binome,
     share_chef_de_projet,
 )
-from tdi_territory.use_cases_perimeter import join_epci, leave_epci
+from tdi_territory.label.use_cases import add_territory, withdraw_label
+from tdi_territory.perimeter import store as perimeter_store
+from tdi_territory.perimeter.use_cases import join_epci, leave_epci
+from tdi_territory.use_cases import UseCases
 
 AnyTerritoryId = Annotated[str, Path(description="Platform id (tdi-44-grand-reims) or official id (ti-8413)")]
 Insee = Annotated[str, Path(pattern=r"^(?:[0-9]{2}|2[AB])[0-9]{3}$", description="INSEE commune code")]
@@ -66,7 +72,7 @@ def build_router() -> APIRouter:
     @router.get("/communes/{insee}/territory", summary="The territory a commune is in")
     async def commune_territory(request: Request, insee: Insee) -> dict[str, Any]:
         async with request.app.state.runtime.pool.acquire() as conn:
-            commune = await store_perimeter.territory_of_commune(conn, insee)
+            commune = await perimeter_store.territory_of_commune(conn, insee)
             if commune is None:
                 message = f"La commune {insee} n'est rattachée à aucun Territoire d'industrie connu."
                 raise NotFoundError(message, code="UNKNOWN_COMMUNE", details={"field": "insee", "value": insee})
@@ -75,6 +81,20 @@ def build_router() -> APIRouter:
             "commune": {"insee": insee, "name": commune["name"], "departement": commune["departement"]},
             "territory": queries.summary(row),
         }
+
+    @router.post(
+        "/territories", dependencies=STAFF, status_code=status.HTTP_201_CREATED, summary="Enter a missing territory"
+    )
+    async def post_territory(request: Request, command: AddTerritory) -> dict[str, Any]:
+        tid = await add_territory(_use_cases(request), command)
+        return {"territory_id": tid, "official_id": command.official_id}
+
+    @router.post("/territories/{territory_id}/withdraw-label", dependencies=STAFF, summary="Withdraw the label")
+    async def post_withdraw_label(
+        request: Request, territory_id: AnyTerritoryId, command: WithdrawLabel
+    ) -> dict[str, Any]:
+        tid = await withdraw_label(_use_cases(request), territory_id, command)
+        return {"territory_id": tid, "labelled": False}
 
     @router.post(
         "/territories/{territory_id}/epci",
@@ -101,6 +121,15 @@ def build_router() -> APIRouter:
     )
     async def post_binome(request: Request, territory_id: AnyTerritoryId, command: RecordBinome) -> dict[str, Any]:
         tid, binome_id = await record_binome(_use_cases(request), territory_id, command)
+        return {"territory_id": tid, "binome_id": str(binome_id)}
+
+    @router.post(
+        "/territories/{territory_id}/binomes/{binome_id}/end", dependencies=STAFF, summary="A binôme leaves office"
+    )
+    async def post_end_binome(
+        request: Request, territory_id: AnyTerritoryId, binome_id: UUID, command: EndBinome
+    ) -> dict[str, Any]:
+        tid = await end_binome(_use_cases(request), territory_id, binome_id, command)
         return {"territory_id": tid, "binome_id": str(binome_id)}
 
     @router.post(

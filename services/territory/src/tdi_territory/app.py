@@ -9,6 +9,7 @@ from fastapi import FastAPI
 from tdi_runtime.service import Runtime, create_service_app
 from tdi_runtime.settings import ServiceSettings
 from tdi_territory.api import build_router
+from tdi_territory.label.use_cases import correct_reference, publish_reference_if_empty
 from tdi_territory.reference.catalogue import load_reference
 from tdi_territory.use_cases import UseCases
 
@@ -29,11 +30,14 @@ def create_app(settings: ServiceSettings | None = None) -> FastAPI:
         description=DESCRIPTION,
         routers=[build_router()],
         migrations_package="tdi_territory",
-        on_started=[publish_reference_if_empty],
+        on_started=[check_reference],
     )
 
 
-async def publish_reference_if_empty(runtime: Runtime) -> None:
-    """At first start, the reference list (territories + their events) is written and published once."""
-    published = await UseCases(runtime.pool, runtime.outbox).publish_reference_if_empty(load_reference())
-    log.info("reference_checked", territories_published=published)
+async def check_reference(runtime: Runtime) -> None:
+    """At first start, the reference list (territories + their events) is written and published once; later
+    starts bring the errata of the annex to a database seeded before them (each with a new revision)."""
+    use_cases = UseCases(runtime.pool, runtime.outbox)
+    published = await publish_reference_if_empty(use_cases, load_reference())
+    corrected = await correct_reference(use_cases, load_reference())
+    log.info("reference_checked", territories_published=published, territories_corrected=corrected)

@@ -13,11 +13,13 @@ from tdi_runtime.outbox import Outbox
 from tdi_runtime.serve import serve
 from tdi_runtime.settings import ServiceSettings
 from tdi_territory.app import SERVICE, create_app
+from tdi_territory.label import store as label_store
+from tdi_territory.label.use_cases import correct_reference, publish_reference_if_empty
+from tdi_territory.perimeter.use_cases import LoadSummary
+from tdi_territory.perimeter.use_cases import load_open_data as apply_open_data
 from tdi_territory.reference.catalogue import load_reference
 from tdi_territory.reference.open_data import OpenDataFileError, load_open_data
 from tdi_territory.use_cases import UseCases
-from tdi_territory.use_cases_perimeter import LoadSummary
-from tdi_territory.use_cases_perimeter import load_open_data as apply_open_data
 
 cli = typer.Typer(help="The territory service of the Territoires d'industrie platform.", add_completion=False)
 
@@ -48,7 +50,9 @@ def seed() -> None:
     async def run() -> int:
         pool, uc = await _with_use_cases(ServiceSettings.for_service(SERVICE))
         try:
-            return await uc.publish_reference_if_empty(load_reference())
+            published = await publish_reference_if_empty(uc, load_reference())
+            await correct_reference(uc, load_reference())
+            return published
         finally:
             await pool.close()
 
@@ -63,22 +67,24 @@ def load_open_data_command(
 ) -> None:
     """Load the official open data: official ids, EPCI and communes, with their events; safe to re-run."""
     settings = ServiceSettings.for_service(SERVICE)
-    try:
-        with communes.open(encoding="utf-8") as c, epci.open(encoding="utf-8") as e:
-            result = load_open_data(c, e, load_reference())
-    except OpenDataFileError as error:
-        typer.echo(f"{error.code} : {error}", err=True)
-        raise typer.Exit(2) from error
 
     async def run() -> LoadSummary:
         pool, uc = await _with_use_cases(settings)
         try:
-            await uc.publish_reference_if_empty(load_reference())
+            await publish_reference_if_empty(uc, load_reference())
+            async with pool.acquire() as conn:
+                listed = await label_store.listed_territories(conn)  # the annex's and any entered since (the 183rd)
+            with communes.open(encoding="utf-8") as c, epci.open(encoding="utf-8") as e:
+                result = load_open_data(c, e, listed)
             return await apply_open_data(uc, result, date.fromisoformat(on) if on else date.today())
         finally:
             await pool.close()
 
-    summary = asyncio.run(run())
+    try:
+        summary = asyncio.run(run())
+    except OpenDataFileError as error:
+        typer.echo(f"{error.code} : {error}", err=True)
+        raise typer.Exit(2) from error
     typer.echo(render_summary(summary))
 
 

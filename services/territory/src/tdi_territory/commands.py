@@ -6,10 +6,11 @@ from typing import Annotated
 from pydantic import BaseModel, ConfigDict, Field
 
 from tdi_contracts.fields import Label, UniqueList
-from tdi_contracts.ids import Siren, TerritoryId
+from tdi_contracts.ids import OfficialTerritoryId, Siren, TerritoryId
 from tdi_contracts.money import Cents
-from tdi_contracts.reference import CompanySize, LocalAuthorityType
-from tdi_territory.governance import ElectedMandate
+from tdi_contracts.reference import CompanySize, Departement, LocalAuthorityType
+from tdi_territory.announcements import LABELLED_ON
+from tdi_territory.governance.domain import ElectedMandate
 from tdi_territory.reference.nature_juridique import NatureJuridique
 
 
@@ -17,6 +18,21 @@ class Command(BaseModel):
     """Unknown fields are refused: a typo in a field name must not pass silently."""
 
     model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class AddTerritory(Command):
+    """Enter a territory missing from the list (the 183rd announced), with its official open-data id."""
+
+    name: Label = Field(examples=["Pays de Langres"])
+    departements: Annotated[UniqueList[Departement], Field(min_length=1, max_length=12, examples=[["52"]])]
+    official_id: OfficialTerritoryId
+    labelled_on: date = Field(default=LABELLED_ON, description="Date of the labelling decision")
+
+
+class WithdrawLabel(Command):
+    """The territory loses its label; its EPCI, binômes and posts stay in its history."""
+
+    withdrawn_on: date
 
 
 class JoinEpci(Command):
@@ -42,6 +58,12 @@ class RecordBinome(Command):
     industrial_company_size: CompanySize = Field(examples=["pme"])
     industrial_sector: Label = Field(examples=["métallurgie"])
     appointed_on: date
+
+
+class EndBinome(Command):
+    """A binôme leaves office: its last day."""
+
+    ended_on: date
 
 
 class AppointChefDeProjet(Command):

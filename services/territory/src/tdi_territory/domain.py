@@ -1,20 +1,33 @@
-"""Pure domain model of a Territoire d'industrie: its EPCI (intercommunalités) and its binômes élu–industriel."""
+"""Pure domain model of a Territoire d'industrie, the one aggregate of the service: its label, its EPCI
+(intercommunalités), its binômes élu–industriel and the chef de projet posts serving it. The store loads it
+whole (`store.load_territory`), so every rule of one territory runs here, on the real object; the value objects
+live with their concern (`perimeter.domain`, `governance.domain`)."""
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
+from datetime import date
 from enum import StrEnum
+from uuid import UUID
 
+from tdi_territory import limits
 from tdi_territory.domain_errors import (
+    BinomeAlreadyEndedError,
+    BinomeLimitReachedError,
     BinomeRequiredError,
+    ChefDeProjetLimitReachedError,
     EpciAlreadyInTerritoryError,
+    EpciLimitReachedError,
     EpciNotInTerritoryError,
-    UnknownTerritoryError,
+    InvalidBinomeError,
+    InvalidTerritoryError,
+    LabelAlreadyWithdrawnError,
+    TerritoryWithdrawnError,
+    UnknownBinomeError,
 )
-from tdi_territory.governance import Binome as Binome
-from tdi_territory.governance import ElectedMandate as ElectedMandate
+from tdi_territory.governance.domain import Binome
+from tdi_territory.perimeter.domain import Epci
 
-# Re-exported: the accent- and case-insensitive search helper, and the legal forms of an EPCI.
+# Re-exported: the accent- and case-insensitive search helper.
 from tdi_territory.reference.names import normalise_name as normalise_name
-from tdi_territory.reference.nature_juridique import NatureJuridique as NatureJuridique
 
 
 class TerritoryStatus(StrEnum):
@@ -24,18 +37,9 @@ class TerritoryStatus(StrEnum):
     WITHDRAWN = "withdrawn"
 
 
-@dataclass(frozen=True)
-class Epci:
-    """An intercommunalité, identified by its 9-digit SIREN."""
-
-    siren: str
-    name: str
-    nature_juridique: NatureJuridique
-
-
 @dataclass
 class Territory:
-    """A labelled territory; made of EPCI, led by one or more binômes."""
+    """A labelled territory; made of EPCI, led by binômes, served by chef de projet posts (ids of open ones)."""
 
     id: str
     name: str
@@ -46,59 +50,77 @@ class Territory:
     labelled_for_temps_ii: bool = True
     status: TerritoryStatus = TerritoryStatus.ACTIVE
     epcis: dict[str, Epci] = field(default_factory=dict)
-    binomes: list[Binome] = field(default_factory=list)
+    binomes: list[Binome] = field(default_factory=list)  # ended ones included: the history is kept
+    chefs_de_projet: list[UUID] = field(default_factory=list)
+    labelled_on: date | None = None
+
+    @property
+    def active_binomes(self) -> list[Binome]:
+        return [b for b in self.binomes if b.ended_on is None]
+
+    def join(self, epci: Epci, holder: "Territory | None") -> None:
+        """An EPCI is in at most one territory at a time: `holder` is the territory it is in now, if any."""
+        self._refuse_if_withdrawn()
+        if holder is not None:
+            raise EpciAlreadyInTerritoryError(
+                f"L'EPCI « {epci.name} » ({epci.siren}) fait déjà partie du territoire « {holder.name} ».",
+                details={"field": "siren", "territory_id": holder.id},
+            )
+        if len(self.epcis) >= limits.MAX_EPCI:
+            message = f"Le territoire « {self.name} » compte déjà {limits.MAX_EPCI} EPCI, le maximum."
+            raise EpciLimitReachedError(message, details={"field": "siren"})
+        self.epcis[epci.siren] = epci
+
+    def leave(self, siren: str) -> Epci:
+        if siren not in self.epcis:
+            message = f"L'EPCI {siren} ne fait pas partie du territoire « {self.name} »."
+            raise EpciNotInTerritoryError(message, details={"field": "siren"})
+        return self.epcis.pop(siren)
 
     def appoint_binome(self, binome: Binome) -> None:
+        self._refuse_if_withdrawn()
+        if len(self.active_binomes) >= limits.MAX_ACTIVE_BINOMES:
+            message = f"Le territoire « {self.name} » a déjà {limits.MAX_ACTIVE_BINOMES} binômes en fonction."
+            raise BinomeLimitReachedError(message)
         self.binomes.append(binome)
 
-    def withdraw_binome(self, binome: Binome) -> None:
-        if self.binomes == [binome]:
+    def end_binome(self, binome_id: UUID, on: date) -> Binome:
+        """The binôme leaves office on `on`; an active territory keeps at least one (record the successor first)."""
+        binome = next((b for b in self.binomes if b.id == binome_id), None)
+        if binome is None:
+            message = f"Le binôme {binome_id} ne mène pas le territoire « {self.name} »."
+            raise UnknownBinomeError(message, details={"field": "binome_id", "value": str(binome_id)})
+        if binome.ended_on is not None:
+            raise BinomeAlreadyEndedError(f"Le binôme a quitté ses fonctions le {binome.ended_on.isoformat()}.")
+        if binome.appointed_on is not None and on < binome.appointed_on:
+            message = f"Le binôme ne peut pas finir ({on}) avant sa désignation ({binome.appointed_on})."
+            raise InvalidBinomeError(message, details={"field": "ended_on"})
+        if self.status is TerritoryStatus.ACTIVE and self.active_binomes == [binome]:
             message = f"Le territoire « {self.name} » doit garder au moins un binôme élu–industriel."
             raise BinomeRequiredError(message)
-        self.binomes.remove(binome)
+        ended = replace(binome, ended_on=on)
+        self.binomes[self.binomes.index(binome)] = ended
+        return ended
 
+    def serve_post(self, post_id: UUID) -> None:
+        """A chef de projet post (new or shared) now serves the territory."""
+        self._refuse_if_withdrawn()
+        if len(self.chefs_de_projet) >= limits.MAX_CHEFS_DE_PROJET:
+            message = (
+                f"Le territoire « {self.name} » a déjà {limits.MAX_CHEFS_DE_PROJET} postes de chef de projet ouverts."
+            )
+            raise ChefDeProjetLimitReachedError(message, details={"territory_id": self.id})
+        self.chefs_de_projet.append(post_id)
 
-def check_join(territory: Territory, epci: Epci, holder: Territory | None) -> None:
-    """An EPCI is in at most one territory at a time: `holder` is the territory it is in now, if any."""
-    if holder is not None:
-        raise EpciAlreadyInTerritoryError(
-            f"L'EPCI « {epci.name} » ({epci.siren}) fait déjà partie du territoire « {holder.name} ».",
-            details={"field": "siren", "territory_id": holder.id},
-        )
+    def withdraw_label(self, on: date) -> None:
+        if self.status is TerritoryStatus.WITHDRAWN:
+            raise LabelAlreadyWithdrawnError(f"Le label du territoire « {self.name} » est déjà retiré.")
+        if self.labelled_on is not None and on < self.labelled_on:
+            message = f"Le label ne peut pas être retiré ({on}) avant d'avoir été donné ({self.labelled_on})."
+            raise InvalidTerritoryError(message, details={"field": "withdrawn_on"})
+        self.labelled_for_temps_ii, self.status = False, TerritoryStatus.WITHDRAWN
 
-
-def check_leave(territory: Territory, siren: str, holder_id: str | None) -> None:
-    if holder_id != territory.id:
-        message = f"L'EPCI {siren} ne fait pas partie du territoire « {territory.name} »."
-        raise EpciNotInTerritoryError(message, details={"field": "siren"})
-
-
-@dataclass
-class EpciMemberships:
-    """All territories of the programme, so that an EPCI is in at most one territory at a time."""
-
-    territories: dict[str, Territory]
-
-    def territory_of(self, siren: str) -> Territory | None:
-        return next((t for t in self.territories.values() if siren in t.epcis), None)
-
-    def join(self, territory_id: str, epci: Epci) -> None:
-        territory = self._get(territory_id)
-        check_join(territory, epci, self.territory_of(epci.siren))
-        territory.epcis[epci.siren] = epci
-
-    def leave(self, territory_id: str, siren: str) -> Epci:
-        territory = self._get(territory_id)
-        holder = self.territory_of(siren)
-        check_leave(territory, siren, holder.id if holder else None)
-        return territory.epcis.pop(siren)
-
-    def _get(self, territory_id: str) -> Territory:
-        if territory_id not in self.territories:
-            raise unknown_territory(territory_id)
-        return self.territories[territory_id]
-
-
-def unknown_territory(territory_id: str) -> UnknownTerritoryError:
-    message = f"Le territoire {territory_id} ne figure pas dans la liste des Territoires d'industrie."
-    return UnknownTerritoryError(message, details={"field": "territory_id", "value": territory_id})
+    def _refuse_if_withdrawn(self) -> None:
+        if self.status is TerritoryStatus.WITHDRAWN:
+            message = f"Le territoire « {self.name} » n'est plus labellisé : il ne peut plus évoluer."
+            raise TerritoryWithdrawnError(message, details={"territory_id": self.id})

@@ -7,13 +7,22 @@ would dead-letter them with the same code.
 from tdi_runtime.errors import ConflictError, DomainError, NotFoundError
 
 __all__ = [
+    "BinomeAlreadyEndedError",
+    "BinomeLimitReachedError",
     "BinomeRequiredError",
+    "ChefDeProjetLimitReachedError",
     "DomainError",
     "EpciAlreadyInTerritoryError",
+    "EpciLimitReachedError",
     "EpciNotInTerritoryError",
+    "InvalidBinomeError",
     "InvalidPostError",
-    "NoEpciToFundError",
+    "InvalidTerritoryError",
+    "LabelAlreadyWithdrawnError",
+    "LimitReachedError",
     "PostAlreadyEndedError",
+    "TerritoryAlreadyListedError",
+    "TerritoryWithdrawnError",
     "UnknownBinomeError",
     "UnknownPostError",
     "UnknownTerritoryError",
@@ -48,9 +57,50 @@ class BinomeRequiredError(ConflictError):
     code = "BINOME_REQUIRED"
 
 
+class BinomeAlreadyEndedError(ConflictError):
+    code = "BINOME_ALREADY_ENDED"
+
+
+class LimitReachedError(ConflictError):
+    """A territory already holds as many EPCI, binômes or chef de projet posts as the contracts carry."""
+
+
+class EpciLimitReachedError(LimitReachedError):
+    code = "EPCI_LIMIT_REACHED"
+
+
+class BinomeLimitReachedError(LimitReachedError):
+    code = "BINOME_LIMIT_REACHED"
+
+
+class ChefDeProjetLimitReachedError(LimitReachedError):
+    code = "CHEF_DE_PROJET_LIMIT_REACHED"
+
+
+class TerritoryWithdrawnError(ConflictError):
+    code = "TERRITORY_LABEL_WITHDRAWN"
+
+
+class LabelAlreadyWithdrawnError(ConflictError):
+    code = "LABEL_ALREADY_WITHDRAWN"
+
+
+class TerritoryAlreadyListedError(ConflictError):
+    code = "TERRITORY_ALREADY_LISTED"
+
+
 class InvalidPostError(DomainError):
     code = "INVALID_CHEF_DE_PROJET_POST"
 
 
-class NoEpciToFundError(DomainError):
-    code = "NO_EPCI_TO_FUND"
+class InvalidBinomeError(DomainError):
+    code = "INVALID_BINOME"
+
+
+class InvalidTerritoryError(DomainError):
+    code = "INVALID_TERRITORY"
+
+
+def unknown_territory(territory_id: str) -> UnknownTerritoryError:
+    message = f"Le territoire {territory_id} ne figure pas dans la liste des Territoires d'industrie."
+    return UnknownTerritoryError(message, details={"field": "territory_id", "value": territory_id})

@@ -15,6 +15,8 @@ def summary(row: Any) -> dict[str, Any]:
         "interregional": row["interregional"],
         "labelled_for_temps_ii": row["labelled_for_temps_ii"],
         "status": row["status"],
+        "labelled_on": row["labelled_on"],
+        "label_withdrawn_on": row["label_withdrawn_on"],
     }
 
 
@@ -28,8 +30,8 @@ async def detail(conn: Connection, row: Any) -> dict[str, Any]:
     communes = await conn.fetchval("SELECT count(*) FROM communes WHERE territory_id = $1", tid)
     binomes = await conn.fetch(
         "SELECT id, elected_mandate, elected_authority, industrial_company, industrial_company_size,"
-        " industrial_sector, appointed_on FROM binomes WHERE territory_id = $1 AND ended_on IS NULL"
-        " ORDER BY appointed_on, id",
+        " industrial_sector, appointed_on, ended_on FROM binomes WHERE territory_id = $1"
+        " ORDER BY ended_on IS NULL DESC, appointed_on, id",
         tid,
     )
     posts = await conn.fetch(
@@ -44,6 +46,7 @@ async def detail(conn: Connection, row: Any) -> dict[str, Any]:
         **summary(row),
         "epci": [dict(r) for r in epcis],
         "communes_count": int(communes),
-        "binomes": [dict(r) for r in binomes],
+        "binomes": [dict(r) for r in binomes if r["ended_on"] is None],
+        "former_binomes": [dict(r) for r in binomes if r["ended_on"] is not None],
         "chefs_de_projet": [{**dict(r), "shared_with": list(r["shared_with"])} for r in posts],
     }

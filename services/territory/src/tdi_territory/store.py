@@ -1,40 +1,22 @@
-"""SQL of the territory service (asyncpg, explicit queries); every function runs on the caller's connection."""
+"""SQL of a territory as a whole (asyncpg, explicit queries): the aggregate the use cases load, its reference
+state for the events, and the search; every function runs on the caller's connection."""
 
-from collections.abc import Sequence
 from datetime import UTC, datetime
 from typing import Any
 
+from tdi_contracts.reference import CompanySize
 from tdi_runtime.db import Connection
 from tdi_territory.announcements import TerritoryState
-from tdi_territory.domain import normalise_name
-from tdi_territory.reference.catalogue import ReferenceTerritory
+from tdi_territory.domain import Territory, TerritoryStatus, normalise_name
+from tdi_territory.governance.domain import Binome, ElectedMandate
+from tdi_territory.perimeter.domain import Epci, NatureJuridique
 
 Row = Any  # an asyncpg Record: read by column name
 
-TERRITORY_COLUMNS = "id, official_id, name, departements, regions, interregional, labelled_for_temps_ii, status"
-
-
-async def territory_count(conn: Connection) -> int:
-    return int(await conn.fetchval("SELECT count(*) FROM territories"))
-
-
-async def insert_reference(conn: Connection, territories: Sequence[ReferenceTerritory]) -> None:
-    await conn.executemany(
-        "INSERT INTO territories (id, official_id, name, name_normalised, departements, regions, interregional)"
-        " VALUES ($1, $2, $3, $4, $5, $6, $7)",
-        [
-            (
-                t.id,
-                t.official_id,
-                t.name,
-                normalise_name(t.name),
-                list(t.departements),
-                list(t.regions),
-                t.interregional,
-            )
-            for t in territories
-        ],
-    )
+TERRITORY_COLUMNS = (
+    "id, official_id, name, departements, regions, interregional, labelled_for_temps_ii, status, labelled_on,"
+    " label_withdrawn_on"
+)
 
 
 async def find_territory(conn: Connection, any_id: str, *, for_update: bool = False) -> Row | None:
@@ -42,6 +24,46 @@ async def find_territory(conn: Connection, any_id: str, *, for_update: bool = Fa
     lock = " FOR UPDATE" if for_update else ""
     query = f"SELECT {TERRITORY_COLUMNS}, label_announced FROM territories WHERE id = $1 OR official_id = $1{lock}"
     return await conn.fetchrow(query, any_id)
+
+
+async def load_territory(conn: Connection, any_id: str) -> Territory | None:
+    """The whole territory (platform or official id), locked until the transaction ends: its open EPCI
+    memberships, its binômes (ended ones too) and the open chef de projet posts serving it."""
+    row = await find_territory(conn, any_id, for_update=True)
+    if row is None:
+        return None
+    tid = row["id"]
+    epcis = await conn.fetch(
+        "SELECT siren, name, nature_juridique FROM epci_memberships WHERE territory_id = $1 AND left_on IS NULL"
+        " ORDER BY joined_on, id",
+        tid,
+    )
+    binomes = await conn.fetch("SELECT * FROM binomes WHERE territory_id = $1 ORDER BY appointed_on, id", tid)
+    return Territory(
+        id=tid,
+        name=row["name"],
+        departements=tuple(row["departements"]),
+        regions=tuple(row["regions"]),
+        interregional=row["interregional"],
+        official_id=row["official_id"],
+        labelled_for_temps_ii=row["labelled_for_temps_ii"],
+        status=TerritoryStatus(row["status"]),
+        epcis={r["siren"]: Epci(r["siren"], r["name"], NatureJuridique(r["nature_juridique"])) for r in epcis},
+        binomes=[
+            Binome(
+                ElectedMandate(r["elected_mandate"]),
+                r["industrial_company"],
+                CompanySize(r["industrial_company_size"]),
+                r["industrial_sector"],
+                r["id"],
+                r["appointed_on"],
+                r["ended_on"],
+            )
+            for r in binomes
+        ],
+        chefs_de_projet=list(await _open_posts(conn, tid)),
+        labelled_on=row["labelled_on"],
+    )
 
 
 async def search(
@@ -65,7 +87,8 @@ async def next_state(conn: Connection, territory_id: str) -> TerritoryState:
     """Bump the territory's revision and read its full state (call once per changed territory and transaction)."""
     row = await conn.fetchrow(
         "UPDATE territories SET revision = revision + 1, updated_at = now() WHERE id = $1"
-        " RETURNING id, official_id, name, departements, regions, labelled_for_temps_ii, revision, updated_at",
+        " RETURNING id, official_id, name, departements, regions, labelled_for_temps_ii, labelled_on, revision,"
+        " updated_at",
         territory_id,
     )
     return await _state(conn, row)
@@ -73,8 +96,8 @@ async def next_state(conn: Connection, territory_id: str) -> TerritoryState:
 
 async def current_state(conn: Connection, territory_id: str) -> TerritoryState:
     row = await conn.fetchrow(
-        "SELECT id, official_id, name, departements, regions, labelled_for_temps_ii, revision, updated_at"
-        " FROM territories WHERE id = $1",
+        "SELECT id, official_id, name, departements, regions, labelled_for_temps_ii, labelled_on, revision,"
+        " updated_at FROM territories WHERE id = $1",
         territory_id,
     )
     return await _state(conn, row)
@@ -86,11 +109,7 @@ async def _state(conn: Connection, row: Row) -> TerritoryState:
         "SELECT siren FROM epci_memberships WHERE territory_id = $1 AND left_on IS NULL ORDER BY joined_on, id", tid
     )
     binomes = await conn.fetchval("SELECT count(*) FROM binomes WHERE territory_id = $1 AND ended_on IS NULL", tid)
-    posts = await conn.fetch(
-        "SELECT p.id FROM chef_de_projet_posts p JOIN chef_de_projet_territories t ON t.post_id = p.id"
-        " WHERE t.territory_id = $1 AND p.ended_on IS NULL ORDER BY p.started_on, p.id",
-        tid,
-    )
+    posts = await _open_posts(conn, tid)
     return TerritoryState(
         id=tid,
         official_id=row["official_id"],
@@ -101,18 +120,20 @@ async def _state(conn: Connection, row: Row) -> TerritoryState:
         revision=row["revision"],
         epci_sirens=tuple(r["siren"] for r in sirens),
         active_binomes=int(binomes),
-        chefs_de_projet=tuple(r["id"] for r in posts),
+        chefs_de_projet=posts,
+        labelled_on=row["labelled_on"],
         as_of=row["updated_at"].astimezone(UTC) if isinstance(row["updated_at"], datetime) else row["updated_at"],
     )
 
 
+async def _open_posts(conn: Connection, territory_id: str) -> tuple[Any, ...]:
+    posts = await conn.fetch(
+        "SELECT p.id FROM chef_de_projet_posts p JOIN chef_de_projet_territories t ON t.post_id = p.id"
+        " WHERE t.territory_id = $1 AND p.ended_on IS NULL ORDER BY p.started_on, p.id",
+        territory_id,
+    )
+    return tuple(r["id"] for r in posts)
+
+
 async def mark_label_announced(conn: Connection, territory_id: str) -> None:
     await conn.execute("UPDATE territories SET label_announced = true WHERE id = $1", territory_id)
-
-
-async def set_official_id(conn: Connection, territory_id: str, official_id: str) -> None:
-    await conn.execute("UPDATE territories SET official_id = $2 WHERE id = $1", territory_id, official_id)
-
-
-async def official_ids(conn: Connection) -> dict[str, str | None]:
-    return {r["id"]: r["official_id"] for r in await conn.fetch("SELECT id, official_id FROM territories")}

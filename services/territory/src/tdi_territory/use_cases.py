@@ -6,20 +6,21 @@ and a territory whose label was never announced (one added after the first start
 """
 
 import contextlib
-from collections.abc import AsyncIterator, Sequence
+import re
+from collections.abc import AsyncIterator, Iterable
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
 from typing import Any
 
 import asyncpg
 
+from tdi_contracts.ids import REFERENCE_TERRITORY_ID_PATTERN
 from tdi_runtime.db import Connection
 from tdi_runtime.events import outgoing
 from tdi_runtime.outbox import Outbox
 from tdi_territory import store
-from tdi_territory.announcements import TerritoryState, labelled, reference_updated
-from tdi_territory.domain import Territory, unknown_territory
-from tdi_territory.reference.catalogue import ReferenceTerritory
+from tdi_territory.announcements import labelled, reference_updated
+from tdi_territory.domain import Territory
+from tdi_territory.domain_errors import unknown_territory
 
 PRODUCER = "territory"
 
@@ -57,29 +58,25 @@ class UseCases:
                     labels.append(labelled(state))  # a territory added after the first start (the 183rd)
                     await store.mark_label_announced(conn, territory_id)
             payloads = [*labels, *changes.events, *references]
-            await self.outbox.add(conn, [outgoing(p, PRODUCER) for p in payloads])
+            await self.outbox.add(conn, [outgoing(p, PRODUCER) for p in check_platform_ids(payloads)])
 
     async def territory(self, changes: Changes, any_id: str) -> Territory:
-        """The territory (platform or official id), locked for this transaction; 404 when unknown."""
-        row = await store.find_territory(changes.conn, any_id, for_update=True)
-        if row is None:
+        """The whole territory (platform or official id: the edge resolves both), locked for this transaction."""
+        territory = await store.load_territory(changes.conn, any_id)
+        if territory is None:
             raise unknown_territory(any_id)
-        return Territory(row["id"], row["name"], tuple(row["departements"]), tuple(row["regions"]), False)
+        return territory
 
-    async def publish_reference_if_empty(self, reference: Sequence[ReferenceTerritory]) -> int:
-        """First start: every territory of the annex, announced on the reference topic; later starts: nothing."""
-        async with self.pool.acquire() as conn, conn.transaction():
-            # Replicas starting together: one publishes, the others wait here and then find the table filled.
-            await conn.execute("SELECT pg_advisory_xact_lock(hashtext(current_schema() || ':reference'))")
-            if await store.territory_count(conn):
-                return 0
-            await store.insert_reference(conn, reference)
-            now = datetime.now(UTC)
-            states = [
-                TerritoryState(t.id, t.official_id, t.name, t.departements, t.regions, True, 1, (), 0, (), now)
-                for t in reference
-            ]
-            await conn.execute("UPDATE territories SET label_announced = true")
-            announced = [labelled(s) for s in states] + [reference_updated(s) for s in states]
-            await self.outbox.add(conn, [outgoing(p, PRODUCER) for p in announced])
-            return len(states)
+
+_PLATFORM_ID = re.compile(REFERENCE_TERRITORY_ID_PATTERN)
+
+
+def check_platform_ids(payloads: Iterable[Any]) -> list[Any]:
+    """One key per territory: every territory id an event carries is the platform id, never the official one."""
+    payloads = list(payloads)
+    for payload in payloads:
+        ids = [getattr(payload, "territory_id", None), *getattr(payload, "shared_with", ())]
+        wrong = [i for i in ids if i is not None and not _PLATFORM_ID.match(i)]
+        if wrong:  # a use case forgot to resolve an id at the edge: a bug, refused before anything is written
+            raise ValueError(f"{type(payload).__name__} carries {wrong}: events carry platform territory ids only")
+    return payloads

@@ -1,14 +1,25 @@
-"""Commands over HTTP: invalid ones name the field, unknown territories are 404, EPCI conflicts 409."""
+"""Commands over HTTP: invalid ones name the field, unknown territories are 404, EPCI conflicts 409.
+
+Each test starts the service on a schema of its own, so any one of them passes alone, in any order.
+"""
 
 from __future__ import annotations
 
 import pytest
 
 from tdi_contracts.topics import TERRITORY
+from tdi_runtime.testing import unique_name
 
 from .conftest import READER_TOKEN, outbox_ids, published, wait_until_relayed
 
 pytestmark = pytest.mark.integration
+
+
+@pytest.fixture
+def schema() -> str:
+    """Per test, not per module: no test depends on what another one changed."""
+    return unique_name("territory_c")
+
 
 GRAND_REIMS_CU = {
     "siren": "200067403",
@@ -88,6 +99,7 @@ async def test_an_epci_already_in_a_territory_cannot_join_another_409(territory_
 
 async def test_an_epci_that_left_may_join_another_territory(territory_service):
     async with territory_service() as (_, client):
+        assert (await client.post("/territories/tdi-44-grand-reims/epci", json=GRAND_REIMS_CU)).status_code == 201
         left = await client.post("/territories/tdi-44-grand-reims/epci/200067403/leave", json={"left_on": "2025-06-30"})
         left_again = await client.post(
             "/territories/tdi-44-grand-reims/epci/200067403/leave", json={"left_on": "2025-07-01"}
@@ -131,7 +143,23 @@ async def test_a_territory_shows_its_binome_and_its_shared_chef_de_projet_until_
 
 
 async def test_each_accepted_command_is_announced_on_the_territory_topic(territory_service, platform_stack, db):
-    async with territory_service():
+    post = {"employer_siren": "200067403", "employer_authority": "epci", "annual_cost_cents": 6_000_000}
+    async with territory_service() as (_, client):
+        commands = [
+            ("/territories/tdi-44-grand-reims/epci", GRAND_REIMS_CU),
+            ("/territories/tdi-44-grand-reims/epci/200067403/leave", {"left_on": "2025-06-30"}),
+            ("/territories/tdi-44-pays-de-chalons/epci", GRAND_REIMS_CU),
+            ("/territories/tdi-44-grand-reims/binomes", BINOME),
+            ("/territories/tdi-44-grand-reims/chefs-de-projet", {**post, "started_on": "2024-02-01"}),
+        ]
+        for path, body in commands:
+            assert (await client.post(path, json=body)).status_code in (200, 201)
+        post_id = (await client.get("/territories/tdi-44-grand-reims")).json()["chefs_de_projet"][0]["id"]
+        share = {"territory_ids": ["tdi-44-pays-de-chalons"], "shared_on": "2024-09-01"}
+        assert (await client.post(f"/chefs-de-projet/{post_id}/share", json=share)).status_code == 200
+        assert (
+            await client.post(f"/chefs-de-projet/{post_id}/end", json={"ended_on": "2026-12-31"})
+        ).status_code == 200
         await wait_until_relayed(db)
     events = await published(platform_stack.bootstrap_servers, TERRITORY.name, await outbox_ids(db, TERRITORY.name))
     kinds = [env.type.split(".")[-2] for env, _, _ in events]

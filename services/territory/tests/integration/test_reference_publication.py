@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from collections import Counter
 
 import pytest
@@ -72,6 +73,8 @@ async def test_a_restart_publishes_the_reference_again_never(territory_service, 
     ("params", "names"),
     [
         ({"q": "coeur de maine"}, ["Cœur de Maine"]),
+        ({"q": "épernay"}, ["Pays d'Épernay Terres de Champagne"]),
+        ({"q": "EPERNAY"}, ["Pays d'Épernay Terres de Champagne"]),
         ({"q": "VALLÉE DE LA BRESLE - vimeu"}, ["Vallée de la Bresle – Vimeu"]),
         (
             {"interregional": "true"},
@@ -83,3 +86,33 @@ async def test_names_are_found_whatever_their_accents_case_and_dashes(territory_
     async with territory_service() as (_, client):
         answer = await client.get("/territories", params=params)
     assert [t["name"] for t in answer.json()["territories"]] == names
+
+
+async def test_an_erratum_reaches_a_database_seeded_before_it_with_a_new_revision_at_the_next_start(
+    territory_service, db
+):
+    async with territory_service():
+        pass
+    # The database as the first release seeded it, from the annex as printed.
+    await db.execute(
+        "UPDATE territories SET name = 'Pays d''Epervain Terres de Champagne',"
+        " name_normalised = 'pays d epervain terres de champagne'"
+        " WHERE id = 'tdi-44-pays-d-epervain-terres-de-champagne'"
+    )
+    await db.execute("UPDATE territories SET departements = '{42}' WHERE id = 'tdi-84-lezoux-thiers-ambert-montbrison'")
+    before = await db.fetchval("SELECT max(id) FROM outbox")
+
+    async with territory_service() as (_, client):
+        found = (await client.get("/territories", params={"q": "epernay"})).json()
+        lezoux = (await client.get("/territories", params={"departement": "63"})).json()
+    async with territory_service():
+        pass  # a further start corrects nothing more
+
+    assert [t["id"] for t in found["territories"]] == ["tdi-44-pays-d-epervain-terres-de-champagne"]
+    assert "tdi-84-lezoux-thiers-ambert-montbrison" in [t["id"] for t in lezoux["territories"]]
+    rows = await db.fetch("SELECT key, value FROM outbox WHERE id > $1 ORDER BY id", before)
+    revisions = {r["key"].decode(): json.loads(r["value"]) for r in rows}
+    assert set(revisions) == {"tdi-44-pays-d-epervain-terres-de-champagne", "tdi-84-lezoux-thiers-ambert-montbrison"}
+    epernay = revisions["tdi-44-pays-d-epervain-terres-de-champagne"]
+    assert (epernay["name"], epernay["revision"]) == ("Pays d'Épernay Terres de Champagne", 2)
+    assert revisions["tdi-84-lezoux-thiers-ambert-montbrison"]["departements"] == ["42", "63"]

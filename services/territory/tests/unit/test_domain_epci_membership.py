@@ -2,8 +2,9 @@
 
 import pytest
 
-from tdi_territory.domain import Epci, EpciMemberships, NatureJuridique, Territory
+from tdi_territory.domain import Territory
 from tdi_territory.domain_errors import EpciAlreadyInTerritoryError, EpciNotInTerritoryError, UnknownTerritoryError
+from tdi_territory.perimeter.domain import Epci, EpciMemberships, NatureJuridique
 
 GRAND_REIMS = Epci("200067403", "CU du Grand Reims", NatureJuridique.CU)
 

@@ -1,18 +1,31 @@
-"""Governance of a territory: binômes élu–industriel, the chef de projet post and its funding cap."""
+"""Governance of a territory: binômes élu–industriel and chef de projet posts."""
 
 from datetime import date
 
 import pytest
-from hypothesis import given
-from hypothesis import strategies as st
 
 from tdi_contracts.reference import CompanySize, LocalAuthorityType
 from tdi_territory.domain import Territory, TerritoryStatus
-from tdi_territory.domain_errors import BinomeRequiredError, InvalidPostError, NoEpciToFundError, PostAlreadyEndedError
-from tdi_territory.governance import Binome, ChefDeProjetPost, ElectedMandate, chef_de_projet_funding_cap_cents
+from tdi_territory.domain_errors import (
+    BinomeAlreadyEndedError,
+    BinomeRequiredError,
+    InvalidBinomeError,
+    InvalidPostError,
+    PostAlreadyEndedError,
+    UnknownBinomeError,
+)
+from tdi_territory.governance.domain import Binome, ChefDeProjetPost, ElectedMandate
 
-CHALONS = Binome(ElectedMandate.PRESIDENT_EPCI, "Fonderie champenoise", CompanySize.PME, "métallurgie")
-REIMS = Binome(ElectedMandate.MAIRE, "Coopérative des vins", CompanySize.ETI, "agroalimentaire")
+CHALONS = Binome(
+    ElectedMandate.PRESIDENT_EPCI,
+    "Fonderie champenoise",
+    CompanySize.PME,
+    "métallurgie",
+    appointed_on=date(2023, 12, 1),
+)
+REIMS = Binome(
+    ElectedMandate.MAIRE, "Coopérative des vins", CompanySize.ETI, "agroalimentaire", appointed_on=date(2024, 1, 1)
+)
 
 
 def marne_territory() -> Territory:
@@ -26,26 +39,57 @@ def test_a_new_territory_is_labelled_for_temps_ii_active_and_without_official_id
     assert territory.official_id is None
 
 
-def test_a_territory_may_be_led_by_several_binomes() -> None:
+def test_a_territory_may_be_led_by_several_binomes_and_keeps_the_ones_that_ended() -> None:
     territory = marne_territory()
     territory.appoint_binome(CHALONS)
     territory.appoint_binome(REIMS)
-    territory.withdraw_binome(CHALONS)
-    assert territory.binomes == [REIMS]
+    ended = territory.end_binome(CHALONS.id, date(2026, 3, 31))
+    assert territory.active_binomes == [REIMS]
+    assert ended.ended_on == date(2026, 3, 31) and ended in territory.binomes
 
 
-def test_the_last_binome_of_a_territory_cannot_be_withdrawn() -> None:
+def test_the_last_binome_of_an_active_territory_cannot_end_before_its_successor_is_recorded() -> None:
     territory = marne_territory()
     territory.appoint_binome(REIMS)
     with pytest.raises(BinomeRequiredError) as raised:
-        territory.withdraw_binome(REIMS)
-    assert raised.value.code == "BINOME_REQUIRED"
-    assert territory.binomes == [REIMS]
+        territory.end_binome(REIMS.id, date(2026, 3, 31))
+    assert (raised.value.code, raised.value.http_status) == ("BINOME_REQUIRED", 409)
+    assert territory.active_binomes == [REIMS]
+
+
+def test_the_last_binome_of_a_territory_that_lost_its_label_may_end() -> None:
+    territory = marne_territory()
+    territory.appoint_binome(REIMS)
+    territory.withdraw_label(date(2025, 12, 31))
+    territory.end_binome(REIMS.id, date(2026, 1, 31))
+    assert territory.active_binomes == []
+
+
+@pytest.mark.parametrize(
+    ("binome_id", "ended_on", "error", "code"),
+    [
+        (CHALONS.id, date(2026, 1, 1), BinomeAlreadyEndedError, "BINOME_ALREADY_ENDED"),
+        (REIMS.id, date(2023, 12, 31), InvalidBinomeError, "INVALID_BINOME"),
+        (Binome(ElectedMandate.MAIRE, "X", CompanySize.PME, "chimie").id, date(2026, 1, 1), UnknownBinomeError, ""),
+    ],
+)
+def test_a_binome_ends_once_after_its_appointment_and_only_in_its_territory(
+    binome_id: object, ended_on: date, error: type[Exception], code: str
+) -> None:
+    territory = marne_territory()
+    territory.appoint_binome(CHALONS)
+    territory.appoint_binome(REIMS)
+    territory.end_binome(CHALONS.id, date(2025, 6, 30))
+    with pytest.raises(error) as raised:
+        territory.end_binome(binome_id, ended_on)  # type: ignore[arg-type]
+    assert getattr(raised.value, "code", "") == (code or "UNKNOWN_BINOME")
 
 
 def test_a_binome_holds_roles_only_and_no_personal_data() -> None:
     assert set(Binome.__dataclass_fields__) == {
         "id",
+        "appointed_on",
+        "ended_on",
         "elected_mandate",
         "industrial_company",
         "industrial_company_size",
@@ -109,23 +153,3 @@ def test_a_post_without_territory_or_ending_before_it_starts_is_refused(
     with pytest.raises(InvalidPostError) as raised:
         ChefDeProjetPost(territory_ids, date(2024, 1, 1), end)
     assert raised.value.code == "INVALID_CHEF_DE_PROJET_POST"
-
-
-@pytest.mark.parametrize(("epci_count", "cap_cents"), [(1, 3_000_000), (2, 3_000_000), (3, 4_000_000)])
-def test_the_cap_is_30000_euros_up_to_two_epci_and_40000_from_three(epci_count: int, cap_cents: int) -> None:
-    assert chef_de_projet_funding_cap_cents(epci_count) == cap_cents
-
-
-@given(st.integers(min_value=1, max_value=10_000))
-def test_the_funding_cap_is_integer_cents_and_never_falls_when_epci_join(epci_count: int) -> None:
-    cap = chef_de_projet_funding_cap_cents(epci_count)
-    assert isinstance(cap, int)
-    assert cap in {3_000_000, 4_000_000}
-    assert chef_de_projet_funding_cap_cents(epci_count + 1) >= cap
-
-
-@given(st.integers(max_value=0))
-def test_a_territory_without_epci_has_no_funding_cap(epci_count: int) -> None:
-    with pytest.raises(NoEpciToFundError) as raised:
-        chef_de_projet_funding_cap_cents(epci_count)
-    assert raised.value.code == "NO_EPCI_TO_FUND"

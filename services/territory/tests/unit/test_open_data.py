@@ -110,3 +110,28 @@ def test_insee_commune_codes_of_every_kind_of_departement_are_accepted(code: str
 def test_malformed_insee_commune_codes_are_refused(code: str) -> None:
     problem = check_commune_code(code)
     assert problem is not None and problem.code == "INVALID_INSEE_COMMUNE_CODE"
+
+
+COMMUNES_HEADER = ("insee_com", "lib_com", "id_ti", "lib_ti")
+EPCI_HEADER = ("id_ti", "siren_groupement", "lib_groupement", "nature_juridique")
+
+
+def _csv(rows: list[tuple[str, ...]], delimiter: str, bom: bool) -> io.StringIO:
+    return io.StringIO(("\ufeff" if bom else "") + "\n".join(delimiter.join(r) for r in rows) + "\n")
+
+
+@pytest.mark.parametrize(("delimiter", "bom"), [(",", False), (";", False), (",", True), (";", True)])
+def test_national_files_are_read_with_either_delimiter_and_with_or_without_a_byte_order_mark(
+    delimiter: str, bom: bool
+) -> None:
+    communes = [COMMUNES_HEADER, ("51454", "Reims", "ti-8101", "Grand Reims"), ("51573", "Tinqueux", "ti-8101", "x")]
+    epci = [EPCI_HEADER, ("ti-8101", "200067403", "CU du Grand Reims, Marne", "CU")]
+    if delimiter == ",":
+        epci[1] = ("ti-8101", "200067403", '"CU du Grand Reims, Marne"', "CU")
+    result = load_open_data(_csv(communes, delimiter, bom), _csv(epci, delimiter, bom), load_reference())
+    assert result.official_ids == {"tdi-44-grand-reims": "ti-8101"}
+    assert [c.insee for c in result.communes["tdi-44-grand-reims"]] == ["51454"]
+    assert [(e.siren, e.name) for e in result.epcis["tdi-44-grand-reims"]] == [
+        ("200067403", "CU du Grand Reims, Marne")
+    ]
+    assert [(r.line, r.code) for r in result.rejected] == [(3, "UNKNOWN_TERRITORY")]

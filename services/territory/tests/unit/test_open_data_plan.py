@@ -4,7 +4,7 @@ from pathlib import Path
 
 import pytest
 
-from tdi_territory.open_data_sync import CurrentPerimeter, departement_of_commune, plan_open_data
+from tdi_territory.perimeter.open_data_sync import CurrentPerimeter, departement_of_commune, plan_open_data
 from tdi_territory.reference.catalogue import load_reference
 from tdi_territory.reference.open_data import OpenDataResult, load_open_data
 

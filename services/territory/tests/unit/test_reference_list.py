@@ -7,8 +7,10 @@ from pathlib import Path
 import pytest
 
 from tdi_contracts.reference import Departement
+from tdi_territory.reference.annex_text import AnnexFormatError
 from tdi_territory.reference.build import DEFAULT_SEED, main, render, repository_root
 from tdi_territory.reference.catalogue import ANNOUNCED_TOTAL, REFERENCE_FILE, load_reference
+from tdi_territory.reference.errata import Erratum, load_errata
 
 TERRITORIES = load_reference()
 BY_NAME = {t.name: t for t in TERRITORIES}
@@ -17,12 +19,13 @@ PER_REGION = {
     "01": 2, "02": 2, "03": 2, "04": 2, "06": 1, "11": 11, "24": 12, "27": 10, "28": 10,
     "32": 18, "44": 21, "52": 18, "53": 10, "75": 16, "76": 15, "84": 25, "93": 8, "94": 2,
 }  # fmt: skip
-# "<département>:<number of territories touching it>", read off the annex (Landes 40 and Paris 75 have none).
+# "<département>:<number of territories touching it>", read off the annex (Landes 40 and Paris 75 have none),
+# with its errata (63: Lezoux – Thiers – Ambert – Montbrison lies in the Puy-de-Dôme too).
 _PER_DEPARTEMENT_TEXT = """
 01:3 02:4 03:2 04:1 05:1 06:2 07:2 08:1 09:1 10:2 11:2 12:1 13:1 14:3 15:1 16:1 17:1 18:1 19:1
 21:2 22:3 23:1 24:2 25:2 26:3 27:2 28:4 29:2 2A:1 2B:1 30:2 31:2 32:2 33:3 34:1 35:2 36:2 37:1
 38:4 39:2 41:2 42:3 43:2 44:4 45:3 46:1 47:2 48:1 49:2 50:1 51:5 52:1 53:5 54:4 55:1 56:4 57:2
-58:1 59:4 60:3 61:3 62:6 63:3 64:2 65:2 66:1 67:2 68:2 69:1 70:1 71:2 72:4 73:1 74:5 76:3 77:4
+58:1 59:4 60:3 61:3 62:6 63:4 64:2 65:2 66:1 67:2 68:2 69:1 70:1 71:2 72:4 73:1 74:5 76:3 77:4
 78:2 79:3 80:4 81:3 82:1 83:2 84:1 85:5 86:2 87:1 88:3 89:1 90:1 91:2 92:1 93:1 94:1 95:2 971:2
 972:2 973:2 974:2 976:1
 """
@@ -109,3 +112,38 @@ def test_the_places_where_the_missing_territory_may_have_been_lost_are_recorded(
     found = {(n["line"], n["kind"]) for n in notes}
     assert {(809, "repeated_departement"), (889, "gap_before_row"), (983, "gap_before_row")} <= found
     assert (959, "repeated_name") in found  # Grand Auch – Astarac printed twice: one territory, not two
+
+
+def test_lezoux_thiers_ambert_montbrison_spans_the_puy_de_dome_where_three_of_its_towns_are() -> None:
+    lezoux = BY_NAME["Lezoux – Thiers – Ambert – Montbrison"]
+    assert set(lezoux.departements) == {"42", "63"}
+    assert (lezoux.regions, lezoux.id) == (("84",), "tdi-84-lezoux-thiers-ambert-montbrison")
+    assert lezoux.annex_lines == (981,)
+
+
+def test_epernay_is_named_right_and_keeps_the_platform_id_it_was_given() -> None:
+    assert "Pays d'Epervain Terres de Champagne" not in BY_NAME
+    epernay = BY_NAME["Pays d'Épernay Terres de Champagne"]
+    assert epernay.id == "tdi-44-pays-d-epervain-terres-de-champagne"
+    assert epernay.departements == ("51",)
+
+
+def test_each_erratum_cites_the_seed_line_it_corrects() -> None:
+    seed = repository_root(REFERENCE_FILE.parent) / DEFAULT_SEED
+    if not seed.is_file():
+        pytest.skip(f"seed not available at {seed}")
+    lines = seed.read_text(encoding="utf-8").splitlines()
+    errata = load_errata()
+    assert {e.line for e in errata} == {868, 981}
+    assert all(lines[e.line - 1] == e.printed and e.why for e in errata)
+    cited = json.loads(REFERENCE_FILE.read_text(encoding="utf-8"))["errata"]
+    assert [c["line"] for c in cited] == [e.line for e in errata]
+
+
+def test_an_erratum_whose_line_no_longer_reads_as_quoted_stops_the_build() -> None:
+    seed = repository_root(REFERENCE_FILE.parent) / DEFAULT_SEED
+    if not seed.is_file():
+        pytest.skip(f"seed not available at {seed}")
+    stale = Erratum(868, "51 - Marne\tPays d'Epernay", "a quote that does not match", name="X")
+    with pytest.raises(AnnexFormatError, match="line 868"):
+        render(seed.read_text(encoding="utf-8"), source=seed.name, errata=[stale])

@@ -2,21 +2,38 @@
 
 from __future__ import annotations
 
+import structlog
 from fastapi import FastAPI
 
 from tdi_runtime.service import create_service_app
 from tdi_runtime.settings import ServiceSettings
+from tdi_runtime.territories import TERRITORY_MIGRATIONS
+from tdi_vte.api import build_router
+from tdi_vte.handlers import GROUP, consumer_spec
+from tdi_vte.rules import DEV_PSEUDONYM_KEY, VteRules
 
 SERVICE = "vte"
-DESCRIPTION = "The VTE hiring aid: 4,000 EUR base plus up to 8,000 EUR VTE vert, 12,000 EUR at most per contract."
+DESCRIPTION = (
+    "The VTE hiring aid: 4,000 EUR base once per contract, plus up to 8,000 EUR « VTE vert » top-up for a"
+    " declared green mission, 12,000 EUR at most; decided on Bpifrance's events for PME and ETI located in a"
+    " Territoire d'industrie. Candidates are keyed pseudonyms only."
+)
+log = structlog.get_logger(__name__)
 
 
-def create_app(settings: ServiceSettings | None = None) -> FastAPI:
-    """The vte service, wired by the runtime kit (settings from TDI_<SERVICE>_* env vars when none given)."""
+def create_app(
+    settings: ServiceSettings | None = None, rules: VteRules | None = None, consumer_group: str = GROUP
+) -> FastAPI:
+    """The vte service, wired by the runtime kit (settings from TDI_VTE_* env vars when none given)."""
     settings = settings or ServiceSettings.for_service(SERVICE)
+    rules = rules or VteRules()
+    if rules.pseudonym_key.get_secret_value() == DEV_PSEUDONYM_KEY:
+        log.warning("vte_pseudonym_key_is_the_development_key", setting="TDI_VTE_PSEUDONYM_KEY")
     return create_service_app(
         settings,
         title="Territoires d'industrie — vte",
         description=DESCRIPTION,
-        migrations_package="tdi_vte",
+        routers=[build_router(rules)],
+        consumers=[consumer_spec(rules, consumer_group)],
+        migrations_package=["tdi_vte", TERRITORY_MIGRATIONS],
     )

@@ -1,16 +1,26 @@
 """Events and commands of the funding service: envelopes, applications, grants, payments."""
 
-from .applications import ApplicationApproved, ApplicationFiled, ApplicationRejected, RejectionReason
+from .applications import (
+    ApplicationApproved,
+    ApplicationFiled,
+    ApplicationInstructionStarted,
+    ApplicationRejected,
+    ApplicationWithdrawn,
+    RejectionReason,
+)
 from .commands import CommitGrant, FileApplication, RecordPayment, ReleaseCommitment
-from .envelopes import EnvelopeClosed, EnvelopeOpened
+from .envelopes import EnvelopeBalanceChanged, EnvelopeClosed, EnvelopeOpened
 from .grants import CommitmentReleased, GrantCommitted, PaymentMade, ReleaseReason
 
 __all__ = [
     "ApplicationApproved",
     "ApplicationFiled",
+    "ApplicationInstructionStarted",
     "ApplicationRejected",
+    "ApplicationWithdrawn",
     "CommitGrant",
     "CommitmentReleased",
+    "EnvelopeBalanceChanged",
     "EnvelopeClosed",
     "EnvelopeOpened",
     "FileApplication",

@@ -9,6 +9,7 @@ from ...fields import FrenchSentence, Label, UtcDatetime
 from ...ids import ApplicationId, EnvelopeId, FicheActionId, PartnerReference, Siren, Siret, TerritoryId
 from ...money import Cents
 from ...reference import Instrument, Programme, ValueChain
+from ...reference.programmes_catalogue import ProjectType
 from ...topics import FUNDING_APPLICATION
 from . import fields as f
 
@@ -38,6 +39,9 @@ class ApplicationDetails(ContractModel):
     value_chain: ValueChain | None = f.VALUE_CHAIN
     fiche_action_id: FicheActionId | None = f.FICHE_ACTION
     funding_year: int | None = f.FUNDING_YEAR
+    project_type: ProjectType | None = f.PROJECT_TYPE
+    expected_jobs: int | None = f.EXPECTED_JOBS
+    productive_investment_cents: Cents | None = f.PRODUCTIVE_INVESTMENT
 
 
 @contract(service="funding", topics=(FUNDING_APPLICATION.name,), subject="application_id")
@@ -75,3 +79,22 @@ class ApplicationRejected(ContractModel):
         examples=["L'enveloppe régionale du Fonds vert est entièrement engagée."],
     )
     rejected_at: UtcDatetime = Field(description="When it was rejected", examples=["2024-03-01T14:00:00Z"])
+
+
+@contract(service="funding", topics=(FUNDING_APPLICATION.name,), subject="application_id")
+class ApplicationInstructionStarted(ContractModel):
+    """An instructor opened the instruction of a filed application."""
+
+    application_id: ApplicationId = f.APPLICATION
+    territory_id: TerritoryId = f.TERRITORY
+    started_at: UtcDatetime = Field(description="When the instruction started", examples=["2024-02-01T09:00:00Z"])
+
+
+@contract(service="funding", topics=(FUNDING_APPLICATION.name,), subject="application_id")
+class ApplicationWithdrawn(ContractModel):
+    """The project holder withdrew the application; what was committed and not paid is de-committed."""
+
+    application_id: ApplicationId = f.APPLICATION
+    territory_id: TerritoryId = f.TERRITORY
+    released_cents: Cents = Field(description="Amount de-committed by the withdrawal, in euro cents", examples=[0])
+    withdrawn_at: UtcDatetime = Field(description="When it was withdrawn", examples=["2024-04-01T10:00:00Z"])

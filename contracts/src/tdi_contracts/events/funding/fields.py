@@ -36,3 +36,12 @@ FUNDING_YEAR = Field(
     examples=[2024],
 )
 PARTNER_REFERENCE = Field(description="The partner's own reference of this record", examples=["BPI-2024-000123"])
+PROJECT_TYPE = Field(
+    default=None,
+    description="What the project is, checked against the programme's eligible types",
+    examples=["investissement-industriel"],
+)
+EXPECTED_JOBS = Field(default=None, ge=0, le=100_000, description="Jobs the project expects to create", examples=[25])
+PRODUCTIVE_INVESTMENT = Field(
+    default=None, description="Productive investment of the project, in euro cents", examples=[900_000_000]
+)

@@ -7,7 +7,7 @@ from .governance import (
     ChefDeProjetEnded,
     ChefDeProjetShared,
 )
-from .perimeter import CommuneAssigned, EpciJoined, EpciLeft, TerritoryLabelled
+from .perimeter import CommuneAssigned, EpciJoined, EpciLeft, TerritoryLabelled, TerritoryLabelWithdrawn
 from .snapshot import TerritoryReferenceUpdated
 
 __all__ = [
@@ -19,6 +19,7 @@ __all__ = [
     "CommuneAssigned",
     "EpciJoined",
     "EpciLeft",
+    "TerritoryLabelWithdrawn",
     "TerritoryLabelled",
     "TerritoryReferenceUpdated",
 ]

@@ -1,16 +1,23 @@
 """Territory events on its label and perimeter: regions, départements, EPCI (intercommunalités), communes."""
 
 from datetime import date
+from typing import Annotated
 
-from pydantic import Field
+from pydantic import Field, StringConstraints
 
 from ...base import ContractModel, contract
 from ...fields import Label, UniqueList
-from ...ids import InseeCommune, OfficialTerritoryId, Siren, TerritoryId
+from ...ids import REFERENCE_TERRITORY_ID_PATTERN, InseeCommune, OfficialTerritoryId, Siren, TerritoryId
 from ...reference import Departement, Region
 from ...topics import TERRITORY
 
 _TERRITORY = Field(description="Id of the Territoire d'industrie", examples=["tdi-44-grand-reims"])
+PlatformTerritoryId = Annotated[
+    str,
+    StringConstraints(pattern=REFERENCE_TERRITORY_ID_PATTERN),
+    Field(description="Platform id of the Territoire d'industrie (never the official ti- form)"),
+]
+"""The one key of a territory on the platform's topics: `tdi-<INSEE region>-<slug>`; new event types use it."""
 _EPCI = Field(description="SIREN of the EPCI (intercommunalité)", examples=["200067213"])
 
 
@@ -70,3 +77,13 @@ class CommuneAssigned(ContractModel):
     epci_siren: Siren = _EPCI
     departement: Departement = Field(description="Département of the commune", examples=["51"])
     assigned_on: date = Field(description="Date of the assignment", examples=["2024-01-15"])
+
+
+@contract(service="territory", topics=(TERRITORY.name,), subject="territory_id")
+class TerritoryLabelWithdrawn(ContractModel):
+    """A territory lost its Territoire d'industrie label; its history (EPCI, binômes, posts) is kept."""
+
+    territory_id: PlatformTerritoryId = Field(
+        description="Platform id of the Territoire d'industrie", examples=["tdi-44-grand-reims"]
+    )
+    withdrawn_on: date = Field(description="Date the label was withdrawn", examples=["2025-12-31"])

@@ -5,7 +5,7 @@ from dataclasses import dataclass, field
 
 from tdi_contracts.reference import Departement
 from tdi_territory.reference.annex_text import AnnexFormatError, AnnexRow, read_annex_rows
-from tdi_territory.reference.names import normalise_name, slugify
+from tdi_territory.reference.names import normalise_name, platform_territory_id
 
 __all__ = ["AnnexFormatError", "AnnexNote", "AnnexTerritory", "parse_annex", "territory_id"]
 
@@ -35,7 +35,7 @@ class AnnexNote:
 
 def territory_id(territory: AnnexTerritory) -> str:
     """Stable internal id: "tdi-<lowest INSEE region code>-<slug of the name>", e.g. "tdi-44-grand-reims"."""
-    return f"tdi-{territory.regions[0]}-{slugify(territory.name)}"
+    return platform_territory_id(territory.name, territory.regions)
 
 
 def parse_annex(text: str) -> tuple[list[AnnexTerritory], list[AnnexNote]]:

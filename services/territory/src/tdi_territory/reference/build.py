@@ -7,17 +7,20 @@ from pathlib import Path
 
 from tdi_territory.reference.annex_parser import parse_annex, territory_id
 from tdi_territory.reference.catalogue import ANNOUNCED_TOTAL, REFERENCE_FILE
+from tdi_territory.reference.errata import Erratum, apply_errata, load_errata
 
 DEFAULT_SEED = Path("../shared/seeds/000_ae186818c96ba645.txt")
 """Relative to the repository root (the folder holding uv.lock)."""
 
 
-def render(seed_text: str, source: str) -> str:
-    """The JSON document for one press kit text; the same text always gives the same bytes."""
+def render(seed_text: str, source: str, errata: list[Erratum] | None = None) -> str:
+    """The JSON document for one press kit text and the errata (errata.json by default); same input, same bytes."""
     territories, notes = parse_annex(seed_text)
+    ids = [territory_id(t) for t in territories]  # from the annex as printed: an erratum never changes an id
+    applied = apply_errata(seed_text, territories, load_errata() if errata is None else errata)
     rows = [
         {
-            "id": territory_id(t),
+            "id": platform_id,
             "official_id": None,
             "name": t.name,
             "departements": t.departements,
@@ -25,13 +28,14 @@ def render(seed_text: str, source: str) -> str:
             "interregional": t.interregional,
             "annex_lines": t.lines,
         }
-        for t in territories
+        for platform_id, t in zip(ids, territories, strict=True)
     ]
     document = {
         "source": source,
         "announced_total": ANNOUNCED_TOTAL,
         "territories": sorted(rows, key=lambda row: str(row["id"])),
         "annex_notes": [{"line": n.line, "kind": n.kind, "detail": n.detail} for n in notes],
+        "errata": [{"line": e.line, "printed": e.printed, "why": e.why} for e in applied],
     }
     return json.dumps(document, ensure_ascii=False, indent=2) + "\n"
 

@@ -22,3 +22,8 @@ def normalise_name(name: str) -> str:
 def slugify(name: str) -> str:
     """The normalised name with hyphens: "Vallée de la Bresle – Vimeu" gives "vallee-de-la-bresle-vimeu"."""
     return normalise_name(name).replace(" ", "-")
+
+
+def platform_territory_id(name: str, regions: list[str] | tuple[str, ...]) -> str:
+    """The platform id of a territory: "tdi-<lowest INSEE region code>-<slug of the name>", given once, kept forever."""
+    return f"tdi-{min(regions)}-{slugify(name)}"

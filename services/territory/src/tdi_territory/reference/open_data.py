@@ -4,8 +4,9 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from typing import TextIO
 
-from tdi_territory.domain import Epci, EpciMemberships, Territory
+from tdi_territory.domain import Territory
 from tdi_territory.domain_errors import DomainError
+from tdi_territory.perimeter.domain import Epci, EpciMemberships
 from tdi_territory.reference.catalogue import ANNOUNCED_TOTAL, ReferenceTerritory
 from tdi_territory.reference.names import normalise_name
 from tdi_territory.reference.nature_juridique import NatureJuridique

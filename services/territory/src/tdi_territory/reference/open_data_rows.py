@@ -1,6 +1,7 @@
 """Reading of open-data CSV rows and checks of their cells: INSEE commune code, SIREN (Luhn), ti- ids."""
 
 import csv
+import io
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -61,9 +62,19 @@ def check_nature_juridique(value: str) -> RowProblem | None:
 Checks = dict[str, Callable[[str], RowProblem | None]]
 
 
+DELIMITERS = (";", ",")
+"""National open-data files come with either; the header line tells which (the one it holds more of)."""
+
+
 def read_rows(stream: TextIO, columns: tuple[str, ...]) -> Iterator[tuple[int, dict[str, str]]]:
-    """Yield (line number, stripped cells) for each row; the header must hold every column."""
-    reader = csv.DictReader(stream)
+    """Yield (line number, stripped cells) for each row; the header must hold every column.
+
+    The delimiter is `;` or `,`, read off the header; a UTF-8 byte order mark before the header is dropped.
+    """
+    text = stream.read().removeprefix("\ufeff")
+    header = text.partition("\n")[0]
+    delimiter = max(DELIMITERS, key=header.count)
+    reader = csv.DictReader(io.StringIO(text, newline=""), delimiter=delimiter)
     missing = [c for c in columns if c not in (reader.fieldnames or [])]
     if missing:
         raise OpenDataFileError(f"Colonnes absentes du fichier : {', '.join(missing)}.")

@@ -1,0 +1,92 @@
+"""Retention: sent outbox rows, inbox rows and answered Idempotency-Keys are purged once old enough.
+
+Each DELETE removes at most `retention_batch_rows` rows (short locks, small WAL bursts) and skips rows
+another transaction holds (SKIP LOCKED), so several replicas may purge at once. Inbox rows are kept longer
+than any window in which the same event can arrive again (see REDELIVERY_WINDOW and the README).
+"""
+
+from __future__ import annotations
+
+import asyncio
+from dataclasses import dataclass
+from datetime import timedelta
+from typing import TYPE_CHECKING
+
+import asyncpg
+import structlog
+
+from tdi_contracts.topics import DLQ_TOPICS, PARTNER_INGRESS_TOPICS
+from tdi_runtime.metrics import Metrics
+
+if TYPE_CHECKING:
+    from tdi_runtime.settings import ServiceSettings
+
+log = structlog.get_logger(__name__)
+
+REDELIVERY_WINDOW = timedelta(milliseconds=max(t.retention_ms for t in (*PARTNER_INGRESS_TOPICS, *DLQ_TOPICS)))
+"""The longest time the same event may come back from a finite topic: a partner re-sending within its
+ingress topic's retention, or a dead letter re-driven within the dead-letter topic's (90 days)."""
+
+_PURGES = {
+    "outbox": "DELETE FROM outbox WHERE ctid = ANY(ARRAY(SELECT ctid FROM outbox"
+    " WHERE sent_at < now() - $1::interval ORDER BY sent_at LIMIT $2 FOR UPDATE SKIP LOCKED))",
+    "inbox": "DELETE FROM inbox WHERE ctid = ANY(ARRAY(SELECT ctid FROM inbox"
+    " WHERE processed_at < now() - $1::interval ORDER BY processed_at LIMIT $2 FOR UPDATE SKIP LOCKED))",
+    "http_requests": "DELETE FROM http_requests WHERE ctid = ANY(ARRAY(SELECT ctid FROM http_requests"
+    " WHERE created_at < now() - $1::interval AND (status IS NOT NULL OR reserved_until IS NULL"
+    " OR reserved_until < now()) ORDER BY created_at LIMIT $2 FOR UPDATE SKIP LOCKED))",
+}
+"""One batch per table; an Idempotency-Key still reserved by a running request is never purged."""
+
+
+@dataclass(frozen=True)
+class Retention:
+    """How old each kind of row may get, and how many rows one statement deletes."""
+
+    outbox_sent: timedelta
+    inbox: timedelta
+    idempotency: timedelta
+    batch_rows: int = 1000
+    max_batches: int = 100  # per table and round: a huge backlog is spread over several rounds
+
+    @classmethod
+    def of(cls, settings: ServiceSettings) -> Retention:
+        return cls(
+            settings.retention_outbox_sent,
+            settings.retention_inbox,
+            settings.retention_idempotency,
+            settings.retention_batch_rows,
+        )
+
+    def ages(self) -> dict[str, timedelta]:
+        return {"outbox": self.outbox_sent, "inbox": self.inbox, "http_requests": self.idempotency}
+
+
+async def purge(pool: asyncpg.Pool, policy: Retention, metrics: Metrics | None = None) -> dict[str, int]:
+    """One round: for each table, delete old rows batch by batch until a batch comes back short."""
+    purged: dict[str, int] = {}
+    for table, age in policy.ages().items():
+        purged[table] = 0
+        for _ in range(policy.max_batches):
+            status = await pool.execute(_PURGES[table], age, policy.batch_rows)
+            count = int(status.rsplit(" ", 1)[-1])
+            purged[table] += count
+            if metrics is not None and count:
+                metrics.purged.labels(metrics.service, table).inc(count)
+            if count < policy.batch_rows:
+                break
+    return purged
+
+
+async def run_retention(pool: asyncpg.Pool, policy: Retention, interval_s: float, metrics: Metrics) -> None:
+    """The kit's background task: a round at start, then one every `interval_s`, until cancelled."""
+    while True:
+        try:
+            purged = await purge(pool, policy, metrics)
+            if any(purged.values()):
+                log.info("retention_purged", **purged)
+        except asyncio.CancelledError:
+            raise
+        except Exception:  # the database is away: try again next round
+            log.warning("retention_failed", exc_info=True)
+        await asyncio.sleep(interval_s)

@@ -1,0 +1,119 @@
+"""HTTP routes of the actions service: fiches (create, revise, move, list), counts, and the bulk import."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+from typing import Annotated, Any
+from uuid import UUID
+
+from fastapi import APIRouter, Query, Request, status
+
+from tdi_actions import queries
+from tdi_actions.commands import CreateFiche, MoveFiche, ReviseFiche
+from tdi_actions.domain_errors import UnknownFicheActionError
+from tdi_actions.importing.spreadsheet import read_table
+from tdi_actions.importing.use_case import import_table
+from tdi_actions.lifecycle import FicheStatus
+from tdi_actions.settings import ImportSettings
+from tdi_actions.use_cases import UseCases, territory
+from tdi_contracts.reference import Axis, Category, Departement, Region
+from tdi_runtime.http import require_role
+
+STAFF = [require_role("staff")]  # commands are for programme staff holding a token; reads are open
+TerritoryQuery = Annotated[str | None, Query(max_length=200, description="Platform (tdi-…) or official (ti-…) id")]
+
+
+def _use_cases(request: Request) -> UseCases:
+    runtime = request.app.state.runtime
+    return UseCases(runtime.pool, runtime.outbox)
+
+
+async def _fiche(request: Request, fiche_id: UUID) -> dict[str, Any]:
+    async with request.app.state.runtime.pool.acquire() as conn:
+        found = await queries.one(conn, fiche_id)
+    assert found is not None  # just written by the use case
+    return found
+
+
+async def _scope(request: Request, territory_id: str | None, **filters: Any) -> queries.Scope:
+    platform_id = None
+    if territory_id is not None:
+        async with request.app.state.runtime.pool.acquire() as conn:
+            platform_id = (await territory(conn, territory_id)).territory_id
+    return queries.Scope(platform_id, **{k: (v.value if v is not None else None) for k, v in filters.items()})
+
+
+def build_router(import_settings: ImportSettings | None = None) -> APIRouter:
+    limits = import_settings or ImportSettings()
+    router = APIRouter(tags=["fiches actions"])
+
+    @router.post("/fiches", dependencies=STAFF, status_code=status.HTTP_201_CREATED, summary="Propose a fiche")
+    async def create(request: Request, command: CreateFiche) -> dict[str, Any]:
+        fiche = await _use_cases(request).create(command)
+        return await _fiche(request, fiche.id)
+
+    @router.post("/fiches/{fiche_id}/revision", dependencies=STAFF, summary="Revise a fiche's description")
+    async def revise(request: Request, fiche_id: UUID, command: ReviseFiche) -> dict[str, Any]:
+        await _use_cases(request).revise(fiche_id, command)
+        return await _fiche(request, fiche_id)
+
+    @router.post("/fiches/{fiche_id}/status", dependencies=STAFF, summary="Move a fiche through its lifecycle")
+    async def move(request: Request, fiche_id: UUID, command: MoveFiche) -> dict[str, Any]:
+        await _use_cases(request).move(fiche_id, command)
+        return await _fiche(request, fiche_id)
+
+    @router.get("/fiches/{fiche_id}", summary="One fiche action")
+    async def read(request: Request, fiche_id: UUID) -> dict[str, Any]:
+        async with request.app.state.runtime.pool.acquire() as conn:
+            found = await queries.one(conn, fiche_id)
+        if found is None:
+            message = f"La fiche action {fiche_id} est inconnue."
+            raise UnknownFicheActionError(message, details={"field": "fiche_id", "value": str(fiche_id)})
+        return found
+
+    @router.get("/fiches", summary="Fiches by territory, département, region, axis, category, status; paginated")
+    async def list_fiches(
+        request: Request,
+        territory_id: TerritoryQuery = None,
+        departement: Departement | None = None,
+        region: Region | None = None,
+        axis: Axis | None = None,
+        category: Category | None = None,
+        status: FicheStatus | None = None,
+        limit: Annotated[int, Query(ge=1, le=500)] = 50,
+        offset: Annotated[int, Query(ge=0, le=10_000_000)] = 0,
+    ) -> dict[str, Any]:
+        scope = await _scope(request, territory_id, departement=departement, region=region, axis=axis,
+                             category=category, status=status)  # fmt: skip
+        async with request.app.state.runtime.pool.acquire() as conn:
+            total, fiches = await queries.page(conn, scope, limit, offset)
+        return {"total": total, "limit": limit, "offset": offset, "fiches": fiches}
+
+    @router.get("/counts", summary="Fiches per axis and per category at a scope, and the typology (% per axis)")
+    async def counts(
+        request: Request,
+        territory_id: TerritoryQuery = None,
+        departement: Departement | None = None,
+        region: Region | None = None,
+        axis: Axis | None = None,
+        category: Category | None = None,
+        status: FicheStatus | None = None,
+    ) -> dict[str, Any]:
+        scope = await _scope(request, territory_id, departement=departement, region=region, axis=axis,
+                             category=category, status=status)  # fmt: skip
+        async with request.app.state.runtime.pool.acquire() as conn:
+            return {"scope": {k: v for k, v in vars(scope).items() if v}, **await queries.counts(conn, scope)}
+
+    @router.post(
+        "/imports",
+        dependencies=STAFF,
+        summary="Import an action plan (body: the XLSX or CSV file itself); a per-row report",
+        openapi_extra={"requestBody": {"content": {"application/octet-stream": {"schema": {"type": "string"}}}}},
+    )
+    async def import_plan(request: Request, on: date | None = None) -> dict[str, Any]:
+        data = await request.body()
+        table = read_table(data, max_bytes=limits.max_bytes, max_rows=limits.max_rows)
+        report = await import_table(_use_cases(request), table, on or datetime.now(UTC).date())
+        return report.as_json()
+
+    return router

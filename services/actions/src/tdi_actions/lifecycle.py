@@ -1,0 +1,72 @@
+"""The lifecycle of a fiche action: which step may follow which, and that each step is dated in order."""
+
+from __future__ import annotations
+
+from datetime import date
+from enum import StrEnum
+
+from tdi_actions.domain_errors import TransitionDateError, TransitionForbiddenError
+
+
+class FicheStatus(StrEnum):
+    """Where a fiche action stands; `label` is its French name."""
+
+    PROPOSED = "proposed"
+    PLANNED = "planned"
+    IN_PROGRESS = "in-progress"
+    DONE = "done"
+    ABANDONED = "abandoned"
+
+    @property
+    def label(self) -> str:
+        return _LABELS[self.value]
+
+    @property
+    def closed(self) -> bool:
+        """Done or abandoned: the fiche keeps its history and takes no further change."""
+        return self in (FicheStatus.DONE, FicheStatus.ABANDONED)
+
+
+_LABELS = {
+    "proposed": "proposée",
+    "planned": "programmée",
+    "in-progress": "en cours",
+    "done": "réalisée",
+    "abandoned": "abandonnée",
+}
+
+ALLOWED: dict[FicheStatus, frozenset[FicheStatus]] = {
+    FicheStatus.PROPOSED: frozenset({FicheStatus.PLANNED, FicheStatus.ABANDONED}),
+    FicheStatus.PLANNED: frozenset({FicheStatus.IN_PROGRESS, FicheStatus.ABANDONED}),
+    FicheStatus.IN_PROGRESS: frozenset({FicheStatus.DONE, FicheStatus.ABANDONED}),
+    FicheStatus.DONE: frozenset(),
+    FicheStatus.ABANDONED: frozenset(),
+}
+"""Each status and the statuses that may follow it (one step at a time, no way back)."""
+
+ORDER = (FicheStatus.PROPOSED, FicheStatus.PLANNED, FicheStatus.IN_PROGRESS, FicheStatus.DONE)
+"""The forward path; `abandoned` leaves it from any open step."""
+
+
+def check_move(current: FicheStatus, target: FicheStatus, on: date, last_step_on: date) -> None:
+    """Refuse a step the lifecycle forbids, or one dated before the fiche's last step."""
+    if target not in ALLOWED[current]:
+        message = f"Une fiche action {current.label} ne peut pas passer à l'état « {target.label} »."
+        raise TransitionForbiddenError(message, details={"field": "status", "from": current.value, "to": target.value})
+    if on < last_step_on:
+        message = (
+            f"La date du passage à l'état « {target.label} » ({on.isoformat()}) précède celle de l'étape"
+            f" précédente ({last_step_on.isoformat()})."
+        )
+        raise TransitionDateError(message, details={"field": "on", "value": on.isoformat()})
+
+
+def path_to(current: FicheStatus, target: FicheStatus) -> list[FicheStatus]:
+    """The steps from `current` to `target` along the lifecycle ([] when already there); used by imports,
+    where a row states where the fiche stands. A target behind `current` returns [target] (refused later)."""
+    if target is current:
+        return []
+    if target is FicheStatus.ABANDONED or current not in ORDER or target not in ORDER:
+        return [target]
+    start, end = ORDER.index(current), ORDER.index(target)
+    return list(ORDER[start + 1 : end + 1]) if end > start else [target]

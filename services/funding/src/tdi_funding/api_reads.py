@@ -1,0 +1,107 @@
+"""HTTP reads of the funding service (open to dashboards): envelopes, dossiers and their history, and the chef
+de projet subsidy of a territory for a year."""
+
+from typing import Annotated, Any
+from uuid import UUID
+
+from fastapi import APIRouter, Query, Request
+
+from tdi_contracts.money import MAX_CENTS
+from tdi_contracts.reference import Programme, Region
+from tdi_funding import queries, store_applications, store_envelopes
+from tdi_funding.domain.application import State
+from tdi_funding.domain.chef_de_projet import split_shared_post, state_subsidy
+from tdi_funding.domain.errors import UnknownApplicationError, UnknownEnvelopeError
+from tdi_funding.use_cases import territory
+from tdi_runtime.territories import find_territory
+
+TerritoryParam = Annotated[str | None, Query(max_length=80, description="Platform id or official id")]
+
+
+def build_read_router() -> APIRouter:
+    router = APIRouter(tags=["funding"])
+
+    @router.get("/envelopes", summary="Envelopes with committed, paid and available amounts")
+    async def list_envelopes(
+        request: Request, programme: Programme | None = None, region: Region | None = None, year: int | None = None
+    ) -> dict[str, Any]:
+        async with request.app.state.runtime.pool.acquire() as conn:
+            found = await store_envelopes.search(conn, programme, region, year)
+        return {"count": len(found), "envelopes": [queries.envelope(e) for e in found]}
+
+    @router.get("/envelopes/{envelope_id}", summary="One envelope's balance")
+    async def get_envelope(request: Request, envelope_id: str) -> dict[str, Any]:
+        async with request.app.state.runtime.pool.acquire() as conn:
+            found = await store_envelopes.load(conn, envelope_id)
+        if found is None:
+            raise UnknownEnvelopeError(f"L'enveloppe {envelope_id} est inconnue.", details={"field": "envelope_id"})
+        return queries.envelope(found)
+
+    @router.get("/applications", summary="Dossiers by territory, programme, region and state, paginated")
+    async def list_applications(
+        request: Request,
+        territory_id: TerritoryParam = None,
+        programme: Programme | None = None,
+        region: Region | None = None,
+        state: State | None = None,
+        limit: Annotated[int, Query(ge=1, le=200)] = 50,
+        offset: Annotated[int, Query(ge=0, le=1_000_000)] = 0,
+    ) -> dict[str, Any]:
+        async with request.app.state.runtime.pool.acquire() as conn:
+            if territory_id is not None:
+                ref = await find_territory(conn, territory_id)
+                territory_id = ref.territory_id if ref else territory_id
+            total, rows = await store_applications.search(
+                conn,
+                territory_id=territory_id,
+                programme=programme,
+                region=region,
+                state=state.value if state else None,
+                limit=limit,
+                offset=offset,
+            )
+        return {
+            "total": total,
+            "limit": limit,
+            "offset": offset,
+            "applications": [queries.application_row(r) for r in rows],
+        }
+
+    @router.get("/applications/{application_id}", summary="One dossier with its dated history")
+    async def get_application(request: Request, application_id: UUID) -> dict[str, Any]:
+        async with request.app.state.runtime.pool.acquire() as conn:
+            stored = await store_applications.load(conn, application_id)
+        if stored is None:
+            raise UnknownApplicationError(
+                f"Le dossier {application_id} est inconnu.", details={"field": "application_id"}
+            )
+        return queries.dossier(stored)
+
+    @router.get("/territories/{territory_id}/chef-de-projet-subsidy", summary="State subsidy of the chef de projet")
+    async def get_subsidy(
+        request: Request,
+        territory_id: str,
+        year: Annotated[int, Query(ge=2023, le=2027, description="Year funded (renewed yearly)")],
+        post_cost_cents: Annotated[int, Query(ge=0, le=MAX_CENTS, description="Yearly cost of the post, in cents")],
+        shared_with: Annotated[
+            list[str] | None, Query(max_length=10, description="Other territories sharing it")
+        ] = None,
+    ) -> dict[str, Any]:
+        async with request.app.state.runtime.pool.acquire() as conn:
+            ref = await territory(conn, territory_id)
+            others = [(await territory(conn, t)).territory_id for t in shared_with or []]
+        share = split_shared_post(post_cost_cents, [ref.territory_id, *others])[ref.territory_id]
+        subsidy = state_subsidy(ref.epci_count or None, share)
+        return {
+            "territory_id": ref.territory_id,
+            "year": year,
+            "epci_count": ref.epci_count or None,
+            "computable": subsidy.computable,
+            "subsidy_cents": subsidy.amount_cents,
+            "cap_cents": subsidy.cap_cents,
+            "post_share_cents": subsidy.post_share_cents,
+            "territory_share_cents": None if subsidy.amount_cents is None else share - subsidy.amount_cents,
+            "reason": subsidy.reason,
+        }
+
+    return router

@@ -1,0 +1,55 @@
+"""Commands the funding service accepts over HTTP (programme staff), validated field by field."""
+
+from datetime import date
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from tdi_contracts.events.funding import RejectionReason, ReleaseReason
+from tdi_contracts.events.funding.applications import ApplicationDetails
+from tdi_contracts.fields import FrenchSentence
+from tdi_contracts.ids import EnvelopeId, PartnerReference
+from tdi_contracts.money import Cents
+from tdi_contracts.reference import Partner, Programme, Region
+
+
+class Command(BaseModel):
+    """Unknown fields are refused: a typo in a field name must not pass silently."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class FileApplicationRequest(ApplicationDetails):
+    """A dossier filed by staff for a project holder: the fields of the contract's application details."""
+
+    model_config = ConfigDict(strict=False, extra="forbid", frozen=True)
+
+
+class Approve(Command):
+    granted_cents: Cents = Field(description="Amount granted, in euro cents (at most the amount asked)")
+
+
+class Refuse(Command):
+    reason_code: RejectionReason
+    reason: FrenchSentence = Field(examples=["Le projet ne relève d'aucune filière cible du Fonds vert."])
+
+
+class RecordPaymentRequest(Command):
+    reference: PartnerReference = Field(description="Payment reference: one payment per reference and grant")
+    amount_cents: Cents
+    paid_on: date
+
+
+class ReleaseRequest(Command):
+    released_cents: Cents
+    reason: ReleaseReason
+
+
+class OpenEnvelope(Command):
+    """Open an envelope: a programme's budget for a year, a regional share, or a partner's declared line."""
+
+    envelope_id: EnvelopeId
+    programme: Programme
+    ceiling_cents: Cents
+    region: Region | None = None
+    year: int | None = Field(default=None, ge=2023, le=2027)
+    operator: Partner | None = Field(default=None, description="Partner operating it, when not the State")

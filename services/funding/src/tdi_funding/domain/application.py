@@ -1,0 +1,179 @@
+"""An application (dossier): its states, its decisions, its grant (committed, released, paid), its history.
+
+draft -> filed -> under-instruction -> approved | refused ; withdrawn from any state before a refusal.
+Each method returns what the envelope must do (cents to commit, de-commit or pay), so the use case applies
+the same amounts to the envelope; a decision seen twice returns no effect (`changed` False).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from enum import StrEnum
+from uuid import UUID
+
+from tdi_contracts.money import format_eur
+from tdi_funding.domain.errors import (
+    InvalidTransitionError,
+    PaymentExceedsCommitmentError,
+    ReleaseExceedsCommitmentError,
+)
+
+
+class State(StrEnum):
+    DRAFT = "draft"
+    FILED = "filed"
+    UNDER_INSTRUCTION = "under-instruction"
+    APPROVED = "approved"
+    REFUSED = "refused"
+    WITHDRAWN = "withdrawn"
+
+
+LABELS = {
+    State.DRAFT: "brouillon",
+    State.FILED: "déposé",
+    State.UNDER_INSTRUCTION: "en instruction",
+    State.APPROVED: "accordé",
+    State.REFUSED: "refusé",
+    State.WITHDRAWN: "retiré",
+}
+
+
+@dataclass(frozen=True)
+class HistoryEntry:
+    at: datetime
+    state: State
+    actor: str
+    note: str
+
+
+@dataclass(frozen=True)
+class Effect:
+    """What a decision does to the envelope, in cents; `changed` False when it was already done."""
+
+    changed: bool = True
+    commit: int = 0
+    decommit: int = 0
+    pay: int = 0
+
+
+NO_EFFECT = Effect(changed=False)
+
+
+@dataclass
+class Application:
+    application_id: UUID
+    territory_id: str
+    programme: str
+    envelope_id: str
+    requested_cents: int
+    state: State = State.DRAFT
+    granted_cents: int = 0
+    released_cents: int = 0
+    paid_cents: int = 0
+    grant_id: UUID | None = None
+    payments: dict[str, int] = field(default_factory=dict)
+    history: list[HistoryEntry] = field(default_factory=list)
+
+    @property
+    def committed_cents(self) -> int:
+        """What this dossier holds on its envelope now (granted minus released)."""
+        return self.granted_cents - self.released_cents
+
+    @property
+    def payable_cents(self) -> int:
+        return self.committed_cents - self.paid_cents
+
+    def _move(self, to: State, allowed: tuple[State, ...], at: datetime, actor: str, note: str) -> None:
+        if self.state not in allowed:
+            raise InvalidTransitionError(
+                f"Le dossier est {LABELS[self.state]} : il ne peut pas passer à « {LABELS[to]} ».",
+                details={"state": self.state.value},
+            )
+        self.state = to
+        self.history.append(HistoryEntry(at, to, actor, note))
+
+    def file(self, at: datetime, actor: str) -> Effect:
+        if self.state is State.FILED:
+            return NO_EFFECT
+        self._move(State.FILED, (State.DRAFT,), at, actor, "Dossier déposé.")
+        return Effect()
+
+    def start_instruction(self, at: datetime, actor: str) -> Effect:
+        if self.state is State.UNDER_INSTRUCTION:
+            return NO_EFFECT
+        self._move(State.UNDER_INSTRUCTION, (State.FILED,), at, actor, "Instruction ouverte.")
+        return Effect()
+
+    def approve(self, granted_cents: int, grant_id: UUID, at: datetime, actor: str) -> Effect:
+        """Approve for an amount (at most the amount asked); the amount is committed on the envelope."""
+        if self.state is State.APPROVED and self.granted_cents == granted_cents:
+            return NO_EFFECT  # the same decision arriving twice
+        if granted_cents <= 0 or granted_cents > self.requested_cents:
+            raise InvalidTransitionError(
+                f"Le montant accordé doit être positif et au plus le montant demandé "
+                f"({format_eur(self.requested_cents)}).",
+                details={"field": "granted_cents"},
+            )
+        note = f"Dossier accordé pour {format_eur(granted_cents)}."
+        self._move(State.APPROVED, (State.FILED, State.UNDER_INSTRUCTION), at, actor, note)
+        self.granted_cents, self.grant_id = granted_cents, grant_id
+        return Effect(commit=granted_cents)
+
+    def refuse(self, reason: str, at: datetime, actor: str) -> Effect:
+        if self.state is State.REFUSED:
+            return NO_EFFECT
+        self._move(State.REFUSED, (State.FILED, State.UNDER_INSTRUCTION), at, actor, f"Dossier refusé : {reason}")
+        return Effect()
+
+    def withdraw(self, at: datetime, actor: str) -> Effect:
+        """Withdrawn by its holder; an approved dossier gives back what it has not been paid."""
+        if self.state is State.WITHDRAWN:
+            return NO_EFFECT
+        back = self.payable_cents if self.state is State.APPROVED else 0
+        note = "Dossier retiré." + (f" {format_eur(back)} désengagés." if back else "")
+        allowed = (State.DRAFT, State.FILED, State.UNDER_INSTRUCTION, State.APPROVED)
+        self._move(State.WITHDRAWN, allowed, at, actor, note)
+        self.released_cents += back
+        return Effect(decommit=back)
+
+    def release(self, amount_cents: int, at: datetime, actor: str) -> Effect:
+        """A reduced grant: part of the commitment goes back to the envelope (never what is already paid)."""
+        self._require_approved("désengager")
+        if amount_cents <= 0 or amount_cents > self.payable_cents:
+            raise ReleaseExceedsCommitmentError(
+                f"Désengagement de {format_eur(amount_cents)} refusé : {format_eur(self.payable_cents)} "
+                f"restent engagés et non payés sur ce dossier.",
+                details={"field": "released_cents"},
+            )
+        self.released_cents += amount_cents
+        self.history.append(HistoryEntry(at, self.state, actor, f"{format_eur(amount_cents)} désengagés."))
+        return Effect(decommit=amount_cents)
+
+    def pay(self, reference: str, amount_cents: int, at: datetime, actor: str) -> Effect:
+        """A payment drawn on the commitment, once per payment reference."""
+        self._require_approved("payer")
+        if reference in self.payments:
+            if self.payments[reference] == amount_cents:
+                return NO_EFFECT
+            raise InvalidTransitionError(
+                f"Le paiement {reference} a déjà été enregistré pour {format_eur(self.payments[reference])}.",
+                details={"field": "partner_reference"},
+            )
+        if amount_cents <= 0 or amount_cents > self.payable_cents:
+            raise PaymentExceedsCommitmentError(
+                f"Paiement de {format_eur(amount_cents)} refusé : {format_eur(self.payable_cents)} restent "
+                f"engagés et non payés sur ce dossier.",
+                details={"field": "amount_cents"},
+            )
+        self.payments[reference] = amount_cents
+        self.paid_cents += amount_cents
+        self.history.append(HistoryEntry(at, self.state, actor, f"Paiement de {format_eur(amount_cents)}."))
+        return Effect(pay=amount_cents)
+
+    def _require_approved(self, verb: str) -> None:
+        if self.state is not State.APPROVED:
+            raise InvalidTransitionError(
+                f"Le dossier est {LABELS[self.state]} : on ne peut {verb} que sur un dossier accordé.",
+                details={"state": self.state.value},
+            )

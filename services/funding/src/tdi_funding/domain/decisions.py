@@ -1,0 +1,38 @@
+"""A decision on a dossier applied to the dossier and its envelope together, or to neither.
+
+The dossier says what the decision does in cents (`Effect`); the envelope applies those cents under its
+own invariant. If the envelope refuses (ceiling reached, closed), the dossier is left as it was.
+"""
+
+from __future__ import annotations
+
+import copy
+from collections.abc import Callable
+
+from tdi_funding.domain.application import Application, Effect
+from tdi_funding.domain.envelope import Envelope
+
+
+def apply_effect(envelope: Envelope, effect: Effect) -> None:
+    """De-commit first, so a reduced grant and a payment in one decision never look over-committed."""
+    if effect.decommit:
+        envelope.decommit(effect.decommit)
+    if effect.commit:
+        envelope.commit(effect.commit)
+    if effect.pay:
+        envelope.pay(effect.pay)
+
+
+def apply_decision(application: Application, envelope: Envelope, decide: Callable[[Application], Effect]) -> Effect:
+    """Run `decide` on the dossier, apply its effect to the envelope; on any refusal neither changes."""
+    if application.envelope_id != envelope.envelope_id:
+        raise ValueError("a dossier's decisions apply to its own envelope")
+    draft, before = copy.deepcopy(application), copy.deepcopy(envelope)
+    effect = decide(draft)
+    try:
+        apply_effect(envelope, effect)
+    except Exception:
+        envelope.__dict__.update(before.__dict__)
+        raise
+    application.__dict__.update(draft.__dict__)
+    return effect

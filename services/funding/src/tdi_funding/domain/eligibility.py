@@ -1,0 +1,87 @@
+"""Eligibility of a dossier to a programme: every failed reason at once, never just the first."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from tdi_contracts.money import format_eur
+from tdi_contracts.reference import Programme
+from tdi_contracts.reference.programmes_catalogue import ProgrammeRules
+from tdi_funding.domain.chef_de_projet import state_subsidy
+from tdi_funding.domain.envelope import Envelope
+
+
+@dataclass(frozen=True)
+class Dossier:
+    """What eligibility looks at: the territory's facts and what the project asks for."""
+
+    territory_labelled: bool
+    territory_regions: tuple[str, ...]
+    project_type: str | None
+    value_chain: str | None
+    instrument: str
+    requested_cents: int
+    eligible_cost_cents: int | None
+    epci_count: int | None = None
+
+
+@dataclass(frozen=True)
+class Ineligibility:
+    code: str
+    field: str
+    message: str
+
+
+def check(rules: ProgrammeRules, envelope: Envelope, dossier: Dossier) -> list[Ineligibility]:
+    """Every reason the dossier is not eligible (empty: eligible)."""
+    failed: list[Ineligibility] = []
+
+    def fail(code: str, field: str, message: str) -> None:
+        failed.append(Ineligibility(code, field, message))
+
+    label = rules.programme.label
+    if rules.requires_labelled_territory and not dossier.territory_labelled:
+        fail(
+            "territory-not-labelled", "territory_id", f"{label} : le projet doit être situé dans un territoire lauréat."
+        )
+    if envelope.programme != rules.programme.value:
+        fail(
+            "envelope-of-another-programme",
+            "envelope_id",
+            f"L'enveloppe {envelope.envelope_id} n'est pas de ce programme.",
+        )
+    if envelope.region is not None and envelope.region not in dossier.territory_regions:
+        fail(
+            "envelope-of-another-region",
+            "envelope_id",
+            f"L'enveloppe {envelope.envelope_id} est celle d'une autre région.",
+        )
+    if dossier.project_type is None or dossier.project_type not in rules.project_types:
+        accepted = ", ".join(sorted(rules.project_types))
+        fail("project-type-not-eligible", "project_type", f"Type de projet non éligible ; sont éligibles : {accepted}.")
+    if rules.value_chains is not None and dossier.value_chain not in rules.value_chains:
+        fail("value-chain-not-eligible", "value_chain", f"{label} : la filière doit être l'une des filières cibles.")
+    if dossier.instrument not in rules.instruments:
+        fail("instrument-not-offered", "instrument", f"{label} n'offre pas l'instrument « {dossier.instrument} ».")
+    if dossier.requested_cents <= 0:
+        fail("amount-not-positive", "requested_cents", "Le montant demandé doit être positif.")
+    if rules.within_eligible_cost:
+        cost = dossier.eligible_cost_cents
+        if cost is None:
+            fail("eligible-cost-missing", "eligible_cost_cents", "Le coût éligible du projet doit être indiqué.")
+        elif dossier.requested_cents > cost:
+            fail(
+                "amount-above-eligible-cost",
+                "requested_cents",
+                f"Le montant demandé dépasse le coût éligible ({format_eur(cost)}).",
+            )
+    if rules.programme is Programme.CHEF_DE_PROJET and dossier.eligible_cost_cents is not None:
+        subsidy = state_subsidy(dossier.epci_count, dossier.eligible_cost_cents)
+        if subsidy.amount_cents is None:
+            fail("epci-count-unknown", "territory_id", subsidy.reason)
+        elif dossier.requested_cents > subsidy.amount_cents:
+            allowed = format_eur(subsidy.amount_cents)
+            fail("state-share-above-cap", "requested_cents", f"La part de l'État est limitée à {allowed} par an.")
+    if dossier.requested_cents > envelope.ceiling_cents:
+        fail("amount-above-envelope", "requested_cents", "Le montant demandé dépasse le plafond de l'enveloppe.")
+    return failed

@@ -1,0 +1,67 @@
+"""The rules of the funding service a command can break: each a stable code (from the contracts' ErrorCode,
+so a partner reads the same code) and a French sentence.
+
+They are the runtime kit's errors: HTTP answers them with their status, the partner ingress with a rejection.
+"""
+
+from tdi_contracts.errors import ErrorCode
+from tdi_runtime.errors import ConflictError, DomainError, ForbiddenError, NotFoundError
+
+__all__ = [
+    "ApplicationNotEligibleError",
+    "DomainError",
+    "EnvelopeAlreadyOpenedError",
+    "EnvelopeCeilingExceededError",
+    "EnvelopeClosedError",
+    "InvalidTransitionError",
+    "PaymentExceedsCommitmentError",
+    "ProgrammeNotOperatedError",
+    "ReleaseExceedsCommitmentError",
+    "UnknownApplicationError",
+    "UnknownEnvelopeError",
+    "UnknownTerritoryError",
+]
+
+
+class UnknownTerritoryError(NotFoundError):
+    code = ErrorCode.UNKNOWN_TERRITORY.value
+
+
+class UnknownApplicationError(NotFoundError):
+    code = ErrorCode.UNKNOWN_AGGREGATE.value
+
+
+class UnknownEnvelopeError(NotFoundError):
+    code = ErrorCode.UNKNOWN_AGGREGATE.value
+
+
+class EnvelopeCeilingExceededError(ConflictError):
+    code = ErrorCode.ENVELOPE_CEILING_EXCEEDED.value
+
+
+class EnvelopeAlreadyOpenedError(ConflictError):
+    code = ErrorCode.ENVELOPE_ALREADY_OPENED.value
+
+
+class EnvelopeClosedError(ConflictError):
+    code = ErrorCode.ENVELOPE_CLOSED.value
+
+
+class PaymentExceedsCommitmentError(ConflictError):
+    code = ErrorCode.PAYMENT_EXCEEDS_COMMITMENT.value
+
+
+class ReleaseExceedsCommitmentError(ConflictError):
+    code = ErrorCode.RELEASE_EXCEEDS_COMMITMENT.value
+
+
+class InvalidTransitionError(ConflictError):
+    code = ErrorCode.APPLICATION_STATE_CONFLICT.value
+
+
+class ApplicationNotEligibleError(DomainError):
+    code = ErrorCode.APPLICATION_NOT_ELIGIBLE.value
+
+
+class ProgrammeNotOperatedError(ForbiddenError):
+    code = ErrorCode.PROGRAMME_NOT_OPERATED.value

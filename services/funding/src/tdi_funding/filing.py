@@ -1,0 +1,82 @@
+"""Filing a dossier: the territory from the local projection, every eligibility reason at once, one dossier
+per partner reference (a partner filing the same reference again gets the same dossier back)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from uuid import uuid4
+
+from tdi_contracts.events.funding import ApplicationFiled
+from tdi_contracts.events.funding.applications import ApplicationDetails
+from tdi_contracts.reference.programmes_catalogue import CATALOGUE
+from tdi_funding import store_applications, store_envelopes
+from tdi_funding.domain.application import Application
+from tdi_funding.domain.eligibility import Dossier, check
+from tdi_funding.domain.errors import ApplicationNotEligibleError, UnknownEnvelopeError
+from tdi_funding.use_cases import Actor, Result
+from tdi_funding.use_cases import territory as known_territory
+from tdi_runtime.db import Connection
+from tdi_runtime.territories import find_territory
+
+
+async def file_application(
+    conn: Connection, details: ApplicationDetails, actor: Actor, now: datetime, partner_reference: str | None = None
+) -> Result:
+    """Files a dossier (draft then filed in one step); refused with every failed eligibility reason."""
+    rules = CATALOGUE[details.programme]
+    actor.require_rights_on(details.programme.value)
+    if partner_reference is not None:
+        existing = await store_applications.find_by_partner_reference(conn, actor.name, partner_reference)
+        if existing is not None:  # the same dossier sent again under another event id: one dossier
+            return Result(resulting=[("application", str(existing))], value=existing)
+    envelope = await store_envelopes.load(conn, details.envelope_id)
+    if envelope is None:
+        raise UnknownEnvelopeError(f"L'enveloppe {details.envelope_id} est inconnue.", details={"field": "envelope_id"})
+    if rules.requires_labelled_territory:
+        ref = await known_territory(conn, details.territory_id)
+        territory_id, labelled, regions, epci = ref.territory_id, ref.labelled, ref.regions, ref.epci_count
+    else:  # platform rule: a site clé en main may lie outside any known Territoire d'industrie
+        ref_or_none = await find_territory(conn, details.territory_id)
+        territory_id = ref_or_none.territory_id if ref_or_none else details.territory_id
+        labelled = bool(ref_or_none and ref_or_none.labelled)
+        regions = ref_or_none.regions if ref_or_none else ((envelope.region,) if envelope.region else ())
+        epci = ref_or_none.epci_count if ref_or_none else 0
+    dossier = Dossier(
+        territory_labelled=labelled,
+        territory_regions=tuple(regions),
+        project_type=details.project_type.value if details.project_type else None,
+        value_chain=details.value_chain.value if details.value_chain else None,
+        instrument=details.instrument.value,
+        requested_cents=details.requested_cents,
+        eligible_cost_cents=details.eligible_cost_cents,
+        epci_count=epci or None,
+    )
+    failed = check(rules, envelope, dossier)
+    if failed:
+        raise ApplicationNotEligibleError(
+            "Le dossier n'est pas éligible : " + " ".join(f.message for f in failed),
+            details={"field_errors": [{"path": f.field, "code": f.code, "message": f.message} for f in failed]},
+        )
+    application = Application(
+        uuid4(), territory_id, details.programme.value, envelope.envelope_id, details.requested_cents
+    )
+    application.file(now, actor.name)
+    stored = store_applications.StoredApplication(
+        application=application,
+        regions=tuple(regions),
+        filed_by=actor.name,
+        partner_reference=partner_reference,
+        details={k: v for k, v in details.model_dump(mode="json").items() if k in ApplicationDetails.model_fields},
+        filed_at=now,
+    )
+    await store_applications.insert(conn, stored, now)
+    filed = ApplicationFiled(
+        **{k: getattr(details, k) for k in ApplicationDetails.model_fields if k != "territory_id"},
+        territory_id=territory_id,
+        application_id=application.application_id,
+        partner_reference=partner_reference,
+        filed_at=now,
+    )
+    return Result(
+        events=[filed], resulting=[("application", str(application.application_id))], value=application.application_id
+    )

@@ -1,0 +1,59 @@
+"""Decisions on a grant once approved: a reduced grant (de-commitment) and payments (CP drawn on the AE)."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from uuid import UUID
+
+from tdi_contracts.events.funding import PaymentMade, ReleaseReason
+from tdi_funding.deciding import decide_on, dossier, released_event
+from tdi_funding.store_applications import payment_id
+from tdi_funding.use_cases import Actor, Result
+from tdi_runtime.db import Connection
+
+
+async def release(
+    conn: Connection,
+    grant_id: UUID,
+    amount_cents: int,
+    reason: ReleaseReason,
+    actor: Actor,
+    now: datetime,
+    territory_id: str | None = None,
+) -> Result:
+    """A reduced grant: part of its commitment goes back to the envelope."""
+    stored = await dossier(conn, grant_id=grant_id, territory_id=territory_id)
+    _, balance = await decide_on(conn, stored, actor, now, lambda a: a.release(amount_cents, now, actor.name))
+    events = [released_event(stored.application, amount_cents, reason, now), *balance]
+    return Result(events=events, resulting=[("grant", str(grant_id))])
+
+
+async def pay(
+    conn: Connection,
+    grant_id: UUID,
+    reference: str,
+    amount_cents: int,
+    paid_on: date,
+    actor: Actor,
+    now: datetime,
+    territory_id: str | None = None,
+) -> Result:
+    """A payment on a grant, once per (grant, reference); never beyond what remains committed."""
+    stored = await dossier(conn, grant_id=grant_id, territory_id=territory_id)
+    effect, balance = await decide_on(
+        conn, stored, actor, now, lambda a: a.pay(reference, amount_cents, now, actor.name), paid_on
+    )
+    app = stored.application
+    pid = payment_id(app.application_id, reference)
+    resulting = [("grant", str(grant_id)), ("payment", str(pid))]
+    if not effect.changed:
+        return Result(resulting=resulting, value=pid)
+    paid = PaymentMade(
+        payment_id=pid,
+        grant_id=grant_id,
+        territory_id=app.territory_id,
+        amount_cents=amount_cents,
+        partner_reference=reference,
+        paid_on=paid_on,
+    )
+    return Result(events=[paid, *balance], resulting=resulting, value=pid)

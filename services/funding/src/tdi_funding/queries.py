@@ -1,0 +1,64 @@
+"""Read models of the API: an envelope's balance, a dossier in a list, a dossier with its history."""
+
+from typing import Any
+
+from tdi_funding.domain.application import LABELS, State
+from tdi_funding.domain.envelope import Envelope
+from tdi_funding.store_applications import StoredApplication
+
+
+def envelope(e: Envelope) -> dict[str, Any]:
+    return {
+        "envelope_id": e.envelope_id,
+        "programme": e.programme,
+        "region": e.region,
+        "year": e.year,
+        "operator": e.operator,
+        "closed": e.closed,
+        "ceiling_cents": e.ceiling_cents,
+        "committed_cents": e.committed_cents,
+        "paid_cents": e.paid_cents,
+        "available_cents": e.available_cents,
+    }
+
+
+def application_row(r: Any) -> dict[str, Any]:
+    return {
+        "application_id": str(r["id"]),
+        "territory_id": r["territory_id"],
+        "regions": list(r["regions"]),
+        "programme": r["programme"],
+        "envelope_id": r["envelope_id"],
+        "state": r["state"],
+        "state_label": LABELS[State(r["state"])],
+        "requested_cents": r["requested_cents"],
+        "granted_cents": r["granted_cents"],
+        "committed_cents": r["granted_cents"] - r["released_cents"],
+        "paid_cents": r["paid_cents"],
+        "grant_id": str(r["grant_id"]) if r["grant_id"] else None,
+        "filed_at": r["filed_at"].isoformat(),
+    }
+
+
+def dossier(stored: StoredApplication) -> dict[str, Any]:
+    a = stored.application
+    return {
+        "application_id": str(a.application_id),
+        "territory_id": a.territory_id,
+        "programme": a.programme,
+        "envelope_id": a.envelope_id,
+        "state": a.state.value,
+        "state_label": LABELS[a.state],
+        "requested_cents": a.requested_cents,
+        "granted_cents": a.granted_cents,
+        "committed_cents": a.committed_cents,
+        "paid_cents": a.paid_cents,
+        "grant_id": str(a.grant_id) if a.grant_id else None,
+        "filed_by": stored.filed_by,
+        "partner_reference": stored.partner_reference,
+        "details": stored.details,
+        "history": [
+            {"at": h.at.isoformat(), "state": h.state.value, "actor": h.actor, "note": h.note} for h in a.history
+        ],
+        "payments": [{"reference": ref, "amount_cents": amount} for ref, amount in sorted(a.payments.items())],
+    }

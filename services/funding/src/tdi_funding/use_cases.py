@@ -1,0 +1,77 @@
+"""The use cases of the funding service. Each runs on one open transaction (`conn`) and returns the contract
+payloads it establishes: HTTP wraps it in a transaction and the outbox (`UseCases.run`), the partner ingress
+runs it in the kit's batch transaction and emits the payloads there.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+from typing import Any, TypeVar
+
+import asyncpg
+
+from tdi_contracts.permissions import may_decide_on
+from tdi_contracts.reference import Partner, Programme
+from tdi_funding.domain.errors import ProgrammeNotOperatedError, UnknownTerritoryError
+from tdi_runtime.db import Connection
+from tdi_runtime.events import outgoing
+from tdi_runtime.outbox import Outbox
+from tdi_runtime.territories import TerritoryRef, find_territory
+
+PRODUCER = "funding"
+T = TypeVar("T")
+
+
+@dataclass(frozen=True)
+class Actor:
+    """Who decides: programme staff over HTTP (`partner` None) or a partner through its ingress topic."""
+
+    name: str
+    partner: Partner | None = None
+
+    def require_rights_on(self, programme: str) -> None:
+        """A partner acts only on the programmes it operates or instructs; State staff act on all."""
+        if self.partner is not None and not may_decide_on(self.partner, programme):
+            label = Programme(programme).label
+            raise ProgrammeNotOperatedError(
+                f"{self.partner.label} n'opère ni n'instruit le programme « {label} » : décision refusée.",
+                details={"field": "programme", "value": programme},
+            )
+
+
+STAFF = Actor("staff")
+
+
+@dataclass
+class Result:
+    """What a use case established: payloads to publish, and ids to quote back to a partner."""
+
+    events: list[Any] = field(default_factory=list)
+    resulting: list[tuple[str, str]] = field(default_factory=list)
+    value: Any = None
+
+
+class UseCases:
+    """Runs a use case in one transaction and writes its events to the outbox in that same transaction."""
+
+    def __init__(self, pool: asyncpg.Pool, outbox: Outbox) -> None:
+        self.pool = pool
+        self.outbox = outbox
+
+    async def run(self, use_case: Callable[[Connection], Awaitable[Result]]) -> Result:
+        async with self.pool.acquire() as conn, conn.transaction():
+            result = await use_case(conn)
+            await self.outbox.add(conn, [outgoing(p, PRODUCER) for p in result.events])
+        return result
+
+
+async def territory(conn: Connection, any_id: str) -> TerritoryRef:
+    """The territory from the local projection, by platform or official id; unknown: UNKNOWN_TERRITORY."""
+    ref = await find_territory(conn, any_id)
+    if ref is None:
+        raise UnknownTerritoryError(
+            f"Le territoire {any_id} n'est pas un Territoire d'industrie connu.",
+            details={"field": "territory_id", "value": any_id},
+        )
+    return ref

@@ -1,0 +1,77 @@
+"""Fixtures of the funding service's integration tests: a schema of their own on the shared real Postgres,
+a territory known to the local projection, and envelopes opened for the test."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+from typing import Any
+
+import asyncpg
+import pytest
+
+from tdi_contracts.events.funding.applications import ApplicationDetails
+from tdi_contracts.reference import Instrument, Programme, ValueChain
+from tdi_contracts.reference.programmes_catalogue import ProjectType
+from tdi_runtime.db import KIT_MIGRATIONS, migrate
+from tdi_runtime.territories import TERRITORY_MIGRATIONS
+from tdi_runtime.testing import unique_name
+
+STAFF_TOKEN = "test-staff-token"
+READER_TOKEN = "test-reader-token"
+
+
+@pytest.fixture
+async def funding_pool(platform_stack):
+    """A fresh schema with the kit's, the projection's and the funding service's tables."""
+    schema = unique_name("funding_t")
+    pool = await asyncpg.create_pool(
+        platform_stack.database_url, min_size=2, max_size=20, server_settings={"search_path": schema}
+    )
+    await migrate(pool, schema, [KIT_MIGRATIONS, "tdi_funding", TERRITORY_MIGRATIONS])
+    yield pool
+    await pool.close()
+
+
+async def know_territory(conn: Any, territory_id: str, *, epci: int = 2, labelled: bool = True) -> None:
+    """The projection's row, as the territory service's reference event would have left it."""
+    sirens = ["200067213", "200066793", "200069177", "243500139", "200054781"][:epci]
+    await conn.execute(
+        "INSERT INTO known_territories (territory_id, official_id, name, labelled, regions, departements,"
+        " epci_sirens, active_binomes, chefs_de_projet, revision, as_of)"
+        " VALUES ($1, NULL, 'Territoire de test', $2, '{44}', '{51}', $3, 1, '{}', 1, $4)",
+        territory_id,
+        labelled,
+        sirens,
+        datetime.now(UTC),
+    )
+
+
+async def open_envelope(conn: Any, envelope_id: str, ceiling_cents: int, programme: str = "fonds-vert-ti") -> None:
+    await conn.execute(
+        "INSERT INTO envelopes (id, programme, region, year, ceiling_cents, opened_on)"
+        " VALUES ($1, $2, '44', 2024, $3, $4)",
+        envelope_id,
+        programme,
+        ceiling_cents,
+        date(2024, 1, 2),
+    )
+
+
+def fonds_vert_dossier(territory_id: str, envelope_id: str, requested_cents: int) -> ApplicationDetails:
+    return ApplicationDetails(
+        territory_id=territory_id,
+        programme=Programme.FONDS_VERT_TI,
+        envelope_id=envelope_id,
+        applicant_siren="732829320",
+        establishment_siret=None,
+        project_title="Ligne de recyclage de composites",
+        requested_cents=requested_cents,
+        eligible_cost_cents=requested_cents * 4,
+        instrument=Instrument.SUBVENTION,
+        value_chain=ValueChain.RECYCLAGE_ECONOMIE_CIRCULAIRE,
+        fiche_action_id=None,
+        funding_year=2024,
+        project_type=ProjectType.INVESTISSEMENT_INDUSTRIEL,
+        expected_jobs=12,
+        productive_investment_cents=requested_cents * 5,
+    )

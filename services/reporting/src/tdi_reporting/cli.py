@@ -1,0 +1,56 @@
+"""Command line of the reporting service: `serve` (the default) and `rebuild` (replay every domain topic)."""
+
+from __future__ import annotations
+
+import asyncio
+
+import typer
+
+from tdi_reporting.app import SERVICE, create_app
+from tdi_reporting.folding import reporting_handlers
+from tdi_reporting.options import ReportingOptions
+from tdi_reporting.rebuild import RebuildReport, rebuild
+from tdi_runtime.db import KIT_MIGRATIONS, create_pool, migrate
+from tdi_runtime.serve import serve
+from tdi_runtime.settings import ServiceSettings
+from tdi_runtime.territories import TERRITORY_MIGRATIONS
+
+cli = typer.Typer(help="The reporting service of the Territoires d'industrie platform.", add_completion=False)
+
+
+@cli.callback(invoke_without_command=True)
+def main(context: typer.Context) -> None:
+    """Without a command: serve HTTP, the dashboard and the consumer of every domain topic."""
+    if context.invoked_subcommand is None:
+        serve_http()
+
+
+@cli.command("serve")
+def serve_http() -> None:
+    """Serve the HTTP API and the dashboard; fold every domain event into the read models."""
+    serve(create_app, ServiceSettings.for_service(SERVICE))
+
+
+async def _rebuild(settings: ServiceSettings, options: ReportingOptions) -> RebuildReport:
+    pool = await create_pool(settings)
+    try:
+        await migrate(pool, settings.db_schema, [KIT_MIGRATIONS, "tdi_reporting", TERRITORY_MIGRATIONS])
+        return await rebuild(
+            pool,
+            settings.kafka_bootstrap_servers,
+            options.topics,
+            reporting_handlers(),
+            batch_max=options.rebuild_batch_max,
+        )
+    finally:
+        await pool.close()
+
+
+@cli.command("rebuild")
+def rebuild_command() -> None:
+    """Drop the read models and rebuild them from the domain topics, from offset zero."""
+    report = asyncio.run(_rebuild(ServiceSettings.for_service(SERVICE), ReportingOptions()))
+    typer.echo(
+        f"rebuilt: {report.records} records read, {report.folded} folded, {report.skipped} skipped,"
+        f" {report.seconds:.2f} s, {report.events_per_second:.0f} events/s"
+    )

@@ -1,0 +1,170 @@
+"""Facts from the read-model rows: what each row of a table counts for (pure, one function per read model)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+from tdi_contracts.reference import Category, Programme, Region
+from tdi_reporting.domain import Filters, TerritoryMap, region_of_departement
+
+
+def fiche_status(planned: Any, started: Any, completed: Any, abandoned: Any) -> str:
+    """Abandoned wins over completed, completed over started, started over planned, else proposed."""
+    if abandoned:
+        return "abandonnee"
+    if completed:
+        return "terminee"
+    if started:
+        return "en-cours"
+    return "planifiee" if planned else "proposee"
+
+
+def territory_facts(tmap: TerritoryMap) -> list[dict[str, Any]]:
+    """One fact per labelled territory."""
+    return [
+        {
+            "territory_id": t.territory_id,
+            "epci": t.epci_sirens,
+            "binomes": t.active_binomes,
+            "chefs_de_projet": t.chefs_de_projet,
+            "sans_chef_de_projet": not t.chefs_de_projet,
+        }
+        for t in tmap.territories
+        if t.labelled
+    ]
+
+
+_AXIS_OF = {c.value: c.axis.value for c in Category}
+
+
+def action_facts(rows: Iterable[Mapping[str, Any]]) -> list[dict[str, Any]]:
+    """One fact per fiche action and category it counts in (one action may count in several categories)."""
+    facts = []
+    for r in rows:
+        status = fiche_status(r["planned_on"], r["started_on"], r["completed_on"], r["abandoned_on"])
+        for code in r["categories"] or ():
+            facts.append(
+                {
+                    "territory_id": r["territory_id"],
+                    "fiche": (r["fiche_action_id"],),
+                    "fiche_synthetique": (r["fiche_action_id"],) if r["synthetic"] else (),
+                    "axe": _AXIS_OF[code],
+                    "categorie": code,
+                    "statut": status,
+                }
+            )
+    return facts
+
+
+def application_facts(rows: Iterable[Mapping[str, Any]]) -> list[dict[str, Any]]:
+    """One fact per filed application; its state is derived from the decisions recorded so far."""
+    facts = []
+    for r in rows:
+        if r["filed_at"] is None:  # a decision whose filing has not been folded yet
+            continue
+        approved, rejected = r["approved_at"] is not None, r["rejected_at"] is not None
+        withdrawn = r["withdrawn_at"] is not None and not rejected
+        decided = approved or rejected or withdrawn
+        facts.append(
+            {
+                "territory_id": r["territory_id"],
+                "programme": r["programme"],
+                "demandes_deposees": 1,
+                "demandes_en_instruction": int(not decided),
+                "demandes_approuvees": int(approved and not rejected and not withdrawn),
+                "demandes_rejetees": int(rejected),
+                "demandes_retirees": int(withdrawn),
+                "montant_demande_centimes": r["requested_cents"] or 0,
+                "montant_approuve_centimes": (r["approved_cents"] or 0) if approved and not rejected else 0,
+                "investissement_prevu_centimes": r["eligible_cost_cents"] or 0,
+                "emplois_prevus": r["jobs_expected"] or 0,
+            }
+        )
+    return facts
+
+
+def grant_facts(rows: Iterable[Mapping[str, Any]]) -> list[dict[str, Any]]:
+    """One fact per grant: committed net of releases, and paid."""
+    return [
+        {
+            "territory_id": r["territory_id"],
+            "programme": r["programme"],
+            "engage_centimes": (r["committed_cents"] or 0) - r["released_cents"],
+            "paye_centimes": r["paid_cents"],
+        }
+        for r in rows
+        if r["programme"] is not None
+    ]
+
+
+def vte_facts(rows: Iterable[Mapping[str, Any]]) -> list[dict[str, Any]]:
+    """One fact per VTE contract: signed (or granted, the v2 flow), green, ended, its aid granted, refused, asked
+    of the funders and paid (in one or several payments)."""
+    facts = []
+    for r in rows:
+        base, green = (r["base_paid_cents"] or 0), (r["green_paid_cents"] or 0)
+        green_granted = r["green_granted_cents"] or 0
+        facts.append(
+            {
+                "territory_id": r["territory_id"],
+                "taille_entreprise": r["employer_size"],
+                "contrats_signes": int(r["signed_on"] is not None or r["granted_on"] is not None),
+                "contrats_verts": int(bool(r["green_mission"]) or green_granted > 0),
+                "contrats_termines": int(r["ended_on"] is not None),
+                "aides_refusees": int(r["refused_on"] is not None),
+                "aides_versees": int(bool(r["payments"])),
+                "aide_demandee_centimes": r["requested_cents"] or 0,
+                "aides_logement": r["housing_aids"] or 0,
+                "aide_logement_centimes": r["housing_cents"] or 0,
+                "aide_base_centimes": base,
+                "aide_verte_centimes": green,
+                "aide_totale_centimes": base + green,
+                "aide_base_accordee_centimes": r["base_granted_cents"] or 0,
+                "aide_verte_accordee_centimes": green_granted,
+            }
+        )
+    return facts
+
+
+def envelope_rows(rows: Iterable[Mapping[str, Any]], filters: Filters, tmap: TerritoryMap) -> list[dict[str, Any]]:
+    """Envelopes with what is committed, paid and still available. A regional envelope is shown when the
+    filters fall in its region; a national envelope only without a geographic filter (platform rule)."""
+    regions = _regions_in_scope(filters, tmap)
+    out = []
+    for r in rows:
+        if r["ceiling_cents"] is None or (regions is not None and r["region"] not in regions):
+            continue
+        committed = (r["committed_cents"] or 0) - (r["released_cents"] or 0)
+        paid = r["paid_cents"] or 0
+        if r["balance_at"] is not None:  # the funding service's latest balance wins over our sum of grants
+            committed, paid = r["balance_committed_cents"], r["balance_paid_cents"]
+        ceiling = r["ceiling_cents"]
+        out.append(
+            {
+                "code_enveloppe": r["envelope_id"],
+                "programme": r["programme"],
+                "libelle_programme": Programme(r["programme"]).label,
+                "code_region": r["region"],
+                "libelle_region": Region(r["region"]).label if r["region"] else "National",
+                "annee": r["year"],
+                "plafond_centimes": ceiling,
+                "engage_centimes": committed,
+                "paye_centimes": paid,
+                "disponible_centimes": ceiling - committed,
+                "taux_engagement_pct": round(100 * committed / ceiling, 1) if ceiling else 0.0,
+                "cloturee": r["closed_on"] is not None,
+            }
+        )
+    return sorted(out, key=lambda e: (e["code_region"] or "", e["code_enveloppe"]))
+
+
+def _regions_in_scope(filters: Filters, tmap: TerritoryMap) -> set[str] | None:
+    if filters.region:
+        return {filters.region}
+    if filters.departement:
+        return {region_of_departement(filters.departement)}
+    if filters.territory:
+        t = tmap.resolve(filters.territory)
+        return set(t.regions) if t else set()
+    return None

@@ -1,0 +1,107 @@
+"""Folds of the actions service's events into `rm_fiche_action` (one row per fiche action)."""
+
+from __future__ import annotations
+
+from tdi_contracts.events.actions import (
+    FicheActionAbandoned,
+    FicheActionBudgetRevised,
+    FicheActionCompleted,
+    FicheActionDetailsRevised,
+    FicheActionPlanned,
+    FicheActionProposed,
+    FicheActionRecategorised,
+    FicheActionStarted,
+)
+from tdi_reporting.folding import folds, upsert_sql
+from tdi_runtime.handling import HandlerContext
+
+# Categories are a last-writer-wins register on the event time, so a late older event never wins.
+_CATEGORIES = """
+INSERT INTO rm_fiche_action (fiche_action_id, territory_id, categories, categories_at) VALUES ($1, $2, $3, $4)
+ON CONFLICT (fiche_action_id) DO UPDATE SET categories = excluded.categories, categories_at = excluded.categories_at
+WHERE rm_fiche_action.categories_at IS NULL OR rm_fiche_action.categories_at <= excluded.categories_at
+"""
+_PLANNED = """
+INSERT INTO rm_fiche_action (fiche_action_id, territory_id, planned_on) VALUES ($1, $2, $3)
+ON CONFLICT (fiche_action_id) DO UPDATE SET planned_on = excluded.planned_on
+"""
+
+
+def _lifecycle(column: str) -> str:
+    return f"""
+INSERT INTO rm_fiche_action (fiche_action_id, territory_id, {column}) VALUES ($1, $2, $3)
+ON CONFLICT (fiche_action_id) DO UPDATE SET {column} = excluded.{column}
+"""
+
+
+@folds(FicheActionPlanned)
+async def fiche_planned(ctx: HandlerContext) -> None:
+    p: FicheActionPlanned = ctx.payload
+    fiche = str(p.fiche_action_id)
+    await ctx.defer(_PLANNED, fiche, p.territory_id, p.planned_on)
+    await ctx.defer(_CATEGORIES, fiche, p.territory_id, [c.value for c in p.categories], ctx.envelope.time)
+
+
+@folds(FicheActionRecategorised)
+async def fiche_recategorised(ctx: HandlerContext) -> None:
+    p: FicheActionRecategorised = ctx.payload
+    categories = [c.value for c in p.categories]
+    await ctx.defer(_CATEGORIES, str(p.fiche_action_id), p.territory_id, categories, ctx.envelope.time)
+
+
+@folds(FicheActionStarted)
+async def fiche_started(ctx: HandlerContext) -> None:
+    p: FicheActionStarted = ctx.payload
+    await ctx.defer(_lifecycle("started_on"), str(p.fiche_action_id), p.territory_id, p.started_on)
+
+
+@folds(FicheActionCompleted)
+async def fiche_completed(ctx: HandlerContext) -> None:
+    p: FicheActionCompleted = ctx.payload
+    await ctx.defer(_lifecycle("completed_on"), str(p.fiche_action_id), p.territory_id, p.completed_on)
+
+
+@folds(FicheActionAbandoned)
+async def fiche_abandoned(ctx: HandlerContext) -> None:
+    p: FicheActionAbandoned = ctx.payload
+    await ctx.defer(_lifecycle("abandoned_on"), str(p.fiche_action_id), p.territory_id, p.abandoned_on)
+
+
+_PROPOSED = upsert_sql("rm_fiche_action", "fiche_action_id", ("territory_id", "proposed_on", "synthetic"))
+# Expected jobs and investment, and the budget: last writer wins by event time, like the categories.
+_DETAILS = """
+INSERT INTO rm_fiche_action (fiche_action_id, territory_id, expected_jobs, expected_investment_cents, details_at)
+VALUES ($1, $2, $3, $4, $5)
+ON CONFLICT (fiche_action_id) DO UPDATE SET expected_jobs = excluded.expected_jobs,
+    expected_investment_cents = excluded.expected_investment_cents, details_at = excluded.details_at
+WHERE rm_fiche_action.details_at IS NULL OR rm_fiche_action.details_at <= excluded.details_at
+"""
+_BUDGET = """
+INSERT INTO rm_fiche_action (fiche_action_id, territory_id, estimated_cost_cents, budget_at) VALUES ($1, $2, $3, $4)
+ON CONFLICT (fiche_action_id) DO UPDATE SET estimated_cost_cents = excluded.estimated_cost_cents,
+    budget_at = excluded.budget_at
+WHERE rm_fiche_action.budget_at IS NULL OR rm_fiche_action.budget_at <= excluded.budget_at
+"""
+
+
+@folds(FicheActionProposed)
+async def fiche_proposed(ctx: HandlerContext) -> None:
+    p: FicheActionProposed = ctx.payload
+    fiche, at = str(p.fiche_action_id), ctx.envelope.time
+    await ctx.defer(_PROPOSED, fiche, p.territory_id, p.proposed_on, p.synthetic)
+    await ctx.defer(_CATEGORIES, fiche, p.territory_id, [c.value for c in p.categories], at)
+    await ctx.defer(_DETAILS, fiche, p.territory_id, p.expected_jobs, p.expected_investment_cents, at)
+    await ctx.defer(_BUDGET, fiche, p.territory_id, p.estimated_cost_cents, at)
+
+
+@folds(FicheActionDetailsRevised)
+async def fiche_details_revised(ctx: HandlerContext) -> None:
+    p: FicheActionDetailsRevised = ctx.payload
+    fiche = str(p.fiche_action_id)
+    await ctx.defer(_DETAILS, fiche, p.territory_id, p.expected_jobs, p.expected_investment_cents, ctx.envelope.time)
+
+
+@folds(FicheActionBudgetRevised)
+async def fiche_budget_revised(ctx: HandlerContext) -> None:
+    p: FicheActionBudgetRevised = ctx.payload
+    await ctx.defer(_BUDGET, str(p.fiche_action_id), p.territory_id, p.estimated_cost_cents, ctx.envelope.time)

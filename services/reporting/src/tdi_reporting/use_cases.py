@@ -1,0 +1,54 @@
+"""Reads of the reporting service: one consistent snapshot, filters resolved at the edge, rows and figures."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import asyncpg
+
+from tdi_reporting import views
+from tdi_reporting.domain import Filters, Level
+from tdi_reporting.store import Snapshot, change_cursor, load_snapshot
+from tdi_runtime.errors import NotFoundError
+
+UNKNOWN_TERRITORY = "Le territoire « {} » n'est pas un Territoire d'industrie connu du tableau de bord."
+UNKNOWN_READ_MODEL = "Le modèle de lecture « {} » n'existe pas ; modèles disponibles : {}."
+
+
+class Reporting:
+    """The read side: what the routes, the exports and the live feed ask for."""
+
+    def __init__(self, pool: asyncpg.Pool, group: str) -> None:
+        self.pool = pool
+        self.group = group
+
+    async def snapshot(self) -> Snapshot:
+        async with self.pool.acquire() as conn:
+            return await load_snapshot(conn)
+
+    async def cursor(self) -> int:
+        async with self.pool.acquire() as conn:
+            return await change_cursor(conn, self.group)
+
+    @staticmethod
+    def filters(snapshot: Snapshot, region: str | None, departement: str | None, territory: str | None) -> Filters:
+        """The page's filters; a territory may be quoted by its platform id or its official id."""
+        if territory:
+            found = snapshot.territories.resolve(territory)
+            if found is None:
+                raise NotFoundError(UNKNOWN_TERRITORY.format(territory), code="UNKNOWN_TERRITORY")
+            territory = found.territory_id
+        return Filters(str(region) if region else None, str(departement) if departement else None, territory or None)
+
+    async def rows(
+        self, name: str, level: Level, region: str | None, departement: str | None, territory: str | None
+    ) -> tuple[Filters, list[dict[str, Any]]]:
+        if name not in views.NAMES:
+            raise NotFoundError(UNKNOWN_READ_MODEL.format(name, ", ".join(views.NAMES)))
+        snapshot = await self.snapshot()
+        filters = self.filters(snapshot, region, departement, territory)
+        return filters, views.rows(snapshot, name, level, filters)
+
+    async def figures(self, region: str | None, departement: str | None, territory: str | None) -> dict[str, Any]:
+        snapshot = await self.snapshot()
+        return views.figures(snapshot, self.filters(snapshot, region, departement, territory))

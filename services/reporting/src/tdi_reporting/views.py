@@ -1,0 +1,100 @@
+"""What a reader sees, computed from one snapshot: the rows of a read model, and the dashboard's figures."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from tdi_reporting import facts
+from tdi_reporting.domain import Filters, Level, TerritoryMap, aggregate
+from tdi_reporting.readmodels import READ_MODELS, with_labels
+from tdi_reporting.store import Snapshot
+
+ENVELOPES = "enveloppes"
+NAMES = (*READ_MODELS, ENVELOPES)
+"""Every read model a reader may ask for, in the order the README documents them."""
+MAP_FIGURES = {
+    "territoires_labellises": ("territoires", "territoires_labellises"),
+    "fiches_actions": ("actions_axes", "fiches_actions"),
+    "engage_centimes": ("financements", "engage_centimes"),
+    "contrats_vte": ("vte", "contrats_signes"),
+}
+"""Figures the map can be coloured by: (read model, column)."""
+
+
+def model_facts(snapshot: Snapshot, name: str) -> list[dict[str, Any]]:
+    """The facts a read model aggregates (built once per snapshot)."""
+    key = "actions" if name == "actions_axes" else name
+    if key not in snapshot.facts:
+        snapshot.facts[key] = _build_facts(snapshot, key)
+    return snapshot.facts[key]  # type: ignore[no-any-return]
+
+
+def _build_facts(snapshot: Snapshot, name: str) -> list[dict[str, Any]]:
+    if name == "territoires":
+        return facts.territory_facts(snapshot.territories)
+    if name in ("actions", "actions_axes"):
+        return facts.action_facts(snapshot.fiches)
+    if name == "financements":
+        return facts.application_facts(snapshot.applications) + facts.grant_facts(snapshot.grants)
+    if name == "vte":
+        return facts.vte_facts(snapshot.vte)
+    raise KeyError(name)
+
+
+def rows(snapshot: Snapshot, name: str, level: Level, filters: Filters) -> list[dict[str, Any]]:
+    """The rows of one read model at one level, within the filters."""
+    if name == ENVELOPES:
+        return facts.envelope_rows(snapshot.envelopes, filters, snapshot.territories)
+    model = READ_MODELS[name]
+    found = aggregate(model_facts(snapshot, name), snapshot.territories, level, filters, model.dims, model.measures)
+    return with_labels(found, model)
+
+
+def _total(snapshot: Snapshot, name: str, filters: Filters) -> dict[str, Any]:
+    model = READ_MODELS[name]
+    found = aggregate(model_facts(snapshot, name), snapshot.territories, Level.NATIONAL, filters, (), model.measures)
+    zero = {m.name: 0 for m in model.measures}
+    return {**zero, **{k: v for k, v in (found[0] if found else {}).items() if k in zero}}
+
+
+def _map(snapshot: Snapshot, level: Level) -> dict[str, dict[str, int]]:
+    """Per zone code of a level, each map figure (whole country: the map shows where the filters sit)."""
+    out: dict[str, dict[str, int]] = {}
+    everywhere = Filters()
+    for figure, (name, column) in MAP_FIGURES.items():
+        model = READ_MODELS[name]
+        measures = [m for m in model.measures if m.name == column] or list(model.measures)
+        found = aggregate(model_facts(snapshot, name), snapshot.territories, level, everywhere, (), measures)
+        for row in found:
+            out.setdefault(row["code_zone"], {})[figure] = row[measures[0].name]
+    return out
+
+
+def figures(snapshot: Snapshot, filters: Filters) -> dict[str, Any]:
+    """Everything the dashboard shows for one set of filters (every chart also as a table)."""
+    tmap: TerritoryMap = snapshot.territories
+    fiches = _total(snapshot, "actions_axes", filters)
+    return {
+        "filtres": {"region": filters.region, "departement": filters.departement, "territoire": filters.territory},
+        "territoires": _total(snapshot, "territoires", filters),
+        "actions_par_categorie": rows(snapshot, "actions", Level.NATIONAL, filters),
+        "actions_par_axe": rows(snapshot, "actions_axes", Level.NATIONAL, filters),
+        "fiches_actions": fiches["fiches_actions"],
+        "fiches_synthetiques": fiches["fiches_synthetiques"],
+        "financements": rows(snapshot, "financements", Level.NATIONAL, filters),
+        "financements_total": _total(snapshot, "financements", filters),
+        "enveloppes": rows(snapshot, ENVELOPES, Level.NATIONAL, filters),
+        "vte": rows(snapshot, "vte", Level.NATIONAL, filters),
+        "vte_total": _total(snapshot, "vte", filters),
+        "carte": {"departements": _map(snapshot, Level.DEPARTEMENT), "regions": _map(snapshot, Level.REGION)},
+        "territoires_sans_chef_de_projet": [
+            {"id": t.territory_id, "nom": t.name}
+            for t in tmap.territories
+            if t.labelled and not t.chefs_de_projet and filters.admits(t)
+        ],
+        "liste_territoires": [
+            {"id": t.territory_id, "nom": t.name, "regions": t.regions, "departements": t.departements}
+            for t in tmap.territories
+            if t.labelled
+        ],
+    }

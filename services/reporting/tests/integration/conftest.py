@@ -1,0 +1,170 @@
+"""Fixtures of the reporting service's integration tests: domain topics of their own (a prefix), a schema and
+a consumer group of their own, the service started in-process on them, and a publisher of contract events."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import asyncpg
+import httpx
+import pytest
+
+from tdi_contracts.registry import spec_for
+from tdi_contracts.wire import encode_event, envelope_for
+from tdi_localstack.provisioning import create_topics
+from tdi_reporting.app import create_app
+from tdi_reporting.options import ReportingOptions
+from tdi_runtime.settings import ServiceSettings
+from tdi_runtime.testing import publish_records, unique_name
+
+sys.path.insert(0, str(Path(__file__).parents[1]))  # the shared synthetic scenario
+
+
+@pytest.fixture(scope="module")
+def isolation() -> dict[str, str]:
+    """Topics, schema and group of this module only: other tests publish to the real domain topics."""
+    name = unique_name("rep")
+    return {"prefix": f"test.{name}.", "schema": f"reporting_{name}", "group": f"tdi-reporting-{name}"}
+
+
+@pytest.fixture(scope="module")
+def options(isolation) -> ReportingOptions:
+    return ReportingOptions(
+        topic_prefix=isolation["prefix"], consumer_group=isolation["group"], feed_poll_interval_s=0.2
+    )
+
+
+@pytest.fixture(scope="module")
+async def topics(platform_stack, options) -> list[str]:
+    await create_topics(platform_stack.bootstrap_servers, [(t, 3, {}) for t in options.topics])
+    return options.topics
+
+
+@pytest.fixture
+def settings(platform_stack, isolation) -> ServiceSettings:
+    return ServiceSettings.for_service(
+        "reporting", database_url=platform_stack.database_url, db_schema=isolation["schema"], log_json=False
+    )
+
+
+@pytest.fixture
+def reporting_service(settings, options, topics) -> Callable[[], Any]:
+    """`async with reporting_service() as client:` the service with its consumer, relay and routes."""
+
+    @contextlib.asynccontextmanager
+    async def _start() -> Any:
+        app = create_app(settings, options)
+        async with app.router.lifespan_context(app):
+            transport = httpx.ASGITransport(app=app)
+            async with httpx.AsyncClient(transport=transport, base_url="http://test", timeout=30) as client:
+                yield client
+
+    return _start
+
+
+@pytest.fixture
+def publish(platform_stack, options) -> Callable[[list[Any]], Any]:
+    """Publish contract payloads to this module's copies of their domain topics, as their producers would."""
+
+    async def _publish(payloads: list[Any], *, again: dict[str, list[Any]] | None = None) -> dict[str, list[Any]]:
+        """Returns the records by topic; `again=` sends those very records once more (same event ids)."""
+        by_topic: dict[str, list[Any]] = again or {}
+        for payload in [] if again else payloads:
+            spec = spec_for(payload)
+            record = encode_event(envelope_for(payload, spec.service), payload)
+            by_topic.setdefault(options.topic_prefix + spec.topics[0], []).append(record)
+        for topic, records in by_topic.items():
+            await publish_records(platform_stack.bootstrap_servers, topic, records)
+        return by_topic
+
+    return _publish
+
+
+async def caught_up(bootstrap: str, group: str, topics: list[str]) -> bool:
+    """The group has committed every partition of `topics` up to its end offset (all applied)."""
+    from aiokafka import AIOKafkaConsumer
+    from aiokafka.admin import AIOKafkaAdminClient
+
+    admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap)
+    reader = AIOKafkaConsumer(*topics, bootstrap_servers=bootstrap, group_id=None)
+    await admin.start()
+    await reader.start()
+    try:
+        committed = await admin.list_consumer_group_offsets(group)
+        ends = await reader.end_offsets(list(reader.assignment()))
+        return all(end == 0 or (tp in committed and committed[tp].offset >= end) for tp, end in ends.items())
+    finally:
+        await reader.stop()
+        await admin.close()
+
+
+@pytest.fixture
+async def db(platform_stack, isolation):
+    pool = await asyncpg.create_pool(
+        platform_stack.database_url, min_size=1, max_size=2, server_settings={"search_path": isolation["schema"]}
+    )
+    yield pool
+    await pool.close()
+
+
+async def eventually(check: Callable[[], Any], timeout: float = 60.0) -> Any:
+    """Poll `check` until it returns a truthy value (the bound only turns a hang into a failure)."""
+    deadline = asyncio.get_running_loop().time() + timeout
+    while True:
+        result = await check()
+        if result:
+            return result
+        assert asyncio.get_running_loop().time() < deadline, "the expected state was never reached"
+        await asyncio.sleep(0.2)
+
+
+async def run_cli(platform_stack, settings: ServiceSettings, options: ReportingOptions, *args: str):
+    """`python -m tdi_reporting <args>` against this module's schema, topics and group: the same typer command,
+    invoked in a thread of this process (a new interpreter costs many seconds on a loaded machine)."""
+    from typer.testing import CliRunner
+
+    from tdi_reporting.cli import cli
+
+    env = {
+        **platform_stack.env(),
+        "TDI_REPORTING_DATABASE_URL": settings.database_url,
+        "TDI_REPORTING_DB_SCHEMA": settings.db_schema,
+        "TDI_REPORTING_TOPIC_PREFIX": options.topic_prefix,
+        "TDI_REPORTING_CONSUMER_GROUP": options.consumer_group,
+    }
+    result = await asyncio.to_thread(CliRunner().invoke, cli, list(args), env=env)
+    return result.exit_code, result.stdout, repr(result.exception)
+
+
+@pytest.fixture
+def served(settings, options, topics) -> Callable[[], Any]:
+    """`async with served() as base_url:` the service over real HTTP (uvicorn on a free port), for SSE and browsers."""
+    import socket
+
+    import uvicorn
+
+    @contextlib.asynccontextmanager
+    async def _serve() -> Any:
+        with socket.socket() as s:
+            s.bind(("127.0.0.1", 0))
+            port = s.getsockname()[1]
+        app = create_app(settings, options)
+        server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", lifespan="on"))
+        task = asyncio.create_task(server.serve())
+        await eventually(lambda: _started(server))
+        try:
+            yield f"http://127.0.0.1:{port}"
+        finally:
+            server.should_exit = True
+            await task
+
+    return _serve
+
+
+async def _started(server: Any) -> bool:
+    return bool(server.started)

@@ -1,0 +1,29 @@
+"""Every domain event type of the contracts is folded or knowingly passed over; folds are registered once."""
+
+from __future__ import annotations
+
+from tdi_contracts.base import SPECS
+from tdi_contracts.topics import DOMAIN_TOPICS
+from tdi_reporting.folding import reporting_handlers
+
+PASSED_OVER = {
+    "fr.territoires-industrie.reporting.IndicatorsPublished.v1",
+    "fr.territoires-industrie.reporting.IndicatorsPublished.v2",
+}
+"""Domain events the read models do not need (the territory events are summed up by the reference topic)."""
+
+
+def test_every_event_on_a_domain_topic_has_a_fold_or_is_knowingly_passed_over():
+    handlers = reporting_handlers()
+    domain = {t.name for t in DOMAIN_TOPICS}
+    on_domain_topics = {
+        event_type
+        for event_type, spec in SPECS.items()
+        if spec.kind == "event" and set(spec.topics) & domain and spec.service != "territory"
+    }
+    missing = on_domain_topics - set(handlers) - PASSED_OVER
+    assert not missing, f"event types with no fold: {sorted(missing)}"
+
+
+def test_the_territory_map_comes_from_the_reference_topic():
+    assert "fr.territoires-industrie.territory.TerritoryReferenceUpdated.v1" in reporting_handlers()

@@ -1,0 +1,1 @@
+"""The list of territories and their label: entered, corrected by errata, withdrawn."""

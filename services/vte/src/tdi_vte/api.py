@@ -1,0 +1,134 @@
+"""HTTP routes of the vte service: aids (filtered, paginated), totals, one contract's decision; staff commands."""
+
+from __future__ import annotations
+
+import json
+from typing import Annotated, Any
+from uuid import UUID
+
+from fastapi import APIRouter, Body, Depends, Query, Request, status
+from fastapi.exceptions import RequestValidationError
+from pydantic import BaseModel, ValidationError
+
+from tdi_contracts.events.vte import DeclareVteGreenMission, EndVteContractV2, RecordVteContractV2
+from tdi_contracts.reference import CompanySize, Departement, Region
+from tdi_runtime.errors import NotFoundError
+from tdi_runtime.events import outgoing
+from tdi_runtime.http import require_role
+from tdi_runtime.territories import find_territory
+from tdi_vte import queries, use_cases
+from tdi_vte.rules import VteRules
+
+STAFF = [require_role("staff")]  # commands are for programme staff holding a token; reads are open
+
+
+def _filters(
+    territory_id: Annotated[str | None, Query(max_length=80, description="tdi-… or ti-… id")] = None,
+    departement: Annotated[Departement | None, Query(description="INSEE département code")] = None,
+    region: Annotated[Region | None, Query(description="INSEE region code")] = None,
+    company_size: Annotated[CompanySize | None, Query(description="pme or eti (refused contracts: any)")] = None,
+    green: Annotated[bool | None, Query(description="With a « VTE vert » top-up or not")] = None,
+    decision: Annotated[str | None, Query(pattern="^(granted|refused)$", description="granted or refused")] = None,
+) -> queries.AidFilter:
+    return queries.AidFilter(
+        territory_id=territory_id,
+        departement=None if departement is None else departement.value,
+        region=None if region is None else region.value,
+        company_size=None if company_size is None else company_size.value,
+        green=green,
+        decision=decision,
+    )
+
+
+Filters = Annotated[queries.AidFilter, Depends(_filters)]
+
+
+async def _resolved(conn: Any, f: queries.AidFilter) -> queries.AidFilter:
+    """An official territory id (ti-…) is read as the platform id events and tables carry."""
+    if f.territory_id is None:
+        return f
+    ref = await find_territory(conn, f.territory_id)
+    if ref is None:
+        raise NotFoundError(
+            f"Le territoire {f.territory_id} n'est pas un Territoire d'industrie connu.",
+            code="UNKNOWN_TERRITORY",
+            details={"field": "territory_id", "value": f.territory_id},
+        )
+    return queries.AidFilter(**{**f.__dict__, "territory_id": ref.territory_id})
+
+
+JsonBody = Annotated[dict[str, Any], Body(description="The command, as Bpifrance sends it on its topic")]
+
+
+def _command(model: type[BaseModel], body: dict[str, Any]) -> Any:
+    """The contracts are strict Python-side (an enum is an enum): read the body as JSON, as from Kafka."""
+    try:
+        return model.model_validate_json(json.dumps(body))
+    except ValidationError as error:
+        raise RequestValidationError([{**e, "loc": ("body", *e["loc"])} for e in error.errors()]) from error
+
+
+def build_router(rules: VteRules) -> APIRouter:
+    router = APIRouter(prefix="/vte", tags=["vte"])
+
+    @router.get("/aids", summary="VTE aids by territory, département, region, company size, green; paginated")
+    async def list_aids(
+        request: Request,
+        f: Filters,
+        limit: Annotated[int, Query(ge=1, le=500)] = 50,
+        offset: Annotated[int, Query(ge=0, le=1_000_000)] = 0,
+    ) -> dict[str, Any]:
+        async with request.app.state.runtime.pool.acquire() as conn:
+            return await queries.list_aids(conn, await _resolved(conn, f), limit, offset)
+
+    @router.get("/aids/totals", summary="Totals of the aids matching the same filters, in euro cents")
+    async def totals(request: Request, f: Filters) -> dict[str, Any]:
+        async with request.app.state.runtime.pool.acquire() as conn:
+            return await queries.totals(conn, await _resolved(conn, f))
+
+    @router.get("/contracts/{vte_contract_id}", summary="One contract's decision, with every reason of a refusal")
+    async def contract_decision(request: Request, vte_contract_id: UUID) -> dict[str, Any]:
+        async with request.app.state.runtime.pool.acquire() as conn:
+            found = await queries.decision(conn, vte_contract_id)
+        if found is None:
+            raise NotFoundError(
+                f"Le contrat VTE {vte_contract_id} est inconnu.",
+                code="UNKNOWN_AGGREGATE",
+                details={"field": "vte_contract_id", "value": str(vte_contract_id)},
+            )
+        return found
+
+    async def in_transaction(request: Request, command: Any) -> Any:
+        runtime = request.app.state.runtime
+        async with runtime.pool.acquire() as conn, conn.transaction():
+            contract: Any
+            if isinstance(command, RecordVteContractV2):
+                contract, events = await use_cases.record_signed_contract(conn, command, rules)
+            else:
+                contract, events = await use_cases.apply_follow_up(conn, command, rules)
+            await runtime.outbox.add(conn, [outgoing(e, use_cases.PRODUCER) for e in events])
+        assert contract is not None
+        async with runtime.pool.acquire() as conn:
+            return await queries.decision(conn, contract.vte_contract_id)
+
+    @router.post(
+        "/contracts", dependencies=STAFF, status_code=status.HTTP_201_CREATED, summary="Record a signed contract"
+    )
+    async def post_contract(request: Request, body: JsonBody) -> dict[str, Any]:
+        """For staff recording a contract Bpifrance sent by other means (body: RecordVteContract.v2)."""
+        result: dict[str, Any] = await in_transaction(request, _command(RecordVteContractV2, body))
+        return result
+
+    @router.post("/contracts/green-mission", dependencies=STAFF, summary="Declare a « VTE vert » mission")
+    async def post_green(request: Request, body: JsonBody) -> dict[str, Any]:
+        """Body: DeclareVteGreenMission.v1."""
+        result: dict[str, Any] = await in_transaction(request, _command(DeclareVteGreenMission, body))
+        return result
+
+    @router.post("/contracts/end", dependencies=STAFF, summary="Record the end of a contract")
+    async def post_end(request: Request, body: JsonBody) -> dict[str, Any]:
+        """Body: EndVteContract.v2."""
+        result: dict[str, Any] = await in_transaction(request, _command(EndVteContractV2, body))
+        return result
+
+    return router
