@@ -11,13 +11,28 @@ decisions, 300 VTE contracts, some of them green.
 
 from __future__ import annotations
 
+import asyncio
+import csv
+import io
 import json
+import time
 import urllib.error
 import urllib.request
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+
+from tdi_contracts.reference import Partner
+from tdi_localstack.demo_data import (
+    APPLICATIONS_PER_REGION,
+    APPROVED_PER_REGION,
+    DemoTerritory,
+    fonds_vert_applications,
+    vte_contracts,
+)
+from tdi_partner.client import Answer, Credentials, answers, publish
+from tdi_partner.commands import validate
 
 SYNTHETIC = "(démo synthétique)"
 """Appended to every free-text label the demo writes, so synthetic data says so wherever it shows."""
@@ -30,7 +45,7 @@ MARNE_BINOMES = {  # 14 binômes in the Marne (Marne deck), spread over its 5 te
     "tdi-44-ouest-champenois": 2,
 }
 MANDATES = ("president-epci", "maire", "vice-president-epci", "conseiller-departemental")
-SIZES = ("pme", "eti", "pme", "micro")
+SIZES = ("pme", "eti", "pme", "tpe")
 
 
 @dataclass
@@ -70,6 +85,20 @@ class Platform:
         except urllib.error.HTTPError as error:
             return error.code, json.loads(error.read() or b"null")
 
+    def post_bytes(self, service: str, path: str, body: bytes, content_type: str) -> tuple[int, Any]:
+        """A staff upload (an import file)."""
+        request = urllib.request.Request(  # noqa: S310 - the platform's own loopback URLs
+            self.urls[service] + path,
+            data=body,
+            method="POST",
+            headers={"Authorization": f"Bearer {self.token}", "Content-Type": content_type},
+        )
+        try:
+            with urllib.request.urlopen(request, timeout=300) as answer:  # noqa: S310
+                return answer.status, json.loads(answer.read() or b"null")
+        except urllib.error.HTTPError as error:
+            return error.code, json.loads(error.read() or b"null")
+
     def get(self, service: str, path: str) -> Any:
         request = urllib.request.Request(  # noqa: S310
             self.urls[service] + path, headers={"Authorization": f"Bearer {self.token}"}
@@ -90,15 +119,105 @@ def marne_binomes(platform: Platform) -> dict[str, int]:
                 "industrial_sector": f"industrie {SYNTHETIC}",
                 "appointed_on": "2024-01-15",
             }
-            status, _ = platform.post(
-                "territory", f"/territories/{territory}/binomes", body, f"demo-binome-{territory}-{n}"
-            )
-            statuses[str(status)] = statuses.get(str(status), 0) + 1
+            path, key = f"/territories/{territory}/binomes", f"demo-v1-binome-{territory}-{n}"
+            status, answer = platform.post("territory", path, body, key)
+            outcome = str(status) if status < 300 else f"{status} {answer.get('code')}"
+            statuses[outcome] = statuses.get(outcome, 0) + 1
     return statuses
+
+
+def _territories(platform: Platform) -> list[DemoTerritory]:
+    listed = platform.get("territory", "/territories")["territories"]
+    return [DemoTerritory(t["id"], tuple(t["regions"]), tuple(t["departements"])) for t in listed]
+
+
+def national_action_plan(platform: Platform) -> dict[str, int]:
+    """2,150 fiches actions through the actions service's import (the file a territory would send)."""
+    from tdi_actions.demo import DemoTerritory as ActionsTerritory
+    from tdi_actions.demo import as_rows, demo_plan
+
+    listed = platform.get("territory", "/territories")["territories"]
+    plan = demo_plan([ActionsTerritory(t["id"], t["name"], tuple(t["departements"])) for t in listed])
+    rows = [row for _, row in as_rows(plan)]
+    buffer = io.StringIO()
+    writer = csv.DictWriter(buffer, fieldnames=list(rows[0]), delimiter=";")
+    writer.writeheader()
+    writer.writerows(rows)
+    body = buffer.getvalue().encode("utf-8")
+    report: dict[str, Any] = {}
+    for _ in range(60):  # the actions service learns the territories from their events: wait until it knows all
+        status, report = platform.post_bytes("actions", "/imports", body, "text/csv")
+        if status == 200 and not report.get("refused"):
+            break
+        time.sleep(2)
+    return {k: v for k, v in report.items() if isinstance(v, int)} | {"http": status}
+
+
+def _publish(platform: Platform, partner: str, type_: str, payloads: list[dict[str, Any]]) -> dict[str, Answer]:
+    """Validate and publish as the partner (its SDK), then wait for the platform's answer to each."""
+    who = Partner(partner)
+    commands = [validate(who, i, type_, p) for i, p in enumerate(payloads, start=1)]
+    refused = [c.errors for c in commands if not c.valid]
+    if refused:
+        raise ValueError(f"demo data refused by the contracts: {refused[:3]}")
+    credentials = Credentials(platform.bootstrap_servers)
+    asyncio.run(publish(who, credentials, commands))
+    return asyncio.run(answers(who, credentials, {c.event_id for c in commands}, timeout_s=120))
+
+
+def fonds_vert(platform: Platform) -> dict[str, int]:
+    """Fonds vert 2024: ADEME files the dossiers; the prefecture's staff instruct, approve or refuse them."""
+    from tdi_contracts.reference.programmes import Programme
+    from tdi_contracts.reference.programmes_catalogue import ENVELOPE_SEEDS
+
+    envelopes = {
+        s.region.value: s.envelope_id for s in ENVELOPE_SEEDS if s.programme is Programme.FONDS_VERT_TI and s.region
+    }
+    payloads = fonds_vert_applications(_territories(platform), envelopes)
+    answered = _publish(platform, "ademe", "fr.territoires-industrie.funding.FileApplication.v1", payloads)
+    tally = {"filed": sum(a.accepted for a in answered.values()), "refused_at_filing": 0}
+    for n, answer in enumerate(sorted(answered.values(), key=lambda a: a.event_id)):
+        application = next((i.split(":", 1)[1] for i in answer.resulting_ids if i.startswith("application:")), None)
+        if application is None:
+            tally["refused_at_filing"] += 1
+            continue
+        platform.post("funding", f"/applications/{application}/instruction", {}, f"demo-instr-{application}")
+        position = n % APPLICATIONS_PER_REGION
+        if position < APPROVED_PER_REGION:
+            detail = platform.get("funding", f"/applications/{application}")
+            amount = detail.get("requested_cents") or detail.get("application", {}).get("requested_cents")
+            status, _ = platform.post("funding", f"/applications/{application}/approval",
+                                      {"granted_cents": amount}, f"demo-approve-{application}")  # fmt: skip
+            tally[f"approval_{status}"] = tally.get(f"approval_{status}", 0) + 1
+        elif position == APPROVED_PER_REGION:
+            refusal = {"reason_code": "project-not-eligible", "reason": f"Projet hors filières cibles {SYNTHETIC}."}
+            status, _ = platform.post(
+                "funding", f"/applications/{application}/refusal", refusal, f"demo-ref-{application}"
+            )
+            tally[f"refusal_{status}"] = tally.get(f"refusal_{status}", 0) + 1
+    return tally
+
+
+def vte(platform: Platform) -> dict[str, int]:
+    """300 VTE contracts sent by Bpifrance, a third of them green, each decided by the vte service."""
+    records = vte_contracts(_territories(platform))
+    contracts = _publish(
+        platform, "bpifrance", "fr.territoires-industrie.vte.RecordVteContract.v2", [c for c, _ in records]
+    )
+    greens = [g for _, g in records if g is not None]
+    declared = _publish(platform, "bpifrance", "fr.territoires-industrie.vte.DeclareVteGreenMission.v1", greens)
+    return {
+        "contracts_accepted": sum(a.accepted for a in contracts.values()),
+        "contracts_refused": sum(not a.accepted for a in contracts.values()),
+        "green_missions_accepted": sum(a.accepted for a in declared.values()),
+    }
 
 
 STEPS: list[tuple[str, Callable[[Platform], dict[str, int]]]] = [
     ("binômes de la Marne", marne_binomes),
+    ("plan d'action national (2 150 fiches actions)", national_action_plan),
+    ("Fonds vert 2024 : dossiers et décisions", fonds_vert),
+    ("VTE : 300 contrats Bpifrance", vte),
 ]
 """The demo's steps, in order: each returns how many of its requests got which answer."""
 

@@ -1,0 +1,109 @@
+"""The synthetic records of the demo (pure: no I/O), reproducible from a seed.
+
+Fonds vert 2024: in each region, applications filed through ADEME's ingress topic, most approved by the
+prefecture's staff within the regional envelope, one refused, the rest still under instruction.
+VTE: 300 contracts sent by Bpifrance (the figure of Nov 2023), about a third on a « VTE vert » mission.
+"""
+
+from __future__ import annotations
+
+import random
+from dataclasses import dataclass
+from typing import Any
+
+from tdi_contracts.ids import luhn_is_valid
+
+APPLICATIONS_PER_REGION = 8
+APPROVED_PER_REGION = 5
+VTE_CONTRACTS = 300
+SIZES = ("pme", "tpe", "eti", "pme")
+VALUE_CHAINS = ("bioeconomie", "mobilites-durables", "recyclage-economie-circulaire", "souverainete-alimentaire")
+GREEN_SCOPES = ("decarbonation", "efficacite-energetique", "economie-circulaire", "energies-renouvelables")
+
+
+@dataclass(frozen=True)
+class DemoTerritory:
+    territory_id: str
+    regions: tuple[str, ...]
+    departements: tuple[str, ...]
+
+
+def _with_luhn(digits: str) -> str:
+    """`digits` followed by the one check digit that makes the whole a valid Luhn number."""
+    return next(digits + str(d) for d in range(10) if luhn_is_valid(digits + str(d)))
+
+
+def siren(n: int) -> str:
+    return _with_luhn(f"{900_000_00 + n:08d}")
+
+
+def siret(n: int) -> str:
+    return _with_luhn(f"{siren(n)}0001")
+
+
+def fonds_vert_applications(
+    territories: list[DemoTerritory], envelopes: dict[str, str], seed: int = 2024
+) -> list[dict[str, Any]]:
+    """ADEME's FileApplication payloads: APPLICATIONS_PER_REGION per region with a Fonds vert envelope."""
+    rng = random.Random(seed)  # noqa: S311 - reproducible demo data, not a secret
+    payloads = []
+    for region, envelope_id in sorted(envelopes.items()):
+        local = [t for t in territories if region in t.regions]
+        for n in range(APPLICATIONS_PER_REGION if local else 0):
+            territory = local[n % len(local)]
+            requested = rng.randrange(15, 90) * 10_000_00  # 150 000 € to 890 000 €, whole 10 k€
+            number = int(region) * 100 + n
+            payloads.append(
+                {
+                    "partner_reference": f"ADEME-DEMO-{region}-{n:02d}",
+                    "territory_id": territory.territory_id,
+                    "programme": "fonds-vert-ti",
+                    "envelope_id": envelope_id,
+                    "applicant_siren": siren(number),
+                    "establishment_siret": siret(number),
+                    "project_title": f"[Démo] Projet industriel {region}-{n:02d} (synthétique)",
+                    "requested_cents": requested,
+                    "eligible_cost_cents": requested * 3,
+                    "instrument": "subvention",
+                    "value_chain": VALUE_CHAINS[n % len(VALUE_CHAINS)],
+                    "project_type": "investissement-industriel",
+                    "expected_jobs": rng.randrange(2, 40),
+                    "productive_investment_cents": requested * 3,
+                    "funding_year": 2024,
+                }
+            )
+    return payloads
+
+
+def vte_contracts(
+    territories: list[DemoTerritory], seed: int = 2023
+) -> list[tuple[dict[str, Any], dict[str, Any] | None]]:
+    """Bpifrance's RecordVteContract (v2) payloads, each with its green mission declaration or None."""
+    rng = random.Random(seed)  # noqa: S311 - reproducible demo data, not a secret
+    records = []
+    for n in range(VTE_CONTRACTS):
+        territory = territories[n % len(territories)]
+        departement = territory.departements[0]
+        commune = f"{departement}{rng.randrange(1, 90):03d}"[:5]  # a commune of its département (synthetic code)
+        reference = f"BPI-VTE-DEMO-{n:04d}"
+        contract = {
+            "contract_reference": reference,
+            "establishment": {"siret": siret(50_000 + n), "siren": siren(50_000 + n), "size": SIZES[n % 4],
+                              "commune_insee": commune},
+            "territory_id": territory.territory_id,
+            "candidate": {"candidate_reference": f"BPI-CAND-DEMO-{n:04d}", "status": "jeune-diplome",
+                          "study_level": ("bac+3", "bac+5", "bac+5", "bac+8")[n % 4], "graduated_in": "2023-06"},
+            "contract_type": ("cdd", "cdi", "cdd", "apprentissage")[n % 4],
+            "duration_months": None if n % 4 == 1 else 12 + 6 * (n % 3),
+            "starts_on": "2023-10-02",
+            "signed_on": "2023-09-15",
+            "aid_requested_on": "2023-10-20",
+        }  # fmt: skip
+        green: dict[str, Any] | None = None
+        if n % 3 == 0:
+            requested = rng.randrange(2, 9) * 1_000_00  # 2 000 € to 8 000 €
+            scope = GREEN_SCOPES[n % len(GREEN_SCOPES)]
+            green = {"contract_reference": reference, "scope": scope, "requested_cents": requested,
+                     "declared_on": "2023-10-20"}  # fmt: skip
+        records.append((contract, green))
+    return records
