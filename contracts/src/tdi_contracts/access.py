@@ -6,7 +6,7 @@ Every rule is an ALLOW; with `allow.everyone.if.no.acl.found=false` anything not
 - A partner writes to its own ingress topics, reads its own feedback topic, and uses consumer groups whose
   name starts with `partner-<slug>`: nothing else.
 - A service reads the topics it consumes (`SERVICE_READS`), writes its own domain topics (prefix
-  `tdi.<service>.`), its dead-letter topic, and, for the services that own partner commands, the partners'
+  `tdi.<service>.`), the dead-letter topics of its groups, and, for the services that own partner commands, the partners'
   feedback topics; it uses the consumer groups starting with `tdi-<service>`.
 """
 
@@ -44,10 +44,10 @@ class AclRule:
     """One ALLOW rule: principal, resource (topic or group, literal or prefixed name), operation."""
 
     principal: str
-    resource: str  # "topic" | "group"
+    resource: str  # "topic" | "group" | "broker" (the cluster, named kafka-cluster)
     pattern: str  # "literal" | "prefixed"
     name: str
-    operation: str  # "read" | "write" | "describe"
+    operation: str  # "read" | "write" | "describe" | "idempotent_write"
 
 
 def partner_principal(partner: Partner | str) -> str:
@@ -62,9 +62,15 @@ def _topic(principal: str, name: str, *operations: str, pattern: str = "literal"
     return [AclRule(principal, "topic", pattern, name, op) for op in operations]
 
 
+def _idempotent_producer(principal: str) -> AclRule:
+    """Clients on older protocol versions (aiokafka) ask the cluster for a producer id: IDEMPOTENT_WRITE."""
+    return AclRule(principal, "broker", "literal", "kafka-cluster", "idempotent_write")
+
+
 def partner_rules(partner: Partner) -> list[AclRule]:
     who = partner_principal(partner)
-    rules = [r for s in INGRESS_SERVICES for r in _topic(who, partner_ingress_topic(partner, s), "write", "describe")]
+    rules = [_idempotent_producer(who)]
+    rules += [r for s in INGRESS_SERVICES for r in _topic(who, partner_ingress_topic(partner, s), "write", "describe")]
     rules += _topic(who, partner_feedback_topic(partner), "read", "describe")
     rules.append(AclRule(who, "group", "prefixed", f"partner-{partner.value}", "read"))
     return rules
@@ -72,9 +78,11 @@ def partner_rules(partner: Partner) -> list[AclRule]:
 
 def service_rules(service: str) -> list[AclRule]:
     who = service_principal(service)
-    rules = [r for t in SERVICE_READS[service] for r in _topic(who, t, "read", "describe")]
+    rules = [_idempotent_producer(who)]
+    rules += [r for t in SERVICE_READS[service] for r in _topic(who, t, "read", "describe")]
     rules += _topic(who, f"tdi.{service}.", "write", "describe", pattern="prefixed")
-    rules += _topic(who, dlq_topic(consumer_group(service)), "write", "describe")
+    dead_letters = dlq_topic(consumer_group(service)).removesuffix(".v1")  # its groups' dead-letter topics
+    rules += _topic(who, dead_letters, "write", "describe", pattern="prefixed")
     if service in INGRESS_SERVICES:
         rules += [r for p in Partner for r in _topic(who, partner_feedback_topic(p), "write", "describe")]
     rules.append(AclRule(who, "group", "prefixed", consumer_group(service), "read"))

@@ -22,7 +22,7 @@ from rich.table import Table
 
 from tdi_contracts.topics import dlq_topic
 from tdi_runtime.deadletters import ATTEMPTS_HEADER
-from tdi_runtime.kafka import PRODUCER_SETTINGS, read_to_end
+from tdi_runtime.kafka import PRODUCER_SETTINGS, read_to_end, security_options
 
 app = typer.Typer(help="Dead letters of a consumer group: list them, re-drive them.", no_args_is_help=True)
 console = Console(width=200)
@@ -80,7 +80,7 @@ def select(letters: list[DeadLetter], offsets: list[int] | None = None, code: st
 async def redrive(bootstrap: str, letters: list[DeadLetter]) -> int:
     """Republish complete dead letters to their source topic; returns how many were sent."""
     letters = [d for d in letters if d.complete]
-    producer = AIOKafkaProducer(bootstrap_servers=bootstrap, **PRODUCER_SETTINGS)
+    producer = AIOKafkaProducer(bootstrap_servers=bootstrap, **PRODUCER_SETTINGS, **security_options())
     await producer.start()
     try:
         for letter in letters:

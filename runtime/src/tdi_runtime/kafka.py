@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from typing import Any
 
 import structlog
@@ -26,9 +27,41 @@ PRODUCER_SETTINGS: dict[str, object] = {
 }
 
 
-def create_producer(bootstrap_servers: str, client_id: str) -> AIOKafkaProducer:
+def security_options(username: str | None = None, password: str | None = None) -> dict[str, Any]:
+    """aiokafka connection options for the broker's listener: PLAINTEXT, or SASL/SCRAM with a user.
+
+    From the environment (`KAFKA_SECURITY_PROTOCOL`, `KAFKA_SASL_MECHANISM`, `KAFKA_SASL_USERNAME`,
+    `KAFKA_SASL_PASSWORD`, as the local stack writes them in secure mode); a service passes its own user.
+    """
+    protocol = os.environ.get("KAFKA_SECURITY_PROTOCOL", "PLAINTEXT")
+    if "SASL" not in protocol:
+        return {"security_protocol": protocol} if protocol != "PLAINTEXT" else {}
+    return {
+        "security_protocol": protocol,
+        "sasl_mechanism": os.environ.get("KAFKA_SASL_MECHANISM", "SCRAM-SHA-512"),
+        "sasl_plain_username": username or os.environ.get("KAFKA_SASL_USERNAME", ""),
+        "sasl_plain_password": password or os.environ.get("KAFKA_SASL_PASSWORD", ""),
+    }
+
+
+def faststream_security(options: dict[str, Any]) -> Any:
+    """The FastStream security object of the same options (None on a PLAINTEXT listener)."""
+    if not options.get("sasl_mechanism"):
+        return None
+    from faststream.security import SASLScram256, SASLScram512
+
+    scram = SASLScram512 if options["sasl_mechanism"] == "SCRAM-SHA-512" else SASLScram256
+    return scram(username=options["sasl_plain_username"], password=options["sasl_plain_password"])
+
+
+def create_producer(bootstrap_servers: str, client_id: str, **security: Any) -> AIOKafkaProducer:
     """The idempotent producer (acks=all) the outbox relay publishes with."""
-    return AIOKafkaProducer(bootstrap_servers=bootstrap_servers, client_id=client_id, **PRODUCER_SETTINGS)
+    return AIOKafkaProducer(
+        bootstrap_servers=bootstrap_servers,
+        client_id=client_id,
+        **PRODUCER_SETTINGS,
+        **(security or security_options()),
+    )
 
 
 def aiokafka_speedups_loaded() -> bool:
@@ -51,6 +84,7 @@ async def read_to_end(bootstrap_servers: str, topic: str) -> list[Any]:
         enable_auto_commit=False,
         group_id=None,
         auto_offset_reset="earliest",
+        **security_options(),
     )
     await consumer.start()  # without a group, every partition of the topic is assigned
     try:

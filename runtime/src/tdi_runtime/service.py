@@ -19,7 +19,7 @@ from tdi_runtime.consumer import EventConsumer
 from tdi_runtime.db import KIT_MIGRATIONS, create_pool, migrate
 from tdi_runtime.http import health_router, install_error_handlers, install_tracing
 from tdi_runtime.idempotency import install_idempotency
-from tdi_runtime.kafka import aiokafka_speedups_loaded, create_producer
+from tdi_runtime.kafka import aiokafka_speedups_loaded, create_producer, faststream_security
 from tdi_runtime.logs import configure_logging
 from tdi_runtime.metrics import Metrics
 from tdi_runtime.offsets import OffsetCommitter
@@ -107,7 +107,7 @@ async def _start(rt: Runtime, specs: Sequence[ConsumerSpec]) -> None:
     s = rt.settings
     rt.pool = await create_pool(s)
     await migrate(rt.pool, s.db_schema, rt.migration_packages)
-    rt.producer = create_producer(s.kafka_bootstrap_servers, client_id=f"tdi-{s.service}-relay")
+    rt.producer = create_producer(s.kafka_bootstrap_servers, f"tdi-{s.service}-relay", **s.kafka_security())
     await rt.producer.start()
     rt.relay = Relay(
         rt.pool,
@@ -131,6 +131,7 @@ async def _start(rt: Runtime, specs: Sequence[ConsumerSpec]) -> None:
         client_id=f"tdi-{s.service}",
         graceful_timeout=s.shutdown_timeout_s,
         log_level=logging.DEBUG,
+        security=faststream_security(s.kafka_security()),
     )
     for spec in specs:
         committer = OffsetCommitter(s.commit_interval_s)

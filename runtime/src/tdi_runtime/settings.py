@@ -28,6 +28,8 @@ class ServiceSettings(BaseSettings):
         description='Static bearer token -> role, as JSON (e.g. {"<secret>": "staff"}, {"<s>": "regional:44"}); '
         "for local use: production uses JWTs",
     )
+    kafka_username: str | None = Field(default=None, description="SASL/SCRAM user of the service (secure broker)")
+    kafka_password: str | None = Field(default=None, description="Its password (from a secret)")
     jwt_jwks_file: str | None = Field(default=None, description="JWKS file of the identity provider's keys")
     jwt_jwks_url: str | None = Field(default=None, description="JWKS URL of the identity provider (OIDC jwks_uri)")
     jwt_issuer: str | None = Field(default=None, description="Expected `iss` of bearer JWTs")
@@ -98,3 +100,9 @@ class ServiceSettings(BaseSettings):
             {"model_config": SettingsConfigDict(env_prefix=f"TDI_{service.upper()}_", extra="ignore")},
         )
         return prefixed(service=service, **overrides)  # type: ignore[no-any-return]
+
+    def kafka_security(self) -> dict[str, Any]:
+        """aiokafka options of the service's own principal (PLAINTEXT unless KAFKA_SECURITY_PROTOCOL says SASL)."""
+        from tdi_runtime.kafka import security_options
+
+        return security_options(self.kafka_username, self.kafka_password)

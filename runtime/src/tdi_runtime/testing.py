@@ -21,6 +21,7 @@ from tdi_contracts.topics import MAX_MESSAGE_BYTES
 from tdi_runtime.consumer import EventConsumer
 from tdi_runtime.db import KIT_MIGRATIONS, migrate
 from tdi_runtime.handling import HandlerContext
+from tdi_runtime.kafka import security_options
 from tdi_runtime.outbox import CONTRACT_TOPICS
 
 PROBE_TYPE = "fr.territoires-industrie.territory.EpciJoined.v1"
@@ -85,7 +86,12 @@ def probe_consumer(pool: asyncpg.Pool, group: str, **kwargs: Any) -> EventConsum
 async def read_topic(bootstrap: str, topic: str, *, expect: int, timeout: float = 60.0) -> list[Any]:
     """Every record of `topic` from the beginning, waiting until at least `expect` arrived (or timeout)."""
     consumer = AIOKafkaConsumer(
-        topic, bootstrap_servers=bootstrap, auto_offset_reset="earliest", enable_auto_commit=False, group_id=None
+        topic,
+        bootstrap_servers=bootstrap,
+        auto_offset_reset="earliest",
+        enable_auto_commit=False,
+        group_id=None,
+        **security_options(),
     )
     await consumer.start()
     records: list[Any] = []
@@ -137,7 +143,9 @@ async def publish_records(bootstrap: str, topic: str, records: list[Any], *, pac
     """Send (key, value, headers) records with an idempotent producer; `pace_s` pauses every 100."""
     from aiokafka import AIOKafkaProducer
 
-    producer = AIOKafkaProducer(bootstrap_servers=bootstrap, acks="all", enable_idempotence=True, linger_ms=5)
+    producer = AIOKafkaProducer(
+        bootstrap_servers=bootstrap, acks="all", enable_idempotence=True, linger_ms=5, **security_options()
+    )
     await producer.start()
     try:
         futures = []

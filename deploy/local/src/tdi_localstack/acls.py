@@ -7,6 +7,7 @@ creates every rule of that file on a broker as its admin (idempotent: Kafka keep
 from __future__ import annotations
 
 import json
+import time
 from pathlib import Path
 from typing import Any
 
@@ -64,9 +65,19 @@ def bindings(path: Path = ACL_FILE) -> list[Any]:
 def apply(bootstrap_servers: str, admin_user: str, admin_password: str, path: Path = ACL_FILE) -> int:
     """Create every binding of the file on the broker; returns how many were sent."""
     from confluent_kafka.admin import AdminClient
+    from confluent_kafka.admin._acl import AclBindingFilter, AclOperation, AclPermissionType
+    from confluent_kafka.admin._resource import ResourcePatternType, ResourceType
 
     admin = AdminClient(confluent_options(bootstrap_servers, admin_user, admin_password))
     wanted = bindings(path)
     for future in admin.create_acls(wanted, request_timeout=30).values():
         future.result()
+    every = AclBindingFilter(
+        ResourceType.ANY, None, ResourcePatternType.ANY, None, None, AclOperation.ANY, AclPermissionType.ANY
+    )
+    deadline = time.monotonic() + 60
+    while len(admin.describe_acls(every, request_timeout=10).result()) < len(wanted):  # through the metadata log
+        if time.monotonic() > deadline:
+            raise TimeoutError("the broker did not show the ACLs it accepted within 60 s")
+        time.sleep(0.2)
     return len(wanted)

@@ -4,9 +4,12 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Iterable
+from typing import Any
 
 import asyncpg
 from aiokafka.admin import AIOKafkaAdminClient, NewTopic
+
+from tdi_runtime.kafka import security_options
 
 SERVICES = ("territory", "actions", "funding", "vte", "reporting")
 
@@ -19,11 +22,16 @@ def catalogue() -> list[tuple[str, int, dict[str, str]]]:
 
 
 async def create_topics(
-    bootstrap_servers: str, topics: Iterable[tuple[str, int, dict[str, str]]] | None = None, replication_factor: int = 1
+    bootstrap_servers: str,
+    topics: Iterable[tuple[str, int, dict[str, str]]] | None = None,
+    replication_factor: int = 1,
+    security: dict[str, Any] | None = None,
 ) -> list[str]:
     """Create the missing topics (idempotent); returns the names it created."""
     wanted = list(catalogue() if topics is None else topics)
-    admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap_servers, request_timeout_ms=30000)
+    admin = AIOKafkaAdminClient(
+        bootstrap_servers=bootstrap_servers, request_timeout_ms=30000, **(security or security_options())
+    )
     await admin.start()
     try:
         existing = set(await admin.list_topics())

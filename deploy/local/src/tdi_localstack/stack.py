@@ -57,7 +57,11 @@ class LocalStack:
             self._launch_embedded(mode)
             self._start_kafka(mode)
             self._start_postgres(mode)
-            asyncio.run(provisioning.create_topics(self.bootstrap_servers))
+            asyncio.run(provisioning.create_topics(self.bootstrap_servers, security=self.kafka_admin_options()))
+            if self._kafka is not None and self._kafka.secure:
+                from tdi_localstack.acls import apply
+
+                apply(self.bootstrap_servers, "admin", self._kafka.credentials["admin"])
         except BaseException as error:
             self.stop()
             if mode == "testcontainers" and type(error).__name__ == "DockerException":
@@ -72,7 +76,8 @@ class LocalStack:
             return
         assert self.data_dir is not None
         if not os.environ.get("KAFKA_BOOTSTRAP_SERVERS"):
-            self._kafka = KafkaServer(self.data_dir / "kafka")
+            secure = os.environ.get("TDI_KAFKA_SECURE", "").lower() in ("1", "true", "yes")
+            self._kafka = KafkaServer(self.data_dir / "kafka", secure=secure)
             self._kafka.launch()
         if not os.environ.get("DATABASE_URL"):
             self._postgres = PostgresServer(self.data_dir / "postgres" / "data")
@@ -110,11 +115,26 @@ class LocalStack:
             service: f"postgresql://{service}:{service}@{host_part}" for service in provisioning.SERVICES
         }
 
+    def kafka_admin_options(self) -> dict[str, Any]:
+        """aiokafka options of the broker's admin (empty on a plaintext broker)."""
+        return self._kafka.client_options("admin") if self._kafka is not None else {}
+
     def env(self) -> dict[str, str]:
-        """The settings every service and test reads."""
+        """The settings every service and test reads; on a secure broker, each service's own SCRAM user."""
         settings = {"KAFKA_BOOTSTRAP_SERVERS": self.bootstrap_servers, "DATABASE_URL": self.database_url}
         for service, url in self.service_database_urls.items():
             settings[f"TDI_{service.upper()}_DATABASE_URL"] = url
+        if self._kafka is not None and self._kafka.secure:
+            credentials = self._kafka.credentials
+            settings |= {
+                "KAFKA_SECURITY_PROTOCOL": "SASL_PLAINTEXT",
+                "KAFKA_SASL_MECHANISM": "SCRAM-SHA-512",
+                "KAFKA_SASL_USERNAME": "admin",  # tools and tests; services log in as themselves
+                "KAFKA_SASL_PASSWORD": credentials["admin"],
+            }
+            for service in provisioning.SERVICES:
+                settings[f"TDI_{service.upper()}_KAFKA_USERNAME"] = f"svc-{service}"
+                settings[f"TDI_{service.upper()}_KAFKA_PASSWORD"] = credentials[f"svc-{service}"]
         return settings
 
     def write_env_file(self, path: Path) -> None:
