@@ -72,8 +72,9 @@ def apply(bootstrap_servers: str, admin_user: str, admin_password: str, path: Pa
     wanted = bindings(path)
     for future in admin.create_acls(wanted, request_timeout=30).values():
         future.result()
+    anything: Any = None  # the filter's "any name, principal, host" (typed as str in its stubs)
     every = AclBindingFilter(
-        ResourceType.ANY, None, ResourcePatternType.ANY, None, None, AclOperation.ANY, AclPermissionType.ANY
+        ResourceType.ANY, anything, ResourcePatternType.ANY, anything, anything, AclOperation.ANY, AclPermissionType.ANY
     )
     deadline = time.monotonic() + 60
     while len(admin.describe_acls(every, request_timeout=10).result()) < len(wanted):  # through the metadata log
