@@ -134,6 +134,7 @@ def funding() -> list[Any]:
             territory_id=REIMS,
             requested_cents=150_000_000,
             eligible_cost_cents=600_000_000,
+            expected_jobs=25,
             **common,
         ),
         _wire(ApplicationFiled, application_id=a2, territory_id=CHALONS, requested_cents=50_000_000, **common),

@@ -4,7 +4,6 @@ figure without a reload, and screenshots at desktop and phone widths are kept as
 from __future__ import annotations
 
 import json
-import shutil
 import time
 from pathlib import Path
 
@@ -13,11 +12,10 @@ import pytest
 import scenario
 
 from tdi_contracts.events.vte import VteContractSigned
+from tdi_localstack.browser import CHROMIUM, Page
 
-from .cdp import Page
 from .conftest import eventually
 
-CHROMIUM = shutil.which("chromium") or ("/usr/bin/chromium" if Path("/usr/bin/chromium").exists() else None)
 ARTIFACTS = Path(__file__).parents[2] / "test-artifacts"
 pytestmark = [
     pytest.mark.integration,

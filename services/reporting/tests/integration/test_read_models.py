@@ -54,6 +54,8 @@ async def test_every_domain_event_shows_in_the_figures_of_its_territory_departem
         assert national["financements_total"]["demandes_approuvees"] == 1
         assert national["financements_total"]["demandes_rejetees"] == 1
         assert national["financements_total"]["demandes_en_instruction"] == 1
+        assert national["financements_total"]["emplois_prevus"] == 25
+        assert national["financements_total"]["investissement_prevu_centimes"] == 600_000_000
         assert national["financements_total"]["engage_centimes"] == 100_000_000  # 1.2 M€ committed, 0.2 M€ released
         assert national["vte_total"]["aide_totale_centimes"] == 1_600_000  # 4,000 + 8,000 and 4,000 €
         assert {r["taille_entreprise"]: r["contrats_signes"] for r in national["vte"]} == {"eti": 1, "pme": 2}
