@@ -4,11 +4,17 @@
 UV := $(shell command -v uv 2>/dev/null || echo "python3 -m uv")
 PYTEST := $(UV) run --frozen pytest
 
-.PHONY: install run demo stack test lint typecheck unit integration bench asyncapi schemas clean
+.PHONY: install browser run demo stack test lint typecheck unit integration bench asyncapi schemas clean
 
 install:
 	@command -v uv >/dev/null 2>&1 || python3 -m uv --version >/dev/null 2>&1 || python3 -m pip install --quiet "uv>=0.9,<0.14"
 	@$(UV) sync --frozen --quiet
+
+# The browser tests drive Debian's Chromium (never a downloaded browser): installed when missing and root.
+browser:
+	@command -v chromium >/dev/null 2>&1 || { [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1 \
+	  && apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; } \
+	  || echo "chromium is not installed: the browser tests will be skipped"
 
 run: install
 	$(UV) run --frozen python -m tdi_localstack run $(if $(DEMO),--demo,)
@@ -33,7 +39,7 @@ unit: install
 integration: install
 	$(PYTEST) -m integration -q
 
-test: lint typecheck unit integration
+test: lint typecheck unit browser integration
 
 bench: install
 	$(UV) run --frozen python -m tdi_bench
