@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+import typer
 import uvicorn
 from fastapi import FastAPI
 
@@ -20,3 +21,21 @@ def serve(create_app: Callable[[ServiceSettings], FastAPI], settings: ServiceSet
         access_log=False,
         timeout_graceful_shutdown=int(settings.shutdown_timeout_s),
     )
+
+
+def service_cli(create_app: Callable[[ServiceSettings], FastAPI], service: str) -> typer.Typer:
+    """A service's command line: `serve` (also what runs without a command), to which it adds its own commands."""
+    cli = typer.Typer(help=f"The {service} service of the Territoires d'industrie platform.", add_completion=False)
+
+    @cli.command("serve")
+    def serve_http() -> None:
+        """Serve the HTTP API; consume its topics and relay its outbox."""
+        serve(create_app, ServiceSettings.for_service(service))
+
+    @cli.callback(invoke_without_command=True)
+    def main(context: typer.Context) -> None:
+        """Without a command: serve HTTP."""
+        if context.invoked_subcommand is None:
+            serve_http()
+
+    return cli

@@ -19,24 +19,11 @@ from tdi_actions.settings import ImportSettings
 from tdi_actions.use_cases import UseCases
 from tdi_runtime.db import KIT_MIGRATIONS, create_pool, migrate
 from tdi_runtime.outbox import Outbox
-from tdi_runtime.serve import serve
+from tdi_runtime.serve import service_cli
 from tdi_runtime.settings import ServiceSettings
 from tdi_runtime.territories import TERRITORY_MIGRATIONS, list_territories
 
-cli = typer.Typer(help="The actions service of the Territoires d'industrie platform.", add_completion=False)
-
-
-@cli.callback(invoke_without_command=True)
-def main(context: typer.Context) -> None:
-    """Without a command: serve HTTP."""
-    if context.invoked_subcommand is None:
-        serve_http()
-
-
-@cli.command("serve")
-def serve_http() -> None:
-    """Serve the HTTP API, consume the territories, relay the outbox."""
-    serve(create_app, ServiceSettings.for_service(SERVICE))
+cli = service_cli(create_app, SERVICE)
 
 
 async def _use_cases(settings: ServiceSettings) -> tuple[asyncpg.Pool, UseCases]:

@@ -1,8 +1,7 @@
-"""Entry point: `python -m tdi_funding` serves the funding service over HTTP."""
+"""Entry point: `python -m tdi_funding` (or `python -m tdi_funding serve`) serves the funding service over HTTP."""
 
 from tdi_funding.app import SERVICE, create_app
-from tdi_runtime.serve import serve
-from tdi_runtime.settings import ServiceSettings
+from tdi_runtime.serve import service_cli
 
 if __name__ == "__main__":
-    serve(create_app, ServiceSettings.for_service(SERVICE))
+    service_cli(create_app, SERVICE)()

@@ -11,24 +11,11 @@ from tdi_reporting.folding import reporting_handlers
 from tdi_reporting.options import ReportingOptions
 from tdi_reporting.rebuild import RebuildReport, rebuild
 from tdi_runtime.db import KIT_MIGRATIONS, create_pool, migrate
-from tdi_runtime.serve import serve
+from tdi_runtime.serve import service_cli
 from tdi_runtime.settings import ServiceSettings
 from tdi_runtime.territories import TERRITORY_MIGRATIONS
 
-cli = typer.Typer(help="The reporting service of the Territoires d'industrie platform.", add_completion=False)
-
-
-@cli.callback(invoke_without_command=True)
-def main(context: typer.Context) -> None:
-    """Without a command: serve HTTP, the dashboard and the consumer of every domain topic."""
-    if context.invoked_subcommand is None:
-        serve_http()
-
-
-@cli.command("serve")
-def serve_http() -> None:
-    """Serve the HTTP API and the dashboard; fold every domain event into the read models."""
-    serve(create_app, ServiceSettings.for_service(SERVICE))
+cli = service_cli(create_app, SERVICE)
 
 
 async def _rebuild(settings: ServiceSettings, options: ReportingOptions) -> RebuildReport:

@@ -10,7 +10,7 @@ import typer
 
 from tdi_runtime.db import KIT_MIGRATIONS, create_pool, migrate
 from tdi_runtime.outbox import Outbox
-from tdi_runtime.serve import serve
+from tdi_runtime.serve import service_cli
 from tdi_runtime.settings import ServiceSettings
 from tdi_territory.app import SERVICE, create_app
 from tdi_territory.label import store as label_store
@@ -21,20 +21,7 @@ from tdi_territory.reference.catalogue import load_reference
 from tdi_territory.reference.open_data import OpenDataFileError, load_open_data
 from tdi_territory.use_cases import UseCases
 
-cli = typer.Typer(help="The territory service of the Territoires d'industrie platform.", add_completion=False)
-
-
-@cli.callback(invoke_without_command=True)
-def main(context: typer.Context) -> None:
-    """Without a command: serve HTTP (what `python -m tdi_territory` has always done)."""
-    if context.invoked_subcommand is None:
-        serve_http()
-
-
-@cli.command("serve")
-def serve_http() -> None:
-    """Serve the HTTP API; the outbox relay publishes the events."""
-    serve(create_app, ServiceSettings.for_service(SERVICE))
+cli = service_cli(create_app, SERVICE)
 
 
 async def _with_use_cases(settings: ServiceSettings) -> tuple[asyncpg.Pool, UseCases]:

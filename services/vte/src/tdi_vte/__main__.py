@@ -1,8 +1,7 @@
-"""Entry point: `python -m tdi_vte` serves the vte service over HTTP."""
+"""Entry point: `python -m tdi_vte` (or `python -m tdi_vte serve`) serves the vte service over HTTP."""
 
-from tdi_runtime.serve import serve
-from tdi_runtime.settings import ServiceSettings
 from tdi_vte.app import SERVICE, create_app
+from tdi_runtime.serve import service_cli
 
 if __name__ == "__main__":
-    serve(create_app, ServiceSettings.for_service(SERVICE))
+    service_cli(create_app, SERVICE)()
