@@ -6,8 +6,8 @@ Every rule is an ALLOW; with `allow.everyone.if.no.acl.found=false` anything not
 - A partner writes to its own ingress topics, reads its own feedback topic, and uses consumer groups whose
   name starts with `partner-<slug>`: nothing else.
 - A service reads the topics it consumes (`SERVICE_READS`), writes its own domain topics (prefix
-  `tdi.<service>.`), the dead-letter topics of its groups, and, for the services that own partner commands, the partners'
-  feedback topics; it uses the consumer groups starting with `tdi-<service>`.
+  `tdi.<service>.`), the dead-letter topics of its groups, and, for the services that own partner commands,
+  the partners' feedback topics; it uses the consumer groups starting with `tdi-<service>`.
 """
 
 from __future__ import annotations
