@@ -31,14 +31,19 @@ class RunningService:
         return f"http://127.0.0.1:{self.port}"
 
 
-def staff_token(folder: Path) -> str:
-    """The local staff bearer token, made once and kept in `folder` (commands need it; reads do not)."""
-    path = folder / "staff-token"
+def local_secret(folder: Path, name: str) -> str:
+    """A random secret for local use only, made once and kept (mode 600) in `folder`."""
+    path = folder / name
     if not path.exists():
         folder.mkdir(parents=True, exist_ok=True)
         path.write_text(secrets.token_urlsafe(24), encoding="utf-8")
         path.chmod(0o600)
     return path.read_text(encoding="utf-8").strip()
+
+
+def staff_token(folder: Path) -> str:
+    """The local staff bearer token (commands need it; reads do not)."""
+    return local_secret(folder, "staff-token")
 
 
 def start_services(
@@ -54,6 +59,8 @@ def start_services(
             **stack.env(),
             f"TDI_{name.upper()}_HTTP_PORT": str(port),
             f"TDI_{name.upper()}_API_TOKENS": tokens,
+            # the VTE candidates' pseudonymisation key: a local one unless the environment gives the real secret
+            "TDI_VTE_PSEUDONYM_KEY": os.environ.get("TDI_VTE_PSEUDONYM_KEY") or local_secret(logs.parent, "vte-key"),
         }
         log = logs / f"{name}.log"
         process = spawn([sys.executable, "-m", f"tdi_{name}"], log_path=log, env=env)
