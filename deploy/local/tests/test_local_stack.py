@@ -39,7 +39,9 @@ def test_a_broker_and_database_named_by_the_environment_win_over_the_local_stack
 
 _CHILD = textwrap.dedent(
     """
-    import os, sys, time
+    import os, signal, sys, time
+    # Ctrl-C as in a terminal, even when the test run itself was started in the background (SIGINT ignored then)
+    signal.signal(signal.SIGINT, signal.default_int_handler)
     for key in ("KAFKA_BOOTSTRAP_SERVERS", "DATABASE_URL"):
         os.environ.pop(key, None)
     from tdi_localstack.stack import LocalStack
