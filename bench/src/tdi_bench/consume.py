@@ -102,15 +102,20 @@ class ConsumeScenario:
             await committer.close()
         return consumer.handled
 
-    async def raw(self, records: int, watch: Stopwatch) -> int:
+    async def started_consumer(self, group: str) -> AIOKafkaConsumer:
+        """The baselines' plain aiokafka consumer of the scenario's topic, in a group of its own."""
         consumer = AIOKafkaConsumer(
             self.topic,
             bootstrap_servers=self.w.bootstrap,
-            group_id=unique_name("bench-raw-"),
+            group_id=group,
             auto_offset_reset="earliest",
             enable_auto_commit=False,
         )
         await consumer.start()
+        return consumer
+
+    async def raw(self, records: int, watch: Stopwatch) -> int:
+        consumer = await self.started_consumer(unique_name("bench-raw-"))
         handled = 0
         try:
             async with asyncio.timeout(TIMEOUT_S):
@@ -140,14 +145,7 @@ class ConsumeHandScenario(ConsumeScenario):
 
     async def raw(self, records: int, watch: Stopwatch) -> int:
         group = unique_name("bench-hand-")
-        consumer = AIOKafkaConsumer(
-            self.topic,
-            bootstrap_servers=self.w.bootstrap,
-            group_id=group,
-            auto_offset_reset="earliest",
-            enable_auto_commit=False,
-        )
-        await consumer.start()
+        consumer = await self.started_consumer(group)
         handled = 0
         try:
             async with asyncio.timeout(TIMEOUT_S):
