@@ -4,17 +4,16 @@
 UV := $(shell command -v uv 2>/dev/null || echo "python3 -m uv")
 PYTEST := $(UV) run --frozen pytest
 
-.PHONY: install browser run demo stack test lint typecheck unit integration bench asyncapi schemas clean
+.PHONY: install browser run demo stack test lint typecheck unit integration faults bench bench-e2e images asyncapi schemas clean
 
 install:
 	@command -v uv >/dev/null 2>&1 || python3 -m uv --version >/dev/null 2>&1 || python3 -m pip install --quiet "uv>=0.9,<0.14"
 	@$(UV) sync --frozen --quiet
 
-# The browser tests drive Debian's Chromium (never a downloaded browser): installed when missing and root.
+# Debian's Chromium (the browser tests; never a downloaded browser) and promtool (the alert rules):
+# installed when missing and root, see the script.
 browser:
-	@command -v chromium >/dev/null 2>&1 || { [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1 \
-	  && apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; } \
-	  || echo "chromium is not installed: the browser tests will be skipped"
+	@bash deploy/local/scripts/debian-tools.sh
 
 run: install
 	$(UV) run --frozen python -m tdi_localstack run $(if $(DEMO),--demo,)
@@ -41,8 +40,21 @@ integration: install
 
 test: lint typecheck unit browser integration
 
+# The full fault suite (about 30 min) on a platform of its own; `make test` runs its reduced version (-m faults).
+faults: install
+	$(UV) run --frozen python -m tdi_localstack.faults --full
+
+# The four container images from Debian, PyPI and Maven Central (no registry): deploy/docker/README.md.
+# Installs podman, runc and mmdebstrap when root on Debian; the Debian base is cached in ~/.cache/tdi-platform/images.
+images: install
+	$(UV) run --frozen python deploy/images/build.py
+
 bench: install
 	$(UV) run --frozen python -m tdi_bench
+
+# The whole platform end to end (its own broker, database and five services) against Kafka's own tools.
+bench-e2e: install
+	$(UV) run --frozen python -m tdi_bench.e2e
 
 clean:
 	rm -rf .tdi .pytest_cache .mypy_cache .ruff_cache

@@ -35,14 +35,6 @@ def _healthcheck_command(service: dict[str, Any]) -> str:
     return " ".join(test) if isinstance(test, list) else test
 
 
-def _host_port(mapping: str | int | dict[str, Any]) -> str:
-    if isinstance(mapping, dict):
-        return str(mapping["published"])
-    parts = str(mapping).split(":")
-    assert len(parts) >= 2, f"port {mapping!r} publishes no fixed host port"
-    return parts[-2]
-
-
 def test_broker_database_and_every_service_are_defined_with_a_healthcheck(services: dict[str, Any]) -> None:
     for name in ("kafka", "postgres", *SERVICES):
         assert name in services, f"{name} is missing from docker-compose.yml"
@@ -118,34 +110,45 @@ def test_service_healthchecks_ask_readyz_with_python_since_the_slim_image_has_no
         assert "curl" not in command, name
 
 
-def test_services_publish_distinct_host_ports_8001_to_8005(services: dict[str, Any]) -> None:
-    published = {name: [_host_port(port) for port in services[name]["ports"]] for name in SERVICES}
-    assert sorted(port for ports in published.values() for port in ports) == [
-        "8001",
-        "8002",
-        "8003",
-        "8004",
-        "8005",
-    ]
+def _published(mapping: str) -> tuple[str, str, str]:
+    """(host address, host port, container port) of a "127.0.0.1:${VAR:-8001}:8000" mapping."""
+    address, rest = mapping.split(":", 1)
+    host_port, _, container_port = rest.rpartition(":")
+    return address, host_port, container_port
+
+
+def test_services_publish_distinct_host_ports_8001_to_8005_on_loopback_overridable_by_env(
+    services: dict[str, Any],
+) -> None:
+    defaults = []
     for name in SERVICES:
-        assert all(str(port).endswith(":8000") for port in services[name]["ports"]), name
-    every_host_port = [_host_port(port) for service in services.values() for port in service.get("ports", [])]
-    assert len(every_host_port) == len(set(every_host_port)), f"host ports collide: {every_host_port}"
+        (mapping,) = services[name]["ports"]
+        address, host_port, container_port = _published(mapping)
+        assert address == "127.0.0.1", f"{name} would be published on every interface"
+        assert container_port == "8000", name
+        assert host_port.startswith(f"${{TDI_{name.upper()}_PORT:-"), f"{name}: the test chooses free ports"
+        defaults.append(host_port.removesuffix("}").rpartition("-")[2])
+    assert sorted(defaults) == ["8001", "8002", "8003", "8004", "8005"]
+    every = [_published(port) for service in services.values() for port in service.get("ports", [])]
+    assert all(address == "127.0.0.1" for address, _, _ in every), every
+    host_ports = [host_port for _, host_port, _ in every]
+    assert len(host_ports) == len(set(host_ports)), f"host ports collide: {host_ports}"
 
 
-def test_kafka_is_a_single_kraft_node_of_apache_kafka_4_without_zookeeper(
+def test_kafka_is_a_single_kraft_node_of_our_kafka_image_without_zookeeper(
     services: dict[str, Any],
 ) -> None:
     kafka = services["kafka"]
-    image, _, tag = kafka["image"].partition(":")
-    assert image == "apache/kafka"
-    assert tag.split(".")[0] == "4", f"Kafka 4.x expected, got {kafka['image']}"
+    assert kafka["image"] == "${TDI_KAFKA_IMAGE:-localhost/tdi-kafka:local}", "the image `make images` builds"
     env = _environment(kafka)
     assert env["KAFKA_PROCESS_ROLES"] == "broker,controller"
     assert str(env["KAFKA_NODE_ID"]) == "1"
     assert env["KAFKA_CONTROLLER_LISTENER_NAMES"] == "CONTROLLER"
     assert env["KAFKA_CONTROLLER_QUORUM_VOTERS"] == "1@kafka:9093"
     assert "PLAINTEXT://kafka:9092" in env["KAFKA_ADVERTISED_LISTENERS"]
+    # Host clients are told the published port, whichever the caller chose.
+    assert "HOST://127.0.0.1:${TDI_KAFKA_PORT:-9094}" in env["KAFKA_ADVERTISED_LISTENERS"]
+    assert kafka["ports"] == ["127.0.0.1:${TDI_KAFKA_PORT:-9094}:9094"]
     assert "-Xmx512m" in env["KAFKA_HEAP_OPTS"]
     for key in (
         "KAFKA_OFFSETS_TOPIC_REPLICATION_FACTOR",
@@ -155,12 +158,12 @@ def test_kafka_is_a_single_kraft_node_of_apache_kafka_4_without_zookeeper(
         assert str(env[key]) == "1", key
     assert "zookeeper" not in services
     assert not any("ZOOKEEPER" in key for key in env)
-    assert "kafka-broker-api-versions.sh --bootstrap-server localhost:9092" in _healthcheck_command(kafka)
+    assert "/opt/kafka/bin/kafka-ready.py" in _healthcheck_command(kafka), "an ApiVersions probe, not a port check"
 
 
-def test_postgres_is_version_17_and_healthy_only_when_pg_isready_answers(services: dict[str, Any]) -> None:
+def test_postgres_is_our_debian_image_and_healthy_only_when_pg_isready_answers(services: dict[str, Any]) -> None:
     postgres = services["postgres"]
-    assert postgres["image"] == "postgres:17"
+    assert postgres["image"] == "${TDI_POSTGRES_IMAGE:-localhost/tdi-postgres:local}"
     assert "pg_isready" in _healthcheck_command(postgres)
 
 
@@ -174,8 +177,11 @@ def test_broker_and_database_keep_their_data_in_named_volumes(compose: dict[str,
 
 def test_the_dockerfile_builds_one_non_root_image_with_uv_from_the_frozen_lock() -> None:
     dockerfile = (ROOT / "Dockerfile").read_text(encoding="utf-8")
-    assert "python:3.11-slim" in dockerfile
-    assert "ghcr.io/astral-sh/uv" in dockerfile
+    assert "ARG PYTHON_IMAGE=python:3.11-slim" in dockerfile, "the base is a build argument"
+    assert "ghcr.io" not in dockerfile, "no image may come from a registry but the base"
+    assert 'pip install --quiet --no-cache-dir "uv==${UV_VERSION}"' in dockerfile, "uv comes from PyPI"
+    assert "--mount=type=secret,id=ca" in dockerfile, "the proxy CA is a build secret, never a layer"
+    assert "org.opencontainers.image.revision" in dockerfile
     assert dockerfile.count("uv sync --frozen --no-dev") == 2
     assert "USER 10001" in dockerfile
     assert "EXPOSE 8000" in dockerfile
@@ -202,3 +208,23 @@ def test_the_build_context_leaves_out_virtualenvs_local_state_caches_and_git() -
     }
     for entry in (".venv", ".tdi", ".git", "**/__pycache__", "**/.pytest_cache", "**/.ruff_cache"):
         assert entry in ignored, entry
+
+
+def test_every_long_running_container_has_a_read_only_root_and_a_restart_policy(services: dict[str, Any]) -> None:
+    for name in ("kafka", "postgres", *SERVICES):
+        assert services[name]["read_only"] is True, name
+        assert "/tmp" in services[name]["tmpfs"], name
+        assert services[name]["restart"] == "unless-stopped", name
+
+
+def test_init_waits_for_the_broker_and_database_itself_since_podman_may_ignore_health_conditions(
+    services: dict[str, Any],
+) -> None:
+    command = " ".join(services["init"]["command"])
+    assert command.index("python -m tdi_localstack.containers wait") < command.index("tdi_localstack topics")
+
+
+def test_each_service_takes_its_api_tokens_from_the_callers_environment(services: dict[str, Any]) -> None:
+    for name in SERVICES:
+        env = _environment(services[name])
+        assert f"TDI_{name.upper()}_API_TOKENS" in env and env[f"TDI_{name.upper()}_API_TOKENS"] is None, name

@@ -35,6 +35,8 @@ def fresh_stack(platform_stack, monkeypatch):
     for name in [n for n in os.environ if n == "KAFKA_BOOTSTRAP_SERVERS" or n.endswith("DATABASE_URL")]:
         monkeypatch.delenv(name)
     with LocalStack() as stack:
+        for name, value in stack.env().items():
+            monkeypatch.setenv(name, value)
         yield stack
 
 
@@ -114,7 +116,7 @@ async def screenshots(reporting: str) -> None:
         for name, query in (("national", ""), ("grand-est", "?region=44"), ("marne", "?departement=51")):
             for device, (width, height) in (("bureau", (1280, 900)), ("telephone", (390, 844))):
                 await page.viewport(width, height)
-                await page.goto(f"{reporting}/tableau-de-bord{query}")
+                await page.goto(f"{reporting}/tableau-de-bord{query}#access_token={TOKEN}")  # reads need a token
                 await page.evaluate("new Promise(r => setTimeout(r, 1500))")  # the first figures arrive
                 shot = await page.screenshot(ARTIFACTS / f"demo-{name}-{device}.png")
                 print(f"[demo] screenshot {shot}")

@@ -10,6 +10,7 @@ import pytest
 from faststream.kafka import KafkaBroker
 
 from tdi_localstack.provisioning import create_topics
+from tdi_runtime.kafka import faststream_security, security_options
 
 pytestmark = pytest.mark.integration
 
@@ -18,7 +19,7 @@ async def test_a_message_published_through_faststream_reaches_a_faststream_subsc
     topic = f"tdi.test.stack-{uuid.uuid4().hex[:8]}.v1"
     await create_topics(platform_stack.bootstrap_servers, [(topic, 1, {})])
     received: asyncio.Future[dict[str, str]] = asyncio.get_running_loop().create_future()
-    broker = KafkaBroker(platform_stack.bootstrap_servers)
+    broker = KafkaBroker(platform_stack.bootstrap_servers, security=faststream_security(security_options()))
 
     @broker.subscriber(topic, group_id=f"g-{topic}", auto_offset_reset="earliest")
     async def on_message(body: dict[str, str]) -> None:
@@ -62,7 +63,7 @@ async def test_every_topic_of_the_contracts_catalogue_exists_with_its_partition_
 
     from tdi_contracts.topics import ALL_TOPICS
 
-    admin = AIOKafkaAdminClient(bootstrap_servers=platform_stack.bootstrap_servers)
+    admin = AIOKafkaAdminClient(bootstrap_servers=platform_stack.bootstrap_servers, **security_options())
     await admin.start()
     try:
         described = await admin.describe_topics([t.name for t in ALL_TOPICS])

@@ -21,12 +21,12 @@ from tdi_bench.handwritten import apply_batch_by_hand
 from tdi_bench.measure import Stopwatch
 from tdi_bench.workload import Workload
 from tdi_runtime.consumer import EventConsumer
-from tdi_runtime.handling import HandlerContext
+from tdi_runtime.handling import Handler, HandlerContext
 from tdi_runtime.offsets import OffsetCommitter
 from tdi_runtime.outbox import Outbox
 from tdi_runtime.settings import ServiceSettings
 from tdi_runtime.subscription import ConsumerSpec, subscribe
-from tdi_runtime.testing import PROBE_TYPE, unique_name
+from tdi_runtime.testing import PROBE_TYPE, TEST_TOPICS, unique_name
 
 TIMEOUT_S = 600.0  # generous: the machine may be shared with much other work
 
@@ -58,6 +58,8 @@ class ConsumeScenario:
     title = "FastStream + EventConsumer (inbox, no-op handler) / aiokafka getmany (no decoding, no inbox)"
     goal_ratio: float | None = None  # physical context: the raw side does a fraction of the work
     min_rate: float | None = None
+    handler: Handler = staticmethod(do_nothing)
+    """What the kit's consumer does with each event inside the batch's transaction."""
 
     def __init__(self, workload: Workload, records: int) -> None:
         self.w, self.records, self.topic = workload, records, ""
@@ -84,12 +86,12 @@ class ConsumeScenario:
             service="bench",
             group=group,
             pool=self.pool,
-            outbox=Outbox(settings.relay_shards),
-            handlers={PROBE_TYPE: do_nothing},
+            outbox=Outbox(settings.relay_shards, topics=TEST_TOPICS),
+            handlers={PROBE_TYPE: self.handler},
             committer=committer,
         )
         broker = KafkaBroker(self.w.bootstrap, client_id="tdi-bench", log_level=logging.DEBUG)  # as service.py
-        subscribe(broker, ConsumerSpec(group, [self.topic], {PROBE_TYPE: do_nothing}), consumer, settings)
+        subscribe(broker, ConsumerSpec(group, [self.topic], {PROBE_TYPE: self.handler}), consumer, settings)
         await broker.start()
         committer.start()
         try:

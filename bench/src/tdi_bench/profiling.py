@@ -17,10 +17,10 @@ async def profile_platform(scenario: Scenario, out_dir: Path) -> tuple[float, li
     """
     profiler = Profiler(interval=0.001, async_mode="disabled")
     rate = await rate_of(scenario.platform, max(scenario.records // 5, 50), profiler)
-    return rate, _write(profiler, out_dir, scenario.key)
+    return rate, write_profile(profiler, out_dir, scenario.key)
 
 
-def _write(profiler: Profiler, out_dir: Path, key: str) -> list[Path]:
+def write_profile(profiler: Profiler, out_dir: Path, key: str) -> list[Path]:
     out_dir.mkdir(parents=True, exist_ok=True)
     html, text = out_dir / f"profile-{key}.html", out_dir / f"profile-{key}.txt"
     html.write_text(profiler.output_html(), encoding="utf-8")

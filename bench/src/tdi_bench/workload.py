@@ -38,6 +38,10 @@ class Workload:
         self._topics.append(topic)
         return topic
 
+    def adopt_topics(self, topics: list[str]) -> None:
+        """Topics a scenario created itself, deleted with the others at the end of the run."""
+        self._topics.extend(topics)
+
     async def publish(self, topic: str, records: list[Record]) -> None:
         """Pre-produce records (untimed): everything in flight at once, then wait for every ack."""
         producer = AIOKafkaProducer(bootstrap_servers=self.bootstrap, **PRODUCER_SETTINGS)

@@ -50,6 +50,20 @@ class AclRule:
     operation: str  # "read" | "write" | "describe" | "idempotent_write"
 
 
+def partner_sources(partner: Partner | str) -> tuple[str, str]:
+    """The `ce_source` a partner may declare (platform rule): `/partners/<slug>`, a path below it
+    (`/partners/<slug>/<system>`), or `/tdi/<slug>` (what `Envelope.new` writes). Anything else, another
+    partner's source above all, is refused on its ingress topics with SOURCE_MISMATCH."""
+    slug = Partner(partner).value
+    return f"/partners/{slug}", f"/tdi/{slug}"
+
+
+def speaks_for(source: str, partner: Partner | str) -> bool:
+    """True when `source` is one of the partner's own sources (see `partner_sources`)."""
+    own, kit = partner_sources(partner)
+    return source in (own, kit) or source.startswith(f"{own}/")
+
+
 def partner_principal(partner: Partner | str) -> str:
     return f"User:partner-{Partner(partner).value}"
 
@@ -87,6 +101,31 @@ def service_rules(service: str) -> list[AclRule]:
         rules += [r for p in Partner for r in _topic(who, partner_feedback_topic(p), "write", "describe")]
     rules.append(AclRule(who, "group", "prefixed", consumer_group(service), "read"))
     return rules
+
+
+@dataclass(frozen=True)
+class ClientQuota:
+    """Kafka client quotas of one principal (the broker throttles beyond them; nothing is refused or lost).
+
+    `producer_byte_rate` / `consumer_byte_rate`: bytes per second, summed over every connection of the
+    principal; `request_percentage`: share of one broker thread's time its requests may use (100 = one thread).
+    """
+
+    producer_byte_rate: int
+    consumer_byte_rate: int
+    request_percentage: int
+
+
+PARTNER_QUOTA = ClientQuota(producer_byte_rate=1_048_576, consumer_byte_rate=2_097_152, request_percentage=25)
+"""Platform rule (the sources set no volume): 1 MiB/s in, 2 MiB/s out, a quarter of a broker thread per partner.
+About 1 000 commands a second of ~1 KiB each: far above a partner's daily volume, well below what lets one
+partner slow the others down."""
+
+PARTNER_QUOTAS: dict[Partner, ClientQuota] = {p: PARTNER_QUOTA for p in Partner} | {
+    # Bpifrance sends both funding and VTE commands (the most volume): twice the others' rates.
+    Partner.BPIFRANCE: ClientQuota(producer_byte_rate=2_097_152, consumer_byte_rate=4_194_304, request_percentage=50),
+}
+"""Client quotas of each partner principal (`User:partner-<slug>`), rendered to `deploy/kafka/quotas.json`."""
 
 
 def acl_rules() -> list[AclRule]:

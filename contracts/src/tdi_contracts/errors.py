@@ -25,6 +25,7 @@ class ErrorCode(StrEnum):
     KEY_MISMATCH = "KEY_MISMATCH"
     SUBJECT_MISMATCH = "SUBJECT_MISMATCH"
     PRODUCER_MISMATCH = "PRODUCER_MISMATCH"
+    SOURCE_MISMATCH = "SOURCE_MISMATCH"
     NOT_A_COMMAND = "NOT_A_COMMAND"
     COMMAND_NOT_ALLOWED = "COMMAND_NOT_ALLOWED"
     CONFLICTING_REDELIVERY = "CONFLICTING_REDELIVERY"
@@ -83,6 +84,8 @@ class ErrorCode(StrEnum):
     INVALID_TOKEN = "INVALID_TOKEN"  # noqa: S105 (a code, not a secret)
     TOKEN_EXPIRED = "TOKEN_EXPIRED"  # noqa: S105 (a code, not a secret)
     OUT_OF_REGION = "OUT_OF_REGION"
+    OUT_OF_PROGRAMME = "OUT_OF_PROGRAMME"
+    READ_ONLY_ROLE = "READ_ONLY_ROLE"
     FICHE_ACTION_ALREADY_EXISTS = "FICHE_ACTION_ALREADY_EXISTS"
     FICHE_ACTION_CLOSED = "FICHE_ACTION_CLOSED"
     FICHE_ACTION_DATE_BEFORE_PREVIOUS_STEP = "FICHE_ACTION_DATE_BEFORE_PREVIOUS_STEP"
@@ -97,6 +100,7 @@ class ErrorCode(StrEnum):
     LEAD_IS_A_PERSON = "LEAD_IS_A_PERSON"
     TERRITORY_NOT_LABELLED = "TERRITORY_NOT_LABELLED"
     UNKNOWN_FICHE_ACTION = "UNKNOWN_FICHE_ACTION"
+    SERVICE_UNAVAILABLE = "SERVICE_UNAVAILABLE"
     INTERNAL_ERROR = "INTERNAL_ERROR"
 
 
@@ -111,6 +115,9 @@ REASONS: dict[ErrorCode, str] = {
     _E.KEY_MISMATCH: "La clé Kafka du message ne correspond pas à l'identifiant attendu dans le contenu.",
     _E.SUBJECT_MISMATCH: "L'en-tête ce_subject ne correspond pas à l'identifiant porté par le contenu.",
     _E.PRODUCER_MISMATCH: "L'émetteur déclaré (ce_producer) n'est pas le partenaire de ce topic.",
+    _E.SOURCE_MISMATCH: (
+        "La source déclarée (ce_source) n'est pas celle du partenaire de ce topic : il ne parle que pour lui-même."
+    ),
     _E.NOT_A_COMMAND: "Seules des commandes peuvent être publiées sur un topic d'entrée partenaire.",
     _E.COMMAND_NOT_ALLOWED: "Ce partenaire n'est pas habilité à publier cette commande.",
     _E.CONFLICTING_REDELIVERY: "Un événement de même identifiant mais de contenu différent a déjà été reçu.",
@@ -171,6 +178,8 @@ REASONS: dict[ErrorCode, str] = {
     _E.INVALID_TOKEN: "Le jeton d'accès est invalide (signature, émetteur ou audience refusés).",
     _E.TOKEN_EXPIRED: "Le jeton d'accès a expiré : demandez-en un nouveau.",
     _E.OUT_OF_REGION: "Votre rôle régional ne permet d'agir que sur les territoires de votre région.",
+    _E.OUT_OF_PROGRAMME: "Votre rôle d'instructeur ne permet d'agir que sur les dossiers de votre programme.",
+    _E.READ_ONLY_ROLE: "Votre rôle est en lecture seule : il ne permet aucune modification.",
     _E.FICHE_ACTION_ALREADY_EXISTS: "Une fiche action de même référence ou de même titre existe déjà.",
     _E.FICHE_ACTION_CLOSED: "La fiche action est terminée ou abandonnée : elle ne peut plus être modifiée.",
     _E.FICHE_ACTION_DATE_BEFORE_PREVIOUS_STEP: "La date de cette étape précède celle de l'étape précédente.",
@@ -185,6 +194,8 @@ REASONS: dict[ErrorCode, str] = {
     _E.LEAD_IS_A_PERSON: "Le pilote d'une fiche action est un rôle ou une organisation, jamais une personne nommée.",
     _E.TERRITORY_NOT_LABELLED: "Le territoire n'est plus labellisé : il ne prend plus de nouvelle fiche action.",
     _E.UNKNOWN_FICHE_ACTION: "La fiche action désignée est inconnue.",
+    _E.SERVICE_UNAVAILABLE: "Le service est momentanément indisponible (base de données ou courtier injoignable) ;"
+    " réessayez.",
     _E.INTERNAL_ERROR: "La plateforme n'a pas pu traiter l'événement ; il a été mis de côté pour analyse.",
 }
 """The French sentence sent to partners for each code (a service may send a more precise one)."""

@@ -13,8 +13,9 @@ def test_the_services_have_the_same_stable_ports_as_docker_compose():
 
     compose = (repo_root() / "docker-compose.yml").read_text(encoding="utf-8")
     assert sorted(STABLE_PORTS.values()) == [8001, 8002, 8003, 8004, 8005]
-    for port in STABLE_PORTS.values():
-        assert f'"{port}:8000"' in compose
+    for service, port in STABLE_PORTS.items():
+        # Published on loopback, the host port overridable: "127.0.0.1:${TDI_FUNDING_PORT:-8003}:8000".
+        assert f'"127.0.0.1:${{TDI_{service.upper()}_PORT:-{port}}}:8000"' in compose
 
 
 def test_a_taken_stable_port_falls_back_to_a_free_one_and_says_so():

@@ -25,7 +25,10 @@ from tdi_contracts.topics import partner_feedback_topic, partner_ingress_topic
 from tdi_partner import client, sent_log
 from tdi_partner.commands import Command, command_types, read_commands
 
-app = typer.Typer(help="Publish commands to the Territoires d'industrie platform and follow the answers.")
+app = typer.Typer(
+    help="Publish commands to the Territoires d'industrie platform and follow the answers.",
+    epilog="Examples: partner/examples/*.jsonl; walkthrough in partner/README.md; contract in contracts/README.md.",
+)
 console = Console()
 
 PARTNER = typer.Option(..., "--partner", "-p", envvar="TDI_PARTNER", help="Your partner slug, e.g. bpifrance")
@@ -111,6 +114,12 @@ def follow(
     missing = sorted(set(expected) - found.keys())
     accepted = len(found) - len(rejected)
     console.print(f"Acceptées : {accepted}   Refusées : {len(rejected)}   Sans réponse : {len(missing)}")
+    created = [a for a in found.values() if a.accepted and a.resulting_ids]
+    if created:  # the platform ids to quote in later commands (e.g. the application_id of a CommitGrant)
+        console.print("Identifiants créés (à reprendre dans les commandes suivantes) :")
+        for a in created:
+            where = f"{expected[a.event_id].get('file', '')}, ligne {expected[a.event_id].get('line', '')}"
+            console.print(f"  {where} : {' '.join(a.resulting_ids)}", soft_wrap=True, highlight=False)
     if rejected:
         table = Table("ligne", "code", "motif", title="Refus")
         for a in rejected:

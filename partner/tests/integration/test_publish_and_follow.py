@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import os
 import uuid
 
 import pytest
@@ -58,6 +59,8 @@ async def test_a_partner_publishes_a_file_and_follow_summarises_accepted_and_rej
     source.write_text("\n".join(json.dumps(x) for x in lines), encoding="utf-8")
     sent_log = tmp_path / "sent.jsonl"
     common = ["--partner", "ademe", "--bootstrap", platform_stack.bootstrap_servers, "--sent-log", str(sent_log)]
+    if user := os.environ.get("KAFKA_SASL_USERNAME"):  # a secure session: the test's throw-away topics are admin's
+        common += ["--username", user, "--password", os.environ["KAFKA_SASL_PASSWORD"]]
     runner = CliRunner()
 
     def run(*args: str):  # the CLI runs its own event loop: in a thread, beside the test's

@@ -42,17 +42,16 @@ class Principal:
         return required == "staff" and self.role in COMMAND_ROLES
 
     def sees_region(self, region: str | None) -> bool:
-        """A regional user sees and acts on its own region only; every other role on all of them."""
-        return self.role != "regional" or region == self.region
+        """A regional user sees and acts on its own region only (the rule lives in `tdi_runtime.access`)."""
+        from tdi_runtime.access import Access
+
+        return Access.of(self).sees(region)
 
     def require_region(self, regions: tuple[str, ...] | list[str] | str | None) -> None:
-        """Refuse (403) a regional user whose region is not among the resource's regions."""
-        wanted = (regions,) if isinstance(regions, str) or regions is None else tuple(regions)
-        if self.role == "regional" and self.region not in wanted:
-            raise ForbiddenError(
-                f"Ce jeton est limité à la région {self.region} : cette ressource relève d'une autre région.",
-                code="OUT_OF_REGION",
-            )
+        """Refuse (403 OUT_OF_REGION) a regional user whose region is not among the resource's regions."""
+        from tdi_runtime.access import Access
+
+        Access.of(self).require_region(regions)
 
 
 def _static(token: str, tokens: dict[str, str]) -> Principal | None:

@@ -12,19 +12,20 @@ from __future__ import annotations
 
 import asyncio
 import time
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 import asyncpg
 import structlog
 
-from tdi_runtime import inbox
+from tdi_runtime import failpoints, inbox
 from tdi_runtime.db import Connection
 from tdi_runtime.deadletters import dead_letter, declared
 from tdi_runtime.delivery import Delivery, Violation, decode_record
 from tdi_runtime.errors import DomainError, is_transient
 from tdi_runtime.handling import Feedback, Handler, HandlerContext
+from tdi_runtime.lag import record_lag
 from tdi_runtime.metrics import Metrics
 from tdi_runtime.offsets import OffsetCommitter
 from tdi_runtime.outbox import Outbox, OutgoingMessage
@@ -67,8 +68,11 @@ class EventConsumer:
         feedback: Feedback | None = None,
         strict: bool = False,
         backoff_max_s: float = 5.0,
+        on_outbox: Callable[[], None] | None = None,
     ) -> None:
         self.service = service
+        self.on_outbox = on_outbox
+        """Called once a batch that added outbox rows has committed (the service wakes its relay)."""
         self.group = group
         self.pool = pool
         self.outbox = outbox
@@ -80,6 +84,9 @@ class EventConsumer:
         self.backoff_max_s = backoff_max_s
         self.stopping = False
         self._defect_backoff = 0.0  # grows while the same batch keeps failing on a defect, resets on success
+        self.retrying = 0
+        """Consecutive failed attempts of the batch in flight: the consumer is paused (readiness says why)."""
+        self.last_error = ""
 
     async def handle_batch(self, records: Sequence[Any], consumer: Any) -> bool:
         """Apply a batch; returns False if it was handed back to Kafka (stopping during an outage)."""
@@ -93,6 +100,7 @@ class EventConsumer:
             except _NeedsSavepointsError:
                 careful = True
             except Exception as error:
+                self._signal(error)
                 if not is_transient(error):
                     # A defect of ours, not of the event: never let FastStream move past the batch.
                     self._defect_backoff = min(self._defect_backoff * 2 or 0.05, self.backoff_max_s)
@@ -116,10 +124,16 @@ class EventConsumer:
                 await asyncio.sleep(backoff)
                 backoff = min(backoff * 2, self.backoff_max_s)
         self._defect_backoff = 0.0
+        self._signal(None)
+        if outcome.outgoing and self.on_outbox is not None:
+            self.on_outbox()  # relay now, not at the relay's next idle poll
+        failpoints.hit(failpoints.CONSUMER_AFTER_DB_COMMIT)
         self.committer.mark(consumer, records)
         if self.committer.closing:
             await self.committer.flush()
         self._observe(records, outcome, time.perf_counter() - started)
+        if self.metrics is not None:
+            record_lag(self.metrics, consumer, records)
         return True
 
     async def _apply(self, deliveries: list[Delivery], careful: bool) -> _Outcome:
@@ -209,6 +223,13 @@ class EventConsumer:
         if record:
             out.entries.append(entry)
         return entry
+
+    def _signal(self, error: BaseException | None) -> None:
+        """Count a failed attempt (or clear the count): `/readyz` and `tdi_retrying_attempts` show it."""
+        self.retrying = 0 if error is None else self.retrying + 1
+        self.last_error = "" if error is None else f"{type(error).__name__}: {error}"[:200]
+        if self.metrics is not None:
+            self.metrics.retrying.labels(self.service, self.group).set(self.retrying)
 
     def _observe(self, records: Sequence[Any], outcome: _Outcome, seconds: float) -> None:
         if self.metrics is None or not records:

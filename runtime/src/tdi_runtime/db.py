@@ -27,7 +27,11 @@ async def create_pool(settings: ServiceSettings) -> asyncpg.Pool:
         settings.database_url,
         min_size=settings.db_pool_min,
         max_size=settings.db_pool_max,
-        server_settings={"search_path": settings.db_schema, "application_name": f"tdi-{settings.service}"},
+        server_settings={
+            "search_path": settings.db_schema,
+            "application_name": f"tdi-{settings.service}",
+            "statement_timeout": str(int(settings.db_statement_timeout_s * 1000)),  # a slow database is retried
+        },
         command_timeout=60,
     )
     assert pool is not None
@@ -51,6 +55,7 @@ async def migrate(pool: asyncpg.Pool, schema: str, packages: list[str]) -> list[
     async with pool.acquire() as conn:
         if not await conn.fetchval("SELECT 1 FROM pg_namespace WHERE nspname = $1", schema):
             await conn.execute(f"CREATE SCHEMA {schema}")  # needs CREATE on the database: local or first start
+        await conn.execute("SET statement_timeout = 0")  # a long migration is not a slow database
         await conn.execute("SELECT pg_advisory_lock($1)", lock_key)
         try:
             await conn.execute(

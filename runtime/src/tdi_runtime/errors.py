@@ -44,14 +44,19 @@ class ForbiddenError(DomainError):
     http_status = 403
 
 
-_TRANSIENT = (
+TRANSIENT_ERRORS: tuple[type[Exception], ...] = (
     ConnectionError,
     OSError,
     asyncio.TimeoutError,
     asyncpg.PostgresConnectionError,
     asyncpg.InterfaceError,
+    asyncpg.InternalClientError,  # a pooled connection broken mid-operation by a crash: "another operation"
     asyncpg.CannotConnectNowError,
-    asyncpg.TooManyConnectionsError,
+    asyncpg.InsufficientResourcesError,  # 53xxx: disk full, out of memory, too many clients
+    asyncpg.OperatorInterventionError,  # 57xxx: statement timeout (a slow database), shutdown, crash, restart
+    asyncpg.PostgresSystemError,  # 58xxx: I/O error
+    asyncpg.LockNotAvailableError,  # lock_timeout
+    asyncpg.ReadOnlySQLTransactionError,  # a failover: the primary became a standby
     asyncpg.SerializationError,
     asyncpg.DeadlockDetectedError,
     asyncpg.UniqueViolationError,  # a racing consumer recorded the same inbox row: retry sees it as done
@@ -63,4 +68,4 @@ def is_transient(error: BaseException) -> bool:
     """Worth retrying as is (the database or broker is briefly away), never worth a dead letter."""
     if isinstance(error, asyncpg.UniqueViolationError):
         return getattr(error, "table_name", None) == "inbox"
-    return isinstance(error, _TRANSIENT)
+    return isinstance(error, TRANSIENT_ERRORS)

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import asyncio
+import time
 from typing import Any
 
+import structlog
 from fastapi import APIRouter, Depends, FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
@@ -14,7 +16,9 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from tdi_runtime.auth import principal_of
 from tdi_runtime.db import pending_migrations
-from tdi_runtime.errors import DomainError, ForbiddenError, UnauthenticatedError
+from tdi_runtime.errors import TRANSIENT_ERRORS, DomainError, ForbiddenError, UnauthenticatedError, is_transient
+
+log = structlog.get_logger(__name__)
 
 
 def error_body(code: str, message: str, errors: list[dict[str, Any]] | None = None) -> dict[str, Any]:
@@ -33,6 +37,8 @@ _HTTP_ERRORS = {
 }
 """Errors raised by the framework itself (before any route runs), with their stable code and French sentence."""
 
+UNAVAILABLE_REASON = "Le service est momentanément indisponible (base de données ou courtier injoignable) ; réessayez."
+
 
 def install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(DomainError)
@@ -47,6 +53,16 @@ def install_error_handlers(app: FastAPI) -> None:
     async def _http(_: Request, error: StarletteHTTPException) -> JSONResponse:
         code, message = _HTTP_ERRORS.get(error.status_code, ("HTTP_ERROR", "La requête n'a pas pu être traitée."))
         return JSONResponse(error_body(code, message), status_code=error.status_code, headers=error.headers)
+
+    async def _unavailable(_: Request, error: Exception) -> JSONResponse:
+        if not is_transient(error):  # e.g. a unique violation outside the inbox: a defect, a real 500
+            raise error
+        return JSONResponse(
+            error_body("SERVICE_UNAVAILABLE", UNAVAILABLE_REASON), status_code=503, headers={"Retry-After": "1"}
+        )
+
+    for transient in TRANSIENT_ERRORS:  # the database or broker briefly away: 503, retry, never a 500
+        app.add_exception_handler(transient, _unavailable)
 
     @app.exception_handler(RequestValidationError)
     async def _invalid(_: Request, error: RequestValidationError) -> JSONResponse:
@@ -101,6 +117,23 @@ def install_tracing(app: FastAPI) -> None:
             return await call_next(request)
 
 
+async def _database_answers(rt: Any) -> list[str]:
+    async with rt.pool.acquire() as conn:
+        await conn.fetchval("SELECT 1")
+    return await pending_migrations(rt.pool, rt.migration_packages)
+
+
+def _retrying(rt: Any) -> dict[str, str]:
+    """Consumers and relay stuck on a batch that keeps failing (database or broker away, a defect): not ready."""
+    checks: dict[str, str] = {}
+    for consumer in rt.consumers:
+        if consumer.retrying:
+            checks[f"consumer {consumer.group}"] = f"paused, retrying ({consumer.retrying}): {consumer.last_error}"
+    if rt.relay is not None and rt.relay.retrying:
+        checks["relay"] = f"retrying ({rt.relay.retrying}): {rt.relay.last_error}"
+    return checks
+
+
 def health_router() -> APIRouter:
     router = APIRouter(tags=["health"])
 
@@ -112,28 +145,37 @@ def health_router() -> APIRouter:
     async def readyz(request: Request) -> JSONResponse:
         rt = request.app.state.runtime
         checks: dict[str, str] = {}
+        timeout = rt.settings.readiness_timeout_s
+        started = time.perf_counter()
         try:
-            async with rt.pool.acquire() as conn:
-                await asyncio.wait_for(conn.fetchval("SELECT 1"), 2)
-            pending = await pending_migrations(rt.pool, rt.migration_packages)
+            pending = await asyncio.wait_for(_database_answers(rt), timeout)  # a busy pool waits too: slow
             checks["database"] = "ok"
             checks["migrations"] = "ok" if not pending else f"pending: {', '.join(pending)}"
+        except TimeoutError:
+            checks["database"] = f"slow: no answer within {timeout:g} s"
         except Exception as error:
             checks["database"] = f"unreachable: {type(error).__name__}"
+        rt.metrics.database_latency.labels(rt.settings.service).set(time.perf_counter() - started)
+        checks |= _retrying(rt)
         try:
             await asyncio.wait_for(rt.producer.client.fetch_all_metadata(), 3)
             checks["broker"] = "ok"
         except Exception as error:
             checks["broker"] = f"unreachable: {type(error).__name__}"
         ready = all(v == "ok" for v in checks.values())
+        for check in ("database", "migrations", "broker"):
+            rt.metrics.ready.labels(rt.settings.service, check).set(1 if checks.get(check) == "ok" else 0)
         return JSONResponse(
             {"status": "ready" if ready else "not ready", "checks": checks}, status_code=200 if ready else 503
         )
 
     @router.get("/metrics", summary="Prometheus metrics", include_in_schema=False)
     async def metrics(request: Request) -> Response:
-        return Response(
-            request.app.state.runtime.metrics.exposition(), media_type="text/plain; version=0.0.4; charset=utf-8"
-        )
+        rt = request.app.state.runtime
+        try:
+            await asyncio.wait_for(rt.metrics.refresh(rt.pool), 2)
+        except Exception as error:  # the database away: expose the other metrics, keep the last values
+            log.warning("metrics_refresh_failed", error=repr(error))
+        return Response(rt.metrics.exposition(), media_type="text/plain; version=0.0.4; charset=utf-8")
 
     return router

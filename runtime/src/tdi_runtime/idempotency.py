@@ -23,6 +23,7 @@ from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse, Response
 
 from tdi_contracts.errors import REASONS, ErrorCode
+from tdi_runtime.errors import is_transient
 
 log = structlog.get_logger(__name__)
 
@@ -63,10 +64,22 @@ def install_idempotency(app: FastAPI) -> None:
         digest = hashlib.sha256(b"\n".join([request.method.encode(), request.url.path.encode(), body])).hexdigest()
         runtime = request.app.state.runtime
         pool, ttl = runtime.pool, float(runtime.settings.idempotency_reservation_s)
-        if not await pool.fetchval(_RESERVE, scope, key, digest, ttl):
-            prior = await pool.fetchrow(
-                "SELECT digest, status, body FROM http_requests WHERE scope = $1 AND key = $2", scope, key
+        try:
+            reserved = await pool.fetchval(_RESERVE, scope, key, digest, ttl)
+            prior = (
+                None
+                if reserved
+                else await pool.fetchrow(
+                    "SELECT digest, status, body FROM http_requests WHERE scope = $1 AND key = $2", scope, key
+                )
             )
+        except Exception as error:  # outside the routes' error handlers: the database away is a 503 here too
+            if not is_transient(error):
+                raise
+            response = _refusal(503, ErrorCode.SERVICE_UNAVAILABLE)
+            response.headers["Retry-After"] = "1"
+            return response
+        if not reserved:
             if prior is None:  # released between our two reads: the caller may simply retry
                 return _refusal(409, ErrorCode.REQUEST_IN_PROGRESS)
             if prior["digest"] != digest:

@@ -1,9 +1,10 @@
-"""Prometheus metrics of one service: consumed, produced, failed, dead-lettered, outbox lag, handler latency."""
+"""Prometheus metrics of one service: consumed, produced, failed, dead-lettered, outbox lag, handler latency,
+consumer lag, and the service's own gauges refreshed from its database on each scrape."""
 
 from __future__ import annotations
 
 import time
-from collections.abc import Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from typing import Any
 
 from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram, generate_latest
@@ -74,14 +75,51 @@ class Metrics:
             buckets=_LATENCY_BUCKETS,
             registry=self.registry,
         )
+        self.consumer_lag = Gauge(
+            "tdi_consumer_lag_records",
+            "Records of a partition not yet consumed by the group (high watermark minus next offset), per batch",
+            ["service", "topic", "partition"],
+            registry=self.registry,
+        )
+        self.ready = Gauge(
+            "tdi_ready_check",
+            "1 if the readiness check (database, migrations, broker) passed at the last /readyz, else 0",
+            ["service", "check"],
+            registry=self.registry,
+        )
         self.purged = Counter(
             "tdi_retention_purged_rows",
             "Rows purged by retention (sent outbox rows, inbox rows, idempotency keys)",
             ["service", "table"],
             registry=self.registry,
         )
+        self.retrying = Gauge(
+            "tdi_retrying_attempts",
+            "Consecutive failed attempts of the batch in flight (0: healthy); a consumer above 0 is paused: it"
+            " pulls nothing new until its batch commits (back-pressure), a relay above 0 publishes nothing",
+            ["service", "stage"],
+            registry=self.registry,
+        )
+        self.database_latency = Gauge(
+            "tdi_database_latency_seconds",
+            "Round trip of the last readiness query to the database (its timeout when it did not answer)",
+            ["service"],
+            registry=self.registry,
+        )
         self.service = service
         self._lag_sampled_at = 0.0
+        self._refreshers: list[Callable[[Connection], Awaitable[None]]] = []
+
+    def add_refresher(self, refresh: Callable[[Connection], Awaitable[None]]) -> None:
+        """A service's own gauges read from its database, refreshed on each scrape of /metrics."""
+        self._refreshers.append(refresh)
+
+    async def refresh(self, pool: Any) -> None:
+        if not self._refreshers or pool is None:
+            return
+        async with pool.acquire() as conn:
+            for refresh in self._refreshers:
+                await refresh(conn)
 
     def observe_relay(self, rows: Sequence[Any], results: Sequence[Any], seconds: float) -> None:
         for row, result in zip(rows, results, strict=True):

@@ -39,16 +39,24 @@ class OffsetCommitter:
         async with self._lock:
             if not self.pending or self.consumer is None:
                 return
-            offsets, self.pending = self.pending, {}
             assigned = self.consumer.assignment()
-            offsets = {tp: off for tp, off in offsets.items() if tp in assigned}
+            offsets = {tp: off for tp, off in self.pending.items() if tp in assigned}
             if not offsets:
-                return
+                return  # mid-rebalance: kept until the partitions are ours again (or the process ends)
+            for tp in offsets:
+                del self.pending[tp]
             try:
                 await self.consumer.commit(offsets)
-            except (KafkaError, AssertionError) as error:
-                # A rebalance took the partition away: its new owner re-reads, the inbox de-duplicates.
-                log.warning("offset_commit_skipped", error=repr(error))
+            except Exception as error:
+                # Sent again at the next flush: dropped, a partition receiving no new record would stay behind
+                # forever (lag never zero, everything redelivered after the next restart). A partition a
+                # rebalance gave to another member is re-read by it: the inbox de-duplicates; an older offset
+                # committed later only means a harmless redelivery.
+                for tp, offset in offsets.items():
+                    self.pending[tp] = max(self.pending.get(tp, 0), offset)
+                log.warning("offset_commit_retried", error=repr(error))
+                if not isinstance(error, KafkaError | AssertionError):
+                    raise
 
     def start(self) -> None:
         if self._task is None:

@@ -26,6 +26,7 @@ from typing import Any
 import asyncpg
 import structlog
 
+from tdi_runtime import failpoints
 from tdi_runtime.db import Connection
 from tdi_runtime.kafka import MAX_REQUEST_BYTES
 from tdi_runtime.metrics import Metrics
@@ -76,6 +77,9 @@ class Relay:
         self.refused_in_last_batch = 0
         self._wake = asyncio.Event()
         self._stopping = False
+        self.retrying = 0
+        """Consecutive failed rounds (database or broker away): readiness and `tdi_retrying_attempts` show it."""
+        self.last_error = ""
 
     @property
     def held(self) -> list[int]:
@@ -144,6 +148,7 @@ class Relay:
             else:
                 sent.append(row["id"])  # in the acknowledged prefix of its partition
         if sent:
+            failpoints.hit(failpoints.RELAY_AFTER_ACK)
             await self.mark_sent(conn, sent)
         if failed:
             await record_failures(
@@ -193,6 +198,12 @@ class Relay:
         """Look for pending rows now rather than at the next idle poll."""
         self._wake.set()
 
+    def _signal(self, error: BaseException | None) -> None:
+        self.retrying = 0 if error is None else self.retrying + 1
+        self.last_error = "" if error is None else f"{type(error).__name__}: {error}"[:200]
+        if self.metrics is not None:
+            self.metrics.retrying.labels(self.metrics.service, "relay").set(self.retrying)
+
     async def run(self) -> None:
         """Relay until stopped: back-to-back batches while rows are pending, a short poll when idle."""
         backoff = 0.1
@@ -205,6 +216,7 @@ class Relay:
                             await self.claims.rebalance(conn)
                             if await self._publish_until_idle(conn, self.claims, rebalance=True):
                                 backoff = 0.1
+                            self._signal(None)
                             if self._stopping:
                                 return
                             with contextlib.suppress(TimeoutError):
@@ -216,6 +228,7 @@ class Relay:
                 raise
             except Exception as error:  # the broker or database is away: wait and try again
                 self.claims.forget()
+                self._signal(error)
                 if self._stopping:
                     return
                 log.warning("relay_retrying", error=repr(error), backoff_s=backoff)

@@ -146,6 +146,7 @@ async def _start(rt: Runtime, specs: Sequence[ConsumerSpec]) -> None:
             feedback=spec.feedback,
             strict=spec.strict,
             backoff_max_s=s.retry_backoff_max_s,
+            on_outbox=rt.relay.wake,
         )
         rt.consumers.append(consumer)
         rt.committers.append(committer)

@@ -51,6 +51,12 @@ class ServiceSettings(BaseSettings):
     relay_poll_interval_s: float = Field(default=0.1, description="Idle poll of the outbox's unsent-rows index")
     relay_shards: int = Field(default=8, description="Outbox shards; each is relayed by one instance at a time")
     retry_backoff_max_s: float = 5.0
+    db_statement_timeout_s: float = Field(
+        default=30.0, gt=0, description="A statement running longer is cancelled and retried (platform rule)"
+    )
+    readiness_timeout_s: float = Field(
+        default=2.0, gt=0, description="/readyz reports the database slow past this (platform rule)"
+    )
     shutdown_timeout_s: float = 20.0
     start_consumers: bool = True
     start_relay: bool = True

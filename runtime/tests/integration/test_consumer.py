@@ -10,7 +10,7 @@ import random
 import pytest
 from faststream.kafka import KafkaBroker
 
-from tdi_runtime.kafka import create_producer
+from tdi_runtime.kafka import create_producer, faststream_security, security_options
 from tdi_runtime.relay import Relay
 from tdi_runtime.settings import ServiceSettings
 from tdi_runtime.subscription import ConsumerSpec, subscribe
@@ -54,7 +54,7 @@ async def run_subscriber(bootstrap, pool, group, topic, until, **consumer_kwargs
     """The service wiring (FastStream batch subscriber, manual offsets) until `until()` holds."""
     settings = ServiceSettings.for_service("probe", consumer_batch_max=200, commit_interval_s=0.2)
     consumer = probe_consumer(pool, group, **consumer_kwargs)
-    broker = KafkaBroker(bootstrap)
+    broker = KafkaBroker(bootstrap, security=faststream_security(security_options()))
     subscribe(broker, ConsumerSpec(group, [topic], {PROBE_TYPE: apply_probe}), consumer, settings)
     producer = create_producer(bootstrap, "test-relay")
     await producer.start()
@@ -218,3 +218,29 @@ async def test_an_event_whose_emitted_record_could_never_be_published_is_dead_le
     ]
     assert [d["tdi_dlq_code"] for d in dead] == ["OUTBOX_RECORD_TOO_LARGE"]
     assert sum(1 for r in rows if r["topic"] == "tdi.territory.territory.v1") == 9
+
+
+async def test_a_batch_that_emitted_events_wakes_the_relay_once_committed_and_a_silent_batch_does_not(
+    platform_stack, kit_pool, new_topic, new_group
+):
+    from tdi_runtime.outbox import OutgoingMessage
+
+    topic, group = await new_topic(), await new_group()
+    records = await fetched(platform_stack.bootstrap_servers, topic, [probe_event(4005, i) for i in range(4)])
+    woken: list[int] = []
+
+    def wake() -> None:  # what the service passes: Relay.wake
+        woken.append(len(woken))
+
+    async def announcing(ctx):
+        await apply_probe(ctx)
+        if ctx.payload.epci_name.endswith(("0", "1")):
+            ctx.emit(OutgoingMessage("tdi.territory.territory.v1", b"k", b"x", (), f"out-{ctx.envelope.id}"))
+
+    consumer = probe_consumer(kit_pool, group, on_outbox=wake)
+    consumer.handlers[PROBE_TYPE] = announcing
+    assert await consumer.handle_batch(records[2:], DetachedConsumer()) is True  # emits nothing
+    assert woken == []
+    assert await consumer.handle_batch(records[:2], DetachedConsumer()) is True
+    assert woken == [0]
+    assert await kit_pool.fetchval("SELECT count(*) FROM outbox WHERE topic = 'tdi.territory.territory.v1'") == 2

@@ -10,7 +10,7 @@ import pytest
 from aiokafka import AIOKafkaProducer
 
 from tdi_runtime.consumer import EventConsumer
-from tdi_runtime.kafka import create_producer
+from tdi_runtime.kafka import create_producer, security_options
 from tdi_runtime.outbox import Outbox
 from tdi_runtime.partners import PartnerFeedback
 from tdi_runtime.relay import Relay
@@ -67,7 +67,7 @@ async def test_each_partner_event_gets_exactly_one_answer_accepted_or_rejected_w
     not_allowed = command("CommitGrant", "bpifrance", "BPI-4")
     sent = [good, float_money, spoofed, not_allowed, good]  # the last one: the partner retried BPI-1
 
-    producer = AIOKafkaProducer(bootstrap_servers=platform_stack.bootstrap_servers, acks="all")
+    producer = AIOKafkaProducer(bootstrap_servers=platform_stack.bootstrap_servers, acks="all", **security_options())
     await producer.start()
     try:
         for k, v, h in sent:

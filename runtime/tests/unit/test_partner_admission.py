@@ -11,7 +11,7 @@ EVENT = "fr.territoires-industrie.funding.GrantCommitted.v1"
 
 
 def delivery(producer: str, type_: str):
-    return SimpleNamespace(envelope=SimpleNamespace(producer=producer, type=type_))
+    return SimpleNamespace(envelope=SimpleNamespace(producer=producer, type=type_, source=f"/partners/{producer}"))
 
 
 def test_an_allowed_command_from_the_topic_owner_is_admitted():
@@ -34,7 +34,8 @@ VTE_CONTRACT = "fr.territoires-industrie.vte.RecordVteContract.v1"
 
 
 def on_topic(topic: str, producer: str, type_: str):
-    return SimpleNamespace(topic=topic, envelope=SimpleNamespace(producer=producer, type=type_))
+    envelope = SimpleNamespace(producer=producer, type=type_, source=f"/partners/{producer}")
+    return SimpleNamespace(topic=topic, envelope=envelope)
 
 
 def test_the_funding_ingress_admits_a_partners_funding_command_on_its_own_funding_topic():
@@ -69,3 +70,32 @@ def test_domain_topics_read_by_the_same_consumer_get_no_answer_and_no_strictness
     assert feedback.admit(record) is None
     assert feedback.strict_for("tdi.territory.territory.v1") is False
     assert feedback.strict_for("tdi.partner.bpifrance.vte.v1") is True
+
+
+def from_source(source: str, producer: str = "bpifrance", type_: str = FILE):
+    return SimpleNamespace(envelope=SimpleNamespace(producer=producer, type=type_, source=source))
+
+
+def test_a_partner_cannot_speak_for_another_through_its_ce_source():
+    feedback = PartnerFeedback(Partner.BPIFRANCE, {FILE})
+    for forged in ("/partners/ademe", "/partners/bpifrance-ademe", "/tdi/funding", "https://ademe.fr/x", "/"):
+        violation = feedback.admit(from_source(forged))
+        assert violation is not None and violation.code == "SOURCE_MISMATCH", forged
+        assert forged in violation.reason and "/partners/bpifrance" in violation.reason
+
+
+def test_the_partners_own_source_and_its_sub_systems_are_admitted():
+    feedback = PartnerFeedback(Partner.BPIFRANCE, {FILE})
+    for own in ("/partners/bpifrance", "/partners/bpifrance/erp-vte", "/tdi/bpifrance"):
+        assert feedback.admit(from_source(own)) is None, own
+
+
+def test_a_record_whose_ce_id_or_type_cannot_travel_in_an_answer_is_answered_by_its_place_in_the_topic():
+    from tdi_runtime.delivery import Delivery, Violation
+
+    topic = "tdi.partner.bpifrance.funding.v1"
+    record = Delivery(topic, 2, 41, b"k", b"{}", [], "BPI 42 é", "fr.tdi.Chose illisible.v1", source="?")
+    answers = PartnerFeedback(Partner.BPIFRANCE, {FILE}).rejected(record, Violation("INVALID_HEADER", "En-tête."))
+    assert len(answers) == 1
+    assert answers[0].key == f"{topic}/2/41".encode()
+    assert b'"partner_event_type":null' in answers[0].value.replace(b" ", b"")

@@ -65,20 +65,64 @@ def bindings(path: Path = ACL_FILE) -> list[Any]:
 def apply(bootstrap_servers: str, admin_user: str, admin_password: str, path: Path = ACL_FILE) -> int:
     """Create every binding of the file on the broker; returns how many were sent."""
     from confluent_kafka.admin import AdminClient
-    from confluent_kafka.admin._acl import AclBindingFilter, AclOperation, AclPermissionType
-    from confluent_kafka.admin._resource import ResourcePatternType, ResourceType
 
     admin = AdminClient(confluent_options(bootstrap_servers, admin_user, admin_password))
     wanted = bindings(path)
     for future in admin.create_acls(wanted, request_timeout=30).values():
         future.result()
+    _await_visible(admin, len(wanted))
+    return len(wanted)
+
+
+def _await_visible(admin: Any, at_least: int) -> None:
+    """ACLs reach the authorizer through the metadata log: wait until the broker lists them."""
+    from confluent_kafka.admin._acl import AclBindingFilter, AclOperation, AclPermissionType
+    from confluent_kafka.admin._resource import ResourcePatternType, ResourceType
+
     anything: Any = None  # the filter's "any name, principal, host" (typed as str in its stubs)
     every = AclBindingFilter(
         ResourceType.ANY, anything, ResourcePatternType.ANY, anything, anything, AclOperation.ANY, AclPermissionType.ANY
     )
     deadline = time.monotonic() + 60
-    while len(admin.describe_acls(every, request_timeout=10).result()) < len(wanted):  # through the metadata log
+    while len(admin.describe_acls(every, request_timeout=10).result()) < at_least:
         if time.monotonic() > deadline:
             raise TimeoutError("the broker did not show the ACLs it accepted within 60 s")
         time.sleep(0.2)
+
+
+TEST_PREFIXES = ("test.", "tdi.test.", "tdi.bench.")
+"""Topic and group prefixes that only tests and benchmarks use: never part of the committed file."""
+
+
+def grant_test_prefixes(bootstrap_servers: str, admin_user: str, admin_password: str) -> int:
+    """Test sessions only: every service principal may use the throw-away `test.`/`tdi.test.` topics and groups.
+
+    The platform's own topics keep exactly the committed rules, so a secure test session still proves them.
+    """
+    from confluent_kafka.admin import AdminClient
+    from confluent_kafka.admin._acl import AclBinding, AclOperation, AclPermissionType
+    from confluent_kafka.admin._resource import ResourcePatternType, ResourceType
+
+    from tdi_contracts.access import service_principal
+    from tdi_contracts.topics import SERVICES
+
+    wanted = [
+        AclBinding(
+            kind,
+            prefix,
+            ResourcePatternType.PREFIXED,
+            service_principal(service),
+            "*",
+            AclOperation.ALL,
+            AclPermissionType.ALLOW,
+        )
+        for service in SERVICES
+        for prefix in TEST_PREFIXES
+        for kind in (ResourceType.TOPIC, ResourceType.GROUP)
+    ]
+    admin = AdminClient(confluent_options(bootstrap_servers, admin_user, admin_password))
+    before = len(bindings())
+    for future in admin.create_acls(wanted, request_timeout=30).values():
+        future.result()
+    _await_visible(admin, before + len(wanted))
     return len(wanted)

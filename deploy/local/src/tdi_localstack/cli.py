@@ -77,7 +77,9 @@ def run(
                         soft_wrap=True,
                     )
             console.print(f"Kafka: {stack.bootstrap_servers}   PostgreSQL: {stack.database_url}")
-            console.print(f"Commands (POST) need the staff token: Authorization: Bearer {token} (.tdi/staff-token)")
+            console.print(f"Every route needs the staff token: Authorization: Bearer {token} (.tdi/staff-token)")
+            reporting = next(s for s in services if s.name == "reporting")
+            console.print(f"Dashboard: {reporting.url}/tableau-de-bord#access_token={token}", soft_wrap=True)
             if demo:
                 from tdi_localstack.demo import run_demo
 
@@ -119,6 +121,46 @@ def acls_apply(
     from tdi_localstack.acls import apply
 
     console.print(f"{apply(bootstrap, admin_user, admin_password)} ACL bindings applied")
+
+
+quotas_app = typer.Typer(help="Per-partner Kafka client quotas, declared in the contracts (deploy/kafka/quotas.json).")
+app.add_typer(quotas_app, name="quotas")
+
+
+@quotas_app.command("export")
+def quotas_export() -> None:
+    """Rewrite deploy/kafka/quotas.json from tdi_contracts.access.PARTNER_QUOTAS."""
+    from tdi_localstack.quotas import QUOTA_FILE, render
+
+    QUOTA_FILE.write_text(render(), encoding="utf-8")
+    console.print(f"written {QUOTA_FILE}")
+
+
+@quotas_app.command("apply")
+def quotas_apply(
+    bootstrap: str = typer.Option(..., envvar="KAFKA_BOOTSTRAP_SERVERS"),
+    admin_user: str = typer.Option("admin", envvar="KAFKA_SASL_USERNAME"),
+    admin_password: str = typer.Option(..., envvar="KAFKA_SASL_PASSWORD"),
+    file: Path | None = typer.Option(None, help="Another quota file (default deploy/kafka/quotas.json)"),
+) -> None:
+    """Set every partner user's quotas of the file on the broker with kafka-configs (idempotent)."""
+    from tdi_localstack import quotas
+
+    count = quotas.apply(bootstrap, admin_user, admin_password, file or quotas.QUOTA_FILE)
+    console.print(f"quotas set for {count} partner users")
+
+
+@quotas_app.command("describe")
+def quotas_describe(
+    bootstrap: str = typer.Option(..., envvar="KAFKA_BOOTSTRAP_SERVERS"),
+    admin_user: str = typer.Option("admin", envvar="KAFKA_SASL_USERNAME"),
+    admin_password: str = typer.Option(..., envvar="KAFKA_SASL_PASSWORD"),
+) -> None:
+    """Print the user quotas the broker holds (read back from the broker)."""
+    from tdi_localstack import quotas
+
+    for user, values in sorted(quotas.describe(bootstrap, admin_user, admin_password).items()):
+        console.print(f"{user}: " + ", ".join(f"{k}={v:.0f}" for k, v in sorted(values.items())))
 
 
 @app.command()

@@ -1,24 +1,46 @@
-"""The stack as Docker containers (TDI_STACK=testcontainers), for machines where a Docker engine answers.
+"""The stack as containers (TDI_STACK=testcontainers), wherever a Docker-compatible API answers.
 
-Kafka is the official `apache/kafka` image in KRaft mode, published on a free host port chosen up front so
+The images default to the ones `make images` builds from Debian and Maven Central (`localhost/tdi-kafka:local`,
+`localhost/tdi-postgres:local`), so no registry is needed; `TDI_KAFKA_IMAGE` / `TDI_POSTGRES_IMAGE` choose others
+(e.g. `apache/kafka:4.1.0`, `postgres:17`, which read the same settings). With podman, point testcontainers at
+`podman system service` (deploy/docker/README.md). Kafka is published on a free host port chosen up front so
 the advertised listener is right; it is ready when a metadata request is answered, as for the embedded broker.
+
+`python -m tdi_localstack.containers wait --bootstrap B --database-url U` waits for both servers (the compose
+init job runs it first, since podman before 4.6 ignores `depends_on: condition: service_healthy`).
 """
 
 from __future__ import annotations
 
+import argparse
 import asyncio
+import os
+import sys
 import time
+from collections.abc import Callable, Coroutine
 from typing import Any
 
 from tdi_localstack.kafka_server import metadata_answers
 from tdi_localstack.ports import free_port
 
-KAFKA_IMAGE = "apache/kafka:4.1.0"
-POSTGRES_IMAGE = "postgres:17"
+KAFKA_IMAGE = "localhost/tdi-kafka:local"
+POSTGRES_IMAGE = "localhost/tdi-postgres:local"
 
 
-def start_kafka(timeout: float = 120.0) -> tuple[Any, str]:
-    """(container, bootstrap servers) of a single KRaft broker+controller."""
+def kafka_image() -> str:
+    return os.environ.get("TDI_KAFKA_IMAGE", KAFKA_IMAGE)
+
+
+def postgres_image() -> str:
+    return os.environ.get("TDI_POSTGRES_IMAGE", POSTGRES_IMAGE)
+
+
+def start_kafka(timeout: float | None = None) -> tuple[Any, str]:
+    """(container, bootstrap servers) of a single KRaft broker+controller.
+
+    It must answer within `TDI_CONTAINER_START_TIMEOUT` seconds (300: a JVM on a busy 2-core host is slow).
+    """
+    timeout = timeout or float(os.environ.get("TDI_CONTAINER_START_TIMEOUT", "300"))
     from testcontainers.core.container import DockerContainer
 
     port = free_port()
@@ -37,7 +59,8 @@ def start_kafka(timeout: float = 120.0) -> tuple[Any, str]:
         "KAFKA_AUTO_CREATE_TOPICS_ENABLE": "false",
         "KAFKA_HEAP_OPTS": "-Xmx512m -Xms512m",
     }
-    container = DockerContainer(KAFKA_IMAGE).with_bind_ports(9092, port)
+    image = kafka_image()
+    container = DockerContainer(image).with_bind_ports(9092, port)
     for key, value in settings.items():
         container = container.with_env(key, value)
     container.start()
@@ -46,7 +69,7 @@ def start_kafka(timeout: float = 120.0) -> tuple[Any, str]:
     while not asyncio.run(metadata_answers(bootstrap)):
         if time.monotonic() > deadline:
             container.stop()
-            raise TimeoutError(f"{KAFKA_IMAGE} did not answer a metadata request in {timeout:.0f}s")
+            raise TimeoutError(f"{image} did not answer a metadata request in {timeout:.0f}s")
         time.sleep(0.5)
     return container, bootstrap
 
@@ -55,6 +78,52 @@ def start_postgres(database: str) -> tuple[Any, str]:
     """(container, superuser URL of `database`) of a PostgreSQL server."""
     from testcontainers.community.postgres import PostgresContainer
 
-    container = PostgresContainer(POSTGRES_IMAGE, dbname=database, driver=None)
+    container = PostgresContainer(postgres_image(), dbname=database, driver=None)
     container.start()
     return container, container.get_connection_url()
+
+
+async def _database_answers(url: str) -> bool:
+    import asyncpg
+
+    try:
+        connection = await asyncpg.connect(url, timeout=5)
+    except (TimeoutError, OSError, asyncpg.PostgresError):
+        return False
+    await connection.close()
+    return True
+
+
+def wait_for_servers(bootstrap: str, database_url: str, timeout: float = 300.0) -> None:
+    """Returns once the broker answers a metadata request and the database accepts a login."""
+    deadline = time.monotonic() + timeout
+    waiting: dict[str, Callable[[], Coroutine[Any, Any, bool]]] = {
+        "Kafka": lambda: metadata_answers(bootstrap),
+        "PostgreSQL": lambda: _database_answers(database_url),
+    }
+    while waiting:
+        for name, probe in list(waiting.items()):
+            if asyncio.run(probe()):
+                sys.stdout.write(f"{name} answers\n")
+                sys.stdout.flush()
+                del waiting[name]
+        if waiting and time.monotonic() > deadline:
+            raise TimeoutError(f"{', '.join(waiting)} did not answer within {timeout:.0f}s")
+        if waiting:
+            time.sleep(1)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m tdi_localstack.containers")
+    commands = parser.add_subparsers(dest="command", required=True)
+    wait = commands.add_parser("wait", help="wait until the broker and the database answer")
+    wait.add_argument("--bootstrap", required=True)
+    wait.add_argument("--database-url", required=True)
+    wait.add_argument("--timeout", type=float, default=300.0)
+    args = parser.parse_args(argv)
+    wait_for_servers(args.bootstrap, args.database_url, args.timeout)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

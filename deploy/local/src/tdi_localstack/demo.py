@@ -147,6 +147,7 @@ def national_action_plan(platform: Platform) -> dict[str, int]:
     report: dict[str, Any] = {}
     for _ in range(60):  # the actions service learns the territories from their events: wait until it knows all
         status, report = platform.post_bytes("actions", "/imports", body, "text/csv")
+        report = report.get("summary", report) if isinstance(report, dict) else {}  # the import's per-row counts
         if status == 200 and not report.get("refused"):
             break
         time.sleep(2)

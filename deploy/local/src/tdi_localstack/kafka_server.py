@@ -16,7 +16,7 @@ from pathlib import Path
 
 from tdi_localstack.kafka_jars import kafka_libs
 from tdi_localstack.ports import free_port
-from tdi_localstack.processes import spawn, stop, wait_until
+from tdi_localstack.processes import kill_hard, spawn, stop, wait_until
 
 _LOG4J2 = """\
 Configuration:
@@ -123,9 +123,10 @@ class KafkaServer:
         return dict(json.loads(path.read_text(encoding="utf-8")))
 
     def client_options(self, user: str = "admin") -> dict[str, str]:
-        """aiokafka connection options of one SCRAM user (empty on a plaintext broker)."""
+        """aiokafka connection options of one SCRAM user; on a plaintext broker, plaintext said explicitly (so a
+        secure session's `KAFKA_SECURITY_PROTOCOL` left in the environment does not apply to this broker)."""
         if not self.secure:
-            return {}
+            return {"security_protocol": "PLAINTEXT"}
         return {
             "security_protocol": "SASL_PLAINTEXT",
             "sasl_mechanism": "SCRAM-SHA-512",
@@ -216,6 +217,12 @@ class KafkaServer:
     def stop(self) -> None:
         if self.process is not None:
             stop(self.process, timeout=30)
+            self.process = None
+
+    def kill(self) -> None:
+        """kill -9, as a crash would: no clean shutdown, the log recovers at the next `start()` (same ports)."""
+        if self.process is not None:
+            kill_hard(self.process)
             self.process = None
 
 

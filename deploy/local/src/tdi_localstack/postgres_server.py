@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from tdi_localstack.ports import free_port
-from tdi_localstack.processes import spawn, stop, wait_until
+from tdi_localstack.processes import kill_hard, spawn, stop, wait_until
 
 SUPERUSER = "postgres"
 
@@ -130,4 +130,10 @@ class PostgresServer:
             import signal
 
             stop(self.process, sig=signal.SIGINT, timeout=20)
+            self.process = None
+
+    def kill(self) -> None:
+        """kill -9 of the postmaster and its backends: crash recovery replays the WAL at the next `start()`."""
+        if self.process is not None:
+            kill_hard(self.process)
             self.process = None

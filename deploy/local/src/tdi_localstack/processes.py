@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import concurrent.futures
 import contextlib
 import ctypes
 import os
 import signal
 import subprocess
+import threading
 import time
 from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
@@ -29,7 +31,23 @@ def spawn(
     cwd: Path | None = None,
     user: str | None = None,
 ) -> subprocess.Popen[bytes]:
-    """Start `argv` in its own session (Ctrl-C reaches only us), logging to `log_path`."""
+    """Start `argv` in its own session (Ctrl-C reaches only us), logging to `log_path`.
+
+    The kernel's parent-death signal follows the *thread* that forked: a child started from a short-lived
+    thread (a fault scenario restarting the broker) would be killed when that thread ends. Children are
+    therefore forked from the main thread or from one spawner thread that lives as long as the process.
+    """
+    if threading.current_thread() is not threading.main_thread():
+        return _SPAWNER.submit(_popen, argv, log_path, env, cwd, user).result()
+    return _popen(argv, log_path, env, cwd, user)
+
+
+_SPAWNER = concurrent.futures.ThreadPoolExecutor(max_workers=1, thread_name_prefix="spawner")
+
+
+def _popen(
+    argv: Sequence[str], log_path: Path, env: Mapping[str, str] | None, cwd: Path | None, user: str | None
+) -> subprocess.Popen[bytes]:
     log_path.parent.mkdir(parents=True, exist_ok=True)
     with log_path.open("ab") as log:
         return subprocess.Popen(
@@ -56,6 +74,14 @@ def stop(process: subprocess.Popen[bytes], *, sig: int = signal.SIGTERM, timeout
         os.killpg(process.pid, signal.SIGKILL)
     with contextlib.suppress(subprocess.TimeoutExpired):
         process.wait(5)
+
+
+def kill_hard(process: subprocess.Popen[bytes]) -> None:
+    """kill -9 of the child and of its whole session (a database's backends die with its postmaster)."""
+    with contextlib.suppress(ProcessLookupError, PermissionError):
+        os.killpg(process.pid, signal.SIGKILL)
+    with contextlib.suppress(subprocess.TimeoutExpired):
+        process.wait(10)
 
 
 def wait_until(

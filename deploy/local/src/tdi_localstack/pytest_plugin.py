@@ -25,9 +25,18 @@ def pytest_configure(config: pytest.Config) -> None:
 
 @pytest.fixture(scope="session")
 def platform_stack() -> Iterator[LocalStack]:
-    """The real broker and database; their settings are exported to os.environ for the whole session."""
+    """The real broker and database; their settings are exported to os.environ for the whole session.
+
+    Our own broker runs in secure mode (SASL/SCRAM, ACLs, each service as its own principal) unless
+    `TDI_KAFKA_SECURE=0`; a broker named by `KAFKA_BOOTSTRAP_SERVERS` is used as it is.
+    """
     stack = LocalStack()
-    stack.start()
+    with _secure_unless_told(os.environ):
+        stack.start()
+    if credentials := stack.kafka_credentials:
+        from tdi_localstack.acls import grant_test_prefixes
+
+        grant_test_prefixes(stack.bootstrap_servers, "admin", credentials["admin"])
     saved = {k: os.environ.get(k) for k in stack.env()}
     os.environ.update(stack.env())
     try:
@@ -39,6 +48,18 @@ def platform_stack() -> Iterator[LocalStack]:
             else:
                 os.environ[key] = value
         stack.stop()
+
+
+@contextlib.contextmanager
+def _secure_unless_told(environ: Any) -> Iterator[None]:
+    told = "TDI_KAFKA_SECURE" in environ
+    if not told:
+        environ["TDI_KAFKA_SECURE"] = "1"
+    try:
+        yield
+    finally:
+        if not told:
+            environ.pop("TDI_KAFKA_SECURE", None)
 
 
 @pytest.fixture

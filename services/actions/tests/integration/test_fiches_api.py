@@ -93,7 +93,7 @@ async def test_refusals_carry_a_stable_code_and_a_french_sentence(actions_servic
         (unknown_scope, 404, "UNKNOWN_TERRITORY"),
         (bad_filter, 422, "INVALID_REQUEST"),
         (anonymous, 401, "UNAUTHENTICATED"),
-        (reader, 403, "FORBIDDEN"),
+        (reader, 403, "READ_ONLY_ROLE"),
     ]
     for answer, status, code in expected:
         assert (answer.status_code, answer.json()["code"]) == (status, code), answer.json()

@@ -1,14 +1,14 @@
-"""HTTP commands of the funding service (role staff): envelopes, dossiers, decisions, payments; the router also
-carries the reads of `api_reads`."""
+"""HTTP commands of the funding service (who may send them: the README's Access section): envelopes, dossiers,
+decisions, payments; the router also carries the reads of `api_reads`."""
 
 from datetime import UTC, datetime
-from typing import Any
+from typing import Annotated, Any
 from uuid import UUID
 
-from fastapi import APIRouter, Request, status
+from fastapi import APIRouter, Depends, Request, status
 
 from tdi_contracts.reference.programmes_catalogue import EnvelopeSeed
-from tdi_funding import deciding, grants
+from tdi_funding import deciding, grants, store_applications
 from tdi_funding.api_reads import build_read_router
 from tdi_funding.commands import (
     Approve,
@@ -21,10 +21,12 @@ from tdi_funding.commands import (
 from tdi_funding.envelopes import open_envelope
 from tdi_funding.filing import file_application
 from tdi_funding.use_cases import STAFF as STAFF_ACTOR
-from tdi_funding.use_cases import Result, UseCases
-from tdi_runtime.http import require_role
+from tdi_funding.use_cases import Result, UseCases, territory
+from tdi_runtime.access import Access
+from tdi_runtime.http_access import commands, documented
 
-STAFF = [require_role("staff")]  # commands are for programme staff holding a token; reads are open
+Writer = Annotated[Access, Depends(commands())]
+Instructor = Annotated[Access, Depends(commands(scope="region+programme", instructors=True))]
 
 
 def _use_cases(request: Request) -> UseCases:
@@ -40,13 +42,30 @@ def _ids(result: Result) -> dict[str, str]:
     return {f"{kind}_id": id_ for kind, id_ in result.resulting}
 
 
+async def _dossier_in_reach(
+    request: Request, access: Access, application_id: UUID | None = None, grant_id: UUID | None = None
+) -> None:
+    """The dossier (or the grant's dossier) must be in the caller's region and, for an instructor, programme.
+    An unknown one is left to the use case, which answers 404."""
+    async with request.app.state.runtime.pool.acquire() as conn:
+        if application_id is not None:
+            stored = await store_applications.load(conn, application_id)
+        else:
+            assert grant_id is not None
+            stored = await store_applications.find_by_grant(conn, grant_id)
+    if stored is not None:
+        access.require_region(stored.regions)
+        access.require_programme(stored.application.programme)
+
+
 def build_router() -> APIRouter:
-    """The commands (role `staff`), and the reads of `api_reads`."""
+    """The commands (national, regional; instructors on their programme's dossiers), and the reads of `api_reads`."""
     router = APIRouter(tags=["funding"])
     router.include_router(build_read_router())
 
-    @router.post("/envelopes", dependencies=STAFF, status_code=status.HTTP_201_CREATED, summary="Open an envelope")
-    async def post_envelope(request: Request, command: OpenEnvelope) -> dict[str, Any]:
+    @router.post("/envelopes", status_code=status.HTTP_201_CREATED, summary="Open an envelope")
+    async def post_envelope(request: Request, command: OpenEnvelope, access: Writer) -> dict[str, Any]:
+        access.require_region(None if command.region is None else command.region.value)
         seed = EnvelopeSeed(
             command.envelope_id,
             command.programme,
@@ -58,39 +77,53 @@ def build_router() -> APIRouter:
         await _use_cases(request).run(lambda c: open_envelope(c, seed, _now().date()))
         return {"envelope_id": command.envelope_id}
 
-    @router.post("/applications", dependencies=STAFF, status_code=status.HTTP_201_CREATED, summary="File a dossier")
-    async def post_application(request: Request, command: FileApplicationRequest) -> dict[str, Any]:
+    @router.post("/applications", status_code=status.HTTP_201_CREATED, summary="File a dossier")
+    async def post_application(request: Request, command: FileApplicationRequest, access: Instructor) -> dict[str, Any]:
+        access.require_programme(command.programme)
+        async with request.app.state.runtime.pool.acquire() as conn:
+            access.require_region((await territory(conn, command.territory_id)).regions)
         result = await _use_cases(request).run(lambda c: file_application(c, command, STAFF_ACTOR, _now()))
         return _ids(result)
 
-    @router.post("/applications/{application_id}/instruction", dependencies=STAFF, summary="Open the instruction")
-    async def post_instruction(request: Request, application_id: UUID) -> dict[str, Any]:
+    @router.post("/applications/{application_id}/instruction", summary="Open the instruction")
+    async def post_instruction(request: Request, application_id: UUID, access: Instructor) -> dict[str, Any]:
+        await _dossier_in_reach(request, access, application_id=application_id)
         result = await _use_cases(request).run(
             lambda c: deciding.start_instruction(c, application_id, STAFF_ACTOR, _now())
         )
         return _ids(result)
 
-    @router.post("/applications/{application_id}/approval", dependencies=STAFF, summary="Approve and commit")
-    async def post_approval(request: Request, application_id: UUID, command: Approve) -> dict[str, Any]:
+    @router.post("/applications/{application_id}/approval", summary="Approve and commit")
+    async def post_approval(
+        request: Request, application_id: UUID, command: Approve, access: Instructor
+    ) -> dict[str, Any]:
+        await _dossier_in_reach(request, access, application_id=application_id)
         result = await _use_cases(request).run(
             lambda c: deciding.approve(c, application_id, command.granted_cents, STAFF_ACTOR, _now())
         )
         return _ids(result)
 
-    @router.post("/applications/{application_id}/refusal", dependencies=STAFF, summary="Refuse, with reasons")
-    async def post_refusal(request: Request, application_id: UUID, command: Refuse) -> dict[str, Any]:
+    @router.post("/applications/{application_id}/refusal", summary="Refuse, with reasons")
+    async def post_refusal(
+        request: Request, application_id: UUID, command: Refuse, access: Instructor
+    ) -> dict[str, Any]:
+        await _dossier_in_reach(request, access, application_id=application_id)
         result = await _use_cases(request).run(
             lambda c: deciding.refuse(c, application_id, command.reason_code, command.reason, STAFF_ACTOR, _now())
         )
         return _ids(result)
 
-    @router.post("/applications/{application_id}/withdrawal", dependencies=STAFF, summary="Withdraw (de-commits)")
-    async def post_withdrawal(request: Request, application_id: UUID) -> dict[str, Any]:
+    @router.post("/applications/{application_id}/withdrawal", summary="Withdraw (de-commits)")
+    async def post_withdrawal(request: Request, application_id: UUID, access: Instructor) -> dict[str, Any]:
+        await _dossier_in_reach(request, access, application_id=application_id)
         result = await _use_cases(request).run(lambda c: deciding.withdraw(c, application_id, STAFF_ACTOR, _now()))
         return _ids(result)
 
-    @router.post("/grants/{grant_id}/payments", dependencies=STAFF, status_code=201, summary="Record a payment")
-    async def post_payment(request: Request, grant_id: UUID, command: RecordPaymentRequest) -> dict[str, Any]:
+    @router.post("/grants/{grant_id}/payments", status_code=201, summary="Record a payment")
+    async def post_payment(
+        request: Request, grant_id: UUID, command: RecordPaymentRequest, access: Instructor
+    ) -> dict[str, Any]:
+        await _dossier_in_reach(request, access, grant_id=grant_id)
         result = await _use_cases(request).run(
             lambda c: grants.pay(
                 c, grant_id, command.reference, command.amount_cents, command.paid_on, STAFF_ACTOR, _now()
@@ -98,11 +131,14 @@ def build_router() -> APIRouter:
         )
         return _ids(result)
 
-    @router.post("/grants/{grant_id}/releases", dependencies=STAFF, summary="Reduce a grant (de-commit)")
-    async def post_release(request: Request, grant_id: UUID, command: ReleaseRequest) -> dict[str, Any]:
+    @router.post("/grants/{grant_id}/releases", summary="Reduce a grant (de-commit)")
+    async def post_release(
+        request: Request, grant_id: UUID, command: ReleaseRequest, access: Instructor
+    ) -> dict[str, Any]:
+        await _dossier_in_reach(request, access, grant_id=grant_id)
         result = await _use_cases(request).run(
             lambda c: grants.release(c, grant_id, command.released_cents, command.reason, STAFF_ACTOR, _now())
         )
         return _ids(result)
 
-    return router
+    return documented(router)

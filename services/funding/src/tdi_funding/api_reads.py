@@ -1,10 +1,10 @@
-"""HTTP reads of the funding service (open to dashboards): envelopes, dossiers and their history, and the chef
-de projet subsidy of a territory for a year."""
+"""HTTP reads of the funding service (any role with a token, narrowed to its region or programme): envelopes,
+dossiers and their history, and the chef de projet subsidy of a territory for a year."""
 
 from typing import Annotated, Any
 from uuid import UUID
 
-from fastapi import APIRouter, Query, Request
+from fastapi import APIRouter, Depends, Query, Request
 
 from tdi_contracts.money import MAX_CENTS
 from tdi_contracts.reference import Programme, Region
@@ -13,8 +13,11 @@ from tdi_funding.domain.application import State
 from tdi_funding.domain.chef_de_projet import split_shared_post, state_subsidy
 from tdi_funding.domain.errors import UnknownApplicationError, UnknownEnvelopeError
 from tdi_funding.use_cases import territory
+from tdi_runtime.access import Access
+from tdi_runtime.http_access import documented, reads
 from tdi_runtime.territories import find_territory
 
+Reader = Annotated[Access, Depends(reads(scope="region+programme"))]
 TerritoryParam = Annotated[str | None, Query(max_length=80, description="Platform id or official id")]
 
 
@@ -23,23 +26,31 @@ def build_read_router() -> APIRouter:
 
     @router.get("/envelopes", summary="Envelopes with committed, paid and available amounts")
     async def list_envelopes(
-        request: Request, programme: Programme | None = None, region: Region | None = None, year: int | None = None
+        request: Request,
+        access: Reader,
+        programme: Programme | None = None,
+        region: Region | None = None,
+        year: int | None = None,
     ) -> dict[str, Any]:
+        programme_seen, region_seen = access.programme_filter(programme), access.region_filter(region)
         async with request.app.state.runtime.pool.acquire() as conn:
-            found = await store_envelopes.search(conn, programme, region, year)
+            found = await store_envelopes.search(conn, programme_seen, region_seen, year)
         return {"count": len(found), "envelopes": [queries.envelope(e) for e in found]}
 
     @router.get("/envelopes/{envelope_id}", summary="One envelope's balance")
-    async def get_envelope(request: Request, envelope_id: str) -> dict[str, Any]:
+    async def get_envelope(request: Request, envelope_id: str, access: Reader) -> dict[str, Any]:
         async with request.app.state.runtime.pool.acquire() as conn:
             found = await store_envelopes.load(conn, envelope_id)
         if found is None:
             raise UnknownEnvelopeError(f"L'enveloppe {envelope_id} est inconnue.", details={"field": "envelope_id"})
+        access.require_region(found.region)
+        access.require_programme(found.programme)
         return queries.envelope(found)
 
     @router.get("/applications", summary="Dossiers by territory, programme, region and state, paginated")
     async def list_applications(
         request: Request,
+        access: Reader,
         territory_id: TerritoryParam = None,
         programme: Programme | None = None,
         region: Region | None = None,
@@ -51,11 +62,12 @@ def build_read_router() -> APIRouter:
             if territory_id is not None:
                 ref = await find_territory(conn, territory_id)
                 territory_id = ref.territory_id if ref else territory_id
+                access.require_region(ref.regions if ref else None)
             total, rows = await store_applications.search(
                 conn,
                 territory_id=territory_id,
-                programme=programme,
-                region=region,
+                programme=access.programme_filter(programme),
+                region=access.region_filter(region),
                 state=state.value if state else None,
                 limit=limit,
                 offset=offset,
@@ -64,22 +76,25 @@ def build_read_router() -> APIRouter:
             "total": total,
             "limit": limit,
             "offset": offset,
-            "applications": [queries.application_row(r) for r in rows],
+            "applications": [queries.application_row(r, access) for r in rows],
         }
 
     @router.get("/applications/{application_id}", summary="One dossier with its dated history")
-    async def get_application(request: Request, application_id: UUID) -> dict[str, Any]:
+    async def get_application(request: Request, application_id: UUID, access: Reader) -> dict[str, Any]:
         async with request.app.state.runtime.pool.acquire() as conn:
             stored = await store_applications.load(conn, application_id)
         if stored is None:
             raise UnknownApplicationError(
                 f"Le dossier {application_id} est inconnu.", details={"field": "application_id"}
             )
-        return queries.dossier(stored)
+        access.require_region(stored.regions)
+        access.require_programme(stored.application.programme)
+        return queries.dossier(stored, access)
 
     @router.get("/territories/{territory_id}/chef-de-projet-subsidy", summary="State subsidy of the chef de projet")
     async def get_subsidy(
         request: Request,
+        access: Reader,
         territory_id: str,
         year: Annotated[int, Query(ge=2023, le=2027, description="Year funded (renewed yearly)")],
         post_cost_cents: Annotated[int, Query(ge=0, le=MAX_CENTS, description="Yearly cost of the post, in cents")],
@@ -89,6 +104,7 @@ def build_read_router() -> APIRouter:
     ) -> dict[str, Any]:
         async with request.app.state.runtime.pool.acquire() as conn:
             ref = await territory(conn, territory_id)
+            access.require_region(ref.regions)
             others = [(await territory(conn, t)).territory_id for t in shared_with or []]
         share = split_shared_post(post_cost_cents, [ref.territory_id, *others])[ref.territory_id]
         subsidy = state_subsidy(ref.epci_count or None, share)
@@ -104,4 +120,4 @@ def build_read_router() -> APIRouter:
             "reason": subsidy.reason,
         }
 
-    return router
+    return documented(router)

@@ -11,6 +11,7 @@ from fastapi import FastAPI
 from tdi_contracts.reference.programmes_catalogue import ENVELOPE_SEEDS
 from tdi_funding.api import build_router
 from tdi_funding.envelopes import open_envelopes
+from tdi_funding.gauges import start_envelope_gauges
 from tdi_funding.handlers import GROUP, consumer_spec
 from tdi_funding.use_cases import PRODUCER
 from tdi_runtime.events import outgoing
@@ -37,7 +38,7 @@ def create_app(settings: ServiceSettings | None = None, *, group: str = GROUP) -
         routers=[build_router()],
         consumers=[consumer_spec(group)],
         migrations_package=["tdi_funding", TERRITORY_MIGRATIONS],
-        on_started=[open_catalogue_envelopes],
+        on_started=[open_catalogue_envelopes, start_envelope_gauges],
     )
 
 

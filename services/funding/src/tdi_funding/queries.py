@@ -5,6 +5,17 @@ from typing import Any
 from tdi_funding.domain.application import LABELS, State
 from tdi_funding.domain.envelope import Envelope
 from tdi_funding.store_applications import StoredApplication
+from tdi_runtime.access import Access
+
+UNDECIDED = frozenset({State.DRAFT.value, State.FILED.value, State.UNDER_INSTRUCTION.value})
+UNDECIDED_AMOUNTS = ("requested_cents", "details")
+"""A dossier's amounts before its decision are sensitive (platform rule, issue 14): null for a reader."""
+
+
+def _shown(body: dict[str, Any], access: Access) -> dict[str, Any]:
+    if body["state"] not in UNDECIDED:
+        return body
+    return dict(access.hide("undecided_amount", body, [f for f in UNDECIDED_AMOUNTS if f in body]))
 
 
 def envelope(e: Envelope) -> dict[str, Any]:
@@ -22,43 +33,49 @@ def envelope(e: Envelope) -> dict[str, Any]:
     }
 
 
-def application_row(r: Any) -> dict[str, Any]:
-    return {
-        "application_id": str(r["id"]),
-        "territory_id": r["territory_id"],
-        "regions": list(r["regions"]),
-        "programme": r["programme"],
-        "envelope_id": r["envelope_id"],
-        "state": r["state"],
-        "state_label": LABELS[State(r["state"])],
-        "requested_cents": r["requested_cents"],
-        "granted_cents": r["granted_cents"],
-        "committed_cents": r["granted_cents"] - r["released_cents"],
-        "paid_cents": r["paid_cents"],
-        "grant_id": str(r["grant_id"]) if r["grant_id"] else None,
-        "filed_at": r["filed_at"].isoformat(),
-    }
+def application_row(r: Any, access: Access) -> dict[str, Any]:
+    return _shown(
+        {
+            "application_id": str(r["id"]),
+            "territory_id": r["territory_id"],
+            "regions": list(r["regions"]),
+            "programme": r["programme"],
+            "envelope_id": r["envelope_id"],
+            "state": r["state"],
+            "state_label": LABELS[State(r["state"])],
+            "requested_cents": r["requested_cents"],
+            "granted_cents": r["granted_cents"],
+            "committed_cents": r["granted_cents"] - r["released_cents"],
+            "paid_cents": r["paid_cents"],
+            "grant_id": str(r["grant_id"]) if r["grant_id"] else None,
+            "filed_at": r["filed_at"].isoformat(),
+        },
+        access,
+    )
 
 
-def dossier(stored: StoredApplication) -> dict[str, Any]:
+def dossier(stored: StoredApplication, access: Access) -> dict[str, Any]:
     a = stored.application
-    return {
-        "application_id": str(a.application_id),
-        "territory_id": a.territory_id,
-        "programme": a.programme,
-        "envelope_id": a.envelope_id,
-        "state": a.state.value,
-        "state_label": LABELS[a.state],
-        "requested_cents": a.requested_cents,
-        "granted_cents": a.granted_cents,
-        "committed_cents": a.committed_cents,
-        "paid_cents": a.paid_cents,
-        "grant_id": str(a.grant_id) if a.grant_id else None,
-        "filed_by": stored.filed_by,
-        "partner_reference": stored.partner_reference,
-        "details": stored.details,
-        "history": [
-            {"at": h.at.isoformat(), "state": h.state.value, "actor": h.actor, "note": h.note} for h in a.history
-        ],
-        "payments": [{"reference": ref, "amount_cents": amount} for ref, amount in sorted(a.payments.items())],
-    }
+    return _shown(
+        {
+            "application_id": str(a.application_id),
+            "territory_id": a.territory_id,
+            "programme": a.programme,
+            "envelope_id": a.envelope_id,
+            "state": a.state.value,
+            "state_label": LABELS[a.state],
+            "requested_cents": a.requested_cents,
+            "granted_cents": a.granted_cents,
+            "committed_cents": a.committed_cents,
+            "paid_cents": a.paid_cents,
+            "grant_id": str(a.grant_id) if a.grant_id else None,
+            "filed_by": stored.filed_by,
+            "partner_reference": stored.partner_reference,
+            "details": stored.details,
+            "history": [
+                {"at": h.at.isoformat(), "state": h.state.value, "actor": h.actor, "note": h.note} for h in a.history
+            ],
+            "payments": [{"reference": ref, "amount_cents": amount} for ref, amount in sorted(a.payments.items())],
+        },
+        access,
+    )

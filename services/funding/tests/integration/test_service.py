@@ -20,7 +20,7 @@ from tdi_contracts.reference import Instrument
 from tdi_contracts.topics import dlq_topic, partner_feedback_topic, partner_ingress_topic
 from tdi_funding.app import create_app
 from tdi_localstack.provisioning import create_topics
-from tdi_runtime.kafka import read_to_end
+from tdi_runtime.kafka import read_to_end, security_options
 from tdi_runtime.testing import unique_name
 
 from .conftest import READER_TOKEN, STAFF_TOKEN, know_territory
@@ -127,7 +127,7 @@ async def test_an_ineligible_dossier_is_refused_with_every_reason_and_commands_n
     assert refused.status_code == 422 and refused.json()["code"] == "APPLICATION_NOT_ELIGIBLE"
     codes = {e["code"] for d in refused.json()["errors"] for e in d["field_errors"]}
     assert codes == {"project-type-not-eligible", "value-chain-not-eligible", "amount-above-eligible-cost"}
-    assert (forbidden.status_code, forbidden.json()["code"]) == (403, "FORBIDDEN")
+    assert (forbidden.status_code, forbidden.json()["code"]) == (403, "READ_ONLY_ROLE")
     assert (anonymous.status_code, anonymous.json()["code"]) == (401, "UNAUTHENTICATED")
     assert floats.status_code == 422 and floats.json()["code"] == "INVALID_REQUEST"
 
@@ -202,7 +202,9 @@ async def test_a_partner_decision_sent_through_kafka_is_applied_once_and_answere
     bootstrap = platform_stack.bootstrap_servers
     run = uuid.uuid4().hex[:10]
     async with funding_service() as (_, client, t):
-        producer = AIOKafkaProducer(bootstrap_servers=bootstrap, acks="all", enable_idempotence=True)
+        producer = AIOKafkaProducer(
+            bootstrap_servers=bootstrap, acks="all", enable_idempotence=True, **security_options()
+        )
         await producer.start()
         try:
 

@@ -1,17 +1,22 @@
-"""HTTP routes of the read models (JSON) and their exports (CSV, XLSX, JSON). Reads are open (no token)."""
+"""HTTP routes of the read models (JSON) and their exports (CSV, XLSX, JSON). Every read needs a token (issue 14)."""
 
 from __future__ import annotations
 
 from enum import StrEnum
-from typing import Any
+from typing import Annotated, Any
 
-from fastapi import APIRouter, Query, Request, Response
+from fastapi import APIRouter, Depends, Query, Request, Response
 
 from tdi_contracts.reference import Axis, Departement, Region, categories_of
 from tdi_reporting import exports, views
 from tdi_reporting.domain import Filters, Level, departement_label, region_of_departement
 from tdi_reporting.readmodels import ENVELOPE_COLUMNS, READ_MODELS
 from tdi_reporting.use_cases import Reporting
+from tdi_runtime.access import Access
+from tdi_runtime.http_access import documented, reads
+
+BrowserReader = Annotated[Access, Depends(reads(query_token=True))]
+"""Read with a token; `?access_token=` too, since the dashboard's EventSource and download links send no header."""
 
 
 class ExportFormat(StrEnum):
@@ -44,7 +49,7 @@ def build_router() -> APIRouter:
     router = APIRouter(prefix="/api", tags=["read models"])
 
     @router.get("/read-models")
-    async def list_read_models() -> list[dict[str, Any]]:
+    async def list_read_models(access: BrowserReader) -> list[dict[str, Any]]:
         """Every read model with its title and its stable columns."""
         titles = {n: m.title for n, m in READ_MODELS.items()} | {views.ENVELOPES: "Consommation des enveloppes"}
         return [{"name": n, "title": titles[n], "columns": list(columns_of(n))} for n in views.NAMES]
@@ -52,6 +57,7 @@ def build_router() -> APIRouter:
     @router.get("/read-models/{name}")
     async def read_model(
         request: Request,
+        access: BrowserReader,
         name: str,
         level: Level = LEVEL,
         region: Region | None = REGION,
@@ -59,12 +65,13 @@ def build_router() -> APIRouter:
         territory: str | None = TERRITORY,
     ) -> dict[str, Any]:
         """The rows of one read model at one level, within the filters."""
-        filters, rows = await reporting(request).rows(name, level, region, departement, territory)
+        filters, rows = await reporting(request).rows(name, level, region, departement, territory, access)
         return {**_about(name, level, filters), "columns": list(columns_of(name)), "rows": rows}
 
     @router.get("/exports/{name}.{fmt}")
     async def export(
         request: Request,
+        access: BrowserReader,
         name: str,
         fmt: ExportFormat,
         level: Level = LEVEL,
@@ -75,7 +82,7 @@ def build_router() -> APIRouter:
         bom: bool = Query(True, description="CSV starts with a UTF-8 byte-order mark (spreadsheets need it)"),
     ) -> Response:
         """A read model as a file: CSV (UTF-8, `,` or `;`), XLSX or JSON, with the page's filters."""
-        filters, rows = await reporting(request).rows(name, level, region, departement, territory)
+        filters, rows = await reporting(request).rows(name, level, region, departement, territory, access)
         columns = columns_of(name)
         if fmt is ExportFormat.CSV:
             body = exports.to_csv(rows, columns, sep=sep.value, bom=bom)
@@ -88,7 +95,7 @@ def build_router() -> APIRouter:
         return Response(body, media_type=exports.MEDIA_TYPES[fmt.value], headers=headers)
 
     @router.get("/reference")
-    async def reference() -> dict[str, Any]:
+    async def reference(access: BrowserReader) -> dict[str, Any]:
         """Regions, départements (INSEE codes as text), axes and categories, with French names, for a dashboard."""
         return {
             "regions": [{"code": r.value, "libelle": r.label} for r in Region],
@@ -109,14 +116,15 @@ def build_router() -> APIRouter:
     @router.get("/figures")
     async def figures(
         request: Request,
+        access: BrowserReader,
         region: Region | None = REGION,
         departement: Departement | None = DEPARTEMENT,
         territory: str | None = TERRITORY,
     ) -> dict[str, Any]:
         """Everything the dashboard shows for these filters (the live feed sends the same document)."""
-        return await reporting(request).figures(region, departement, territory)
+        return await reporting(request).figures(region, departement, territory, access)
 
-    return router
+    return documented(router)
 
 
 def _filter_values(filters: Filters) -> list[str | None]:

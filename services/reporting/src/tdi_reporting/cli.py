@@ -28,6 +28,7 @@ async def _rebuild(settings: ServiceSettings, options: ReportingOptions) -> Rebu
             options.topics,
             reporting_handlers(),
             batch_max=options.rebuild_batch_max,
+            security=settings.kafka_security(),
         )
     finally:
         await pool.close()

@@ -19,7 +19,8 @@ from fastapi import APIRouter, Header, Request
 from sse_starlette import EventSourceResponse
 
 from tdi_contracts.reference import Departement, Region
-from tdi_reporting.api import DEPARTEMENT, REGION, TERRITORY, reporting
+from tdi_reporting.api import DEPARTEMENT, REGION, TERRITORY, BrowserReader, reporting
+from tdi_runtime.http_access import documented
 
 
 class FiguresCache:
@@ -51,6 +52,7 @@ def build_feed_router() -> APIRouter:
     @router.get("/feed")
     async def feed(
         request: Request,
+        access: BrowserReader,
         region: Region | None = REGION,
         departement: Departement | None = DEPARTEMENT,
         territory: str | None = TERRITORY,
@@ -58,20 +60,21 @@ def build_feed_router() -> APIRouter:
     ) -> EventSourceResponse:
         """Figures for these filters, pushed on every change (SSE; reconnect with Last-Event-ID)."""
         reads = reporting(request)
-        await reads.figures(region, departement, territory)  # an unknown territory answers 404 before streaming
+        await reads.figures(region, departement, territory, access)  # unknown territory, other region: no stream
         interval = request.app.state.reporting.feed_poll_interval_s
 
         cache: FiguresCache = request.app.state.figures_cache
 
         async def messages() -> AsyncIterator[dict[str, Any]]:
             seen = _cursor(last_event_id)
-            key = (region, departement, territory)
+            key = (region, departement, territory, access.region)
             while True:
                 cursor = await reads.cursor()
                 if cursor != seen:
                     data = cache.get(cursor, key)
                     if data is None:  # clients with the same filters share one computation per change
-                        data = json.dumps(await reads.figures(region, departement, territory), ensure_ascii=False)
+                        figures = await reads.figures(region, departement, territory, access)
+                        data = json.dumps(figures, ensure_ascii=False)
                         cache.put(cursor, key, data)
                     seen = cursor
                     yield {"event": "figures", "id": str(cursor), "data": data}
@@ -79,4 +82,4 @@ def build_feed_router() -> APIRouter:
 
         return EventSourceResponse(messages(), ping=15, headers={"Cache-Control": "no-cache"})
 
-    return router
+    return documented(router)

@@ -19,6 +19,7 @@ from aiokafka import AIOKafkaConsumer, TopicPartition
 from tdi_reporting.store import READ_MODEL_TABLES
 from tdi_runtime.delivery import decode_record
 from tdi_runtime.handling import Handler, HandlerContext
+from tdi_runtime.kafka import security_options
 
 
 @dataclass
@@ -40,8 +41,13 @@ async def rebuild(
     handlers: Mapping[str, Handler],
     *,
     batch_max: int = 5000,
+    security: Mapping[str, Any] | None = None,
 ) -> RebuildReport:
-    """Drop the read models and fold every record of `topics` up to their current end."""
+    """Drop the read models and fold every record of `topics` up to their current end.
+
+    `security`: the service's SASL options on a secure broker (`settings.kafka_security()`); by default
+    those of the environment.
+    """
     report = RebuildReport()
     began = time.perf_counter()
     consumer = AIOKafkaConsumer(
@@ -51,6 +57,7 @@ async def rebuild(
         enable_auto_commit=False,
         auto_offset_reset="earliest",
         max_partition_fetch_bytes=4 * 1024 * 1024,
+        **(security if security is not None else security_options()),
     )
     await consumer.start()  # without a group every partition of the topics is assigned
     try:

@@ -19,10 +19,16 @@ from tdi_contracts.wire import encode_event, envelope_for
 from tdi_localstack.provisioning import create_topics
 from tdi_reporting.app import create_app
 from tdi_reporting.options import ReportingOptions
+from tdi_runtime.kafka import security_options
 from tdi_runtime.settings import ServiceSettings
 from tdi_runtime.testing import publish_records, unique_name
 
 sys.path.insert(0, str(Path(__file__).parents[1]))  # the shared synthetic scenario
+
+STAFF_TOKEN = "test-reporting-staff"
+REGIONAL_TOKEN = "test-reporting-grand-est"
+AS_STAFF = {"Authorization": f"Bearer {STAFF_TOKEN}"}
+"""Every read needs a token (issue 14): the tests read as national staff unless they say otherwise."""
 
 
 @pytest.fixture(scope="module")
@@ -48,7 +54,11 @@ async def topics(platform_stack, options) -> list[str]:
 @pytest.fixture
 def settings(platform_stack, isolation) -> ServiceSettings:
     return ServiceSettings.for_service(
-        "reporting", database_url=platform_stack.database_url, db_schema=isolation["schema"], log_json=False
+        "reporting",
+        database_url=platform_stack.database_url,
+        db_schema=isolation["schema"],
+        log_json=False,
+        api_tokens={STAFF_TOKEN: "staff", REGIONAL_TOKEN: "regional:44"},
     )
 
 
@@ -61,7 +71,9 @@ def reporting_service(settings, options, topics) -> Callable[[], Any]:
         app = create_app(settings, options)
         async with app.router.lifespan_context(app):
             transport = httpx.ASGITransport(app=app)
-            async with httpx.AsyncClient(transport=transport, base_url="http://test", timeout=30) as client:
+            async with httpx.AsyncClient(
+                transport=transport, base_url="http://test", timeout=30, headers=AS_STAFF
+            ) as client:
                 yield client
 
     return _start
@@ -90,8 +102,8 @@ async def caught_up(bootstrap: str, group: str, topics: list[str]) -> bool:
     from aiokafka import AIOKafkaConsumer
     from aiokafka.admin import AIOKafkaAdminClient
 
-    admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap)
-    reader = AIOKafkaConsumer(*topics, bootstrap_servers=bootstrap, group_id=None)
+    admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap, **security_options())
+    reader = AIOKafkaConsumer(*topics, bootstrap_servers=bootstrap, group_id=None, **security_options())
     await admin.start()
     await reader.start()
     try:

@@ -13,7 +13,7 @@ from openpyxl import load_workbook
 
 from tdi_contracts.events.vte import VteAidPaid, VteContractSigned
 
-from .conftest import eventually
+from .conftest import AS_STAFF, eventually
 
 pytestmark = [pytest.mark.integration, pytest.mark.timeout(240)]
 
@@ -100,7 +100,7 @@ async def test_the_feed_pushes_new_figures_and_catches_up_from_a_cursor(served, 
     signed = VteContractSigned.model_validate_json(
         json.dumps({**json.loads(_first(VteContractSigned).model_dump_json()), "vte_contract_id": contract})
     )
-    async with served() as base, httpx.AsyncClient(base_url=base, timeout=60) as client:
+    async with served() as base, httpx.AsyncClient(base_url=base, timeout=60, headers=AS_STAFF) as client:
         await eventually(lambda: _folded(client))
         params = {"region": "44"}
         async with client.stream("GET", "/api/feed", params=params) as stream:

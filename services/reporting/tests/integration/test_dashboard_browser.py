@@ -14,7 +14,7 @@ import scenario
 from tdi_contracts.events.vte import VteContractSigned
 from tdi_localstack.browser import CHROMIUM, Page
 
-from .conftest import eventually
+from .conftest import AS_STAFF, STAFF_TOKEN, eventually
 
 ARTIFACTS = Path(__file__).parents[2] / "test-artifacts"
 pytestmark = [
@@ -32,12 +32,12 @@ async def _folded(client) -> bool:
 
 async def test_the_dashboard_shows_a_published_event_without_a_reload(served, publish):
     assert CHROMIUM is not None
-    async with served() as base, httpx.AsyncClient(base_url=base, timeout=60) as client:
+    async with served() as base, httpx.AsyncClient(base_url=base, timeout=60, headers=AS_STAFF) as client:
         await publish(scenario.programme() + scenario.later_events())
         await eventually(lambda: _folded(client))
         async with Page(CHROMIUM) as page:
             await page.viewport(1280, 900)
-            await page.goto(f"{base}/tableau-de-bord?region=44")
+            await page.goto(f"{base}/tableau-de-bord?region=44#access_token={STAFF_TOKEN}")
             before = await eventually(lambda: _text(page, VTE_SIGNED))
             assert await page.evaluate("document.querySelector('#perimetre').textContent") == "— Grand Est"
             assert await page.evaluate("document.querySelectorAll('#carte path').length") >= 96

@@ -1,8 +1,14 @@
 """Read side of the HTTP API: a territory with its EPCI, communes count, binômes and chefs de projet."""
 
 from typing import Any
+from uuid import UUID
 
+from tdi_runtime.access import Access
 from tdi_runtime.db import Connection
+
+BINOME_COMPANY = ("industrial_company", "industrial_company_size")
+POST_COST = ("annual_cost_cents",)
+"""Sensitive fields (platform rule, issue 14): null unless the caller's role may see them (`tdi_runtime.access`)."""
 
 
 def summary(row: Any) -> dict[str, Any]:
@@ -20,7 +26,7 @@ def summary(row: Any) -> dict[str, Any]:
     }
 
 
-async def detail(conn: Connection, row: Any) -> dict[str, Any]:
+async def detail(conn: Connection, row: Any, access: Access) -> dict[str, Any]:
     tid = row["id"]
     epcis = await conn.fetch(
         "SELECT siren, name, nature_juridique, joined_on FROM epci_memberships"
@@ -42,11 +48,24 @@ async def detail(conn: Connection, row: Any) -> dict[str, Any]:
         " WHERE t.territory_id = $1 ORDER BY p.ended_on IS NULL DESC, p.started_on DESC",
         tid,
     )
+    shown = [access.hide("binome_company", dict(r), BINOME_COMPANY) for r in binomes]
     return {
         **summary(row),
         "epci": [dict(r) for r in epcis],
         "communes_count": int(communes),
-        "binomes": [dict(r) for r in binomes if r["ended_on"] is None],
-        "former_binomes": [dict(r) for r in binomes if r["ended_on"] is not None],
-        "chefs_de_projet": [{**dict(r), "shared_with": list(r["shared_with"])} for r in posts],
+        "binomes": [b for b in shown if b["ended_on"] is None],
+        "former_binomes": [b for b in shown if b["ended_on"] is not None],
+        "chefs_de_projet": [
+            access.hide("post_cost", {**dict(r), "shared_with": list(r["shared_with"])}, POST_COST) for r in posts
+        ],
     }
+
+
+async def post_regions(conn: Connection, post_id: UUID) -> list[str]:
+    """The regions of the territories a chef de projet post serves (empty: no such post)."""
+    rows = await conn.fetch(
+        "SELECT DISTINCT unnest(t.regions) AS region FROM chef_de_projet_territories o"
+        " JOIN territories t ON t.id = o.territory_id WHERE o.post_id = $1",
+        post_id,
+    )
+    return [r["region"] for r in rows]

@@ -12,14 +12,33 @@ from pydantic import BaseModel, ValidationError
 
 from tdi_contracts.events.vte import DeclareVteGreenMission, EndVteContractV2, RecordVteContractV2
 from tdi_contracts.reference import CompanySize, Departement, Region
+from tdi_runtime.access import Access
 from tdi_runtime.errors import NotFoundError
 from tdi_runtime.events import outgoing
-from tdi_runtime.http import require_role
-from tdi_runtime.territories import find_territory
+from tdi_runtime.http_access import commands, documented, reads
+from tdi_runtime.territories import find_territory, territory_of_commune
 from tdi_vte import queries, use_cases
+from tdi_vte.domain import contract_id_of
 from tdi_vte.rules import VteRules
 
-STAFF = [require_role("staff")]  # commands are for programme staff holding a token; reads are open
+PROGRAMME = "vte"
+"""The VTE is one programme: its instructors read and act here, another programme's instructors do not."""
+
+
+async def _reader(access: Annotated[Access, Depends(reads(scope="region+programme"))]) -> Access:
+    access.require_programme(PROGRAMME)
+    return access
+
+
+async def _writer(
+    access: Annotated[Access, Depends(commands(scope="region+programme", instructors=True))],
+) -> Access:
+    access.require_programme(PROGRAMME)
+    return access
+
+
+Reader = Annotated[Access, Depends(_reader)]
+Writer = Annotated[Access, Depends(_writer)]
 
 
 def _filters(
@@ -43,10 +62,14 @@ def _filters(
 Filters = Annotated[queries.AidFilter, Depends(_filters)]
 
 
-async def _resolved(conn: Any, f: queries.AidFilter) -> queries.AidFilter:
-    """An official territory id (ti-…) is read as the platform id events and tables carry."""
+async def _resolved(conn: Any, f: queries.AidFilter, access: Access) -> queries.AidFilter:
+    """An official territory id (ti-…) is read as the platform id events and tables carry; the filters are
+    narrowed to the caller's region (another region's territory or département: 403 OUT_OF_REGION)."""
+    if f.departement is not None:
+        access.require_region(Departement(f.departement).region.value)
+    narrowed = {**f.__dict__, "region": access.region_filter(f.region)}
     if f.territory_id is None:
-        return f
+        return queries.AidFilter(**narrowed)
     ref = await find_territory(conn, f.territory_id)
     if ref is None:
         raise NotFoundError(
@@ -54,7 +77,21 @@ async def _resolved(conn: Any, f: queries.AidFilter) -> queries.AidFilter:
             code="UNKNOWN_TERRITORY",
             details={"field": "territory_id", "value": f.territory_id},
         )
-    return queries.AidFilter(**{**f.__dict__, "territory_id": ref.territory_id})
+    access.require_region(ref.regions)
+    return queries.AidFilter(**{**narrowed, "territory_id": ref.territory_id})
+
+
+async def _contract_in_reach(conn: Any, access: Access, command: Any) -> None:
+    """A new contract: the region of its territory (quoted, else its establishment's commune); a follow-up: the
+    region of the contract it names. Unknown ones are left to the use case, which answers them."""
+    if isinstance(command, RecordVteContractV2):
+        ref = await find_territory(conn, command.territory_id) if command.territory_id else None
+        ref = ref or await territory_of_commune(conn, command.establishment.commune_insee)
+        access.require_region(ref.regions if ref else None)
+        return
+    regions = await queries.regions_of(conn, contract_id_of(command.contract_reference))
+    if regions is not None:
+        access.require_region(regions)
 
 
 JsonBody = Annotated[dict[str, Any], Body(description="The command, as Bpifrance sends it on its topic")]
@@ -74,20 +111,21 @@ def build_router(rules: VteRules) -> APIRouter:
     @router.get("/aids", summary="VTE aids by territory, département, region, company size, green; paginated")
     async def list_aids(
         request: Request,
+        access: Reader,
         f: Filters,
         limit: Annotated[int, Query(ge=1, le=500)] = 50,
         offset: Annotated[int, Query(ge=0, le=1_000_000)] = 0,
     ) -> dict[str, Any]:
         async with request.app.state.runtime.pool.acquire() as conn:
-            return await queries.list_aids(conn, await _resolved(conn, f), limit, offset)
+            return await queries.list_aids(conn, await _resolved(conn, f, access), limit, offset)
 
     @router.get("/aids/totals", summary="Totals of the aids matching the same filters, in euro cents")
-    async def totals(request: Request, f: Filters) -> dict[str, Any]:
+    async def totals(request: Request, access: Reader, f: Filters) -> dict[str, Any]:
         async with request.app.state.runtime.pool.acquire() as conn:
-            return await queries.totals(conn, await _resolved(conn, f))
+            return await queries.totals(conn, await _resolved(conn, f, access))
 
     @router.get("/contracts/{vte_contract_id}", summary="One contract's decision, with every reason of a refusal")
-    async def contract_decision(request: Request, vte_contract_id: UUID) -> dict[str, Any]:
+    async def contract_decision(request: Request, vte_contract_id: UUID, access: Reader) -> dict[str, Any]:
         async with request.app.state.runtime.pool.acquire() as conn:
             found = await queries.decision(conn, vte_contract_id)
         if found is None:
@@ -96,10 +134,13 @@ def build_router(rules: VteRules) -> APIRouter:
                 code="UNKNOWN_AGGREGATE",
                 details={"field": "vte_contract_id", "value": str(vte_contract_id)},
             )
+        access.require_region(found["regions"])
         return found
 
-    async def in_transaction(request: Request, command: Any) -> Any:
+    async def in_transaction(request: Request, command: Any, access: Access) -> Any:
         runtime = request.app.state.runtime
+        async with runtime.pool.acquire() as conn:
+            await _contract_in_reach(conn, access, command)
         async with runtime.pool.acquire() as conn, conn.transaction():
             contract: Any
             if isinstance(command, RecordVteContractV2):
@@ -111,24 +152,22 @@ def build_router(rules: VteRules) -> APIRouter:
         async with runtime.pool.acquire() as conn:
             return await queries.decision(conn, contract.vte_contract_id)
 
-    @router.post(
-        "/contracts", dependencies=STAFF, status_code=status.HTTP_201_CREATED, summary="Record a signed contract"
-    )
-    async def post_contract(request: Request, body: JsonBody) -> dict[str, Any]:
+    @router.post("/contracts", status_code=status.HTTP_201_CREATED, summary="Record a signed contract")
+    async def post_contract(request: Request, access: Writer, body: JsonBody) -> dict[str, Any]:
         """For staff recording a contract Bpifrance sent by other means (body: RecordVteContract.v2)."""
-        result: dict[str, Any] = await in_transaction(request, _command(RecordVteContractV2, body))
+        result: dict[str, Any] = await in_transaction(request, _command(RecordVteContractV2, body), access)
         return result
 
-    @router.post("/contracts/green-mission", dependencies=STAFF, summary="Declare a « VTE vert » mission")
-    async def post_green(request: Request, body: JsonBody) -> dict[str, Any]:
+    @router.post("/contracts/green-mission", summary="Declare a « VTE vert » mission")
+    async def post_green(request: Request, access: Writer, body: JsonBody) -> dict[str, Any]:
         """Body: DeclareVteGreenMission.v1."""
-        result: dict[str, Any] = await in_transaction(request, _command(DeclareVteGreenMission, body))
+        result: dict[str, Any] = await in_transaction(request, _command(DeclareVteGreenMission, body), access)
         return result
 
-    @router.post("/contracts/end", dependencies=STAFF, summary="Record the end of a contract")
-    async def post_end(request: Request, body: JsonBody) -> dict[str, Any]:
+    @router.post("/contracts/end", summary="Record the end of a contract")
+    async def post_end(request: Request, access: Writer, body: JsonBody) -> dict[str, Any]:
         """Body: EndVteContract.v2."""
-        result: dict[str, Any] = await in_transaction(request, _command(EndVteContractV2, body))
+        result: dict[str, Any] = await in_transaction(request, _command(EndVteContractV2, body), access)
         return result
 
-    return router
+    return documented(router)

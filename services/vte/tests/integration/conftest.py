@@ -23,7 +23,7 @@ HERE = str(Path(__file__).resolve().parent)
 if HERE not in sys.path:
     sys.path.insert(0, HERE)
 
-from vte_bpifrance import STAFF_TOKEN  # noqa: E402
+from vte_bpifrance import READER_TOKEN, STAFF_TOKEN  # noqa: E402
 
 
 async def know_territory(conn: Any, territory_id: str, departements: list[str], communes: list[str]) -> None:
@@ -62,7 +62,7 @@ def vte_service(run_service, platform_stack):
             "vte",
             database_url=platform_stack.database_url,
             db_schema=schema,
-            api_tokens={STAFF_TOKEN: "staff"},
+            api_tokens={STAFF_TOKEN: "staff", READER_TOKEN: "reader"},
         ) as (app, client):
             async with app.state.runtime.pool.acquire() as conn:
                 await know_territory(conn, territory_id, ["51"], [commune])

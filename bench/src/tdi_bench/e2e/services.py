@@ -1,0 +1,149 @@
+"""The platform under test: its own LocalStack, the five services as real processes, as `make run` starts them.
+
+The run always starts its own broker and database: the services use fixed consumer groups (`tdi-vte`, ...)
+and the catalogue's topic names, so on a shared broker they would join other people's groups and count
+their events. Bpifrance's VTE ingress topic gets 8 partitions (the catalogue has 3) for the scale-out.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import json
+import os
+import signal
+import subprocess
+import sys
+import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import asyncpg
+from aiokafka.admin import AIOKafkaAdminClient, NewPartitions
+
+from tdi_bench.e2e.partner import Territory
+from tdi_localstack.platform import RunningService, stop_services, wait_ready
+from tdi_localstack.ports import free_port
+from tdi_localstack.processes import spawn
+from tdi_localstack.provisioning import SERVICES
+from tdi_localstack.stack import LocalStack
+
+INGRESS = "tdi.partner.bpifrance.vte.v1"
+INGRESS_PARTITIONS = 8
+TOKEN = "bench-e2e-staff"  # a loopback-only stack that lives as long as the run
+
+
+@dataclass
+class Platform:
+    stack: LocalStack
+    logs: Path
+    profile_dir: Path | None = None
+    running: dict[str, list[RunningService]] = field(default_factory=dict)
+    profiled: set[str] = field(default_factory=set)
+
+    @property
+    def admin_url(self) -> str:
+        return self.stack.database_url
+
+    def start(self, name: str, instances: int = 1) -> list[RunningService]:
+        started = [self._spawn(name, len(self.running.get(name, [])) + i) for i in range(instances)]
+        self.running.setdefault(name, []).extend(started)
+        return started
+
+    def _spawn(self, name: str, instance: int) -> RunningService:
+        port = free_port()
+        env = {
+            **os.environ,
+            **self.stack.env(),
+            f"TDI_{name.upper()}_HTTP_PORT": str(port),
+            f"TDI_{name.upper()}_API_TOKENS": json.dumps({TOKEN: "staff"}),
+            "TDI_VTE_PSEUDONYM_KEY": "bench-e2e-pseudonym-key-not-a-secret",
+        }
+        log = self.logs / f"{name}-{instance}.log"
+        argv = [sys.executable, "-m", f"tdi_{name}"]
+        if self.profile_dir is not None and name in ("vte", "reporting") and name not in self.profiled:
+            self.profiled.add(name)  # the first process of each: the one that runs scenarios 1 and 2
+            out = self.profile_dir / f"profile-e2e-{name}.txt"  # written when the service stops (SIGINT)
+            argv = [sys.executable, "-m", "pyinstrument", "-r", "text", "-o", str(out), "-m", f"tdi_{name}"]
+        return RunningService(name, port, spawn(argv, log_path=log, env=env), log)
+
+    def stop(self, name: str) -> None:
+        services = self.running.pop(name, [])
+        if self.profile_dir is not None:  # pyinstrument writes its profile on SIGINT (uvicorn re-raises SIGTERM)
+            for service in services:
+                service.process.send_signal(signal.SIGINT)
+            for service in services:
+                with contextlib.suppress(subprocess.TimeoutExpired):
+                    service.process.wait(90)
+        stop_services(services)
+
+    def stop_all(self) -> None:
+        for name in list(self.running):
+            self.stop(name)
+
+    def all_services(self) -> list[RunningService]:
+        return [s for group in self.running.values() for s in group]
+
+
+@contextmanager
+def _own_servers() -> Iterator[None]:
+    """Hide the variables naming existing servers while the stack starts (restored after: a test session's)."""
+    names = ["KAFKA_BOOTSTRAP_SERVERS", "DATABASE_URL", *(f"TDI_{s.upper()}_DATABASE_URL" for s in SERVICES)]
+    saved = {name: os.environ.pop(name) for name in names if name in os.environ}
+    try:
+        yield
+    finally:
+        os.environ.update(saved)
+
+
+@contextmanager
+def platform(profile_dir: Path | None = None) -> Iterator[Platform]:
+    """A fresh stack and the five services, ready; everything stopped and deleted on the way out."""
+    stack = LocalStack()
+    with _own_servers():
+        stack.start()
+    try:
+        with tempfile.TemporaryDirectory(prefix="tdi-bench-e2e-") as tmp:
+            asyncio.run(_more_partitions(stack.bootstrap_servers))
+            running = Platform(stack, Path(tmp) / "logs", profile_dir)
+            try:
+                for name in SERVICES:
+                    running.start(name)
+                wait_ready(running.all_services(), timeout=300)
+                yield running
+            finally:
+                running.stop_all()
+    finally:
+        stack.stop()
+
+
+async def _more_partitions(bootstrap: str) -> None:
+    admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap)
+    await admin.start()
+    try:
+        await admin.create_partitions({INGRESS: NewPartitions(INGRESS_PARTITIONS)})
+    finally:
+        await admin.close()
+
+
+async def vte_territories(database_url: str, timeout: float = 120.0) -> list[Territory]:
+    """The labelled territories the vte service knows, once its projection has stopped growing."""
+    conn = await asyncpg.connect(database_url)
+    try:
+        last, stable, waited = -1, 0, 0.0
+        while stable < 3 and waited < timeout:
+            count = await conn.fetchval("SELECT count(*) FROM vte.known_territories WHERE labelled")
+            stable = stable + 1 if count == last and count > 0 else 0
+            last = count
+            await asyncio.sleep(0.5)
+            waited += 0.5
+        rows = await conn.fetch(
+            "SELECT territory_id, departements[1] AS d FROM vte.known_territories WHERE labelled ORDER BY 1"
+        )
+    finally:
+        await conn.close()
+    if not rows:
+        raise TimeoutError("the vte service learnt no territory from the territory service")
+    return [Territory(r["territory_id"], r["d"]) for r in rows]

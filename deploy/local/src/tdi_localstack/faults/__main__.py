@@ -1,0 +1,53 @@
+"""`python -m tdi_localstack.faults [--full] [--only 1 2 ...]`: the fault suite on a platform of its own."""
+
+from __future__ import annotations
+
+import shutil
+import sys
+import tempfile
+import time
+import traceback
+from pathlib import Path
+
+import typer
+
+from tdi_localstack.faults.harness import fault_platform
+from tdi_localstack.faults.report import ScenarioReport
+from tdi_localstack.faults.scenarios import all_scenarios
+
+app = typer.Typer(add_completion=False)
+
+
+@app.command()
+def run(
+    full: bool = typer.Option(False, "--full", help="The full suite (about 30 min) instead of the reduced one"),
+    only: list[str] = typer.Option([], "--only", help="Scenario numbers to run (repeat the option)"),
+    keep: bool = typer.Option(False, "--keep", help="Keep the logs and data folder"),
+) -> None:
+    """Run the scenarios; exits 1 when any reports a lost, doubled or over-committed event."""
+    scenarios = {k: v for k, v in all_scenarios().items() if not only or k in only}
+    began, reports = time.monotonic(), list[ScenarioReport | None]()
+    folder = tempfile.mkdtemp(prefix="tdi-faults-")
+    try:
+        typer.echo(f"fault suite ({'full' if full else 'reduced'}): scenarios {', '.join(scenarios)} in {folder}")
+        with fault_platform(Path(folder)) as platform:
+            for number, scenario in scenarios.items():
+                try:
+                    reports.append(scenario(platform, full))
+                except Exception as error:  # one scenario's failure is reported; the others still run
+                    typer.echo(f"[faults] scenario {number} FAILED: {error!r}\n{traceback.format_exc()}")
+                    reports.append(None)
+    finally:
+        if not keep:
+            shutil.rmtree(folder, ignore_errors=True)
+    typer.echo(f"\nfault suite done in {time.monotonic() - began:.0f}s")
+    for report in reports:
+        if report is not None:
+            typer.echo(report.line())
+            for problem in report.problems[:10]:
+                typer.echo(f"    {problem}")
+    sys.exit(0 if reports and all(r is not None and r.clean for r in reports) else 1)
+
+
+if __name__ == "__main__":
+    app()

@@ -1,0 +1,129 @@
+"""Route guards: FastAPI dependencies that turn the bearer token into an `Access`, and the OpenAPI they document.
+
+    READ = reads()                                   # any role with a valid token
+    WRITE = commands()                               # national, regional; reader -> READ_ONLY_ROLE
+    @router.get("/things/{id}")
+    async def one(id: str, access: Annotated[Access, Depends(READ)]): access.require_region(thing.regions)
+    ...
+    return documented(router)                        # x-tdi-roles / x-tdi-scope on every guarded route
+
+Each guard is a plain dependency, so FastAPI adds the `HTTPBearer` security scheme to each route using it;
+`documented` reads the guard's declaration back, so what a route enforces and what OpenAPI says are one thing.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from typing import Any
+
+from fastapi import APIRouter, Depends, Query, Request
+from fastapi.routing import APIRoute
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+
+from tdi_runtime.access import PROGRAMME_WRITE_ROLES, READ_ROLES, WRITE_ROLES, Access
+from tdi_runtime.auth import principal_of
+from tdi_runtime.errors import UnauthenticatedError
+
+bearer = HTTPBearer(
+    auto_error=False,
+    scheme_name="HTTPBearer",
+    bearerFormat="JWT",
+    description="Jeton d'accès OIDC (JWT) ou, en local seulement, jeton statique : Authorization: Bearer <jeton>",
+)
+
+SCOPES = {
+    "region": "a regional caller: its own region only",
+    "region+programme": "a regional caller: its own region; an instructor: its own programme",
+    "programme": "an instructor: its own programme only; a regional caller: its own region",
+}
+
+
+def _access(request: Request, token: str | None) -> Access:
+    if not token:
+        raise UnauthenticatedError("Jeton d'accès absent : ajoutez l'en-tête Authorization: Bearer <jeton>.")
+    access = Access.of(principal_of(token, request.app.state.runtime.settings))
+    request.state.access = access
+    return access
+
+
+def _declare(guard: Callable[..., Any], roles: Iterable[str], scope: str, write: bool) -> Callable[..., Any]:
+    guard.tdi_access = {"roles": list(roles), "scope": scope, "write": write}  # type: ignore[attr-defined]
+    return guard
+
+
+def reads(*, scope: str = "region", query_token: bool = False) -> Callable[..., Any]:
+    """Any role with a valid token reads. `query_token`: also `?access_token=` (RFC 6750 §2.3), for what a browser
+    opens without headers (an EventSource, a download link)."""
+    if query_token:
+
+        async def guard_q(
+            request: Request,
+            credentials: HTTPAuthorizationCredentials | None = Depends(bearer),
+            access_token: str | None = Query(None, description="The bearer token, for browsers (SSE, downloads)"),
+        ) -> Access:
+            return _access(request, credentials.credentials if credentials else access_token)
+
+        return _declare(guard_q, READ_ROLES, scope, write=False)
+
+    async def guard(request: Request, credentials: HTTPAuthorizationCredentials | None = Depends(bearer)) -> Access:
+        return _access(request, credentials.credentials if credentials else None)
+
+    return _declare(guard, READ_ROLES, scope, write=False)
+
+
+def commands(
+    *, scope: str = "region", instructors: bool = False, roles: tuple[str, ...] | None = None
+) -> Callable[..., Any]:
+    """A command: national and regional callers (and instructors when the route acts on a programme's objects);
+    `roles` narrows it further (e.g. national only)."""
+    roles = roles or (PROGRAMME_WRITE_ROLES if instructors else WRITE_ROLES)
+
+    async def guard(request: Request, credentials: HTTPAuthorizationCredentials | None = Depends(bearer)) -> Access:
+        access = _access(request, credentials.credentials if credentials else None)
+        access.require_write(roles)
+        return access
+
+    return _declare(guard, roles, scope, write=True)
+
+
+def _declared(route: APIRoute) -> dict[str, Any] | None:
+    pending = list(route.dependant.dependencies)
+    while pending:
+        dependency = pending.pop()
+        found = getattr(dependency.call, "tdi_access", None)
+        if found is not None:
+            return dict(found)
+        pending.extend(dependency.dependencies)
+    return None
+
+
+def documented(router: APIRouter) -> APIRouter:
+    """Every guarded route of `router` says in OpenAPI which roles and which scope apply."""
+    for route in router.routes:
+        if not isinstance(route, APIRoute) or "x-tdi-roles" in (route.openapi_extra or {}):
+            continue  # an included router's routes are documented by their own router
+        if (declared := _declared(route)) is None:
+            continue
+        roles, scope = declared["roles"], declared["scope"]
+        route.openapi_extra = {**(route.openapi_extra or {}), "x-tdi-roles": roles, "x-tdi-scope": scope}
+        kind = "Command" if declared["write"] else "Read"
+        note = f"**Access.** {kind} for roles {', '.join(roles)}; scope: {SCOPES.get(scope, scope)}."
+        route.description = f"{route.description}\n\n{note}".strip()
+        route.responses = {
+            401: {"description": "UNAUTHENTICATED, TOKEN_EXPIRED or INVALID_TOKEN"},
+            403: {"description": "FORBIDDEN, READ_ONLY_ROLE, OUT_OF_REGION or OUT_OF_PROGRAMME"},
+            **route.responses,
+        }
+    return router
+
+
+def undocumented_routes(openapi: dict[str, Any], public: Iterable[str] = ()) -> list[str]:
+    """Operations of an OpenAPI document that declare no bearer security or no roles (what a test asserts empty)."""
+    missing = []
+    for path, operations in openapi.get("paths", {}).items():
+        for method, operation in operations.items():
+            if path in public or path in ("/healthz", "/readyz"):
+                continue
+            if not operation.get("security") or "x-tdi-roles" not in operation:
+                missing.append(f"{method.upper()} {path}")
+    return missing

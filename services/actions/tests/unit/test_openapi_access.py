@@ -1,0 +1,17 @@
+"""Every route of the actions service (but health) declares its bearer security, its roles and its scope."""
+
+from __future__ import annotations
+
+from tdi_actions.app import create_app
+from tdi_runtime.http_access import undocumented_routes
+from tdi_runtime.settings import ServiceSettings
+
+
+def test_every_route_declares_its_bearer_security_roles_and_scope():
+    document = create_app(ServiceSettings.for_service("actions")).openapi()
+    assert undocumented_routes(document) == []
+    operations = [
+        op for path, ops in document["paths"].items() if path not in ("/healthz", "/readyz") for op in ops.values()
+    ]
+    assert operations and all(op["x-tdi-roles"] and op["x-tdi-scope"] for op in operations)
+    assert all("reader" not in op["x-tdi-roles"] for op in operations if op.get("requestBody") is not None)

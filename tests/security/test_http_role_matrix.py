@@ -1,0 +1,383 @@
+"""The HTTP role matrix (issue 14): the five services on the real database, callers with OIDC JWTs signed by a
+test identity provider (a JWKS file), every role against reads and commands of Grand Est (44) and Occitanie (76).
+
+A regional user can neither read nor change another region's data (lists narrowed, detail and command 403
+OUT_OF_REGION, the data unchanged); its own region works; a reader never writes; an instructor acts for its
+programme only; sensitive fields are null for a reader; no token, an expired or a forged one: 401.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import functools
+import itertools
+import json
+import time
+import uuid
+from collections import Counter
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+from typing import Any
+
+import jwt
+import pytest
+from cryptography.hazmat.primitives.asymmetric import rsa
+
+from tdi_actions.app import create_app as create_actions
+from tdi_funding.app import create_app as create_funding
+from tdi_reporting.app import create_app as create_reporting
+from tdi_reporting.options import ReportingOptions
+from tdi_runtime.testing import unique_name
+from tdi_territory.app import create_app as create_territory
+from tdi_vte.app import create_app as create_vte
+from tdi_vte.rules import VteRules
+
+pytestmark = [pytest.mark.integration, pytest.mark.timeout(600)]
+
+ISSUER, AUDIENCE = "https://sso.test.anct.gouv.fr/realms/tdi", "tdi-platform"
+STAFF = "matrix-local-staff"
+REGION_OF = {"regional-44": "44", "regional-76": "76"}
+AUTH_ERRORS = {"none": "UNAUTHENTICATED", "expired": "TOKEN_EXPIRED", "forged": "INVALID_TOKEN"}
+ROLES = ("national", "regional-44", "regional-76", "instructor", "reader", *AUTH_ERRORS)
+PROGRAMME = "fonds-vert-ti"
+TAG = uuid.uuid4().hex[:6]
+TERRITORY = {"44": f"tdi-44-matrice-{TAG}", "76": f"tdi-76-matrice-{TAG}"}
+COMMUNE = {"44": "51454", "76": "34172"}
+
+
+@dataclass(frozen=True)
+class Case:
+    """One route called on one region's object: `programme` when the data belongs to one programme,
+    `instructors` when an instructor of that programme may send it."""
+
+    service: str
+    name: str
+    region: str | None
+    write: bool = False
+    programme: str | None = None
+    instructors: bool = False
+
+
+def expected(role: str, case: Case) -> str | None:
+    """The code a caller gets (None: allowed): the rule of issue 14, written once for the whole matrix."""
+    if role in AUTH_ERRORS:
+        return AUTH_ERRORS[role]
+    if case.write and role == "reader":
+        return "READ_ONLY_ROLE"
+    if case.write and role == "instructor" and not case.instructors:
+        return "FORBIDDEN"
+    if role == "instructor" and case.programme not in (None, PROGRAMME):
+        return "OUT_OF_PROGRAMME"
+    if role in REGION_OF and case.region is not None and case.region != REGION_OF[role]:
+        return "OUT_OF_REGION"
+    return None
+
+
+@pytest.fixture(scope="module")
+def identity(tmp_path_factory) -> dict[str, Any]:
+    """A test identity provider: its JWKS file and one bearer per role (a forged one signed by another key)."""
+    key, other = (rsa.generate_private_key(public_exponent=65537, key_size=2048) for _ in range(2))
+    public = json.loads(jwt.algorithms.RSAAlgorithm.to_jwk(key.public_key()))
+    jwks = tmp_path_factory.mktemp("idp") / "jwks.json"
+    jwks.write_text(json.dumps({"keys": [{**public, "kid": "k1", "use": "sig", "alg": "RS256"}]}), encoding="utf-8")
+
+    def sign(signer: Any, exp: int = 600, **claims: Any) -> str:
+        body = {"iss": ISSUER, "aud": AUDIENCE, "sub": f"agent-{uuid.uuid4().hex[:8]}", **claims}
+        body["exp"] = int(time.time()) + exp
+        return jwt.encode(body, signer, algorithm="RS256", headers={"kid": "k1"})
+
+    bearers = {
+        "national": sign(key, tdi_role="national"),
+        "regional-44": sign(key, tdi_role="regional", tdi_region="44"),
+        "regional-76": sign(key, roles=["offline_access", "regional"], tdi_region="76"),
+        "instructor": sign(key, tdi_role="instructor", tdi_programme=PROGRAMME),
+        "reader": sign(key, tdi_role="reader"),
+        "expired": sign(key, exp=-60, tdi_role="national"),
+        "forged": sign(other, tdi_role="national"),
+    }
+    settings = {"jwt_jwks_file": str(jwks), "jwt_issuer": ISSUER, "jwt_audience": AUDIENCE}
+    return {"bearers": bearers, "settings": settings}
+
+
+async def _know(conn: Any, region: str, departement: str) -> None:
+    """The consuming services' projection of one labelled territory of the region, with one commune."""
+    await conn.execute(
+        "INSERT INTO known_territories (territory_id, official_id, name, labelled, regions, departements,"
+        " epci_sirens, active_binomes, chefs_de_projet, revision, as_of) VALUES ($1, NULL, $2, true, $3, $4,"
+        " '{200067213,200066793}', 1, '{}', 1, $5)",
+        TERRITORY[region],
+        f"Territoire de la matrice {region}",
+        [region],
+        [departement],
+        datetime.now(UTC),
+    )
+    await conn.execute(
+        "INSERT INTO known_communes (insee, territory_id, epci_siren, departement, assigned_on)"
+        " VALUES ($1, $2, '200067213', $3, current_date) ON CONFLICT DO NOTHING",
+        COMMUNE[region],
+        TERRITORY[region],
+        departement,
+    )
+
+
+@pytest.fixture
+def five_services(run_service, platform_stack, identity):
+    """The five services in-process, each on a schema of its own, without consumers or relay (HTTP only)."""
+
+    @contextlib.asynccontextmanager
+    async def _start() -> Any:
+        quiet = {"start_consumers": False, "start_relay": False, "start_retention": False, "log_json": False}
+        common = {**identity["settings"], **quiet, "api_tokens": {STAFF: "staff"}}
+        common["database_url"] = platform_stack.database_url
+        factories = {
+            "territory": create_territory,
+            "actions": create_actions,
+            "funding": create_funding,
+            "vte": functools.partial(create_vte, rules=VteRules(pseudonym_key="matrix-key")),  # type: ignore[arg-type]
+            "reporting": lambda s: create_reporting(s, ReportingOptions(consumer_group=unique_name("tdi-rep-mx"))),
+        }
+        async with contextlib.AsyncExitStack() as stack:
+            clients = {}
+            for name, factory in factories.items():
+                app, client = await stack.enter_async_context(
+                    run_service(factory, name, db_schema=unique_name(f"mx_{name}"), **common)
+                )
+                if name in ("actions", "funding", "vte"):
+                    async with app.state.runtime.pool.acquire() as conn:
+                        await _know(conn, "44", "51")
+                        await _know(conn, "76", "34")
+                if name == "funding":
+                    async with app.state.runtime.pool.acquire() as conn:
+                        for region in ("44", "76"):
+                            await conn.execute(
+                                "INSERT INTO envelopes (id, programme, region, year, ceiling_cents, opened_on)"
+                                " VALUES ($1, $2, $3, 2024, 100000000000, $4)",
+                                f"mx-fv-{region}-{TAG}",
+                                PROGRAMME,
+                                region,
+                                date(2024, 1, 2),
+                            )
+                clients[name] = client
+            yield clients
+
+    return _start
+
+
+class Matrix:
+    """Calls one route as one role, checks the answer against `expected` and counts it."""
+
+    def __init__(self, clients: dict[str, Any], bearers: dict[str, str]) -> None:
+        self.clients, self.bearers = clients, bearers
+        self.counts: Counter[tuple[str, str]] = Counter()
+
+    def headers(self, role: str) -> dict[str, str]:
+        bearer = STAFF if role == "staff" else self.bearers.get(role)
+        return {"Authorization": f"Bearer {bearer}"} if bearer else {}
+
+    async def staff(self, service: str, method: str, path: str, **kwargs: Any) -> Any:
+        answer = await self.clients[service].request(method, path, headers=self.headers("staff"), **kwargs)
+        assert answer.status_code < 300, answer.text
+        return answer.json()
+
+    async def call(self, role: str, case: Case, method: str, path: str, **kwargs: Any) -> Any:
+        answer = await self.clients[case.service].request(method, path, headers=self.headers(role), **kwargs)
+        code = expected(role, case)
+        body = answer.json()
+        if code is None:
+            assert answer.status_code < 300, (role, case, body)
+        else:
+            status = 401 if role in AUTH_ERRORS else 403
+            assert (answer.status_code, body.get("code")) == (status, code), (role, case, body)
+            assert body["message"], "a French sentence says why"
+        self.counts[(role, "allowed" if code is None else "refused")] += 1
+        return body
+
+    async def command(
+        self, role: str, case: Case, state: Callable[[], Awaitable[Any]], path: str, body: Any = None
+    ) -> None:
+        """A command: when it is refused, what a national reader sees of the object did not change."""
+        before = await state()
+        await self.call(role, case, "POST", path, json=body)
+        if expected(role, case) is not None:
+            assert await state() == before, f"{role} was refused on {case.name} but the data changed"
+
+
+async def territory_routes(m: Matrix, role: str) -> None:
+    s = "territory"
+    for region in ("44", "76"):
+        tid = TERRITORY_IDS[region]
+        detail = await m.call(role, Case(s, "territory", region), "GET", f"/territories/{tid}")
+        if role == "reader":
+            assert all(b["industrial_company"] is None for b in detail["binomes"]), "binômes' companies hidden"
+            assert all(p["annual_cost_cents"] is None for p in detail["chefs_de_projet"]), "post costs hidden"
+        if role in ("national", REGION_TAG.get(region)):
+            assert any(b["industrial_company"] for b in detail["binomes"])
+            assert any(p["annual_cost_cents"] for p in detail["chefs_de_projet"])
+        await m.call(
+            role, Case(s, "territory list of a region", region), "GET", "/territories", params={"region": region}
+        )
+        target = next(SPARE[region])
+        body = {**BINOME, "industrial_company": f"Entreprise {role}"}
+
+        async def binomes(tid: str = target) -> int:
+            return len((await m.staff(s, "GET", f"/territories/{tid}"))["binomes"])
+
+        case = Case(s, "record a binôme", region, write=True)
+        await m.command(role, case, binomes, f"/territories/{target}/binomes", body)
+    listed = await m.call(role, Case(s, "territory list", None), "GET", "/territories")
+    if role in REGION_OF:
+        assert listed["count"] > 0 and all(REGION_OF[role] in t["regions"] for t in listed["territories"])
+
+
+REGION_TAG = {"44": "regional-44", "76": "regional-76"}
+BINOME = {"elected_mandate": "president-epci", "industrial_company": "Fonderie", "industrial_company_size": "pme",
+          "industrial_sector": "métallurgie", "appointed_on": "2023-12-01"}  # fmt: skip
+TERRITORY_IDS: dict[str, str] = {}
+SPARE: dict[str, Any] = {}
+
+
+async def prepare_territories(m: Matrix) -> None:
+    """A territory per region with a binôme and a post (sensitive fields), and fresh ones to record binômes on."""
+    for region in ("44", "76"):
+        listed = (await m.staff("territory", "GET", "/territories", params={"region": region}))["territories"]
+        ids = [t["id"] for t in listed if t["regions"] == [region] and t["status"] == "labelled"] or [
+            t["id"] for t in listed if t["regions"] == [region]
+        ]
+        TERRITORY_IDS[region] = ids[0]
+        SPARE[region] = itertools.cycle(ids[1:])
+        await m.staff("territory", "POST", f"/territories/{ids[0]}/binomes", json=BINOME)
+        post = {"employer_siren": "200067403", "employer_authority": "epci", "annual_cost_cents": 6_000_000,
+                "started_on": "2024-02-01"}  # fmt: skip
+        await m.staff("territory", "POST", f"/territories/{ids[0]}/chefs-de-projet", json=post)
+
+
+FICHE = {"title": "Réseau de chaleur fatale", "lead_kind": "organisation", "lead": "Communauté urbaine",
+         "categories": ["transition-energetique"], "proposed_on": "2024-01-15"}  # fmt: skip
+FICHES: dict[str, str] = {}
+
+
+async def actions_routes(m: Matrix, role: str) -> None:
+    s = "actions"
+    for region in ("44", "76"):
+        fiche = FICHES[region]
+        await m.call(role, Case(s, "fiche", region), "GET", f"/fiches/{fiche}")
+        await m.call(role, Case(s, "counts of a region", region), "GET", "/counts", params={"region": region})
+        revision = {
+            **{k: v for k, v in FICHE.items() if k != "proposed_on"},
+            "title": f"Fiche {region}",
+            "description": f"révisée par {role}",
+            "revised_on": "2025-01-02",
+        }
+
+        async def description(f: str = fiche) -> str:
+            return str((await m.staff(s, "GET", f"/fiches/{f}"))["description"])
+
+        case = Case(s, "revise a fiche", region, write=True)
+        await m.command(role, case, description, f"/fiches/{fiche}/revision", revision)
+    listed = await m.call(role, Case(s, "fiche list", None), "GET", "/fiches")
+    if role in REGION_OF:
+        assert listed["total"] >= 1 and all(f["territory_id"] == TERRITORY[REGION_OF[role]] for f in listed["fiches"])
+
+
+def dossier(region: str) -> dict[str, Any]:
+    return {"territory_id": TERRITORY[region], "programme": PROGRAMME, "envelope_id": f"mx-fv-{region}-{TAG}",
+            "applicant_siren": "732829320", "establishment_siret": None, "project_title": "Recyclage de composites",
+            "requested_cents": 10_000_000, "eligible_cost_cents": 40_000_000, "instrument": "subvention",
+            "value_chain": "recyclage-economie-circulaire", "fiche_action_id": None, "funding_year": 2024,
+            "project_type": "investissement-industriel", "expected_jobs": 12,
+            "productive_investment_cents": 50_000_000}  # fmt: skip
+
+
+async def funding_routes(m: Matrix, role: str) -> None:
+    s = "funding"
+    for region in ("44", "76"):
+        filed = (await m.staff(s, "POST", "/applications", json=dossier(region)))["application_id"]
+        seen = await m.call(role, Case(s, "dossier", region, programme=PROGRAMME), "GET", f"/applications/{filed}")
+        if role == "reader":
+            assert seen["requested_cents"] is None and seen["details"] is None, "amounts before decision hidden"
+        if role == "national":
+            assert seen["requested_cents"] == 10_000_000
+        await m.call(role, Case(s, "envelope", region, programme=PROGRAMME), "GET", f"/envelopes/mx-fv-{region}-{TAG}")
+
+        async def state(a: str = filed) -> str:
+            return str((await m.staff(s, "GET", f"/applications/{a}"))["state"])
+
+        case = Case(s, "open the instruction", region, write=True, programme=PROGRAMME, instructors=True)
+        await m.command(role, case, state, f"/applications/{filed}/instruction")
+
+        async def count(r: str = region) -> int:
+            return int((await m.staff(s, "GET", "/applications", params={"region": r}))["total"])
+
+        case = Case(s, "file a dossier", region, write=True, programme=PROGRAMME, instructors=True)
+        await m.command(role, case, count, "/applications", dossier(region))
+    listed = await m.call(role, Case(s, "dossier list", None, programme=None), "GET", "/applications")
+    if role in REGION_OF:
+        assert listed["total"] >= 2 and all(REGION_OF[role] in a["regions"] for a in listed["applications"])
+
+
+def contract(region: str, reference: str) -> dict[str, Any]:
+    return {"contract_reference": reference, "territory_id": TERRITORY[region],
+            "establishment": {"siret": "73282932000074", "siren": "732829320", "size": "pme",
+                              "commune_insee": COMMUNE[region]},
+            "candidate": {"candidate_reference": f"CAND-{reference}", "status": "jeune-diplome",
+                          "study_level": "bac+5", "graduated_in": "2023-06"},
+            "contract_type": "cdd", "duration_months": 12, "starts_on": "2023-10-02", "signed_on": "2023-09-15",
+            "aid_requested_on": "2023-10-20"}  # fmt: skip
+
+
+VTE_CONTRACTS: dict[str, str] = {}
+
+
+async def vte_routes(m: Matrix, role: str) -> None:
+    s = "vte"
+    for region in ("44", "76"):
+        case = Case(s, "contract", region, programme="vte")
+        await m.call(role, case, "GET", f"/vte/contracts/{VTE_CONTRACTS[region]}")
+        await m.call(
+            role, Case(s, "aids of a region", region, programme="vte"), "GET", "/vte/aids", params={"region": region}
+        )
+
+        async def count(r: str = region) -> int:
+            return int((await m.staff(s, "GET", "/vte/aids/totals", params={"region": r}))["contracts"])
+
+        reference = f"MX-{TAG}-{region}-{role}"
+        case = Case(s, "record a contract", region, write=True, programme="vte", instructors=True)
+        await m.command(role, case, count, "/vte/contracts", contract(region, reference))
+    listed = await m.call(role, Case(s, "aid list", None, programme="vte"), "GET", "/vte/aids")
+    if role in REGION_OF:
+        assert listed["count"] >= 1 and all(REGION_OF[role] in a["regions"] for a in listed["aids"])
+
+
+async def reporting_routes(m: Matrix, role: str) -> None:
+    s = "reporting"
+    for region in ("44", "76"):
+        await m.call(role, Case(s, "figures of a region", region), "GET", "/api/figures", params={"region": region})
+        path = "/api/read-models/territoires"
+        await m.call(role, Case(s, "read model of a region", region), "GET", path, params={"region": region})
+    narrowed = await m.call(role, Case(s, "read model", None), "GET", "/api/read-models/territoires")
+    if role in REGION_OF:
+        assert narrowed["filters"]["region"] == REGION_OF[role], "a regional user's figures are its region's"
+
+
+async def test_a_regional_user_can_neither_read_nor_change_another_regions_data(five_services, identity):
+    async with five_services() as clients:
+        m = Matrix(clients, identity["bearers"])
+        await prepare_territories(m)
+        for region in ("44", "76"):
+            created = await m.staff("actions", "POST", "/fiches", json={**FICHE, "territory_id": TERRITORY[region]})
+            FICHES[region] = created["id"]
+            recorded = await m.staff("vte", "POST", "/vte/contracts", json=contract(region, f"MX-{TAG}-{region}"))
+            VTE_CONTRACTS[region] = recorded["vte_contract_id"]
+        for role in ROLES:
+            for routes in (territory_routes, actions_routes, funding_routes, vte_routes, reporting_routes):
+                await routes(m, role)
+
+    print("\n[http role matrix] role: allowed / refused")
+    for role in ROLES:
+        print(f"  {role:<12} {m.counts[(role, 'allowed')]:>3} / {m.counts[(role, 'refused')]:>3}")
+    total = sum(m.counts.values())
+    print(f"  {total} calls, {sum(n for (_, k), n in m.counts.items() if k == 'refused')} refused")
+    assert m.counts[("national", "refused")] == 0
+    assert m.counts[("regional-44", "refused")] > 0 and m.counts[("regional-44", "allowed")] > 0
+    assert m.counts[("reader", "refused")] > 0 and m.counts[("none", "allowed")] == 0
