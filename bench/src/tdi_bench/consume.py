@@ -22,6 +22,7 @@ from tdi_bench.measure import Stopwatch
 from tdi_bench.workload import Workload
 from tdi_runtime.consumer import EventConsumer
 from tdi_runtime.handling import Handler, HandlerContext
+from tdi_runtime.kafka import faststream_security, security_options
 from tdi_runtime.offsets import OffsetCommitter
 from tdi_runtime.outbox import Outbox
 from tdi_runtime.settings import ServiceSettings
@@ -90,7 +91,12 @@ class ConsumeScenario:
             handlers={PROBE_TYPE: self.handler},
             committer=committer,
         )
-        broker = KafkaBroker(self.w.bootstrap, client_id="tdi-bench", log_level=logging.DEBUG)  # as service.py
+        broker = KafkaBroker(
+            self.w.bootstrap,
+            client_id="tdi-bench",
+            log_level=logging.DEBUG,
+            security=faststream_security(security_options()),
+        )  # as service.py
         subscribe(broker, ConsumerSpec(group, [self.topic], {PROBE_TYPE: self.handler}), consumer, settings)
         await broker.start()
         committer.start()
@@ -110,6 +116,7 @@ class ConsumeScenario:
             self.topic,
             bootstrap_servers=self.w.bootstrap,
             group_id=group,
+            **security_options(),
             auto_offset_reset="earliest",
             enable_auto_commit=False,
         )

@@ -35,7 +35,7 @@ from tdi_localstack.provisioning import create_topics
 from tdi_reporting.folding import reporting_handlers
 from tdi_reporting.rebuild import rebuild
 from tdi_runtime.db import KIT_MIGRATIONS, migrate
-from tdi_runtime.kafka import PRODUCER_SETTINGS
+from tdi_runtime.kafka import PRODUCER_SETTINGS, security_options
 from tdi_runtime.territories import TERRITORY_MIGRATIONS
 from tdi_runtime.testing import unique_name
 
@@ -84,7 +84,7 @@ class GrowthScenario:
     async def _top_up(self, size: int) -> None:
         """Produce events up to `size` in all, with aiokafka's batch API (untimed)."""
         topic, partitions = self.prefix + FICHE_ACTION.name, FICHE_ACTION.partitions
-        producer = AIOKafkaProducer(bootstrap_servers=self.w.bootstrap, **PRODUCER_SETTINGS)
+        producer = AIOKafkaProducer(bootstrap_servers=self.w.bootstrap, **PRODUCER_SETTINGS, **security_options())
         await producer.start()
         try:
             for start in range(self.produced, size, 50_000):

@@ -23,6 +23,7 @@ from tdi_bench.measure import Stopwatch
 from tdi_bench.runner import Baseline
 from tdi_runtime.events import outgoing
 from tdi_runtime.handling import Handler, HandlerContext
+from tdi_runtime.kafka import faststream_security, security_options
 from tdi_runtime.testing import apply_probe, unique_name
 
 OUT_TOPIC = "tdi.bench.peer-out.v1"  # never relayed: the emitted rows stay in the outbox
@@ -65,7 +66,7 @@ class PeerScenario(ConsumeScenario):
 
     async def _peer(self, records: int, watch: Stopwatch, *, insert: bool) -> int:
         """What FastStream's getting-started page teaches, plus a pool for the INSERT variant."""
-        broker = KafkaBroker(self.w.bootstrap)
+        broker = KafkaBroker(self.w.bootstrap, security=faststream_security(security_options()))
         handled, done, pool = 0, asyncio.Event(), self.pool
 
         @broker.subscriber(self.topic, group_id=unique_name("bench-peer-"), auto_offset_reset="earliest")

@@ -15,7 +15,7 @@ from aiokafka import AIOKafkaProducer
 
 from tdi_bench.measure import Stopwatch
 from tdi_bench.workload import Record, Workload
-from tdi_runtime.kafka import PRODUCER_SETTINGS, create_producer
+from tdi_runtime.kafka import PRODUCER_SETTINGS, create_producer, security_options
 from tdi_runtime.outbox import shard_of
 from tdi_runtime.relay import Relay
 
@@ -49,7 +49,7 @@ class RelayScenario:
         self.topic = await self.w.new_topic()
         self.kit_producer = create_producer(self.w.bootstrap, client_id="tdi-bench-relay")
         self.raw_producer = AIOKafkaProducer(
-            bootstrap_servers=self.w.bootstrap, client_id="tdi-bench-raw", **PRODUCER_SETTINGS
+            bootstrap_servers=self.w.bootstrap, client_id="tdi-bench-raw", **PRODUCER_SETTINGS, **security_options()
         )
         for producer in (self.kit_producer, self.raw_producer):
             await producer.start()

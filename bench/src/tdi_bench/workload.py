@@ -13,7 +13,7 @@ from aiokafka import AIOKafkaProducer
 from aiokafka.admin import AIOKafkaAdminClient
 
 from tdi_localstack.provisioning import create_topics
-from tdi_runtime.kafka import PRODUCER_SETTINGS
+from tdi_runtime.kafka import PRODUCER_SETTINGS, security_options
 from tdi_runtime.testing import prepare_schema, probe_event, unique_name
 
 Record = tuple[bytes | None, bytes, list[tuple[str, bytes]]]
@@ -44,7 +44,7 @@ class Workload:
 
     async def publish(self, topic: str, records: list[Record]) -> None:
         """Pre-produce records (untimed): everything in flight at once, then wait for every ack."""
-        producer = AIOKafkaProducer(bootstrap_servers=self.bootstrap, **PRODUCER_SETTINGS)
+        producer = AIOKafkaProducer(bootstrap_servers=self.bootstrap, **PRODUCER_SETTINGS, **security_options())
         await producer.start()
         try:
             futures = [await producer.send(topic, value=v, key=k, headers=h) for k, v, h in records]
@@ -74,7 +74,7 @@ class Workload:
     async def delete_topics(self) -> None:
         if not self._topics:
             return
-        admin = AIOKafkaAdminClient(bootstrap_servers=self.bootstrap)
+        admin = AIOKafkaAdminClient(bootstrap_servers=self.bootstrap, **security_options())
         await admin.start()
         try:
             await admin.delete_topics(self._topics)
