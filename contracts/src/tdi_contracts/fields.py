@@ -1,5 +1,6 @@
 """Constrained field types shared by payloads: short labels, French sentences, UTC instants, unique lists."""
 
+import re
 from datetime import UTC, datetime
 from typing import Annotated, TypeVar
 
@@ -20,10 +21,22 @@ def _as_utc(value: datetime) -> datetime:
     return value.astimezone(UTC)
 
 
-Token = Annotated[str, StringConstraints(pattern=r"^[!-~]{1,128}$")]
+TOKEN_PATTERN = r"^[!-~]{1,128}$"  # noqa: S105 - an identifier's shape, not a secret
+TYPE_NAME_PATTERN = r"^[!-~]{1,200}$"
+Token = Annotated[str, StringConstraints(pattern=TOKEN_PATTERN)]
 """An identifier that travels in a Kafka header: 1 to 128 printable ASCII characters, no space."""
-TypeName = Annotated[str, StringConstraints(pattern=r"^[!-~]{1,200}$")]
+TypeName = Annotated[str, StringConstraints(pattern=TYPE_NAME_PATTERN)]
 """A CloudEvents type as received (it may be unknown to the platform)."""
+
+
+def is_token(value: str | None) -> bool:
+    """Whether `value` may be a `Token` (and so travel in a header or an answer)."""
+    return value is not None and re.fullmatch(TOKEN_PATTERN, value) is not None
+
+
+def is_type_name(value: str | None) -> bool:
+    return value is not None and re.fullmatch(TYPE_NAME_PATTERN, value) is not None
+
 
 UtcDatetime = Annotated[AwareDatetime, AfterValidator(_as_utc)]
 """A timezone-aware instant, normalised to UTC (serialised with a trailing Z)."""

@@ -70,8 +70,8 @@ async def publish(
 ) -> int:
     """Send every valid command (idempotent producer, acks=all); returns how many the broker acknowledged."""
     producer = AIOKafkaProducer(acks="all", enable_idempotence=True, linger_ms=5, **credentials.kafka_options())
-    await producer.start()
     try:
+        await producer.start()  # inside: a broker that cannot be reached must not leave the producer open
         pending = []
         for command in commands:
             if not command.valid:
@@ -118,10 +118,10 @@ async def answers(
     consumer = AIOKafkaConsumer(
         topic, group_id=None, enable_auto_commit=False, auto_offset_reset="earliest", **credentials.kafka_options()
     )
-    await consumer.start()
     found: dict[str, Answer] = {}
     deadline = time.monotonic() + timeout_s
     try:
+        await consumer.start()
         while time.monotonic() < deadline and not event_ids <= found.keys():
             for records in (await consumer.getmany(timeout_ms=500)).values():
                 for r in records:

@@ -24,7 +24,7 @@ from tdi_runtime.db import Connection
 from tdi_runtime.deadletters import dead_letter, declared
 from tdi_runtime.delivery import Delivery, Violation, decode_record
 from tdi_runtime.errors import DomainError, is_transient
-from tdi_runtime.handling import Feedback, Handler, HandlerContext
+from tdi_runtime.handling import Feedback, Handler, HandlerContext, Prepare
 from tdi_runtime.lag import record_lag
 from tdi_runtime.metrics import Metrics
 from tdi_runtime.offsets import OffsetCommitter
@@ -69,6 +69,7 @@ class EventConsumer:
         strict: bool = False,
         backoff_max_s: float = 5.0,
         on_outbox: Callable[[], None] | None = None,
+        prepare: Prepare | None = None,
     ) -> None:
         self.service = service
         self.on_outbox = on_outbox
@@ -81,6 +82,8 @@ class EventConsumer:
         self.committer = committer or OffsetCommitter()
         self.feedback = feedback or Feedback()
         self.strict = strict
+        self.prepare = prepare
+        """Reads once per batch what its handlers need (`ctx.batch`); never in careful mode, see `_prepared`."""
         self.backoff_max_s = backoff_max_s
         self.stopping = False
         self._defect_backoff = 0.0  # grows while the same batch keeps failing on a defect, resets on success
@@ -140,12 +143,13 @@ class EventConsumer:
         out = _Outcome()
         async with self.pool.acquire() as conn, conn.transaction():
             known = await inbox.seen(conn, self.group, [(d.source, d.event_id) for d in deliveries])
-            in_batch: dict[inbox.Key, inbox.Seen] = {}
+            batch = None if careful else await self._prepared(conn, deliveries, known)
+            in_batch: dict[inbox.Key, inbox.Entry] = {}  # a Seen is built from it only for a repeat (rare)
             for d in deliveries:
                 key = (d.source, d.event_id)
                 prior = known.get(key)
                 if key in in_batch:  # the producer published the same event twice in a row
-                    prior = in_batch[key]
+                    prior = in_batch[key].as_seen()
                 if prior is not None:
                     if (prior.topic, prior.partition, prior.offset) == (d.topic, d.partition, d.offset):
                         continue  # Kafka redelivered it: already handled, nothing to say twice
@@ -159,12 +163,10 @@ class EventConsumer:
                         out.entries = [e for e in out.entries if e.key != key]
                     else:
                         out.retried[key] = prior.source  # rejected before: a corrected or re-driven copy
-                entry = await self._apply_one(conn, d, careful, out)
+                entry = await self._apply_one(conn, d, careful, out, batch)
                 if entry is not None:
                     entry.replaces = out.retried.get(key)
-                    in_batch[key] = inbox.Seen(
-                        d.topic, d.partition, d.offset, entry.outcome, entry.digest, entry.result, d.source
-                    )
+                    in_batch[key] = entry
             for sql, rows in out.deferred.items():
                 try:
                     await conn.executemany(sql, rows)
@@ -176,7 +178,29 @@ class EventConsumer:
             await self.outbox.add(conn, out.outgoing)
         return out
 
-    async def _apply_one(self, conn: Connection, d: Delivery, careful: bool, out: _Outcome) -> inbox.Entry | None:
+    async def _prepared(self, conn: Connection, deliveries: list[Delivery], known: Mapping[inbox.Key, Any]) -> Any:
+        """The `prepare` hook's reads for the new, decoded events with a handler (fast path only: in careful
+        mode a savepoint rolled back must not leave a changed aggregate behind in what was prepared)."""
+        if self.prepare is None:
+            return None
+        todo = [
+            d
+            for d in deliveries
+            if d.violation is None and d.event_type in self.handlers and (d.source, d.event_id) not in known
+        ]
+        if not todo:
+            return None
+        try:
+            return await self.prepare(conn, todo)
+        except Exception as error:
+            if is_transient(error):
+                raise
+            log.exception("batch_prepare_failed", group=self.group, events=len(todo))
+            raise _NeedsSavepointsError from error  # event by event, each handler reading for itself
+
+    async def _apply_one(
+        self, conn: Connection, d: Delivery, careful: bool, out: _Outcome, batch: Any = None
+    ) -> inbox.Entry | None:
         violation = d.violation or self.feedback.admit(d)
         if violation is not None:
             return self._reject(d, violation, out)
@@ -185,7 +209,7 @@ class EventConsumer:
             if self.strict and self.feedback.strict_for(d.topic):
                 return self._reject(d, Violation("UNKNOWN_EVENT_TYPE", UNHANDLED_REASON.format(d.event_type)), out)
             return None  # consumers of domain topics pick the types they need and pass over the others
-        ctx = HandlerContext(conn, d, deferred=None if careful else out.deferred)
+        ctx = HandlerContext(conn, d, deferred=None if careful else out.deferred, batch=batch)
         try:
             with event_scope(d):
                 if careful:

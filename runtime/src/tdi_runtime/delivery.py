@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from tdi_contracts.envelope import ContractViolation, decode_event
+from tdi_contracts.fields import is_token
 from tdi_runtime.inbox import digest
 
 
@@ -40,9 +41,8 @@ class Delivery:
 
 
 def _fallback_id(topic: str, partition: int, offset: int, raw_id: str | None) -> str:
-    if raw_id and 0 < len(raw_id) <= 128 and raw_id.isprintable():
-        return raw_id
-    return f"{topic}/{partition}/{offset}"
+    """The record's ce_id if it is a valid id (it keys the inbox and travels in the answer), else its place."""
+    return raw_id if raw_id is not None and is_token(raw_id) else f"{topic}/{partition}/{offset}"
 
 
 UNKNOWN_SOURCE = "?"
@@ -57,7 +57,7 @@ def _fallback_source(raw: str | None) -> str:
 
 def decode_record(record: Any) -> Delivery:
     """Decode a ConsumerRecord; a contract violation is kept on the delivery instead of being raised."""
-    headers = [(k, v) for k, v in (record.headers or ())]
+    headers = list(record.headers or ())  # aiokafka's (name, value) tuples: copied in C, not unpacked one by one
     d = Delivery(
         record.topic,
         record.partition,

@@ -21,6 +21,8 @@ class HandlerContext:
     emitted: list[OutgoingMessage] = field(default_factory=list)
     results: list[tuple[str, str]] = field(default_factory=list)
     deferred: dict[str, list[tuple[Any, ...]]] | None = None
+    batch: Any = None
+    """What the consumer's `prepare` hook read for the whole batch (None without one, and event by event)."""
 
     @property
     def envelope(self) -> Any:
@@ -50,6 +52,8 @@ class HandlerContext:
 
 
 Handler = Callable[[HandlerContext], Awaitable[None]]
+Prepare = Callable[[Connection, list[Delivery]], Awaitable[Any]]
+"""Reads once what a batch's handlers need (locks, aggregates) in the batch's transaction: `ctx.batch`."""
 
 
 class Feedback:

@@ -13,6 +13,7 @@ from fastapi.responses import JSONResponse, Response
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from opentelemetry import propagate, trace
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.types import ASGIApp, Receive, Scope, Send
 
 from tdi_runtime.auth import principal_of
 from tdi_runtime.db import pending_migrations
@@ -107,14 +108,24 @@ def require_role(role: str) -> Any:
 
 def install_tracing(app: FastAPI) -> None:
     """Each request runs in a server span continuing the caller's W3C trace context (traceparent header)."""
-    tracer = trace.get_tracer("tdi_runtime.http")
+    app.add_middleware(TracingMiddleware)
 
-    @app.middleware("http")
-    async def _trace(request: Request, call_next: Any) -> Any:
-        context = propagate.extract(dict(request.headers))
-        name = f"{request.method} {request.url.path}"
-        with tracer.start_as_current_span(name, context=context, kind=trace.SpanKind.SERVER):
-            return await call_next(request)
+
+class TracingMiddleware:
+    """Plain ASGI (no `BaseHTTPMiddleware`, which costs a task and a stream per request)."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+        self.tracer = trace.get_tracer("tdi_runtime.http")
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        carrier = {bytes(k).decode("latin-1"): bytes(v).decode("latin-1") for k, v in scope["headers"]}
+        name = f"{scope['method']} {scope['path']}"
+        with self.tracer.start_as_current_span(name, context=propagate.extract(carrier), kind=trace.SpanKind.SERVER):
+            await self.app(scope, receive, send)
 
 
 async def _database_answers(rt: Any) -> list[str]:

@@ -7,20 +7,21 @@ request is refused (`IDEMPOTENCY_KEY_REUSED`), and a retry while the first is st
 - a 5xx answer, or an exception escaping the route, releases the key at once so the caller may try again;
 - a reservation expires after `idempotency_reservation_s` (a platform rule, default 60 s): a process killed
   mid-request leaves a reservation that the next retry takes over once it is stale.
-The answer is stored just after the command's own transaction: a process killed in that instant leaves a
-reservation whose retry, after expiry, runs the command again (the services' own uniqueness rules guard it).
+The answer is stored just after the command's own transaction: a process killed, or a database lost, in that
+instant leaves a reservation whose retry, after expiry, runs the command again (the services' own uniqueness
+rules guard it).
 """
 
 from __future__ import annotations
 
 import asyncio
 import hashlib
-from typing import Any
 
 import asyncpg
 import structlog
 from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse, Response
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from tdi_contracts.errors import REASONS, ErrorCode
 from tdi_runtime.errors import is_transient
@@ -51,26 +52,66 @@ async def _release(pool: asyncpg.Pool, scope: str, key: str) -> None:
         log.warning("idempotency_key_not_released", exc_info=True)
 
 
+async def _store_answer(pool: asyncpg.Pool, scope: str, key: str, status: int, answer: bytes) -> None:
+    """Keep the answer for retries. The command is already applied: if the database fails now, the caller still
+    gets its answer (never a 500 for a done command); the reservation then expires like a killed process's."""
+    try:
+        await pool.execute(
+            "UPDATE http_requests SET status = $3, body = $4, reserved_until = NULL WHERE scope = $1 AND key = $2",
+            scope,
+            key,
+            status,
+            answer,
+        )
+    except Exception as error:
+        if not is_transient(error):
+            raise
+        log.warning("idempotency_answer_not_stored", key=key, exc_info=True)
+
+
 def install_idempotency(app: FastAPI) -> None:
-    @app.middleware("http")
-    async def idempotent(request: Request, call_next: Any) -> Any:
-        key = request.headers.get(HEADER)
-        if request.method != "POST" or key is None:
-            return await call_next(request)
+    app.add_middleware(IdempotencyMiddleware)
+
+
+def _header(scope: Scope, name: bytes) -> str | None:
+    for key, value in scope["headers"]:
+        if key == name:
+            return bytes(value).decode("latin-1")
+    return None
+
+
+class IdempotencyMiddleware:
+    """Plain ASGI (no `BaseHTTPMiddleware`): anything but a POST with the header goes straight through."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        key = _header(scope, b"idempotency-key") if scope["type"] == "http" and scope["method"] == "POST" else None
+        if key is None:
+            await self.app(scope, receive, send)
+            return
+        response = await self._answer(scope, receive, send, key)
+        if response is not None:
+            await response(scope, receive, send)
+
+    async def _answer(self, scope: Scope, receive: Receive, send: Send, key: str) -> Response | None:
+        """The refusal or replay to send, or None once the command ran and its answer was sent."""
         if not (0 < len(key) <= 128 and key.isprintable()):
             return _refusal(400, ErrorCode.INVALID_IDEMPOTENCY_KEY)
+        request = Request(scope, receive)
         body = await request.body()
-        scope = hashlib.sha256(request.headers.get("authorization", "").encode()).hexdigest()[:32]
-        digest = hashlib.sha256(b"\n".join([request.method.encode(), request.url.path.encode(), body])).hexdigest()
+        caller = hashlib.sha256((_header(scope, b"authorization") or "").encode()).hexdigest()[:32]
+        digest = hashlib.sha256(b"\n".join([b"POST", request.url.path.encode(), body])).hexdigest()
         runtime = request.app.state.runtime
         pool, ttl = runtime.pool, float(runtime.settings.idempotency_reservation_s)
         try:
-            reserved = await pool.fetchval(_RESERVE, scope, key, digest, ttl)
+            reserved = await pool.fetchval(_RESERVE, caller, key, digest, ttl)
             prior = (
                 None
                 if reserved
                 else await pool.fetchrow(
-                    "SELECT digest, status, body FROM http_requests WHERE scope = $1 AND key = $2", scope, key
+                    "SELECT digest, status, body FROM http_requests WHERE scope = $1 AND key = $2", caller, key
                 )
             )
         except Exception as error:  # outside the routes' error handlers: the database away is a 503 here too
@@ -92,20 +133,41 @@ def install_idempotency(app: FastAPI) -> None:
                 media_type="application/json",
                 headers={"Idempotent-Replayed": "true"},
             )
-        try:
-            response = await call_next(request)
-            answer = b"".join([chunk async for chunk in response.body_iterator])
-        except BaseException:
-            await asyncio.shield(_release(pool, scope, key))
-            raise
-        if response.status_code >= 500:
-            await _release(pool, scope, key)
+        start, chunks = await self._run(scope, body, receive, pool, caller, key)
+        answer = b"".join(chunks)
+        if start["status"] >= 500:
+            await _release(pool, caller, key)
         else:
-            await pool.execute(
-                "UPDATE http_requests SET status = $3, body = $4, reserved_until = NULL WHERE scope = $1 AND key = $2",
-                scope,
-                key,
-                response.status_code,
-                answer,
-            )
-        return Response(answer, status_code=response.status_code, headers=dict(response.headers))
+            await _store_answer(pool, caller, key, start["status"], answer)
+        await send(start)
+        await send({"type": "http.response.body", "body": answer, "more_body": False})
+        return None
+
+    async def _run(
+        self, scope: Scope, body: bytes, receive: Receive, pool: asyncpg.Pool, caller: str, key: str
+    ) -> tuple[Message, list[bytes]]:
+        """Run the command with the body already read; keep its answer until it is stored."""
+        replayed = False
+
+        async def replay() -> Message:
+            nonlocal replayed
+            if replayed:
+                return await receive()  # the client's disconnect, if the route waits for it
+            replayed = True
+            return {"type": "http.request", "body": body, "more_body": False}
+
+        start: Message = {}
+        chunks: list[bytes] = []
+
+        async def keep(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                start.update(message)
+            elif message["type"] == "http.response.body":
+                chunks.append(message.get("body", b""))
+
+        try:
+            await self.app(scope, replay, keep)
+        except BaseException:
+            await asyncio.shield(_release(pool, caller, key))
+            raise
+        return start, chunks

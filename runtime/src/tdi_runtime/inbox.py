@@ -52,6 +52,10 @@ class Entry:
     def key(self) -> Key:
         return (self.source, self.event_id)
 
+    def as_seen(self) -> Seen:
+        """The event as a later copy in the same batch sees it (as `seen` would read it back once recorded)."""
+        return Seen(self.topic, self.partition, self.offset, self.outcome, self.digest, self.result, self.source)
+
 
 async def seen(conn: Connection, consumer: str, keys: Sequence[Key]) -> dict[Key, Seen]:
     """The rows of these events; a row of the same source wins over a legacy (source-less) one."""

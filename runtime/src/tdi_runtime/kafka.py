@@ -86,8 +86,8 @@ async def read_to_end(bootstrap_servers: str, topic: str) -> list[Any]:
         auto_offset_reset="earliest",
         **security_options(),
     )
-    await consumer.start()  # without a group, every partition of the topic is assigned
     try:
+        await consumer.start()  # without a group, every partition of the topic is assigned
         partitions = sorted(consumer.assignment(), key=lambda tp: tp.partition)
         ends = await consumer.end_offsets(partitions)
         records: list[Any] = []

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Collection, Sequence
 from datetime import UTC, datetime
 from uuid import UUID
@@ -11,6 +10,7 @@ from tdi_contracts.access import partner_sources, speaks_for
 from tdi_contracts.base import SPECS
 from tdi_contracts.envelope import COMMAND_TYPES, REASONS, ErrorCode
 from tdi_contracts.events.partners import PartnerEventAccepted, PartnerEventRejected, ResultingId, ResultKind
+from tdi_contracts.fields import is_type_name
 from tdi_contracts.permissions import PARTNER_COMMANDS
 from tdi_contracts.reference import Partner
 from tdi_contracts.topics import partner_feedback_topic, partner_ingress_topic
@@ -60,8 +60,8 @@ class PartnerFeedback(Feedback):
         code = ErrorCode(violation.code) if violation.code in known else ErrorCode.INTERNAL_ERROR
         answer = PartnerEventRejected(
             partner=self.partner,
-            partner_event_id=_answerable_id(delivery),
-            partner_event_type=delivery.event_type if _TYPE_NAME.match(delivery.event_type) else None,
+            partner_event_id=delivery.event_id,  # a valid ce_id, else `<topic>/<partition>/<offset>`
+            partner_event_type=delivery.event_type if is_type_name(delivery.event_type) else None,
             code=code,
             reason=violation.reason[:500],
             field_errors=violation.details.get("field_errors", [])[:50],
@@ -110,21 +110,6 @@ class PartnerIngressFeedback(Feedback):
     def duplicate(self, delivery: Delivery, prior: Seen) -> list[OutgoingMessage]:
         partner = self._of(delivery)
         return [] if partner is None else partner.duplicate(delivery, prior)
-
-
-_TOKEN = re.compile(r"^[!-~]{1,128}$")
-_TYPE_NAME = re.compile(r"^[!-~]{1,200}$")
-
-
-def _answerable_id(delivery: Delivery) -> str:
-    """The id the answer quotes: the record's ce_id when it is a valid one, else where the record lies.
-
-    A ce_id with a space or a non-ASCII character is refused (INVALID_HEADER) and cannot travel in an answer
-    either: the answer then names the record as `<topic>/<partition>/<offset>`, as for a missing ce_id.
-    """
-    if _TOKEN.match(delivery.event_id):
-        return delivery.event_id
-    return f"{delivery.topic}/{delivery.partition}/{delivery.offset}"
 
 
 def _violation(code: ErrorCode, detail: str) -> Violation:

@@ -227,6 +227,8 @@ class Relay:
             except asyncio.CancelledError:
                 raise
             except Exception as error:  # the broker or database is away: wait and try again
+                # (a connection the server closed is handed back to the pool by asyncpg at once, so the outage
+                # may first show as InterfaceError "released back to the pool": the same outage, retried)
                 self.claims.forget()
                 self._signal(error)
                 if self._stopping:

@@ -145,6 +145,7 @@ async def _start(rt: Runtime, specs: Sequence[ConsumerSpec]) -> None:
             committer=committer,
             feedback=spec.feedback,
             strict=spec.strict,
+            prepare=spec.prepare if s.consumer_batch_prepare else None,
             backoff_max_s=s.retry_backoff_max_s,
             on_outbox=rt.relay.wake,
         )

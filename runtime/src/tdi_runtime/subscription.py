@@ -10,7 +10,7 @@ from faststream.kafka import KafkaBroker, KafkaMessage
 from faststream.middlewares import AckPolicy
 
 from tdi_runtime.consumer import EventConsumer
-from tdi_runtime.handling import Feedback, Handler
+from tdi_runtime.handling import Feedback, Handler, Prepare
 from tdi_runtime.settings import ServiceSettings
 
 
@@ -23,6 +23,8 @@ class ConsumerSpec:
     handlers: Mapping[str, Handler]
     strict: bool = False
     feedback: Feedback | None = None
+    prepare: Prepare | None = None
+    """Called once per batch before its handlers, on the fast path only; its result is `ctx.batch`."""
 
 
 def subscribe(broker: KafkaBroker, spec: ConsumerSpec, consumer: EventConsumer, settings: ServiceSettings) -> None:

@@ -154,3 +154,26 @@ async def test_a_command_whose_idempotency_key_cannot_be_reserved_answers_503_no
         answer = await client.post("/anything", headers={"Idempotency-Key": "k-1"}, json={})
     assert answer.status_code == 503
     assert answer.json()["code"] == "SERVICE_UNAVAILABLE"
+
+
+async def test_a_command_applied_just_before_the_database_fails_still_answers_its_success_not_500(
+    run_service, kit_pool, kit_schema
+):
+    """The command committed; only storing its answer for retries failed: the caller learns it was applied."""
+    router = APIRouter()
+
+    @router.post("/effects", status_code=201)
+    async def write(request: Request) -> dict[str, str]:
+        await request.app.state.runtime.pool.execute(
+            "INSERT INTO probe_effects (event_id, territory, seq) VALUES ('http-once', 'ti-1', 1)"
+        )
+        return {"status": "written"}
+
+    refuse_answer = DISK_FULL.replace("BEFORE INSERT ON probe_effects", "BEFORE UPDATE ON http_requests")
+    app_of = lambda s: create_service_app(s, title="probe", description="probe", routers=[router])  # noqa: E731
+    async with run_service(app_of, "probe", db_schema=kit_schema) as (_, client):
+        await kit_pool.execute(refuse_answer)
+        answer = await client.post("/effects", headers={"Idempotency-Key": "k-answer"}, json={})
+    assert answer.status_code == 201
+    assert answer.json() == {"status": "written"}
+    assert await applied(kit_pool) == (1, 1)

@@ -16,8 +16,10 @@ from tdi_runtime.db import KIT_MIGRATIONS, migrate
 from tdi_runtime.outbox import Outbox
 from tdi_runtime.territories import (
     TERRITORY_MIGRATIONS,
+    find_territories,
     find_territory,
     list_territories,
+    territories_of_communes,
     territory_handlers,
     territory_of_commune,
 )
@@ -97,3 +99,20 @@ async def test_a_commune_is_in_its_territory_until_its_epci_leaves(pool):
     await c.handle_batch([record(left, 1, topic)], DetachedConsumer())
     async with pool.acquire() as conn:
         assert await territory_of_commune(conn, "51454") is None
+
+
+async def test_the_batch_lookups_find_what_the_single_lookups_find_in_one_query_each(pool):
+    c = consumer(pool)
+    wire = {"territory_id": REIMS, "epci_siren": "200067213", "departement": "51", "assigned_on": "2024-01-05"}
+    communes = [
+        CommuneAssigned.model_validate_json(json.dumps({**wire, "commune_insee": i})) for i in ("51454", "51250")
+    ]
+    topic = "tdi.territory.territory.v1"
+    batch = [record(reference(1), 0), *(record(a, n, topic) for n, a in enumerate(communes))]
+    await c.handle_batch(batch, DetachedConsumer())
+    async with pool.acquire() as conn:
+        by_commune = await territories_of_communes(conn, ["51454", "51250", "75056", "51454"])
+        assert by_commune == {i: await territory_of_commune(conn, i) for i in ("51454", "51250")}
+        by_id = await find_territories(conn, [REIMS, "ti-8413", "ti-0000"])
+        assert by_id == {REIMS: await find_territory(conn, REIMS), "ti-8413": await find_territory(conn, "ti-8413")}
+        assert await territories_of_communes(conn, []) == {} and await find_territories(conn, []) == {}

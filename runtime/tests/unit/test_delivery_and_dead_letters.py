@@ -54,3 +54,12 @@ def test_a_dead_letter_keeps_the_original_record_and_says_why_in_headers_and_bod
     _, body = decode_event(message.key, message.value, [(k, v.encode()) for k, v in message.headers])
     assert base64.b64decode(body.original_value_base64) == value
     assert body.reason == "Le territoire ti-8413 est inconnu."
+
+
+def test_a_ce_id_with_a_space_or_an_accent_is_replaced_by_the_records_position_like_a_missing_one():
+    key, value, headers = probe_event(8413, 3)
+    for unusable in ("BPI 42", "BPI-42-é", "x" * 129):
+        bad = [(k, unusable.encode() if k == "ce_id" else v) for k, v in headers]
+        delivery = decode_record(record(key, value, bad))
+        assert delivery.violation is not None and delivery.violation.code == "INVALID_HEADER", unusable
+        assert delivery.event_id == "tdi.territory.territory.v1/2/7", unusable

@@ -46,6 +46,18 @@ async def test_a_later_offset_marked_meanwhile_wins_over_the_failed_one():
     assert consumer.committed == {TP: 100}
 
 
+async def test_a_batch_over_several_partitions_commits_the_offset_after_the_last_record_of_each():
+    consumer, committer = FlakyConsumer(), OffsetCommitter()
+    consumer.failures = 0
+    other = TopicPartition(TP.topic, 1)
+    consumer.assignment = lambda: {TP, other}  # type: ignore[method-assign]
+    offsets = [(0, 10), (1, 3), (0, 12), (1, 2), (0, 11)]  # partition, offset (a redelivery mixed in)
+    committer.mark(consumer, [SimpleNamespace(topic=TP.topic, partition=p, offset=o) for p, o in offsets])
+    committer.mark(consumer, [SimpleNamespace(topic=TP.topic, partition=0, offset=5)])  # an older one: no step back
+    await committer.flush()
+    assert consumer.committed == {TP: 13, other: 4}
+
+
 class RebalancingConsumer(FlakyConsumer):
     """Between the revocation and the new assignment of a rebalance, the consumer owns no partition."""
 

@@ -91,11 +91,13 @@ def test_the_partners_own_source_and_its_sub_systems_are_admitted():
 
 
 def test_a_record_whose_ce_id_or_type_cannot_travel_in_an_answer_is_answered_by_its_place_in_the_topic():
-    from tdi_runtime.delivery import Delivery, Violation
+    from tdi_runtime.delivery import decode_record
 
     topic = "tdi.partner.bpifrance.funding.v1"
-    record = Delivery(topic, 2, 41, b"k", b"{}", [], "BPI 42 é", "fr.tdi.Chose illisible.v1", source="?")
-    answers = PartnerFeedback(Partner.BPIFRANCE, {FILE}).rejected(record, Violation("INVALID_HEADER", "En-tête."))
+    headers = [("ce_id", "BPI 42 é".encode()), ("ce_type", b"fr.tdi.Chose illisible.v1")]
+    record = decode_record(SimpleNamespace(topic=topic, partition=2, offset=41, key=b"k", value=b"{}", headers=headers))
+    assert record.violation is not None
+    answers = PartnerFeedback(Partner.BPIFRANCE, {FILE}).rejected(record, record.violation)
     assert len(answers) == 1
     assert answers[0].key == f"{topic}/2/41".encode()
     assert b'"partner_event_type":null' in answers[0].value.replace(b" ", b"")

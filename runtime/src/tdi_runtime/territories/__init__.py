@@ -9,15 +9,24 @@ territory service. Wiring, in the service's `app.py`:
                                                {**territory_handlers(), ...})])
 """
 
-from tdi_runtime.territories.lookup import TerritoryRef, find_territory, list_territories, territory_of_commune
+from tdi_runtime.territories.lookup import (
+    TerritoryRef,
+    find_territories,
+    find_territory,
+    list_territories,
+    territories_of_communes,
+    territory_of_commune,
+)
 from tdi_runtime.territories.projection import TERRITORY_MIGRATIONS, TERRITORY_TOPICS, territory_handlers
 
 __all__ = [
     "TERRITORY_MIGRATIONS",
     "TERRITORY_TOPICS",
     "TerritoryRef",
+    "find_territories",
     "find_territory",
     "list_territories",
+    "territories_of_communes",
     "territory_handlers",
     "territory_of_commune",
 ]

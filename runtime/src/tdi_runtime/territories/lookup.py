@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 from uuid import UUID
@@ -70,6 +71,31 @@ async def territory_of_commune(conn: Connection, insee: str) -> TerritoryRef | N
         insee,
     )
     return None if row is None else _ref(row)
+
+
+async def find_territories(conn: Connection, any_ids: Iterable[str]) -> dict[str, TerritoryRef]:
+    """`find_territory` of many ids in one query: each id found, by platform id first, then official id."""
+    rows = await conn.fetch(
+        f"SELECT q.any_id, {', '.join('t.' + c.strip() for c in _COLUMNS.split(','))}"
+        " FROM unnest($1::text[]) AS q(any_id)"
+        " JOIN known_territories t ON t.territory_id = q.any_id OR t.official_id = q.any_id",
+        sorted(set(any_ids)),
+    )
+    found: dict[str, TerritoryRef] = {}
+    for row in rows:  # a platform id wins over another territory's equal official id, as in find_territory
+        if row["any_id"] not in found or row["territory_id"] == row["any_id"]:
+            found[row["any_id"]] = _ref(row)
+    return found
+
+
+async def territories_of_communes(conn: Connection, insees: Iterable[str]) -> dict[str, TerritoryRef]:
+    """`territory_of_commune` of many communes in one query (a commune no territory event named is absent)."""
+    rows = await conn.fetch(
+        f"SELECT c.insee, {', '.join('t.' + c.strip() for c in _COLUMNS.split(','))}"
+        " FROM known_communes c JOIN known_territories t USING (territory_id) WHERE c.insee = ANY($1::text[])",
+        sorted(set(insees)),
+    )
+    return {row["insee"]: _ref(row) for row in rows}
 
 
 async def list_territories(

@@ -22,7 +22,7 @@ from tdi_runtime.handling import Handler, HandlerContext
 from tdi_runtime.partners import PartnerIngressFeedback
 from tdi_runtime.subscription import ConsumerSpec
 from tdi_runtime.territories import TERRITORY_TOPICS, territory_handlers
-from tdi_vte import use_cases
+from tdi_vte import batch, use_cases
 from tdi_vte.rules import VteRules
 
 GROUP = "tdi-vte"
@@ -30,18 +30,18 @@ GROUP = "tdi-vte"
 
 def vte_handlers(rules: VteRules) -> dict[str, Handler]:
     async def on_contract(ctx: HandlerContext) -> None:
-        contract, events = await use_cases.record_signed_contract(ctx.conn, ctx.payload, rules)
+        contract, events = await use_cases.record_signed_contract(ctx.conn, ctx.payload, rules, ctx.batch, ctx.defer)
         ctx.emit(*(outgoing(e, use_cases.PRODUCER, cause=ctx.envelope) for e in events))
         ctx.resulted_in("vte-contract", contract.vte_contract_id)
 
     async def on_follow_up(ctx: HandlerContext) -> None:
-        contract, events = await use_cases.apply_follow_up(ctx.conn, ctx.payload, rules)
+        contract, events = await use_cases.apply_follow_up(ctx.conn, ctx.payload, rules, ctx.batch, ctx.defer)
         ctx.emit(*(outgoing(e, use_cases.PRODUCER, cause=ctx.envelope) for e in events))
         if contract is not None:
             ctx.resulted_in("vte-contract", contract.vte_contract_id)
 
     async def on_offer(ctx: HandlerContext) -> None:
-        await use_cases.record_offer(ctx.conn, ctx.payload)
+        await use_cases.record_offer(ctx.conn, ctx.payload, ctx.batch)
 
     async def on_v1(ctx: HandlerContext) -> None:
         raise DomainError(
@@ -67,4 +67,5 @@ def consumer_spec(rules: VteRules, group: str = GROUP) -> ConsumerSpec:
         handlers={**territory_handlers(), **vte_handlers(rules)},
         feedback=PartnerIngressFeedback("vte"),
         strict=True,
+        prepare=batch.prepare,  # locks, contracts and places of a whole batch in a few statements
     )

@@ -22,13 +22,19 @@ async def load(conn: Connection, contract_reference: str) -> VteContract | None:
     row = await conn.fetchrow(
         "SELECT state FROM vte_contracts WHERE vte_contract_id = $1", contract_id_of(contract_reference)
     )
-    return None if row is None else aggregate_of(json.loads(row["state"]))
+    return None if row is None else of_state(row["state"])
+
+
+def of_state(state: str | None) -> VteContract | None:
+    """The aggregate from its `state` column as read (None: not recorded)."""
+    return None if state is None else aggregate_of(json.loads(state))
 
 
 async def save(conn: Connection, c: VteContract) -> None:
-    size = c.terms.establishment.size.value if c.refusals else eligible_size(c.terms.establishment.size).value
-    await conn.execute(
-        """
+    await conn.execute(SAVE, *row_of(c, json.dumps(state_of(c))))
+
+
+SAVE = """
         INSERT INTO vte_contracts (vte_contract_id, contract_reference, territory_id, departement, regions,
             company_size, decision, base_cents, green_cents, paid_cents, green_mission, candidate_pseudonym,
             state, decided_on)
@@ -36,7 +42,13 @@ async def save(conn: Connection, c: VteContract) -> None:
         ON CONFLICT (vte_contract_id) DO UPDATE SET base_cents = excluded.base_cents,
             green_cents = excluded.green_cents, paid_cents = excluded.paid_cents,
             green_mission = excluded.green_mission, state = excluded.state, updated_at = now()
-        """,
+        """
+
+
+def row_of(c: VteContract, state: str) -> tuple[Any, ...]:
+    """The arguments of SAVE: the columns the queries read, and the whole aggregate as `state` (JSON)."""
+    size = c.terms.establishment.size.value if c.refusals else eligible_size(c.terms.establishment.size).value
+    return (
         c.vte_contract_id,
         c.contract_reference,
         c.territory_id,
@@ -49,7 +61,7 @@ async def save(conn: Connection, c: VteContract) -> None:
         c.paid_cents,
         c.green_cents > 0,
         c.candidate_pseudonym,
-        json.dumps(state_of(c)),
+        state,
         c.decided_on,
     )
 

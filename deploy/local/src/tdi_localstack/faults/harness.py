@@ -41,6 +41,8 @@ class FaultPlatform:
     env_of: dict[str, dict[str, str]] = field(default_factory=dict)
     faults: int = 0  # kills, terminations, crash points reached: what scenarios report
     token: str = TOKEN
+    after_stop: list[Callable[[], None]] = field(default_factory=list)
+    """Run once the broker and database have stopped (e.g. unmount what the database wrote to)."""
 
     @property
     def bootstrap(self) -> str:
@@ -89,9 +91,11 @@ class FaultPlatform:
             return process.wait(timeout)
         return None
 
-    def restart(self, name: str, extra_env: Mapping[str, str] | None = None, sig: int = signal.SIGKILL) -> None:
+    def restart(
+        self, name: str, extra_env: Mapping[str, str] | None = None, sig: int = signal.SIGKILL, *, wait: bool = True
+    ) -> None:
         self.kill(name, sig)
-        self.start(name, extra_env)
+        self.start(name, extra_env, wait=wait)
 
     def alive(self, name: str) -> bool:
         return self.services[name].process.poll() is None
@@ -153,8 +157,8 @@ def fault_platform(
         stack.start()  # reads the environment only here: other tests of the session keep their stack settings
     finally:
         os.environ.update(saved)
+    platform = FaultPlatform(stack, workdir / "logs")
     try:
-        platform = FaultPlatform(stack, workdir / "logs")
         try:
             for name in SERVICES:
                 platform.start(name, (service_env or {}).get(name), wait=False)
@@ -164,6 +168,8 @@ def fault_platform(
             platform.stop()
     finally:
         stack.stop()
+        for cleanup in platform.after_stop:
+            cleanup()
 
 
 def during(work: Callable[[], T], faults: Callable[[threading.Event], None]) -> T:

@@ -12,7 +12,10 @@ from typing import Any
 def call(
     base: str, path: str, token: str, body: Any = None, key: str | None = None, timeout_s: float = 600.0
 ) -> tuple[int, Any]:
-    """POST (with a body) or GET; retried through connection errors and 5xx until `timeout_s`. (status, json)."""
+    """POST (with a body) or GET; retried through connection errors and 502-504 until `timeout_s`. (status, body).
+
+    The body is the JSON answer, or its text when it is not JSON (as a 500 from outside the error handlers is).
+    """
     deadline, pause = time.monotonic() + timeout_s, 0.2
     headers = {"Authorization": f"Bearer {token}", "Content-Type": "application/json"}
     if key:
@@ -26,9 +29,10 @@ def call(
             with urllib.request.urlopen(request, timeout=30) as answer:  # noqa: S310 - the suite's loopback services
                 return answer.status, json.loads(answer.read() or b"null")
         except urllib.error.HTTPError as error:
-            content = json.loads(error.read() or b"null")
+            content = _content(error.read())
             code = content.get("code") if isinstance(content, dict) else None
-            retry = error.code >= 500 or (error.code == 409 and code == "REQUEST_IN_PROGRESS")
+            # 503 is the services' "away, retry"; a 500 is a defect the checker reports, never retried into hiding
+            retry = error.code in (502, 503, 504) or (error.code == 409 and code == "REQUEST_IN_PROGRESS")
             if not retry or time.monotonic() > deadline:
                 return error.code, content
         except (OSError, urllib.error.URLError, json.JSONDecodeError):
@@ -36,3 +40,10 @@ def call(
                 raise
         time.sleep(pause)
         pause = min(pause * 1.5, 2.0)
+
+
+def _content(raw: bytes) -> Any:
+    try:
+        return json.loads(raw or b"null")
+    except ValueError:
+        return raw.decode(errors="replace")

@@ -5,7 +5,8 @@ from __future__ import annotations
 import asyncio
 import time
 import uuid
-from typing import Any
+from collections.abc import Awaitable, Callable
+from typing import Any, TypeVar
 
 from aiokafka import AIOKafkaProducer
 
@@ -16,6 +17,8 @@ from tdi_contracts.wire import decode_event
 from tdi_localstack.faults.ledger import Ledger, PartnerEvent
 from tdi_partner.client import Credentials, publish
 from tdi_partner.commands import Command, validate
+
+T = TypeVar("T")
 
 
 def commands(partner: Partner, type_: str, payloads: list[tuple[str, dict[str, Any]]]) -> list[tuple[str, Command]]:
@@ -35,7 +38,20 @@ def send(ledger: Ledger, bootstrap: str, partner: Partner, batch: list[tuple[str
             command.event_id, PartnerEvent(command.event_id, partner.value, command.type, ref)
         )
         event.sends += 1
-    asyncio.run(publish(partner, Credentials(bootstrap), [c for _, c in batch]))
+    asyncio.run(_again(publish, partner, Credentials(bootstrap), [c for _, c in batch]))
+
+
+async def _again(call: Callable[..., Awaitable[T]], *args: Any, timeout_s: float = 240.0) -> T:
+    """Partners keep trying while the broker is away, as a partner would: a batch half-acknowledged before a
+    crash is re-sent whole, and the inbox drops the copies (answered again, the checker takes the last answer)."""
+    deadline = time.monotonic() + timeout_s
+    while True:
+        try:
+            return await call(*args)
+        except Exception:
+            if time.monotonic() > deadline:
+                raise
+            await asyncio.sleep(0.5)
 
 
 def send_poison(ledger: Ledger, bootstrap: str, topic: str, n: int, source: str, producer: str) -> None:
@@ -88,7 +104,7 @@ def await_answers(ledger: Ledger, bootstrap: str, event_ids: set[str], timeout_s
     deadline = time.monotonic() + timeout_s
     partners = {ledger.partner_events[e].partner for e in event_ids}
     while True:
-        found = asyncio.run(_read_answers(bootstrap, partners))
+        found = asyncio.run(_again(_read_answers, bootstrap, partners))
         missing = {e for e in event_ids if len(found.get(e, [])) < _expected_answers(ledger, e)}
         if not missing or time.monotonic() > deadline:
             break

@@ -100,16 +100,23 @@ def _crash_loop(
         return {"TDI_FAILPOINTS": f"{point}@{rng.randint(1, 4)}", **{prefix + k: v for k, v in extra.items()}}
 
     def faults(stop: threading.Event) -> None:
+        # An armed service may die before it even answers /readyz (its first batch can hit the point), so armed
+        # starts do not wait for readiness: the loop below sees the death and restarts it.
         for name in services:
-            platform.restart(name, armed(name), sig=signal.SIGTERM)
+            platform.restart(name, armed(name), sig=signal.SIGTERM, wait=False)
             platform.faults -= 1  # arming is not a fault
         while not stop.is_set() and any(left.values()):
             for name in services:
                 if left[name] and not platform.alive(name):
                     platform.faults += 1
                     left[name] -= 1
-                    platform.start(name, armed(name) if left[name] else None)
+                    platform.start(name, armed(name) if left[name] else None, wait=False)
             time.sleep(0.2)
+        for name in services:  # the stream ended while one lay dead at its point: back, unarmed
+            if not platform.alive(name):
+                platform.faults += 1
+                platform.start(name, None, wait=False)
+        platform.wait_ready()
 
     return faults
 

@@ -20,7 +20,6 @@ from tdi_localstack.faults.scenarios_infra_probes import (
     applied_above,
     crashed_since,
     internal_dead_letters,
-    partners_retry,
     pids,
     wait_reason,
 )
@@ -59,10 +58,7 @@ def _outage_scenario(
     stream, seen = Stream(platform, tag, 40 if full else 8), list[str]()
     kill, back = getattr(platform.stack, f"kill_{server}"), getattr(platform.stack, f"restart_{server}")
     restart = lambda: back(timeout=300)  # noqa: E731 - log recovery after a crash, on a loaded machine
-    with partners_retry():
-        during(
-            stream.run, _outages(platform, stream, kill, restart, check, 2 if full else 1, 5.0 if full else 2.0, seen)
-        )
+    during(stream.run, _outages(platform, stream, kill, restart, check, 2 if full else 1, 5.0 if full else 2.0, seen))
     crashed = crashed_since(platform, alive_before)
     report = _finish(name, platform, stream, before, began, readyz_while_down=seen, crashed=crashed)
     missing = asyncio.run(acknowledged_missing(platform))

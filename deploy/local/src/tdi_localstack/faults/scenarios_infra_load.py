@@ -2,8 +2,9 @@
 
 6. Extra instances of reporting and funding join and leave (SIGTERM or kill -9, in turn) every few seconds
    while the stream runs: every join and leave moves partitions of their groups.
-10. Reporting's writes sleep past its statement timeout (a pg_sleep trigger), then funding's applications
-   table refuses writes with SQLSTATE 53100 (disk full): each service pauses, `/readyz` and `/metrics` say so,
+10. Reporting's writes sleep past its statement timeout (a pg_sleep trigger), then funding's tables meet a full
+   disk (a real one, `small_disk.py`, where a tmpfs can be mounted; else a trigger raising the same SQLSTATE
+   53100): each service pauses, `/readyz` and `/metrics` say so,
    nothing is dead-lettered, nothing crashes, and all is applied once the fault is gone.
 """
 
@@ -31,6 +32,7 @@ from tdi_localstack.faults.scenarios_infra_probes import (
     pids,
     wait_reason,
 )
+from tdi_localstack.faults.small_disk import SmallDisk
 from tdi_localstack.faults.stream import Stream
 from tdi_localstack.ports import free_port
 from tdi_localstack.processes import spawn, stop
@@ -105,6 +107,16 @@ def _retrying(platform: FaultPlatform, service: str) -> float:
     return max((float(line.rsplit(" ", 1)[1]) for line in lines), default=0.0)
 
 
+def _small_disk(platform: FaultPlatform) -> SmallDisk | None:
+    data = platform.stack.data_dir / "postgres" / "data" if platform.stack.data_dir else None
+    if data is None or not data.exists():
+        return None
+    disk = SmallDisk.mount(platform.logs.parent / "small-disk", owner_of=data)
+    if disk is not None:
+        platform.after_stop.append(disk.unmount)
+    return disk
+
+
 def slow_database_and_full_disk(platform: FaultPlatform, full: bool) -> ScenarioReport:
     """10. A slow database, then a full disk, each for a few seconds in the middle of the stream."""
     began, before, alive_before = time.monotonic(), platform.faults, pids(platform)
@@ -113,21 +125,41 @@ def slow_database_and_full_disk(platform: FaultPlatform, full: bool) -> Scenario
     alive_before, internal_before = pids(platform), internal_dead_letters(platform)
     stream, seen, retrying = Stream(platform, "s10", 40 if full else 10), {}, {}
     faults_of = (("reporting", "fault_slow", _SLEEP), ("funding", "fault_full", _FULL))
+    disk = _small_disk(platform)
+    if disk is not None:  # a real full disk for funding's tables, rather than the trigger
+        asyncio.run(disk.move(platform.stack.database_url, "funding"))
+
+    def fault(service: str, function: str, ddl: str, on: bool) -> None:
+        if function == "fault_full" and disk is not None and on:
+            disk.fill()
+        elif function == "fault_full" and disk is not None:
+            disk.free()
+        else:
+            asyncio.run(_triggers(platform, service, function, ddl, on=on))
 
     def faults(stop_: threading.Event) -> None:
         for k, (service, function, ddl) in enumerate(faults_of):
             if not _wait(functools.partial(applied_above, stream, 6 * (k + 1)), stop_):
                 return
-            asyncio.run(_triggers(platform, service, function, ddl, on=True))
+            fault(service, function, ddl, on=True)
             platform.faults += 1
             seen[service] = wait_reason(platform, "consumer", stop_, service)
             retrying[service] = _retrying(platform, service)
             time.sleep(6.0 if full else 2.0)  # paused meanwhile: the broker holds what it cannot apply
-            asyncio.run(_triggers(platform, service, function, ddl, on=False))
+            fault(service, function, ddl, on=False)
 
     during(stream.run, faults)
     crashed = crashed_since(platform, alive_before)
-    report = _finish("10 slow database and full disk", platform, stream, before, began, readyz=seen, retrying=retrying)
+    report = _finish(
+        "10 slow database and full disk",
+        platform,
+        stream,
+        before,
+        began,
+        readyz=seen,
+        retrying=retrying,
+        full_disk="tmpfs tablespace, filled" if disk is not None else "trigger raising SQLSTATE 53100",
+    )
     if crashed:
         report.problems.append(f"services died (crash loop) under a slow or full database: {crashed}")
     internal = report.figures["internal_dead_letters"] = internal_dead_letters(platform) - internal_before

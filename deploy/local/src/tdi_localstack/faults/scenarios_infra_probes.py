@@ -4,15 +4,13 @@ defects, acknowledged writes missing from their topic; and partners that retry w
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import threading
 import time
-from collections.abc import Awaitable, Callable, Iterator
-from typing import Any, TypeVar
+from collections.abc import Callable
+from typing import TypeVar
 
 import asyncpg
 
-from tdi_localstack.faults import partners
 from tdi_localstack.faults.harness import FaultPlatform
 from tdi_localstack.faults.history import read_history
 from tdi_localstack.faults.report import ScenarioReport
@@ -85,27 +83,3 @@ async def acknowledged_missing(platform: FaultPlatform) -> int:
         if key == "ce_id"
     }
     return len(sent - on_topics)
-
-
-@contextlib.contextmanager
-def partners_retry() -> Iterator[None]:
-    """Partners keep trying to publish and to read their answers while the broker is away (as a partner
-    would); a batch half-acknowledged before the crash is re-sent whole and the inbox drops the copies."""
-    publish, read = getattr(partners, "publish"), partners._read_answers  # noqa: B009 - not re-exported
-
-    async def again(call: Callable[..., Awaitable[T]], *args: Any) -> T:
-        deadline = time.monotonic() + 240
-        while True:
-            try:
-                return await call(*args)
-            except Exception:
-                if time.monotonic() > deadline:
-                    raise
-                await asyncio.sleep(0.5)
-
-    for name, call in (("publish", publish), ("_read_answers", read)):
-        setattr(partners, name, lambda *a, call=call: again(call, *a))
-    try:
-        yield
-    finally:
-        partners.publish, partners._read_answers = publish, read  # type: ignore[attr-defined]

@@ -1,0 +1,30 @@
+"""A partner whose broker cannot be reached gets the connection error, and no producer is left open behind it."""
+
+from __future__ import annotations
+
+import gc
+import socket
+import warnings
+
+import pytest
+from aiokafka.errors import KafkaConnectionError
+
+from tdi_contracts.reference import Partner
+from tdi_partner.client import Credentials, publish
+
+
+def _closed_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+async def test_a_publish_to_an_unreachable_broker_raises_and_leaves_no_producer_open():
+    credentials = Credentials(f"127.0.0.1:{_closed_port()}")
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        with pytest.raises(KafkaConnectionError):
+            await publish(Partner.BPIFRANCE, credentials, [])
+        gc.collect()
+    unclosed = [w for w in caught if "Unclosed AIOKafkaProducer" in str(w.message)]
+    assert unclosed == []
