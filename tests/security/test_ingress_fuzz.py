@@ -17,6 +17,7 @@ import pytest
 from aiokafka import AIOKafkaProducer
 from aiokafka.errors import KafkaError
 from ingress_fuzz_cases import FUNDING, PARTNER, VTE, Case, Generator, cases
+from projections import know_territory
 
 from tdi_contracts.envelope import decode_event
 from tdi_contracts.topics import consumer_group, dlq_topic, partner_feedback_topic
@@ -30,23 +31,6 @@ pytestmark = [pytest.mark.integration, pytest.mark.timeout(600)]
 
 TOTAL = 3_200
 STAFF = "fuzz-staff-token"
-
-
-async def know_territory(funding: Any, vte: Any, territory: str, commune: str) -> None:
-    """Both projections' rows, as the territory service's reference events would have left them."""
-    row = (
-        "INSERT INTO known_territories (territory_id, official_id, name, labelled, regions, departements,"
-        " epci_sirens, active_binomes, chefs_de_projet, revision, as_of) VALUES"
-        " ($1, NULL, 'Territoire du fuzz', true, '{44}', '{51}', '{200067213,200066793}', 1, '{}', 1, now())"
-    )
-    for pool in (funding, vte):
-        await pool.execute(row, territory)
-    await vte.execute(
-        "INSERT INTO known_communes (insee, territory_id, epci_siren, departement, assigned_on)"
-        " VALUES ($1, $2, '200067213', '51', current_date)",
-        commune,
-        territory,
-    )
 
 
 async def publish(stack: Any, made: list[Case]) -> dict[int, tuple[int, int]]:
@@ -119,7 +103,7 @@ async def test_thousands_of_partner_records_are_each_answered_once_and_only_the_
                     database_url=stack.database_url, db_schema=unique_name("fuzz_v")) as (vte, _),
     ):  # fmt: skip
         pools = [funding.state.runtime.pool, vte.state.runtime.pool]
-        await know_territory(*pools, territory, commune)
+        await know_territory(*pools, territory, commune, name="Territoire du fuzz")
         positions = await publish(stack, made)
         refusal = await oversize_is_refused_by_the_broker(stack, oversize)
         published_s = time.monotonic() - started

@@ -10,6 +10,7 @@ import re
 from pathlib import Path
 
 import pytest
+from projections import know_territory
 from typer.testing import CliRunner
 
 from tdi_contracts.access import PARTNER_QUOTAS, partner_principal
@@ -49,22 +50,6 @@ def test_the_secure_stack_holds_each_partners_declared_quotas(own_secure_stack):
     assert described == declared  # every partner, its three quotas, and no other principal limited
 
 
-async def know_reims(funding, vte) -> None:
-    row = (
-        "INSERT INTO known_territories (territory_id, official_id, name, labelled, regions, departements,"
-        " epci_sirens, active_binomes, chefs_de_projet, revision, as_of) VALUES"
-        " ($1, 'ti-8413', 'Grand Reims', true, '{44}', '{51}', '{200067213,200066793}', 1, '{}', 1, now())"
-    )
-    for pool in (funding, vte):
-        await pool.execute(row, REIMS)
-    await vte.execute(
-        "INSERT INTO known_communes (insee, territory_id, epci_siren, departement, assigned_on)"
-        " VALUES ($1, $2, '200067213', '51', current_date)",
-        REIMS_COMMUNE,
-        REIMS,
-    )
-
-
 async def test_a_partner_publishes_a_vte_contract_and_a_funding_decision_with_the_cli_and_reads_the_answers(
     partner_platform, run_service, tmp_path
 ):
@@ -97,7 +82,8 @@ async def test_a_partner_publishes_a_vte_contract_and_a_funding_decision_with_th
                     database_url=stack.database_url, db_schema=unique_name("walk_v"),
                     api_tokens={STAFF: "staff"}) as (vte, _),
     ):  # fmt: skip
-        await know_reims(funding.state.runtime.pool, vte.state.runtime.pool)
+        pools = funding.state.runtime.pool, vte.state.runtime.pool
+        await know_territory(*pools, REIMS, REIMS_COMMUNE, official_id="ti-8413", name="Grand Reims")
         types = await tdi_partner("types", "--partner", "bpifrance")
         assert "tdi.partner.bpifrance.funding.v1" in types.output and "tdi.partner.bpifrance.vte.v1" in types.output
 
