@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from collections.abc import AsyncGenerator, Mapping, Sequence
 from typing import Any
 
 import structlog
@@ -76,24 +77,41 @@ def aiokafka_speedups_loaded() -> bool:
     return loaded
 
 
-async def read_to_end(bootstrap_servers: str, topic: str) -> list[Any]:
-    """Every record of `topic` from its start up to its end offsets as of now (no consumer group involved)."""
+async def batches_to_end(
+    bootstrap_servers: str,
+    topics: Sequence[str],
+    *,
+    max_records: int | None = None,
+    security: Mapping[str, Any] | None = None,
+) -> AsyncGenerator[list[Any], None]:
+    """The records of `topics` from their start up to their end offsets as of the call, batch by batch.
+
+    No consumer group: nothing is committed or moved. The consumer is stopped when the iteration ends, also when
+    it cannot start (use it under `contextlib.aclosing` when the loop may stop early). `security`: SASL options,
+    by default those of the environment.
+    """
     consumer = AIOKafkaConsumer(
-        topic,
+        *topics,
         bootstrap_servers=bootstrap_servers,
-        enable_auto_commit=False,
         group_id=None,
+        enable_auto_commit=False,
         auto_offset_reset="earliest",
-        **security_options(),
+        max_partition_fetch_bytes=4 * 1024 * 1024,
+        **(security if security is not None else security_options()),
     )
     try:
-        await consumer.start()  # without a group, every partition of the topic is assigned
-        partitions = sorted(consumer.assignment(), key=lambda tp: tp.partition)
+        await consumer.start()  # without a group, every partition of the topics is assigned
+        partitions = list(consumer.assignment())
         ends = await consumer.end_offsets(partitions)
-        records: list[Any] = []
         while [tp for tp in partitions if await consumer.position(tp) < ends[tp]]:
-            for batch in (await consumer.getmany(timeout_ms=500)).values():
-                records.extend(r for r in batch if r.offset < ends[TopicPartition(r.topic, r.partition)])
-        return records
+            fetched = await consumer.getmany(timeout_ms=500, max_records=max_records)
+            yield [
+                r for batch in fetched.values() for r in batch if r.offset < ends[TopicPartition(r.topic, r.partition)]
+            ]
     finally:
         await consumer.stop()
+
+
+async def read_to_end(bootstrap_servers: str, topic: str) -> list[Any]:
+    """Every record of `topic` from its start up to its end offsets as of now (no consumer group involved)."""
+    return [record async for batch in batches_to_end(bootstrap_servers, [topic]) for record in batch]

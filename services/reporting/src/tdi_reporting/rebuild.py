@@ -8,18 +8,18 @@ then apply again harmlessly (every fold is an idempotent upsert).
 
 from __future__ import annotations
 
+import contextlib
 import time
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 import asyncpg
-from aiokafka import AIOKafkaConsumer, TopicPartition
 
 from tdi_reporting.store import READ_MODEL_TABLES
 from tdi_runtime.delivery import decode_record
 from tdi_runtime.handling import Handler, HandlerContext
-from tdi_runtime.kafka import security_options
+from tdi_runtime.kafka import batches_to_end
 
 
 @dataclass
@@ -50,33 +50,12 @@ async def rebuild(
     """
     report = RebuildReport()
     began = time.perf_counter()
-    consumer = AIOKafkaConsumer(
-        *topics,
-        bootstrap_servers=bootstrap_servers,
-        group_id=None,
-        enable_auto_commit=False,
-        auto_offset_reset="earliest",
-        max_partition_fetch_bytes=4 * 1024 * 1024,
-        **(security if security is not None else security_options()),
-    )
-    await consumer.start()  # without a group every partition of the topics is assigned
-    try:
-        partitions = list(consumer.assignment())
-        ends = await consumer.end_offsets(partitions)
-        async with pool.acquire() as conn, conn.transaction():
-            for table in READ_MODEL_TABLES:
-                await conn.execute(f"DELETE FROM {table}")
-            while [tp for tp in partitions if await consumer.position(tp) < ends[tp]]:
-                fetched = await consumer.getmany(timeout_ms=500, max_records=batch_max)
-                records = [
-                    r
-                    for batch in fetched.values()
-                    for r in batch
-                    if r.offset < ends[TopicPartition(r.topic, r.partition)]
-                ]
-                await _fold(conn, records, handlers, report)
-    finally:
-        await consumer.stop()
+    batches = batches_to_end(bootstrap_servers, topics, max_records=batch_max, security=security)
+    async with contextlib.aclosing(batches), pool.acquire() as conn, conn.transaction():
+        for table in READ_MODEL_TABLES:
+            await conn.execute(f"DELETE FROM {table}")
+        async for records in batches:
+            await _fold(conn, records, handlers, report)
     report.seconds = time.perf_counter() - began
     return report
 

@@ -13,6 +13,7 @@ from aiokafka.admin import AIOKafkaAdminClient
 
 from tdi_contracts.topics import DOMAIN_TOPICS
 from tdi_contracts.wire import decode_event
+from tdi_runtime.kafka import batches_to_end
 
 
 @dataclass
@@ -45,24 +46,10 @@ async def _topics(bootstrap: str) -> list[str]:
 
 async def read_history(bootstrap: str) -> History:
     topics = await _topics(bootstrap)
-    consumer = AIOKafkaConsumer(
-        *topics,
-        bootstrap_servers=bootstrap,
-        group_id=None,
-        enable_auto_commit=False,
-        auto_offset_reset="earliest",
-        max_partition_fetch_bytes=4 * 1024 * 1024,
-    )
-    await consumer.start()  # without a group every partition of the topics is assigned
     history = History()
-    try:
-        partitions = list(consumer.assignment())
-        ends = await consumer.end_offsets(partitions)
-        while [tp for tp in partitions if await consumer.position(tp) < ends[tp]]:
-            for tp, batch in (await consumer.getmany(timeout_ms=500, max_records=5000)).items():
-                history.records[tp.topic].extend(r for r in batch if r.offset < ends[tp])
-    finally:
-        await consumer.stop()
+    async for batch in batches_to_end(bootstrap, topics, max_records=5000):
+        for record in batch:
+            history.records[record.topic].append(record)
     for topic, records in history.records.items():
         ids: set[str] = set()
         for r in records:
