@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 from datetime import timedelta
-from typing import Any
+from typing import Any, Literal
 
 from pydantic import Field, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -16,6 +16,11 @@ class ServiceSettings(BaseSettings):
     model_config = SettingsConfigDict(extra="ignore")
 
     service: str = Field(description="Service name: territory, actions, funding, vte or reporting")
+    deployment: Literal["local", "production"] = Field(
+        default="production",
+        description="TDI_DEPLOYMENT (shared by every service): `local` (make run, tests, compose) relaxes what a "
+        "production deployment must set (secrets, token issuer and audience); anything else fails closed",
+    )
     kafka_bootstrap_servers: str = Field(default="127.0.0.1:9092", description="KAFKA_BOOTSTRAP_SERVERS")
     database_url: str = Field(default="", description="TDI_<SERVICE>_DATABASE_URL, else DATABASE_URL")
     db_schema: str = Field(default="", description="Postgres schema the service owns (default: its name)")
@@ -98,6 +103,7 @@ class ServiceSettings(BaseSettings):
             if not data.get("db_schema"):
                 data["db_schema"] = data.get("service", "")
             data.setdefault("log_level", os.environ.get("TDI_LOG_LEVEL", "INFO"))
+            data.setdefault("deployment", os.environ.get("TDI_DEPLOYMENT", "production"))
         return data
 
     @classmethod

@@ -131,6 +131,7 @@ class LocalStack:
     def env(self) -> dict[str, str]:
         """The settings every service and test reads; on a secure broker, each service's own SCRAM user."""
         settings = {"KAFKA_BOOTSTRAP_SERVERS": self.bootstrap_servers, "DATABASE_URL": self.database_url}
+        settings["TDI_DEPLOYMENT"] = "local"  # this machine's stack: local secrets and tokens are allowed
         for service, url in self.service_database_urls.items():
             settings[f"TDI_{service.upper()}_DATABASE_URL"] = url
         if self._kafka is not None and not self._kafka.secure:
