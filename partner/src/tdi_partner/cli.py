@@ -15,22 +15,20 @@ from collections import Counter
 from pathlib import Path
 
 import typer
-from rich.console import Console
 from rich.progress import Progress
-from rich.table import Table
+from rich.table import Column, Table
 
 from tdi_contracts.base import SPECS
 from tdi_contracts.reference import Partner
 from tdi_contracts.topics import partner_feedback_topic, partner_ingress_topic
 from tdi_partner import client, sent_log
 from tdi_partner.commands import Command, command_types, read_commands
+from tdi_partner.terminal import console_for
 
 app = typer.Typer(
     help="Publish commands to the Territoires d'industrie platform and follow the answers.",
     epilog="Examples: partner/examples/*.jsonl; walkthrough in partner/README.md; contract in contracts/README.md.",
 )
-console = Console()
-
 PARTNER = typer.Option(..., "--partner", "-p", envvar="TDI_PARTNER", help="Your partner slug, e.g. bpifrance")
 BOOTSTRAP = typer.Option(
     "127.0.0.1:9092", "--bootstrap", envvar=["TDI_PARTNER_BOOTSTRAP_SERVERS", "KAFKA_BOOTSTRAP_SERVERS"]
@@ -42,16 +40,25 @@ SENT_LOG = typer.Option(Path("tdi-partner-sent.jsonl"), "--sent-log", help="Wher
 
 @app.command()
 def types(partner: Partner = PARTNER) -> None:
-    """The commands you may publish, and the topic each goes to."""
-    table = Table("command type", "topic", title=f"Commandes de {partner.label}")
+    """The commands you may publish, under the topic each goes to (a type name is never cut, at any width)."""
+    console = console_for()
+    by_topic: dict[str, list[str]] = {}
     for type_ in command_types(partner):
-        table.add_row(type_, partner_ingress_topic(partner, SPECS[type_].service))
-    console.print(table)
-    console.print(f"Réponses : {partner_feedback_topic(partner)}")
+        by_topic.setdefault(partner_ingress_topic(partner, SPECS[type_].service), []).append(type_)
+    console.print(f"Commandes de {partner.label}, par flux Kafka :", style="bold", markup=False)
+    for topic, names in sorted(by_topic.items()):
+        console.print(f"  {topic}", markup=False)
+        for name in names:  # one per line, whole: v1 and v2 of a command must stay apart
+            console.print(f"    {name}", markup=False, highlight=False)
+    if not by_topic:
+        console.print("  aucune : ce partenaire n'envoie pas de commande à la plateforme.", markup=False)
+    console.print(f"Réponses : {partner_feedback_topic(partner)}", markup=False)
 
 
 def _show_refused(refused: list[Command]) -> None:
-    table = Table("ligne", "type", "motif", title=f"{len(refused)} ligne(s) refusée(s) avant envoi")
+    console = console_for()
+    columns = ("ligne", Column("type", overflow="fold"), Column("motif", overflow="fold"))
+    table = Table(*columns, title=f"{len(refused)} ligne(s) refusée(s) avant envoi")
     for c in refused:
         table.add_row(str(c.line), c.type or "-", "\n".join(c.errors))
     console.print(table)
@@ -70,6 +77,7 @@ def publish(
     dry_run: bool = typer.Option(False, help="Validate only, send nothing"),
 ) -> None:
     """Validate every command of FILE against the contracts, then send them (nothing is sent if one is refused)."""
+    console = console_for()
     commands = read_commands(partner, file, type_)
     refused = [c for c in commands if not c.valid]
     if refused:
@@ -107,6 +115,7 @@ def follow(
 
     Exit status: 0 all accepted, 1 some rejected, 2 some still without an answer.
     """
+    console = console_for()
     expected = sent_log.read(sent)
     credentials = client.Credentials(bootstrap, username, password)
     found = asyncio.run(client.answers(partner, credentials, set(expected), timeout))
@@ -121,7 +130,7 @@ def follow(
             where = f"{expected[a.event_id].get('file', '')}, ligne {expected[a.event_id].get('line', '')}"
             console.print(f"  {where} : {' '.join(a.resulting_ids)}", soft_wrap=True, highlight=False)
     if rejected:
-        table = Table("ligne", "code", "motif", title="Refus")
+        table = Table("ligne", Column("code", overflow="fold"), Column("motif", overflow="fold"), title="Refus")
         for a in rejected:
             table.add_row(str(expected[a.event_id].get("line", "")), a.code or "", a.reason or "")
         console.print(table)
