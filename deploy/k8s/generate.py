@@ -1,7 +1,7 @@
 """Render the Kubernetes resources that derive from the contracts into `deploy/k8s/base/generated/`.
 
 - `kafka-topics.yaml`: one Strimzi `KafkaTopic` per topic of `tdi_contracts.topics.ALL_TOPICS` (partitions,
-  retention, cleanup policy, max message size);
+  retention by time and bytes and segment size of its class, cleanup policy, max message size);
 - `kafka-users.yaml`: one Strimzi `KafkaUser` (SCRAM-SHA-512) per principal of `tdi_contracts.access`, with
   its ACLs (`acl_rules()`) and, for partners, its client quotas (`PARTNER_QUOTAS`); plus `tdi-ops`, the
   operators' user of the dead-letter tools;
@@ -52,12 +52,10 @@ def _dump(documents: list[dict[str, Any]], what: str) -> str:
 
 
 def kafka_topic(spec: TopicSpec) -> dict[str, Any]:
-    config: dict[str, Any] = {
-        "cleanup.policy": spec.cleanup_policy,
-        "retention.ms": spec.retention_ms,
-        "max.message.bytes": spec.max_message_bytes,
-        "min.insync.replicas": MIN_INSYNC,
-    }
+    """The topic's configuration of the contracts (its class's retention by time and bytes, segment size, largest
+    record), numbers as numbers, and the cluster's min.insync.replicas."""
+    config: dict[str, Any] = {k: int(v) if v.lstrip("-").isdigit() else v for k, v in spec.config().items()}
+    config["min.insync.replicas"] = MIN_INSYNC
     return {
         "apiVersion": "kafka.strimzi.io/v1",
         "kind": "KafkaTopic",

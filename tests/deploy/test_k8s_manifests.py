@@ -34,7 +34,9 @@ from tdi_contracts.base import SPECS
 from tdi_contracts.reference.partners import Partner
 from tdi_contracts.topics import (
     ALL_TOPICS,
+    BROKER_DISK_BUDGET_BYTES,
     SERVICES,
+    bounded_bytes,
     consumer_group,
     dlq_topic,
     partner_feedback_topic,
@@ -367,6 +369,16 @@ def test_every_topic_the_code_uses_is_a_kafka_topic_and_its_users_hold_their_acl
         assert not any(_allows(user, "topic", partner_ingress_topic(o, "funding"), "Write") for o in others)
         assert not any(_allows(user, "topic", partner_feedback_topic(o), "Read") for o in others)
         assert user["spec"]["quotas"]["producerByteRate"] > 0
+
+
+def test_every_kafka_topic_holds_its_class_retention_and_the_broker_volume_holds_every_bounded_topic() -> None:
+    docs = rendered("prod")
+    topics = {t["spec"]["topicName"]: t["spec"]["config"] for t in _of_kind(docs, "KafkaTopic").values()}
+    for spec in ALL_TOPICS:
+        assert {k: str(v) for k, v in topics[spec.name].items() if k != "min.insync.replicas"} == spec.config()
+    pools = _of_kind(docs, "KafkaNodePool").values()
+    gib = min(int(v["size"].removesuffix("Gi")) for pool in pools for v in pool["spec"]["storage"]["volumes"])
+    assert bounded_bytes(ALL_TOPICS) <= BROKER_DISK_BUDGET_BYTES <= gib * 1024**3 // 2, "room left for the history"
 
 
 def test_the_operators_user_reads_every_dead_letter_and_writes_back_to_where_it_came_from() -> None:

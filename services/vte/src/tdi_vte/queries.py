@@ -109,4 +109,3 @@ async def decision(conn: Connection, vte_contract_id: UUID) -> dict[str, Any] | 
         "housing_aids_cents": state.get("housing", {}),
         "funders": [{"funder": f, "part": p, "amount_cents": a} for f, p, a in state["requested"]],
     }
-
