@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 from datetime import timedelta
-from typing import Any, Literal
+from typing import Any, Literal, Self
 
 from pydantic import Field, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -77,6 +77,11 @@ class ServiceSettings(BaseSettings):
     retention_inbox: timedelta = Field(
         default=timedelta(days=120), description="Inbox rows are purged after; never below the redelivery window"
     )
+    retention_inbox_rejected: timedelta = Field(
+        default=timedelta(days=30),
+        description="Inbox rows of rejected records are purged after; never below the ingress topics' retention"
+        " nor above retention_inbox (platform rule)",
+    )
     retention_idempotency: timedelta = Field(
         default=timedelta(days=7), description="Idempotency-Key answers are forgotten after (platform rule)"
     )
@@ -92,6 +97,19 @@ class ServiceSettings(BaseSettings):
         if value < REDELIVERY_WINDOW:
             raise ValueError(f"inbox retention {value} is shorter than the redelivery window {REDELIVERY_WINDOW}")
         return value
+
+    @model_validator(mode="after")
+    def _rejected_rows_outlive_their_record(self) -> Self:
+        from tdi_runtime.retention import REJECTED_REDELIVERY_WINDOW
+
+        if self.retention_inbox_rejected < REJECTED_REDELIVERY_WINDOW:
+            raise ValueError(
+                f"inbox retention of rejected records {self.retention_inbox_rejected} is shorter than the partner"
+                f" ingress topics' retention {REJECTED_REDELIVERY_WINDOW}"
+            )
+        if self.retention_inbox_rejected > self.retention_inbox:
+            raise ValueError("retention_inbox_rejected is longer than retention_inbox")
+        return self
 
     @model_validator(mode="before")
     @classmethod
