@@ -9,8 +9,8 @@ from datetime import timedelta
 import pytest
 from fastapi import APIRouter
 
-from tdi_runtime.metrics import Metrics
 from tdi_contracts.topics import PARTNER_INGRESS_TOPICS
+from tdi_runtime.metrics import Metrics
 from tdi_runtime.retention import REDELIVERY_WINDOW, Retention, purge
 from tdi_runtime.service import create_service_app
 from tdi_runtime.settings import ServiceSettings
