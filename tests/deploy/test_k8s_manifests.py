@@ -31,6 +31,7 @@ from pydantic import SecretStr
 from pydantic_settings import BaseSettings
 
 from tdi_contracts.base import SPECS
+from tdi_contracts.permissions import PARTNER_COMMANDS
 from tdi_contracts.reference.partners import Partner
 from tdi_contracts.topics import (
     ALL_TOPICS,
@@ -359,9 +360,10 @@ def test_every_topic_the_code_uses_is_a_kafka_topic_and_its_users_hold_their_acl
                 assert _allows(users[f"svc-{spec.service}"], "topic", topic, "Write"), f"{spec.type} on {topic}"
     for partner in Partner:
         user = users[f"partner-{partner.value}"]
+        owned = {SPECS[t].service for t in PARTNER_COMMANDS[partner]}
         for service in ("funding", "vte"):
             ingress = partner_ingress_topic(partner, service)
-            assert _allows(user, "topic", ingress, "Write")
+            assert _allows(user, "topic", ingress, "Write") == (service in owned), f"{partner} {service}"
             assert _allows(users[f"svc-{service}"], "topic", ingress, "Read")
             assert _allows(users[f"svc-{service}"], "topic", partner_feedback_topic(partner), "Write")
         assert _allows(user, "topic", partner_feedback_topic(partner), "Read")
@@ -381,14 +383,21 @@ def test_every_kafka_topic_holds_its_class_retention_and_the_broker_volume_holds
     assert bounded_bytes(ALL_TOPICS) <= BROKER_DISK_BUDGET_BYTES <= gib * 1024**3 // 2, "room left for the history"
 
 
-def test_the_operators_user_reads_every_dead_letter_and_writes_back_to_where_it_came_from() -> None:
+def test_the_operators_user_reads_every_dead_letter_and_writes_back_only_where_a_redrive_is_of_use() -> None:
     users = _of_kind(rendered("prod"), "KafkaUser")
     ops = users["tdi-ops"]
     for service, consumed in consumed_topics().items():
         if consumed:
             assert _allows(ops, "topic", dlq_topic(consumer_group(service)), "Read")
         for topic in consumed:
-            assert _allows(ops, "topic", topic, "Write"), f"a dead letter of {service} could not go back to {topic}"
+            partner = next(
+                (p for p in Partner if topic in (partner_ingress_topic(p, s) for s in ("funding", "vte"))), None
+            )
+            useful = topic == "tdi.territory.territory.v1" or (
+                partner is not None and any(partner_ingress_topic(partner, SPECS[t].service) == topic
+                                            for t in PARTNER_COMMANDS[partner])
+            )  # fmt: skip
+            assert _allows(ops, "topic", topic, "Write") == useful, f"tdi-ops writing {topic} ({service})"
     assert not any(_allows(ops, "topic", partner_feedback_topic(p), "Read") for p in Partner)
     assert not any(acl["resource"]["type"] == "group" for acl in ops["spec"]["authorization"]["acls"])
 

@@ -15,6 +15,7 @@ from typing import Any
 
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
 
+from tdi_contracts.access import partner_group_prefix
 from tdi_contracts.base import SPECS
 from tdi_contracts.envelope import Envelope, decode_event, encode_event
 from tdi_contracts.events.partners import PartnerEventAccepted, PartnerEventRejected
@@ -43,6 +44,13 @@ class Credentials:
             "sasl_plain_username": self.username,
             "sasl_plain_password": self.password or "",
         }
+
+
+def consumer_group(partner: Partner, purpose: str = "feedback") -> str:
+    """The name of a consumer group the partner may use: `partner-<slug>.<purpose>` (the broker's ACLs allow the
+    groups starting with `partner-<slug>.` only). `answers` reads without a group; use this one to read your
+    feedback topic with a client of your own that commits its offsets."""
+    return partner_group_prefix(partner) + purpose
 
 
 def record_of(partner: Partner, command: Command) -> tuple[str, bytes | None, bytes, list[tuple[str, bytes]]]:
