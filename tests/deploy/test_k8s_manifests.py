@@ -317,7 +317,7 @@ def consumed_topics() -> dict[str, tuple[str, ...]]:
 
         module.create_service_app = capture  # type: ignore[attr-defined]
         try:
-            module.create_app(ServiceSettings.for_service(service))
+            module.create_app(ServiceSettings.for_service(service, deployment="local"))  # its wiring only
         finally:
             module.create_service_app = original  # type: ignore[attr-defined]
         found[service] = tuple(t for spec in captured.get("consumers", ()) for t in spec.topics)
@@ -484,3 +484,18 @@ def test_every_secret_a_pod_reads_is_rendered_or_created_by_an_operator_or_liste
 
     dev_key = base64.b64decode(_of_kind(rendered("dev"), "Secret")["tdi-vte-pseudonym"]["data"]["key"]).decode()
     assert dev_key and dev_key != DEV_PSEUDONYM_KEY
+
+
+@pytest.mark.parametrize("overlay", OVERLAYS)
+def test_kubernetes_is_production_and_gives_vte_a_secret_pseudonym_key_long_enough(overlay: str) -> None:
+    from tdi_vte.rules import MIN_PSEUDONYM_KEY_LENGTH
+
+    docs = rendered(overlay)
+    shared = _of_kind(docs, "ConfigMap")["tdi-settings"]["data"]
+    assert shared.get("TDI_DEPLOYMENT", "production") == "production"
+    for service in SERVICES:
+        assert _env(_container(docs, service)).get("TDI_DEPLOYMENT", {}).get("value", "production") == "production"
+    key = _env(_container(docs, "vte"))["TDI_VTE_PSEUDONYM_KEY"]["valueFrom"]["secretKeyRef"]
+    if overlay == "dev":
+        secret = _of_kind(docs, "Secret")[key["name"]]["data"][key["key"]]
+        assert len(base64.b64decode(secret).decode()) >= MIN_PSEUDONYM_KEY_LENGTH

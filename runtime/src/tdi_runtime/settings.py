@@ -10,6 +10,11 @@ from pydantic import Field, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
+class ConfigurationError(ValueError):
+    """A setting a deployment must fix before the service may start (a missing or weak secret...): the command
+    line prints its message and exits with status 2, without a traceback."""
+
+
 class ServiceSettings(BaseSettings):
     """Everything a service reads at start. Build with `ServiceSettings.for_service("funding")`."""
 
