@@ -5,9 +5,8 @@ from __future__ import annotations
 from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-from tdi_runtime.settings import ConfigurationError
-
 from tdi_contracts.events.vte import VteContractType, VteEarlyEndRule, VteFunder
+from tdi_runtime.settings import ConfigurationError
 
 DEV_PSEUDONYM_KEY = "tdi-vte-development-key-not-for-production"
 """The key of local stacks and tests only: refused outside local mode (`TDI_DEPLOYMENT`)."""
