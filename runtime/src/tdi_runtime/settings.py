@@ -140,7 +140,8 @@ class ServiceSettings(BaseSettings):
         return prefixed(service=service, **overrides)  # type: ignore[no-any-return]
 
     def kafka_security(self) -> dict[str, Any]:
-        """aiokafka options of the service's own principal (PLAINTEXT unless KAFKA_SECURITY_PROTOCOL says SASL)."""
+        """aiokafka options of the service's own principal (PLAINTEXT unless KAFKA_SECURITY_PROTOCOL says SASL or
+        SSL; `KAFKA_SSL_CAFILE` names the CA of a TLS listener)."""
         from tdi_runtime.kafka import security_options
 
         return security_options(self.kafka_username, self.kafka_password)
