@@ -77,7 +77,7 @@ def build_router() -> APIRouter:
             command.year,
             command.operator,
         )
-        await _use_cases(request).run(lambda c: open_envelope(c, seed, _now().date()))
+        await _use_cases(request).run(lambda c: open_envelope(c, seed, _now().date(), reach=access.require_region))
         return {"envelope_id": command.envelope_id}
 
     @router.post("/applications", status_code=status.HTTP_201_CREATED, summary="File a dossier")

@@ -112,3 +112,15 @@ async def test_a_regional_user_cannot_commit_another_regions_envelope_through_a_
         after = (await client.get("/envelopes/fonds-vert-ti-2024-r76", headers=STAFF)).json()
         assert after["committed_cents"] == before["committed_cents"] == 0
         assert seen.status_code == 200, "a dossier of its territory stays readable"
+
+
+async def test_a_regional_user_cannot_probe_another_regions_envelope_by_opening_one_under_its_id(funding_http):
+    async with funding_http() as (_app, client, _territory_id):
+        envelope = {"envelope_id": f"mx-env-{uuid.uuid4().hex[:6]}", "programme": "fonds-vert-ti",
+                    "ceiling_cents": eur(1_000_000), "year": 2025}  # fmt: skip
+        opened = await client.post("/envelopes", json={**envelope, "region": "76"}, headers=STAFF)
+        assert opened.status_code == 201, opened.text
+
+        probe = await client.post("/envelopes", json={**envelope, "region": "44"}, headers=REGIONAL_44)
+
+        assert (probe.status_code, probe.json().get("code")) == (403, "OUT_OF_REGION"), probe.text
