@@ -5,13 +5,15 @@
     tdi-partner follow --partner bpifrance
 
 Credentials: --bootstrap / TDI_PARTNER_BOOTSTRAP_SERVERS, and on a secured broker --username / --password
-(TDI_PARTNER_USERNAME / TDI_PARTNER_PASSWORD, SASL/SCRAM-SHA-512).
+(TDI_PARTNER_USERNAME / TDI_PARTNER_PASSWORD, SASL/SCRAM-SHA-512); over TLS --ca-file (TDI_PARTNER_CA_FILE, the CA
+of the broker's certificate) or --security-protocol SASL_SSL (TDI_PARTNER_SECURITY_PROTOCOL).
 """
 
 from __future__ import annotations
 
 import asyncio
 from collections import Counter
+from enum import StrEnum
 from pathlib import Path
 
 import typer
@@ -35,6 +37,24 @@ BOOTSTRAP = typer.Option(
 )
 USERNAME = typer.Option(None, "--username", envvar="TDI_PARTNER_USERNAME", help="SASL/SCRAM user")
 PASSWORD = typer.Option(None, "--password", envvar="TDI_PARTNER_PASSWORD", help="SASL/SCRAM password")
+CA_FILE = typer.Option(
+    None, "--ca-file", envvar="TDI_PARTNER_CA_FILE", help="CA (PEM) of the broker's certificate: connect over TLS"
+)
+
+
+class Protocol(StrEnum):
+    PLAINTEXT = "PLAINTEXT"
+    SSL = "SSL"
+    SASL_PLAINTEXT = "SASL_PLAINTEXT"
+    SASL_SSL = "SASL_SSL"
+
+
+PROTOCOL = typer.Option(
+    None,
+    "--security-protocol",
+    envvar="TDI_PARTNER_SECURITY_PROTOCOL",
+    help="PLAINTEXT, SSL, SASL_PLAINTEXT or SASL_SSL (default: SASL_ with a user, _SSL with a CA file)",
+)
 SENT_LOG = typer.Option(Path("tdi-partner-sent.jsonl"), "--sent-log", help="Where sent event ids are recorded")
 
 
@@ -72,6 +92,8 @@ def publish(
     bootstrap: str = BOOTSTRAP,
     username: str | None = USERNAME,
     password: str | None = PASSWORD,
+    ca_file: str | None = CA_FILE,
+    security_protocol: Protocol | None = PROTOCOL,
     sent: Path = SENT_LOG,
     skip_invalid: bool = typer.Option(False, help="Send the valid lines even when others are refused"),
     dry_run: bool = typer.Option(False, help="Validate only, send nothing"),
@@ -96,7 +118,7 @@ def publish(
             acknowledged.append(command)
             progress.advance(task)
 
-        credentials = client.Credentials(bootstrap, username, password)
+        credentials = client.Credentials(bootstrap, username, password, security_protocol, ca_file)
         asyncio.run(client.publish(partner, credentials, valid, on_sent))
     sent_log.append(sent, file, acknowledged)
     console.print(f"{len(acknowledged)} commande(s) envoyée(s) ; suivi : tdi-partner follow --partner {partner.value}")
@@ -108,6 +130,8 @@ def follow(
     bootstrap: str = BOOTSTRAP,
     username: str | None = USERNAME,
     password: str | None = PASSWORD,
+    ca_file: str | None = CA_FILE,
+    security_protocol: Protocol | None = PROTOCOL,
     sent: Path = SENT_LOG,
     timeout: float = typer.Option(30.0, help="Seconds to wait for answers still missing"),
 ) -> None:
@@ -117,7 +141,7 @@ def follow(
     """
     console = console_for()
     expected = sent_log.read(sent)
-    credentials = client.Credentials(bootstrap, username, password)
+    credentials = client.Credentials(bootstrap, username, password, security_protocol, ca_file)
     found = asyncio.run(client.answers(partner, credentials, set(expected), timeout))
     rejected = [a for a in found.values() if not a.accepted]
     missing = sorted(set(expected) - found.keys())

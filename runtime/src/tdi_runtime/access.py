@@ -8,7 +8,7 @@ Sensitive fields are shown only to the roles `SENSITIVE` names (platform rule); 
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from tdi_runtime.auth import Principal
@@ -18,6 +18,12 @@ NATIONAL_ROLES = frozenset({"national", "staff", "admin"})
 READ_ROLES = ("national", "regional", "instructor", "reader")
 WRITE_ROLES = ("national", "regional")
 PROGRAMME_WRITE_ROLES = ("national", "regional", "instructor")
+
+Reach = Callable[[Iterable[str]], None]
+"""What a use case calls with the regions of the object it is about to write (as it computed them, inside its
+transaction): raises `OUT_OF_REGION` when the caller may not act there. HTTP passes `access.require_region`; a
+partner's ingress passes nothing (partners are not region-bound). Checking what the caller *quotes* is not
+enough: the use case may place the object elsewhere (issue 22 #2)."""
 
 SENSITIVE: dict[str, tuple[frozenset[str], str | None]] = {
     "post_cost": (frozenset({"national", "regional"}), "chef-de-projet"),
