@@ -20,6 +20,7 @@ from sse_starlette import EventSourceResponse
 
 from tdi_contracts.reference import Departement, Region
 from tdi_reporting.api import DEPARTEMENT, REGION, TERRITORY, BrowserReader, reporting
+from tdi_reporting.visibility import visibility_key
 from tdi_runtime.http_access import documented
 
 
@@ -67,7 +68,7 @@ def build_feed_router() -> APIRouter:
 
         async def messages() -> AsyncIterator[dict[str, Any]]:
             seen = _cursor(last_event_id)
-            key = (region, departement, territory, access.region)
+            key = (region, departement, territory, *visibility_key(access))
             while True:
                 cursor = await reads.cursor()
                 if cursor != seen:

@@ -62,10 +62,10 @@ class Reporting:
             raise NotFoundError(UNKNOWN_READ_MODEL.format(name, ", ".join(views.NAMES)))
         snapshot = await self.snapshot()
         filters = self.filters(snapshot, region, departement, territory, access)
-        return filters, views.rows(snapshot, name, level, filters)
+        return filters, views.rows(snapshot, name, level, filters, access)
 
     async def figures(
         self, region: str | None, departement: str | None, territory: str | None, access: Access
     ) -> dict[str, Any]:
         snapshot = await self.snapshot()
-        return views.figures(snapshot, self.filters(snapshot, region, departement, territory, access))
+        return views.figures(snapshot, self.filters(snapshot, region, departement, territory, access), access)
