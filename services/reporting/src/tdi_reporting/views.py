@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from tdi_reporting import facts
-from tdi_reporting.domain import Filters, Level, TerritoryMap, aggregate
+from tdi_reporting.domain import Filters, Level, Measure, TerritoryMap, aggregate
 from tdi_reporting.readmodels import READ_MODELS, with_labels
 from tdi_reporting.store import Snapshot
 from tdi_reporting.visibility import narrowed, reaches, require_model, shown, shown_row
@@ -67,17 +67,19 @@ def _total(snapshot: Snapshot, name: str, filters: Filters, access: Access) -> d
 
 def _map(snapshot: Snapshot, level: Level, access: Access) -> dict[str, dict[str, int]]:
     """Per zone code of a level, each map figure (whole country, or a regional caller's whole region: the map
-    shows where the filters sit)."""
+    shows where the filters sit), from the per-territory sums the store read (`Snapshot.map_facts`)."""
     out: dict[str, dict[str, int]] = {}
     everywhere = Filters(region=access.region) if access.role == "regional" else Filters()
+    per_territory = snapshot.map_facts or {}
     for figure, (name, column) in MAP_FIGURES.items():
         if not reaches(access, name):
             continue
-        model = READ_MODELS[name]
-        measures = [m for m in model.measures if m.name == column] or list(model.measures)
-        counted = model_facts(snapshot, name, access)
-        for row in aggregate(counted, snapshot.territories, level, everywhere, (), measures):
-            out.setdefault(row["code_zone"], {})[figure] = row[measures[0].name]
+        if name == "territoires":
+            counted, measure = model_facts(snapshot, name, access), Measure(column, "count")
+        else:
+            counted, measure = narrowed(per_territory.get(name, []), name, access), Measure(column, "sum", column)
+        for row in aggregate(counted, snapshot.territories, level, everywhere, (), [measure]):
+            out.setdefault(row["code_zone"], {})[figure] = row[column]
     return out
 
 
