@@ -67,12 +67,10 @@ class StreamSlots:
                 TOO_MANY.format(self.per_caller),
                 code="TOO_MANY_STREAMS",
                 status=429,
-                retry_after_s=STREAM_RETRY_AFTER_S,
+                retry_after_s=WAIT_S,
             )
         if self.open >= self.total:
-            raise LimitError(
-                FULL.format(self.total), code="STREAMS_FULL", status=503, retry_after_s=STREAM_RETRY_AFTER_S
-            )
+            raise LimitError(FULL.format(self.total), code="STREAMS_FULL", status=503, retry_after_s=WAIT_S)
         self.open += 1
         self.by_caller[caller] = self.by_caller.get(caller, 0) + 1
         return Slot(self, caller)
