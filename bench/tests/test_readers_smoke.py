@@ -66,3 +66,11 @@ async def test_the_readers_scenario_measures_held_streams_and_exports(platform_s
 def _signed() -> VteContractSigned:
     """A fresh signed contract (its own id), from the contracts' example: one change of the VTE read model."""
     return example_payload(VteContractSigned, vte_contract_id=uuid.uuid4())  # type: ignore[no-any-return]
+
+
+async def test_the_fold_with_one_notify_per_batch_is_measured_against_the_fold_without(platform_stack):
+    from tdi_bench.fold_notify import measure
+
+    found = await measure(platform_stack.database_url, events=1000, replicas=2, repetitions=1)
+    print("\n[fold notify]", found)
+    assert found["events"] == 1000 and found["ratio_best"] > 0

@@ -5,7 +5,7 @@ from __future__ import annotations
 from enum import StrEnum
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Body, Depends, Query, Request, Response
+from fastapi import APIRouter, Depends, Query, Request, Response
 
 from tdi_contracts.reference import Axis, Departement, Region, categories_of
 from tdi_reporting import exports, views
@@ -148,7 +148,7 @@ def build_router() -> APIRouter:
         request: Request,
         response: Response,
         access: Reader,
-        purpose: Annotated[TicketPurpose, Body(embed=True, description="feed (the live feed) or export (a file)")],
+        purpose: Annotated[TicketPurpose, Query(description="feed (the live feed) or export (a file)")],
     ) -> dict[str, Any]:
         """A short-lived ticket for what a browser opens without headers (`?ticket=` on the feed or an export): the
         bearer token never goes into an address. Valid `ticket_ttl_s` seconds, for that purpose only."""

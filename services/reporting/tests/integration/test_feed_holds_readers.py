@@ -73,7 +73,7 @@ async def test_a_browser_opens_the_feed_and_an_export_with_a_ticket_and_a_token_
         assert (leaked.status_code, leaked.json()["code"]) == (400, "ACCESS_TOKEN_IN_URL")
         assert "ticket" in leaked.json()["message"]
 
-        issued = await client.post("/api/tickets", json={"purpose": "feed"}, headers=AS_STAFF)
+        issued = await client.post("/api/tickets", params={"purpose": "feed"}, headers=AS_STAFF)
         assert issued.status_code == 200 and issued.headers["cache-control"] == "no-store"
         ticket = issued.json()["ticket"]
         assert STAFF_TOKEN not in ticket
@@ -82,12 +82,12 @@ async def test_a_browser_opens_the_feed_and_an_export_with_a_ticket_and_a_token_
             event, figures = await next_event(stream.aiter_lines())
             assert event == "figures" and "vte_total" in figures
 
-        export = (await client.post("/api/tickets", json={"purpose": "export"}, headers=AS_STAFF)).json()["ticket"]
+        export = (await client.post("/api/tickets", params={"purpose": "export"}, headers=AS_STAFF)).json()["ticket"]
         wrong = await client.get("/api/feed", params={"ticket": export})
         assert (wrong.status_code, wrong.json()["code"]) == (401, "INVALID_TICKET")
         file = await client.get("/api/exports/territoires.csv", params={"ticket": export})
         assert file.status_code == 200 and file.headers["content-type"].startswith("text/csv")
-        unknown = await client.post("/api/tickets", json={"purpose": "commande"}, headers=AS_STAFF)
+        unknown = await client.post("/api/tickets", params={"purpose": "commande"}, headers=AS_STAFF)
         assert (unknown.status_code, unknown.json()["code"]) == (422, "INVALID_REQUEST")
 
 
@@ -155,7 +155,7 @@ async def test_a_revoked_static_token_ends_its_stream_at_the_next_change(setting
         httpx.AsyncClient(base_url=base, timeout=60) as client,
     ):
         ticket = await client.post(
-            "/api/tickets", json={"purpose": "feed"}, headers={"Authorization": "Bearer jeton-a-revoquer"}
+            "/api/tickets", params={"purpose": "feed"}, headers={"Authorization": "Bearer jeton-a-revoquer"}
         )
         async with client.stream("GET", "/api/feed", params={"ticket": ticket.json()["ticket"]}) as stream:
             lines = stream.aiter_lines()

@@ -20,7 +20,7 @@
   // Le jeton ne va jamais dans une adresse (journaux, historique) : le flux et les téléchargements s'ouvrent avec
   // un ticket de 30 s, demandé avec l'en-tête Authorization et valable pour un seul usage (flux ou export).
   const ticket = async (usage) => {
-    const r = await fetch("/api/tickets", { method: "POST", headers: { "Content-Type": "application/json", ...(jeton ? { Authorization: "Bearer " + jeton } : {}) }, body: JSON.stringify({ purpose: usage }) });
+    const r = await fetch("/api/tickets?purpose=" + usage, { method: "POST", headers: jeton ? { Authorization: "Bearer " + jeton } : {} });
     if (!r.ok) throw new Error(String(r.status));
     return (await r.json()).ticket;
   };
