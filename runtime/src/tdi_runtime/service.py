@@ -153,6 +153,8 @@ async def _start(rt: Runtime, specs: Sequence[ConsumerSpec]) -> None:
             prepare=spec.prepare if s.consumer_batch_prepare else None,
             backoff_max_s=s.retry_backoff_max_s,
             on_outbox=rt.relay.wake,
+            in_commit=spec.in_commit,
+            after_commit=spec.after_commit,
         )
         rt.consumers.append(consumer)
         rt.committers.append(committer)

@@ -6,7 +6,7 @@ import os
 from datetime import timedelta
 from typing import Any, Literal, Self
 
-from pydantic import Field, field_validator, model_validator
+from pydantic import Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
@@ -45,6 +45,12 @@ class ServiceSettings(BaseSettings):
     jwt_issuer: str | None = Field(default=None, description="Expected `iss` of bearer JWTs")
     jwt_audience: str | None = Field(default=None, description="Expected `aud` of bearer JWTs")
     jwt_algorithms: list[str] = Field(default_factory=lambda: ["RS256", "ES256"], description="Accepted algorithms")
+    ticket_secret: SecretStr | None = Field(
+        default=None,
+        description="HMAC key of stream tickets (tdi_runtime.tickets); replicas behind one address must share it "
+        "(unset: a random key per process)",
+    )
+    ticket_ttl_s: float = Field(default=30.0, gt=0, description="How long a stream ticket opens its route")
     log_level: str = "INFO"
     log_json: bool = True
     consumer_batch_max: int = Field(default=500, description="Most records handled in one DB transaction")

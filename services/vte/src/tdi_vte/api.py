@@ -102,6 +102,8 @@ def build_router(rules: VteRules) -> APIRouter:
         limit: Annotated[int, Query(ge=1, le=500)] = 50,
         offset: Annotated[int, Query(ge=0, le=1_000_000)] = 0,
     ) -> dict[str, Any]:
+        """The aids one by one. A reader gets counts, not rows (`/vte/aids/totals`): 403 AGGREGATES_ONLY."""
+        access.require_rows()
         async with request.app.state.runtime.pool.acquire() as conn:
             return await queries.list_aids(conn, await _resolved(conn, f, access), limit, offset)
 
@@ -112,6 +114,8 @@ def build_router(rules: VteRules) -> APIRouter:
 
     @router.get("/contracts/{vte_contract_id}", summary="One contract's decision, with every reason of a refusal")
     async def contract_decision(request: Request, vte_contract_id: UUID, access: Reader) -> dict[str, Any]:
+        """One contract with its candidate's status, study level and graduation year: not for a reader (counts only)."""
+        access.require_rows()
         async with request.app.state.runtime.pool.acquire() as conn:
             found = await queries.decision(conn, vte_contract_id)
         if found is None:
