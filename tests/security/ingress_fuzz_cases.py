@@ -159,7 +159,7 @@ class Generator:
             "id_not_ascii": lambda: self._header("id_not_ascii", "INVALID_HEADER", "ce_id", "FZ-é".encode()),
             "type_with_space": lambda: self._header(
                 "type_with_space",
-                "UNKNOWN_EVENT_TYPE",
+                "INVALID_HEADER",  # not a type name at all (CE_TYPE_PATTERN), so never quoted back
                 "ce_type",
                 "fr.territoires-industrie.funding.Déposer dossier.v1".encode(),
             ),

@@ -15,6 +15,14 @@ from .kafka_headers import HEADER_FIELDS, read_ce_headers
 from .reference.partners import Partner
 from .topics import SERVICES
 
+CE_TYPE_PATTERN = r"^[A-Za-z][A-Za-z0-9._-]{0,199}$"
+"""The CloudEvents types the platform reads: a reverse-DNS name (letters, digits, '.', '-', '_'), 1-200 characters.
+
+Its own are `fr.territoires-industrie.<service>.<Name>.v<major>` (`TYPE_PATTERN`); any other name of this grammar
+is an unknown type (UNKNOWN_EVENT_TYPE), anything else (a space, a line break, a NUL, an accent) an invalid
+`ce_type` header (INVALID_HEADER): such a type is never quoted in an answer.
+"""
+
 PRODUCERS = frozenset((*SERVICES, "platform", *(p.value for p in Partner)))
 """Who may produce: a service name, "platform" (shared runtime: dead letters, feedback), or a partner slug."""
 
@@ -36,7 +44,11 @@ class Envelope(BaseModel):
         description="URI-reference of the producing system",
         examples=["/partners/ademe"],
     )
-    type: str = Field(max_length=200, examples=["fr.territoires-industrie.funding.GrantCommitted.v1"])
+    type: str = Field(
+        pattern=CE_TYPE_PATTERN,
+        description="Type of the event: a reverse-DNS name, 1-200 letters, digits, '.', '-' or '_'",
+        examples=["fr.territoires-industrie.funding.GrantCommitted.v1"],
+    )
     specversion: Literal["1.0"] = "1.0"
     time: UtcDatetime = Field(description="When it happened, UTC", examples=["2024-01-15T09:30:00Z"])
     subject: Token = Field(description="Id of the aggregate the event is about", examples=["ti-8413"])

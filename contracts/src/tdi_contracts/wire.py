@@ -1,5 +1,6 @@
 """Encoding and decoding of one Kafka record (key, JSON value, `ce_*` headers), with ContractViolation."""
 
+import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
@@ -9,7 +10,8 @@ from pydantic_core import SchemaValidator
 from .base import ContractModel, ContractSpec
 from .cloudevents import Envelope
 from .errors import ContractViolation, ErrorCode
-from .field_errors import field_errors
+from .field_errors import CONTROL_CHARACTERS, NUL, control_character_errors, field_errors
+from .quoting import quote
 from .registry import payload_model_for, spec_for
 
 Headers = list[tuple[str, bytes]]
@@ -38,12 +40,29 @@ def encode_event(envelope: Envelope, payload: ContractModel) -> tuple[bytes | No
     )
 
 
+_MAY_HOLD_CONTROL = re.compile(rb"\\(?:u00[0189][0-9a-fA-F]|u007[fF]|[bfnrt])|\x7f|\xc2[\x80-\x9f]")
+"""Bytes of a JSON document that may hold a control character in a string once decoded: an escape of a C0 or
+C1 control or of DEL, or a raw DEL or C1 character (raw C0 controls are invalid JSON: MALFORMED_JSON)."""
+_MAY_HOLD_NUL = re.compile(rb"\\u0000")
+
+
 @dataclass(frozen=True, slots=True)
 class _Decoder:
     """What decoding one type needs, looked up once per type: its spec and its model's pydantic-core validator."""
 
     spec: ContractSpec
     validate_json: Callable[[bytes], ContractModel]
+    may_hold: re.Pattern[bytes] = _MAY_HOLD_NUL
+    """Found in the raw value, the decoded payload is searched for `forbidden` characters (rare: most values
+    hold no backslash at all)."""
+    forbidden: re.Pattern[str] = NUL
+
+    @staticmethod
+    def of(spec: ContractSpec, validate_json: Callable[[bytes], ContractModel]) -> "_Decoder":
+        """A command (partner input) may hold no control character at all, any other payload no NUL."""
+        if spec.kind == "command":
+            return _Decoder(spec, validate_json, _MAY_HOLD_CONTROL, CONTROL_CHARACTERS)
+        return _Decoder(spec, validate_json)
 
 
 _DECODERS: dict[str, _Decoder] = {}
@@ -55,8 +74,8 @@ def _decoder_for(type_: str) -> _Decoder:
         model = payload_model_for(type_)  # UNKNOWN_EVENT_TYPE, SCHEMA_VERSION_UNSUPPORTED: never cached
         validator = model.__pydantic_validator__
         if not isinstance(validator, SchemaValidator):  # a model not built yet: let pydantic build it first
-            return _Decoder(spec_for(type_), model.model_validate_json)
-        decoder = _DECODERS[type_] = _Decoder(spec_for(type_), validator.validate_json)
+            return _Decoder.of(spec_for(type_), model.model_validate_json)
+        decoder = _DECODERS[type_] = _Decoder.of(spec_for(type_), validator.validate_json)
     return decoder
 
 
@@ -65,7 +84,9 @@ def decode_event(
 ) -> tuple[Envelope, ContractModel]:
     """Envelope and validated payload of a record, or ContractViolation (stable code, field errors).
 
-    The JSON bytes go straight into the payload model's pydantic-core validator (one per type, cached).
+    The JSON bytes go straight into the payload model's pydantic-core validator (one per type, cached). No text
+    holding a NUL is ever returned, nor, in a command, any other control character (C0, DEL, C1): such a text
+    is INVALID_PAYLOAD with a `control_character` error naming the field.
     """
     envelope = Envelope.from_kafka_headers(headers)
     decoder = _decoder_for(envelope.type)
@@ -78,14 +99,18 @@ def decode_event(
     try:
         payload = decoder.validate_json(value)
     except ValidationError as exc:
-        errors = field_errors(exc)
+        errors = field_errors(exc, decoder.forbidden)
         malformed = any(e.code == "json_invalid" for e in errors)
         code = ErrorCode.MALFORMED_JSON if malformed else ErrorCode.INVALID_PAYLOAD
         raise ContractViolation(code, "", errors) from None
+    if decoder.may_hold.search(value) is not None:
+        controls = control_character_errors(payload, decoder.forbidden)
+        if controls:
+            raise ContractViolation(ErrorCode.INVALID_PAYLOAD, "", controls)
     expected_key = spec.key_of(payload)
     if (None if key is None else key.decode("utf-8", "replace")) != expected_key:
-        raise ContractViolation(ErrorCode.KEY_MISMATCH, f"Clé attendue : {expected_key} ({spec.key_field}).")
+        raise ContractViolation(ErrorCode.KEY_MISMATCH, f"Clé attendue : {quote(expected_key)} ({spec.key_field}).")
     if envelope.subject != spec.subject_of(payload):
-        detail = f"Attendu : {spec.subject_of(payload)} ({spec.subject_field})."
+        detail = f"Attendu : {quote(spec.subject_of(payload))} ({spec.subject_field})."
         raise ContractViolation(ErrorCode.SUBJECT_MISMATCH, detail)
     return envelope, payload
