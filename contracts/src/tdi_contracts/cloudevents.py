@@ -59,8 +59,18 @@ class Envelope(BaseModel):
     producer: Annotated[str, AfterValidator(_known_producer)] = Field(examples=["funding", "bpifrance"])
 
     @classmethod
-    def new(cls, type_: str, subject: str, producer: str, *, cause: "Envelope | None" = None) -> "Envelope":
-        """A fresh envelope (new uuid, now); correlation and causation follow `cause` when given."""
+    def new(
+        cls,
+        type_: str,
+        subject: str,
+        producer: str,
+        *,
+        cause: "Envelope | None" = None,
+        causation_id: str | None = None,
+        correlation_id: str | None = None,
+    ) -> "Envelope":
+        """A fresh envelope (new uuid, now); correlation and causation follow `cause` when given, or the ids
+        given (a message whose envelope could not be read: its ce_id, its correlation id, or its place)."""
         event_id = str(uuid4())
         return cls(
             id=event_id,
@@ -68,8 +78,8 @@ class Envelope(BaseModel):
             type=type_,
             time=datetime.now(UTC),
             subject=subject,
-            correlation_id=cause.correlation_id if cause else event_id,
-            causation_id=cause.id if cause else event_id,
+            correlation_id=cause.correlation_id if cause else (correlation_id or causation_id or event_id),
+            causation_id=cause.id if cause else (causation_id or event_id),
             schema_version=int(type_.rsplit(".v", 1)[-1]) if TYPE_PATTERN.match(type_) else 1,
             producer=producer,
         )

@@ -17,10 +17,24 @@ from .registry import payload_model_for, spec_for
 Headers = list[tuple[str, bytes]]
 
 
-def envelope_for(payload: ContractModel, producer: str, *, cause: Envelope | None = None) -> Envelope:
-    """A fresh envelope whose type, subject and schema version are those of the payload."""
+def envelope_for(
+    payload: ContractModel,
+    producer: str,
+    *,
+    cause: Envelope | None = None,
+    causation_id: str | None = None,
+    correlation_id: str | None = None,
+) -> Envelope:
+    """A fresh envelope whose type, subject and schema version are those of the payload (see `Envelope.new`)."""
     spec = spec_for(payload)
-    return Envelope.new(spec.type, spec.subject_of(payload), producer, cause=cause)
+    return Envelope.new(
+        spec.type,
+        spec.subject_of(payload),
+        producer,
+        cause=cause,
+        causation_id=causation_id,
+        correlation_id=correlation_id,
+    )
 
 
 def encode_event(envelope: Envelope, payload: ContractModel) -> tuple[bytes | None, bytes, Headers]:

@@ -13,8 +13,9 @@ import hashlib
 import uuid
 from datetime import UTC, datetime
 
-from tdi_contracts.envelope import ErrorCode
+from tdi_contracts.envelope import REASONS, ErrorCode
 from tdi_contracts.events.platform import HeaderCopy, MessageDeadLettered
+from tdi_contracts.quoting import quote, sentence
 from tdi_contracts.topics import dlq_topic
 from tdi_runtime.delivery import Delivery
 from tdi_runtime.events import outgoing
@@ -56,14 +57,14 @@ def declared(code: str) -> str:
 
 def dead_letter(d: Delivery, group: str, code: str, reason: str) -> OutgoingMessage:
     value = d.value or b""
-    code, reason, attempts = declared(code), (reason.strip() or code)[:500], attempts_of(d)
+    code, reason, attempts = declared(code), sentence(reason or code), attempts_of(d)
     record = MessageDeadLettered(
         dead_letter_id=uuid.uuid4(),
         consumer_group=group,
         original_topic=d.topic,
         original_partition=d.partition,
         original_offset=d.offset,
-        original_key=None if d.key is None else d.key.decode("utf-8", "replace")[:1000],
+        original_key=None if d.key is None else quote(d.key, 1000),
         original_headers=_header_copies(d.headers),
         original_value_base64=base64.b64encode(value[:VALUE_COPY_BYTES]).decode(),
         original_value_bytes=len(value),
@@ -73,7 +74,38 @@ def dead_letter(d: Delivery, group: str, code: str, reason: str) -> OutgoingMess
         attempts=attempts,
         failed_at=datetime.now(UTC),
     )
-    message = outgoing(record, "platform", cause=d.envelope, topic=dlq_topic(group))
+    message = outgoing(record, "platform", topic=dlq_topic(group), **d.caused())
+    return _with_why(message, d, group, code, reason, attempts)
+
+
+def fallback_dead_letter(d: Delivery, group: str, code: str) -> OutgoingMessage:
+    """The dead letter used when `dead_letter` itself failed: the record's place, its code and the code's fixed
+    French sentence, the value's length and SHA-256, nothing quoted from the record."""
+    code = declared(code)
+    value = d.value or b""
+    record = MessageDeadLettered(
+        dead_letter_id=uuid.uuid4(),
+        consumer_group=group,
+        original_topic=d.topic,
+        original_partition=d.partition,
+        original_offset=d.offset,
+        original_key=None,
+        original_headers=[],
+        original_value_base64="",
+        original_value_bytes=len(value),
+        original_value_sha256=hashlib.sha256(value).hexdigest(),
+        code=code,
+        reason=REASONS[ErrorCode(code)],
+        attempts=1,
+        failed_at=datetime.now(UTC),
+    )
+    message = outgoing(record, "platform", topic=dlq_topic(group), causation_id=d.place)
+    return _with_why(message, d, group, code, record.reason, 1)
+
+
+def _with_why(
+    message: OutgoingMessage, d: Delivery, group: str, code: str, reason: str, attempts: int
+) -> OutgoingMessage:
     why = (
         ("tdi_dlq_code", code),
         ("tdi_dlq_reason", reason),

@@ -32,12 +32,25 @@ class Delivery:
     violation: Violation | None = None
     digest: str = ""
     source: str = ""  # CloudEvents source: only (source, id) is unique, so the inbox keys on both
+    correlation_id: str = ""  # of a record whose envelope could not be read: its ce_correlationid if valid
 
     def header(self, name: str) -> str | None:
         for key, value in self.headers:
             if key == name:
                 return value.decode("utf-8", errors="replace") if value is not None else None
         return None
+
+    @property
+    def place(self) -> str:
+        """`<topic>/<partition>/<offset>`: the record's place, as the producer's delivery report gives it."""
+        return f"{self.topic}/{self.partition}/{self.offset}"
+
+    def caused(self) -> dict[str, Any]:
+        """What an answer to this record quotes as its cause (`outgoing(..., **d.caused())`): the envelope when it
+        could be read, else the partner's ce_id (or the place) and its correlation id."""
+        if self.envelope is not None:
+            return {"cause": self.envelope}
+        return {"causation_id": self.event_id, "correlation_id": self.correlation_id or self.event_id}
 
 
 def _fallback_id(topic: str, partition: int, offset: int, raw_id: str | None) -> str:
@@ -75,6 +88,8 @@ def decode_record(record: Any) -> Delivery:
         d.event_id = _fallback_id(d.topic, d.partition, d.offset, d.header("ce_id"))
         d.event_type = d.header("ce_type") or ""
         d.source = _fallback_source(d.header("ce_source"))
+        correlation = d.header("ce_correlationid")
+        d.correlation_id = correlation if correlation is not None and is_token(correlation) else d.event_id
         fields = [e.model_dump() for e in violation.field_errors]
         d.violation = Violation(str(violation.code), violation.reason, {"field_errors": fields} if fields else {})
         return d

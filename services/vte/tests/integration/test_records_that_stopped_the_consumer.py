@@ -1,0 +1,74 @@
+"""On the real stack: records an outside client sent to Bpifrance's VTE ingress topic that once stopped the vte
+consumer for good (issue 22 #1, issue 23). Each now gets one rejection with a code, the valid contract sent
+next with the same key is applied, and the consumer stays ready throughout."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import uuid
+from collections.abc import AsyncIterator
+from typing import Any
+
+import pytest
+from test_bpifrance_to_aid import answers_for, signed
+from vte_bpifrance import bpifrance_record, publish_as_bpifrance
+
+pytestmark = [pytest.mark.integration, pytest.mark.timeout(240)]
+
+THE_REPORTED_TYPE = b"fr.territoires-industrie.vte.Record\nVteContract.v2"
+
+
+@contextlib.asynccontextmanager
+async def readiness_watched(client: Any, app: Any) -> AsyncIterator[list[str]]:
+    """Every `/readyz` answer while the block runs (and one at its end), as '200' or '503: <why>'."""
+    seen: list[str] = []
+    stop = asyncio.Event()
+
+    async def watch() -> None:
+        while not stop.is_set():
+            answer = await client.get("/readyz")
+            seen.append("200" if answer.status_code == 200 else f"{answer.status_code}: {answer.text}")
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(stop.wait(), 0.2)
+
+    task = asyncio.create_task(watch())
+    try:
+        yield seen
+    finally:
+        stop.set()
+        await task
+        answer = await client.get("/readyz")
+        seen.append("200" if answer.status_code == 200 else f"{answer.status_code}: {answer.text}")
+
+
+def failed_batches(app: Any) -> float:
+    """Batches the consumers handed back to Kafka on a defect (`tdi_consumer_failures_total{stage="defect"}`)."""
+    sample = app.state.runtime.metrics.failed.labels("vte", "defect")
+    return float(sample._value.get())
+
+
+async def test_a_type_with_a_line_break_gets_one_rejection_and_the_next_contract_with_its_key_is_applied(
+    vte_service, platform_stack
+):
+    async with vte_service() as (app, client, territory_id, _group, commune):
+        reference = f"BPI-VTE-NL-{uuid.uuid4().hex[:8]}"
+        bad_id, key, value, headers = bpifrance_record(signed(reference, territory_id, commune))
+        broken = (bad_id, key, value, [(n, THE_REPORTED_TYPE if n == "ce_type" else v) for n, v in headers])
+        good = bpifrance_record(signed(reference, territory_id, commune))
+        assert good[1] == key  # the same Kafka key: the contract reference
+        async with readiness_watched(client, app) as readiness:
+            await publish_as_bpifrance(platform_stack.bootstrap_servers, [broken, good])
+            answers = await answers_for(platform_stack.bootstrap_servers, {bad_id, good[0]})
+        recorded = await app.state.runtime.pool.fetch(
+            "SELECT contract_reference FROM vte_contracts WHERE territory_id = $1", territory_id
+        )
+        by_id = {a.partner_event_id: a for a in answers}
+        print(f"\n[stopped consumer] answers {[(i, getattr(a, 'code', 'ACCEPTED')) for i, a in by_id.items()]}")
+        assert len(answers) == 2
+        assert by_id[bad_id].code == "INVALID_HEADER"
+        assert [e.path for e in by_id[bad_id].field_errors] == ["ce_type"]
+        assert not hasattr(by_id[good[0]], "code"), "the valid contract with the same key is applied"
+        assert [r["contract_reference"] for r in recorded] == [reference]
+        assert set(readiness) == {"200"}, readiness
+        assert failed_batches(app) == 0
