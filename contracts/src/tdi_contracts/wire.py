@@ -54,10 +54,19 @@ def encode_event(envelope: Envelope, payload: ContractModel) -> tuple[bytes | No
     )
 
 
-_MAY_HOLD_CONTROL = re.compile(rb"\\(?:u00[0189][0-9a-fA-F]|u007[fF]|[bfnrt])|\x7f|\xc2[\x80-\x9f]")
+_CONTROL_BYTES = re.compile(rb"\\(?:u00[0189][0-9a-fA-F]|u007[fF]|[bfnrt])|\x7f|\xc2[\x80-\x9f]")
 """Bytes of a JSON document that may hold a control character in a string once decoded: an escape of a C0 or
 C1 control or of DEL, or a raw DEL or C1 character (raw C0 controls are invalid JSON: MALFORMED_JSON)."""
-_MAY_HOLD_NUL = re.compile(rb"\\u0000")
+
+
+def _may_hold_control(value: bytes) -> bool:
+    """Whether the document may hold a control character: three byte searches first (most values hold no
+    backslash, DEL or C1 lead byte at all), the pattern only then (measured: 0.2 µs against 5 µs a record)."""
+    return (b"\\" in value or b"\x7f" in value or b"\xc2" in value) and _CONTROL_BYTES.search(value) is not None
+
+
+def _may_hold_nul(value: bytes) -> bool:
+    return b"\\u0000" in value
 
 
 @dataclass(frozen=True, slots=True)
@@ -66,16 +75,15 @@ class _Decoder:
 
     spec: ContractSpec
     validate_json: Callable[[bytes], ContractModel]
-    may_hold: re.Pattern[bytes] = _MAY_HOLD_NUL
-    """Found in the raw value, the decoded payload is searched for `forbidden` characters (rare: most values
-    hold no backslash at all)."""
+    may_hold: Callable[[bytes], bool] = _may_hold_nul
+    """True of the raw value, the decoded payload is searched for `forbidden` characters (rare)."""
     forbidden: re.Pattern[str] = NUL
 
     @staticmethod
     def of(spec: ContractSpec, validate_json: Callable[[bytes], ContractModel]) -> "_Decoder":
         """A command (partner input) may hold no control character at all, any other payload no NUL."""
         if spec.kind == "command":
-            return _Decoder(spec, validate_json, _MAY_HOLD_CONTROL, CONTROL_CHARACTERS)
+            return _Decoder(spec, validate_json, _may_hold_control, CONTROL_CHARACTERS)
         return _Decoder(spec, validate_json)
 
 
@@ -117,7 +125,7 @@ def decode_event(
         malformed = any(e.code == "json_invalid" for e in errors)
         code = ErrorCode.MALFORMED_JSON if malformed else ErrorCode.INVALID_PAYLOAD
         raise ContractViolation(code, "", errors) from None
-    if decoder.may_hold.search(value) is not None:
+    if decoder.may_hold(value):
         controls = control_character_errors(payload, decoder.forbidden)
         if controls:
             raise ContractViolation(ErrorCode.INVALID_PAYLOAD, "", controls)

@@ -72,3 +72,45 @@ async def test_a_type_with_a_line_break_gets_one_rejection_and_the_next_contract
         assert [r["contract_reference"] for r in recorded] == [reference]
         assert set(readiness) == {"200"}, readiness
         assert failed_batches(app) == 0
+
+
+def _headers(record: tuple[str, bytes | None, bytes, Any], name: str, value: bytes | None) -> Any:
+    """The record with header `name` set to `value` (added if absent; None: a header with a null value)."""
+    event_id, key, payload, headers = record
+    kept = [(n, v) for n, v in headers if n != name]
+    return event_id, key, payload, [*kept, (name, value)]
+
+
+async def test_headers_faststream_could_not_decode_reach_the_kit_and_each_record_gets_one_answer(
+    vte_service, platform_stack
+):
+    """Issue 23: a header value that is not UTF-8, holds a NUL, is null or is huge, on a `ce_*` header (refused
+    with a code) or on another header (carried along: the command is applied)."""
+    async with vte_service() as (app, client, territory_id, _group, commune):
+        run = uuid.uuid4().hex[:8]
+
+        def contract(n: int) -> Any:
+            return bpifrance_record(signed(f"BPI-VTE-H{n}-{run}", territory_id, commune))
+
+        cases = {
+            "ce_subject not UTF-8": (_headers(contract(1), "ce_subject", b"\xff\xfeBPI"), "INVALID_HEADER"),
+            "ce_subject with a NUL": (_headers(contract(2), "ce_subject", b"BPI\x00VTE"), "INVALID_HEADER"),
+            "ce_subject null": (_headers(contract(3), "ce_subject", None), "INVALID_HEADER"),
+            "ce_subject huge": (_headers(contract(4), "ce_subject", b"B" * 300_000), "INVALID_HEADER"),
+            "other header not UTF-8": (_headers(contract(5), "x-erp-trace", b"\xc3\x28\xff"), "ACCEPTED"),
+            "other header with a NUL": (_headers(contract(6), "x-erp-trace", b"a\x00b"), "ACCEPTED"),
+            "other header null": (_headers(contract(7), "x-erp-trace", None), "ACCEPTED"),
+            "other header huge": (_headers(contract(8), "x-erp-trace", b"t" * 300_000), "ACCEPTED"),
+            "valid": (contract(9), "ACCEPTED"),
+        }
+        sent = [record for record, _ in cases.values()]
+        async with readiness_watched(client, app) as readiness:
+            await publish_as_bpifrance(platform_stack.bootstrap_servers, sent)
+            answers = await answers_for(platform_stack.bootstrap_servers, {r[0] for r in sent})
+        got = {a.partner_event_id: getattr(a, "code", "ACCEPTED") for a in answers}
+        outcome = {kind: got[record[0]] for kind, (record, _) in cases.items()}
+        print(f"\n[headers] {outcome}")
+        assert outcome == {kind: expected for kind, (_, expected) in cases.items()}
+        assert len(answers) == len(sent)  # exactly one answer each
+        assert set(readiness) == {"200"}, readiness
+        assert failed_batches(app) == 0
