@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -68,6 +69,22 @@ def _fallback_source(raw: str | None) -> str:
     return raw if raw and len(raw) <= 256 and raw.isprintable() else UNKNOWN_SOURCE
 
 
+_SHA256 = re.compile(rb"[0-9a-f]{64}")
+REDRIVEN_FROM_HEADER = "tdi_redriven_from"
+"""Set by `dlq redrive` on a re-driven record: the offset of its dead letter."""
+REDRIVEN_DIGEST_HEADER = "tdi_redriven_sha256"
+"""Set by `dlq redrive` when it re-sends the contract form of a value: the SHA-256 of the original value, which the
+inbox compares (so the partner's own copy of that event is still the same event, not a conflicting one)."""
+
+
+def _digest(value: bytes | None, headers: list[tuple[str, bytes]]) -> str:
+    """The inbox digest of a record: of its value, or of the original value a re-driven contract form stands for."""
+    original = next((v for k, v in headers if k == REDRIVEN_DIGEST_HEADER), None)
+    if original is not None and _SHA256.fullmatch(original) is not None:
+        return original[:32].decode("ascii")
+    return digest(value)
+
+
 def decode_record(record: Any) -> Delivery:
     """Decode a ConsumerRecord; a contract violation is kept on the delivery instead of being raised."""
     headers = list(record.headers or ())  # aiokafka's (name, value) tuples: copied in C, not unpacked one by one
@@ -80,7 +97,7 @@ def decode_record(record: Any) -> Delivery:
         headers,
         "",
         "",
-        digest=digest(record.value),
+        digest=_digest(record.value, headers),
     )
     try:
         envelope, payload = decode_event(record.key, record.value, headers)
