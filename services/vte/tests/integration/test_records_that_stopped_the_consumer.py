@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import json
 import uuid
 from collections.abc import AsyncIterator
 from typing import Any
@@ -114,3 +115,29 @@ async def test_headers_faststream_could_not_decode_reach_the_kit_and_each_record
         assert len(answers) == len(sent)  # exactly one answer each
         assert set(readiness) == {"200"}, readiness
         assert failed_batches(app) == 0
+
+
+async def test_a_nul_in_a_contract_gets_one_rejection_naming_the_field_and_the_next_event_of_the_batch_is_applied(
+    vte_service, platform_stack
+):
+    """Issue 21: a NUL byte in a partner's payload is refused where the contracts decode it (never an asyncpg
+    error, never a stuck batch), with the field's path and the code `control_character`."""
+    async with vte_service() as (app, client, territory_id, _group, commune):
+        run = uuid.uuid4().hex[:8]
+        bad_id, key, value, headers = bpifrance_record(signed(f"BPI-VTE-N1-{run}", territory_id, commune))
+        document = json.loads(value)
+        document["candidate"]["candidate_reference"] = "BPI-CAND\u0000-1"
+        nul = (bad_id, key, json.dumps(document).encode(), headers)
+        good = bpifrance_record(signed(f"BPI-VTE-N2-{run}", territory_id, commune))
+        async with readiness_watched(client, app) as readiness:
+            await publish_as_bpifrance(platform_stack.bootstrap_servers, [nul, good])
+            answers = await answers_for(platform_stack.bootstrap_servers, {bad_id, good[0]})
+        by_id = {a.partner_event_id: a for a in answers}
+        refused = by_id[bad_id]
+        assert (refused.code, [(e.path, e.code) for e in refused.field_errors]) == (
+            "INVALID_PAYLOAD",
+            [("candidate.candidate_reference", "control_character")],
+        )
+        assert "U+0000" in refused.field_errors[0].message
+        assert not hasattr(by_id[good[0]], "code")
+        assert len(answers) == 2 and set(readiness) == {"200"}
