@@ -132,3 +132,11 @@ def test_a_quoted_line_break_stays_visible() -> None:
     assert quote("Record\nVteContract") == "Record\\nVteContract"
     assert quote("a\x00b\x9bc") == "a\\x00b\\x9bc"
     assert quote("é" * 300, 10) == "é" * 9 + "…"
+
+
+@pytest.mark.parametrize("value", [b"1\n", b"\r1", b"1\t", "1\u0085".encode(), b" 1", b"01", b"+1"])
+def test_a_schema_version_is_its_digits_only(value: bytes) -> None:
+    key, payload, headers = grant_record()
+    violation = refused(key, payload, with_header(headers, "ce_schemaversion", value))
+    assert violation.code is ErrorCode.INVALID_HEADER
+    assert [e.path for e in violation.field_errors] == ["ce_schemaversion"]

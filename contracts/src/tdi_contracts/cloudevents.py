@@ -1,11 +1,13 @@
 """The CloudEvents 1.0 envelope model and its Kafka binary-mode headers (`ce_*`), without the registry."""
 
+import re
 from collections.abc import Sequence
 from datetime import UTC, datetime
 from typing import Annotated, Literal
 from uuid import uuid4
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, ValidationError
+from pydantic_core import PydanticCustomError
 
 from .base import TYPE_PATTERN
 from .errors import ContractViolation, ErrorCode
@@ -25,6 +27,21 @@ is an unknown type (UNKNOWN_EVENT_TYPE), anything else (a space, a line break, a
 
 PRODUCERS = frozenset((*SERVICES, "platform", *(p.value for p in Partner)))
 """Who may produce: a service name, "platform" (shared runtime: dead letters, feedback), or a partner slug."""
+
+
+_MAJOR = re.compile(rb"[1-9][0-9]{0,2}")
+
+
+def _major_version(value: object) -> object:
+    """A header's text must be the digits of the version: no sign, zero, space or control character around it
+    (an int parser strips a line break, a tab or U+0085 around the digits and accepts them)."""
+    if isinstance(value, str):
+        value = value.encode("utf-8", "surrogatepass")
+    if isinstance(value, bytes):
+        if _MAJOR.fullmatch(value) is None:
+            raise PydanticCustomError("string_pattern_mismatch", "digits expected", {"pattern": "^[1-9][0-9]{0,2}$"})
+        return int(value)
+    return value
 
 
 def _known_producer(value: str) -> str:
@@ -55,7 +72,9 @@ class Envelope(BaseModel):
     datacontenttype: Literal["application/json"] = "application/json"
     correlation_id: Token = Field(description="Id shared by every message of one business flow")
     causation_id: Token = Field(description="Id of the message that caused this one (its own id at the root)")
-    schema_version: int = Field(ge=1, le=999, description="Major version of the payload schema, as in the type")
+    schema_version: Annotated[int, BeforeValidator(_major_version)] = Field(
+        ge=1, le=999, description="Major version of the payload schema, as in the type"
+    )
     producer: Annotated[str, AfterValidator(_known_producer)] = Field(examples=["funding", "bpifrance"])
 
     @classmethod
