@@ -133,3 +133,24 @@ async def test_an_acceptance_that_cannot_be_built_rolls_the_event_back_as_an_int
         assert await vte_consumer(pool).handle_batch([contract_record(0, "BPI-EVT-1")], NoKafka())
     assert [a.get("code", "ACCEPTED") for a in answers(pool)] == ["INTERNAL_ERROR"]
     assert pool.conn.inbox == [("BPI-EVT-1", "rejected")]
+
+
+async def test_a_nul_in_a_payload_is_one_rejection_naming_the_field_and_the_next_event_of_the_batch_is_applied():
+    pool, applied = MemoryPool(), []
+
+    async def record(ctx: Any) -> None:
+        applied.append(ctx.envelope.id)
+
+    nul = contract_record(0, "BPI-EVT-1")
+    document = json.loads(nul.value)
+    document["candidate"]["candidate_reference"] = "BPI\u0000CAND"
+    nul.value = json.dumps(document).encode()
+    batch = [nul, contract_record(1, "BPI-EVT-2", contract_reference="BPI-VTE-2")]
+    assert await vte_consumer(pool, record).handle_batch(batch, NoKafka())
+    assert applied == ["BPI-EVT-2"]
+    [refused, accepted] = answers(pool)
+    assert (refused["partner_event_id"], refused["code"]) == ("BPI-EVT-1", "INVALID_PAYLOAD")
+    assert [(e["path"], e["code"]) for e in refused["field_errors"]] == [
+        ("candidate.candidate_reference", "control_character")
+    ]
+    assert "code" not in accepted
