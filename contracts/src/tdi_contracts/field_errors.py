@@ -1,11 +1,14 @@
 """Turns pydantic validation errors into field-level reasons in French, for partners."""
 
 import re
+from collections.abc import Iterator
+from typing import Any
 
-from pydantic import ValidationError
+from pydantic import BaseModel, ValidationError
 from pydantic_core import ErrorDetails
 
 from .errors import FieldError
+from .quoting import quote
 
 _KINDS = {"float": "un nombre décimal", "bool": "un booléen", "str": "une chaîne de caractères"}
 _BAD_INSTANT = "Horodatage invalide : ISO 8601 avec fuseau attendu (ex. 2024-01-15T09:30:00Z)."
@@ -41,6 +44,7 @@ _MESSAGES = {
     "siret_checksum": "Numéro SIRET {value} invalide : la clé de contrôle (Luhn) est fausse.",
     "unique_items": "Valeur en double : {item}.",
     "json_invalid": "Document JSON invalide : {error}.",
+    "control_character": "Caractère de contrôle interdit ({char}) : ce texte ne peut pas en contenir.",
 }
 MAX_SENTENCE = 500
 
@@ -65,13 +69,57 @@ def french_message(error: ErrorDetails) -> str:
         return _sentence(template)
 
 
-def field_errors(exc: ValidationError) -> tuple[FieldError, ...]:
-    """One FieldError per pydantic error, with a dotted path ("candidate.degree_level", "regions.0")."""
+def field_errors(exc: ValidationError, forbidden: re.Pattern[str] | None = None) -> tuple[FieldError, ...]:
+    """One FieldError per pydantic error, with a dotted path ("candidate.degree_level", "regions.0").
+
+    With `forbidden`, a text refused because it holds such a character (a NUL refused by a pattern, say) is
+    reported as `control_character`, naming the character, rather than as the rule it also breaks.
+    """
+    errors = []
+    for error in exc.errors():
+        path = ".".join(str(part) for part in error["loc"]) or "(racine)"
+        text = error.get("input")
+        found = forbidden.search(text) if forbidden is not None and isinstance(text, str) else None
+        if found is not None:
+            errors.append(_control_character(path, found.group()))
+        else:
+            errors.append(FieldError(path=quote(path, 300), code=error["type"], message=french_message(error)))
+    return tuple(errors)
+
+
+def _control_character(path: str, char: str) -> FieldError:
+    message = _MESSAGES["control_character"].format(char=f"U+{ord(char):04X}")
+    return FieldError(path=quote(path, 300), code="control_character", message=message)
+
+
+CONTROL_CHARACTERS = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+"""Unicode's control characters (Cc): C0, DEL and C1. No text field of a command may hold one."""
+NUL = re.compile(r"\x00")
+"""No text anywhere may hold a NUL (PostgreSQL's text cannot)."""
+
+
+def control_character_errors(
+    payload: BaseModel, forbidden: re.Pattern[str] = CONTROL_CHARACTERS
+) -> tuple[FieldError, ...]:
+    """One `control_character` FieldError per text of a validated payload holding a `forbidden` character."""
     return tuple(
-        FieldError(
-            path=".".join(str(part) for part in error["loc"]) or "(racine)",
-            code=error["type"],
-            message=french_message(error),
-        )
-        for error in exc.errors()
+        _control_character(".".join(str(part) for part in path), char)
+        for path, char in _controls(payload, (), forbidden)
     )
+
+
+def _controls(node: Any, path: tuple[Any, ...], forbidden: re.Pattern[str]) -> Iterator[tuple[tuple[Any, ...], str]]:
+    if isinstance(node, str):
+        found = forbidden.search(node)
+        if found is not None:
+            yield path, found.group()
+    elif isinstance(node, BaseModel):
+        for name in type(node).model_fields:
+            yield from _controls(getattr(node, name), (*path, name), forbidden)
+    elif isinstance(node, list | tuple | set | frozenset):
+        for index, item in enumerate(node):
+            yield from _controls(item, (*path, index), forbidden)
+    elif isinstance(node, dict):
+        for key, item in node.items():
+            yield from _controls(key, (*path, key), forbidden)
+            yield from _controls(item, (*path, key), forbidden)

@@ -75,6 +75,11 @@ class Feedback:
     def rejected(self, delivery: Delivery, violation: Violation) -> list[OutgoingMessage]:
         return []
 
+    def rejected_fallback(self, delivery: Delivery, code: str) -> list[OutgoingMessage]:
+        """The rejection sent when `rejected` failed: quoting only the record's place, the code and its fixed
+        French sentence (building an answer never stops a batch)."""
+        return []
+
     def duplicate(self, delivery: Delivery, prior: inbox.Seen) -> list[OutgoingMessage]:
         """The producer published an event id already applied (not a Kafka redelivery)."""
         return []
