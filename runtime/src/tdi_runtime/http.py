@@ -6,6 +6,7 @@ import asyncio
 import time
 from typing import Any
 
+import asyncpg
 import structlog
 from fastapi import APIRouter, Depends, FastAPI, Request
 from fastapi.exceptions import RequestValidationError
@@ -15,9 +16,11 @@ from opentelemetry import propagate, trace
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Receive, Scope, Send
 
+from tdi_contracts.field_errors import french_message
 from tdi_runtime.auth import principal_of
 from tdi_runtime.db import pending_migrations
 from tdi_runtime.errors import TRANSIENT_ERRORS, DomainError, ForbiddenError, UnauthenticatedError, is_transient
+from tdi_runtime.http_edge import RequestTooLarge, _shown
 
 log = structlog.get_logger(__name__)
 
@@ -38,6 +41,9 @@ _HTTP_ERRORS = {
 }
 """Errors raised by the framework itself (before any route runs), with their stable code and French sentence."""
 
+_UNTRANSLATABLE = (
+    "La requête contient un caractère que la base de données ne peut pas enregistrer (par exemple l'octet nul)."
+)
 UNAVAILABLE_REASON = "Le service est momentanément indisponible (base de données ou courtier injoignable) ; réessayez."
 
 
@@ -52,8 +58,19 @@ def install_error_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(StarletteHTTPException)
     async def _http(_: Request, error: StarletteHTTPException) -> JSONResponse:
+        if isinstance(error, RequestTooLarge):  # a body read past its limit inside a route: the route's code
+            return error.answer()
         code, message = _HTTP_ERRORS.get(error.status_code, ("HTTP_ERROR", "La requête n'a pas pu être traitée."))
         return JSONResponse(error_body(code, message), status_code=error.status_code, headers=error.headers)
+
+    async def _untranslatable(_: Request, error: Exception) -> JSONResponse:
+        """The last guard: the edge refuses control characters first, but text PostgreSQL cannot store is the
+        caller's input, never a server error."""
+        log.warning("untranslatable_character_reached_the_database", error=type(error).__name__)
+        return JSONResponse(error_body("INVALID_CHARACTER", _UNTRANSLATABLE), status_code=400)
+
+    for untranslatable in (asyncpg.CharacterNotInRepertoireError, asyncpg.UntranslatableCharacterError):
+        app.add_exception_handler(untranslatable, _untranslatable)
 
     async def _unavailable(_: Request, error: Exception) -> JSONResponse:
         if not is_transient(error):  # e.g. a unique violation outside the inbox: a defect, a real 500
@@ -69,9 +86,9 @@ def install_error_handlers(app: FastAPI) -> None:
     async def _invalid(_: Request, error: RequestValidationError) -> JSONResponse:
         fields = [
             {
-                "field": ".".join(str(p) for p in e.get("loc", ())),
+                "field": _shown(".".join(str(p) for p in e.get("loc", ()))),
                 "code": e.get("type", "invalid"),
-                "message": e.get("msg", ""),
+                "message": french_message(e),  # the same French catalogue as the partners' answers
             }
             for e in error.errors()
         ]

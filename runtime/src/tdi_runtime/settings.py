@@ -28,6 +28,12 @@ class ServiceSettings(BaseSettings):
     db_pool_max: int = 10
     http_host: str = "127.0.0.1"
     http_port: int = 8000
+    http_max_body_bytes: int = Field(
+        default=1024 * 1024,
+        gt=0,
+        description="A request body above this is refused (413) before it is parsed; a route taking files declares"
+        " its own limit (platform rule)",
+    )
     api_tokens: dict[str, str] = Field(
         default_factory=dict,
         description='Static bearer token -> role, as JSON (e.g. {"<secret>": "staff"}, {"<s>": "regional:44"}); '

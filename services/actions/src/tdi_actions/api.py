@@ -16,9 +16,11 @@ from tdi_actions.importing.use_case import import_table
 from tdi_actions.lifecycle import FicheStatus
 from tdi_actions.settings import ImportSettings
 from tdi_actions.use_cases import UseCases, territory
+from tdi_contracts.errors import ErrorCode
 from tdi_contracts.reference import Axis, Category, Departement, Region
 from tdi_runtime.access import Access
 from tdi_runtime.http_access import commands, documented, reads
+from tdi_runtime.http_edge import body_limit
 
 Reader = Annotated[Access, Depends(reads())]
 Writer = Annotated[Access, Depends(commands())]
@@ -137,7 +139,10 @@ def build_router(import_settings: ImportSettings | None = None) -> APIRouter:
         "/imports",
         dependencies=NATIONAL,
         summary="Import an action plan (body: the XLSX or CSV file itself); a per-row report",
-        openapi_extra={"requestBody": {"content": {"application/octet-stream": {"schema": {"type": "string"}}}}},
+        openapi_extra={
+            "requestBody": {"content": {"application/octet-stream": {"schema": {"type": "string"}}}},
+            **body_limit(limits.max_bytes, ErrorCode.IMPORT_FILE_TOO_LARGE),  # a file: not the kit's JSON limit
+        },
     )
     async def import_plan(request: Request, on: date | None = None) -> dict[str, Any]:
         data = await request.body()
