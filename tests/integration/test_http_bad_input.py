@@ -109,3 +109,33 @@ async def test_another_control_character_in_a_description_is_refused_by_its_fiel
 async def test_a_description_on_several_lines_is_not_a_field_error(services):
     answer = await services["actions"].post("/fiches", json={**FICHE, "description": "Ligne 1\n\tLigne 2\r\n"})
     assert (answer.status_code, answer.json()["code"]) == (404, "UNKNOWN_TERRITORY"), answer.text  # not a 422
+
+
+REGION_FILTERS = [
+    ("territory", "/territories"),
+    ("actions", "/fiches"),
+    ("actions", "/counts"),
+    ("funding", "/envelopes"),
+    ("funding", "/applications"),
+    ("vte", "/vte/aids"),
+    ("vte", "/vte/aids/totals"),
+    ("reporting", "/api/figures"),
+    ("reporting", "/api/read-models/territoires"),
+]
+
+
+@pytest.mark.parametrize(("service", "path"), REGION_FILTERS)
+async def test_every_region_filter_takes_the_official_name_or_the_insee_code(services, service, path):
+    by_name = await services[service].get(path, params={"region": "Grand Est", "departement": "marne"})
+    by_code = await services[service].get(path, params={"region": "44", "departement": "51"})
+    assert by_name.status_code == 200, by_name.text
+    assert by_name.json() == by_code.json()
+
+
+@pytest.mark.parametrize(("service", "path"), REGION_FILTERS)
+async def test_an_unknown_region_is_answered_with_the_regions_named(services, service, path):
+    answer = await services[service].get(path, params={"region": "Champagne"})
+    assert (answer.status_code, answer.json()["code"]) == (422, "INVALID_REQUEST"), answer.text
+    [error] = answer.json()["errors"]
+    assert (error["field"], error["code"]) == ("query.region", "unknown_region")
+    assert "44 Grand Est" in error["message"] and "75 Nouvelle-Aquitaine" in error["message"]

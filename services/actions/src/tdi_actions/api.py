@@ -17,7 +17,7 @@ from tdi_actions.lifecycle import FicheStatus
 from tdi_actions.settings import ImportSettings
 from tdi_actions.use_cases import UseCases, territory
 from tdi_contracts.errors import ErrorCode
-from tdi_contracts.reference import Axis, Category, Departement, Region
+from tdi_contracts.reference import Axis, Category, DepartementParam, RegionParam
 from tdi_runtime.access import Access
 from tdi_runtime.http_access import commands, documented, reads
 from tdi_runtime.http_edge import body_limit
@@ -105,8 +105,8 @@ def build_router(import_settings: ImportSettings | None = None) -> APIRouter:
         request: Request,
         access: Reader,
         territory_id: TerritoryQuery = None,
-        departement: Departement | None = None,
-        region: Region | None = None,
+        departement: DepartementParam | None = None,
+        region: RegionParam | None = None,
         axis: Axis | None = None,
         category: Category | None = None,
         status: FicheStatus | None = None,
@@ -124,8 +124,8 @@ def build_router(import_settings: ImportSettings | None = None) -> APIRouter:
         request: Request,
         access: Reader,
         territory_id: TerritoryQuery = None,
-        departement: Departement | None = None,
-        region: Region | None = None,
+        departement: DepartementParam | None = None,
+        region: RegionParam | None = None,
         axis: Axis | None = None,
         category: Category | None = None,
         status: FicheStatus | None = None,

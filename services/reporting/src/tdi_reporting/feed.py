@@ -18,7 +18,7 @@ from typing import Any
 from fastapi import APIRouter, Header, Request
 from sse_starlette import EventSourceResponse
 
-from tdi_contracts.reference import Departement, Region
+from tdi_contracts.reference import DepartementParam, RegionParam
 from tdi_reporting.api import DEPARTEMENT, REGION, TERRITORY, BrowserReader, reporting
 from tdi_runtime.http_access import documented
 
@@ -53,8 +53,8 @@ def build_feed_router() -> APIRouter:
     async def feed(
         request: Request,
         access: BrowserReader,
-        region: Region | None = REGION,
-        departement: Departement | None = DEPARTEMENT,
+        region: RegionParam | None = REGION,
+        departement: DepartementParam | None = DEPARTEMENT,
         territory: str | None = TERRITORY,
         last_event_id: str | None = Header(None, alias="Last-Event-ID"),
     ) -> EventSourceResponse:
