@@ -17,7 +17,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from tdi_contracts.field_errors import french_message
-from tdi_runtime.auth import principal_of
+from tdi_runtime.auth import authenticate
 from tdi_runtime.db import pending_migrations
 from tdi_runtime.errors import TRANSIENT_ERRORS, DomainError, ForbiddenError, UnauthenticatedError, is_transient
 from tdi_runtime.http_edge import RequestTooLarge, _shown
@@ -113,7 +113,7 @@ def require_role(role: str) -> Any:
     async def check(request: Request, credentials: HTTPAuthorizationCredentials | None = Depends(_bearer)) -> str:
         if credentials is None:
             raise UnauthenticatedError("Jeton d'accès absent : ajoutez l'en-tête Authorization: Bearer <jeton>.")
-        principal = principal_of(credentials.credentials, request.app.state.runtime.settings)
+        principal = await authenticate(credentials.credentials, request.app.state.runtime.settings)
         if not principal.satisfies(role):
             message = f"Le rôle « {principal.role} » ne permet pas cette opération (rôle « {role} » requis)."
             raise ForbiddenError(message)

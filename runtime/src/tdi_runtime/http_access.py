@@ -21,7 +21,7 @@ from fastapi.routing import APIRoute
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
 from tdi_runtime.access import PROGRAMME_WRITE_ROLES, READ_ROLES, WRITE_ROLES, Access
-from tdi_runtime.auth import principal_of
+from tdi_runtime.auth import authenticate
 from tdi_runtime.errors import UnauthenticatedError
 
 bearer = HTTPBearer(
@@ -38,10 +38,10 @@ SCOPES = {
 }
 
 
-def _access(request: Request, token: str | None) -> Access:
+async def _access(request: Request, token: str | None) -> Access:
     if not token:
         raise UnauthenticatedError("Jeton d'accès absent : ajoutez l'en-tête Authorization: Bearer <jeton>.")
-    access = Access.of(principal_of(token, request.app.state.runtime.settings))
+    access = Access.of(await authenticate(token, request.app.state.runtime.settings))
     request.state.access = access
     return access
 
@@ -61,12 +61,12 @@ def reads(*, scope: str = "region", query_token: bool = False) -> Callable[..., 
             credentials: HTTPAuthorizationCredentials | None = Depends(bearer),
             access_token: str | None = Query(None, description="The bearer token, for browsers (SSE, downloads)"),
         ) -> Access:
-            return _access(request, credentials.credentials if credentials else access_token)
+            return await _access(request, credentials.credentials if credentials else access_token)
 
         return _declare(guard_q, READ_ROLES, scope, write=False)
 
     async def guard(request: Request, credentials: HTTPAuthorizationCredentials | None = Depends(bearer)) -> Access:
-        return _access(request, credentials.credentials if credentials else None)
+        return await _access(request, credentials.credentials if credentials else None)
 
     return _declare(guard, READ_ROLES, scope, write=False)
 
@@ -79,7 +79,7 @@ def commands(
     roles = roles or (PROGRAMME_WRITE_ROLES if instructors else WRITE_ROLES)
 
     async def guard(request: Request, credentials: HTTPAuthorizationCredentials | None = Depends(bearer)) -> Access:
-        access = _access(request, credentials.credentials if credentials else None)
+        access = await _access(request, credentials.credentials if credentials else None)
         access.require_write(roles)
         return access
 

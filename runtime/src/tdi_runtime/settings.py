@@ -46,6 +46,20 @@ class ServiceSettings(BaseSettings):
     jwt_issuer: str | None = Field(default=None, description="Expected `iss` of bearer JWTs")
     jwt_audience: str | None = Field(default=None, description="Expected `aud` of bearer JWTs")
     jwt_algorithms: list[str] = Field(default_factory=lambda: ["RS256", "ES256"], description="Accepted algorithms")
+    jwt_leeway_s: float = Field(
+        default=30.0, ge=0, le=300, description="Clock skew allowed on a JWT's exp, nbf and iat (platform rule)"
+    )
+    jwt_jwks_max_age_s: float = Field(
+        default=300.0,
+        gt=0,
+        description="JWKS URL keys are fetched again past this age: a removed key stops being"
+        " valid within it (platform rule)",
+    )
+    jwt_jwks_refetch_interval_s: float = Field(
+        default=30.0,
+        gt=0,
+        description="A JWT naming an unknown key fetches the JWKS again at most this often (platform rule)",
+    )
     log_level: str = "INFO"
     log_json: bool = True
     consumer_batch_max: int = Field(default=500, description="Most records handled in one DB transaction")
@@ -98,6 +112,20 @@ class ServiceSettings(BaseSettings):
         if value < REDELIVERY_WINDOW:
             raise ValueError(f"inbox retention {value} is shorter than the redelivery window {REDELIVERY_WINDOW}")
         return value
+
+    @model_validator(mode="after")
+    def _jwt_checks_complete_outside_local_mode(self) -> ServiceSettings:
+        """A production service given JWT keys but no issuer or audience would take any token those keys signed
+        (another application's, another realm's): refuse to start instead."""
+        if self.deployment != "local" and (self.jwt_jwks_file or self.jwt_jwks_url):
+            prefix = f"TDI_{self.service.upper()}_"
+            missing = [f"{prefix}{n.upper()}" for n in ("jwt_issuer", "jwt_audience") if not getattr(self, n)]
+            if missing:
+                raise ValueError(
+                    f"{' and '.join(missing)} must be set when JWT keys are configured (outside local mode: "
+                    "TDI_DEPLOYMENT=local relaxes it for make run and tests)"
+                )
+        return self
 
     @model_validator(mode="before")
     @classmethod
