@@ -91,6 +91,11 @@ class ServiceSettings(BaseSettings):
     idempotency_reservation_s: float = Field(
         default=60.0, gt=0, description="An Idempotency-Key left without an answer is free again after (platform rule)"
     )
+    idempotency_max_keys_per_caller: int = Field(
+        default=10_000,
+        gt=0,
+        description="Live Idempotency-Keys one caller may hold; past it a new key gets 429 (platform rule)",
+    )
     retention_outbox_sent: timedelta = Field(
         default=timedelta(days=7), description="Sent outbox rows are purged after (platform rule; ISO 8601 or s)"
     )
