@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import asyncio
+import builtins
+import re
 import time
 from typing import Any
 
+import aiokafka.errors
 import asyncpg
 import structlog
 from fastapi import APIRouter, Depends, FastAPI, Request
@@ -151,14 +154,34 @@ async def _database_answers(rt: Any) -> list[str]:
     return await pending_migrations(rt.pool, rt.migration_packages)
 
 
+def _failure(error: str | BaseException) -> str:
+    """What readiness says of a failure: its exception class and a stable code, never its text (a validation
+    error quotes partner data, a connection error an address): `ValidationError (INTERNAL_ERROR)`. The text is
+    in the logs (`consume_retrying`, `relay_retrying`, `readiness_check_failed`)."""
+    kind: Any
+    if isinstance(error, BaseException):
+        name, kind = type(error).__name__, type(error)
+    else:  # a stage's "Class: message"
+        found = re.match(r"[A-Za-z_][A-Za-z0-9_]*", error)
+        name = found.group() if found else "Exception"
+        kind = next((k for m in (asyncpg.exceptions, builtins, aiokafka.errors) if (k := getattr(m, name, None))), None)
+    away = isinstance(kind, type) and (
+        issubclass(kind, TRANSIENT_ERRORS)
+        or (issubclass(kind, aiokafka.errors.KafkaError) and bool(getattr(kind, "retriable", False)))
+    )
+    return f"{name} ({'SERVICE_UNAVAILABLE' if away else 'INTERNAL_ERROR'})"
+
+
 def _retrying(rt: Any) -> dict[str, str]:
     """Consumers and relay stuck on a batch that keeps failing (database or broker away, a defect): not ready."""
     checks: dict[str, str] = {}
     for consumer in rt.consumers:
         if consumer.retrying:
-            checks[f"consumer {consumer.group}"] = f"paused, retrying ({consumer.retrying}): {consumer.last_error}"
+            checks[f"consumer {consumer.group}"] = (
+                f"paused, retrying ({consumer.retrying}): {_failure(consumer.last_error)}"
+            )
     if rt.relay is not None and rt.relay.retrying:
-        checks["relay"] = f"retrying ({rt.relay.retrying}): {rt.relay.last_error}"
+        checks["relay"] = f"retrying ({rt.relay.retrying}): {_failure(rt.relay.last_error)}"
     return checks
 
 
@@ -182,14 +205,16 @@ def health_router() -> APIRouter:
         except TimeoutError:
             checks["database"] = f"slow: no answer within {timeout:g} s"
         except Exception as error:
-            checks["database"] = f"unreachable: {type(error).__name__}"
+            log.warning("readiness_check_failed", check="database", error=repr(error))
+            checks["database"] = f"unreachable: {_failure(error)}"
         rt.metrics.database_latency.labels(rt.settings.service).set(time.perf_counter() - started)
         checks |= _retrying(rt)
         try:
             await asyncio.wait_for(rt.producer.client.fetch_all_metadata(), 3)
             checks["broker"] = "ok"
         except Exception as error:
-            checks["broker"] = f"unreachable: {type(error).__name__}"
+            log.warning("readiness_check_failed", check="broker", error=repr(error))
+            checks["broker"] = f"unreachable: {_failure(error)}"
         ready = all(v == "ok" for v in checks.values())
         for check in ("database", "migrations", "broker"):
             rt.metrics.ready.labels(rt.settings.service, check).set(1 if checks.get(check) == "ok" else 0)
