@@ -47,6 +47,11 @@ _HTTP_ERRORS = {
 _UNTRANSLATABLE = (
     "La requête contient un caractère que la base de données ne peut pas enregistrer (par exemple l'octet nul)."
 )
+_OUT_OF_BOUNDS = "Une valeur de la requête est hors des limites ou du format que la plateforme peut enregistrer."
+_DATA_ERRORS: tuple[type[Exception], ...] = (
+    asyncpg.DataError,  # SQLSTATE class 22, "data exception"
+    asyncpg.exceptions._base.DataError,  # an argument asyncpg cannot encode (an int past int32): before the server
+)
 UNAVAILABLE_REASON = "Le service est momentanément indisponible (base de données ou courtier injoignable) ; réessayez."
 
 
@@ -66,14 +71,17 @@ def install_error_handlers(app: FastAPI) -> None:
         code, message = _HTTP_ERRORS.get(error.status_code, ("HTTP_ERROR", "La requête n'a pas pu être traitée."))
         return JSONResponse(error_body(code, message), status_code=error.status_code, headers=error.headers)
 
-    async def _untranslatable(_: Request, error: Exception) -> JSONResponse:
-        """The last guard: the edge refuses control characters first, but text PostgreSQL cannot store is the
-        caller's input, never a server error."""
-        log.warning("untranslatable_character_reached_the_database", error=type(error).__name__)
-        return JSONResponse(error_body("INVALID_CHARACTER", _UNTRANSLATABLE), status_code=400)
+    async def _bad_data(_: Request, error: Exception) -> JSONResponse:
+        """The last guard behind the edge and the field types: a value PostgreSQL refuses as data (SQLSTATE class
+        22: a NUL byte, an integer out of range, a malformed value; or one asyncpg cannot encode) came from the
+        caller, so it is a 4xx with a code, never a 500. A route should refuse it first, naming the field."""
+        log.warning("bad_data_reached_the_database", error=type(error).__name__, detail=str(error)[:200])
+        if isinstance(error, asyncpg.CharacterNotInRepertoireError | asyncpg.UntranslatableCharacterError):
+            return JSONResponse(error_body("INVALID_CHARACTER", _UNTRANSLATABLE), status_code=400)
+        return JSONResponse(error_body("INVALID_REQUEST", _OUT_OF_BOUNDS), status_code=422)
 
-    for untranslatable in (asyncpg.CharacterNotInRepertoireError, asyncpg.UntranslatableCharacterError):
-        app.add_exception_handler(untranslatable, _untranslatable)
+    for bad_data in _DATA_ERRORS:
+        app.add_exception_handler(bad_data, _bad_data)
 
     async def _unavailable(_: Request, error: Exception) -> JSONResponse:
         if not is_transient(error):  # e.g. a unique violation outside the inbox: a defect, a real 500

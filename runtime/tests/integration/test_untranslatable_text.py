@@ -24,6 +24,11 @@ def app_of(settings):
         text = (await request.body()).decode("utf-8")
         return {"stored": str(await request.app.state.runtime.pool.fetchval("SELECT $1::jsonb", text))}
 
+    @router.get("/counts")
+    async def counts(request: Request, n: int, as_text: bool = False) -> dict[str, int]:
+        query = "SELECT $1::text::int" if as_text else "SELECT $1::int"
+        return {"n": await request.app.state.runtime.pool.fetchval(query, str(n) if as_text else n)}
+
     return create_service_app(settings, title="probe", description="probe", routers=[router])
 
 
@@ -38,3 +43,14 @@ async def test_text_the_database_cannot_store_answers_400_invalid_character_not_
     assert (refused.status_code, refused.json()["code"]) == (400, "INVALID_CHARACTER"), refused.text
     assert refused.json()["message"].startswith("La requête contient un caractère")
     assert fine.status_code == 200
+
+
+@pytest.mark.parametrize("as_text", [False, True])
+async def test_a_number_the_database_cannot_hold_answers_422_not_500(run_service, kit_schema, as_text):
+    """asyncpg refuses to encode it (an int past int32), or PostgreSQL refuses it (SQLSTATE 22003)."""
+    async with run_service(app_of, "probe", db_schema=kit_schema, start_consumers=False) as (_, client):
+        refused = await client.get("/counts", params={"n": 2**40, "as_text": as_text})
+        fine = await client.get("/counts", params={"n": 12, "as_text": as_text})
+    assert (refused.status_code, refused.json()["code"]) == (422, "INVALID_REQUEST"), refused.text
+    assert refused.json()["message"].startswith("Une valeur de la requête est hors des limites")
+    assert fine.json() == {"n": 12}

@@ -30,7 +30,7 @@ def build_read_router() -> APIRouter:
         access: Reader,
         programme: Programme | None = None,
         region: RegionParam | None = None,
-        year: int | None = None,
+        year: Annotated[int | None, Query(ge=2023, le=2027, description="Year of the envelope (Temps II)")] = None,
     ) -> dict[str, Any]:
         programme_seen, region_seen = access.programme_filter(programme), access.region_filter(region)
         async with request.app.state.runtime.pool.acquire() as conn:
