@@ -77,3 +77,10 @@ def test_a_label_refuses_nul_as_before() -> None:
     with pytest.raises(ValidationError) as caught:
         Fiche(title="a\x00b")
     assert caught.value.errors()[0]["type"] == "string_pattern_mismatch"
+
+
+def test_a_quoted_value_holding_a_lone_surrogate_still_gives_a_sentence_that_can_be_sent() -> None:
+    error: ErrorDetails = {"type": "unique_items", "loc": ("x",), "msg": "", "input": 1, "ctx": {"item": "a\ud800"}}
+    message = french_message(error)
+    assert message == "Valeur en double : a\ufffd."
+    message.encode("utf-8")

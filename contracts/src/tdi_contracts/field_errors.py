@@ -146,7 +146,9 @@ MAX_SENTENCE = 500
 
 
 def _sentence(text: str) -> str:
-    text = re.sub(r"\s+", " ", re.sub(r"[\x00-\x08\x0e-\x1f\x7f]", "", text)).strip() or "Valeur invalide."
+    text = re.sub(r"[\x00-\x08\x0e-\x1f\x7f]", "", text)
+    text = re.sub(r"[\ud800-\udfff]", "\ufffd", text)  # a quoted value's lone surrogate: answers must encode
+    text = re.sub(r"\s+", " ", text).strip() or "Valeur invalide."
     return text if len(text) <= MAX_SENTENCE else text[: MAX_SENTENCE - 1].rstrip() + "…"
 
 

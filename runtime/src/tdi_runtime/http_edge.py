@@ -166,7 +166,8 @@ def _path_pattern(template: str) -> re.Pattern[str]:
 
 
 def _documentation_paths(app: Any) -> set[str]:
-    return {p for p in (getattr(app, "docs_url", None), getattr(app, "redoc_url", None)) if p}
+    names = ("docs_url", "redoc_url", "swagger_ui_oauth2_redirect_url")
+    return {path for name in names if (path := getattr(app, name, None))}
 
 
 class EdgeMiddleware:
