@@ -23,7 +23,7 @@ from tdi_contracts.field_errors import french_message
 from tdi_runtime.auth import authenticate
 from tdi_runtime.db import pending_migrations
 from tdi_runtime.errors import TRANSIENT_ERRORS, DomainError, ForbiddenError, UnauthenticatedError, is_transient
-from tdi_runtime.http_edge import RequestTooLarge, _shown
+from tdi_runtime.http_edge import RequestTooLarge, printable
 
 log = structlog.get_logger(__name__)
 
@@ -97,7 +97,7 @@ def install_error_handlers(app: FastAPI) -> None:
     async def _invalid(_: Request, error: RequestValidationError) -> JSONResponse:
         fields = [
             {
-                "field": _shown(".".join(str(p) for p in e.get("loc", ()))),
+                "field": printable(".".join(str(p) for p in e.get("loc", ()))),
                 "code": e.get("type", "invalid"),
                 "message": french_message(e),  # the same French catalogue as the partners' answers
             }

@@ -56,7 +56,8 @@ class RequestTooLarge(StarletteHTTPException):
     """A body past its limit. An HTTPException so that FastAPI's body reading lets it through to the handlers."""
 
     def __init__(self, limit: int, code: str) -> None:
-        reason = REASONS.get(ErrorCode(code), REASONS[ErrorCode.REQUEST_TOO_LARGE]).rstrip(".")
+        known = code in ErrorCode._value2member_map_  # declared by `body_limit`: always, but an answer never fails
+        reason = REASONS[ErrorCode(code) if known else ErrorCode.REQUEST_TOO_LARGE].rstrip(".")
         self.code, self.message = code, f"{reason} : {_french_number(limit)} octets au plus."
         super().__init__(413, self.message)
 
@@ -68,14 +69,14 @@ def _french_number(value: int) -> str:
     return f"{value:,}".replace(",", "\u202f")
 
 
-def _shown(text: str) -> str:
+def printable(text: str) -> str:
     """Text safe to quote in an answer: control characters and surrogates as \\uXXXX escapes."""
     return CONTROL_CHARACTERS.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
 
 
 def _invalid(status: int, found: list[tuple[str, str, int]], where: str) -> JSONResponse:
     errors = [
-        {"field": _shown(field), "code": "control_character", "message": f"Caractère interdit U+{ord(c):04X} en"
+        {"field": printable(field), "code": "control_character", "message": f"Caractère interdit U+{ord(c):04X} en"
          f" position {position}."}
         for field, c, position in found[:_MOST_ERRORS]
     ]  # fmt: skip
@@ -94,7 +95,7 @@ def _in_url(scope: Scope) -> JSONResponse | None:
     for name, value in parse_qsl(query, keep_blank_values=True):
         for text in (name, value):
             if found := _IN_URL.search(text):
-                where = f"dans le paramètre « {_shown(name)} »"
+                where = f"dans le paramètre « {printable(name)} »"
                 return _invalid(400, [(f"query.{name}", found.group(), found.start() + 1)], where)
     return None
 
@@ -194,7 +195,7 @@ class EdgeMiddleware:
             if scope["method"] not in _NO_BODY_METHODS and _is_json(scope):
                 body = await _read(receive, limit, code)
                 if found := _in_json(body):
-                    await _invalid(422, found, f"dans le champ « {_shown(found[0][0])} »")(scope, receive, send)
+                    await _invalid(422, found, f"dans le champ « {printable(found[0][0])} »")(scope, receive, send)
                     return
                 receive = _replay(body, receive)
             else:
