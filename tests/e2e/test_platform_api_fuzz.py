@@ -28,7 +28,8 @@ from tdi_localstack.provisioning import SERVICES
 pytestmark = [pytest.mark.integration, pytest.mark.timeout(900)]
 
 EXAMPLES = 60
-"""Per operation: 55 operations, 3,300 requests, about two minutes on two busy cores (measured: see the README)."""
+"""Per operation: 54 operations, about 3,200 requests. Measured on the two shared cores: 26 s of requests on a quiet
+machine (load 2.6), 173 s beside other test runs (load 20); plus about 45 s to start the five services."""
 CONTROLS = ["\x00", "\x01", "\x08", "\x0b", "\x1b", "\x1f", "\x7f", "\x85", "\x9f", "\t", "\n", "\r", "\ud800"]
 CODES = {c.value for c in ErrorCode}
 FRENCH = re.compile(
