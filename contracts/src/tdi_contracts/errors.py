@@ -60,6 +60,8 @@ class ErrorCode(StrEnum):
     INVALID_IDEMPOTENCY_KEY = "INVALID_IDEMPOTENCY_KEY"
     IDEMPOTENCY_KEY_REUSED = "IDEMPOTENCY_KEY_REUSED"
     REQUEST_IN_PROGRESS = "REQUEST_IN_PROGRESS"
+    TOO_MANY_IDEMPOTENCY_KEYS = "TOO_MANY_IDEMPOTENCY_KEYS"
+    INVALID_CHARACTER = "INVALID_CHARACTER"
     UNKNOWN_COMMUNE = "UNKNOWN_COMMUNE"
     UNKNOWN_BINOME = "UNKNOWN_BINOME"
     UNKNOWN_CHEF_DE_PROJET_POST = "UNKNOWN_CHEF_DE_PROJET_POST"
@@ -158,6 +160,12 @@ REASONS: dict[ErrorCode, str] = {
     _E.INVALID_IDEMPOTENCY_KEY: "La clé d'idempotence doit faire 1 à 128 caractères.",
     _E.IDEMPOTENCY_KEY_REUSED: "Cette clé d'idempotence a déjà servi pour une autre requête.",
     _E.REQUEST_IN_PROGRESS: "Une requête avec cette clé d'idempotence est en cours de traitement.",
+    _E.TOO_MANY_IDEMPOTENCY_KEYS: (
+        "Vous avez trop de clés d'idempotence en cours de conservation : réutilisez-en une ou réessayez plus tard."
+    ),
+    _E.INVALID_CHARACTER: (
+        "La requête contient un caractère de contrôle (par exemple l'octet nul) qu'aucun champ ne peut contenir."
+    ),
     _E.UNKNOWN_COMMUNE: "La commune désignée (code INSEE) n'est rattachée à aucun Territoire d'industrie connu.",
     _E.UNKNOWN_BINOME: "Le binôme désigné est inconnu pour ce territoire.",
     _E.UNKNOWN_CHEF_DE_PROJET_POST: "Le poste de chef de projet désigné est inconnu.",

@@ -22,7 +22,7 @@ from fastapi.routing import APIRoute
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
 from tdi_runtime.access import PROGRAMME_WRITE_ROLES, READ_ROLES, WRITE_ROLES, Access
-from tdi_runtime.auth import principal_of
+from tdi_runtime.auth import authenticate
 from tdi_runtime.errors import DomainError, UnauthenticatedError
 from tdi_runtime.tickets import Credential, Tickets, token_digest
 
@@ -67,13 +67,13 @@ def _credential(token: str, settings: Any) -> Credential:
     return Credential(float(exp) if exp is not None else None)
 
 
-def _access(request: Request, token: str | None) -> Access:
+async def _access(request: Request, token: str | None) -> Access:
     if "access_token" in request.query_params:  # a token in an address lands in logs and history: never again
         raise TokenInUrlError(URL_TOKEN_REFUSED)
     if not token:
         raise UnauthenticatedError("Jeton d'accès absent : ajoutez l'en-tête Authorization: Bearer <jeton>.")
     settings = request.app.state.runtime.settings
-    access = Access.of(principal_of(token, settings))
+    access = Access.of(await authenticate(token, settings))
     request.state.access = access
     request.state.credential = _credential(token, settings)
     return access
@@ -99,7 +99,7 @@ def reads(*, scope: str = "region", ticket: str | None = None) -> Callable[..., 
             ),
         ) -> Access:
             if credentials or not ticket:
-                return _access(request, credentials.credentials if credentials else None)
+                return await _access(request, credentials.credentials if credentials else None)
             if "access_token" in request.query_params:
                 raise TokenInUrlError(URL_TOKEN_REFUSED)
             settings = request.app.state.runtime.settings
@@ -110,7 +110,7 @@ def reads(*, scope: str = "region", ticket: str | None = None) -> Callable[..., 
         return _declare(guard_t, READ_ROLES, scope, write=False)
 
     async def guard(request: Request, credentials: HTTPAuthorizationCredentials | None = Depends(bearer)) -> Access:
-        return _access(request, credentials.credentials if credentials else None)
+        return await _access(request, credentials.credentials if credentials else None)
 
     return _declare(guard, READ_ROLES, scope, write=False)
 
@@ -123,7 +123,7 @@ def commands(
     roles = roles or (PROGRAMME_WRITE_ROLES if instructors else WRITE_ROLES)
 
     async def guard(request: Request, credentials: HTTPAuthorizationCredentials | None = Depends(bearer)) -> Access:
-        access = _access(request, credentials.credentials if credentials else None)
+        access = await _access(request, credentials.credentials if credentials else None)
         access.require_write(roles)
         return access
 

@@ -19,6 +19,7 @@ from tdi_runtime.consumer import EventConsumer
 from tdi_runtime.db import KIT_MIGRATIONS, create_pool, migrate
 from tdi_runtime.docs import install_api_docs
 from tdi_runtime.http import health_router, install_error_handlers, install_tracing
+from tdi_runtime.http_edge import EdgeMiddleware
 from tdi_runtime.idempotency import install_idempotency
 from tdi_runtime.kafka import aiokafka_speedups_loaded, create_producer, faststream_security
 from tdi_runtime.logs import configure_logging
@@ -94,6 +95,7 @@ def create_service_app(
     install_error_handlers(app)
     install_tracing(app)
     install_idempotency(app)
+    app.add_middleware(EdgeMiddleware, max_body_bytes=settings.http_max_body_bytes)  # the outermost
     app.include_router(health_router())
     install_api_docs(app)
     for router in routers:

@@ -33,6 +33,12 @@ class ServiceSettings(BaseSettings):
     db_pool_max: int = 10
     http_host: str = "127.0.0.1"
     http_port: int = 8000
+    http_max_body_bytes: int = Field(
+        default=1024 * 1024,
+        gt=0,
+        description="A request body above this is refused (413) before it is parsed; a route taking files declares"
+        " its own limit (platform rule)",
+    )
     api_tokens: dict[str, str] = Field(
         default_factory=dict,
         description='Static bearer token -> role, as JSON (e.g. {"<secret>": "staff"}, {"<s>": "regional:44"}); '
@@ -51,6 +57,20 @@ class ServiceSettings(BaseSettings):
         "(unset: a random key per process)",
     )
     ticket_ttl_s: float = Field(default=30.0, gt=0, description="How long a stream ticket opens its route")
+    jwt_leeway_s: float = Field(
+        default=30.0, ge=0, le=300, description="Clock skew allowed on a JWT's exp, nbf and iat (platform rule)"
+    )
+    jwt_jwks_max_age_s: float = Field(
+        default=300.0,
+        gt=0,
+        description="JWKS URL keys are fetched again past this age: a removed key stops being"
+        " valid within it (platform rule)",
+    )
+    jwt_jwks_refetch_interval_s: float = Field(
+        default=30.0,
+        gt=0,
+        description="A JWT naming an unknown key fetches the JWKS again at most this often (platform rule)",
+    )
     log_level: str = "INFO"
     log_json: bool = True
     consumer_batch_max: int = Field(default=500, description="Most records handled in one DB transaction")
@@ -81,6 +101,11 @@ class ServiceSettings(BaseSettings):
     start_relay: bool = True
     idempotency_reservation_s: float = Field(
         default=60.0, gt=0, description="An Idempotency-Key left without an answer is free again after (platform rule)"
+    )
+    idempotency_max_keys_per_caller: int = Field(
+        default=10_000,
+        gt=0,
+        description="Live Idempotency-Keys one caller may hold; past it a new key gets 429 (platform rule)",
     )
     retention_outbox_sent: timedelta = Field(
         default=timedelta(days=7), description="Sent outbox rows are purged after (platform rule; ISO 8601 or s)"
@@ -120,6 +145,20 @@ class ServiceSettings(BaseSettings):
             )
         if self.retention_inbox_rejected > self.retention_inbox:
             raise ValueError("retention_inbox_rejected is longer than retention_inbox")
+        return self
+
+    @model_validator(mode="after")
+    def _jwt_checks_complete_outside_local_mode(self) -> ServiceSettings:
+        """A production service given JWT keys but no issuer or audience would take any token those keys signed
+        (another application's, another realm's): refuse to start instead."""
+        if self.deployment != "local" and (self.jwt_jwks_file or self.jwt_jwks_url):
+            prefix = f"TDI_{self.service.upper()}_"
+            missing = [f"{prefix}{n.upper()}" for n in ("jwt_issuer", "jwt_audience") if not getattr(self, n)]
+            if missing:
+                raise ValueError(
+                    f"{' and '.join(missing)} must be set when JWT keys are configured (outside local mode: "
+                    "TDI_DEPLOYMENT=local relaxes it for make run and tests)"
+                )
         return self
 
     @model_validator(mode="before")

@@ -17,9 +17,11 @@ from tdi_actions.importing.use_case import import_table
 from tdi_actions.lifecycle import FicheStatus
 from tdi_actions.settings import ImportSettings
 from tdi_actions.use_cases import UseCases, territory
-from tdi_contracts.reference import Axis, Category, Departement, Region
+from tdi_contracts.errors import ErrorCode
+from tdi_contracts.reference import Axis, Category, DepartementParam, RegionParam
 from tdi_runtime.access import Access
 from tdi_runtime.http_access import commands, documented, reads
+from tdi_runtime.http_edge import body_limit
 
 Reader = Annotated[Access, Depends(reads())]
 Writer = Annotated[Access, Depends(commands())]
@@ -115,8 +117,8 @@ def build_router(import_settings: ImportSettings | None = None) -> APIRouter:
         request: Request,
         access: Reader,
         territory_id: TerritoryQuery = None,
-        departement: Departement | None = None,
-        region: Region | None = None,
+        departement: DepartementParam | None = None,
+        region: RegionParam | None = None,
         axis: Axis | None = None,
         category: Category | None = None,
         status: FicheStatus | None = None,
@@ -134,8 +136,8 @@ def build_router(import_settings: ImportSettings | None = None) -> APIRouter:
         request: Request,
         access: Reader,
         territory_id: TerritoryQuery = None,
-        departement: Departement | None = None,
-        region: Region | None = None,
+        departement: DepartementParam | None = None,
+        region: RegionParam | None = None,
         axis: Axis | None = None,
         category: Category | None = None,
         status: FicheStatus | None = None,
@@ -149,7 +151,10 @@ def build_router(import_settings: ImportSettings | None = None) -> APIRouter:
         "/imports",
         dependencies=NATIONAL,
         summary="Import an action plan (body: the XLSX or CSV file itself); a per-row report",
-        openapi_extra={"requestBody": {"content": {"application/octet-stream": {"schema": {"type": "string"}}}}},
+        openapi_extra={
+            "requestBody": {"content": {"application/octet-stream": {"schema": {"type": "string"}}}},
+            **body_limit(limits.max_bytes, ErrorCode.IMPORT_FILE_TOO_LARGE),  # a file: not the kit's JSON limit
+        },
     )
     async def import_plan(request: Request, on: date | None = None) -> dict[str, Any]:
         data = await _body_within(request, limits.max_bytes)

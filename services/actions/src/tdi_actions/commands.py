@@ -11,11 +11,11 @@ from pydantic import BaseModel, ConfigDict, Field
 from tdi_actions.details import FicheDetails
 from tdi_actions.lifecycle import FicheStatus
 from tdi_contracts.events.actions import AbandonReason, LeadKind, Maturity
-from tdi_contracts.fields import Label, UniqueList
+from tdi_contracts.fields import FreeText, Label, UniqueList
 from tdi_contracts.money import Cents
 from tdi_contracts.reference import Category
 
-Description = Annotated[str, Field(max_length=4000, description="What the action is about")]
+Description = Annotated[FreeText, Field(max_length=4000, description="What the action is about (lines and tabs kept)")]
 Jobs = Annotated[int, Field(ge=0, le=1_000_000, description="Jobs the action is expected to create")]
 
 

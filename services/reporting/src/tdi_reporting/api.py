@@ -7,7 +7,7 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Query, Request, Response
 
-from tdi_contracts.reference import Axis, Departement, Region, categories_of
+from tdi_contracts.reference import Axis, Departement, DepartementParam, Region, RegionParam, categories_of
 from tdi_reporting import exports, views
 from tdi_reporting.domain import Filters, Level, departement_label, region_of_departement
 from tdi_reporting.limits import RateLimits
@@ -55,8 +55,8 @@ def columns_of(name: str) -> tuple[str, ...]:
     return ENVELOPE_COLUMNS if name == views.ENVELOPES else READ_MODELS[name].columns
 
 
-REGION = Query(None, description="INSEE region code, e.g. 44 (Grand Est)")
-DEPARTEMENT = Query(None, description="INSEE département code as text, e.g. 51, 2A, 971")
+REGION = Query(None, description="INSEE region code or name, e.g. 44 or Grand Est")
+DEPARTEMENT = Query(None, description="INSEE département code as text (51, 2A, 971) or name")
 TERRITORY = Query(None, description="Territory id, platform (tdi-44-grand-reims) or official (ti-8413)")
 LEVEL = Query(Level.NATIONAL, description="Level the rows are grouped at")
 
@@ -76,8 +76,8 @@ def build_router() -> APIRouter:
         access: Reader,
         name: str,
         level: Level = LEVEL,
-        region: Region | None = REGION,
-        departement: Departement | None = DEPARTEMENT,
+        region: RegionParam | None = REGION,
+        departement: DepartementParam | None = DEPARTEMENT,
         territory: str | None = TERRITORY,
     ) -> dict[str, Any]:
         """The rows of one read model at one level, within the filters."""
@@ -92,8 +92,8 @@ def build_router() -> APIRouter:
         name: str,
         fmt: ExportFormat,
         level: Level = LEVEL,
-        region: Region | None = REGION,
-        departement: Departement | None = DEPARTEMENT,
+        region: RegionParam | None = REGION,
+        departement: DepartementParam | None = DEPARTEMENT,
         territory: str | None = TERRITORY,
         sep: Separator = Query(Separator.COMMA, description="CSV separator: , or ;"),
         bom: bool = Query(True, description="CSV starts with a UTF-8 byte-order mark (spreadsheets need it)"),
@@ -135,8 +135,8 @@ def build_router() -> APIRouter:
     async def figures(
         request: Request,
         access: Reader,
-        region: Region | None = REGION,
-        departement: Departement | None = DEPARTEMENT,
+        region: RegionParam | None = REGION,
+        departement: DepartementParam | None = DEPARTEMENT,
         territory: str | None = TERRITORY,
     ) -> dict[str, Any]:
         """Everything the dashboard shows for these filters (the live feed sends the same document)."""

@@ -26,7 +26,7 @@ from fastapi import APIRouter, Depends, Header, Request
 from sse_starlette import EventSourceResponse
 from starlette.background import BackgroundTask
 
-from tdi_contracts.reference import Departement, Region
+from tdi_contracts.reference import DepartementParam, RegionParam
 from tdi_reporting.api import DEPARTEMENT, REGION, TERRITORY, limiter, reporting
 from tdi_reporting.limits import RateLimits, StreamSlots
 from tdi_reporting.notifier import ChangeNotifier
@@ -96,8 +96,8 @@ def build_feed_router() -> APIRouter:
     async def feed(
         request: Request,
         access: FeedReader,
-        region: Region | None = REGION,
-        departement: Departement | None = DEPARTEMENT,
+        region: RegionParam | None = REGION,
+        departement: DepartementParam | None = DEPARTEMENT,
         territory: str | None = TERRITORY,
         last_event_id: str | None = Header(None, alias="Last-Event-ID"),
     ) -> EventSourceResponse:

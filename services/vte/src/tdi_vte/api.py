@@ -11,7 +11,7 @@ from fastapi.exceptions import RequestValidationError
 from pydantic import BaseModel, ValidationError
 
 from tdi_contracts.events.vte import DeclareVteGreenMission, EndVteContractV2, RecordVteContractV2
-from tdi_contracts.reference import CompanySize, Departement, Region
+from tdi_contracts.reference import CompanySize, Departement, DepartementParam, RegionParam
 from tdi_runtime.access import Access
 from tdi_runtime.errors import NotFoundError
 from tdi_runtime.events import outgoing
@@ -42,8 +42,8 @@ Writer = Annotated[Access, Depends(_writer)]
 
 def _filters(
     territory_id: Annotated[str | None, Query(max_length=80, description="tdi-… or ti-… id")] = None,
-    departement: Annotated[Departement | None, Query(description="INSEE département code")] = None,
-    region: Annotated[Region | None, Query(description="INSEE region code")] = None,
+    departement: Annotated[DepartementParam | None, Query(description="INSEE département code or name")] = None,
+    region: Annotated[RegionParam | None, Query(description="INSEE region code or name")] = None,
     company_size: Annotated[CompanySize | None, Query(description="pme or eti (refused contracts: any)")] = None,
     green: Annotated[bool | None, Query(description="With a « VTE vert » top-up or not")] = None,
     decision: Annotated[str | None, Query(pattern="^(granted|refused)$", description="granted or refused")] = None,
