@@ -136,8 +136,7 @@ _MESSAGES = {
     "siren_checksum": "Numéro SIREN {value} invalide : la clé de contrôle (Luhn) est fausse.",
     "siret_checksum": "Numéro SIRET {value} invalide : la clé de contrôle (Luhn) est fausse.",
     "unique_items": "Valeur en double : {item}.",
-    "control_character": "Caractère de contrôle interdit ({character}, position {position}) : ce texte ne peut pas en"
-    " contenir.",
+    "control_character": "Caractère interdit {character} en position {position}.",
     "unknown_region": "Région inconnue ; valeurs admises (code INSEE ou nom) : {expected}.",
     "unknown_departement": "Département inconnu ; valeurs admises : code INSEE (01 à 95, 2A, 2B, 971 à 976) ou nom.",
 }

@@ -9,15 +9,13 @@
   from `Content-Length` or by counting a streamed body. A route taking files declares its own limit and code with
   `openapi_extra=body_limit(max_bytes, code)` (documented in OpenAPI as `x-tdi-max-body-bytes`).
 - Every answer carries a strict Content-Security-Policy, `X-Content-Type-Options: nosniff` and
-  `Referrer-Policy: no-referrer`. The API documentation pages (`/docs`, `/redoc`) may run the inline script and
-  style they are served with, and nothing else inline: their hashes are added to their own policy.
+  `Referrer-Policy: no-referrer`. No page runs an inline script: `/docs` starts Swagger UI from a file of the
+  kit (`tdi_runtime.docs`).
 Plain ASGI, like the tracing and idempotency middlewares.
 """
 
 from __future__ import annotations
 
-import base64
-import hashlib
 import json
 import re
 from collections.abc import Iterator
@@ -39,12 +37,11 @@ _NO_BODY_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 _MOST_ERRORS = 20
 
 POLICY = (
-    "default-src 'self'; script-src 'self'{scripts}; style-src 'self'{styles}; style-src-attr 'unsafe-inline'; "
+    "default-src 'self'; script-src 'self'; style-src 'self'; style-src-attr 'unsafe-inline'; "
     "img-src 'self' data:; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
 )
 """No inline script anywhere; style attributes only (the dashboard colours its map legend with them, and a style
 attribute runs no code); images of the service itself or inline data (Swagger UI's icons)."""
-_INLINE = re.compile(r"<(script|style)(?![^>]*\bsrc=)[^>]*>(.*?)</\1>", re.S | re.I)
 
 
 def body_limit(max_bytes: int, code: ErrorCode = ErrorCode.REQUEST_TOO_LARGE) -> dict[str, Any]:
@@ -166,11 +163,6 @@ def _path_pattern(template: str) -> re.Pattern[str]:
     return re.compile("^" + re.sub(r"\\\{[^}]+\\\}", "[^/]+", re.escape(template)) + "$")
 
 
-def _documentation_paths(app: Any) -> set[str]:
-    names = ("docs_url", "redoc_url", "swagger_ui_oauth2_redirect_url")
-    return {path for name in names if (path := getattr(app, name, None))}
-
-
 class EdgeMiddleware:
     """The outermost of the kit's middlewares (see the module's docstring)."""
 
@@ -183,7 +175,7 @@ class EdgeMiddleware:
             await self.app(scope, receive, send)
             return
         app = scope.get("app")
-        send = _secured(send, documentation=scope.get("path") in _documentation_paths(app))
+        send = _secured(send)
         if (refusal := _in_url(scope)) is not None:
             await refusal(scope, receive, send)
             return
@@ -271,31 +263,15 @@ def _counted(receive: Receive, limit: int, code: str) -> Receive:
     return counted
 
 
-def _secured(send: Send, *, documentation: bool) -> Send:
-    """`send` adding the security headers; a documentation page is held until its inline code can be hashed."""
-    held: list[Message] = []
+def _secured(send: Send) -> Send:
+    """`send` adding the security headers to the start of every answer."""
 
     async def secured(message: Message) -> None:
-        if not documentation:
-            if message["type"] == "http.response.start":
-                message = _with_headers(message, POLICY.format(scripts="", styles=""))
-            await send(message)
-            return
-        held.append(message)
-        if message["type"] == "http.response.body" and not message.get("more_body", False):
-            start, body = held[0], b"".join(m.get("body", b"") for m in held[1:])
-            await send(_with_headers(start, _documentation_policy(body)))
-            await send({"type": "http.response.body", "body": body, "more_body": False})
+        if message["type"] == "http.response.start":
+            message = _with_headers(message, POLICY)
+        await send(message)
 
     return secured
-
-
-def _documentation_policy(page: bytes) -> str:
-    hashes: dict[str, list[str]] = {"script": [], "style": []}
-    for kind, code in _INLINE.findall(page.decode("utf-8", "replace")):
-        digest = base64.b64encode(hashlib.sha256(code.encode()).digest()).decode()
-        hashes[kind.lower()].append(f" 'sha256-{digest}'")
-    return POLICY.format(scripts="".join(hashes["script"]), styles="".join(hashes["style"]))
 
 
 def _with_headers(start: Message, policy: str) -> Message:
