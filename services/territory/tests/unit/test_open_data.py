@@ -135,3 +135,17 @@ def test_national_files_are_read_with_either_delimiter_and_with_or_without_a_byt
         ("200067403", "CU du Grand Reims, Marne")
     ]
     assert [(r.line, r.code) for r in result.rejected] == [(3, "UNKNOWN_TERRITORY")]
+
+
+def test_the_open_data_rows_of_grand_chatellerault_match_the_territory_the_annex_misprinted() -> None:
+    communes = io.StringIO(
+        "insee_com,lib_com,id_ti,lib_ti\n86066,Châtellerault,ti-8620,Grand Châtellerault\n"
+        "86041,Cenon-sur-Vienne,ti-8620,GRAND CHATELLERAULT\n"
+    )
+    epci = io.StringIO("id_ti,siren_groupement,lib_groupement,nature_juridique\n")
+
+    result = load_open_data(communes, epci, load_reference())
+
+    assert result.rejected == []
+    assert result.official_ids == {"tdi-75-grand-chatelleraut": "ti-8620"}
+    assert [c.insee for c in result.communes["tdi-75-grand-chatelleraut"]] == ["86066", "86041"]
