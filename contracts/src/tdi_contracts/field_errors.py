@@ -6,6 +6,7 @@ from pydantic import ValidationError
 from pydantic_core import ErrorDetails
 
 from .errors import FieldError
+from .spreadsheet_safety import FORMULA_LIKE_TEXT, REFUSAL_FR
 
 _KINDS = {"float": "un nombre décimal", "bool": "un booléen", "str": "une chaîne de caractères"}
 _BAD_INSTANT = "Horodatage invalide : ISO 8601 avec fuseau attendu (ex. 2024-01-15T09:30:00Z)."
@@ -41,6 +42,7 @@ _MESSAGES = {
     "siret_checksum": "Numéro SIRET {value} invalide : la clé de contrôle (Luhn) est fausse.",
     "unique_items": "Valeur en double : {item}.",
     "json_invalid": "Document JSON invalide : {error}.",
+    FORMULA_LIKE_TEXT: REFUSAL_FR,
 }
 MAX_SENTENCE = 500
 

@@ -24,6 +24,7 @@ from pathlib import Path
 from typing import Any
 
 from tdi_contracts.reference import Partner
+from tdi_contracts.spreadsheet_safety import neutralise_cell
 from tdi_localstack.demo_data import (
     APPLICATIONS_PER_REGION,
     APPROVED_PER_REGION,
@@ -142,7 +143,7 @@ def national_action_plan(platform: Platform) -> dict[str, int]:
     buffer = io.StringIO()
     writer = csv.DictWriter(buffer, fieldnames=list(rows[0]), delimiter=";")
     writer.writeheader()
-    writer.writerows(rows)
+    writer.writerows({k: neutralise_cell(v) for k, v in row.items()} for row in rows)  # the rule of every CSV written
     body = buffer.getvalue().encode("utf-8")
     report: dict[str, Any] = {}
     for _ in range(60):  # the actions service learns the territories from their events: wait until it knows all

@@ -128,3 +128,26 @@ def test_any_bytes_are_read_or_refused_with_a_code(data):
         read_table(b"PK\x03\x04" + data, **LIMITS)
     except ImportFileError as refused:
         assert refused.code == "IMPORT_FILE_FORMAT_UNSUPPORTED"
+
+
+@pytest.mark.parametrize(
+    ("cells", "column"),
+    [
+        ({"titre": '=HYPERLINK("http://x")'}, "titre"),
+        ({"porteur": "@SUM(A1)"}, "porteur"),
+        ({"partenaires": "ADEME|+cmd"}, "partenaires"),
+    ],
+)
+def test_a_row_whose_title_lead_or_partner_a_spreadsheet_would_run_is_refused_saying_why(cells, column):
+    good = {"territoire": "tdi-44-grand-reims", "titre": "T", "categories": "numerique", "porteur": "CU"}
+    row = parse_row(7, {**good, **cells}, date(2024, 3, 1))
+    assert isinstance(row, RowRefusal)
+    assert (row.code, row.column) == ("INVALID_ROW", column)
+    assert "tableur" in row.reason and "formule" in row.reason
+
+
+def test_a_title_an_export_wrote_with_a_leading_quote_reads_back_as_it_was():
+    good = {"territoire": "tdi-44-grand-reims", "categories": "numerique", "porteur": "CU"}
+    row = parse_row(7, {**good, "titre": "'-20 % d'émissions"}, date(2024, 3, 1))
+    assert isinstance(row, RowCommand)
+    assert row.fiche.title == "-20 % d'émissions"

@@ -51,6 +51,8 @@ BINOME = {
             "body.elected_official_name",
         ),
         ("/territories/tdi-44-grand-reims/binomes", {**BINOME, "appointed_on": "01/12/2023"}, "body.appointed_on"),
+        ("/territories/tdi-44-grand-reims/binomes", {**BINOME, "industrial_company": "=1"}, "body.industrial_company"),
+        ("/territories/tdi-44-grand-reims/epci", {**GRAND_REIMS_CU, "name": '@HYPERLINK("x")'}, "body.name"),
         (
             "/territories/tdi-44-grand-reims/chefs-de-projet",
             {

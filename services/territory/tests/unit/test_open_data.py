@@ -149,3 +149,20 @@ def test_the_open_data_rows_of_grand_chatellerault_match_the_territory_the_annex
     assert result.rejected == []
     assert result.official_ids == {"tdi-75-grand-chatelleraut": "ti-8620"}
     assert [c.insee for c in result.communes["tdi-75-grand-chatelleraut"]] == ["86066", "86041"]
+
+
+def test_an_epci_or_commune_name_a_spreadsheet_would_run_as_a_formula_is_refused_with_its_line() -> None:
+    communes = [
+        COMMUNES_HEADER,
+        ("51454", "Reims", "ti-8101", "Grand Reims"),
+        ("51573", '=HYPERLINK("x")', "ti-8101", "Grand Reims"),
+    ]
+    epci = [EPCI_HEADER, ("ti-8101", "200067403", "@SUM(A1)", "CU")]
+
+    result = load_open_data(_csv(communes, ";", False), _csv(epci, ";", False), load_reference())
+
+    assert [(r.file, r.line, r.code) for r in result.rejected] == [
+        ("communes", 3, "FORMULA_LIKE_TEXT"),
+        ("epci", 2, "FORMULA_LIKE_TEXT"),
+    ]
+    assert "tableur" in result.rejected[0].message

@@ -134,7 +134,11 @@ def test_epernay_is_named_right_and_keeps_the_platform_id_it_was_given() -> None
         ("Grand Châtelleraut", "Grand Châtellerault", "tdi-75-grand-chatelleraut"),
         ("Vosges Saonoises", "Vosges Saônoises", "tdi-27-vosges-saonoises"),
         ("Epinal – Rambervillers", "Épinal – Rambervillers", "tdi-44-epinal-rambervillers"),
-        ("Pays d'Evian – vallée d'Abondance", "Pays d'Évian – vallée d'Abondance", "tdi-84-pays-d-evian-vallee-d-abondance"),
+        (
+            "Pays d'Evian – vallée d'Abondance",
+            "Pays d'Évian – vallée d'Abondance",
+            "tdi-84-pays-d-evian-vallee-d-abondance",
+        ),
     ],
 )
 def test_names_misprinted_in_the_annex_are_shown_right_and_keep_the_platform_id_they_were_given(

@@ -2,6 +2,7 @@
 
 Cells are what staff type: categories by slug or French name separated by `|`, `;` or `,`; amounts in euros
 (`1 200 000,50`, exact, at most 2 decimals); dates `AAAA-MM-JJ` or `JJ/MM/AAAA`; statuses in French or English.
+A cell an export wrote with a leading `'` (text a spreadsheet would have run as a formula) reads back as it was.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from tdi_actions.lifecycle import FicheStatus
 from tdi_actions.text import normalise
 from tdi_contracts.events.actions import LeadKind, Maturity
 from tdi_contracts.reference import Category
+from tdi_contracts.spreadsheet_safety import FORMULA_LIKE_TEXT, restore_cell
 
 
 @dataclass(frozen=True)
@@ -122,6 +124,7 @@ _FIELD_COLUMNS = {"territory_id": "territoire", "external_reference": "reference
 
 def parse_row(line: int, cells: dict[str, str], on: date) -> RowCommand | RowRefusal:
     """The row's command, or why it is refused (`INVALID_ROW`, naming the column)."""
+    cells = {column: restore_cell(value) for column, value in cells.items()}
     try:
         fields, status, step_on = _fields(cells, on)
         return RowCommand(line, CreateFiche.model_validate(fields), status, step_on)
@@ -132,4 +135,6 @@ def parse_row(line: int, cells: dict[str, str], on: date) -> RowCommand | RowRef
         column = _FIELD_COLUMNS.get(str(first["loc"][0]), str(first["loc"][0]))
         empty = not cells.get(column)
         why = "valeur obligatoire absente" if empty else "valeur invalide (vide, trop longue ou en double)"
+        if first["type"] == FORMULA_LIKE_TEXT:
+            why = first["msg"][0].lower() + first["msg"][1:].rstrip(".")
         return RowRefusal(line, "INVALID_ROW", f"Ligne {line}, colonne « {column} » : {why}.", column)
