@@ -38,7 +38,7 @@ _HTTP_ERRORS = {
 }
 """Errors raised by the framework itself (before any route runs), with their stable code and French sentence."""
 
-UNAVAILABLE_REASON = "Le service est momentanément indisponible (base de données ou courtier injoignable) ; réessayez."
+UNAVAILABLE_REASON = "Le service est momentanément indisponible (base de données ou Kafka injoignable) ; réessayez."
 
 
 def install_error_handlers(app: FastAPI) -> None:

@@ -109,7 +109,7 @@ class Platform:
 
 
 def marne_binomes(platform: Platform) -> dict[str, int]:
-    """Marne's 14 binômes élu–industriel, through the territory service's command."""
+    """Marne's 14 binômes élus-industriels, through the territory service's command."""
     statuses: dict[str, int] = {}
     for territory, count in MARNE_BINOMES.items():
         for n in range(count):

@@ -8,6 +8,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, Query, Request, Response
 
 from tdi_contracts.reference import Axis, Departement, Region, categories_of
+from tdi_contracts.reference.labels import vocabulary
 from tdi_reporting import exports, views
 from tdi_reporting.domain import Filters, Level, departement_label, region_of_departement
 from tdi_reporting.readmodels import ENVELOPE_COLUMNS, READ_MODELS
@@ -96,8 +97,10 @@ def build_router() -> APIRouter:
 
     @router.get("/reference")
     async def reference(access: BrowserReader) -> dict[str, Any]:
-        """Regions, départements (INSEE codes as text), axes and categories, with French names, for a dashboard."""
+        """Regions, départements (INSEE codes as text), axes and categories, with French names, and the one French
+        word of each concept (`libelles`, from `tdi_contracts.reference.labels`), for a dashboard."""
         return {
+            "libelles": vocabulary(),
             "regions": [{"code": r.value, "libelle": r.label} for r in Region],
             "axes": [
                 {

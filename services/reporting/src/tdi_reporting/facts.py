@@ -6,18 +6,20 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 
 from tdi_contracts.reference import Category, Programme, Region
+from tdi_contracts.reference.labels import FicheStatus
 from tdi_reporting.domain import Filters, TerritoryMap, region_of_departement
 
 
-def fiche_status(planned: Any, started: Any, completed: Any, abandoned: Any) -> str:
-    """Abandoned wins over completed, completed over started, started over planned, else proposed."""
+def fiche_status(planned: Any, started: Any, completed: Any, abandoned: Any) -> FicheStatus:
+    """Abandoned wins over completed, completed over started, started over planned, else proposed (the actions
+    service's codes and words, from the contracts)."""
     if abandoned:
-        return "abandonnee"
+        return FicheStatus.ABANDONED
     if completed:
-        return "terminee"
+        return FicheStatus.DONE
     if started:
-        return "en-cours"
-    return "planifiee" if planned else "proposee"
+        return FicheStatus.IN_PROGRESS
+    return FicheStatus.PLANNED if planned else FicheStatus.PROPOSED
 
 
 def territory_facts(tmap: TerritoryMap) -> list[dict[str, Any]]:
@@ -72,11 +74,11 @@ def application_facts(rows: Iterable[Mapping[str, Any]]) -> list[dict[str, Any]]
                 "programme": r["programme"],
                 "demandes_deposees": 1,
                 "demandes_en_instruction": int(not decided),
-                "demandes_approuvees": int(approved and not rejected and not withdrawn),
-                "demandes_rejetees": int(rejected),
+                "demandes_accordees": int(approved and not rejected and not withdrawn),
+                "demandes_refusees": int(rejected),
                 "demandes_retirees": int(withdrawn),
                 "montant_demande_centimes": r["requested_cents"] or 0,
-                "montant_approuve_centimes": (r["approved_cents"] or 0) if approved and not rejected else 0,
+                "montant_accorde_centimes": (r["approved_cents"] or 0) if approved and not rejected else 0,
                 "investissement_prevu_centimes": r["eligible_cost_cents"] or 0,
                 "emplois_prevus": r["jobs_expected"] or 0,
             }
@@ -91,7 +93,7 @@ def grant_facts(rows: Iterable[Mapping[str, Any]]) -> list[dict[str, Any]]:
             "territory_id": r["territory_id"],
             "programme": r["programme"],
             "engage_centimes": (r["committed_cents"] or 0) - r["released_cents"],
-            "paye_centimes": r["paid_cents"],
+            "verse_centimes": r["paid_cents"],
         }
         for r in rows
         if r["programme"] is not None
@@ -150,7 +152,7 @@ def envelope_rows(rows: Iterable[Mapping[str, Any]], filters: Filters, tmap: Ter
                 "annee": r["year"],
                 "plafond_centimes": ceiling,
                 "engage_centimes": committed,
-                "paye_centimes": paid,
+                "verse_centimes": paid,
                 "disponible_centimes": ceiling - committed,
                 "taux_engagement_pct": round(100 * committed / ceiling, 1) if ceiling else 0.0,
                 "cloturee": r["closed_on"] is not None,

@@ -14,7 +14,7 @@ from tdi_runtime.access import Access
 from tdi_runtime.errors import NotFoundError
 
 UNKNOWN_TERRITORY = "Le territoire « {} » n'est pas un Territoire d'industrie connu du tableau de bord."
-UNKNOWN_READ_MODEL = "Le modèle de lecture « {} » n'existe pas ; modèles disponibles : {}."
+UNKNOWN_READ_MODEL = "Le jeu de données « {} » n'existe pas ; jeux de données disponibles : {}."
 
 
 class Reporting:

@@ -26,7 +26,7 @@ async def test_proposed_fiches_withdrawals_balances_and_the_v2_vte_flow_show_in_
         national = await eventually(lambda: _all_folded(client))
 
         assert national["fiches_actions"] == len(scenario.FICHES) + 1
-        proposed = [r for r in national["actions_par_categorie"] if r["statut"] == "proposee"]
+        proposed = [r for r in national["actions_par_categorie"] if r["statut"] == "proposed"]
         assert [(r["categorie"], r["libelle_statut"]) for r in proposed] == [("marque-employeur", "Proposée")]
         assert national["financements_total"]["demandes_deposees"] == 4
         assert national["financements_total"]["demandes_en_instruction"] == 1

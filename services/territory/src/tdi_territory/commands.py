@@ -56,7 +56,7 @@ class LeaveEpci(Command):
 
 
 class RecordBinome(Command):
-    """Record a binôme élu–industriel: the elected official's mandate and the industrialist's company, no names."""
+    """Record a binôme élu-industriel: the elected official's mandate and the industrialist's company, no names."""
 
     elected_mandate: ElectedMandate = Field(examples=["president-epci"])
     industrial_company: PlainLabel = Field(

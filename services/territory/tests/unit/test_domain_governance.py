@@ -1,4 +1,4 @@
-"""Governance of a territory: binômes élu–industriel and chef de projet posts."""
+"""Governance of a territory: binômes élus-industriels and chef de projet posts."""
 
 from datetime import date
 

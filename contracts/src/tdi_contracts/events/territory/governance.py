@@ -1,4 +1,4 @@
-"""Territory governance events: binômes élu–industriel and chef de projet posts (roles, never people)."""
+"""Territory governance events: binômes élus-industriels and chef de projet posts (roles, never people)."""
 
 from datetime import date
 

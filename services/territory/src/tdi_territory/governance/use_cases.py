@@ -1,4 +1,4 @@
-"""Use cases on a territory's governance: binômes élu–industriel and chef de projet posts (shared or not)."""
+"""Use cases on a territory's governance: binômes élus-industriels and chef de projet posts (shared or not)."""
 
 from uuid import UUID, uuid4
 
