@@ -70,21 +70,32 @@ def _map(snapshot: Snapshot, level: Level) -> dict[str, dict[str, int]]:
     return out
 
 
+def level_of(filters: Filters) -> Level:
+    """The level whose one zone the filters describe: a territory, else a département, else a region, else France.
+    The figures' rows say it (`niveau`, `code_zone`, `libelle_zone`), never « France » for the Marne."""
+    if filters.territory:
+        return Level.TERRITORY
+    if filters.departement:
+        return Level.DEPARTEMENT
+    return Level.REGION if filters.region else Level.NATIONAL
+
+
 def figures(snapshot: Snapshot, filters: Filters) -> dict[str, Any]:
     """Everything the dashboard shows for one set of filters (every chart also as a table)."""
     tmap: TerritoryMap = snapshot.territories
+    level = level_of(filters)
     fiches = _total(snapshot, "actions_axes", filters)
     return {
         "filtres": {"region": filters.region, "departement": filters.departement, "territoire": filters.territory},
         "territoires": _total(snapshot, "territoires", filters),
-        "actions_par_categorie": rows(snapshot, "actions", Level.NATIONAL, filters),
-        "actions_par_axe": rows(snapshot, "actions_axes", Level.NATIONAL, filters),
+        "actions_par_categorie": rows(snapshot, "actions", level, filters),
+        "actions_par_axe": rows(snapshot, "actions_axes", level, filters),
         "fiches_actions": fiches["fiches_actions"],
         "fiches_synthetiques": fiches["fiches_synthetiques"],
-        "financements": rows(snapshot, "financements", Level.NATIONAL, filters),
+        "financements": rows(snapshot, "financements", level, filters),
         "financements_total": _total(snapshot, "financements", filters),
         "enveloppes": rows(snapshot, ENVELOPES, Level.NATIONAL, filters),
-        "vte": rows(snapshot, "vte", Level.NATIONAL, filters),
+        "vte": rows(snapshot, "vte", level, filters),
         "vte_total": _total(snapshot, "vte", filters),
         "carte": {"departements": _map(snapshot, Level.DEPARTEMENT), "regions": _map(snapshot, Level.REGION)},
         "territoires_sans_chef_de_projet": [
