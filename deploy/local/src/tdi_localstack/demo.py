@@ -108,18 +108,24 @@ class Platform:
             return json.loads(answer.read())
 
 
+def binome_body(n: int) -> dict[str, Any]:
+    """The n-th binôme of a territory: roles only, and `synthetic` so the dashboard labels it."""
+    return {
+        "elected_mandate": MANDATES[n % len(MANDATES)],
+        "industrial_company": f"Entreprise industrielle {n + 1} {SYNTHETIC}",
+        "industrial_company_size": SIZES[n % len(SIZES)],
+        "industrial_sector": f"industrie {SYNTHETIC}",
+        "appointed_on": "2024-01-15",
+        "synthetic": True,
+    }
+
+
 def marne_binomes(platform: Platform) -> dict[str, int]:
     """Marne's 14 binômes élus-industriels, through the territory service's command."""
     statuses: dict[str, int] = {}
     for territory, count in MARNE_BINOMES.items():
         for n in range(count):
-            body = {
-                "elected_mandate": MANDATES[n % len(MANDATES)],
-                "industrial_company": f"Entreprise industrielle {n + 1} {SYNTHETIC}",
-                "industrial_company_size": SIZES[n % len(SIZES)],
-                "industrial_sector": f"industrie {SYNTHETIC}",
-                "appointed_on": "2024-01-15",
-            }
+            body = binome_body(n)
             path, key = f"/territories/{territory}/binomes", f"demo-v1-binome-{territory}-{n}"
             status, answer = platform.post("territory", path, body, key)
             outcome = str(status) if status < 300 else f"{status} {answer.get('code')}"

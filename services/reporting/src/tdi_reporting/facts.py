@@ -22,13 +22,15 @@ def fiche_status(planned: Any, started: Any, completed: Any, abandoned: Any) -> 
     return FicheStatus.PLANNED if planned else FicheStatus.PROPOSED
 
 
-def territory_facts(tmap: TerritoryMap) -> list[dict[str, Any]]:
-    """One fact per labelled territory."""
+def territory_facts(tmap: TerritoryMap, synthetic_binomes: Iterable[Mapping[str, Any]] = ()) -> list[dict[str, Any]]:
+    """One fact per labelled territory, with how many of its binômes in office are demonstration data."""
+    synthetic = {r["territory_id"]: int(r["synthetic_binomes"]) for r in synthetic_binomes}
     return [
         {
             "territory_id": t.territory_id,
             "epci": t.epci_sirens,
             "binomes": t.active_binomes,
+            "binomes_synthetiques": min(synthetic.get(t.territory_id, 0), t.active_binomes),
             "chefs_de_projet": t.chefs_de_projet,
             "sans_chef_de_projet": not t.chefs_de_projet,
         }
@@ -81,6 +83,7 @@ def application_facts(rows: Iterable[Mapping[str, Any]]) -> list[dict[str, Any]]
                 "montant_accorde_centimes": (r["approved_cents"] or 0) if approved and not rejected else 0,
                 "investissement_prevu_centimes": r["eligible_cost_cents"] or 0,
                 "emplois_prevus": r["jobs_expected"] or 0,
+                "demandes_synthetiques": int(bool(r.get("synthetic"))),
             }
         )
     return facts
@@ -124,6 +127,7 @@ def vte_facts(rows: Iterable[Mapping[str, Any]]) -> list[dict[str, Any]]:
                 "aide_totale_centimes": base + green,
                 "aide_base_accordee_centimes": r["base_granted_cents"] or 0,
                 "aide_verte_accordee_centimes": green_granted,
+                "contrats_synthetiques": int(bool(r.get("synthetic"))),
             }
         )
     return facts

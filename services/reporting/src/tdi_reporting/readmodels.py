@@ -47,6 +47,7 @@ READ_MODELS: dict[str, ReadModel] = {
                 Measure("territoires_labellises", "count"),
                 Measure("epci", "distinct", "epci"),
                 Measure("binomes", "sum", "binomes"),
+                Measure("binomes_synthetiques", "sum", "binomes_synthetiques"),
                 Measure("chefs_de_projet", "distinct", "chefs_de_projet"),
                 Measure("territoires_sans_chef_de_projet", "count", "sans_chef_de_projet"),
             ),
@@ -82,6 +83,7 @@ READ_MODELS: dict[str, ReadModel] = {
                 "verse_centimes",
                 "investissement_prevu_centimes",
                 "emplois_prevus",
+                "demandes_synthetiques",
             ),
         ),
         ReadModel(
@@ -102,6 +104,7 @@ READ_MODELS: dict[str, ReadModel] = {
                 "aide_demandee_centimes",
                 "aides_logement",
                 "aide_logement_centimes",
+                "contrats_synthetiques",
             ),
         ),
     )

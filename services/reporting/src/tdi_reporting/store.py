@@ -19,6 +19,7 @@ READ_MODEL_TABLES = (
     "rm_vte_payment",
     "rm_vte_payment_request",
     "rm_vte_housing_aid",
+    "rm_binome",
     "known_territories",
     "known_communes",
 )
@@ -30,7 +31,7 @@ FROM rm_fiche_action WHERE categories IS NOT NULL
 """
 _APPLICATIONS = """
 SELECT territory_id, programme, requested_cents, eligible_cost_cents, jobs_expected, filed_at,
-       approved_cents, approved_at, rejected_at, instruction_started_at, withdrawn_at
+       approved_cents, approved_at, rejected_at, instruction_started_at, withdrawn_at, synthetic
 FROM rm_application
 """
 _GRANTS = """
@@ -52,7 +53,7 @@ FROM rm_envelope e
 """
 _VTE = """
 SELECT c.territory_id, c.employer_size, c.green_mission, c.signed_on, c.granted_on, c.refused_on, c.ended_on,
-       c.base_granted_cents, c.green_granted_cents,
+       c.base_granted_cents, c.green_granted_cents, c.synthetic,
        p.payments, p.base_paid_cents, p.green_paid_cents, coalesce(r.requested_cents, 0)::bigint AS requested_cents,
        h.housing_aids, h.housing_cents
 FROM rm_vte_contract c
@@ -63,6 +64,10 @@ LEFT JOIN (SELECT vte_contract_id, sum(amount_cents) AS requested_cents
            FROM rm_vte_payment_request GROUP BY vte_contract_id) r USING (vte_contract_id)
 LEFT JOIN (SELECT vte_contract_id, count(*) AS housing_aids, sum(amount_cents)::bigint AS housing_cents
            FROM rm_vte_housing_aid GROUP BY vte_contract_id) h USING (vte_contract_id)
+"""
+_SYNTHETIC_BINOMES = """
+SELECT territory_id, count(*) AS synthetic_binomes FROM rm_binome WHERE synthetic AND ended_on IS NULL
+GROUP BY territory_id
 """
 _TERRITORIES = """
 SELECT territory_id, official_id, name, labelled, regions, departements, epci_sirens, active_binomes,
@@ -82,6 +87,7 @@ class Snapshot:
     envelopes: list[Any]
     vte: list[Any]
     facts: dict[str, Any] = field(default_factory=dict)  # facts of each read model, built once per snapshot
+    binomes: list[Any] = field(default_factory=list)  # synthetic binômes in office, per territory
 
 
 async def load_snapshot(conn: Connection) -> Snapshot:
@@ -108,6 +114,7 @@ async def load_snapshot(conn: Connection) -> Snapshot:
             await conn.fetch(_GRANTS),
             await conn.fetch(_ENVELOPES),
             await conn.fetch(_VTE),
+            binomes=await conn.fetch(_SYNTHETIC_BINOMES),
         )
 
 

@@ -31,7 +31,7 @@ def model_facts(snapshot: Snapshot, name: str) -> list[dict[str, Any]]:
 
 def _build_facts(snapshot: Snapshot, name: str) -> list[dict[str, Any]]:
     if name == "territoires":
-        return facts.territory_facts(snapshot.territories)
+        return facts.territory_facts(snapshot.territories, snapshot.binomes)
     if name in ("actions", "actions_axes"):
         return facts.action_facts(snapshot.fiches)
     if name == "financements":
@@ -85,18 +85,27 @@ def figures(snapshot: Snapshot, filters: Filters) -> dict[str, Any]:
     tmap: TerritoryMap = snapshot.territories
     level = level_of(filters)
     fiches = _total(snapshot, "actions_axes", filters)
+    territories = _total(snapshot, "territoires", filters)
+    applications = _total(snapshot, "financements", filters)
+    contracts = _total(snapshot, "vte", filters)
     return {
         "filtres": {"region": filters.region, "departement": filters.departement, "territoire": filters.territory},
-        "territoires": _total(snapshot, "territoires", filters),
+        "territoires": territories,
         "actions_par_categorie": rows(snapshot, "actions", level, filters),
         "actions_par_axe": rows(snapshot, "actions_axes", level, filters),
         "fiches_actions": fiches["fiches_actions"],
         "fiches_synthetiques": fiches["fiches_synthetiques"],
+        "synthetique": {  # every figure of the demonstration data, labelled as such on the page
+            "fiches_actions": fiches["fiches_synthetiques"],
+            "binomes": territories["binomes_synthetiques"],
+            "demandes": applications["demandes_synthetiques"],
+            "contrats_vte": contracts["contrats_synthetiques"],
+        },
         "financements": rows(snapshot, "financements", level, filters),
-        "financements_total": _total(snapshot, "financements", filters),
+        "financements_total": applications,
         "enveloppes": rows(snapshot, ENVELOPES, Level.NATIONAL, filters),
         "vte": rows(snapshot, "vte", level, filters),
-        "vte_total": _total(snapshot, "vte", filters),
+        "vte_total": contracts,
         "carte": {"departements": _map(snapshot, Level.DEPARTEMENT), "regions": _map(snapshot, Level.REGION)},
         "territoires_sans_chef_de_projet": [
             {"id": t.territory_id, "nom": t.name}

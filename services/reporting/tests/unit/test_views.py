@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date
 from typing import Any
 
@@ -66,3 +67,32 @@ def test_a_refused_vte_aid_has_a_labelled_row_and_the_aid_granted_is_given_besid
     assert set(by_label) == {"PME", "Non renseignée"}
     assert by_label["Non renseignée"]["aides_refusees"] == 1
     assert by_label["PME"]["aide_base_accordee_centimes"] == 400_000
+
+
+def application(territory: str, *, synthetic: bool) -> dict[str, Any]:
+    return {"territory_id": territory, "programme": "fonds-vert-ti", "requested_cents": 5, "eligible_cost_cents": None,
+            "jobs_expected": None, "filed_at": D, "approved_cents": None, "approved_at": None, "rejected_at": None,
+            "instruction_started_at": None, "withdrawn_at": None, "synthetic": synthetic}  # fmt: skip
+
+
+def test_every_synthetic_figure_is_counted_as_such_and_only_within_the_filters() -> None:
+    reims_with_binomes = replace(REIMS, active_binomes=5)  # 4 of its 5 binômes in office are synthetic
+    demo = Snapshot(
+        TerritoryMap([reims_with_binomes, LACQ]),
+        fiches=[fiche(REIMS.territory_id, 1, synthetic=True), fiche(LACQ.territory_id, 2, synthetic=True),
+                fiche(REIMS.territory_id, 3)],
+        applications=[application(REIMS.territory_id, synthetic=True), application(LACQ.territory_id, synthetic=False)],
+        grants=[],
+        envelopes=[],
+        vte=[{**contract(REIMS.territory_id, "pme"), "synthetic": True},
+             {**contract(LACQ.territory_id, None, refused=True), "synthetic": True},
+             {**contract(LACQ.territory_id, "eti"), "synthetic": False}],
+        binomes=[{"territory_id": REIMS.territory_id, "synthetic_binomes": 4}],
+    )  # fmt: skip
+
+    assert views.figures(demo, Filters())["synthetique"] == {
+        "fiches_actions": 2, "binomes": 4, "demandes": 1, "contrats_vte": 2
+    }  # fmt: skip
+    assert views.figures(demo, Filters(region="76"))["synthetique"] == {
+        "fiches_actions": 1, "binomes": 0, "demandes": 0, "contrats_vte": 1
+    }  # fmt: skip

@@ -65,6 +65,7 @@ class RecordBinome(Command):
     industrial_company_size: CompanySize = Field(examples=["pme"])
     industrial_sector: PlainLabel = Field(examples=["métallurgie"])
     appointed_on: date
+    synthetic: bool = Field(default=False, description="Demonstration data (`make demo`), never a real binôme")
 
 
 class EndBinome(Command):

@@ -98,6 +98,7 @@ class VteContract:
                 territory_id=self.territory_id,
                 reasons=reasons,
                 refused_on=self.decided_on,
+                synthetic=self.terms.synthetic,
             )
         assert self.location is not None
         return VteAidGrantedV2(
@@ -109,6 +110,7 @@ class VteContract:
             green_top_up_cents=self.green_cents,
             total_cents=self.total_cents,
             granted_on=self.decided_on,
+            synthetic=self.terms.synthetic,
         )
 
 

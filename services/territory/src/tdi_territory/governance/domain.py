@@ -50,6 +50,7 @@ class Binome:
     id: UUID = field(default_factory=uuid4)
     appointed_on: date | None = None
     ended_on: date | None = None  # kept once ended: the territory's history
+    synthetic: bool = False  # demonstration data, never a real binôme
 
 
 @dataclass(frozen=True)
