@@ -45,6 +45,7 @@ async def test_every_domain_event_shows_in_the_figures_of_its_territory_departem
             "territoires_labellises": 5,
             "epci": 5,
             "binomes": 8,
+            "binomes_synthetiques": 0,
             "chefs_de_projet": 3,
             "territoires_sans_chef_de_projet": 2,
         }
