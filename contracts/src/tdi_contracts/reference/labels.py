@@ -117,6 +117,7 @@ def vocabulary() -> dict[str, object]:
         "statuts_fiche": {s.value: s.label for s in FicheStatus},
         "etats_dossier": {s.value: s.label for s in ApplicationState},
         "etats_demandes": {s.value: s.agreed(feminine=True, plural=True) for s in ApplicationState},
+        "binome": BINOME,
         "binomes": BINOMES,
         "versement": PAYMENT,
         "verse": PAID,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from tdi_contracts.reference.figures import TERRITORIES_ANNOUNCED, TERRITORIES_IN_ANNEX
 from tdi_reporting import facts
 from tdi_reporting.domain import Filters, Level, TerritoryMap, aggregate
 from tdi_reporting.readmodels import READ_MODELS, with_labels
@@ -91,6 +92,8 @@ def figures(snapshot: Snapshot, filters: Filters) -> dict[str, Any]:
     return {
         "filtres": {"region": filters.region, "departement": filters.departement, "territoire": filters.territory},
         "territoires": territories,
+        "territoires_annonces": TERRITORIES_ANNOUNCED,  # the programme's 183, whatever the annex lists
+        "territoires_annexe": TERRITORIES_IN_ANNEX,
         "actions_par_categorie": rows(snapshot, "actions", level, filters),
         "actions_par_axe": rows(snapshot, "actions_axes", level, filters),
         "fiches_actions": fiches["fiches_actions"],

@@ -34,7 +34,8 @@
   }
   const valeur = (fig, e) => e.indicateur === "engage_centimes" ? eur(fig) : nombre.format(fig || 0);
   const table = (legende, entetes, lignes, numeriques) => `<table><caption>${esc(legende)}</caption><thead><tr>${entetes.map((h) => `<th scope="col">${esc(h)}</th>`).join("")}</tr></thead><tbody>${lignes.map((l) => `<tr>${l.map((c, i) => numeriques.includes(i) ? `<td class="n">${esc(c)}</td>` : `<td>${esc(c)}</td>`).join("")}</tr>`).join("") || `<tr><td colspan="${entetes.length}">Aucune donnée pour ces filtres.</td></tr>`}</tbody></table>`;
-  const cartes = (paires) => paires.map(([t, v]) => `<div><dt>${esc(t)}</dt><dd>${esc(v)}</dd></div>`).join("");
+  const cartes = (paires) => paires.map(([t, v, demo]) => `<div><dt>${esc(t)}</dt><dd>${esc(v)}</dd>${demo ? `<dd class="demo">dont ${esc(nombre.format(demo))} de démonstration</dd>` : ""}</div>`).join("");
+  const accord = (n, un, plusieurs) => `${nombre.format(n)} ${n > 1 ? plusieurs : un}`;
 
   function synchroniserChamps() {
     const e = etat();
@@ -52,11 +53,17 @@
     const t = f.territoires, ft = f.financements_total, v = f.vte_total;
     const lieu = [e.region && ref.regions.find((r) => r.code === e.region)?.libelle, e.departement && ref.departements.find((d) => d.code === e.departement)?.libelle, e.territory && f.liste_territoires.find((x) => x.id === e.territory)?.nom].filter(Boolean);
     $("perimetre").textContent = lieu.length ? "— " + lieu.join(" · ") : "— France entière";
-    $("chiffres").innerHTML = cartes([["Territoires labellisés", nombre.format(t.territoires_labellises)], ["EPCI", nombre.format(t.epci)], [maj(ref.libelles.binomes), nombre.format(t.binomes)], ["Chefs de projet en poste", nombre.format(t.chefs_de_projet)], ["Territoires sans chef de projet", nombre.format(t.territoires_sans_chef_de_projet)], ["Fiches actions", nombre.format(f.fiches_actions)], ["Montants engagés", eur(ft.engage_centimes)], [`Montants ${ref.libelles.verse}s`, eur(ft.verse_centimes)], ["Contrats VTE signés", nombre.format(v.contrats_signes)]]);
+    const demo = f.synthetique || {};
+    $("chiffres").innerHTML = cartes([["Territoires labellisés", nombre.format(t.territoires_labellises)], ["EPCI", nombre.format(t.epci)], [maj(ref.libelles.binomes), nombre.format(t.binomes), demo.binomes], ["Chefs de projet en poste", nombre.format(t.chefs_de_projet)], ["Territoires sans chef de projet", nombre.format(t.territoires_sans_chef_de_projet)], ["Fiches actions", nombre.format(f.fiches_actions), demo.fiches_actions], ["Montants engagés", eur(ft.engage_centimes)], [`Montants ${ref.libelles.verse}s`, eur(ft.verse_centimes)], ["Contrats VTE signés", nombre.format(v.contrats_signes), demo.contrats_vte]]);
+    const annexe = !(e.region || e.departement || e.territory) && t.territoires_labellises < f.territoires_annonces;
+    $("annexe").hidden = !annexe;
+    $("annexe").textContent = annexe ? `Le programme compte ${nombre.format(f.territoires_annonces)} territoires lauréats ; ${nombre.format(t.territoires_labellises)} sont connus du tableau de bord. Un territoire de la liste officielle ne figure pas dans l'annexe du dossier de presse (${nombre.format(f.territoires_annexe)} territoires) : il apparaîtra ici dès qu'il aura été saisi.` : "";
     $("sans-chef").innerHTML = f.territoires_sans_chef_de_projet.map((x) => `<li>${esc(x.nom)}</li>`).join("") || "<li>Aucun : chaque territoire a un chef de projet.</li>";
-    const synth = f.fiches_synthetiques || 0;
-    $("synthetique").hidden = !synth;
-    $("synthetique").textContent = synth ? `Données synthétiques : ${nombre.format(synth)} fiche${synth > 1 ? "s" : ""} action${synth > 1 ? "s" : ""} de ce périmètre sont des données de démonstration, pas des actions réelles.` : "";
+    const parts = [[demo.fiches_actions, "fiche action", "fiches actions"], [demo.binomes, ref.libelles.binome || "binôme élu-industriel", ref.libelles.binomes], [demo.demandes, "demande de financement", "demandes de financement"], [demo.contrats_vte, "contrat VTE", "contrats VTE"]].filter(([n]) => n > 0);
+    const total = parts.reduce((somme, [n]) => somme + n, 0);
+    const liste = parts.map(([n, un, plusieurs]) => accord(n, un, plusieurs));
+    $("synthetique").hidden = !total;
+    $("synthetique").textContent = total ? `Données de démonstration : ${liste.length > 1 ? liste.slice(0, -1).join(", ") + " et " + liste[liste.length - 1] : liste[0]} de ce périmètre ${total > 1 ? "sont des données synthétiques" : "est une donnée synthétique"}, comme les montants qui en découlent : ${total > 1 ? "ce ne sont pas des données réelles" : "ce n'est pas une donnée réelle"}.` : "";
     rendreCarte(f, e); rendreAxes(f); rendreEnveloppes(f); rendreVte(f); rendreExports(e);
     $("etat").textContent = "Mis à jour en direct à " + new Date().toLocaleTimeString("fr-FR");
   }
@@ -75,7 +82,8 @@
     const encarts = OUTRE_MER.map(([code, lib], i) => `<g><rect x="${10 + i * 120}" y="${h + 10}" width="40" height="40" ${forme(code, "")}</rect><text x="${55 + i * 120}" y="${h + 34}">${esc(lib)}</text></g>`).join("");
     $("carte").innerHTML = `<svg viewBox="0 0 ${w} ${h + 60}" role="group" aria-label="Carte de France par ${niveauRegion ? "région" : "département"} : ${esc(ETIQUETTES[ind])}">${ref.carte.locations.map((l) => `<path d="${l.path}" ${forme(l.id, "")}</path>`).join("")}${encarts}</svg>`;
     const seuils = [...new Set(COULEURS.map((_, i) => Math.ceil(((i + 1) / COULEURS.length) * max)))].filter((x) => x > 0);
-    $("legende").innerHTML = "Légende : " + `<span style="background:#f0f0f0"></span>aucun` + seuils.map((x) => `<span style="background:${couleur(x, max)}"></span>jusqu'à ${esc(valeur(x, e))}`).join("");
+    const cle = (fond, libelle) => `<span class="cle"><span class="pastille" style="background:${fond}"></span>${libelle}</span> `;
+    $("legende").innerHTML = "Légende : " + cle("#f0f0f0", "aucun") + seuils.map((x) => cle(couleur(x, max), `jusqu'à ${esc(valeur(x, e))}`)).join("");
     const zones = niveauRegion ? ref.regions.map((r) => [r.code, r.libelle, (parReg[r.code] || {})[ind] || 0]) : ref.departements.map((d) => [d.code, d.libelle, (parDep[d.code] || {})[ind] || 0]);
     $("carte-tableau").innerHTML = table(`Par ${niveauRegion ? "région" : "département"} : ${ETIQUETTES[ind]} (France entière)`, ["Code", "Nom", "Valeur"], zones.map(([c, n, x]) => [c, n, valeur(x, e)]), [2]);
     for (const el of $("carte").querySelectorAll("[data-code]")) {
@@ -109,9 +117,10 @@
     $("financements-tableau").innerHTML = table("Demandes et financements par programme", ["Programme", maj(d.filed), maj(d["under-instruction"]), maj(d.approved), maj(d.refused), maj(d.withdrawn), "Engagé", maj(ref.libelles.verse), "Investissement prévu", "Emplois prévus"], f.financements.map((r) => [r.libelle_programme, r.demandes_deposees, r.demandes_en_instruction, r.demandes_accordees, r.demandes_refusees, r.demandes_retirees, eur(r.engage_centimes), eur(r.verse_centimes), eur(r.investissement_prevu_centimes), nombre.format(r.emplois_prevus)]), [1, 2, 3, 4, 5, 6, 7, 8, 9]);
   }
   function rendreVte(f) {
-    const v = f.vte_total;
-    $("vte-chiffres").innerHTML = cartes([["Contrats signés", nombre.format(v.contrats_signes)], ["dont VTE vert", nombre.format(v.contrats_verts)], ["Aides versées", nombre.format(v.aides_versees)], ["Aide de base versée", eur(v.aide_base_centimes)], ["Complément vert versé", eur(v.aide_verte_centimes)], ["Total versé", eur(v.aide_totale_centimes)], ["Aides refusées", nombre.format(v.aides_refusees)], ["Aides logement (Action Logement)", `${nombre.format(v.aides_logement)} · ${eur(v.aide_logement_centimes)}`]]);
-    $("vte-tableau").innerHTML = table("VTE par taille d'entreprise", ["Taille", "Contrats", "Verts", "Aides versées", "Base", "Vert", "Total"], f.vte.map((r) => [r.libelle_taille_entreprise, r.contrats_signes, r.contrats_verts, r.aides_versees, eur(r.aide_base_centimes), eur(r.aide_verte_centimes), eur(r.aide_totale_centimes)]), [1, 2, 3, 4, 5, 6]);
+    const v = f.vte_total, verse = ref.libelles.verse, accorde = ref.libelles.accorde;
+    const accordee = (r) => (r.aide_base_accordee_centimes || 0) + (r.aide_verte_accordee_centimes || 0);
+    $("vte-chiffres").innerHTML = cartes([["Contrats signés", nombre.format(v.contrats_signes), (f.synthetique || {}).contrats_vte], ["dont VTE vert", nombre.format(v.contrats_verts)], [`Aide ${accorde}e (base + vert)`, eur(accordee(v))], [`Aides ${verse}es`, nombre.format(v.aides_versees)], [`Aide de base ${verse}e`, eur(v.aide_base_centimes)], [`Complément vert ${verse}`, eur(v.aide_verte_centimes)], [`Total ${verse}`, eur(v.aide_totale_centimes)], [`Aides ${ref.libelles.refuse}es`, nombre.format(v.aides_refusees)], ["Aides logement (Action Logement)", `${nombre.format(v.aides_logement)} · ${eur(v.aide_logement_centimes)}`]]);
+    $("vte-tableau").innerHTML = table("VTE par taille d'entreprise", ["Taille d'entreprise", "Contrats signés", "dont VTE vert", `Aides ${ref.libelles.refuse}es`, `Aide ${accorde}e (base + vert)`, `Aides ${verse}es`, `Aide ${verse}e (base + vert)`], f.vte.map((r) => [r.libelle_taille_entreprise, nombre.format(r.contrats_signes), nombre.format(r.contrats_verts), nombre.format(r.aides_refusees), eur(accordee(r)), nombre.format(r.aides_versees), eur(r.aide_totale_centimes)]), [1, 2, 3, 4, 5, 6]);
   }
   function rendreExports(e) {
     const qs = filtresQS(e), niveau = e.territory ? "territory" : e.departement ? "departement" : e.region ? "region" : "national";
