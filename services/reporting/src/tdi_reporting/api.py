@@ -11,7 +11,6 @@ from tdi_contracts.reference import Axis, Departement, Region, categories_of
 from tdi_contracts.reference.labels import vocabulary
 from tdi_reporting import exports, views
 from tdi_reporting.domain import Filters, Level, departement_label, region_of_departement
-from tdi_reporting.readmodels import ENVELOPE_COLUMNS, READ_MODELS
 from tdi_reporting.use_cases import Reporting
 from tdi_runtime.access import Access
 from tdi_runtime.http_access import documented, reads
@@ -36,8 +35,7 @@ def reporting(request: Request) -> Reporting:
     return Reporting(runtime.pool, request.app.state.reporting.consumer_group)
 
 
-def columns_of(name: str) -> tuple[str, ...]:
-    return ENVELOPE_COLUMNS if name == views.ENVELOPES else READ_MODELS[name].columns
+columns_of = views.columns_of
 
 
 REGION = Query(None, description="INSEE region code, e.g. 44 (Grand Est)")
@@ -52,8 +50,7 @@ def build_router() -> APIRouter:
     @router.get("/read-models")
     async def list_read_models(access: BrowserReader) -> list[dict[str, Any]]:
         """Every read model with its title and its stable columns."""
-        titles = {n: m.title for n, m in READ_MODELS.items()} | {views.ENVELOPES: "Consommation des enveloppes"}
-        return [{"name": n, "title": titles[n], "columns": list(columns_of(n))} for n in views.NAMES]
+        return [{"name": n, "title": views.TITLES[n], "columns": list(columns_of(n))} for n in views.NAMES]
 
     @router.get("/read-models/{name}")
     async def read_model(

@@ -6,7 +6,7 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 
 from tdi_contracts.reference import Category, Programme, Region
-from tdi_contracts.reference.labels import FicheStatus
+from tdi_contracts.reference.labels import FicheStatus, capitalised
 from tdi_reporting.domain import Filters, TerritoryMap, region_of_departement
 
 
@@ -131,6 +131,46 @@ def vte_facts(rows: Iterable[Mapping[str, Any]]) -> list[dict[str, Any]]:
             }
         )
     return facts
+
+
+def fiche_rows(rows: Iterable[Mapping[str, Any]], filters: Filters, tmap: TerritoryMap) -> list[dict[str, Any]]:
+    """One row per fiche action of the territories within the filters, in the columns of the actions import:
+    codes for maturity, lead kind, categories and status (the actions service's), lists `|`-separated, amounts in
+    cents, the date the fiche reached its status. What the events do not carry (the description) is absent."""
+    out = []
+    for r in rows:
+        territory = tmap.resolve(r["territory_id"])
+        if territory is None or not filters.admits(territory):
+            continue
+        status = fiche_status(r["planned_on"], r["started_on"], r["completed_on"], r["abandoned_on"])
+        stepped = {
+            FicheStatus.ABANDONED: r["abandoned_on"],
+            FicheStatus.DONE: r["completed_on"],
+            FicheStatus.IN_PROGRESS: r["started_on"],
+            FicheStatus.PLANNED: r["planned_on"],
+        }.get(status) or r["proposed_on"]
+        out.append(
+            {
+                "territoire": territory.territory_id,
+                "libelle_territoire": territory.name,
+                "code_fiche": r["fiche_action_id"],
+                "reference": r["external_reference"],
+                "titre": r["title"],
+                "maturite": r["maturity"],
+                "type_porteur": r["lead_kind"],
+                "porteur": r["lead"],
+                "partenaires": "|".join(r["partners"] or ()),
+                "categories": "|".join(r["categories"] or ()),
+                "budget_centimes": r["estimated_cost_cents"],
+                "emplois_attendus": r["expected_jobs"],
+                "investissement_centimes": r["expected_investment_cents"],
+                "statut": status.value,
+                "libelle_statut": capitalised(status.label),
+                "date_statut": stepped.isoformat() if stepped else None,
+                "synthetique": bool(r["synthetic"]),
+            }
+        )
+    return sorted(out, key=lambda f: (f["territoire"], f["reference"] or "", f["titre"] or "", f["code_fiche"]))
 
 
 def envelope_rows(rows: Iterable[Mapping[str, Any]], filters: Filters, tmap: TerritoryMap) -> list[dict[str, Any]]:

@@ -123,6 +123,26 @@ ENVELOPE_COLUMNS = (
     "taux_engagement_pct",
     "cloturee",
 )
+FICHE_COLUMNS = (
+    "territoire",
+    "libelle_territoire",
+    "code_fiche",
+    "reference",
+    "titre",
+    "maturite",
+    "type_porteur",
+    "porteur",
+    "partenaires",
+    "categories",
+    "budget_centimes",
+    "emplois_attendus",
+    "investissement_centimes",
+    "statut",
+    "libelle_statut",
+    "date_statut",
+    "synthetique",
+)
+"""One row per fiche action, in the columns the actions service's import reads (so an export imports back)."""
 LABELS: dict[str, Mapping[Any, str]] = {
     "axe": {a.value: a.label for a in Axis},
     "categorie": {c.value: c.label for c in Category},

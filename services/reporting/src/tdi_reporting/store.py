@@ -26,7 +26,9 @@ READ_MODEL_TABLES = (
 """Every table a rebuild empties (the kit's territory projection included: it is a read model here too)."""
 
 _FICHES = """
-SELECT fiche_action_id, territory_id, categories, planned_on, started_on, completed_on, abandoned_on, synthetic
+SELECT fiche_action_id, territory_id, categories, planned_on, started_on, completed_on, abandoned_on, synthetic,
+       title, maturity, lead_kind, lead, partners, external_reference, estimated_cost_cents, expected_jobs,
+       expected_investment_cents, proposed_on
 FROM rm_fiche_action WHERE categories IS NOT NULL
 """
 _APPLICATIONS = """

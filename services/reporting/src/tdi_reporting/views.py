@@ -7,12 +7,24 @@ from typing import Any
 from tdi_contracts.reference.figures import TERRITORIES_ANNOUNCED, TERRITORIES_IN_ANNEX
 from tdi_reporting import facts
 from tdi_reporting.domain import Filters, Level, TerritoryMap, aggregate
-from tdi_reporting.readmodels import READ_MODELS, with_labels
+from tdi_reporting.readmodels import ENVELOPE_COLUMNS, FICHE_COLUMNS, READ_MODELS, with_labels
 from tdi_reporting.store import Snapshot
 
 ENVELOPES = "enveloppes"
-NAMES = (*READ_MODELS, ENVELOPES)
+FICHES = "fiches"
+NAMES = (*READ_MODELS, ENVELOPES, FICHES)
 """Every read model a reader may ask for, in the order the README documents them."""
+TITLES = {n: m.title for n, m in READ_MODELS.items()} | {
+    ENVELOPES: "Consommation des enveloppes",
+    FICHES: "Fiches actions une à une (les colonnes de l'import du service actions)",
+}
+
+
+def columns_of(name: str) -> tuple[str, ...]:
+    """The stable columns of a read model (a KeyError for an unknown one)."""
+    return {ENVELOPES: ENVELOPE_COLUMNS, FICHES: FICHE_COLUMNS}.get(name) or READ_MODELS[name].columns
+
+
 MAP_FIGURES = {
     "territoires_labellises": ("territoires", "territoires_labellises"),
     "fiches_actions": ("actions_axes", "fiches_actions"),
@@ -46,6 +58,8 @@ def rows(snapshot: Snapshot, name: str, level: Level, filters: Filters) -> list[
     """The rows of one read model at one level, within the filters."""
     if name == ENVELOPES:
         return facts.envelope_rows(snapshot.envelopes, filters, snapshot.territories)
+    if name == FICHES:
+        return facts.fiche_rows(snapshot.fiches, filters, snapshot.territories)
     model = READ_MODELS[name]
     found = aggregate(model_facts(snapshot, name), snapshot.territories, level, filters, model.dims, model.measures)
     return with_labels(found, model)

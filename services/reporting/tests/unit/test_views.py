@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 
 from tdi_reporting import views
-from tdi_reporting.domain import Filters, Territory, TerritoryMap
+from tdi_reporting.domain import Filters, Level, Territory, TerritoryMap
 from tdi_reporting.store import Snapshot
 
 REIMS = Territory("tdi-44-grand-reims", "ti-8413", "Grand Reims", True, ("44",), ("51",))
@@ -96,3 +96,32 @@ def test_every_synthetic_figure_is_counted_as_such_and_only_within_the_filters()
     assert views.figures(demo, Filters(region="76"))["synthetique"] == {
         "fiches_actions": 1, "binomes": 0, "demandes": 0, "contrats_vte": 1
     }  # fmt: skip
+
+
+def described(fiche_row: dict[str, Any], **details: Any) -> dict[str, Any]:
+    return {**fiche_row, "title": "Réseau de chaleur", "maturity": "ready", "lead_kind": "role",
+            "lead": "Président de l'EPCI", "partners": ["ADEME", "CCI"], "external_reference": "GR-7",
+            "estimated_cost_cents": 120_000_050, "expected_jobs": 25, "expected_investment_cents": None,
+            "proposed_on": D, **details}  # fmt: skip
+
+
+def test_the_fiches_of_a_territory_export_in_the_columns_the_actions_import_reads():
+    done = {**fiche(REIMS.territory_id, 1), "started_on": D, "completed_on": date(2025, 1, 10)}
+    demo = Snapshot(
+        TerritoryMap([REIMS, LACQ]),
+        fiches=[described(done), described(fiche(LACQ.territory_id, 2), title="Ailleurs")],
+        applications=[], grants=[], envelopes=[], vte=[],
+    )  # fmt: skip
+
+    rows = views.rows(demo, "fiches", Level.NATIONAL, Filters(territory=REIMS.territory_id))
+
+    assert rows == [
+        {
+            "territoire": REIMS.territory_id, "libelle_territoire": "Grand Reims", "code_fiche": "f1",
+            "reference": "GR-7", "titre": "Réseau de chaleur", "maturite": "ready", "type_porteur": "role",
+            "porteur": "Président de l'EPCI", "partenaires": "ADEME|CCI", "categories": "numerique",
+            "budget_centimes": 120_000_050, "emplois_attendus": 25, "investissement_centimes": None,
+            "statut": "done", "libelle_statut": "Réalisée", "date_statut": "2025-01-10", "synthetique": False,
+        }
+    ]  # fmt: skip
+    assert tuple(rows[0]) == views.columns_of("fiches")

@@ -1,7 +1,8 @@
 """One spreadsheet row -> the command it stands for, or the reason it is refused (code, French sentence, column).
 
 Cells are what staff type: categories by slug or French name separated by `|`, `;` or `,`; amounts in euros
-(`1 200 000,50`, exact, at most 2 decimals); dates `AAAA-MM-JJ` or `JJ/MM/AAAA`; statuses in French or English.
+(`1 200 000,50`, exact, at most 2 decimals) or, as reporting exports them, in whole cents (`budget_centimes`);
+dates `AAAA-MM-JJ` or `JJ/MM/AAAA`; statuses in French or English (codes or the contracts' words).
 A cell an export wrote with a leading `'` (text a spreadsheet would have run as a formula) reads back as it was.
 """
 
@@ -78,6 +79,22 @@ def _cents(column: str, value: str) -> int | None:
     return int(cents)
 
 
+def _whole_cents(column: str, value: str) -> int | None:
+    """An amount in euro cents, as reporting exports it: a whole number, nothing else."""
+    if not value:
+        return None
+    if not re.fullmatch(r"[0-9]{1,15}", value):
+        raise _CellError(column, f"Le montant « {value} » n'est pas un nombre entier de centimes d'euro.")
+    return int(value)
+
+
+def _amount(cells: dict[str, str], euros: str, cents: str) -> int | None:
+    """Euros (`budget_eur`, as staff type them) or cents (`budget_centimes`, as reporting exports them)."""
+    if cells.get(cents):
+        return _whole_cents(cents, cells[cents])
+    return _cents(euros, cells.get(euros, ""))
+
+
 def _date(column: str, value: str, default: date) -> date:
     if not value:
         return default
@@ -109,9 +126,9 @@ def _fields(cells: dict[str, str], on: date) -> tuple[dict[str, Any], FicheStatu
         "lead": c("porteur", ""),
         "partners": list(dict.fromkeys(_list(c("partenaires", "")))),
         "categories": [_lookup("categories", v, _CATEGORIES, "Catégorie inconnue") for v in _list(c("categories", ""))],
-        "estimated_cost_cents": _cents("budget_eur", c("budget_eur", "")),
+        "estimated_cost_cents": _amount(cells, "budget_eur", "budget_centimes"),
         "expected_jobs": int(jobs) if jobs else None,
-        "expected_investment_cents": _cents("investissement_eur", c("investissement_eur", "")),
+        "expected_investment_cents": _amount(cells, "investissement_eur", "investissement_centimes"),
         "proposed_on": step_on,
         "synthetic": _lookup("synthetique", c("synthetique", ""), _YES, "Valeur inconnue"),
     }

@@ -11,3 +11,14 @@ CREATE TABLE rm_binome (
 
 ALTER TABLE rm_application ADD COLUMN synthetic boolean;
 ALTER TABLE rm_vte_contract ADD COLUMN synthetic boolean;
+
+-- What describes a fiche action, so that reporting exports a territory's fiches in the columns of the actions
+-- import (issue 21: an export re-imports into actions). Last writer wins by event time with the indicators
+-- (details_at); a FicheActionPlanned (v1, no details) gives the title only while nothing newer is known.
+ALTER TABLE rm_fiche_action
+    ADD COLUMN title              text,
+    ADD COLUMN maturity           text,
+    ADD COLUMN lead_kind          text,
+    ADD COLUMN lead               text,
+    ADD COLUMN partners           text[],
+    ADD COLUMN external_reference text;

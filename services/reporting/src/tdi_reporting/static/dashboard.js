@@ -124,7 +124,7 @@
   }
   function rendreExports(e) {
     const qs = filtresQS(e), niveau = e.territory ? "territory" : e.departement ? "departement" : e.region ? "region" : "national";
-    const modeles = [["territoires", "Territoires"], ["actions", "Fiches actions"], ["financements", "Financements"], ["enveloppes", "Enveloppes"], ["vte", "VTE"]];
+    const modeles = [["territoires", "Territoires"], ["actions", "Fiches actions"], ["fiches", "Fiches actions une à une (à réimporter dans le service actions)"], ["financements", "Financements"], ["enveloppes", "Enveloppes"], ["vte", "VTE"]];
     $("exports").innerHTML = modeles.map(([m, lib]) => { const base = `/api/exports/${m}`, q = `?${avecJeton(`level=${niveau}${qs ? "&" + qs : ""}`)}`; return `<li>${esc(lib)} : <a href="${base}.csv${q}&sep=%3B">CSV (;)</a> · <a href="${base}.csv${q}">CSV (,)</a> · <a href="${base}.xlsx${q}">XLSX</a> · <a href="${base}.json${q}">JSON</a></li>`; }).join("");
   }
 
