@@ -86,6 +86,12 @@ class ErrorCode(StrEnum):
     OUT_OF_REGION = "OUT_OF_REGION"
     OUT_OF_PROGRAMME = "OUT_OF_PROGRAMME"
     READ_ONLY_ROLE = "READ_ONLY_ROLE"
+    AGGREGATES_ONLY = "AGGREGATES_ONLY"
+    TOO_MANY_STREAMS = "TOO_MANY_STREAMS"
+    STREAMS_FULL = "STREAMS_FULL"
+    RATE_LIMITED = "RATE_LIMITED"
+    ACCESS_TOKEN_IN_URL = "ACCESS_TOKEN_IN_URL"  # noqa: S105 (a code, not a secret)
+    INVALID_TICKET = "INVALID_TICKET"
     FICHE_ACTION_ALREADY_EXISTS = "FICHE_ACTION_ALREADY_EXISTS"
     FICHE_ACTION_CLOSED = "FICHE_ACTION_CLOSED"
     FICHE_ACTION_DATE_BEFORE_PREVIOUS_STEP = "FICHE_ACTION_DATE_BEFORE_PREVIOUS_STEP"
@@ -180,6 +186,14 @@ REASONS: dict[ErrorCode, str] = {
     _E.OUT_OF_REGION: "Votre rôle régional ne permet d'agir que sur les territoires de votre région.",
     _E.OUT_OF_PROGRAMME: "Votre rôle d'instructeur ne permet d'agir que sur les dossiers de votre programme.",
     _E.READ_ONLY_ROLE: "Votre rôle est en lecture seule : il ne permet aucune modification.",
+    _E.AGGREGATES_ONLY: "Votre rôle donne accès aux totaux seulement, pas aux dossiers un par un.",
+    _E.TOO_MANY_STREAMS: "Trop de flux en direct ouverts avec ce jeton : fermez-en un avant d'en ouvrir un autre.",
+    _E.STREAMS_FULL: "Le flux en direct est complet pour le moment : réessayez dans quelques instants.",
+    _E.RATE_LIMITED: "Trop de demandes en peu de temps : patientez quelques secondes avant de réessayer.",
+    _E.ACCESS_TOKEN_IN_URL: (
+        "Le jeton d'accès ne se passe plus dans l'adresse : demandez un ticket (POST /api/tickets) et passez ?ticket=."
+    ),
+    _E.INVALID_TICKET: "Ticket absent, expiré, ou émis pour un autre usage : demandez-en un nouveau.",
     _E.FICHE_ACTION_ALREADY_EXISTS: "Une fiche action de même référence ou de même titre existe déjà.",
     _E.FICHE_ACTION_CLOSED: "La fiche action est réalisée ou abandonnée : elle ne peut plus être modifiée.",
     _E.FICHE_ACTION_DATE_BEFORE_PREVIOUS_STEP: "La date de cette étape précède celle de l'étape précédente.",

@@ -24,7 +24,7 @@ from tdi_runtime.db import Connection
 from tdi_runtime.deadletters import dead_letter, declared
 from tdi_runtime.delivery import Delivery, Violation, decode_record
 from tdi_runtime.errors import DomainError, is_transient
-from tdi_runtime.handling import Feedback, Handler, HandlerContext, Prepare
+from tdi_runtime.handling import Feedback, Handler, HandlerContext, InCommit, Prepare
 from tdi_runtime.lag import record_lag
 from tdi_runtime.metrics import Metrics
 from tdi_runtime.offsets import OffsetCommitter
@@ -70,6 +70,8 @@ class EventConsumer:
         backoff_max_s: float = 5.0,
         on_outbox: Callable[[], None] | None = None,
         prepare: Prepare | None = None,
+        in_commit: InCommit | None = None,
+        after_commit: Callable[[], None] | None = None,
     ) -> None:
         self.service = service
         self.on_outbox = on_outbox
@@ -84,6 +86,10 @@ class EventConsumer:
         self.strict = strict
         self.prepare = prepare
         """Reads once per batch what its handlers need (`ctx.batch`); never in careful mode, see `_prepared`."""
+        self.in_commit = in_commit
+        """Runs last in the transaction of a batch that applied events (either mode)."""
+        self.after_commit = after_commit
+        """Called once a batch that applied events has committed."""
         self.backoff_max_s = backoff_max_s
         self.stopping = False
         self._defect_backoff = 0.0  # grows while the same batch keeps failing on a defect, resets on success
@@ -130,6 +136,8 @@ class EventConsumer:
         self._signal(None)
         if outcome.outgoing and self.on_outbox is not None:
             self.on_outbox()  # relay now, not at the relay's next idle poll
+        if outcome.applied and self.after_commit is not None:
+            self.after_commit()
         failpoints.hit(failpoints.CONSUMER_AFTER_DB_COMMIT)
         self.committer.mark(consumer, records)
         if self.committer.closing:
@@ -176,6 +184,8 @@ class EventConsumer:
                     raise _NeedsSavepointsError from error  # find the event at fault, one by one
             await inbox.record(conn, self.group, out.entries)
             await self.outbox.add(conn, out.outgoing)
+            if out.applied and self.in_commit is not None:
+                await self.in_commit(conn)
         return out
 
     async def _prepared(self, conn: Connection, deliveries: list[Delivery], known: Mapping[inbox.Key, Any]) -> Any:

@@ -54,6 +54,8 @@ class HandlerContext:
 Handler = Callable[[HandlerContext], Awaitable[None]]
 Prepare = Callable[[Connection, list[Delivery]], Awaitable[Any]]
 """Reads once what a batch's handlers need (locks, aggregates) in the batch's transaction: `ctx.batch`."""
+InCommit = Callable[[Connection], Awaitable[None]]
+"""Runs last in the transaction of a batch that applied events (e.g. one NOTIFY per batch, delivered at commit)."""
 
 
 class Feedback:

@@ -78,14 +78,17 @@ class PartnerIngressFeedback(Feedback):
     """Feedback of every partner's ingress topic of one owning service (`tdi.partner.<partner>.<service>.v1`).
 
     The partner is the one whose topic the record came from; it may send the commands of this service that
-    `PARTNER_COMMANDS` grants it. Records on any other topic the consumer reads (domain topics) get no answer,
-    and a strict consumer is strict on the ingress topics only: other event types there are passed over.
+    `PARTNER_COMMANDS` grants it. Every partner has an ingress topic: one missing from `PARTNER_COMMANDS` is
+    granted nothing (fail closed: each command refused `COMMAND_NOT_ALLOWED`, with its answer). Records on any
+    other topic the consumer reads (domain topics) get no answer, and a strict consumer is strict on the ingress
+    topics only: other event types there are passed over.
     """
 
     def __init__(self, service: str) -> None:
         self.service = service
         self.by_topic: dict[str, PartnerFeedback] = {}
-        for partner, types in PARTNER_COMMANDS.items():
+        for partner in Partner:
+            types = PARTNER_COMMANDS.get(partner, frozenset())
             own = [t for t in types if t in SPECS and SPECS[t].service == service]
             self.by_topic[partner_ingress_topic(partner, service)] = PartnerFeedback(partner, own)
 

@@ -4,10 +4,15 @@ from __future__ import annotations
 
 import os
 from datetime import timedelta
-from typing import Any, Literal
+from typing import Any, Literal, Self
 
-from pydantic import Field, field_validator, model_validator
+from pydantic import Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class ConfigurationError(ValueError):
+    """A setting a deployment must fix before the service may start (a missing or weak secret...): the command
+    line prints its message and exits with status 2, without a traceback."""
 
 
 class ServiceSettings(BaseSettings):
@@ -40,6 +45,12 @@ class ServiceSettings(BaseSettings):
     jwt_issuer: str | None = Field(default=None, description="Expected `iss` of bearer JWTs")
     jwt_audience: str | None = Field(default=None, description="Expected `aud` of bearer JWTs")
     jwt_algorithms: list[str] = Field(default_factory=lambda: ["RS256", "ES256"], description="Accepted algorithms")
+    ticket_secret: SecretStr | None = Field(
+        default=None,
+        description="HMAC key of stream tickets (tdi_runtime.tickets); replicas behind one address must share it "
+        "(unset: a random key per process)",
+    )
+    ticket_ttl_s: float = Field(default=30.0, gt=0, description="How long a stream ticket opens its route")
     log_level: str = "INFO"
     log_json: bool = True
     consumer_batch_max: int = Field(default=500, description="Most records handled in one DB transaction")
@@ -77,6 +88,11 @@ class ServiceSettings(BaseSettings):
     retention_inbox: timedelta = Field(
         default=timedelta(days=120), description="Inbox rows are purged after; never below the redelivery window"
     )
+    retention_inbox_rejected: timedelta = Field(
+        default=timedelta(days=30),
+        description="Inbox rows of rejected records are purged after; never below the ingress topics' retention"
+        " nor above retention_inbox (platform rule)",
+    )
     retention_idempotency: timedelta = Field(
         default=timedelta(days=7), description="Idempotency-Key answers are forgotten after (platform rule)"
     )
@@ -92,6 +108,19 @@ class ServiceSettings(BaseSettings):
         if value < REDELIVERY_WINDOW:
             raise ValueError(f"inbox retention {value} is shorter than the redelivery window {REDELIVERY_WINDOW}")
         return value
+
+    @model_validator(mode="after")
+    def _rejected_rows_outlive_their_record(self) -> Self:
+        from tdi_runtime.retention import REJECTED_REDELIVERY_WINDOW
+
+        if self.retention_inbox_rejected < REJECTED_REDELIVERY_WINDOW:
+            raise ValueError(
+                f"inbox retention of rejected records {self.retention_inbox_rejected} is shorter than the partner"
+                f" ingress topics' retention {REJECTED_REDELIVERY_WINDOW}"
+            )
+        if self.retention_inbox_rejected > self.retention_inbox:
+            raise ValueError("retention_inbox_rejected is longer than retention_inbox")
+        return self
 
     @model_validator(mode="before")
     @classmethod
@@ -117,7 +146,8 @@ class ServiceSettings(BaseSettings):
         return prefixed(service=service, **overrides)  # type: ignore[no-any-return]
 
     def kafka_security(self) -> dict[str, Any]:
-        """aiokafka options of the service's own principal (PLAINTEXT unless KAFKA_SECURITY_PROTOCOL says SASL)."""
+        """aiokafka options of the service's own principal (PLAINTEXT unless KAFKA_SECURITY_PROTOCOL says SASL or
+        SSL; `KAFKA_SSL_CAFILE` names the CA of a TLS listener)."""
         from tdi_runtime.kafka import security_options
 
         return security_options(self.kafka_username, self.kafka_password)

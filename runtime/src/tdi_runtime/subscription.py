@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -10,7 +10,7 @@ from faststream.kafka import KafkaBroker, KafkaMessage
 from faststream.middlewares import AckPolicy
 
 from tdi_runtime.consumer import EventConsumer
-from tdi_runtime.handling import Feedback, Handler, Prepare
+from tdi_runtime.handling import Feedback, Handler, InCommit, Prepare
 from tdi_runtime.settings import ServiceSettings
 
 
@@ -25,6 +25,10 @@ class ConsumerSpec:
     feedback: Feedback | None = None
     prepare: Prepare | None = None
     """Called once per batch before its handlers, on the fast path only; its result is `ctx.batch`."""
+    in_commit: InCommit | None = None
+    """Called once per batch that applied events, inside its transaction, last (e.g. a NOTIFY sent at commit)."""
+    after_commit: Callable[[], None] | None = None
+    """Called once a batch that applied events has committed (e.g. wake this process's readers)."""
 
 
 def subscribe(broker: KafkaBroker, spec: ConsumerSpec, consumer: EventConsumer, settings: ServiceSettings) -> None:

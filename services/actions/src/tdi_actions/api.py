@@ -11,7 +11,8 @@ from fastapi import APIRouter, Depends, Query, Request, status
 from tdi_actions import queries
 from tdi_actions.commands import CreateFiche, MoveFiche, ReviseFiche
 from tdi_actions.domain_errors import UnknownFicheActionError
-from tdi_actions.importing.spreadsheet import read_table
+from tdi_actions.importing.bounded import read_table_bounded
+from tdi_actions.importing.spreadsheet import ImportFileTooLargeError
 from tdi_actions.importing.use_case import import_table
 from tdi_actions.lifecycle import FicheStatus
 from tdi_actions.settings import ImportSettings
@@ -63,6 +64,17 @@ async def _scope(request: Request, access: Access, territory_id: str | None, **f
         access.require_region(filters["departement"].region.value)
     values = {k: (v.value if v is not None else None) for k, v in filters.items()}
     return queries.Scope(platform_id, **{**values, "region": access.region_filter(values.get("region"))})
+
+
+async def _body_within(request: Request, max_bytes: int) -> bytes:
+    """The uploaded file, refused as soon as it grows past `max_bytes` (never buffered whole first)."""
+    body = bytearray()
+    async for chunk in request.stream():
+        body += chunk
+        if len(body) > max_bytes:
+            message = f"Le fichier dépasse la taille maximale de {max_bytes // 1024} Kio : découpez le plan d'actions."
+            raise ImportFileTooLargeError(message, details={"max_bytes": max_bytes})
+    return bytes(body)
 
 
 def build_router(import_settings: ImportSettings | None = None) -> APIRouter:
@@ -140,8 +152,8 @@ def build_router(import_settings: ImportSettings | None = None) -> APIRouter:
         openapi_extra={"requestBody": {"content": {"application/octet-stream": {"schema": {"type": "string"}}}}},
     )
     async def import_plan(request: Request, on: date | None = None) -> dict[str, Any]:
-        data = await request.body()
-        table = read_table(data, max_bytes=limits.max_bytes, max_rows=limits.max_rows)
+        data = await _body_within(request, limits.max_bytes)
+        table = await read_table_bounded(data, limits)  # a child process bounded in time and memory
         report = await import_table(_use_cases(request), table, on or datetime.now(UTC).date())
         return report.as_json()
 

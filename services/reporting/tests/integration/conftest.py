@@ -40,9 +40,7 @@ def isolation() -> dict[str, str]:
 
 @pytest.fixture(scope="module")
 def options(isolation) -> ReportingOptions:
-    return ReportingOptions(
-        topic_prefix=isolation["prefix"], consumer_group=isolation["group"], feed_poll_interval_s=0.2
-    )
+    return ReportingOptions(topic_prefix=isolation["prefix"], consumer_group=isolation["group"])
 
 
 @pytest.fixture(scope="module")

@@ -11,10 +11,12 @@ import pytest
 from tdi_reporting import views
 from tdi_reporting.domain import Filters, Level, Territory, TerritoryMap
 from tdi_reporting.store import Snapshot
+from tdi_runtime.access import Access
 
 REIMS = Territory("tdi-44-grand-reims", "ti-8413", "Grand Reims", True, ("44",), ("51",))
 LACQ = Territory("tdi-75-lacq-pau-tarbes", None, "Lacq – Pau – Tarbes", True, ("75", "76"), ("64", "65"))
 D = date(2024, 1, 1)
+NATIONAL = Access("n", "national")
 
 
 def fiche(territory: str, n: int, synthetic: bool = False) -> dict[str, Any]:
@@ -58,11 +60,11 @@ def zones_of(figures: dict[str, Any]) -> set[tuple[str, str, str]]:
     ],
 )
 def test_the_rows_of_the_figures_name_the_level_and_zone_of_the_filters(filters: Filters, zone: tuple) -> None:
-    assert zones_of(views.figures(snapshot(), filters)) == {zone}
+    assert zones_of(views.figures(snapshot(), filters, NATIONAL)) == {zone}
 
 
 def test_a_refused_vte_aid_has_a_labelled_row_and_the_aid_granted_is_given_beside_the_aid_paid() -> None:
-    rows = views.figures(snapshot(), Filters())["vte"]
+    rows = views.figures(snapshot(), Filters(), NATIONAL)["vte"]
     by_label = {r["libelle_taille_entreprise"]: r for r in rows}
     assert set(by_label) == {"PME", "Non renseignée"}
     assert by_label["Non renseignée"]["aides_refusees"] == 1
@@ -90,10 +92,10 @@ def test_every_synthetic_figure_is_counted_as_such_and_only_within_the_filters()
         binomes=[{"territory_id": REIMS.territory_id, "synthetic_binomes": 4}],
     )  # fmt: skip
 
-    assert views.figures(demo, Filters())["synthetique"] == {
+    assert views.figures(demo, Filters(), NATIONAL)["synthetique"] == {
         "fiches_actions": 2, "binomes": 4, "demandes": 1, "contrats_vte": 2
     }  # fmt: skip
-    assert views.figures(demo, Filters(region="76"))["synthetique"] == {
+    assert views.figures(demo, Filters(region="76"), NATIONAL)["synthetique"] == {
         "fiches_actions": 1, "binomes": 0, "demandes": 0, "contrats_vte": 1
     }  # fmt: skip
 
@@ -113,7 +115,7 @@ def test_the_fiches_of_a_territory_export_in_the_columns_the_actions_import_read
         applications=[], grants=[], envelopes=[], vte=[],
     )  # fmt: skip
 
-    rows = views.rows(demo, "fiches", Level.NATIONAL, Filters(territory=REIMS.territory_id))
+    rows = views.rows(demo, "fiches", Level.NATIONAL, Filters(territory=REIMS.territory_id), NATIONAL)
 
     assert rows == [
         {

@@ -84,6 +84,11 @@ class VteContract:
     def territory_id(self) -> str | None:
         return None if self.location is None else self.location.territory_id
 
+    @property
+    def regions(self) -> tuple[str, ...]:
+        """The regions of its territory (none outside every territory): the contract's region for access."""
+        return () if self.location is None else self.location.regions
+
     def same_terms(self, terms: RecordVteContractV2, pseudonym: str) -> bool:
         """A second signature of the same contract is a repeat only when every term is the same."""
         ours = self.terms.model_dump(exclude={"candidate"})

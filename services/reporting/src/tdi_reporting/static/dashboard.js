@@ -18,7 +18,14 @@
     if (donne) { sessionStorage.setItem("tdi-jeton", donne); history.replaceState(null, "", location.pathname + location.search); }
     return sessionStorage.getItem("tdi-jeton") || "";
   })();
-  const avecJeton = (qs) => (jeton ? (qs ? qs + "&" : "") + "access_token=" + encodeURIComponent(jeton) : qs);
+  // Le jeton ne va jamais dans une adresse (journaux, historique) : le flux et les téléchargements s'ouvrent avec
+  // un ticket de 30 s, demandé avec l'en-tête Authorization et valable pour un seul usage (flux ou export).
+  const ticket = async (usage) => {
+    const r = await fetch("/api/tickets?purpose=" + usage, { method: "POST", headers: jeton ? { Authorization: "Bearer " + jeton } : {} });
+    if (!r.ok) throw new Error(String(r.status));
+    return (await r.json()).ticket;
+  };
+  const avecTicket = (qs, t) => (qs ? qs + "&" : "") + "ticket=" + encodeURIComponent(t);
 
   const etat = () => {
     const q = new URLSearchParams(location.search);
@@ -125,16 +132,35 @@
   function rendreExports(e) {
     const qs = filtresQS(e), niveau = e.territory ? "territory" : e.departement ? "departement" : e.region ? "region" : "national";
     const modeles = [["territoires", "Territoires"], ["actions", "Fiches actions"], ["fiches", "Fiches actions une à une (à réimporter dans le service actions)"], ["financements", "Financements"], ["enveloppes", "Enveloppes"], ["vte", "VTE"]];
-    $("exports").innerHTML = modeles.map(([m, lib]) => { const base = `/api/exports/${m}`, q = `?${avecJeton(`level=${niveau}${qs ? "&" + qs : ""}`)}`; return `<li>${esc(lib)} : <a href="${base}.csv${q}&sep=%3B">CSV (;)</a> · <a href="${base}.csv${q}">CSV (,)</a> · <a href="${base}.xlsx${q}">XLSX</a> · <a href="${base}.json${q}">JSON</a></li>`; }).join("");
+    $("exports").innerHTML = modeles.map(([m, lib]) => { const base = `/api/exports/${m}`, q = `?level=${niveau}${qs ? "&" + qs : ""}`; return `<li>${esc(lib)} : <a href="${base}.csv${q}&sep=%3B">CSV (;)</a> · <a href="${base}.csv${q}">CSV (,)</a> · <a href="${base}.xlsx${q}">XLSX</a> · <a href="${base}.json${q}">JSON</a></li>`; }).join("");
   }
 
-  function connecter() {
+  let reprise = null, generation = 0;
+  async function connecter() {
+    const moi = ++generation;
     if (flux) flux.close();
-    const qs = avecJeton(filtresQS(etat()));
-    flux = new EventSource("/api/feed" + (qs ? "?" + qs : ""));
+    clearTimeout(reprise);
+    let t;
+    try { t = await ticket("feed"); } catch (err) {
+      if (moi !== generation) return;
+      $("etat").textContent = err.message === "401" ? "Jeton d'accès expiré ou absent : rouvrez le tableau de bord avec #access_token=<jeton>." : "Flux indisponible, nouvel essai dans quelques secondes…";
+      if (err.message !== "401") reprise = setTimeout(connecter, 5000);
+      return;
+    }
+    if (moi !== generation) return;
+    flux = new EventSource("/api/feed?" + avecTicket(filtresQS(etat()), t));
     flux.addEventListener("figures", (m) => rendre(JSON.parse(m.data)));
-    flux.onerror = () => { $("etat").textContent = "Flux interrompu, reconnexion automatique…"; };
+    flux.addEventListener("fin", (m) => { flux.close(); $("etat").textContent = JSON.parse(m.data).message; });
+    // A ticket opens one connection: after an interruption, a new ticket, not the browser's retry of the old one.
+    flux.onerror = () => { flux.close(); $("etat").textContent = "Flux interrompu, reconnexion…"; reprise = setTimeout(connecter, 2000); };
     flux.onopen = () => { $("etat").textContent = "Connecté au flux en direct."; };
+  }
+  async function telecharger(ev) {
+    const lien = ev.target.closest("a[href^='/api/exports/']");
+    if (!lien) return;
+    ev.preventDefault();
+    try { location.assign(lien.getAttribute("href") + "&ticket=" + encodeURIComponent(await ticket("export"))); }
+    catch (err) { $("etat").textContent = "Le téléchargement n'a pas pu démarrer ; réessayez."; }
   }
 
   async function demarrer() {
@@ -147,6 +173,7 @@
     $("c-indicateur").addEventListener("change", (ev) => { changer({ indicateur: ev.target.value }); });
     $("c-niveau").addEventListener("change", (ev) => { changer({ niveau: ev.target.value }); });
     $("f-effacer").addEventListener("click", () => changer({ region: "", departement: "", territory: "" }));
+    $("exports").addEventListener("click", telecharger);
     synchroniserChamps(); connecter();
   }
   demarrer().catch((err) => { $("etat").textContent = err.message === "401" ? "Jeton d'accès requis : ouvrez le tableau de bord avec #access_token=<jeton>." : "Le tableau de bord n'a pas pu se charger ; réessayez plus tard."; });
