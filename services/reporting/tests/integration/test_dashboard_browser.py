@@ -16,7 +16,7 @@ from tdi_contracts.events.territory import TerritoryReferenceUpdated
 from tdi_contracts.events.vte import VteContractSigned
 from tdi_localstack.browser import CHROMIUM, Page
 
-from .conftest import AS_STAFF, STAFF_TOKEN, eventually
+from .conftest import AS_STAFF, FONDS_VERT_TOKEN, READER_TOKEN, STAFF_TOKEN, eventually
 
 ARTIFACTS = Path(__file__).parents[2] / "test-artifacts"
 pytestmark = [
@@ -192,3 +192,49 @@ async def test_the_page_labels_every_row_says_what_is_synthetic_and_that_the_pro
 async def _synthetic_folded(client) -> bool:
     f = (await client.get("/api/figures")).json()
     return f["synthetique"]["contrats_vte"] >= 2 and f["vte_total"]["aides_refusees"] >= 1
+
+
+NOT_PUBLISHED = "non publié"
+HIDDEN_FROM_A_READER = """(() => {
+  const t = document.querySelector('#financements-tableau table');
+  const colonnes = [...t.querySelectorAll('thead th')].map((h) => h.textContent);
+  const de = (nom) => [...t.querySelectorAll('tbody tr')].map((r) => r.cells[colonnes.indexOf(nom)].textContent);
+  return { investissement: de('Investissement prévu'), emplois: de('Emplois prévus'), engage: de('Engagé') };
+})()"""
+HIDDEN_FROM_ANOTHER_PROGRAMME = """(() => ({
+  cartes_vte: [...document.querySelectorAll('#vte-chiffres dd')].map((d) => d.textContent),
+  contrats: [...document.querySelectorAll('#chiffres div')].find((d) => d.textContent.includes('Contrats VTE'))
+    ?.querySelector('dd')?.textContent,
+  carte: [...document.querySelectorAll('#carte-tableau tbody tr')].map((r) => r.cells[2].textContent),
+  tableau_vte: document.querySelector('#vte-tableau').textContent,
+}))()"""
+
+
+async def test_a_figure_the_callers_role_may_not_see_reads_non_publie_never_zero(served, publish):
+    """Reporting sends `null` for what a role may not see (the amounts of dossiers still undecided to a reader, the
+    VTE to another programme's instructor): the page says « non publié », never a 0 nobody counted."""
+    assert CHROMIUM is not None
+    async with served() as base, httpx.AsyncClient(base_url=base, timeout=60, headers=AS_STAFF) as client:
+        await publish(scenario.programme() + scenario.later_events())
+        await eventually(lambda: _folded(client))
+        async with Page(CHROMIUM) as page:
+            await page.viewport(1400, 900)
+            await page.goto(f"{base}/tableau-de-bord#access_token={READER_TOKEN}")
+            await eventually(lambda: _text(page, "document.querySelector('#financements-tableau tbody')?.textContent"))
+            reader = await page.evaluate(HIDDEN_FROM_A_READER)
+            assert page.exceptions == []
+        async with Page(CHROMIUM) as page:
+            await page.viewport(1400, 900)
+            await page.goto(f"{base}/tableau-de-bord?indicateur=contrats_vte#access_token={FONDS_VERT_TOKEN}")
+            await eventually(lambda: _text(page, "document.querySelector('#vte-chiffres')?.textContent"))
+            instructor = await page.evaluate(HIDDEN_FROM_ANOTHER_PROGRAMME)
+            assert page.exceptions == []
+
+    print(f"\nreader: {reader}\nfonds vert instructor: {instructor}")
+    assert reader["investissement"] and set(reader["investissement"]) == {NOT_PUBLISHED}
+    assert reader["emplois"] and set(reader["emplois"]) == {NOT_PUBLISHED}
+    assert NOT_PUBLISHED not in reader["engage"]  # decided money stays public
+    assert instructor["contrats"] == NOT_PUBLISHED
+    assert instructor["cartes_vte"] and all(NOT_PUBLISHED in card for card in instructor["cartes_vte"])
+    assert instructor["carte"] and set(instructor["carte"]) == {NOT_PUBLISHED}
+    assert NOT_PUBLISHED in instructor["tableau_vte"] and "Aucune donnée" not in instructor["tableau_vte"]
