@@ -136,8 +136,15 @@ REQUESTED = 10_000_000
 
 async def _reporting_rows(conn: Any) -> None:
     """Reporting's read models: in each region an undecided dossier of the instructor's programme and one of
-    another programme, and a VTE contract (what the folds would have written)."""
+    another programme, a VTE contract and a fiche action (what the folds would have written)."""
     for region in ("44", "76"):
+        await conn.execute(
+            "INSERT INTO rm_fiche_action (fiche_action_id, territory_id, categories, title, proposed_on)"
+            " VALUES ($1, $2, '{transition-energetique}', $3, current_date)",
+            f"mx-fiche-{region}-{TAG}",
+            TERRITORY[region],
+            FICHE["title"],
+        )
         for programme in (PROGRAMME, OTHER_PROGRAMME):
             await conn.execute(
                 "INSERT INTO rm_application (application_id, territory_id, programme, requested_cents,"
@@ -493,12 +500,20 @@ async def reporting_routes(m: Matrix, role: str) -> None:
         found = await m.call(role, case, "GET", "/api/exports/financements.json", params={"region": region})
         if expected(role, case) is None:
             check_funding_rows(role, found["rows"])
+        case = Case(s, "fiches export of a region", region)
+        found = await m.call(role, case, "GET", "/api/exports/fiches.json", params={"region": region})
+        if expected(role, case) is None:
+            assert {r["territoire"] for r in found["rows"]} == {TERRITORY[region]}, "the region's fiches, as actions"
         shown = await m.feed(role, Case(s, "feed of a region", region), region=region)
         if expected(role, Case(s, "feed of a region", region)) is None:
             check_figures(role, shown)
     narrowed = await m.call(role, Case(s, "read model", None), "GET", "/api/read-models/territoires")
     if role in REGION_OF:
         assert narrowed["filters"]["region"] == REGION_OF[role], "a regional user's figures are its region's"
+    fiches = await m.call(role, Case(s, "fiches export", None), "GET", "/api/exports/fiches.csv")
+    if allowed:
+        shown_territories = {r["territoire"] for r in exported_rows(fiches)}
+        assert shown_territories == ({TERRITORY[REGION_OF[role]]} if role in REGION_OF else set(TERRITORY.values()))
     check_figures(role, await m.call(role, Case(s, "figures", None), "GET", "/api/figures"))
     check_figures(role, await m.feed(role, Case(s, "feed", None)))
     found = await m.call(role, Case(s, "funding rows", None), "GET", "/api/read-models/financements")

@@ -10,6 +10,7 @@ from pydantic_core import ErrorDetails
 
 from .errors import FieldError
 from .quoting import quote
+from .spreadsheet_safety import FORMULA_LIKE_TEXT, REFUSAL_FR
 
 _KINDS = {"float": "un nombre décimal", "bool": "un booléen", "str": "une chaîne de caractères"}
 _BAD_INSTANT = "Horodatage invalide : ISO 8601 avec fuseau attendu (ex. 2024-01-15T09:30:00Z)."
@@ -139,6 +140,7 @@ _MESSAGES = {
     "control_character": "Caractère interdit {character} en position {position}.",
     "unknown_region": "Région inconnue ; valeurs admises (code INSEE ou nom) : {expected}.",
     "unknown_departement": "Département inconnu ; valeurs admises : code INSEE (01 à 95, 2A, 2B, 971 à 976) ou nom.",
+    FORMULA_LIKE_TEXT: REFUSAL_FR,
 }
 FIELD_MESSAGES: Mapping[str, str] = MappingProxyType(_MESSAGES)
 """The French sentence of each error type, shared by the Kafka answers and the HTTP field errors."""

@@ -35,7 +35,7 @@ from tdi_runtime.tracing import event_scope
 log = structlog.get_logger(__name__)
 
 CONFLICT_REASON = "Un événement de même identifiant mais de contenu différent a déjà été appliqué."
-UNHANDLED_REASON = "Le type d'événement « {} » n'est pas accepté sur ce topic."
+UNHANDLED_REASON = "Le type d'événement « {} » n'est pas accepté sur ce flux."
 INTERNAL_REASON = "La plateforme n'a pas pu traiter l'événement ({}) ; il a été mis de côté pour analyse."
 
 

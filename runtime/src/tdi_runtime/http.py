@@ -52,7 +52,7 @@ _DATA_ERRORS: tuple[type[Exception], ...] = (
     asyncpg.DataError,  # SQLSTATE class 22, "data exception"
     asyncpg.exceptions._base.DataError,  # an argument asyncpg cannot encode (an int past int32): before the server
 )
-UNAVAILABLE_REASON = "Le service est momentanément indisponible (base de données ou courtier injoignable) ; réessayez."
+UNAVAILABLE_REASON = "Le service est momentanément indisponible (base de données ou Kafka injoignable) ; réessayez."
 
 
 def install_error_handlers(app: FastAPI) -> None:

@@ -24,6 +24,7 @@ from pathlib import Path
 from typing import Any
 
 from tdi_contracts.reference import Partner
+from tdi_contracts.spreadsheet_safety import neutralise_cell
 from tdi_localstack.demo_data import (
     APPLICATIONS_PER_REGION,
     APPROVED_PER_REGION,
@@ -107,18 +108,24 @@ class Platform:
             return json.loads(answer.read())
 
 
+def binome_body(n: int) -> dict[str, Any]:
+    """The n-th binôme of a territory: roles only, and `synthetic` so the dashboard labels it."""
+    return {
+        "elected_mandate": MANDATES[n % len(MANDATES)],
+        "industrial_company": f"Entreprise industrielle {n + 1} {SYNTHETIC}",
+        "industrial_company_size": SIZES[n % len(SIZES)],
+        "industrial_sector": f"industrie {SYNTHETIC}",
+        "appointed_on": "2024-01-15",
+        "synthetic": True,
+    }
+
+
 def marne_binomes(platform: Platform) -> dict[str, int]:
-    """Marne's 14 binômes élu–industriel, through the territory service's command."""
+    """Marne's 14 binômes élus-industriels, through the territory service's command."""
     statuses: dict[str, int] = {}
     for territory, count in MARNE_BINOMES.items():
         for n in range(count):
-            body = {
-                "elected_mandate": MANDATES[n % len(MANDATES)],
-                "industrial_company": f"Entreprise industrielle {n + 1} {SYNTHETIC}",
-                "industrial_company_size": SIZES[n % len(SIZES)],
-                "industrial_sector": f"industrie {SYNTHETIC}",
-                "appointed_on": "2024-01-15",
-            }
+            body = binome_body(n)
             path, key = f"/territories/{territory}/binomes", f"demo-v1-binome-{territory}-{n}"
             status, answer = platform.post("territory", path, body, key)
             outcome = str(status) if status < 300 else f"{status} {answer.get('code')}"
@@ -142,7 +149,7 @@ def national_action_plan(platform: Platform) -> dict[str, int]:
     buffer = io.StringIO()
     writer = csv.DictWriter(buffer, fieldnames=list(rows[0]), delimiter=";")
     writer.writeheader()
-    writer.writerows(rows)
+    writer.writerows({k: neutralise_cell(v) for k, v in row.items()} for row in rows)  # the rule of every CSV written
     body = buffer.getvalue().encode("utf-8")
     report: dict[str, Any] = {}
     for _ in range(60):  # the actions service learns the territories from their events: wait until it knows all

@@ -8,10 +8,10 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, Query, Request, Response
 
 from tdi_contracts.reference import Axis, Departement, DepartementParam, Region, RegionParam, categories_of
+from tdi_contracts.reference.labels import vocabulary
 from tdi_reporting import exports, views
 from tdi_reporting.domain import Filters, Level, departement_label, region_of_departement
 from tdi_reporting.limits import RateLimits
-from tdi_reporting.readmodels import ENVELOPE_COLUMNS, READ_MODELS
 from tdi_reporting.use_cases import Reporting
 from tdi_runtime.access import Access
 from tdi_runtime.http_access import documented, reads, tickets
@@ -51,8 +51,7 @@ def reporting(request: Request) -> Reporting:
     return Reporting(runtime.pool, request.app.state.reporting.consumer_group)
 
 
-def columns_of(name: str) -> tuple[str, ...]:
-    return ENVELOPE_COLUMNS if name == views.ENVELOPES else READ_MODELS[name].columns
+columns_of = views.columns_of
 
 
 REGION = Query(None, description="INSEE region code or name, e.g. 44 or Grand Est")
@@ -67,8 +66,7 @@ def build_router() -> APIRouter:
     @router.get("/read-models")
     async def list_read_models(access: Reader) -> list[dict[str, Any]]:
         """Every read model with its title and its stable columns."""
-        titles = {n: m.title for n, m in READ_MODELS.items()} | {views.ENVELOPES: "Consommation des enveloppes"}
-        return [{"name": n, "title": titles[n], "columns": list(columns_of(n))} for n in views.NAMES]
+        return [{"name": n, "title": views.TITLES[n], "columns": list(columns_of(n))} for n in views.NAMES]
 
     @router.get("/read-models/{name}")
     async def read_model(
@@ -114,8 +112,10 @@ def build_router() -> APIRouter:
 
     @router.get("/reference")
     async def reference(access: Reader) -> dict[str, Any]:
-        """Regions, départements (INSEE codes as text), axes and categories, with French names, for a dashboard."""
+        """Regions, départements (INSEE codes as text), axes and categories, with French names, and the one French
+        word of each concept (`libelles`, from `tdi_contracts.reference.labels`), for a dashboard."""
         return {
+            "libelles": vocabulary(),
             "regions": [{"code": r.value, "libelle": r.label} for r in Region],
             "axes": [
                 {

@@ -20,18 +20,21 @@ READ_MODEL_TABLES = (
     "rm_vte_payment",
     "rm_vte_payment_request",
     "rm_vte_housing_aid",
+    "rm_binome",
     "known_territories",
     "known_communes",
 )
 """Every table a rebuild empties (the kit's territory projection included: it is a read model here too)."""
 
 _FICHES = """
-SELECT fiche_action_id, territory_id, categories, planned_on, started_on, completed_on, abandoned_on, synthetic
+SELECT fiche_action_id, territory_id, categories, planned_on, started_on, completed_on, abandoned_on, synthetic,
+       title, maturity, lead_kind, lead, partners, external_reference, estimated_cost_cents, expected_jobs,
+       expected_investment_cents, proposed_on
 FROM rm_fiche_action WHERE categories IS NOT NULL {where}
 """
 _APPLICATIONS = """
 SELECT territory_id, programme, requested_cents, eligible_cost_cents, jobs_expected, filed_at,
-       approved_cents, approved_at, rejected_at, instruction_started_at, withdrawn_at
+       approved_cents, approved_at, rejected_at, instruction_started_at, withdrawn_at, synthetic
 FROM rm_application
 """
 _GRANTS = """
@@ -53,7 +56,7 @@ FROM rm_envelope e
 """
 _VTE = """
 SELECT c.territory_id, c.employer_size, c.green_mission, c.signed_on, c.granted_on, c.refused_on, c.ended_on,
-       c.base_granted_cents, c.green_granted_cents,
+       c.base_granted_cents, c.green_granted_cents, c.synthetic,
        p.payments, p.base_paid_cents, p.green_paid_cents, coalesce(r.requested_cents, 0)::bigint AS requested_cents,
        h.housing_aids, h.housing_cents
 FROM rm_vte_contract c
@@ -64,6 +67,10 @@ LEFT JOIN (SELECT vte_contract_id, sum(amount_cents) AS requested_cents
            FROM rm_vte_payment_request GROUP BY vte_contract_id) r USING (vte_contract_id)
 LEFT JOIN (SELECT vte_contract_id, count(*) AS housing_aids, sum(amount_cents)::bigint AS housing_cents
            FROM rm_vte_housing_aid GROUP BY vte_contract_id) h USING (vte_contract_id)
+"""
+_SYNTHETIC_BINOMES = """
+SELECT territory_id, count(*) AS synthetic_binomes FROM rm_binome WHERE synthetic AND ended_on IS NULL {where}
+GROUP BY territory_id
 """
 _TERRITORIES = """
 SELECT territory_id, official_id, name, labelled, regions, departements, epci_sirens, active_binomes,
@@ -110,6 +117,7 @@ class Snapshot:
     envelopes: list[Any] = field(default_factory=list)
     vte: list[Any] = field(default_factory=list)
     facts: dict[str, Any] = field(default_factory=dict)  # facts of each read model, built once per snapshot
+    binomes: list[Any] = field(default_factory=list)  # synthetic binômes in office, per territory
     map_facts: dict[str, list[Any]] | None = None  # per territory, what each map figure adds up
 
 
@@ -153,11 +161,12 @@ async def load_snapshot(conn: Connection, tmap: TerritoryMap, scope: Scope) -> S
     snapshot = Snapshot(tmap)
     t, p = scope.territories, scope.programme
     wanted = [
-        ("fiches", _FICHES, "territory_id", None, {"actions", "actions_axes"}),
+        ("fiches", _FICHES, "territory_id", None, {"actions", "actions_axes", "fiches"}),
         ("applications", _APPLICATIONS, "territory_id", "programme", {"financements"}),
         ("grants", _GRANTS, "g.territory_id", "g.programme", {"financements"}),
         ("envelopes", _ENVELOPES, None, "e.programme", {"enveloppes"}),
         ("vte", _VTE, "c.territory_id", None, {"vte"}),
+        ("binomes", _SYNTHETIC_BINOMES, "territory_id", None, {"territoires"}),
     ]
     for attribute, sql, column, programme_column, models in wanted:
         if scope.models & models:

@@ -16,7 +16,7 @@ from tdi_runtime.errors import NotFoundError
 UNKNOWN_TERRITORY = "Le territoire « {} » n'est pas un Territoire d'industrie connu du tableau de bord."
 FIGURES = "figures"
 """The dashboard's document (every read model and the map), as a view name of `Reporting.read`."""
-UNKNOWN_READ_MODEL = "Le modèle de lecture « {} » n'existe pas ; modèles disponibles : {}."
+UNKNOWN_READ_MODEL = "Le jeu de données « {} » n'existe pas ; jeux de données disponibles : {}."
 
 
 class Reporting:

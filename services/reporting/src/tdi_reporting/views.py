@@ -4,16 +4,29 @@ from __future__ import annotations
 
 from typing import Any
 
+from tdi_contracts.reference.figures import TERRITORIES_ANNOUNCED, TERRITORIES_IN_ANNEX
 from tdi_reporting import facts
 from tdi_reporting.domain import Filters, Level, Measure, TerritoryMap, aggregate
-from tdi_reporting.readmodels import READ_MODELS, with_labels
+from tdi_reporting.readmodels import ENVELOPE_COLUMNS, FICHE_COLUMNS, READ_MODELS, with_labels
 from tdi_reporting.store import Snapshot
 from tdi_reporting.visibility import narrowed, reaches, require_model, shown, shown_row
 from tdi_runtime.access import Access
 
 ENVELOPES = "enveloppes"
-NAMES = (*READ_MODELS, ENVELOPES)
+FICHES = "fiches"
+NAMES = (*READ_MODELS, ENVELOPES, FICHES)
 """Every read model a reader may ask for, in the order the README documents them."""
+TITLES = {n: m.title for n, m in READ_MODELS.items()} | {
+    ENVELOPES: "Consommation des enveloppes",
+    FICHES: "Fiches actions une à une (les colonnes de l'import du service actions)",
+}
+
+
+def columns_of(name: str) -> tuple[str, ...]:
+    """The stable columns of a read model (a KeyError for an unknown one)."""
+    return {ENVELOPES: ENVELOPE_COLUMNS, FICHES: FICHE_COLUMNS}.get(name) or READ_MODELS[name].columns
+
+
 MAP_FIGURES = {
     "territoires_labellises": ("territoires", "territoires_labellises"),
     "fiches_actions": ("actions_axes", "fiches_actions"),
@@ -33,7 +46,7 @@ def model_facts(snapshot: Snapshot, name: str, access: Access) -> list[dict[str,
 
 def _build_facts(snapshot: Snapshot, name: str) -> list[dict[str, Any]]:
     if name == "territoires":
-        return facts.territory_facts(snapshot.territories)
+        return facts.territory_facts(snapshot.territories, snapshot.binomes)
     if name in ("actions", "actions_axes"):
         return facts.action_facts(snapshot.fiches)
     if name == "financements":
@@ -49,6 +62,8 @@ def rows(snapshot: Snapshot, name: str, level: Level, filters: Filters, access: 
     if name == ENVELOPES:
         found = facts.envelope_rows(snapshot.envelopes, filters, snapshot.territories)
         return narrowed(found, name, access)
+    if name == FICHES:
+        return narrowed(facts.fiche_rows(snapshot.fiches, filters, snapshot.territories), name, access)
     model = READ_MODELS[name]
     counted = model_facts(snapshot, name, access)
     found = aggregate(counted, snapshot.territories, level, filters, model.dims, model.measures)
@@ -83,27 +98,52 @@ def _map(snapshot: Snapshot, level: Level, access: Access) -> dict[str, dict[str
     return out
 
 
-def _rows_reached(snapshot: Snapshot, name: str, filters: Filters, access: Access) -> list[dict[str, Any]]:
-    return rows(snapshot, name, Level.NATIONAL, filters, access) if reaches(access, name) else []
+def level_of(filters: Filters) -> Level:
+    """The level whose one zone the filters describe: a territory, else a département, else a region, else France.
+    The figures' rows say it (`niveau`, `code_zone`, `libelle_zone`), never « France » for the Marne."""
+    if filters.territory:
+        return Level.TERRITORY
+    if filters.departement:
+        return Level.DEPARTEMENT
+    return Level.REGION if filters.region else Level.NATIONAL
+
+
+def _rows_reached(
+    snapshot: Snapshot, name: str, level: Level, filters: Filters, access: Access
+) -> list[dict[str, Any]]:
+    return rows(snapshot, name, level, filters, access) if reaches(access, name) else []
 
 
 def figures(snapshot: Snapshot, filters: Filters, access: Access) -> dict[str, Any]:
     """Everything the dashboard shows for one set of filters (every chart also as a table), as the caller may see
-    it: a regional caller's map and territory list are its region's, another programme's figures are null."""
+    it: a regional caller's map and territory list are its region's, another programme's figures are null. The
+    rows carry the level and zone of the filters; `synthetique` counts every figure of the demonstration data."""
     tmap: TerritoryMap = snapshot.territories
+    level = level_of(filters)
     fiches = _total(snapshot, "actions_axes", filters, access)
+    territories = _total(snapshot, "territoires", filters, access)
+    applications = _total(snapshot, "financements", filters, access)
+    contracts = _total(snapshot, "vte", filters, access)
     return {
         "filtres": {"region": filters.region, "departement": filters.departement, "territoire": filters.territory},
-        "territoires": _total(snapshot, "territoires", filters, access),
-        "actions_par_categorie": rows(snapshot, "actions", Level.NATIONAL, filters, access),
-        "actions_par_axe": rows(snapshot, "actions_axes", Level.NATIONAL, filters, access),
+        "territoires": territories,
+        "territoires_annonces": TERRITORIES_ANNOUNCED,  # the programme's 183, whatever the annex lists
+        "territoires_annexe": TERRITORIES_IN_ANNEX,
+        "actions_par_categorie": rows(snapshot, "actions", level, filters, access),
+        "actions_par_axe": rows(snapshot, "actions_axes", level, filters, access),
         "fiches_actions": fiches["fiches_actions"],
         "fiches_synthetiques": fiches["fiches_synthetiques"],
-        "financements": rows(snapshot, "financements", Level.NATIONAL, filters, access),
-        "financements_total": _total(snapshot, "financements", filters, access),
+        "synthetique": {  # every figure of the demonstration data, labelled as such on the page (null: not shown)
+            "fiches_actions": fiches["fiches_synthetiques"],
+            "binomes": territories["binomes_synthetiques"],
+            "demandes": applications["demandes_synthetiques"],
+            "contrats_vte": contracts["contrats_synthetiques"],
+        },
+        "financements": rows(snapshot, "financements", level, filters, access),
+        "financements_total": applications,
         "enveloppes": rows(snapshot, ENVELOPES, Level.NATIONAL, filters, access),
-        "vte": _rows_reached(snapshot, "vte", filters, access),
-        "vte_total": _total(snapshot, "vte", filters, access),
+        "vte": _rows_reached(snapshot, "vte", level, filters, access),
+        "vte_total": contracts,
         "carte": {
             "departements": _map(snapshot, Level.DEPARTEMENT, access),
             "regions": _map(snapshot, Level.REGION, access),

@@ -43,6 +43,7 @@ VISIBILITY: dict[str, Visibility] = {
     ),
     "enveloppes": Visibility(programme_column="programme"),
     "vte": Visibility(programme="vte"),
+    "fiches": Visibility(),  # the fiches one by one: the actions API shows every role the same fields
 }
 
 

@@ -103,6 +103,7 @@ class VteContract:
                 territory_id=self.territory_id,
                 reasons=reasons,
                 refused_on=self.decided_on,
+                synthetic=self.terms.synthetic,
             )
         assert self.location is not None
         return VteAidGrantedV2(
@@ -114,6 +115,7 @@ class VteContract:
             green_top_up_cents=self.green_cents,
             total_cents=self.total_cents,
             granted_on=self.decided_on,
+            synthetic=self.terms.synthetic,
         )
 
 

@@ -58,6 +58,8 @@ COLUMNS = {
     "budget eur": "budget_eur",
     "emplois attendus": "emplois_attendus",
     "investissement eur": "investissement_eur",
+    "budget centimes": "budget_centimes",
+    "investissement centimes": "investissement_centimes",
     "statut": "statut",
     "date statut": "date_statut",
     "synthetique": "synthetique",
