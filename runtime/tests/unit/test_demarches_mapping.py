@@ -185,3 +185,11 @@ def test_every_committed_demarche_settings_file_loads() -> None:
     files = sorted((REPO / "deploy" / "ds").glob("*.toml"))
     assert files, "deploy/ds holds the settings file of each démarche"
     assert set(load_mappings(files)) == {load_mapping(f).demarche for f in files}
+
+
+def test_a_text_champ_is_its_trimmed_text_and_a_control_character_is_refused(tmp_path: Path) -> None:
+    m = mapping(tmp_path, MAPPING.replace("[annotations]", "title = { id = 'T', type = 'text' }\n[annotations]"))
+    title = champ("TextChamp", "T", "  Four électrique de la fonderie  ")
+    assert read_fields(dossier(*BASE, title), m).text("title") == "Four électrique de la fonderie"
+    bad = champ("TextChamp", "T", "Four\x00")
+    assert refused(m, dossier(*BASE, bad)).code == ErrorCode.DS_CHAMP_INVALID

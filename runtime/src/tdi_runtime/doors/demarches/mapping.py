@@ -12,6 +12,7 @@ start (a broken file stops the service with its name and fault). A champ is foun
 | `siret` | `SiretChamp.etablissement.siret`, else `stringValue` | 14 digits, Luhn checked |
 | `choice` | `stringValue` | the platform value the file's `values` table gives it (another value is refused) |
 | `yes-no` | `YesNoChamp`/`CheckboxChamp` value, else `stringValue` (Oui/Non) | bool |
+| `text` | `stringValue`, trimmed (a title: never map a champ that names a person) | 1-200 printable characters |
 
 A required champ missing or empty is refused `DS_CHAMP_MISSING` naming the field; a value that cannot be read is
 `DS_CHAMP_INVALID`: either way the dossier becomes a dead letter with that reason.
@@ -30,12 +31,13 @@ from typing import Literal, Self, TypeVar
 from pydantic import BaseModel, ConfigDict, Field, PositiveInt, TypeAdapter, ValidationError, model_validator
 
 from tdi_contracts.errors import ErrorCode
+from tdi_contracts.fields import Label
 from tdi_contracts.ids import Siret
 from tdi_runtime.doors.demarches.model import Champ, Dossier
 from tdi_runtime.doors.demarches.refusals import refusal
 from tdi_runtime.settings import ConfigurationError
 
-ChampType = Literal["decimal-euros", "integer-euros", "commune", "siret", "choice", "yes-no"]
+ChampType = Literal["decimal-euros", "integer-euros", "commune", "siret", "choice", "yes-no", "text"]
 FieldName = str
 Value = int | str | bool
 T = TypeVar("T", int, str, bool)
@@ -250,7 +252,20 @@ def _yes_no(champ: Champ, _: ChampRule, name: str) -> Value | None:
     raise _invalid(name, "oui ou non est attendu")
 
 
+_LABEL: TypeAdapter[str] = TypeAdapter(Label)
+
+
+def _text(champ: Champ, _: ChampRule, name: str) -> Value | None:
+    if _blank(champ.string_value):
+        return None
+    try:
+        return _LABEL.validate_python((champ.string_value or "").strip())
+    except ValidationError as error:
+        raise _invalid(name, "un texte imprimable de 200 caractères au plus est attendu") from error
+
+
 _READERS = {
+    "text": _text,
     "decimal-euros": _decimal_euros,
     "integer-euros": _integer_euros,
     "commune": _commune,
