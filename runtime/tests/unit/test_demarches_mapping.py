@@ -42,7 +42,13 @@ def mapping(tmp_path: Path, text: str = MAPPING) -> DemarcheMapping:
 
 
 def champ(typename: str, descriptor: str, string_value: str | None, label: str = "", **typed: Any) -> dict[str, Any]:
-    return {"__typename": typename, "champDescriptorId": descriptor, "label": label, "stringValue": string_value, **typed}
+    return {
+        "__typename": typename,
+        "champDescriptorId": descriptor,
+        "label": label,
+        "stringValue": string_value,
+        **typed,
+    }
 
 
 def dossier(*champs: dict[str, Any], annotations: tuple[dict[str, Any], ...] = ()) -> Dossier:

@@ -6,7 +6,7 @@ start (a broken file stops the service with its name and fault). A champ is foun
 
 | type | read from | value |
 | --- | --- | --- |
-| `decimal-euros` | `stringValue` (DS normalises it to `-?[0-9]+(.[0-9]{1,3})?`), never the float `value` | cents (int) |
+| `decimal-euros` | `stringValue` (normalised by DS: `-?[0-9]+(.[0-9]{1,3})?`), never the float | cents (int) |
 | `integer-euros` | `stringValue` (a BigInt) | cents (int) |
 | `commune` | `CommuneChamp.commune.code` | INSEE code as DS gives it (Paris/Lyon/Marseille: arrondissement) |
 | `siret` | `SiretChamp.etablissement.siret`, else `stringValue` | 14 digits, Luhn checked |
