@@ -7,7 +7,7 @@ from datetime import UTC, datetime, timedelta
 from hypothesis import given
 from hypothesis import strategies as st
 
-from tdi_runtime.doors.demarches.cursor import Applied, advanced, is_newer, query_since
+from tdi_runtime.doors.demarches.cursor import Applied, advanced, is_newer, query_since, settled
 from tdi_runtime.doors.demarches.model import DossierState as S
 
 T = datetime(2024, 3, 1, 10, 0, 0, tzinfo=UTC)
@@ -75,3 +75,14 @@ def test_whatever_the_order_of_snapshots_only_forward_ones_are_applied(snaps: li
             applied = Applied(at, state)
     assert applied is not None
     assert applied.updated_at == T + timedelta(seconds=max(s for s, _ in snaps))
+
+
+def test_a_dossier_sent_back_to_construction_stays_under_instruction_for_the_platform() -> None:
+    """« Repasser en construction » asks the applicant for corrections: the instruction is not undone, so the
+    state the door remembers stays `en_instruction` and the next `en_instruction` is not a new instruction."""
+    assert settled(Applied(T, S.EN_INSTRUCTION), S.EN_CONSTRUCTION) is S.EN_INSTRUCTION
+    assert settled(Applied(T, S.REFUSE), S.EN_CONSTRUCTION) is S.EN_INSTRUCTION
+    assert settled(Applied(T, S.EN_CONSTRUCTION), S.EN_CONSTRUCTION) is S.EN_CONSTRUCTION
+    assert settled(None, S.EN_CONSTRUCTION) is S.EN_CONSTRUCTION
+    for state in (S.EN_INSTRUCTION, S.ACCEPTE, S.REFUSE, S.SANS_SUITE):
+        assert settled(Applied(T, S.EN_INSTRUCTION), state) is state

@@ -46,3 +46,16 @@ def is_newer(updated_at: datetime, state: DossierState, applied: Applied | None)
     if updated_at != applied.updated_at:
         return updated_at > applied.updated_at
     return state != applied.state
+
+
+def settled(previous: Applied | None, state: DossierState) -> DossierState:
+    """The state the door remembers for a dossier after applying a snapshot in `state`.
+
+    Once a dossier has been under instruction it never goes back to `en_construction` for the platform: DS's
+    « repasser en construction » asks the applicant for corrections, the instruction is not undone (DS keeps its
+    `datePassageEnInstruction`). So the door remembers `en_instruction`, and a translator told `previous =
+    en_construction` knows the dossier was never instructed.
+    """
+    if state is DossierState.EN_CONSTRUCTION and previous is not None and previous.state is not state:
+        return DossierState.EN_INSTRUCTION
+    return state

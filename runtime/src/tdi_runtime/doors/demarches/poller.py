@@ -26,7 +26,7 @@ from tdi_runtime.doors.demarches.client import (
     DemarchesClient,
     DemarchesUnavailableError,
 )
-from tdi_runtime.doors.demarches.cursor import is_newer, query_since
+from tdi_runtime.doors.demarches.cursor import is_newer, query_since, settled
 from tdi_runtime.doors.demarches.mapping import DemarcheMapping, read_fields
 from tdi_runtime.doors.demarches.metrics import DemarchesMetrics
 from tdi_runtime.doors.demarches.model import Dossier
@@ -165,7 +165,7 @@ class DemarchesDoor(Generic[C, K]):
     ) -> Outcome:
         demarche, number = binding.mapping.demarche, dossier.number
         previous = await store.applied(conn, demarche, number)
-        if not is_newer(dossier.updated_at, dossier.state, previous):
+        if not is_newer(dossier.updated_at, settled(previous, dossier.state), previous):
             if redrive:
                 await store.resolve_dead_letter(conn, demarche, number)  # a later snapshot was applied meanwhile
             return "unchanged"
@@ -196,7 +196,8 @@ class DemarchesDoor(Generic[C, K]):
             code = ErrorCode.INTERNAL_ERROR
             await self._refuse(conn, demarche, dossier, code.value, f"{REASONS[code]} ({type(error).__name__})")
             return "refused"
-        await store.mark_applied(conn, demarche, number, dossier.updated_at, dossier.state.value)
+        remembered = settled(previous, dossier.state)
+        await store.mark_applied(conn, demarche, number, dossier.updated_at, remembered.value)
         await store.resolve_dead_letter(conn, demarche, number)
         return "applied"
 
