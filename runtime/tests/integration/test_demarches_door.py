@@ -109,36 +109,36 @@ async def test_a_dossier_through_every_state_twice_and_out_of_order_has_each_doc
     pool, settings = setting
     fake, service = FakeDemarches({DEMARCHE}), Service()
     first = door(pool, settings, fake, service)
-    A, B = 1001, 1002
-    fake.move(A, "en_construction", at(0))
-    fake.put(fonds_vert_dossier(B, "en_construction", at(0) + timedelta(microseconds=200)))  # the same second
+    a_, b_ = 1001, 1002
+    fake.move(a_, "en_construction", at(0))
+    fake.put(fonds_vert_dossier(b_, "en_construction", at(0) + timedelta(microseconds=200)))  # the same second
     await first.poll(DEMARCHE)
     await first.poll(DEMARCHE)  # seen twice: one effect
-    assert await recorded(pool, A) == [("file", "51454")]
-    assert await recorded(pool, B) == [("file", "51454")]
+    assert await recorded(pool, a_) == [("file", "51454")]
+    assert await recorded(pool, b_) == [("file", "51454")]
 
-    fake.move(A, "en_instruction", at(2))
-    fake.move(A, "accepte", at(3))  # between two polls: the door sees only « accepte »
+    fake.move(a_, "en_instruction", at(2))
+    fake.move(a_, "accepte", at(3))  # between two polls: the door sees only « accepte »
     await first.poll(DEMARCHE)
-    fake.serve_stale(fonds_vert_dossier(A, "en_instruction", at(2)))  # an older read arriving late
+    fake.serve_stale(fonds_vert_dossier(a_, "en_instruction", at(2)))  # an older read arriving late
     await first.poll(DEMARCHE)
-    assert await recorded(pool, A) == [("file", "51454"), ("instruct", ""), ("approve", "18000000")]
+    assert await recorded(pool, a_) == [("file", "51454"), ("instruct", ""), ("approve", "18000000")]
 
     restarted = door(pool, settings, fake, service)  # a new process: only the database remembers
     fake.requests.clear()
-    fake.move(A, "en_instruction", at(4))  # « repasser en instruction »: the decision goes back
+    fake.move(a_, "en_instruction", at(4))  # « repasser en instruction »: the decision goes back
     await restarted.poll(DEMARCHE)
     assert fake.requests[0]["since"] == (at(3).replace(microsecond=0) - settings.overlap).isoformat()
     for state, minute in (("refuse", 5), ("en_instruction", 6), ("en_construction", 7), ("en_instruction", 8)):
-        fake.move(A, state, at(minute))
+        fake.move(a_, state, at(minute))
         await restarted.poll(DEMARCHE)
         await restarted.poll(DEMARCHE)
-    fake.move(A, "sans_suite", at(9))
+    fake.move(a_, "sans_suite", at(9))
     await restarted.poll(DEMARCHE)
-    fake.serve_stale(fonds_vert_dossier(A, "accepte", at(3)))
+    fake.serve_stale(fonds_vert_dossier(a_, "accepte", at(3)))
     await restarted.poll(DEMARCHE)
 
-    assert await recorded(pool, A) == [
+    assert await recorded(pool, a_) == [
         ("file", "51454"),
         ("instruct", ""),
         ("approve", "18000000"),
@@ -147,9 +147,9 @@ async def test_a_dossier_through_every_state_twice_and_out_of_order_has_each_doc
         ("reopen", "refuse"),
         ("withdraw", ""),
     ]
-    assert await recorded(pool, B) == [("file", "51454")]
+    assert await recorded(pool, b_) == [("file", "51454")]
     async with pool.acquire() as conn:
-        assert await store.applied(conn, DEMARCHE, A) == Applied(at(9).replace(microsecond=0), S.SANS_SUITE)
+        assert await store.applied(conn, DEMARCHE, a_) == Applied(at(9).replace(microsecond=0), S.SANS_SUITE)
 
 
 async def test_a_crash_in_the_middle_of_a_round_resumes_from_the_persisted_cursor(

@@ -27,12 +27,12 @@ requested_cents = { id = "Q2hhbXAtMQ==", type = "decimal-euros" }
 eligible_cost_cents = { id = "Q2hhbXAtMg==", type = "integer-euros", required = false }
 commune = { id = "Q2hhbXAtMw==", type = "commune" }
 establishment_siret = { label = "SIRET de l'établissement", type = "siret", required = false }
-project_type = { id = "Q2hhbXAtNQ==", type = "choice", values = { "Investissement industriel" = "investissement-industriel" } }
+project_type = { id = "Q2hhbXAtNQ==", type = "choice", values = @CHOICES@ }
 ecological = { id = "Q2hhbXAtNg==", type = "yes-no", required = false }
 
 [annotations]
 granted_cents = { id = "QW5ub3QtMQ==", type = "decimal-euros", required = false }
-"""
+""".replace("@CHOICES@", '{ "Investissement industriel" = "investissement-industriel" }')
 
 
 def mapping(tmp_path: Path, text: str = MAPPING) -> DemarcheMapping:
