@@ -3,6 +3,7 @@ commands the documented rules say reach the service once each; a restart resumes
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Sequence
 from datetime import timedelta
 from pathlib import Path
@@ -221,3 +222,28 @@ async def test_an_accepted_dossier_without_its_granted_amount_is_a_dead_letter_n
         (letter,) = await store.open_dead_letters(conn, DEMARCHE)
     assert (letter.number, letter.code, letter.state) == (4001, "DS_GRANTED_AMOUNT_MISSING", "accepte")
     assert await recorded(pool, 4001) == []
+
+
+async def test_operators_list_the_refused_dossiers_and_ask_for_a_redrive_with_the_dlq_command(
+    setting: tuple[Any, DemarchesSettings], platform_stack: Any, kit_schema: str
+) -> None:
+    from typer.testing import CliRunner
+
+    from tdi_runtime.dlq import app
+
+    pool, settings = setting
+    fake, service = FakeDemarches({DEMARCHE}), Service()
+    fake.move(5001, "en_instruction", at(0))
+    service.refuse.add((5001, "instruct"))
+    await door(pool, settings, fake, service).poll(DEMARCHE)
+
+    env = {"DATABASE_URL": platform_stack.database_url}
+    listed = await asyncio.to_thread(CliRunner().invoke, app, ["demarches", "list", kit_schema], env=env)
+    assert listed.exit_code == 0, listed.output
+    assert "5001" in listed.output and "APPLICATION_NOT_ELIGIBLE" in listed.output
+    args = ["demarches", "redrive", kit_schema, "--dossier", "5001"]
+    redriven = await asyncio.to_thread(CliRunner().invoke, app, args, env=env)
+    assert redriven.exit_code == 0, redriven.output
+    assert "1 dead letters marked" in redriven.output
+    async with pool.acquire() as conn:
+        assert await store.redrives_requested(conn, DEMARCHE) == [5001]

@@ -66,7 +66,7 @@ def _lock_key(demarche: int) -> int:
 
 
 class DemarchesDoor(Generic[C, K]):
-    """`await door.poll(demarche)` runs one round; `await door.run()` polls every démarche until `stop()`."""
+    """`await door.poll(demarche)` runs one round; `door.start()` polls every démarche until `await door.stop()`."""
 
     def __init__(
         self,
@@ -217,22 +217,28 @@ class DemarchesDoor(Generic[C, K]):
         self._wake[demarche].set()
         return True
 
-    async def run(self) -> None:
+    def start(self) -> None:
+        """Poll every démarche in the background until `stop()`."""
         self._tasks = [asyncio.create_task(self._loop(d), name=f"ds-door-{d}") for d in self.bindings]
-        await asyncio.gather(*self._tasks, return_exceptions=True)
+
+    async def round(self, demarche: int) -> RoundReport | None:
+        """One round, its failure kept for `/readyz` and the metrics instead of raised (None when it failed)."""
+        labels = (self.metrics.service, str(demarche))
+        try:
+            report = await self.poll(demarche)
+        except Exception as error:  # any failure: say it, back off, retry the round
+            attempts = self.failures.get(demarche, (0, error))[0] + 1
+            self.failures[demarche] = (attempts, error)
+            self.metrics.failing.labels(*labels).set(attempts)
+            log.warning("ds_round_failed", demarche=demarche, attempts=attempts, error=repr(error)[:300])
+            return None
+        self.failures.pop(demarche, None)
+        self.metrics.failing.labels(*labels).set(0)
+        return report
 
     async def _loop(self, demarche: int) -> None:
-        labels = (self.metrics.service, str(demarche))
         while not self._stopping:
-            try:
-                await self.poll(demarche)
-                self.failures.pop(demarche, None)
-                self.metrics.failing.labels(*labels).set(0)
-            except Exception as error:
-                attempts = self.failures.get(demarche, (0, error))[0] + 1
-                self.failures[demarche] = (attempts, error)
-                self.metrics.failing.labels(*labels).set(attempts)
-                log.warning("ds_round_failed", demarche=demarche, attempts=attempts, error=repr(error)[:300])
+            await self.round(demarche)
             wait = self.settings.poll_interval_s
             if demarche in self.failures:
                 wait = min(wait, self.settings.retry_backoff_max_s, 2.0 ** self.failures[demarche][0])
@@ -242,7 +248,7 @@ class DemarchesDoor(Generic[C, K]):
                 continue
             self._wake[demarche].clear()
             pause = self._triggered_at[demarche] + self.settings.webhook_debounce_s - time.monotonic()
-            if pause > 0:  # debounced: triggers within the pause fold into the one poll after it
+            if pause > 0 and not self._stopping:  # debounced: triggers within the pause fold into one poll
                 await asyncio.sleep(pause)
                 self._wake[demarche].clear()
             self._triggered_at[demarche] = time.monotonic()
