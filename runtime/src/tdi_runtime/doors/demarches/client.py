@@ -89,14 +89,14 @@ class DemarchesClient:
         self._session: AsyncClientSession | None = None
 
     async def __aenter__(self) -> DemarchesClient:
-        self._session = await self._client.connect_async()
+        self._session = await self._client.connect_async()  # type: ignore[no-untyped-call]
         return self
 
     async def __aexit__(
         self, kind: type[BaseException] | None, error: BaseException | None, tb: TracebackType | None
     ) -> None:
         self._session = None
-        await self._client.close_async()
+        await self._client.close_async()  # type: ignore[no-untyped-call]
 
     async def _answered(self, response: httpx.Response) -> None:
         self._headers = response.headers

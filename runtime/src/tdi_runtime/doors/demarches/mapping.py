@@ -144,7 +144,7 @@ class Fields:
             return None
         if type(value) is not kind:  # bool is an int: exact types only
             raise TypeError(f"field {name} is a {type(value).__name__}, not a {kind.__name__}")
-        return value  # type: ignore[return-value]
+        return value
 
 
 def read_fields(dossier: Dossier, mapping: DemarcheMapping) -> Fields:

@@ -20,6 +20,7 @@ import asyncpg
 import structlog
 
 from tdi_contracts.errors import REASONS, ErrorCode
+from tdi_runtime.db import Connection
 from tdi_runtime.doors.demarches import store
 from tdi_runtime.doors.demarches.client import (
     DemarchesAccessRefusedError,
@@ -160,9 +161,7 @@ class DemarchesDoor(Generic[C, K]):
         self.metrics.newest_change.labels(*labels).set(newest)
         return outcome
 
-    async def _apply(
-        self, conn: asyncpg.Connection, binding: DemarcheBinding[C], dossier: Dossier, redrive: bool
-    ) -> Outcome:
+    async def _apply(self, conn: Connection, binding: DemarcheBinding[C], dossier: Dossier, redrive: bool) -> Outcome:
         demarche, number = binding.mapping.demarche, dossier.number
         previous = await store.applied(conn, demarche, number)
         if not is_newer(dossier.updated_at, settled(previous, dossier.state), previous):
@@ -201,7 +200,7 @@ class DemarchesDoor(Generic[C, K]):
         await store.resolve_dead_letter(conn, demarche, number)
         return "applied"
 
-    async def _refuse(self, conn: asyncpg.Connection, demarche: int, dossier: Dossier, code: str, reason: str) -> None:
+    async def _refuse(self, conn: Connection, demarche: int, dossier: Dossier, code: str, reason: str) -> None:
         await store.keep_dead_letter(
             conn, demarche, dossier.number, dossier.updated_at, dossier.state.value, code, reason
         )
