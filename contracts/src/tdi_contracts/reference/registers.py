@@ -22,6 +22,7 @@ __all__ = [
     "SiteCriterion",
     "SiteMaturity",
     "SiteSupport",
+    "sites_flag",
 ]
 
 SITES_CLES_EN_MAIN_OBJECTIVE = 50
@@ -39,6 +40,15 @@ ECOLES_DE_PRODUCTION_TARGET_2027 = 100
 ECOLES_DE_PRODUCTION_VIA_PROGRAMME = 39
 """`P:687`, `P:693-695` « 39 écoles de production déployées dans le cadre du programme Territoires d'industrie
 depuis 2021 »."""
+
+
+def sites_flag(proposed: int) -> str:
+    """Where a region's count of proposed sites stands against `P:580` « 5 à 10 sites par région »: `moins-de-5`,
+    `dans-la-fourchette` or `plus-de-10`. A flag, never a refusal: the rounds go on (`P:582`, `M:263`)."""
+    low, high = SITES_PER_REGION
+    if proposed < low:
+        return f"moins-de-{low}"
+    return f"plus-de-{high}" if proposed > high else "dans-la-fourchette"
 
 
 class SiteMaturity(StrEnum):
