@@ -114,6 +114,10 @@ async def _state(conn: Connection, row: Row) -> TerritoryState:
         tid,
     )
     known = perimeter_known(load_cog(), [r["siren"] for r in sirens])
+    changed_on = await conn.fetchval(  # the latest EPCI change: a join, or a leave
+        "SELECT max(greatest(joined_on, coalesce(left_on, joined_on))) FROM epci_memberships WHERE territory_id = $1",
+        tid,
+    )
     binomes = await conn.fetchval("SELECT count(*) FROM binomes WHERE territory_id = $1 AND ended_on IS NULL", tid)
     posts = await _open_posts(conn, tid)
     return TerritoryState(
@@ -129,7 +133,7 @@ async def _state(conn: Connection, row: Row) -> TerritoryState:
         chefs_de_projet=posts,
         labelled_on=row["labelled_on"],
         perimeter_known=known,
-        perimeter_as_of=max(r["joined_on"] for r in sirens) if known else None,
+        perimeter_as_of=changed_on if known else None,
         as_of=row["updated_at"].astimezone(UTC) if isinstance(row["updated_at"], datetime) else row["updated_at"],
     )
 

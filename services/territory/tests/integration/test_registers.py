@@ -11,6 +11,8 @@ import pytest
 
 from tdi_runtime.testing import unique_name
 
+from .conftest import BRETAGNE_TOKEN
+
 pytestmark = pytest.mark.integration
 
 REIMS_CU = {"siren": "200067213", "name": "CU du Grand Reims", "nature_juridique": "CU", "joined_on": "2024-01-15"}
@@ -160,3 +162,20 @@ async def test_a_regional_chef_de_projet_counts_in_the_network_beside_the_territ
     assert ended.status_code == 200
     assert (again.status_code, again.json()["code"]) == (409, "CHEF_DE_PROJET_POST_ENDED")
     assert [k for k, _ in await outbox_events(db, "RegionalChefDeProjetAppointed")] == ["44"]
+
+
+async def test_a_regional_caller_registers_nothing_in_another_region(territory_service, db):
+    """A prefecture of Bretagne (53) proposes a site in Reims (Grand Est): 403 OUT_OF_REGION, nothing written."""
+    async with territory_service(as_staff=False) as (_, client):
+        client.headers["Authorization"] = f"Bearer {BRETAGNE_TOKEN}"
+        site = await client.post("/sites", json=SITE)
+        ecole = await client.post(
+            "/ecoles-de-production",
+            json={"name": "École", "commune_insee": "51454", "opened_on": "2022-09-01", "via_programme": False},
+        )
+        regional = {"employer": "prefecture", "appointed_on": "2024-03-01"}
+        post = await client.post("/regions/44/chefs-de-projet-regionaux", json=regional)
+        own = await client.post("/sites", json={**SITE, "commune_insee": "35238"})  # Rennes
+    assert [r.json()["code"] for r in (site, ecole, post)] == ["OUT_OF_REGION"] * 3
+    assert own.status_code == 201, own.text
+    assert [p["region"] for _, p in await outbox_events(db, "SiteProposed")] == ["53"]
