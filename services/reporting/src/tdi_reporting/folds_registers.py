@@ -1,5 +1,6 @@
-"""Folds of the territory service's registers (issue 24) into `rm_site`, `rm_ecole_de_production`,
-`rm_rebond_laureate`, `rm_regional_post`: one row per entry, each event setting only its own columns."""
+"""Folds of the territory service's registers (issue 24) into `rm_site` (and `rm_site_support`),
+`rm_ecole_de_production`, `rm_rebond_laureate`, `rm_regional_post`: one row per entry, each event setting only its
+own columns."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ from tdi_contracts.events.territory import (
     SiteMaturityChanged,
     SiteProposed,
     SiteSelected,
+    SiteSupportRecorded,
 )
 from tdi_reporting.folding import folds, upsert_sql
 from tdi_runtime.handling import HandlerContext
@@ -24,6 +26,7 @@ _SITE = upsert_sql(
 _CRITERIA = upsert_sql("rm_site", "site_id", ("region", "criteria"))
 _MATURITY = upsert_sql("rm_site", "site_id", ("region", "maturity"))
 _SELECTED = upsert_sql("rm_site", "site_id", ("region", "selected_on"))
+_SUPPORT = upsert_sql("rm_site_support", "support_id", ("site_id", "support", "amount_cents"))
 _ECOLE = upsert_sql(
     "rm_ecole_de_production",
     "ecole_id",
@@ -67,6 +70,12 @@ async def site_maturity_changed(ctx: HandlerContext) -> None:
 async def site_selected(ctx: HandlerContext) -> None:
     p: SiteSelected = ctx.payload
     await ctx.defer(_SELECTED, str(p.site_id), p.region.value, p.selected_on)
+
+
+@folds(SiteSupportRecorded)
+async def site_support_recorded(ctx: HandlerContext) -> None:
+    p: SiteSupportRecorded = ctx.payload
+    await ctx.defer(_SUPPORT, str(p.support_id), str(p.site_id), p.support.value, p.amount_cents)
 
 
 @folds(EcoleDeProductionRecorded)

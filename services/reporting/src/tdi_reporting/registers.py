@@ -44,8 +44,16 @@ def _admits(filters: Filters, row: Row) -> bool:
     return filters.region is None or row["region"] == filters.region
 
 
-def sites_section(rows: Sequence[Row], filters: Filters) -> dict[str, Any]:
+def sites_section(rows: Sequence[Row], filters: Filters, supports: Sequence[Row] = ()) -> dict[str, Any]:
     kept = [r for r in rows if _admits(filters, r)]
+    ids = {r["site_id"] for r in kept}
+    helped = [s for s in supports if s["site_id"] in ids]
+    maturities: dict[str, int] = {}
+    for row in kept:
+        maturities[row["maturity"]] = maturities.get(row["maturity"], 0) + 1
+    kinds: dict[str, int] = {}
+    for support in helped:
+        kinds[support["support"]] = kinds.get(support["support"], 0) + 1
     per_region: dict[str, list[Row]] = {}
     for row in kept:
         per_region.setdefault(row["region"], []).append(row)
@@ -57,6 +65,10 @@ def sites_section(rows: Sequence[Row], filters: Filters) -> dict[str, Any]:
         "retenus": sum(r["selected_on"] is not None for r in kept),
         "hors_territoires": sum(r["territory_id"] is None for r in kept),
         "synthetiques": sum(bool(r["synthetic"]) for r in kept),
+        "par_maturite": dict(sorted(maturities.items())),
+        "accompagnes": len({s["site_id"] for s in helped}),
+        "soutiens": dict(sorted(kinds.items())),  # P:595-597: ingénierie, procédures, financements
+        "financements_connus_centimes": sum(s["amount_cents"] or 0 for s in helped),
         "par_region": [
             {
                 "region": code,
@@ -145,6 +157,7 @@ def network_section(posts: Sequence[Row], territories: dict[str, Row], filters: 
 async def registers_figures(conn: Connection, filters: Filters) -> dict[str, Any]:
     """The `registres` section for these filters (a regional caller's filters already name its region)."""
     sites = await conn.fetch("SELECT * FROM rm_site WHERE region IS NOT NULL AND proposed_on IS NOT NULL")
+    supports = await conn.fetch("SELECT site_id, support, amount_cents FROM rm_site_support")
     ecoles = await conn.fetch("SELECT * FROM rm_ecole_de_production")
     laureates = await conn.fetch("SELECT * FROM rm_rebond_laureate")
     posts = await conn.fetch("SELECT * FROM rm_regional_post WHERE appointed_on IS NOT NULL")
@@ -155,7 +168,7 @@ async def registers_figures(conn: Connection, filters: Filters) -> dict[str, Any
         )
     }
     return {
-        "sites_cles_en_main": sites_section(sites, filters),
+        "sites_cles_en_main": sites_section(sites, filters, supports),
         "rebond_industriel": rebond_section(laureates, territories, filters),
         "ecoles_de_production": ecoles_section(ecoles, filters),
         "reseau_chefs_de_projet": network_section(posts, territories, filters),

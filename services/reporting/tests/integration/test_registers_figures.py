@@ -106,6 +106,7 @@ async def test_the_registers_are_counted_per_region_with_the_five_to_ten_flag__P
         "2023-12-01",
     )
     assert (sites["proposes"], sites["retenus"], sites["hors_territoires"], sites["synthetiques"]) == (14, 1, 4, 2)
+    assert (sites["par_maturite"], sites["accompagnes"]) == ({"friche-a-rehabiliter": 14}, 0)
     assert sites["par_region"] == [
         {"region": "44", "libelle_region": "Grand Est", "proposes": 11, "retenus": 1, "flag": "plus-de-10"},
         {"region": "53", "libelle_region": "Bretagne", "proposes": 3, "retenus": 0, "flag": "moins-de-5"},

@@ -9,6 +9,8 @@ from tdi_reporting.registers import ecoles_section, network_section, rebond_sect
 
 def site(region: str, departement: str, territory: str | None, selected: bool = False) -> dict:
     return {
+        "site_id": f"{departement}-{territory}-{selected}",
+        "maturity": "friche-a-rehabiliter",
         "region": region,
         "departement": departement,
         "territory_id": territory,
@@ -28,6 +30,14 @@ def test_a_region_below_five_sites_is_flagged_and_a_departement_filter_keeps_its
     ]
     assert (national["proposes"], national["retenus"], national["hors_territoires"]) == (6, 1, 5)
     assert sites_section(SITES, Filters(departement="51"))["proposes"] == 1
+    supports = [{"site_id": "51-tdi-44-grand-reims-True", "support": "financement", "amount_cents": 25_000_000}]
+    marne = sites_section(SITES, Filters(departement="51"), supports)
+    assert (marne["accompagnes"], marne["soutiens"], marne["financements_connus_centimes"]) == (
+        1,
+        {"financement": 1},
+        25_000_000,
+    )
+    assert sites_section(SITES, Filters(region="53"), supports)["accompagnes"] == 0
     assert sites_section(SITES, Filters(territory="tdi-44-grand-reims"))["retenus"] == 1
 
 

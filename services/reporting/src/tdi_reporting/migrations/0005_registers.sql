@@ -33,3 +33,9 @@ CREATE TABLE rm_regional_post (
     ended_on     date,
     synthetic    boolean
 );
+CREATE TABLE rm_site_support (
+    support_id   text PRIMARY KEY,
+    site_id      text NOT NULL,
+    support      text NOT NULL,
+    amount_cents bigint
+);
