@@ -148,7 +148,8 @@ def amp_event(model, **fields):
 
 
 async def test_an_arrondissement_of_marseille_locates_in_aix_marseille_provence_until_its_epci_leaves(pool):
-    """Issue 24 (A3): SIRENE gives 13203 for an establishment in Marseille; the territory's EPCI lists 13055."""
+    """Issue 24 (A3), `P:673` « les entreprises situées en Territoires d'industrie »: SIRENE gives 13203 for an
+    establishment in Marseille; the territory's EPCI lists 13055."""
     c = consumer(pool)
     assigned = amp_event(CommuneAssigned, commune_insee="13055", assigned_on="2024-01-15")
     aliased = amp_event(
@@ -169,7 +170,7 @@ async def test_an_arrondissement_of_marseille_locates_in_aix_marseille_provence_
 
 async def test_a_commune_outside_every_known_perimeter_of_its_departement_is_outside_every_territory(pool):
     """Every territory of département 13 that could hold 13201… has a known perimeter: 13999 is in none of them,
-    even though its département has a territory (never by département, issue 24)."""
+    even though its département has a territory (never by département, issue 24; `P:673`)."""
     c = consumer(pool)
     await c.handle_batch([record(amp_reference(2, perimeter_known=True), 0)], DetachedConsumer())
     async with pool.acquire() as conn:
