@@ -10,10 +10,14 @@ territory service. Wiring, in the service's `app.py`:
 """
 
 from tdi_runtime.territories.lookup import (
+    CommunePlace,
     TerritoryRef,
+    departement_of_commune,
     find_territories,
     find_territory,
     list_territories,
+    locate_commune,
+    locate_communes,
     territories_of_communes,
     territory_of_commune,
 )
@@ -22,10 +26,14 @@ from tdi_runtime.territories.projection import TERRITORY_MIGRATIONS, TERRITORY_T
 __all__ = [
     "TERRITORY_MIGRATIONS",
     "TERRITORY_TOPICS",
+    "CommunePlace",
     "TerritoryRef",
+    "departement_of_commune",
     "find_territories",
     "find_territory",
     "list_territories",
+    "locate_commune",
+    "locate_communes",
     "territories_of_communes",
     "territory_handlers",
     "territory_of_commune",
