@@ -5,6 +5,7 @@ by category."""
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import UTC, date, datetime
 from typing import Any
 
 from tdi_reporting.domain import Level
@@ -182,3 +183,14 @@ DATASETS: dict[str, Dataset] = {
     d.slug: d for d in (TERRITORIES, EPCI, COMMUNES, *(d for level in LEVELS for d in _per_level(level)))
 }
 """Every dataset by its slug (its address: `/donnees-ouvertes/<slug>.csv`)."""
+
+
+def changed_since(dataset: Dataset, rows: list[dict[str, Any]], since: datetime) -> list[dict[str, Any]]:
+    """The rows of a list changed at or after `since` (UTC): a territory (or its EPCI) by the instant of its last
+    change; a commune by the day it was attached, the whole day of `since` included (windows overlap, so a reader
+    that asks again from its last instant misses nothing). Removals show in the full file, not here."""
+    assert dataset.updated is not None
+    column = next(c for c in dataset.published if c.name == dataset.updated)
+    instant = since.astimezone(UTC)
+    threshold: date | datetime = instant.date() if column.kind is Kind.DAY else instant
+    return [r for r in rows if r[column.name] is not None and r[column.name] >= threshold]
