@@ -76,3 +76,18 @@ def test_updated_since_narrows_a_list_to_what_changed_at_or_after_that_instant(s
     key = list(dataset.primary_key)
     assert {r[key[0]] if len(key) == 1 else tuple(r[k] for k in key) for r in kept} == expected
     assert len(changed_since(dataset, rows, since - timedelta(days=3650))) == len(rows)
+
+
+def test_an_updated_since_no_clock_can_hold_in_utc_is_refused_with_a_code_not_a_crash():
+    from datetime import timezone
+
+    from tdi_reporting.opendata.routes import _since
+    from tdi_runtime.errors import DomainError
+
+    with pytest.raises(DomainError) as refused:
+        _since(DATASETS["territoires"], datetime(1, 1, 1, tzinfo=timezone(timedelta(hours=14))))
+    assert (refused.value.code, refused.value.http_status) == ("INVALID_REQUEST", 422)
+    assert "updated_since" in refused.value.message
+    assert _since(DATASETS["territoires"], datetime(2025, 1, 1)) == datetime(2025, 1, 1, tzinfo=UTC)
+    with pytest.raises(DomainError, match="listes"):
+        _since(DATASETS["chiffres-par-region"], datetime(2025, 1, 1, tzinfo=UTC))

@@ -115,7 +115,7 @@ TERRITORIES = Dataset(
             required=False,
         ),
         _count("nombre_communes", "Communes", "Communes du territoire connues de la plateforme."),
-        _count("binomes", "Binômes", "Binômes élu–industriel en fonction."),
+        _count("binomes", "Binômes", "Binômes élus-industriels en fonction."),
         _count("chefs_de_projet", "Chefs de projet", "Postes de chef de projet pourvus pour le territoire."),
         c.MIS_A_JOUR,
     ),

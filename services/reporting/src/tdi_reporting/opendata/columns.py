@@ -119,7 +119,7 @@ TERRITORY_FIGURES = (
         ("territoires", "territoires_labellises"),
     ),
     count("epci", "EPCI", "EPCI membres des territoires, chacun compté une fois (par SIREN).", ("territoires", "epci")),
-    count("binomes", "Binômes", "Binômes élu–industriel en fonction.", ("territoires", "binomes")),
+    count("binomes", "Binômes", "Binômes élus-industriels en fonction.", ("territoires", "binomes")),
     count(
         "binomes_synthetiques",
         "dont binômes de démonstration",

@@ -29,6 +29,7 @@ NOT_A_LIST = (
     "Le filtre updated_since ne s'applique qu'aux listes (territoires, territoires-epci, territoires-communes) : "
     "les chiffres sont recalculés à chaque changement ; utilisez If-None-Match ou If-Modified-Since."
 )
+OUT_OF_RANGE = "La date updated_since est hors des dates que la plateforme sait comparer (années 1 à 9999, en UTC)."
 DATASET = Path(description="The dataset (see `datapackage.json`)", json_schema_extra={"enum": list(DATASETS)})
 UPDATED_SINCE = Query(
     None,
@@ -68,7 +69,12 @@ def _since(dataset: Dataset, updated_since: datetime | None) -> datetime | None:
         return None
     if dataset.updated is None:
         raise DomainError(NOT_A_LIST, code="INVALID_REQUEST")
-    return updated_since if updated_since.tzinfo else updated_since.replace(tzinfo=UTC)
+    if updated_since.tzinfo is None:
+        return updated_since.replace(tzinfo=UTC)
+    try:
+        return updated_since.astimezone(UTC)
+    except OverflowError:  # 0001-01-01T00:00+14:00: before any instant UTC can hold
+        raise DomainError(OUT_OF_RANGE, code="INVALID_REQUEST") from None
 
 
 def _headers(opened: OpenData, tag: str, modified: datetime | None) -> dict[str, str]:
