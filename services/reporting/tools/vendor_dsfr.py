@@ -50,6 +50,25 @@ def main(tarball: Path) -> None:
         for source, name in ABOUT.items():
             shutil.copy(package / source, TARGET / name)
     _write_manifest(icons, fonts)
+    _write_font_override(css)
+
+
+FACE = re.compile(r"@font-face\{([^}]*)\}")
+OVERRIDE = HERE / "static" / "dsfr-sans-marianne.css"
+
+
+def _write_font_override(css: str) -> None:
+    """Outside a State site: the DSFR's font faces (same family, weight, style) on local fonts, so `dsfr.min.css`
+    asks for no Marianne or Spectral file (loaded after it, these declarations win)."""
+    out = [
+        "/* Non-State mode (TDI_REPORTING_STATE_IDENTITY=false): the DSFR's @font-face declarations again, on local",
+        "   fonts with Arial's metrics (the DSFR's own fallback), so no Marianne or Spectral file is asked for.",
+        "   Written by services/reporting/tools/vendor_dsfr.py from dsfr.min.css: do not edit. */",
+    ]
+    for block in FACE.findall(css):
+        kept = [d for d in block.split(";") if d and not d.startswith("src:")]
+        out.append("@font-face{" + ";".join([*kept, 'src:local("Arial"),local("Liberation Sans")']) + "}")
+    OVERRIDE.write_text("\n".join(out) + "\n", encoding="utf-8")
 
 
 def _write_manifest(icons: list[str], fonts: list[str]) -> None:

@@ -61,7 +61,7 @@ def create_app(settings: ServiceSettings | None = None, options: ReportingOption
         settings,
         title="Territoires d'industrie — reporting",
         description=DESCRIPTION,
-        routers=[build_router(), build_feed_router(), build_dashboard_router()],
+        routers=[build_router(), build_feed_router(), build_dashboard_router(options)],
         consumers=[consumer],
         migrations_package=["tdi_reporting", TERRITORY_MIGRATIONS],
         on_started=[started],
