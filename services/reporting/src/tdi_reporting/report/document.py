@@ -178,7 +178,21 @@ def _key_figures(b: _Builder, f: dict[str, Any], *, national: bool) -> Section:
             f" sont connus de la plateforme. Un territoire de la liste officielle ne figure pas dans l'annexe du"
             f" dossier de presse ({f['territoires_annexe']} territoires) : il sera compté dès qu'il aura été saisi."
         )
-    return Section(s, intro=intro, tables=[table])
+    return Section(s, intro=intro, tables=[table, _territories(f)])
+
+
+def _territories(f: dict[str, Any]) -> Table:
+    """The territories of the zone by name, and which has no chef de projet (names, not figures)."""
+    filters = f["filtres"]
+    without = {t["id"] for t in f["territoires_sans_chef_de_projet"]}
+    rows = [
+        [t["nom"], ", ".join(t["departements"]), "aucun" if t["id"] in without else "en poste"]
+        for t in sorted(f["liste_territoires"], key=lambda t: t["nom"])
+        if (not filters["region"] or filters["region"] in t["regions"])
+        and (not filters["departement"] or filters["departement"] in t["departements"])
+        and (not filters["territoire"] or filters["territoire"] == t["id"])
+    ]
+    return Table("Territoires du périmètre", ["Territoire", "Départements", "Chef de projet"], rows)
 
 
 def _map(b: _Builder, f: dict[str, Any], map_data: dict[str, Any], level: str, zone: str) -> Section:
