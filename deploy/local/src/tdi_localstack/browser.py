@@ -88,7 +88,8 @@ class Page:
     async def add_script(self, path: Path) -> None:
         """Run a script file of the tests in the page (e.g. axe-core) through DevTools: the page's own
         Content-Security-Policy, which refuses inline scripts, stays as it is."""
-        await self._page.evaluate(path.read_text(encoding="utf-8"))
+        source = await asyncio.to_thread(path.read_text, encoding="utf-8")
+        await self._page.evaluate(source)
 
     async def press(self, key: str) -> None:
         """A key pressed on the keyboard (`Tab`, `Enter`…), as a user would."""

@@ -63,11 +63,20 @@ async def _report(
         document = await make_report(Reporting(pool, options.consumer_group), where, as_of, Access("cli", "national"))
     finally:
         await pool.close()
+    return await asyncio.to_thread(
+        _write,
+        out,
+        f"rapport-comite-de-pilotage-{where.slug}-{document.as_of[:10]}",
+        {".pdf": render_pdf(document), ".xlsx": render_xlsx(document)},
+    )
+
+
+def _write(out: Path, stem: str, files: dict[str, bytes]) -> list[Path]:
     out.mkdir(parents=True, exist_ok=True)
-    stem = out / f"rapport-comite-de-pilotage-{where.slug}-{document.as_of[:10]}"
-    written = [stem.with_suffix(".pdf"), stem.with_suffix(".xlsx")]
-    written[0].write_bytes(render_pdf(document))
-    written[1].write_bytes(render_xlsx(document))
+    written = []
+    for suffix, body in files.items():
+        (path := out / f"{stem}{suffix}").write_bytes(body)
+        written.append(path)
     return written
 
 

@@ -7,7 +7,7 @@ import asyncio
 from enum import StrEnum
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Query, Request, Response
+from fastapi import APIRouter, Query, Request, Response
 
 from tdi_reporting.api import ExportReader, _limit, reporting
 from tdi_reporting.report.making import make_report

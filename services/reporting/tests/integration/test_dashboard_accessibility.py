@@ -31,12 +31,14 @@ RUN_AXE = """(async () => {
   return {version: r.testEngine.version, passes: r.passes.length,
           violations: r.violations.map((v) => [v.id, v.impact, v.nodes.slice(0, 5).map((n) => n.target.join(' '))])};
 })()"""
-DRAWN = "document.querySelectorAll('#chiffres dd').length > 0 && document.querySelectorAll('#vte-chiffres dd').length > 0"
+DRAWN = (
+    "document.querySelectorAll('#chiffres dd').length > 0 && document.querySelectorAll('#vte-chiffres dd').length > 0"
+)
 FOCUSED = """(() => {
   const e = document.activeElement;
   if (!e || e === document.body) return null;
   const s = getComputedStyle(e);
-  return {id: e.id || null, lignee: e.classList.contains('lien-lignee'), code: e.dataset ? e.dataset.code || null : null,
+  return {id: e.id || null, lignee: e.classList.contains('lien-lignee'), code: (e.dataset || {}).code || null,
           tag: e.tagName.toLowerCase(), label: e.getAttribute('aria-label') || e.textContent.trim().slice(0, 60),
           outline: s.outlineStyle + ' ' + s.outlineWidth + ' ' + s.outlineColor,
           visible: s.outlineStyle !== 'none' && parseFloat(s.outlineWidth) > 0};
@@ -62,7 +64,11 @@ async def test_axe_finds_no_wcag_violation_nationally_in_a_region_and_in_a_terri
         await publish([*scenario.programme(), *scenario.later_events(), *scenario.synthetic_events()])
         await eventually(lambda: _folded(client))
         for lit in (False, True):
-            for zone, query in (("national", ""), ("grand-est", "?region=44"), ("territoire", f"?territory={scenario.REIMS}")):
+            for zone, query in (
+                ("national", ""),
+                ("grand-est", "?region=44"),
+                ("territoire", f"?territory={scenario.REIMS}"),
+            ):
                 for device, width, height in (("bureau", 1400, 900), ("telephone", 390, 844)):
                     async with Page(CHROMIUM) as page:
                         if lit:
@@ -146,14 +152,19 @@ async def test_no_information_by_colour_alone_no_marianne_file_and_each_chart_ha
 
 COLOUR_ALONE = """(() => {
   const bars = [...document.querySelectorAll('.barres svg g')];
-  const fills = new Set([...document.querySelectorAll('#axes-graphique svg g rect')].map((r) => r.getAttribute('fill')));
+  const rects = document.querySelectorAll('#axes-graphique svg g rect');
+  const fills = new Set([...rects].map((r) => r.getAttribute('fill')));
   return {
     barres: bars.length,
-    barres_sans_valeur: bars.filter((g) => { const t = g.querySelectorAll('text'); return t.length < 2 || !t[1].textContent.trim(); }).length,
+    barres_sans_valeur: bars.filter((g) => {
+      const t = g.querySelectorAll('text');
+      return t.length < 2 || !t[1].textContent.trim();
+    }).length,
     axes_motifs: [...fills].filter((f) => f.startsWith('url(#')).length,
     legende_motifs: document.querySelectorAll('#axes-graphique .motifs .cle').length,
     legende_textes: [...document.querySelectorAll('#axes-graphique .motifs .cle')].map((c) => c.textContent),
     legende_carte: [...document.querySelectorAll('#legende .cle')].map((c) => c.textContent),
-    graphiques_sans_tableau: ['axes', 'enveloppes', 'vte', 'carte'].filter((k) => !document.querySelector(`#${k}-tableau table`)),
+    graphiques_sans_tableau: ['axes', 'enveloppes', 'vte', 'carte']
+      .filter((k) => !document.querySelector(`#${k}-tableau table`)),
   };
 })()"""

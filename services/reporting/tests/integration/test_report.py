@@ -5,6 +5,7 @@ documents and refuses a bad zone with a code and a French sentence."""
 
 from __future__ import annotations
 
+import asyncio
 import io
 import shutil
 import subprocess
@@ -21,7 +22,7 @@ from tdi_reporting.report.workbook import COLUMNS
 from .conftest import REGIONAL_TOKEN, eventually, run_cli
 
 sys.path.insert(0, str(Path(__file__).parents[1]))
-from figure_keys import figure_at  # noqa: E402
+from figure_keys import figure_at
 
 ARTIFACTS = Path(__file__).parents[2] / "test-artifacts"
 pytestmark = [pytest.mark.integration, pytest.mark.timeout(300)]
@@ -42,9 +43,17 @@ async def test_the_grand_est_report_is_a_french_pdf_its_first_pages_png_and_its_
         out = ARTIFACTS / "rapport"
         shutil.rmtree(out, ignore_errors=True)
         code, said, error = await run_cli(
-            platform_stack, settings, options, "report", "--zone", "region:44", "--as-of", "2024-03-15", "--out",
+            platform_stack,
+            settings,
+            options,
+            "report",
+            "--zone",
+            "region:44",
+            "--as-of",
+            "2024-03-15",
+            "--out",
             str(out),
-        )  # fmt: skip
+        )
         api = (await client.get("/api/figures?region=44")).json()
     print(f"\n{said}")
     assert code == 0, (said, error)
@@ -57,11 +66,21 @@ async def test_the_grand_est_report_is_a_french_pdf_its_first_pages_png_and_its_
     assert len(pages) >= 3
     assert all("DONNÉES SYNTHÉTIQUES" in text for text in pages), "the synthetic notice is on every page"
     whole = "\n".join(pages)
-    for words in ("Comité de pilotage — Grand Est", "Date demandée : 15 mars 2024", "Chiffres clés",
-                  "Carte des territoires", "4 axes, 12 catégories", "Écologie industrielle et territoriale",
-                  "Enveloppes : plafond, engagé, versé, disponible", "Volontariat territorial en entreprise",
-                  "Grand Reims", "Marne (51)", "Référence de lignée", "7 900 000,00"):
-        assert words in whole.replace("\u202f", " "), words  # fmt: skip
+    for words in (
+        "Comité de pilotage — Grand Est",
+        "Date demandée : 15 mars 2024",
+        "Chiffres clés",
+        "Carte des territoires",
+        "4 axes, 12 catégories",
+        "Écologie industrielle et territoriale",
+        "Enveloppes : plafond, engagé, versé, disponible",
+        "Volontariat territorial en entreprise",
+        "Grand Reims",
+        "Marne (51)",
+        "Référence de lignée",
+        "7 900 000,00",
+    ):
+        assert words in whole.replace("\u202f", " "), words
     assert str(pdf.trailer["/Root"]["/Lang"]).startswith("fr")
 
     book = openpyxl.load_workbook(xlsx_path)
@@ -79,8 +98,19 @@ async def test_the_grand_est_report_is_a_french_pdf_its_first_pages_png_and_its_
 
     if shutil.which("pdftoppm") is None:
         pytest.skip("no pdftoppm (Debian poppler-utils: make browser installs it)")
-    subprocess.run(["pdftoppm", "-png", "-r", "70", "-f", "1", "-l", "3", str(pdf_path), str(ARTIFACTS / "rapport-grand-est")],
-                   check=True)  # fmt: skip
+    command = [
+        "pdftoppm",
+        "-png",
+        "-r",
+        "70",
+        "-f",
+        "1",
+        "-l",
+        "3",
+        str(pdf_path),
+        str(ARTIFACTS / "rapport-grand-est"),
+    ]
+    await asyncio.to_thread(subprocess.run, command, check=True)
     pngs = sorted(ARTIFACTS.glob("rapport-grand-est-*.png"))
     print("pages as PNG: " + " ".join(str(p) for p in pngs))
     assert len(pngs) == 3 and all(p.stat().st_size > 10_000 for p in pngs)

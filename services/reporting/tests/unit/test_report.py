@@ -29,7 +29,7 @@ from tdi_runtime.access import Access
 from tdi_runtime.errors import DomainError
 
 sys.path.insert(0, str(Path(__file__).parents[1]))
-from figure_keys import figure_at  # noqa: E402
+from figure_keys import figure_at
 
 REIMS = Territory("tdi-44-grand-reims", "ti-8413", "Grand Reims", True, ("44",), ("51",))
 LACQ = Territory("tdi-75-lacq-pau-tarbes", None, "Lacq – Pau – Tarbes", True, ("75", "76"), ("64", "65"))
@@ -38,36 +38,69 @@ NATIONAL = Access("n", "national")
 
 
 def fiche(territory: str, n: int, category: str, synthetic: bool = False) -> dict[str, Any]:
-    return {"fiche_action_id": f"f{n}", "territory_id": territory, "categories": [category], "planned_on": D,
-            "started_on": None, "completed_on": None, "abandoned_on": None, "synthetic": synthetic}  # fmt: skip
+    return {
+        "fiche_action_id": f"f{n}",
+        "territory_id": territory,
+        "categories": [category],
+        "planned_on": D,
+        "started_on": None,
+        "completed_on": None,
+        "abandoned_on": None,
+        "synthetic": synthetic,
+    }
 
 
 def contract(territory: str, size: str | None, *, refused: bool = False) -> dict[str, Any]:
-    return {"territory_id": territory, "employer_size": size, "green_mission": False,
-            "signed_on": None if refused else D, "granted_on": None, "refused_on": D if refused else None,
-            "ended_on": None, "base_granted_cents": None if refused else 400_000, "green_granted_cents": None,
-            "payments": None, "base_paid_cents": None, "green_paid_cents": None, "requested_cents": 0,
-            "housing_aids": None, "housing_cents": None, "synthetic": False}  # fmt: skip
+    return {
+        "territory_id": territory,
+        "employer_size": size,
+        "green_mission": False,
+        "signed_on": None if refused else D,
+        "granted_on": None,
+        "refused_on": D if refused else None,
+        "ended_on": None,
+        "base_granted_cents": None if refused else 400_000,
+        "green_granted_cents": None,
+        "payments": None,
+        "base_paid_cents": None,
+        "green_paid_cents": None,
+        "requested_cents": 0,
+        "housing_aids": None,
+        "housing_cents": None,
+        "synthetic": False,
+    }
 
 
 def grand_est_figures(synthetic: bool = True) -> dict[str, Any]:
     s = Snapshot(
         TerritoryMap([REIMS, LACQ]),
-        fiches=[fiche(REIMS.territory_id, 1, "numerique"), fiche(LACQ.territory_id, 2, "numerique"),
-                fiche(REIMS.territory_id, 3, "requalification-friches", synthetic=synthetic)],
+        fiches=[
+            fiche(REIMS.territory_id, 1, "numerique"),
+            fiche(LACQ.territory_id, 2, "numerique"),
+            fiche(REIMS.territory_id, 3, "requalification-friches", synthetic=synthetic),
+        ],
         applications=[],
         grants=[],
         envelopes=[],
-        vte=[contract(REIMS.territory_id, "pme"), contract(REIMS.territory_id, None, refused=True),
-             contract(REIMS.territory_id, "eti")],
-    )  # fmt: skip
+        vte=[
+            contract(REIMS.territory_id, "pme"),
+            contract(REIMS.territory_id, None, refused=True),
+            contract(REIMS.territory_id, "eti"),
+        ],
+    )
     return views.figures(s, Filters(region="44"), NATIONAL)
 
 
 def report_of(figures: dict):
-    return build_report(figures, zone_label="Grand Est", situation="15 mars 2024", situation_note="Note.",
-                        as_of="2024-03-15", map_data=json.loads(MAP.read_text(encoding="utf-8")),
-                        axes=reference_axes())  # fmt: skip
+    return build_report(
+        figures,
+        zone_label="Grand Est",
+        situation="15 mars 2024",
+        situation_note="Note.",
+        as_of="2024-03-15",
+        map_data=json.loads(MAP.read_text(encoding="utf-8")),
+        axes=reference_axes(),
+    )
 
 
 def test_amounts_read_in_french_from_exact_cents_and_a_figure_not_given_reads_non_publie():
@@ -79,10 +112,15 @@ def test_amounts_read_in_french_from_exact_cents_and_a_figure_not_given_reads_no
 
 @pytest.mark.parametrize(
     ("text", "zone"),
-    [("national", Zone("national")), ("region:44", Zone("region", "44")), ("departement:2A", Zone("departement", "2A")),
-     ("territory:tdi-44-grand-reims", Zone("territory", "tdi-44-grand-reims")),
-     ("region:Grand Est", Zone("region", "44")), ("departement:marne", Zone("departement", "51"))],
-)  # fmt: skip
+    [
+        ("national", Zone("national")),
+        ("region:44", Zone("region", "44")),
+        ("departement:2A", Zone("departement", "2A")),
+        ("territory:tdi-44-grand-reims", Zone("territory", "tdi-44-grand-reims")),
+        ("region:Grand Est", Zone("region", "44")),
+        ("departement:marne", Zone("departement", "51")),
+    ],
+)
 def test_a_zone_is_the_nation_a_region_a_departement_or_a_territory(text, zone):
     assert parse_zone(text) == zone
 
@@ -132,16 +170,21 @@ def test_the_workbook_gives_every_figure_of_the_report_equal_to_the_dashboards_w
             seen += 1
     assert seen == len(report.figures) > 50
     keys = {f.key for f in report.figures}
-    assert {"territoires.binomes", "fiches_actions", "financements_total.engage_centimes",
-            "vte_total.contrats_signes"} <= keys  # fmt: skip
+    assert {
+        "territoires.binomes",
+        "fiches_actions",
+        "financements_total.engage_centimes",
+        "vte_total.contrats_signes",
+    } <= keys
 
 
 def test_a_lineage_reference_is_stable_and_names_its_date():
     report = report_of(grand_est_figures())
     first = report.figures[0]
     query = lineage_query(first, "region", "44", "2024-03-15")
-    assert query == ("/api/lineage?read_model=territoires&level=region&zone=44&measure=territoires_labellises"
-                     "&as_of=2024-03-15")  # fmt: skip
+    assert query == (
+        "/api/lineage?read_model=territoires&level=region&zone=44&measure=territoires_labellises&as_of=2024-03-15"
+    )
     assert lineage_reference(query) == lineage_reference(query) != lineage_reference(query.replace("15", "16"))
     assert lineage_reference(query).startswith("L-") and len(lineage_reference(query)) == 18
 
@@ -162,7 +205,7 @@ def test_the_pdf_is_tagged_french_and_says_synthetic_data_on_every_page():
         "Référence de lignée",
         "Situation au",
     ):
-        assert words in whole, words  # fmt: skip
+        assert words in whole, words
     root = pdf.trailer["/Root"]
     assert str(root["/Lang"]).startswith("fr") and "/StructTreeRoot" in root  # tagged (PDF/UA-1)
 

@@ -9,8 +9,20 @@ from zoneinfo import ZoneInfo
 NON_PUBLIE = "non publié"
 PARIS = ZoneInfo("Europe/Paris")
 NNBSP = "\u202f"  # French thousands separator (espace fine insécable)
-MONTHS = ("janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre", "octobre",
-          "novembre", "décembre")  # fmt: skip
+MONTHS = (
+    "janvier",
+    "février",
+    "mars",
+    "avril",
+    "mai",
+    "juin",
+    "juillet",
+    "août",
+    "septembre",
+    "octobre",
+    "novembre",
+    "décembre",
+)
 
 
 def count(n: int | None) -> str:

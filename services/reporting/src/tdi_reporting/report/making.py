@@ -26,17 +26,21 @@ MAP = resources.files("tdi_reporting").joinpath("static/vendor/svg-maps-france.d
 
 def reference_axes() -> list[dict[str, Any]]:
     return [
-        {"code": x.value, "libelle": x.label,
-         "categories": [{"code": c.value, "libelle": c.label} for c in categories_of(x)]}
+        {
+            "code": x.value,
+            "libelle": x.label,
+            "categories": [{"code": c.value, "libelle": c.label} for c in categories_of(x)],
+        }
         for x in Axis
-    ]  # fmt: skip
+    ]
 
 
 def zone_label(figures: dict[str, Any]) -> str:
     """The zone the figures are of (a regional caller's national report is its region's)."""
     f = figures["filtres"]
     if f["territoire"]:
-        return next((t["nom"] for t in figures["liste_territoires"] if t["id"] == f["territoire"]), f["territoire"])
+        names = {t["id"]: str(t["nom"]) for t in figures["liste_territoires"]}
+        return names.get(f["territoire"], str(f["territoire"]))
     if f["departement"]:
         return f"{departement_label(f['departement'])} ({f['departement']})"
     return Region(f["region"]).label if f["region"] else "France entière"
@@ -71,6 +75,8 @@ def _situation(as_of: date | datetime | None, applied: bool, read_at: datetime) 
     live = f"Chiffres en direct, lus le {instant(read_at)} (heure de Paris)."
     if as_of is not None:
         asked = instant(as_of) if isinstance(as_of, datetime) else day(as_of)
-        live = (f"Date demandée : {asked}. Les chiffres à une date passée ne sont pas encore calculés par la"
-                f" plateforme : ce rapport donne les chiffres en direct, lus le {instant(read_at)} (heure de Paris).")  # fmt: skip
+        live = (
+            f"Date demandée : {asked}. Les chiffres à une date passée ne sont pas encore calculés par la"
+            f" plateforme : ce rapport donne les chiffres en direct, lus le {instant(read_at)} (heure de Paris)."
+        )
     return instant(read_at), live, read_at.isoformat()

@@ -8,13 +8,14 @@ import json
 import tempfile
 from importlib import resources
 from pathlib import Path
+from typing import Literal
 
 import typst
 
 from tdi_reporting.report.document import Report
 
 HERE = resources.files("tdi_reporting").joinpath("report")
-STANDARDS = ["a-2b", "ua-1"]
+STANDARDS: list[Literal["a-2b", "ua-1"]] = ["a-2b", "ua-1"]  # to archive; tagged, alt text on every image
 NOTES = (
     "Montants en euros, calculés en centimes exacts. « non publié » : un chiffre que les sources ne donnent pas ou que"
     " le rôle du lecteur ne peut pas voir ; jamais un zéro.",
@@ -35,16 +36,20 @@ def render_pdf(report: Report) -> bytes:
             if section.chart:
                 chart = f"graphique-{k}.svg"
                 (root / chart).write_text(section.chart, encoding="utf-8")
-            sections.append({
-                "title": section.title,
-                "intro": section.intro,
-                "chart": chart,
-                "chart_alt": section.chart_alt,
-                "chart_caption": section.chart_caption,
-                "chart_width": 80 if k == 1 else 100,
-                "tables": [{"caption": t.caption, "columns": t.columns, "rows": t.rows, "numeric": list(t.numeric)}
-                           for t in section.tables],
-            })  # fmt: skip
+            sections.append(
+                {
+                    "title": section.title,
+                    "intro": section.intro,
+                    "chart": chart,
+                    "chart_alt": section.chart_alt,
+                    "chart_caption": section.chart_caption,
+                    "chart_width": 80 if k == 1 else 100,
+                    "tables": [
+                        {"caption": t.caption, "columns": t.columns, "rows": t.rows, "numeric": list(t.numeric)}
+                        for t in section.tables
+                    ],
+                }
+            )
         document = {
             "title": report.title,
             "situation": report.situation,
@@ -64,7 +69,7 @@ def render_pdf(report: Report) -> bytes:
             str(root / "report.typ"),
             font_paths=[fonts],
             ignore_system_fonts=True,
-            pdf_standards=STANDARDS,
+            pdf_standards=list(STANDARDS),
         )
         assert isinstance(pdf, bytes)
         return pdf

@@ -12,8 +12,16 @@ from openpyxl import Workbook
 from tdi_reporting.exports import _cell
 from tdi_reporting.report.document import Report, lineage_query, lineage_reference
 
-COLUMNS = ("indicateur", "valeur", "unite", "valeur_affichee", "situation_au", "reference_lignee", "requete_lignee",
-           "cle_api")  # fmt: skip
+COLUMNS = (
+    "indicateur",
+    "valeur",
+    "unite",
+    "valeur_affichee",
+    "situation_au",
+    "reference_lignee",
+    "requete_lignee",
+    "cle_api",
+)
 """`cle_api`: where the figure is in `GET /api/figures` for the same zone (`a.b`, `list[key=value].field`, `sum(…)`)."""
 
 
@@ -28,10 +36,13 @@ def render_xlsx(report: Report) -> bytes:
         ["Date de situation (ISO)", report.as_of],
         ["Note", report.situation_note],
         ["Données", report.synthetic or "Données de la plateforme (aucune donnée de démonstration dans ce périmètre)."],
-        ["Colonnes", "valeur : le chiffre (montants en centimes d'euro, entiers) ; situation_au : sa date de situation ;"
-                     " reference_lignee et requete_lignee : les événements qui le font (GET /api/lineage) ;"
-                     " cle_api : où le trouver dans GET /api/figures pour la même zone."],
-    ):  # fmt: skip
+        [
+            "Colonnes",
+            "valeur : le chiffre (montants en centimes d'euro, entiers) ; situation_au : sa date de situation ;"
+            " reference_lignee et requete_lignee : les événements qui le font (GET /api/lineage) ;"
+            " cle_api : où le trouver dans GET /api/figures pour la même zone.",
+        ],
+    ):
         about.append([_cell(c) for c in line])
     for section in report.sections:
         sheet = book.create_sheet(_title(section.title))
