@@ -6,6 +6,7 @@ Playwright's own browser builds are never fetched: the page is launched on the s
 from __future__ import annotations
 
 import asyncio
+import os
 import shutil
 import time
 from pathlib import Path
@@ -21,6 +22,9 @@ CHROMIUM_FLAGS = (
     "--disable-component-update",
     "--disable-sync",
 )
+FRENCH = {"LANGUAGE": "fr"}
+"""The browser in French, as the dashboard's users have it (a date field reads JJ/MM/AAAA): Debian's `chromium`
+wrapper takes its language from the environment, with the `chromium-l10n` package (`make browser` installs it)."""
 
 
 class Page:
@@ -37,8 +41,10 @@ class Page:
         from playwright.async_api import async_playwright
 
         self._playwright = await async_playwright().start()
-        self._browser = await self._playwright.chromium.launch(executable_path=self.binary, args=list(CHROMIUM_FLAGS))
-        self._page = await self._browser.new_page(locale="fr-FR")  # French dates in the date fields
+        self._browser = await self._playwright.chromium.launch(
+            executable_path=self.binary, args=list(CHROMIUM_FLAGS), env={**os.environ, **FRENCH}
+        )
+        self._page = await self._browser.new_page()  # no `locale=`: it would put the date fields back in English
         self._page.on("request", lambda request: self.requests.append(request.url))
         self._page.on("pageerror", lambda error: self.exceptions.append(str(error)[:500]))
         self._page.on("console", lambda m: self.console_errors.append(m.text[:500]) if m.type == "error" else None)

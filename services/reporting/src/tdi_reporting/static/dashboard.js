@@ -72,7 +72,8 @@
     const ters = (dernier ? dernier.liste_territoires : []).filter((t) => (!e.region || t.regions.includes(e.region)) && (!e.departement || t.departements.includes(e.departement)));
     $("f-territoire").innerHTML = `<option value="">Tous les territoires</option>` + ters.map((t) => `<option value="${esc(t.id)}">${esc(t.nom)}</option>`).join("");
     $("f-region").value = e.region; $("f-departement").value = e.departement; $("f-territoire").value = e.territory;
-    $("f-situation").value = e.situation_au; $("s-indicateur").value = e.serie;
+    if (document.activeElement !== $("f-situation")) $("f-situation").value = e.situation_au;  // never under the typing
+    $("s-indicateur").value = e.serie;
     $("c-indicateur").value = e.indicateur; $("c-niveau").value = e.niveau;
   }
 
@@ -258,7 +259,10 @@
     $("f-region").addEventListener("change", (ev) => changer({ region: ev.target.value, departement: "", territory: "" }));
     $("f-departement").addEventListener("change", (ev) => changer({ departement: ev.target.value, territory: "" }));
     $("f-territoire").addEventListener("change", (ev) => changer({ territory: ev.target.value }));
-    $("f-situation").addEventListener("change", (ev) => changer({ situation_au: ev.target.value }));
+    // While a date is being typed (day, month, then the year digit by digit) the field already holds dates such as
+    // year 0002: only a date of the programme's years (since Temps I, 2018) up to today is taken.
+    $("f-situation").max = new Date().toISOString().slice(0, 10);
+    $("f-situation").addEventListener("change", (ev) => { const v = ev.target.value; if (!v || (v >= ev.target.min && v <= ev.target.max)) changer({ situation_au: v }); });
     $("c-indicateur").addEventListener("change", (ev) => { changer({ indicateur: ev.target.value }); });
     $("c-niveau").addEventListener("change", (ev) => { changer({ niveau: ev.target.value }); });
     $("s-indicateur").addEventListener("change", (ev) => { changer({ serie: ev.target.value }); });
