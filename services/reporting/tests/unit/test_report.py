@@ -225,3 +225,10 @@ def test_every_bar_says_its_value_and_each_series_has_its_own_pattern():
     assert 'fill="url(#m2)"' in svg and 'fill="url(#m1)"' in svg
     patterns = [svg.split(f'<pattern id="m{k}"')[1].split("</pattern>")[0] for k in range(4)]
     assert len({p.split("/>", 1)[1] for p in patterns}) == 4  # four different motifs, not four colours only
+
+
+def test_a_name_the_pdf_font_cannot_show_reads_as_a_question_mark_and_never_fails_the_report():
+    figures = grand_est_figures()
+    figures["liste_territoires"][0]["nom"] = "Vallée 😀 de l'Ouest 漢字"
+    text = "\n".join(p.extract_text() for p in PdfReader(io.BytesIO(render_pdf(report_of(figures)))).pages)
+    assert "Vallée ? de l'Ouest ??" in text

@@ -5,10 +5,11 @@ image with its alternative text)."""
 from __future__ import annotations
 
 import json
+import re
 import tempfile
 from importlib import resources
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
 import typst
 
@@ -62,14 +63,46 @@ def render_pdf(report: Report) -> bytes:
             "sections": sections,
             "notes": list(NOTES),
         }
-        (root / "report.json").write_text(json.dumps(document, ensure_ascii=False), encoding="utf-8")
         (root / "report.typ").write_bytes(HERE.joinpath("report.typ").read_bytes())
-        fonts = str(HERE.joinpath("fonts"))
-        pdf = typst.compile(
-            str(root / "report.typ"),
-            font_paths=[fonts],
-            ignore_system_fonts=True,
-            pdf_standards=list(STANDARDS),
-        )
+        pdf = _compile(root, document)
         assert isinstance(pdf, bytes)
         return pdf
+
+
+_MISSING = re.compile(r'the text `"(.+?)"` could not be displayed')
+_TRIES = 20
+
+
+def _compile(root: Path, document: dict[str, Any]) -> bytes:
+    """Compile; a character the vendored font cannot show (an emoji, an ideogram in a name) makes PDF/A refuse the
+    document, so it is printed as « ? » (platform rule: the XLSX keeps the text as it is) and the report is made."""
+    for _ in range(_TRIES):
+        (root / "report.json").write_text(json.dumps(document, ensure_ascii=False), encoding="utf-8")
+        try:
+            pdf = typst.compile(
+                str(root / "report.typ"),
+                font_paths=[str(HERE.joinpath("fonts"))],
+                ignore_system_fonts=True,
+                pdf_standards=list(STANDARDS),
+            )
+        except typst.TypstError as refused:
+            missing = set(_MISSING.findall(str(refused)))
+            if not missing:
+                raise
+            document = _replaced(document, missing)
+            continue
+        assert isinstance(pdf, bytes)
+        return pdf
+    raise RuntimeError("too many characters the report's font cannot show")
+
+
+def _replaced(value: Any, missing: set[str]) -> Any:
+    if isinstance(value, str):
+        for text in missing:
+            value = value.replace(text, "?" * len(text))
+        return value
+    if isinstance(value, dict):
+        return {k: _replaced(v, missing) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_replaced(v, missing) for v in value]
+    return value
