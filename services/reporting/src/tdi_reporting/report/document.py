@@ -1,17 +1,24 @@
 """The steering committee's report as data: from the dashboard's figures (`/api/figures` of a zone) to sections of
 charts and tables of French strings for the PDF, and to the list of figures of the XLSX companion, each with its
-key in `/api/figures`, its as-of date and its lineage reference. Pure: no I/O."""
+key in `/api/figures`, its as-of date and its lineage: the lineage route's query for it and its reference. Pure: no
+I/O.
+
+The reference is the lineage route's own (issue 26 backend, `lineage.FigureQuery.reference`): `L-` and 20 base32
+characters of the SHA-256 of the figure (read model, level, zone, measure, dimensions) and of the tick the figures
+describe (`situation.tick` of `/api/figures`). Without a tick (figures of a service without the history) there is
+no reference to give: « non publié »."""
 
 from __future__ import annotations
 
 import base64
 import hashlib
+import json
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlencode
 
-from tdi_reporting.report.french import count, euros, percent
+from tdi_reporting.report.french import NON_PUBLIE, count, euros, percent
 
 COUNT, CENTS, PCT = "nombre", "centimes d'euro", "pourcentage"
 _FORMAT: dict[str, Callable[[Any], str]] = {COUNT: count, CENTS: euros, PCT: percent}
@@ -37,6 +44,10 @@ class Figure:
     read_model: str
     measure: str
     dims: tuple[tuple[str, str], ...] = ()
+    where: tuple[str, str] | None = None
+    """(level, zone) of a figure not of the report's zone: an envelope (`national`, its code), a département."""
+    traced: bool = True
+    """False for a figure the lineage route cannot name (a VTE row without a company size)."""
 
     @property
     def shown(self) -> str:
@@ -73,22 +84,43 @@ class Report:
     figures: list[Figure]
     level: str
     zone: str
+    tick: int | None = None  # the state of the platform the figures describe (`situation.tick`)
+
+    def lineage_of(self, f: Figure) -> dict[str, Any] | None:
+        """The figure as the lineage route names it (None: it cannot)."""
+        if not f.traced:
+            return None
+        level, zone = f.where or (self.level, self.zone)
+        return {"read_model": f.read_model, "level": level, "zone": zone, "measure": f.measure,
+                "dimensions": dict(f.dims)}  # fmt: skip
+
+    def lineage_query(self, f: Figure) -> str:
+        return lineage_query(self.lineage_of(f), self.as_of)
+
+    def lineage_reference(self, f: Figure) -> str:
+        return lineage_reference(self.lineage_of(f), self.tick)
 
 
-def lineage_query(f: Figure, level: str, zone: str, as_of: str) -> str:
-    """The lineage route's query for a figure (`GET /api/lineage?…`): parameters in a fixed order."""
-    params = [("read_model", f.read_model), ("level", level), ("zone", zone), ("measure", f.measure), *f.dims]
-    return "/api/lineage?" + urlencode([*params, ("as_of", as_of)])
+def lineage_query(figure: dict[str, Any] | None, as_of: str) -> str:
+    """`GET /api/lineage?read_model=…&level=…&zone=…&measure=…[&<dimension>=…]&as_of=…` for a figure."""
+    if figure is None:
+        return NON_PUBLIE
+    params = [(k, figure[k]) for k in ("read_model", "level", "zone", "measure")]
+    return "/api/lineage?" + urlencode([*params, *sorted(figure["dimensions"].items()), ("as_of", as_of)])
 
 
-def lineage_reference(query: str) -> str:
-    """`L-` and 16 base32 characters of the query's SHA-256: a stable reference printed next to a figure."""
-    return "L-" + base64.b32encode(hashlib.sha256(query.encode()).digest()).decode()[:16]
+def lineage_reference(figure: dict[str, Any] | None, tick: int | None) -> str:
+    """The lineage route's reference of a figure at a tick (« non publié » without one)."""
+    if figure is None or tick is None:
+        return NON_PUBLIE
+    canonical = json.dumps({**figure, "tick": tick}, sort_keys=True, separators=(",", ":"))
+    return "L-" + base64.b32encode(hashlib.sha256(canonical.encode()).digest()).decode()[:20]
 
 
 class Builder:
     def __init__(self, figures: dict[str, Any], level: str, zone: str, as_of: str) -> None:
         self.f, self.level, self.zone, self.as_of = figures, level, zone, as_of
+        self.tick: int | None = (figures.get("situation") or {}).get("tick")
         self.figures: list[Figure] = []
 
     def add(
@@ -101,14 +133,21 @@ class Builder:
         rm: str,
         measure: str,
         dims: tuple[tuple[str, str], ...] = (),
+        where: tuple[str, str] | None = None,
+        traced: bool = True,
     ) -> str:
-        figure = Figure(section, label, key, value, unit, rm, measure, dims)
+        figure = Figure(section, label, key, value, unit, rm, measure, dims, where, traced)
         self.figures.append(figure)
         return figure.shown
 
     def ref(self, figure_label: str) -> str:
         found = next(f for f in reversed(self.figures) if f.label == figure_label)
-        return lineage_reference(lineage_query(found, self.level, self.zone, self.as_of))
+        if not found.traced:
+            return NON_PUBLIE
+        level, zone = found.where or (self.level, self.zone)
+        figure = {"read_model": found.read_model, "level": level, "zone": zone, "measure": found.measure,
+                  "dimensions": dict(found.dims)}  # fmt: skip
+        return lineage_reference(figure, self.tick)
 
 
 def build_report(
@@ -165,4 +204,5 @@ def build_report(
         figures=b.figures,
         level=level,
         zone=zone,
+        tick=b.tick,
     )

@@ -7,6 +7,7 @@ Figures as of a date come from the reporting backend (`Reporting.figures(..., as
 
 from __future__ import annotations
 
+import importlib
 import inspect
 import json
 from datetime import UTC, date, datetime
@@ -51,11 +52,13 @@ async def make_report(reporting: Reporting, zone: Zone, as_of_text: str | None, 
     region, departement, territory = zone.filters
     takes_as_of = "as_of" in inspect.signature(reporting.figures).parameters
     if as_of is not None and takes_as_of:
-        figures = await reporting.figures(region, departement, territory, access, as_of=as_of)  # type: ignore[call-arg]
+        asked = _backend_as_of(as_of_text) or as_of
+        read: Any = reporting.figures  # with the backend's `as_of` (typed there, not in every version of this service)
+        figures = await read(region, departement, territory, access, as_of=asked)
     else:
         figures = await reporting.figures(region, departement, territory, access)
     read_at = datetime.now(UTC).replace(microsecond=0)
-    situation, note, iso = _situation(as_of, takes_as_of, read_at)
+    situation, note, iso = _situation(as_of, as_of_text, takes_as_of, read_at, figures.get("situation"))
     return build_report(
         figures,
         zone_label=zone_label(figures),
@@ -67,16 +70,35 @@ async def make_report(reporting: Reporting, zone: Zone, as_of_text: str | None, 
     )
 
 
-def _situation(as_of: date | datetime | None, applied: bool, read_at: datetime) -> tuple[str, str, str]:
-    """(the situation printed, a note on it, the ISO date every figure carries)."""
+def _backend_as_of(text: str | None) -> Any:
+    """The insight backend's own reading of a date (`tdi_reporting.asof.AsOf`), when this service has it."""
+    try:
+        module = importlib.import_module("tdi_reporting.asof")
+    except ModuleNotFoundError:
+        return None
+    return module.AsOf.parse(text)
+
+
+def _shown(moment: date | datetime) -> str:
+    return instant(moment) if isinstance(moment, datetime) else day(moment)
+
+
+def _situation(
+    as_of: date | datetime | None, text: str | None, applied: bool, read_at: datetime, state: dict[str, Any] | None
+) -> tuple[str, str, str]:
+    """(the situation printed, a note on it, the as-of date every figure and lineage query carries). `state` is the
+    figures' `situation` (the tick they describe and when it was committed), when the backend gives it."""
+    tick = f"état n° {state['tick']} de la plateforme" if state else ""
+    committed = datetime.fromisoformat(state["instant"]) if state and state.get("instant") else None
+    since = f", enregistré le {instant(committed)} (heure de Paris)" if committed else ""
     if as_of is not None and applied:
-        shown = instant(as_of) if isinstance(as_of, datetime) else day(as_of)
-        return shown, "Chiffres à cette date, recalculés depuis l'historique des événements.", as_of.isoformat()
-    live = f"Chiffres en direct, lus le {instant(read_at)} (heure de Paris)."
+        note = "Chiffres tels que la plateforme les connaissait à cette date, recalculés depuis l'historique"
+        return _shown(as_of), f"{note}{' (' + tick + since + ')' if tick else ''}.", str(text)
+    moment = committed or read_at
+    live = f"Chiffres en direct, lus le {instant(read_at)} (heure de Paris){' : ' + tick + since if tick else ''}."
     if as_of is not None:
-        asked = instant(as_of) if isinstance(as_of, datetime) else day(as_of)
         live = (
-            f"Date demandée : {asked}. Les chiffres à une date passée ne sont pas encore calculés par la"
+            f"Date demandée : {_shown(as_of)}. Les chiffres à une date passée ne sont pas encore calculés par la"
             f" plateforme : ce rapport donne les chiffres en direct, lus le {instant(read_at)} (heure de Paris)."
         )
-    return instant(read_at), live, read_at.isoformat()
+    return instant(read_at), live, moment.isoformat()

@@ -14,7 +14,6 @@ def envelopes(b: Builder, f: dict[str, Any]) -> Section:
     rows, items = [], []
     for e in f["enveloppes"]:
         code = e["code_enveloppe"]
-        dims = (("code_enveloppe", code),)
         cells = [code, e["libelle_programme"], e["libelle_region"] or "Nationale"]
         for column, unit, label in (
             ("plafond_centimes", CENTS, "plafond"),
@@ -32,7 +31,7 @@ def envelopes(b: Builder, f: dict[str, Any]) -> Section:
                     unit,
                     "enveloppes",
                     column,
-                    dims,
+                    where=("national", code),  # the lineage route names an envelope by its code
                 )
             )
         rows.append(cells)
@@ -124,7 +123,8 @@ def vte(b: Builder, f: dict[str, Any]) -> Section:
                     unit,
                     "vte",
                     column,
-                    (("taille_entreprise", size),),
+                    (("taille_entreprise", size),) if size else (),
+                    traced=bool(size),  # a refused aid has no size: no dimension value names its row
                 )
             )
         sizes.append(cells)

@@ -111,7 +111,7 @@ def france(b: Builder, f: dict[str, Any], map_data: dict[str, Any], level: str, 
                     unit,
                     rm,
                     measure,
-                    (("departement", code),),
+                    where=("departement", code),
                 )
             )
         table.rows.append(cells)

@@ -10,7 +10,7 @@ from typing import Any
 from openpyxl import Workbook
 
 from tdi_reporting.exports import _cell
-from tdi_reporting.report.document import Report, lineage_query, lineage_reference
+from tdi_reporting.report.document import Report
 
 COLUMNS = (
     "indicateur",
@@ -50,8 +50,8 @@ def render_xlsx(report: Report) -> bytes:
         sheet.append([_cell(banner + (" — DONNÉES SYNTHÉTIQUES (démonstration)" if report.synthetic else ""))])
         sheet.append(list(COLUMNS))
         for f in (x for x in report.figures if x.section == section.title):
-            query = lineage_query(f, report.level, report.zone, report.as_of)
-            row: list[Any] = [f.label, f.value, f.unit, f.shown, report.as_of, lineage_reference(query), query, f.key]
+            reference, query = report.lineage_reference(f), report.lineage_query(f)
+            row: list[Any] = [f.label, f.value, f.unit, f.shown, report.as_of, reference, query, f.key]
             sheet.append([_cell(c) for c in row])
         sheet.freeze_panes = "A3"
     buffer = io.BytesIO()

@@ -173,7 +173,8 @@
     if (!ref.capacites.series) return;
     const e = etat(), [modele, mesure] = SERIES[e.serie] || SERIES.territoires_labellises, [niveau, zone] = zoneDe(e);
     let s;
-    try { s = await lire(`/api/series/${modele}?level=${niveau}&zone=${encodeURIComponent(zone)}&measure=${mesure}${asOf(e).replace("as_of", "to")}`); }
+    const jusqua = e.situation_au ? "&to=" + e.situation_au.slice(0, 7) : "";  // the series' last month (AAAA-MM)
+    try { s = await lire(`/api/series/${modele}?level=${niveau}&zone=${encodeURIComponent(zone)}&measure=${mesure}${jusqua}`); }
     catch (err) { $("serie").hidden = false; $("serie-graphique").innerHTML = "<p>Série indisponible pour l'instant ; réessayez plus tard.</p>"; $("serie-tableau").innerHTML = ""; return; }
     const points = (s.points || s.rows || s.series || []).map((p) => ({ mois: String(p.month || p.mois || p.at || p.date || "").slice(0, 7), valeur: p.value ?? p.valeur ?? p[mesure] ?? null }));
     const format = (x) => e.serie === "engage_centimes" ? eur(x) : nb(x);
@@ -193,19 +194,23 @@
     $("alertes").hidden = false;
     $("alertes-liste").innerHTML = actives.map((x) => `<li><div class="fr-alert fr-alert--warning fr-alert--sm"><p>${esc(x.message || x.libelle || `${x.kind} : ${x.subject}`)}${x.raised_at ? ` (depuis le ${esc(new Date(x.raised_at).toLocaleDateString("fr-FR"))})` : ""}</p></div></li>`).join("") || "<li>Aucune alerte active pour ces filtres.</li>";
   }
-  // « D'où vient ce chiffre ? » opens the figure's events (type, producer, instant, id, payload hash) in a dialog.
+  // « D'où vient ce chiffre ? » opens the figure's events (type, producer, instant, id, payload hash) in a dialog:
+  // the first page of GET /api/lineage ({reference, valeur, evenements, suivant}), and the export of them all
+  // (GET /api/lineage/<reference>.csv, with an export ticket).
   async function ouvrirLignee(ev) {
     const a = ev.target.closest("a.lien-lignee");
     if (!a) return;
     ev.preventDefault();
     const href = a.getAttribute("href"), d = $("lignee");
     $("lignee-resume").textContent = "Chargement des événements…"; $("lignee-tableau").innerHTML = "";
-    $("lignee-export").setAttribute("href", href + "&format=csv");
+    $("lignee-export").hidden = true;
     d.showModal();
     try {
       const l = await lire(href + "&limit=50");
-      const evts = l.events || l.evenements || [];
-      $("lignee-resume").textContent = `${l.reference || ""} ${a.getAttribute("aria-label").replace("D'où vient ce chiffre ? ", "")} : ${nombre.format(evts.length)} événement${evts.length > 1 ? "s" : ""} sur cette page.`;
+      const evts = l.evenements || l.events || [];
+      const quoi = a.getAttribute("aria-label").replace("D'où vient ce chiffre ? ", "");
+      $("lignee-resume").textContent = `${quoi} (référence ${l.reference || NON_PUBLIE}) : ${evts.length > 1 ? `les ${nombre.format(evts.length)} premiers événements` : `${nombre.format(evts.length)} événement`}${l.suivant ? ", d'autres suivent dans l'export" : ""}.`;
+      if (l.reference) { $("lignee-export").setAttribute("href", `/api/lineage/${encodeURIComponent(l.reference)}.csv`); $("lignee-export").hidden = false; }
       $("lignee-tableau").innerHTML = table("Événements qui font ce chiffre", ["Type", "Producteur", "Instant", "Identifiant", "Empreinte (SHA-256)"], evts.map((x) => [x.type, x.producer || x.source, x.time, x.id, x.payload_sha256]), []);
     } catch (err) { $("lignee-resume").textContent = "La lignée de ce chiffre n'a pas pu être lue ; réessayez plus tard."; }
   }
