@@ -227,6 +227,13 @@ def test_the_pdf_is_tagged_french_and_says_synthetic_data_on_every_page():
     assert str(root["/Lang"]).startswith("fr") and "/StructTreeRoot" in root  # tagged (PDF/UA-1)
 
 
+def test_the_synthetic_notice_names_each_kind_of_demonstration_figure_in_good_french():
+    report = report_of({**grand_est_figures(), "synthetique": {"fiches_actions": 1, "binomes": 0, "demandes": 2,
+                                                               "contrats_vte": None}})  # fmt: skip
+    assert report.synthetic is not None
+    assert report.synthetic.endswith(": 1 fiche action, 2 demandes de financement de ce périmètre.")
+
+
 def test_a_report_of_real_data_carries_no_synthetic_notice():
     report = report_of(grand_est_figures(synthetic=False))
     assert report.synthetic is None

@@ -186,12 +186,12 @@ def build_report(
     notice = None
     if synthetic:
         parts = {
-            "fiches_actions": "fiches actions",
-            "binomes": "binômes élus-industriels",
-            "demandes": "demandes de financement",
-            "contrats_vte": "contrats VTE",
+            "fiches_actions": ("fiche action", "fiches actions"),
+            "binomes": ("binôme élus-industriels", "binômes élus-industriels"),
+            "demandes": ("demande de financement", "demandes de financement"),
+            "contrats_vte": ("contrat VTE", "contrats VTE"),
         }
-        listed = ", ".join(f"{count(v)} {parts[k]}" for k, v in synthetic.items() if k in parts)
+        listed = ", ".join(f"{count(v)} {parts[k][v > 1]}" for k, v in synthetic.items() if k in parts)
         notice = f"DONNÉES SYNTHÉTIQUES — démonstration, pas des données réelles : {listed} de ce périmètre."
     return Report(
         title=f"Comité de pilotage — {zone_label}",
