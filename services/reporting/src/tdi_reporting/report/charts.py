@@ -58,6 +58,10 @@ def bars(items: list[Bar], series: list[Series]) -> str:
     top = 26 if len(series) > 1 else 0
     biggest = max([1.0, *(float(i.value) for i in items)])
     defs = "".join(_pattern(f"m{k}", s.colour, k if len(series) > 1 else 0) for k, s in enumerate(series))
+
+    def fill(k: int) -> str:  # the plain motif is the colour itself (a tiled pattern shows seams in some viewers)
+        return series[k].colour if k % len(_PATTERNS) == 0 or len(series) == 1 else f"url(#m{k})"
+
     out = [
         f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {top + len(items) * line + 4}"'
         ' font-family="Liberation Sans, Arial, sans-serif" font-size="11">',
@@ -67,7 +71,7 @@ def bars(items: list[Bar], series: list[Series]) -> str:
         x = 0
         for k, s in enumerate(series):
             out.append(
-                f'<rect x="{x}" y="4" width="18" height="11" fill="url(#m{k})" stroke="#161616" stroke-width=".5"/>'
+                f'<rect x="{x}" y="4" width="18" height="11" fill="{fill(k)}" stroke="#161616" stroke-width=".5"/>'
             )
             out.append(f'<text x="{x + 22}" y="13">{escape(s.label)}</text>')
             x += 30 + 6 * len(s.label)
@@ -76,7 +80,7 @@ def bars(items: list[Bar], series: list[Series]) -> str:
         w = max(1.0, float(item.value) / biggest * (width - 190))
         out.append(f'<text x="0" y="{y + 11}">{escape(item.label)}</text>')
         out.append(
-            f'<rect x="0" y="{y + 15}" width="{w:.1f}" height="12" fill="url(#m{item.series})" stroke="#161616"'
+            f'<rect x="0" y="{y + 15}" width="{w:.1f}" height="12" fill="{fill(item.series)}" stroke="#161616"'
             ' stroke-width=".5"/>'
         )
         out.append(f'<text x="{w + 5:.1f}" y="{y + 25}">{escape(item.shown)}</text>')
