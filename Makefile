@@ -10,7 +10,8 @@ install:
 	@command -v uv >/dev/null 2>&1 || python3 -m uv --version >/dev/null 2>&1 || python3 -m pip install --quiet "uv>=0.9,<0.14"
 	@$(UV) sync --frozen --quiet
 
-# Debian's Chromium (the browser tests; never a downloaded browser) and promtool (the alert rules):
+# Debian's Chromium (the browser tests; never a downloaded browser), promtool (the alert rules) and pdftoppm
+# (poppler-utils: the report's pages as PNG):
 # installed when missing and root, see the script.
 browser:
 	@bash deploy/local/scripts/debian-tools.sh

@@ -17,6 +17,7 @@ from tdi_reporting.notifier import NOTIFY_SQL, ChangeNotifier, channel_of
 from tdi_reporting.opendata.options import OpenDataOptions
 from tdi_reporting.opendata.routes import OpenData, build_open_data_router
 from tdi_reporting.options import ReportingOptions
+from tdi_reporting.reports_api import build_reports_router
 from tdi_reporting.store import change_cursor
 from tdi_runtime.db import Connection
 from tdi_runtime.service import Runtime, create_service_app
@@ -63,7 +64,13 @@ def create_app(settings: ServiceSettings | None = None, options: ReportingOption
         settings,
         title="Territoires d'industrie — reporting",
         description=DESCRIPTION,
-        routers=[build_router(), build_feed_router(), build_dashboard_router(), build_open_data_router()],
+        routers=[
+            build_router(),
+            build_feed_router(),
+            build_reports_router(),
+            build_dashboard_router(options),
+            build_open_data_router(),
+        ],
         consumers=[consumer],
         migrations_package=["tdi_reporting", TERRITORY_MIGRATIONS],
         on_started=[started],
