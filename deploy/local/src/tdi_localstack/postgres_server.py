@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 import subprocess
 import warnings
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from tdi_localstack.ports import free_port
@@ -53,6 +53,10 @@ class PostgresServer:
     data_dir: Path
     port: int = 0
     process: subprocess.Popen[bytes] | None = None
+    name: str = "pg-1"
+    """Its name among the servers of a stack (a standby's `application_name` on its primary)."""
+    settings: dict[str, str] = field(default_factory=dict)
+    """More `-c name=value` server settings (e.g. a standby's)."""
 
     @property
     def log_path(self) -> Path:
@@ -109,6 +113,7 @@ class PostgresServer:
                 "synchronous_commit=on",
                 "-c",
                 "log_min_messages=warning",
+                *(arg for key, value in self.settings.items() for arg in ("-c", f"{key}={value}")),
             ],
             log_path=self.log_path,
             user=user,
