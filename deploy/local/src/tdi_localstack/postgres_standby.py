@@ -148,8 +148,9 @@ class PostgresPair:
         try:
             await conn.execute(f"ALTER SYSTEM SET synchronous_standby_names = '{synchronous_standby_names(standbys)}'")
             await conn.fetchval("SELECT pg_reload_conf()")
-            wanted = synchronous_standby_names(standbys)
-            while await conn.fetchval("SHOW synchronous_standby_names") != wanted:  # the reload is asynchronous
+            for _ in range(200):  # the reload is asynchronous: until this session sees it (a few ms)
+                if await conn.fetchval("SHOW synchronous_standby_names") == synchronous_standby_names(standbys):
+                    break
                 await asyncio.sleep(0.05)
         finally:
             await conn.close()
