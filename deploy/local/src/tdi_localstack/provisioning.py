@@ -26,9 +26,17 @@ async def create_topics(
     topics: Iterable[tuple[str, int, dict[str, str]]] | None = None,
     replication_factor: int = 1,
     security: dict[str, Any] | None = None,
+    min_insync_replicas: int | None = None,
 ) -> list[str]:
-    """Create the missing topics (idempotent); returns the names it created."""
+    """Create the missing topics (idempotent); returns the names it created.
+
+    On a cluster, `replication_factor` 3 and `min_insync_replicas` 2 (set on each topic, as the KafkaTopics of
+    deploy/k8s do): `KafkaCluster.topic_options()` gives both.
+    """
     wanted = list(catalogue() if topics is None else topics)
+    if min_insync_replicas is not None:
+        insync = {"min.insync.replicas": str(min_insync_replicas)}
+        wanted = [(name, n, {**configs, **insync}) for name, n, configs in wanted]
     admin = AIOKafkaAdminClient(
         bootstrap_servers=bootstrap_servers, request_timeout_ms=30000, **(security or security_options())
     )

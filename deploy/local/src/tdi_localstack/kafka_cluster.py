@@ -1,0 +1,339 @@
+"""Cluster mode of the local Kafka: three KRaft nodes (combined broker+controller, a 3-voter quorum) from the same
+Maven jars as the single `KafkaServer`, each JVM with a small explicit heap.
+
+Replication as in production (`deploy/k8s`: Strimzi, 3 nodes): every topic has 3 replicas and
+`min.insync.replicas = 2`, so an `acks=all` write survives one node down; `unclean.leader.election.enable` stays
+false. Secure mode (`secure=True`) is the single broker's: SCRAM-SHA-512 on the client and inter-broker listener,
+the KRaft `StandardAuthorizer`, one SCRAM user per principal (shared by the three nodes).
+
+`isolated=True` (root, `ip netns`): each node runs in a network namespace of its own, on a private bridge
+(`10.x.y.0/24`, the host at `.1`, node N at `.1N`), so that `partition(N)` can cut node N off from the other
+nodes (iptables rules inside N's namespace only: nothing on the host changes) while clients still reach it.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import functools
+import json
+import os
+import shutil
+import signal
+import subprocess
+import time
+import uuid
+from base64 import urlsafe_b64encode
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from tdi_localstack.kafka_jars import kafka_libs
+from tdi_localstack.kafka_network import LoopbackNetwork, NamespaceNetwork, Network, namespaces_available
+from tdi_localstack.kafka_server import _LOG4J2, KafkaServer, _properties, _secure_properties
+from tdi_localstack.processes import spawn
+
+__all__ = ["CLUSTER_SETTINGS", "MIN_INSYNC_REPLICAS", "REPLICATION_FACTOR", "KafkaCluster", "namespaces_available"]
+
+REPLICATION_FACTOR = 3
+MIN_INSYNC_REPLICAS = 2
+CLUSTER_SETTINGS = {
+    "offsets.topic.replication.factor": str(REPLICATION_FACTOR),
+    "transaction.state.log.replication.factor": str(REPLICATION_FACTOR),
+    "transaction.state.log.min.isr": str(MIN_INSYNC_REPLICAS),
+    "share.coordinator.state.topic.replication.factor": str(REPLICATION_FACTOR),
+    "share.coordinator.state.topic.min.isr": str(MIN_INSYNC_REPLICAS),
+    "default.replication.factor": str(REPLICATION_FACTOR),
+    "min.insync.replicas": str(MIN_INSYNC_REPLICAS),
+    "unclean.leader.election.enable": "false",
+    "auto.create.topics.enable": "false",
+}
+"""What the three nodes add to the single broker's properties (tests compare them with deploy/k8s/base/kafka.yaml)."""
+DEFAULT_HEAP = "384m"
+
+
+def _parse(text: str) -> dict[str, str]:
+    return dict(line.split("=", 1) for line in text.splitlines() if "=" in line)
+
+
+@dataclass
+class KafkaNode(KafkaServer):
+    """One of the cluster's nodes: the single broker's JVM and settings, with its node id and the quorum's voters."""
+
+    node_id: int = 1
+    host: str = "127.0.0.1"
+    voters: Callable[[], str] = field(default_factory=lambda: str, repr=False)
+    shared_credentials: Path | None = None
+    wrap: Callable[[list[str]], list[str]] = field(default_factory=lambda: list, repr=False)
+    """Prefix of the JVM's command line (e.g. `ip netns exec <namespace>`)."""
+
+    @property
+    def bootstrap_servers(self) -> str:
+        return f"{self.host}:{self.port}"
+
+    @property
+    def credentials(self) -> dict[str, str]:
+        if self.shared_credentials is None:
+            return super().credentials
+        if not self.shared_credentials.exists():
+            self.shared_credentials.parent.mkdir(parents=True, exist_ok=True)
+            self.shared_credentials.write_text(json.dumps(KafkaServer(self.data_dir).credentials, indent=2))
+            self.shared_credentials.chmod(0o600)
+        return dict(json.loads(self.shared_credentials.read_text(encoding="utf-8")))
+
+    def properties(self) -> dict[str, str]:
+        """The single broker's properties, made one voter of three with production's replication."""
+        secure = _secure_properties(self.port, self.controller_port, self.credentials["admin"]) if self.secure else {}
+        settings = _parse(_properties(self.data_dir, self.port, self.controller_port, 6, secure))
+        client = "SASL_PLAINTEXT" if self.secure else "PLAINTEXT"
+        settings.pop("controller.quorum.bootstrap.servers", None)
+        settings |= CLUSTER_SETTINGS | {
+            "node.id": str(self.node_id),
+            "controller.quorum.voters": self.voters(),
+            "listeners": f"{client}://{self.host}:{self.port},CONTROLLER://{self.host}:{self.controller_port}",
+            "advertised.listeners": f"{client}://{self.host}:{self.port}",
+        }
+        return settings
+
+    def launch(self) -> None:
+        """Format (first time only: every node with the cluster's id and SCRAM users) and start the JVM."""
+        libs, java = kafka_libs(), shutil.which("java") or "java"
+        self.data_dir.mkdir(parents=True, exist_ok=True)
+        config = self.data_dir / "server.properties"
+        config.write_text("".join(f"{k}={v}\n" for k, v in self.properties().items()), encoding="utf-8")
+        log4j = self.data_dir / "log4j2.yaml"
+        log4j.write_text(_LOG4J2.format(log=self.log_path), encoding="utf-8")
+        jvm = [
+            java,
+            f"-Xmx{self.heap}",
+            f"-Xms{self.heap}",
+            "-XX:MaxMetaspaceSize=128m",
+            "-XX:+UseG1GC",
+            "-XX:MaxGCPauseMillis=20",
+            "-Djava.awt.headless=true",
+            f"-Dlog4j2.configurationFile={log4j}",
+            f"-Dkafka.logs.dir={self.data_dir}",
+            "-cp",
+            f"{libs}/*",
+        ]
+        if not (self.data_dir / "logs" / "meta.properties").exists():
+            cluster_id = (self.data_dir.parent / "cluster-id").read_text(encoding="utf-8").strip()
+            storage = ["kafka.tools.StorageTool", "format", "--ignore-formatted", "-t", cluster_id, "-c", str(config)]
+            subprocess.run(
+                [*jvm, *storage, *self._scram_users()],
+                check=True,
+                capture_output=True,
+            )
+        self.process = spawn(self.wrap([*jvm, "kafka.Kafka", str(config)]), log_path=self.data_dir / "stdout.log")
+
+    def _choose_ports(self) -> None:  # the cluster chooses them, once, for the whole quorum
+        return None
+
+
+@dataclass
+class KafkaCluster:
+    """`start()` launches every node and waits for each to answer; `bootstrap_servers` lists them all."""
+
+    data_dir: Path
+    size: int = REPLICATION_FACTOR
+    secure: bool = False
+    isolated: bool = False
+    heap: str = field(default_factory=lambda: os.environ.get("TDI_KAFKA_CLUSTER_HEAP", DEFAULT_HEAP))
+    nodes: list[KafkaNode] = field(default_factory=list)
+    network: Network | None = None
+
+    def _build(self) -> None:
+        if self.nodes:
+            return
+        self.data_dir.mkdir(parents=True, exist_ok=True)
+        ids = self.data_dir / "cluster-id"
+        if not ids.exists():
+            ids.write_text(urlsafe_b64encode(uuid.uuid4().bytes).decode().rstrip("="), encoding="utf-8")
+        network: Network = NamespaceNetwork(self.size) if self.isolated else LoopbackNetwork(self.size)
+        self.network = network
+        ports = self._ports()
+        for n in range(1, self.size + 1):
+            self.nodes.append(
+                KafkaNode(
+                    self.data_dir / f"node-{n}",
+                    heap=self.heap,
+                    secure=self.secure,
+                    node_id=n,
+                    host=network.host(n),
+                    port=ports[n][0],
+                    controller_port=ports[n][1],
+                    voters=self.voters,
+                    shared_credentials=self.data_dir / "credentials.json",
+                    wrap=functools.partial(network.wrap, n),
+                )
+            )
+
+    def _ports(self) -> dict[int, tuple[int, int]]:
+        """(client, controller) port of each node, kept with the data: KRaft remembers its voters' addresses."""
+        saved = self.data_dir / "ports.json"
+        assert self.network is not None
+        if saved.exists() and not self.isolated:
+            return {int(k): (v[0], v[1]) for k, v in json.loads(saved.read_text()).items()}
+        ports = {n: self.network.ports(n) for n in range(1, self.size + 1)}
+        saved.write_text(json.dumps(ports))
+        return ports
+
+    def voters(self) -> str:
+        return ",".join(f"{n.node_id}@{n.host}:{n.controller_port}" for n in self.nodes)
+
+    @property
+    def bootstrap_servers(self) -> str:
+        self._build()
+        return ",".join(node.bootstrap_servers for node in self.nodes)
+
+    def bootstrap_without(self, node_id: int) -> str:
+        return ",".join(n.bootstrap_servers for n in self.nodes if n.node_id != node_id)
+
+    @property
+    def credentials(self) -> dict[str, str]:
+        self._build()
+        return self.nodes[0].credentials
+
+    def client_options(self, user: str = "admin") -> dict[str, str]:
+        self._build()
+        return self.nodes[0].client_options(user)
+
+    def topic_options(self) -> dict[str, Any]:
+        """`provisioning.create_topics` keyword arguments for this cluster: replication and security."""
+        return {
+            "replication_factor": min(REPLICATION_FACTOR, self.size),
+            "min_insync_replicas": MIN_INSYNC_REPLICAS if self.size >= REPLICATION_FACTOR else None,
+            "security": self.client_options(),
+        }
+
+    def node(self, node_id: int) -> KafkaNode:
+        self._build()
+        return self.nodes[node_id - 1]
+
+    @property
+    def pids(self) -> dict[int, int]:
+        return {n.node_id: n.process.pid for n in self.nodes if n.process is not None}
+
+    def launch(self) -> None:
+        self._build()
+        assert self.network is not None
+        self.network.up()
+        for node in self.nodes:
+            node.launch()
+
+    def wait_ready(self, *, timeout: float = 180.0) -> None:
+        for node in self.nodes:
+            node.wait_ready(timeout=timeout)
+
+    def start(self, *, timeout: float = 180.0) -> None:
+        self.launch()
+        self.wait_ready(timeout=timeout)
+
+    def kill(self, node_id: int) -> None:
+        """kill -9 of one node, as a crash would."""
+        self.node(node_id).kill()
+
+    def terminate(self, node_id: int, timeout: float = 120.0) -> int | None:
+        """SIGTERM of one node (a controlled shutdown: its leaderships move first); its exit code."""
+        node = self.node(node_id)
+        assert node.process is not None
+        node.process.send_signal(signal.SIGTERM)
+        try:
+            return node.process.wait(timeout)
+        except subprocess.TimeoutExpired:
+            node.kill()
+            return None
+        finally:
+            node.process = None
+
+    def restart(self, node_id: int, *, timeout: float = 180.0) -> None:
+        self.node(node_id).start(timeout=timeout)
+
+    def partition(self, node_id: int) -> None:
+        """Cut `node_id` off from the other nodes (both ways); clients on this host still reach every node."""
+        if not isinstance(self.network, NamespaceNetwork):
+            raise RuntimeError(f"a partition needs isolated=True (network namespaces): {namespaces_available()}")
+        self.network.cut(node_id, [n.node_id for n in self.nodes if n.node_id != node_id])
+
+    def heal(self, node_id: int) -> None:
+        if isinstance(self.network, NamespaceNetwork):
+            self.network.mend(node_id)
+
+    async def leadership(self, bootstrap: str | None = None) -> dict[tuple[str, int], tuple[int, list[int], list[int]]]:
+        """(topic, partition) -> (leader, replicas, isr) as the metadata of `bootstrap` (default: all) says."""
+        from aiokafka.admin import AIOKafkaAdminClient
+
+        admin = AIOKafkaAdminClient(
+            bootstrap_servers=bootstrap or self.bootstrap_servers, request_timeout_ms=5000, **self.client_options()
+        )
+        await admin.start()
+        try:
+            topics = [t for t in await admin.list_topics() if t.startswith("tdi.")]
+            return {
+                (t["topic"], p["partition"]): (p["leader"], list(p["replicas"]), list(p["isr"]))
+                for t in await admin.describe_topics(topics)
+                for p in t["partitions"]
+            }
+        finally:
+            await admin.close()
+
+    def wait_acls(self, at_least: int, *, timeout: float = 60.0) -> None:
+        """Until every node's authorizer holds `at_least` ACL bindings: they travel through the metadata log, and
+        a node that has not applied them yet refuses what they allow (`acls.apply` asks one node only)."""
+        from aiokafka.admin import AIOKafkaAdminClient
+        from aiokafka.protocol.admin import DescribeAclsRequest
+
+        async def counts() -> list[int]:
+            admin = AIOKafkaAdminClient(bootstrap_servers=self.bootstrap_servers, **self.client_options())
+            await admin.start()
+            try:
+                every = DescribeAclsRequest(1, None, 1, None, None, 1, 1)  # type ANY, pattern ANY, op ANY, perm ANY
+                answers = [await admin._send_request(every, n.node_id) for n in self.nodes]
+                return [sum(len(resource[-1]) for resource in answer.resources) for answer in answers]
+            finally:
+                await admin.close()
+
+        _poll(lambda: min(asyncio.run(counts())) >= at_least, timeout, f"a node holds fewer than {at_least} ACLs")
+
+    def wait_fenced(self, node_id: int, *, timeout: float = 120.0) -> float:
+        """Seconds until the other nodes' metadata shows `node_id` leading nothing and in no in-sync replica set."""
+        began = time.monotonic()
+
+        def fenced() -> bool:
+            layout = asyncio.run(self.leadership(self.bootstrap_without(node_id)))
+            return bool(layout) and all(leader != node_id and node_id not in isr for leader, _, isr in layout.values())
+
+        _poll(fenced, timeout, f"node {node_id} still leads or is in sync")
+        return time.monotonic() - began
+
+    def wait_in_sync(self, *, timeout: float = 180.0) -> float:
+        """Seconds until every partition has all its replicas in sync (no under-replicated partition)."""
+        began = time.monotonic()
+
+        def in_sync() -> bool:
+            layout = asyncio.run(self.leadership())
+            return bool(layout) and all(sorted(isr) == sorted(replicas) for _, replicas, isr in layout.values())
+
+        _poll(in_sync, timeout, "partitions still under-replicated")
+        return time.monotonic() - began
+
+    def stop(self) -> None:
+        for node in self.nodes:
+            if node.process is not None:
+                node.process.send_signal(signal.SIGTERM)  # every node at once: no leadership to hand over
+        for node in self.nodes:
+            node.stop()
+        if self.network is not None:
+            self.network.down()
+
+
+def _poll(check: Callable[[], bool], timeout: float, what: str) -> None:
+    deadline = time.monotonic() + timeout
+    while True:
+        with contextlib.suppress(Exception):  # a node still starting or just killed: ask again
+            if check():
+                return
+        if time.monotonic() > deadline:
+            raise TimeoutError(f"{what} after {timeout:.0f}s")
+        time.sleep(0.2)
