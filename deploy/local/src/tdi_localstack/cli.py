@@ -27,17 +27,26 @@ def _until_stopped() -> None:
         console.print("\nStopping…")
 
 
-def _stack(data_dir: Path | None) -> LocalStack:
+_CLUSTER = typer.Option(
+    False, "--cluster", help="Three Kafka nodes (replication 3, min in-sync 2) and a synchronous PostgreSQL standby"
+)
+
+
+def _stack(data_dir: Path | None, cluster: bool = False) -> LocalStack:
     folder = data_dir or repo_root() / ".tdi" / "data"
     folder.mkdir(parents=True, exist_ok=True)
+    if cluster:
+        return LocalStack(data_dir=folder, keep_data=True, brokers=3, standby=True)
     return LocalStack(data_dir=folder, keep_data=True)
 
 
 @app.command()
-def up(data_dir: Path | None = typer.Option(None, help="Kept between runs; default .tdi/data")) -> None:
+def up(
+    data_dir: Path | None = typer.Option(None, help="Kept between runs; default .tdi/data"), cluster: bool = _CLUSTER
+) -> None:
     """Start Kafka and PostgreSQL only, write their settings to .tdi/stack.env, run until Ctrl-C."""
     signal.signal(signal.SIGTERM, signal.default_int_handler)
-    with _stack(data_dir) as stack:
+    with _stack(data_dir, cluster) as stack:
         env_file = repo_root() / ".tdi" / "stack.env"
         stack.write_env_file(env_file)
         for key, value in stack.env().items():
@@ -50,6 +59,7 @@ def up(data_dir: Path | None = typer.Option(None, help="Kept between runs; defau
 def run(
     data_dir: Path | None = typer.Option(None, help="Kept between runs; default .tdi/data"),
     demo: bool = typer.Option(False, help="Load the synthetic demonstration data once everything is ready"),
+    cluster: bool = _CLUSTER,
 ) -> None:
     """Start the stack and the five services; print where each answers; Ctrl-C stops everything."""
     from tdi_localstack.platform import staff_token, start_services, stop_services, wait_ready, write_services_file
@@ -57,7 +67,7 @@ def run(
 
     signal.signal(signal.SIGTERM, signal.default_int_handler)
     began = time.monotonic()
-    with _stack(data_dir) as stack:
+    with _stack(data_dir, cluster) as stack:
         stack.write_env_file(repo_root() / ".tdi" / "stack.env")
         stack_s = time.monotonic() - began
         token = staff_token(repo_root() / ".tdi")
@@ -88,6 +98,15 @@ def run(
             _until_stopped()
         finally:
             stop_services(services)
+
+
+@app.command()
+def promote(database_url: str = typer.Option(..., envvar="DATABASE_URL", help="The multi-host address")) -> None:
+    """The operator's failover on a `--cluster` stack: the standby becomes the primary, a still running old primary
+    is fenced (read-only, its sessions ended); services carry on through the multi-host address."""
+    from tdi_localstack.postgres_standby import fail_over
+
+    console.print(asyncio.run(fail_over(database_url)))
 
 
 @app.command("demo")

@@ -25,6 +25,7 @@ import subprocess
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
 
 import asyncpg
 import psutil
@@ -204,3 +205,49 @@ def _free_port() -> int:
     from tdi_localstack.ports import free_port
 
     return free_port()
+
+
+def _servers_of(url: str) -> list[str]:
+    """One single-host address per host of a multi-host address (same user, database)."""
+    parsed = urlsplit(url)
+    credentials, _, hosts = parsed.netloc.rpartition("@")
+    return [urlunsplit((parsed.scheme, f"{credentials}@{host}", parsed.path, "", "")) for host in hosts.split(",")]
+
+
+async def fail_over(url: str) -> str:
+    """The failover of a running pair, from its multi-host address alone (the CLI's `promote`, beside `make run`):
+    a live old primary is fenced first (`default_transaction_read_only`, its client sessions ended), so no two
+    servers take writes, then the standby is promoted and stops waiting for a standby (module's platform rule).
+    Pooled connections are then made again through the address and find the promoted server."""
+    roles: dict[str, bool] = {}
+    for server in _servers_of(url):
+        with contextlib.suppress(OSError, asyncpg.PostgresError):
+            conn = await asyncpg.connect(server, timeout=5)
+            try:
+                roles[server] = bool(await conn.fetchval("SELECT pg_is_in_recovery()"))
+            finally:
+                await conn.close()
+    standbys = [server for server, in_recovery in roles.items() if in_recovery]
+    if not standbys:
+        raise RuntimeError(f"no standby answers at {url}: nothing to promote ({roles})")
+    for server in (s for s, in_recovery in roles.items() if not in_recovery):
+        conn = await asyncpg.connect(server)
+        try:
+            await conn.execute("ALTER SYSTEM SET default_transaction_read_only = on")
+            await conn.fetchval("SELECT pg_reload_conf()")
+            await conn.execute(
+                "SELECT pg_terminate_backend(pid) FROM pg_stat_activity"
+                " WHERE backend_type = 'client backend' AND pid <> pg_backend_pid()"
+            )
+        finally:
+            await conn.close()
+    conn = await asyncpg.connect(standbys[0])
+    try:
+        await conn.fetchval("SELECT pg_promote(wait => true)")
+        await conn.execute("ALTER SYSTEM SET synchronous_standby_names = ''")
+        await conn.fetchval("SELECT pg_reload_conf()")
+    finally:
+        await conn.close()
+    host = urlsplit(standbys[0]).netloc.rpartition("@")[2]
+    fenced = [urlsplit(s).netloc.rpartition("@")[2] for s, r in roles.items() if not r]
+    return f"promoted {host}; fenced (read-only): {', '.join(fenced) or 'none (it was down)'}"

@@ -1,15 +1,21 @@
-"""Cluster mode of the local stack's Kafka: three KRaft nodes from the same jars, replication 3, min in-sync 2,
-secure mode as on one broker, and (as root) a network namespace per node so that one can be cut off."""
+"""Cluster mode of the local stack (`LocalStack(brokers=3, standby=True)`, `--cluster`): three KRaft nodes from the
+same jars (replication 3, min in-sync 2), secure mode as on one broker, (as root) a network namespace per node so
+that one can be cut off, and the database behind a multi-host address with a synchronous standby."""
 
 from __future__ import annotations
 
 import asyncio
+import os
 import shutil
+import subprocess
+import sys
 import tempfile
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
+import asyncpg
+import psutil
 import pytest
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
 from aiokafka.admin import AIOKafkaAdminClient
@@ -17,25 +23,39 @@ from aiokafka.errors import TopicAuthorizationFailedError
 
 from tdi_contracts.topics import ALL_TOPICS, partner_feedback_topic
 from tdi_localstack import provisioning
-from tdi_localstack.acls import apply as apply_acls
 from tdi_localstack.kafka_cluster import KafkaCluster, namespaces_available
+from tdi_localstack.stack import LocalStack
 from tdi_runtime.kafka import PRODUCER_SETTINGS
 
 pytestmark = [pytest.mark.integration, pytest.mark.timeout(600)]
 
 
 @pytest.fixture(scope="module")
-def cluster() -> Iterator[KafkaCluster]:
-    folder = Path(tempfile.mkdtemp(prefix="tdi-kafka-cluster-"))
-    nodes = KafkaCluster(folder, size=3, secure=True, isolated=namespaces_available() is None)
+def stack() -> Iterator[LocalStack]:
+    """A secure cluster stack of its own (a session's shared server settings set aside while it starts)."""
+    folder = Path(tempfile.mkdtemp(prefix="tdi-stack-cluster-"))
+    shared = {k: os.environ.pop(k) for k in list(os.environ) if k == "KAFKA_BOOTSTRAP_SERVERS" or k == "DATABASE_URL"}
+    secure, os.environ["TDI_KAFKA_SECURE"] = os.environ.get("TDI_KAFKA_SECURE"), "1"
+    servers = LocalStack(data_dir=folder, brokers=3, standby=True, isolated=namespaces_available() is None)
     try:
-        nodes.start(timeout=240)
-        asyncio.run(provisioning.create_topics(nodes.bootstrap_servers, **nodes.topic_options()))
-        nodes.wait_acls(apply_acls(nodes.bootstrap_servers, "admin", nodes.credentials["admin"]))
-        yield nodes
+        servers.kafka_ready_timeout_s = 240
+        servers.start()
+        rss = sum(psutil.Process(pid).memory_info().rss for pid in servers.server_pids.values())
+        print(f"cluster stack: {servers.server_pids}; RSS of the servers' main processes {rss / 2**20:.0f} MiB")
+        yield servers
     finally:
-        nodes.stop()
+        os.environ.update(shared)
+        if secure is None:
+            os.environ.pop("TDI_KAFKA_SECURE", None)
+        else:
+            os.environ["TDI_KAFKA_SECURE"] = secure
+        servers.stop()
         shutil.rmtree(folder, ignore_errors=True)
+
+
+@pytest.fixture(scope="module")
+def cluster(stack: LocalStack) -> KafkaCluster:
+    return stack.kafka_cluster
 
 
 async def _describe(cluster: KafkaCluster, topics: list[str]) -> list[dict]:
@@ -144,3 +164,33 @@ def test_a_node_cut_off_from_the_others_is_fenced_then_catches_up_once_the_netwo
         cluster.heal(3)
     cluster.wait_in_sync(timeout=180)
     assert sorted(asyncio.run(_read(cluster, topic))) == sorted(values)
+
+
+async def _port_and_role(url: str) -> tuple[int, bool]:
+    conn = await asyncpg.connect(url)
+    try:
+        return int(await conn.fetchval("SELECT inet_server_port()")), bool(await conn.fetchval("SELECT current_user"))
+    finally:
+        await conn.close()
+
+
+def test_services_reach_the_writable_database_through_one_multi_host_address(stack: LocalStack) -> None:
+    pair = stack.postgres_pair
+    for service, url in stack.service_database_urls.items():
+        assert url == stack.env()[f"TDI_{service.upper()}_DATABASE_URL"]
+        assert url.endswith("/tdi?target_session_attrs=read-write")
+        assert all(f"127.0.0.1:{s.port}" in url for s in pair.servers)
+        assert asyncio.run(_port_and_role(url))[0] == pair.primary_server.port
+
+
+def test_the_promote_command_fails_over_and_services_find_the_new_primary(stack: LocalStack) -> None:
+    pair = stack.postgres_pair
+    old, new = pair.primary_server.port, pair.standby_server.port
+    env = {**os.environ, "DATABASE_URL": stack.database_url}
+    done = subprocess.run(
+        [sys.executable, "-m", "tdi_localstack", "promote"], env=env, capture_output=True, text=True, timeout=120
+    )
+    assert done.returncode == 0, done.stderr
+    assert f"promoted 127.0.0.1:{new}" in done.stdout and f"127.0.0.1:{old}" in done.stdout
+    url = stack.service_database_urls["funding"]
+    assert asyncio.run(_port_and_role(url))[0] == new
