@@ -278,6 +278,11 @@ class KafkaCluster:
         finally:
             await admin.close()
 
+    def busiest(self) -> int:
+        """The node that leads the most partitions right now (the one whose loss moves the most leaderships)."""
+        leaders = [leader for leader, _, _ in asyncio.run(self.leadership()).values()]
+        return max(sorted(set(leaders)), key=leaders.count)
+
     def wait_acls(self, at_least: int, *, timeout: float = 60.0) -> None:
         """Until every node's authorizer holds `at_least` ACL bindings: they travel through the metadata log, and
         a node that has not applied them yet refuses what they allow (`acls.apply` asks one node only)."""

@@ -13,6 +13,13 @@ from tdi_localstack.faults.report import ScenarioReport
 Scenario = Callable[[FaultPlatform, bool], ScenarioReport]
 
 
+def cluster_scenarios() -> dict[str, Scenario]:
+    """The scenarios of issue 28 (c1-c5), which run on the cluster platform (`cluster.fault_cluster`)."""
+    from tdi_localstack.faults.scenarios_cluster import CLUSTER_SCENARIOS
+
+    return dict(CLUSTER_SCENARIOS)
+
+
 def all_scenarios() -> dict[str, Scenario]:
     found: dict[str, Scenario] = {}
     for module in pkgutil.iter_modules(faults.__path__):
