@@ -74,13 +74,10 @@ class KafkaNode(KafkaServer):
 
     @property
     def credentials(self) -> dict[str, str]:
+        """The cluster's SCRAM users, one file for the three nodes (`<cluster folder>/credentials.json`)."""
         if self.shared_credentials is None:
             return super().credentials
-        if not self.shared_credentials.exists():
-            self.shared_credentials.parent.mkdir(parents=True, exist_ok=True)
-            self.shared_credentials.write_text(json.dumps(KafkaServer(self.data_dir).credentials, indent=2))
-            self.shared_credentials.chmod(0o600)
-        return dict(json.loads(self.shared_credentials.read_text(encoding="utf-8")))
+        return KafkaServer(self.shared_credentials.parent).credentials
 
     def properties(self) -> dict[str, str]:
         """The single broker's properties, made one voter of three with production's replication."""
@@ -164,7 +161,7 @@ class KafkaCluster:
                     port=ports[n][0],
                     controller_port=ports[n][1],
                     voters=self.voters,
-                    shared_credentials=self.data_dir / "credentials.json",
+                    shared_credentials=self.data_dir / "credentials.json",  # what KafkaServer(data_dir) keeps
                     wrap=functools.partial(network.wrap, n),
                 )
             )

@@ -12,6 +12,14 @@ from tdi_localstack.ports import free_port
 from tdi_localstack.processes import kill_hard, spawn, stop, wait_until
 
 SUPERUSER = "postgres"
+SERVER_SETTINGS = {
+    "max_connections": "300",
+    "shared_buffers": "128MB",
+    "fsync": "on",
+    "synchronous_commit": "on",
+    "log_min_messages": "warning",
+}
+"""`-c` settings of every local server (tests compare max_connections and synchronous_commit with deploy/k8s)."""
 
 
 def _bin_dir() -> Path:
@@ -103,17 +111,7 @@ class PostgresServer:
                 str(self.port),
                 "-k",
                 str(self.data_dir),
-                "-c",
-                "max_connections=300",
-                "-c",
-                "shared_buffers=128MB",
-                "-c",
-                "fsync=on",
-                "-c",
-                "synchronous_commit=on",
-                "-c",
-                "log_min_messages=warning",
-                *(arg for key, value in self.settings.items() for arg in ("-c", f"{key}={value}")),
+                *(arg for key, value in (SERVER_SETTINGS | self.settings).items() for arg in ("-c", f"{key}={value}")),
             ],
             log_path=self.log_path,
             user=user,
