@@ -65,6 +65,22 @@ class AnswerProbe:
     def worst_s(self) -> float:
         return round(max(self.latencies, default=0.0), 1)
 
+    def warm(self, answers: int = 5, timeout: float = 300.0) -> None:
+        """Until the first `answers` probes were answered: the services' first batches are slow, not the fault."""
+        deadline = time.monotonic() + timeout
+        while len(self.answered) < answers and time.monotonic() < deadline:
+            if self._error:
+                raise self._error[0]
+            time.sleep(0.2)
+
+    def silence_between(self, start: float, end: float) -> float:
+        """The longest time without any probe answer between `start` (a fault) and `end` (the next one)."""
+        seen = sorted(t for t in self.answered.values() if start <= t < end)
+        if not seen:
+            return round(min(end, max(self.answered.values(), default=start)) - start, 1)
+        points = [start, *seen]
+        return round(max(b - a for a, b in itertools.pairwise(points)), 1)
+
     def worst_between(self, start: float, end: float) -> float:
         """The longest wait of the probes meant to be sent between `start` and `end` (e.g. one fault's window)."""
         waits = [self.answered[e] - t for e, t in self.sent.items() if e in self.answered and start <= t < end]

@@ -46,12 +46,29 @@ PARTITION_S = 30.0
 
 
 def _answer_figures(probe: AnswerProbe, moments: list[float], figures: dict[str, Any]) -> None:
-    """The longest partner wait in each fault's window, and the ordinary wait before the first fault."""
+    """Per fault: the longest time without any partner answer, and the longest wait of one partner event; the
+    ordinary wait before the first fault beside them."""
     ends = [*moments[1:], float("inf")]
-    figures["no_answer_s"] = [probe.worst_between(start, end) for start, end in zip(moments, ends, strict=True)]
+    windows = list(zip(moments, ends, strict=True))
+    figures["no_answer_s"] = [probe.silence_between(start, end) for start, end in windows]
+    figures["longest_wait_s"] = [probe.worst_between(start, end) for start, end in windows]
     before = [probe.answered[e] - t for e, t in probe.sent.items() if e in probe.answered and t < moments[0]]
     figures["answer_s_before_faults"] = round(statistics.median(before), 2) if before else None
     figures["probe_events"] = len(probe.sent)
+
+
+def _under_load(stream: Stream, faults: Callable[[threading.Event], None], probe: AnswerProbe) -> None:
+    """The stream runs until the faults are done (not only its own size), once partners are answered promptly."""
+    probe.warm()
+    done = threading.Event()
+
+    def until_done(stop: threading.Event) -> None:
+        try:
+            faults(stop)
+        finally:
+            done.set()
+
+    during(functools.partial(stream.run, until=done), until_done)
 
 
 def _cluster_finish(
@@ -110,7 +127,7 @@ def broker_kills(platform: FaultPlatform, full: bool) -> ScenarioReport:
             back.append(round(cluster.wait_in_sync(timeout=300), 1))
 
     with AnswerProbe(stream, platform.bootstrap) as probe:
-        during(stream.run, faults)
+        _under_load(stream, faults, probe)
     figures: dict[str, Any] = {"leader_election_s": elections, "back_in_sync_s": back}
     _answer_figures(probe, moments, figures)
     return _cluster_finish(
@@ -137,7 +154,7 @@ def database_failover(platform: FaultPlatform, full: bool) -> ScenarioReport:
             platform.stack.postgres_pair.rebuild_standby()  # commits synchronous again before the next round
 
     with WriteProbe(platform.stack.database_url) as writes, AnswerProbe(stream, platform.bootstrap) as probe:
-        during(stream.run, faults)
+        _under_load(stream, faults, probe)
     figures: dict[str, Any] = {
         "promoted_after_s": promoted,
         "time_without_writes_s": writes.gap_s,
@@ -178,7 +195,7 @@ def rolling_restart_services(platform: FaultPlatform, full: bool) -> ScenarioRep
 
     alive_before: dict[str, int] = {}  # every instance is restarted on purpose: only the dead ones are reported
     with AnswerProbe(stream, platform.bootstrap) as probe:
-        during(stream.run, faults)
+        _under_load(stream, faults, probe)
     figures: dict[str, Any] = {
         "restarts": len(restarts),
         "restarts_under_load": sum(r[3] for r in restarts),
@@ -233,7 +250,7 @@ def rolling_restart_brokers(platform: FaultPlatform, full: bool) -> ScenarioRepo
             back.append(round(cluster.wait_in_sync(timeout=300), 1))
 
     with AnswerProbe(stream, platform.bootstrap) as probe:
-        during(stream.run, faults)
+        _under_load(stream, faults, probe)
     figures: dict[str, Any] = {"controlled_shutdown_s": shutdowns, "back_in_sync_s": back}
     _answer_figures(probe, moments, figures)
     report = _cluster_finish(
@@ -276,7 +293,7 @@ def broker_partition(platform: FaultPlatform, full: bool) -> ScenarioReport:
         back.append(round(cluster.wait_in_sync(timeout=300), 1))
 
     with AnswerProbe(stream, platform.bootstrap) as probe:
-        during(stream.run, faults)
+        _under_load(stream, faults, probe)
     figures: dict[str, Any] = {"cut_s": cut_s, "fenced_after_s": fenced, "back_in_sync_s": back}
     _answer_figures(probe, moments or [time.monotonic()], figures)
     return _cluster_finish(name, platform, stream, before, began, alive_before, **figures)

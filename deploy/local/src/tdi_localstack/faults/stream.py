@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import math
 import random
+import threading
 import zlib
 from typing import Any
 
@@ -57,11 +58,14 @@ class Stream:
     def applied(self) -> int:
         return self.ledger.applied
 
-    def run(self, wave: int = 8) -> Ledger:
-        """Waves of `wave` units, each through every service, so every service has work all along."""
+    def run(self, wave: int = 8, until: threading.Event | None = None) -> Ledger:
+        """Waves of `wave` units, each through every service, so every service has work all along; with `until`,
+        more waves past `size` until it is set (the faults are done), at most ten times as many."""
         territories = self.territories()
-        for start in range(0, self.size, wave):
-            units = range(start, min(start + wave, self.size))
+        for start in range(0, self.size * (10 if until is not None else 1), wave):
+            if start >= self.size and (until is None or until.is_set()):
+                break
+            units = range(start, start + wave if until is not None else min(start + wave, self.size))
             self._staff_commands(territories, units)
             self._funding(territories, units)
             self._vte(territories, units)
