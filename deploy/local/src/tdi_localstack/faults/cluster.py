@@ -40,7 +40,7 @@ class ClusterPlatform(FaultPlatform):
         return [name for name in self.services if service is None or self.service_of(name) == service]
 
     def rss_mib(self) -> dict[str, int]:
-        """Resident memory (MiB) of the servers (each JVM; each PostgreSQL with its backends) and of the services."""
+        """Memory (MiB, PSS) of the servers (each JVM; each PostgreSQL with its backends) and of the services."""
         found = {name: _tree_rss(pid) for name, pid in self.stack.server_pids.items()}
         found |= {name: _tree_rss(s.process.pid) for name, s in self.services.items() if self.alive(name)}
         return {name: round(rss / 2**20) for name, rss in found.items()}
@@ -52,14 +52,16 @@ class ClusterPlatform(FaultPlatform):
 
 
 def _tree_rss(pid: int) -> int:
+    """Resident memory of a process and its children, shared pages divided among them (PSS, where readable):
+    a PostgreSQL server's shared buffers are counted once, not once per backend."""
+    total = 0
     with contextlib.suppress(psutil.NoSuchProcess):
         process = psutil.Process(pid)
-        total = int(process.memory_info().rss)
-        for child in process.children(recursive=True):
-            with contextlib.suppress(psutil.NoSuchProcess):
-                total += child.memory_info().rss
-        return total
-    return 0
+        for member in [process, *process.children(recursive=True)]:
+            with contextlib.suppress(psutil.NoSuchProcess, psutil.AccessDenied):
+                info = member.memory_full_info()
+                total += int(getattr(info, "pss", info.rss))
+    return total
 
 
 @contextlib.contextmanager

@@ -23,6 +23,7 @@ import signal
 import statistics
 import threading
 import time
+from collections import Counter
 from collections.abc import Callable
 from typing import Any
 
@@ -86,6 +87,7 @@ def _cluster_finish(
         "http_commands": len(stream.ledger.http),
         "http_refused": len(refused),
         "http_refused_attempts": sum(len(r) for r in refused.values()),
+        "http_refusal_reasons": dict(Counter(reason for reasons in refused.values() for reason in reasons)),
         "crashed": crashed,
     }
     report = _finish(name, platform, stream, before, began, **figures)
