@@ -58,6 +58,7 @@ class Balancer:
         self._thread = threading.Thread(target=self._loop.run_forever, name="balancer", daemon=True)
         self._servers: list[asyncio.Server] = []
         self._tasks: list[asyncio.Task[None]] = []
+        self._live: set[asyncio.Task[None]] = set()
 
     def url(self, service: str) -> str:
         return f"http://127.0.0.1:{self.pools[service].port}"
@@ -72,11 +73,17 @@ class Balancer:
     async def _start(self) -> None:
         for pool in self.pools.values():
             server = await asyncio.start_server(
-                functools.partial(self._proxy, pool), "127.0.0.1", pool.port, reuse_address=True
+                functools.partial(self._accept, pool), "127.0.0.1", pool.port, reuse_address=True
             )
             self._servers.append(server)
             for backend in pool.backends:
                 self._tasks.append(asyncio.create_task(self._probe(backend)))
+
+    def _accept(self, pool: Pool, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        """Each connection's task held until it ends (asyncio drops its own reference once the client is gone)."""
+        task = asyncio.get_running_loop().create_task(self._proxy(pool, reader, writer))
+        self._live.add(task)
+        task.add_done_callback(self._live.discard)
 
     async def _probe(self, backend: Backend) -> None:
         while True:

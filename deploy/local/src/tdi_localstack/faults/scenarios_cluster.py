@@ -223,6 +223,20 @@ async def _groups(bootstrap: str) -> dict[str, tuple[str, int]]:
         await admin.close()
 
 
+def _settled_groups(bootstrap: str, timeout: float = 120.0) -> dict[str, tuple[str, int]]:
+    """Each group's (state, members) once all are Stable with every instance, or as they are at `timeout`."""
+    deadline, groups = time.monotonic() + timeout, dict[str, tuple[str, int]]()
+    while time.monotonic() < deadline:
+        try:
+            groups = asyncio.run(_groups(bootstrap))
+        except Exception as error:  # a node just restarted: its connections close once, ask again
+            groups = {"(describe failed)": (repr(error), 0)}
+        if groups and all(state == ("Stable", INSTANCES) for state in groups.values()):
+            break
+        time.sleep(1.0)
+    return groups
+
+
 def _group_rows(response: Any) -> list[Any]:
     from types import SimpleNamespace
 
@@ -258,7 +272,7 @@ def rolling_restart_brokers(platform: FaultPlatform, full: bool) -> ScenarioRepo
     report = _cluster_finish(
         "c4 rolling restart of the Kafka nodes", platform, stream, before, began, alive_before, **figures
     )
-    groups = report.figures["groups"] = asyncio.run(_groups(platform.bootstrap))
+    groups = report.figures["groups"] = _settled_groups(platform.bootstrap)
     stuck = {g: s for g, s in groups.items() if s != ("Stable", INSTANCES)}
     if stuck:
         report.problems.append(f"consumer groups not stable after the rolling restart: {stuck}")
