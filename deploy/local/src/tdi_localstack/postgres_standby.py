@@ -79,6 +79,16 @@ class PostgresPair:
         return f"postgresql://{user}{secret}@{hosts}/{database}?target_session_attrs=read-write"
 
     def launch(self) -> None:
+        """Start the primary. In a kept folder it is the server promoted last (the highest timeline), and it waits
+        for no standby and is no longer fenced until `add_standby()` has cloned a fresh one from it."""
+        self.primary = max(range(len(self.servers)), key=lambda i: (_timeline(self.servers[i].data_dir), -i))
+        auto = self.primary_server.data_dir / "postgresql.auto.conf"
+        if auto.exists():
+            lines = auto.read_text(encoding="utf-8").splitlines(keepends=True)
+            kept = [
+                x for x in lines if not x.startswith(("synchronous_standby_names", "default_transaction_read_only"))
+            ]
+            auto.write_text("".join(kept), encoding="utf-8")
         self.primary_server.launch()
 
     def wait_ready(self, *, timeout: float = 60.0) -> None:
@@ -199,6 +209,17 @@ class PostgresPair:
         self.resume_standby()
         for server in self.servers:
             server.stop()
+
+
+def _timeline(data_dir: Path) -> int:
+    """The timeline a server's data folder is on (promotions raise it); -1 for none, or for a standby's clone."""
+    if not (data_dir / "PG_VERSION").exists() or (data_dir / "standby.signal").exists():
+        return -1
+    done = subprocess.run([str(_bin_dir() / "pg_controldata"), str(data_dir)], capture_output=True, text=True)
+    for line in done.stdout.splitlines():
+        if line.startswith("Latest checkpoint's TimeLineID:"):
+            return int(line.rsplit(":", 1)[1])
+    return -1
 
 
 def _free_port() -> int:
