@@ -71,3 +71,15 @@ def test_the_drain_period_is_a_production_default_and_nothing_on_this_machine() 
     assert production.drain_s > 0
     assert local.drain_s == 0
     assert ServiceSettings.for_service("probe", deployment="local", shutdown_drain_s=2).drain_s == 2
+
+
+def test_a_service_whose_start_fails_exits_with_a_failure_status(tmp_path):
+    """Kubernetes and the local tools see a failed start as one: uvicorn's startup failure status (3), never 0."""
+    env = {**os.environ, "TDI_PROBE_DATABASE_URL": f"postgresql://nobody@127.0.0.1:{free_port()}/none"}
+    argv = ["-m", "tdi_runtime.probe", "--group", "g", "--topic", "tdi.test.none.v1", "--schema", "s"]
+    probe = spawn([sys.executable, *argv, "--port", str(free_port())], log_path=tmp_path / "probe.log", env=env)
+    try:
+        code = probe.wait(120)
+    finally:
+        stop(probe)
+    assert code == 3, tail(tmp_path / "probe.log")
