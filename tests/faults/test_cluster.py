@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from tdi_localstack.faults import scenarios_cluster as cluster
+from tdi_localstack.faults import scenarios_cluster, scenarios_cluster_kafka
 from tdi_localstack.faults.cluster import ClusterPlatform, fault_cluster
 
 pytestmark = [pytest.mark.integration, pytest.mark.faults, pytest.mark.timeout(1800)]
@@ -37,7 +37,7 @@ def cluster_run() -> Iterator[ClusterPlatform]:
 
 
 def test_a_kafka_node_killed_under_load_loses_nothing_and_restarts_no_service(cluster_run):
-    report = cluster.broker_kills(cluster_run, full=False)
+    report = scenarios_cluster_kafka.broker_kills(cluster_run, full=False)
     report.assert_clean()
     assert report.faults == 1
     assert report.figures["acknowledged_missing"] == 0
@@ -47,7 +47,7 @@ def test_a_kafka_node_killed_under_load_loses_nothing_and_restarts_no_service(cl
 
 
 def test_a_rolling_restart_of_every_service_refuses_no_command_for_good_and_loses_nothing(cluster_run):
-    report = cluster.rolling_restart_services(cluster_run, full=False)
+    report = scenarios_cluster.rolling_restart_services(cluster_run, full=False)
     report.assert_clean()
     assert report.figures["restarts"] == 5
     assert report.figures["restarts_under_load"] >= 1

@@ -12,7 +12,7 @@ Crash windows are hit exactly with the kit's crash points (`tdi_runtime.failpoin
 `relay-after-ack@N` (the relay dies after the broker acknowledged its Nth batch, before marking the rows sent)
 and `consumer-after-db-commit@N` (a consumer dies after its Nth database commit, before its offsets are marked).
 
-Beyond one machine (issue 28, `scenarios_cluster`, `--only c1` … `c5`): a second platform (`cluster.fault_cluster`)
+Beyond one machine (issue 28, `scenarios_cluster*.py`, `--only c1` … `c5`): a second platform (`cluster.fault_cluster`)
 with three Kafka nodes (replication 3, min in-sync 2; as root each in a network namespace of its own), a PostgreSQL
 primary and its synchronous standby behind a multi-host address, two instances of every service sharing their
 consumer groups, and one load balancer address per service (`balancer.py`: round robin over the instances whose
