@@ -192,9 +192,10 @@ class KafkaCluster:
         leaders = [leader for leader, _, _ in asyncio.run(self.leadership()).values()]
         return max(sorted(set(leaders)), key=leaders.count)
 
-    def wait_acls(self, at_least: int, *, timeout: float = 60.0) -> None:
-        """Until every node's authorizer holds `at_least` ACL bindings: they travel through the metadata log, and
-        a node that has not applied them yet refuses what they allow (`acls.apply` asks one node only)."""
+    def wait_acls(self, at_least: int | None = None, *, timeout: float = 60.0) -> None:
+        """Until every node's authorizer holds `at_least` ACL bindings (default: as many as the most advanced node
+        holds now): they travel through the metadata log, and a node that has not applied them yet refuses what they
+        allow (`acls.apply` asks one node only)."""
         from aiokafka.admin import AIOKafkaAdminClient
         from aiokafka.protocol.admin import DescribeAclsRequest
 
@@ -208,7 +209,8 @@ class KafkaCluster:
             finally:
                 await admin.close()
 
-        _poll(lambda: min(asyncio.run(counts())) >= at_least, timeout, f"a node holds fewer than {at_least} ACLs")
+        wanted = at_least if at_least is not None else max(asyncio.run(counts()))
+        _poll(lambda: min(asyncio.run(counts())) >= wanted, timeout, f"a node holds fewer than {wanted} ACLs")
 
     def wait_fenced(self, node_id: int, *, timeout: float = 120.0) -> float:
         """Seconds until the other nodes' metadata shows `node_id` leading nothing and in no in-sync replica set."""
