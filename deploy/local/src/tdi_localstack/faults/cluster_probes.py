@@ -40,6 +40,7 @@ class AnswerProbe:
     first_unit: int = 100_000
     sent: dict[str, float] = field(default_factory=dict)  # event id -> when the partner meant to send it
     answered: dict[str, float] = field(default_factory=dict)  # event id -> when its answer was seen
+    partitions: dict[str, int] = field(default_factory=dict)  # event id -> partition of ADEME's ingress topic
     _stop: threading.Event = field(default_factory=threading.Event)
     _thread: threading.Thread | None = None
     _error: list[BaseException] = field(default_factory=list)
@@ -139,7 +140,8 @@ class AnswerProbe:
         async def deliver() -> None:
             while True:
                 try:
-                    await (await producer.send(topic, value, key=key, headers=headers))
+                    sent = await (await producer.send(topic, value, key=key, headers=headers))
+                    self.partitions[command.event_id] = sent.partition
                     return
                 except Exception:
                     self.stream.ledger.partner_events[command.event_id].sends += 1

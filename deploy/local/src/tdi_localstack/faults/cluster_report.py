@@ -30,6 +30,9 @@ def answer_figures(probe: AnswerProbe, moments: list[float], figures: dict[str, 
     before = [probe.answered[e] - t for e, t in probe.sent.items() if e in probe.answered and t < moments[0]]
     figures["answer_s_before_faults"] = round(statistics.median(before), 2) if before else None
     figures["probe_events"] = len(probe.sent)
+    slow = [probe.partitions.get(e, -1) for e, t in probe.sent.items() if probe.answered.get(e, t + 1e9) - t > 30]
+    if slow:  # which partitions of the ingress topic waited longest (a consumer that did not fetch them)
+        figures["waits_over_30s_by_partition"] = dict(sorted(Counter(slow).items()))
 
 
 def under_load(stream: Stream, faults: Callable[[threading.Event], None], probe: AnswerProbe) -> None:

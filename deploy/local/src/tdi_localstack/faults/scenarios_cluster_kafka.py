@@ -11,14 +11,11 @@ leader election seen in the metadata (c1), the controlled shutdown (c4), the fen
 
 from __future__ import annotations
 
-import asyncio
 import signal
 import threading
 import time
 from collections.abc import Callable
 from typing import Any
-
-from aiokafka.admin import AIOKafkaAdminClient
 
 from tdi_localstack.faults.checker import GROUPS
 from tdi_localstack.faults.cluster import INSTANCES, ClusterPlatform
@@ -65,14 +62,14 @@ def broker_kills(platform: FaultPlatform, full: bool) -> ScenarioReport:
     )
 
 
-async def _groups(bootstrap: str) -> dict[str, tuple[str, int]]:
-    admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap)
-    await admin.start()
-    try:
-        described = await admin.describe_consumer_groups(GROUPS)
-        return {g.group: (g.state, len(g.members)) for response in described for g in _group_rows(response)}
-    finally:
-        await admin.close()
+def _groups(bootstrap: str) -> dict[str, tuple[str, int]]:
+    """(state, members) of each service's consumer group. librdkafka's DescribeGroups: aiokafka's version of the
+    request is one Kafka 4 no longer serves (the broker closes the connection)."""
+    from confluent_kafka.admin import AdminClient
+
+    admin = AdminClient({"bootstrap.servers": bootstrap})
+    described = {g: f.result(timeout=30) for g, f in admin.describe_consumer_groups(GROUPS, request_timeout=20).items()}
+    return {g: (d.state.name.title(), len(d.members)) for g, d in described.items()}
 
 
 def _settled_groups(bootstrap: str, timeout: float = 120.0) -> dict[str, tuple[str, int]]:
@@ -80,19 +77,13 @@ def _settled_groups(bootstrap: str, timeout: float = 120.0) -> dict[str, tuple[s
     deadline, groups = time.monotonic() + timeout, dict[str, tuple[str, int]]()
     while time.monotonic() < deadline:
         try:
-            groups = asyncio.run(_groups(bootstrap))
-        except Exception as error:  # a node just restarted: its connections close once, ask again
+            groups = _groups(bootstrap)
+        except Exception as error:  # a node just restarted: ask again
             groups = {"(describe failed)": (repr(error), 0)}
         if groups and all(state == ("Stable", INSTANCES) for state in groups.values()):
             break
         time.sleep(1.0)
     return groups
-
-
-def _group_rows(response: Any) -> list[Any]:
-    from types import SimpleNamespace
-
-    return [SimpleNamespace(group=row[1], state=row[2], members=row[5]) for row in response.groups]
 
 
 def rolling_restart_brokers(platform: FaultPlatform, full: bool) -> ScenarioReport:
