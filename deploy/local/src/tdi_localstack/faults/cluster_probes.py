@@ -41,6 +41,7 @@ class AnswerProbe:
     sent: dict[str, float] = field(default_factory=dict)  # event id -> when the partner meant to send it
     answered: dict[str, float] = field(default_factory=dict)  # event id -> when its answer was seen
     partitions: dict[str, int] = field(default_factory=dict)  # event id -> partition of ADEME's ingress topic
+    sent_wall: dict[str, float] = field(default_factory=dict)  # event id -> the same moment, wall clock (the DB's)
     _stop: threading.Event = field(default_factory=threading.Event)
     _thread: threading.Thread | None = None
     _error: list[BaseException] = field(default_factory=list)
@@ -87,6 +88,41 @@ class AnswerProbe:
         waits = [self.answered[e] - t for e, t in self.sent.items() if e in self.answered and start <= t < end]
         return round(max(waits, default=0.0), 1)
 
+    def diagnose(self, database_url: str, over_s: float = 30.0, schema: str = "funding") -> list[dict[str, Any]]:
+        """Where the answers that took longer than `over_s` waited: to be consumed (the inbox's `processed_at`), or
+        to be relayed (their feedback row's `created_at` to `sent_at`, and its outbox shard)."""
+        slow = [e for e, t in self.sent.items() if self.answered.get(e, t + 1e9) - t > over_s]
+
+        async def read() -> list[dict[str, Any]]:
+            conn = await asyncpg.connect(database_url)
+            try:
+                found = []
+                for event_id in slow[:10]:
+                    inbox = await conn.fetchrow(
+                        f"SELECT partition, processed_at FROM {schema}.inbox WHERE event_id = $1", event_id
+                    )
+                    row = await conn.fetchrow(
+                        f"SELECT shard, created_at, sent_at FROM {schema}.outbox"
+                        " WHERE topic LIKE '%.feedback.v1' AND $1 = ANY(header_values)",
+                        event_id,
+                    )
+                    sent = self.sent_wall[event_id]
+                    found.append(
+                        {
+                            "partition": self.partitions.get(event_id),
+                            "consumed_after_s": round(inbox["processed_at"].timestamp() - sent, 1) if inbox else None,
+                            "shard": row["shard"] if row else None,
+                            "relayed_after_s": round(row["sent_at"].timestamp() - sent, 1)
+                            if row and row["sent_at"]
+                            else None,
+                        }
+                    )
+                return found
+            finally:
+                await conn.close()
+
+        return asyncio.run(read()) if slow else []
+
     def _run(self) -> None:
         try:
             asyncio.run(self._probe())
@@ -110,6 +146,7 @@ class AnswerProbe:
                     break
                 command = self._command(unit)
                 self.sent[command.event_id] = time.monotonic()
+                self.sent_wall[command.event_id] = time.time()
                 resend.append(await self._send(producer, command))
                 await asyncio.sleep(self.period_s)
             for _ in range(3000):  # every probe answered, within 10 minutes

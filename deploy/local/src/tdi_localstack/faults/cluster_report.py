@@ -56,6 +56,7 @@ def cluster_finish(
     before: int,
     began: float,
     alive_before: dict[str, int],
+    probe: AnswerProbe | None = None,
     **figures: Any,
 ) -> ScenarioReport:
     crashed = crashed_since(platform, alive_before) or [n for n in platform.services if not platform.alive(n)]
@@ -68,6 +69,8 @@ def cluster_finish(
         "crashed": crashed,
     }
     report = _finish(name, platform, stream, before, began, **figures)
+    if probe is not None and (slow := probe.diagnose(platform.stack.database_url)):
+        report.figures["slow_answers"] = slow  # where partner answers that took over 30 s waited
     missing = report.figures["acknowledged_missing"] = asyncio.run(acknowledged_missing(platform))
     failed = [k for k, (status, _) in stream.ledger.http.items() if status >= 500]
     if crashed:

@@ -59,7 +59,14 @@ def database_failover(platform: FaultPlatform, full: bool) -> ScenarioReport:
     }
     answer_figures(probe, moments, figures)
     report = cluster_finish(
-        "c2 PostgreSQL primary killed, standby promoted", platform, stream, before, began, alive_before, **figures
+        "c2 PostgreSQL primary killed, standby promoted",
+        platform,
+        stream,
+        before,
+        began,
+        alive_before,
+        probe,
+        **figures,
     )
     lost = report.figures["acknowledged_writes_lost"] = len(writes.lost())
     if lost:
@@ -100,7 +107,7 @@ def rolling_restart_services(platform: FaultPlatform, full: bool) -> ScenarioRep
     }
     answer_figures(probe, moments, figures)
     report = cluster_finish(
-        "c3 rolling restart of every service", platform, stream, before, began, alive_before, **figures
+        "c3 rolling restart of every service", platform, stream, before, began, alive_before, probe, **figures
     )
     unclean = [r for r in restarts if r[1] not in (0, -signal.SIGTERM)]
     if unclean:

@@ -58,7 +58,7 @@ def broker_kills(platform: FaultPlatform, full: bool) -> ScenarioReport:
     figures: dict[str, Any] = {"leader_election_s": elections, "back_in_sync_s": back}
     answer_figures(probe, moments, figures)
     return cluster_finish(
-        "c1 kill -9 of one Kafka node of three", platform, stream, before, began, alive_before, **figures
+        "c1 kill -9 of one Kafka node of three", platform, stream, before, began, alive_before, probe, **figures
     )
 
 
@@ -113,7 +113,7 @@ def rolling_restart_brokers(platform: FaultPlatform, full: bool) -> ScenarioRepo
     figures: dict[str, Any] = {"controlled_shutdown_s": shutdowns, "back_in_sync_s": back}
     answer_figures(probe, moments, figures)
     report = cluster_finish(
-        "c4 rolling restart of the Kafka nodes", platform, stream, before, began, alive_before, **figures
+        "c4 rolling restart of the Kafka nodes", platform, stream, before, began, alive_before, probe, **figures
     )
     groups = report.figures["groups"] = _settled_groups(platform.bootstrap)
     stuck = {g: s for g, s in groups.items() if s != ("Stable", INSTANCES)}
@@ -155,7 +155,7 @@ def broker_partition(platform: FaultPlatform, full: bool) -> ScenarioReport:
         under_load(stream, faults, probe)
     figures: dict[str, Any] = {"cut_s": cut_s, "fenced_after_s": fenced, "back_in_sync_s": back}
     answer_figures(probe, moments or [time.monotonic()], figures)
-    return cluster_finish(name, platform, stream, before, began, alive_before, **figures)
+    return cluster_finish(name, platform, stream, before, began, alive_before, probe, **figures)
 
 
 CLUSTER_SCENARIOS: dict[str, Callable[[FaultPlatform, bool], ScenarioReport]] = {
