@@ -47,9 +47,13 @@ def _of_kind(overlay: str, kind: str) -> dict[str, dict[str, Any]]:
     return dict(_manifests()._of_kind(_manifests().rendered(overlay), kind))
 
 
+_RENDER = tempfile.TemporaryDirectory(prefix="tdi-cluster-render-")
+"""Where the local servers' settings are rendered (credentials, ports): nothing is started; removed at exit."""
+
+
 @cache
 def _local_cluster() -> KafkaCluster:
-    cluster = KafkaCluster(Path(tempfile.mkdtemp(prefix="tdi-cluster-render-")), secure=True)
+    cluster = KafkaCluster(Path(_RENDER.name) / "cluster", secure=True)
     cluster._build()  # the nodes and their settings, nothing started
     return cluster
 
@@ -76,7 +80,7 @@ def test_every_node_of_the_local_cluster_has_the_brokers_replication_settings_of
 
 def test_the_single_local_broker_matches_the_development_overlay() -> None:
     manifest = _broker(_of_kind("dev", "Kafka")["tdi"]["spec"]["kafka"]["config"])
-    single = KafkaServer(Path(tempfile.mkdtemp(prefix="tdi-single-render-")))
+    single = KafkaServer(Path(_RENDER.name) / "single")
     from tdi_localstack.kafka_server import _properties
 
     local = _broker(dict(line.split("=", 1) for line in _properties(single.data_dir, 1, 2, 6, {}).splitlines()))
@@ -117,7 +121,7 @@ def test_clients_log_in_to_the_local_cluster_as_the_manifests_tell_the_services_
     assert options["security_protocol"] == settings["KAFKA_SECURITY_PROTOCOL"]
     assert options["sasl_mechanism"] == settings["KAFKA_SASL_MECHANISM"]
     assert settings["DB_HOST"].endswith("-rw"), "CloudNativePG's read-write Service: always the primary"
-    pair = PostgresPair(Path(tempfile.mkdtemp(prefix="tdi-pair-render-")))
+    pair = PostgresPair(Path(_RENDER.name) / "pair")
     assert pair.url().endswith("?target_session_attrs=read-write"), "locally: the multi-host address finds it"
 
 
