@@ -61,5 +61,13 @@ bench: install
 bench-e2e: install
 	$(UV) run --frozen python -m tdi_bench.e2e
 
+# Contract artefacts, rewritten from tdi_contracts (the contract tests fail while they are stale): the JSON Schemas
+# of every event (contracts/schemas/) and the AsyncAPI document (contracts/asyncapi.yaml).
+schemas: install
+	$(UV) run --frozen python -m tdi_contracts.schemas_export
+
+asyncapi: install
+	$(UV) run --frozen python contracts/tools/gen_asyncapi.py
+
 clean:
 	rm -rf .tdi .pytest_cache .mypy_cache .ruff_cache

@@ -30,6 +30,9 @@ def test_the_smoke_run_measures_every_scenario_and_the_broker_baselines(tmp_path
     assert latency["received"] == latency["records"] and _positive(latency["p50_ms"])
     sse = scenarios["sse"]
     assert len(sse["each_ms"]) + sse["missed"] == sse["records"] and all(_positive(ms) for ms in sse["each_ms"])
+    readers = scenarios["readers"]
+    assert readers["streams"]["steps"] and _positive(readers["streams"]["steps"][0]["messages"])
+    assert _positive(readers["exports"]["per_s"])
     assert set(scenarios["scale_out"]["instances"]) == {"1", "2"}
     assert all(_positive(run["vte_per_s"]) for run in scenarios["scale_out"]["instances"].values())
     for reading in ("idle", "load"):

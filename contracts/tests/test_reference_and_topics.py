@@ -74,6 +74,8 @@ def test_partition_counts_stay_modest_and_the_territory_reference_is_compacted()
     assert TERRITORY_REFERENCE.config() == {
         "cleanup.policy": "compact",
         "retention.ms": "-1",
+        "retention.bytes": "-1",
+        "segment.bytes": str(16 * 1024 * 1024),
         "max.message.bytes": "1048576",
     }
 

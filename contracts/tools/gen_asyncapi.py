@@ -87,6 +87,8 @@ def _enrich(document: dict[str, Any]) -> dict[str, Any]:
         kafka["topicConfiguration"] = {
             "cleanup.policy": [spec.cleanup_policy],
             "retention.ms": spec.retention_ms,
+            "retention.bytes": spec.retention_bytes,
+            "max.message.bytes": spec.max_message_bytes,
         }
     document["info"]["x-topics"] = [t.name for t in ALL_TOPICS]
     return document

@@ -1,10 +1,10 @@
 """Render the Kubernetes resources that derive from the contracts into `deploy/k8s/base/generated/`.
 
 - `kafka-topics.yaml`: one Strimzi `KafkaTopic` per topic of `tdi_contracts.topics.ALL_TOPICS` (partitions,
-  retention, cleanup policy, max message size);
+  retention by time and bytes and segment size of its class, cleanup policy, max message size);
 - `kafka-users.yaml`: one Strimzi `KafkaUser` (SCRAM-SHA-512) per principal of `tdi_contracts.access`, with
-  its ACLs (`acl_rules()`) and, for partners, its client quotas (`PARTNER_QUOTAS`); plus `tdi-ops`, the
-  operators' user of the dead-letter tools;
+  its ACLs (`acl_rules()`) and, for partners, its client quotas (`PARTNER_QUOTAS`), `tdi-ops` (the operators'
+  user of the dead-letter tools, `ops_rules()`) included;
 - `autoscaling.yaml`: one `HorizontalPodAutoscaler` per consuming service, at most as many replicas as the
   largest partition count of the topics its consumer group reads.
 
@@ -22,18 +22,10 @@ from typing import Any
 import yaml
 
 from tdi_contracts.access import PARTNER_QUOTAS, SERVICE_READS, AclRule, acl_rules, partner_principal, principals
-from tdi_contracts.topics import (
-    ALL_TOPICS,
-    DOMAIN_TOPICS,
-    PARTNER_INGRESS_TOPICS,
-    SERVICES,
-    TopicSpec,
-    topic_spec,
-)
+from tdi_contracts.topics import ALL_TOPICS, SERVICES, TopicSpec, topic_spec
 
 GENERATED = Path(__file__).resolve().parent / "base" / "generated"
 CLUSTER = "tdi"
-DLQ_PREFIX = "tdi.dlq."
 REPLICAS = 3
 """Replicas of every topic; with min.insync.replicas 2 an acks=all write survives one broker down."""
 MIN_INSYNC = 2
@@ -52,12 +44,10 @@ def _dump(documents: list[dict[str, Any]], what: str) -> str:
 
 
 def kafka_topic(spec: TopicSpec) -> dict[str, Any]:
-    config: dict[str, Any] = {
-        "cleanup.policy": spec.cleanup_policy,
-        "retention.ms": spec.retention_ms,
-        "max.message.bytes": spec.max_message_bytes,
-        "min.insync.replicas": MIN_INSYNC,
-    }
+    """The topic's configuration of the contracts (its class's retention by time and bytes, segment size, largest
+    record), numbers as numbers, and the cluster's min.insync.replicas."""
+    config: dict[str, Any] = {k: int(v) if v.lstrip("-").isdigit() else v for k, v in spec.config().items()}
+    config["min.insync.replicas"] = MIN_INSYNC
     return {
         "apiVersion": "kafka.strimzi.io/v1",
         "kind": "KafkaTopic",
@@ -106,20 +96,6 @@ def kafka_user(principal: str, rules: list[AclRule]) -> dict[str, Any]:
     }
 
 
-OPS_USER = "tdi-ops"
-"""Platform rule: the operators' principal for the dead-letter tools (RUNBOOK.md). It reads the dead-letter
-topics and writes back to the topics dead letters come from (domain and partner ingress topics); no group."""
-
-
-def ops_rules() -> list[AclRule]:
-    who = f"User:{OPS_USER}"
-    rules = [AclRule(who, "broker", "literal", "kafka-cluster", "idempotent_write")]
-    rules += [AclRule(who, "topic", "prefixed", DLQ_PREFIX, op) for op in ("read", "describe")]
-    sources = [t.name for t in DOMAIN_TOPICS + PARTNER_INGRESS_TOPICS]
-    rules += [AclRule(who, "topic", "literal", name, op) for name in sources for op in ("write", "describe")]
-    return rules
-
-
 def max_replicas(service: str) -> int:
     """Consumers beyond the largest partition count of the topics a group reads would sit idle on all of them."""
     return max(topic_spec(t).partitions for t in SERVICE_READS[service])
@@ -151,11 +127,11 @@ def consuming_services() -> list[str]:
 
 def render() -> dict[str, str]:
     """File name -> text of every generated file."""
-    rules = acl_rules() + ops_rules()
-    users = [kafka_user(p, rules) for p in [*principals(), f"User:{OPS_USER}"]]
+    rules = acl_rules()
+    users = [kafka_user(p, rules) for p in principals()]
     return {
         "kafka-topics.yaml": _dump([kafka_topic(t) for t in ALL_TOPICS], "tdi_contracts.topics.ALL_TOPICS"),
-        "kafka-users.yaml": _dump(users, "tdi_contracts.access: acl_rules, PARTNER_QUOTAS; the ops user"),
+        "kafka-users.yaml": _dump(users, "tdi_contracts.access: acl_rules (the ops user's too), PARTNER_QUOTAS"),
         "autoscaling.yaml": _dump(
             [autoscaler(s) for s in consuming_services()], "tdi_contracts.access.SERVICE_READS, topic partitions"
         ),

@@ -19,7 +19,8 @@ from typing import Any
 
 ROOT = Path(__file__).resolve().parents[2]
 SERVICES = ("territory", "actions", "funding", "vte", "reporting")
-READER_TOKEN = f"ct-reader-{uuid.uuid4().hex}"
+VTE_TOKEN = f"ct-vte-instructor-{uuid.uuid4().hex}"
+"""A `vte` instructor: it reads contracts one by one (a `reader` gets counts only, issue 22 #13)."""
 DEPARTEMENT = "51"
 
 

@@ -26,9 +26,9 @@ from typing import Any
 
 import pytest
 from stack_tools import (
-    READER_TOKEN,
     ROOT,
     SERVICES,
+    VTE_TOKEN,
     contract_url,
     http_json,
     http_status,
@@ -72,7 +72,7 @@ class ComposeStack:
         self.project = f"tdict{uuid.uuid4().hex[:8]}"
         self.ports = {name: free_port() for name in ("kafka", "postgres", *SERVICES)}
         self.env = builder.podman_env() | {f"TDI_{name.upper()}_PORT": str(port) for name, port in self.ports.items()}
-        self.env["TDI_VTE_API_TOKENS"] = f'{{"{READER_TOKEN}": "reader"}}'
+        self.env["TDI_VTE_API_TOKENS"] = f'{{"{VTE_TOKEN}": "instructor:vte"}}'
         self.compose = [*builder.podman_compose(), "-p", self.project, "-f", str(ROOT / "docker-compose.yml")]
 
     def up(self, *services: str) -> None:
@@ -159,11 +159,11 @@ def test_a_bpifrance_vte_contract_sent_to_the_published_broker_is_granted_and_sh
     reference = f"CT-VTE-{uuid.uuid4().hex[:8]}"
     asyncio.run(publish_as_bpifrance(stack.bootstrap, [vte_contract(reference, territory_id, commune)]))
     url = contract_url(stack.url("vte"), reference)
-    wait_for("the contract in the vte API", lambda: http_status(url, READER_TOKEN) == 200, timeout=180)
-    decision = http_json(url, READER_TOKEN)
+    wait_for("the contract in the vte API", lambda: http_status(url, VTE_TOKEN) == 200, timeout=180)
+    decision = http_json(url, VTE_TOKEN)
     assert decision["decision"] == "granted", decision
     assert decision["base_cents"] == GRANTED_BASE_CENTS
-    totals = http_json(f"{stack.url('vte')}/vte/aids/totals?territory_id={territory_id}", READER_TOKEN)
+    totals = http_json(f"{stack.url('vte')}/vte/aids/totals?territory_id={territory_id}", VTE_TOKEN)
     assert totals["granted"] == 1 and totals["base_cents"] == GRANTED_BASE_CENTS
 
 
@@ -171,9 +171,7 @@ def test_a_contract_sent_while_the_vte_container_is_stopped_is_applied_once_it_i
     territory_id, commune = asyncio.run(know_territory(stack.admin_database_url, "vte"))
     before, during = f"CT-VTE-{uuid.uuid4().hex[:8]}", f"CT-VTE-{uuid.uuid4().hex[:8]}"
     asyncio.run(publish_as_bpifrance(stack.bootstrap, [vte_contract(before, territory_id, commune)]))
-    wait_for(
-        "the first contract", lambda: http_status(contract_url(stack.url("vte"), before), READER_TOKEN) == 200, 180
-    )
+    wait_for("the first contract", lambda: http_status(contract_url(stack.url("vte"), before), VTE_TOKEN) == 200, 180)
 
     stack.podman("stop", "-t", "30", stack.container("vte"))
     assert not stack.ready("vte")
@@ -182,9 +180,9 @@ def test_a_contract_sent_while_the_vte_container_is_stopped_is_applied_once_it_i
 
     wait_for("vte ready again", lambda: stack.ready("vte"), timeout=300)
     url = contract_url(stack.url("vte"), during)
-    wait_for("the contract sent while vte was down", lambda: http_status(url, READER_TOKEN) == 200, timeout=180)
-    assert http_json(url, READER_TOKEN)["decision"] == "granted"
-    totals = http_json(f"{stack.url('vte')}/vte/aids/totals?territory_id={territory_id}", READER_TOKEN)
+    wait_for("the contract sent while vte was down", lambda: http_status(url, VTE_TOKEN) == 200, timeout=180)
+    assert http_json(url, VTE_TOKEN)["decision"] == "granted"
+    totals = http_json(f"{stack.url('vte')}/vte/aids/totals?territory_id={territory_id}", VTE_TOKEN)
     assert totals["granted"] == 2, f"a contract was lost or doubled across the restart: {totals}"
 
 
@@ -261,7 +259,7 @@ async def _vte_round_trip(local: Any) -> dict[str, Any]:
     from tdi_runtime.settings import ServiceSettings
     from tdi_vte.app import create_app
 
-    settings = ServiceSettings.for_service("vte", api_tokens={READER_TOKEN: "reader"})
+    settings = ServiceSettings.for_service("vte", api_tokens={VTE_TOKEN: "instructor:vte"})
     app = create_app(settings)
     async with app.router.lifespan_context(app):
         territory_id, commune = await know_territory(local.database_url, "vte")
@@ -272,7 +270,7 @@ async def _vte_round_trip(local: Any) -> dict[str, Any]:
             url = contract_url("", reference)
             deadline = time.monotonic() + 120
             while (
-                response := await client.get(url, headers={"Authorization": f"Bearer {READER_TOKEN}"})
+                response := await client.get(url, headers={"Authorization": f"Bearer {VTE_TOKEN}"})
             ).status_code != 200:
                 assert time.monotonic() < deadline, response.text
                 await asyncio.sleep(0.5)

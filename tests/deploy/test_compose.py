@@ -228,3 +228,10 @@ def test_each_service_takes_its_api_tokens_from_the_callers_environment(services
     for name in SERVICES:
         env = _environment(services[name])
         assert f"TDI_{name.upper()}_API_TOKENS" in env and env[f"TDI_{name.upper()}_API_TOKENS"] is None, name
+
+
+def test_compose_is_a_local_demo_so_its_services_run_in_local_mode(services: dict[str, Any]) -> None:
+    """TDI_DEPLOYMENT=local: the demo may use the development secrets (the vte pseudonym key, static tokens); a
+    production deployment (k8s) never says local and must give real ones."""
+    for name in SERVICES:
+        assert _environment(services[name]).get("TDI_DEPLOYMENT") == "local", name

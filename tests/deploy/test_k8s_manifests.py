@@ -31,10 +31,13 @@ from pydantic import SecretStr
 from pydantic_settings import BaseSettings
 
 from tdi_contracts.base import SPECS
+from tdi_contracts.permissions import PARTNER_COMMANDS
 from tdi_contracts.reference.partners import Partner
 from tdi_contracts.topics import (
     ALL_TOPICS,
+    BROKER_DISK_BUDGET_BYTES,
     SERVICES,
+    bounded_bytes,
     consumer_group,
     dlq_topic,
     partner_feedback_topic,
@@ -314,7 +317,7 @@ def consumed_topics() -> dict[str, tuple[str, ...]]:
 
         module.create_service_app = capture  # type: ignore[attr-defined]
         try:
-            module.create_app(ServiceSettings.for_service(service))
+            module.create_app(ServiceSettings.for_service(service, deployment="local"))  # its wiring only
         finally:
             module.create_service_app = original  # type: ignore[attr-defined]
         found[service] = tuple(t for spec in captured.get("consumers", ()) for t in spec.topics)
@@ -357,9 +360,10 @@ def test_every_topic_the_code_uses_is_a_kafka_topic_and_its_users_hold_their_acl
                 assert _allows(users[f"svc-{spec.service}"], "topic", topic, "Write"), f"{spec.type} on {topic}"
     for partner in Partner:
         user = users[f"partner-{partner.value}"]
+        owned = {SPECS[t].service for t in PARTNER_COMMANDS[partner]}
         for service in ("funding", "vte"):
             ingress = partner_ingress_topic(partner, service)
-            assert _allows(user, "topic", ingress, "Write")
+            assert _allows(user, "topic", ingress, "Write") == (service in owned), f"{partner} {service}"
             assert _allows(users[f"svc-{service}"], "topic", ingress, "Read")
             assert _allows(users[f"svc-{service}"], "topic", partner_feedback_topic(partner), "Write")
         assert _allows(user, "topic", partner_feedback_topic(partner), "Read")
@@ -369,14 +373,31 @@ def test_every_topic_the_code_uses_is_a_kafka_topic_and_its_users_hold_their_acl
         assert user["spec"]["quotas"]["producerByteRate"] > 0
 
 
-def test_the_operators_user_reads_every_dead_letter_and_writes_back_to_where_it_came_from() -> None:
+def test_every_kafka_topic_holds_its_class_retention_and_the_broker_volume_holds_every_bounded_topic() -> None:
+    docs = rendered("prod")
+    topics = {t["spec"]["topicName"]: t["spec"]["config"] for t in _of_kind(docs, "KafkaTopic").values()}
+    for spec in ALL_TOPICS:
+        assert {k: str(v) for k, v in topics[spec.name].items() if k != "min.insync.replicas"} == spec.config()
+    pools = _of_kind(docs, "KafkaNodePool").values()
+    gib = min(int(v["size"].removesuffix("Gi")) for pool in pools for v in pool["spec"]["storage"]["volumes"])
+    assert bounded_bytes(ALL_TOPICS) <= BROKER_DISK_BUDGET_BYTES <= gib * 1024**3 // 2, "room left for the history"
+
+
+def test_the_operators_user_reads_every_dead_letter_and_writes_back_only_where_a_redrive_is_of_use() -> None:
     users = _of_kind(rendered("prod"), "KafkaUser")
     ops = users["tdi-ops"]
     for service, consumed in consumed_topics().items():
         if consumed:
             assert _allows(ops, "topic", dlq_topic(consumer_group(service)), "Read")
         for topic in consumed:
-            assert _allows(ops, "topic", topic, "Write"), f"a dead letter of {service} could not go back to {topic}"
+            partner = next(
+                (p for p in Partner if topic in (partner_ingress_topic(p, s) for s in ("funding", "vte"))), None
+            )
+            useful = topic == "tdi.territory.territory.v1" or (
+                partner is not None and any(partner_ingress_topic(partner, SPECS[t].service) == topic
+                                            for t in PARTNER_COMMANDS[partner])
+            )  # fmt: skip
+            assert _allows(ops, "topic", topic, "Write") == useful, f"tdi-ops writing {topic} ({service})"
     assert not any(_allows(ops, "topic", partner_feedback_topic(p), "Read") for p in Partner)
     assert not any(acl["resource"]["type"] == "group" for acl in ops["spec"]["authorization"]["acls"])
 
@@ -409,6 +430,8 @@ NOT_NEEDED = {
     "db_schema": "defaults to the service's own name",
     "topic_prefix": "tests only",
 }
+ONLY_FOR = {"ticket_secret": {"reporting"}}
+"""Kit settings only some services use (the others read them and never need them)."""
 
 
 def _unsafe_default(value: Any) -> bool:
@@ -433,6 +456,8 @@ def test_every_setting_a_service_reads_without_a_safe_default_is_set_in_its_depl
                 variable = prefix + name.upper()
                 known.add(variable)
                 if name == "service" or name in NOT_NEEDED or not _unsafe_default(field.get_default()):
+                    continue
+                if service not in ONLY_FOR.get(name, {service}):
                     continue
                 assert {variable, FALLBACKS.get(name)} & available, f"tdi-{service} does not set {variable}"
         ours = {name for name in _env(container) if name.startswith(f"TDI_{service.upper()}_")}
@@ -463,3 +488,18 @@ def test_every_secret_a_pod_reads_is_rendered_or_created_by_an_operator_or_liste
 
     dev_key = base64.b64decode(_of_kind(rendered("dev"), "Secret")["tdi-vte-pseudonym"]["data"]["key"]).decode()
     assert dev_key and dev_key != DEV_PSEUDONYM_KEY
+
+
+@pytest.mark.parametrize("overlay", OVERLAYS)
+def test_kubernetes_is_production_and_gives_vte_a_secret_pseudonym_key_long_enough(overlay: str) -> None:
+    from tdi_vte.rules import MIN_PSEUDONYM_KEY_LENGTH
+
+    docs = rendered(overlay)
+    shared = _of_kind(docs, "ConfigMap")["tdi-settings"]["data"]
+    assert shared.get("TDI_DEPLOYMENT", "production") == "production"
+    for service in SERVICES:
+        assert _env(_container(docs, service)).get("TDI_DEPLOYMENT", {}).get("value", "production") == "production"
+    key = _env(_container(docs, "vte"))["TDI_VTE_PSEUDONYM_KEY"]["valueFrom"]["secretKeyRef"]
+    if overlay == "dev":
+        secret = _of_kind(docs, "Secret")[key["name"]]["data"][key["key"]]
+        assert len(base64.b64decode(secret).decode()) >= MIN_PSEUDONYM_KEY_LENGTH

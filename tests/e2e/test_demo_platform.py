@@ -90,6 +90,13 @@ def test_the_demo_fed_through_http_and_partner_topics_reproduces_the_published_f
         assert marne_figures["fiches_actions"] == 39
         assert marne_figures["territoires"]["binomes"] == 14
         assert marne_figures["territoires"]["territoires_labellises"] == 5
+        # Every synthetic figure is labelled (issue 21): the flag travels from the demo's commands to the events.
+        assert national_figures["synthetique"] == {"fiches_actions": 2150, "binomes": 14, "demandes": 144,
+                                                   "contrats_vte": 300}  # fmt: skip
+        assert marne_figures["synthetique"]["binomes"] == 14
+        assert {(r["niveau"], r["libelle_zone"]) for r in marne_figures["actions_par_axe"]} == {
+            ("departement", "Marne")
+        }
         assert [e["plafond_centimes"] for e in grand_est["enveloppes"]] == [790_000_000]
         if CHROMIUM is not None:
             asyncio.run(screenshots(url["reporting"]))
@@ -111,13 +118,23 @@ def summary(figures: dict) -> dict:
 
 
 async def screenshots(reporting: str) -> None:
-    """The dashboard with the demo loaded, national, Grand Est and Marne, at desktop and phone widths."""
+    """The dashboard with the demo loaded, national, Grand Est and Marne, at desktop and phone widths: the page
+    never scrolls sideways and no key-figure card's text overflows (issue 21), with the demo's real names and sums."""
+    layout = (
+        "[document.documentElement.scrollWidth, document.documentElement.clientWidth,"
+        " [...document.querySelectorAll('.cartes > div')].filter((c) => c.scrollWidth > c.clientWidth).length]"
+    )
     async with Page(CHROMIUM) as page:
         for name, query in (("national", ""), ("grand-est", "?region=44"), ("marne", "?departement=51")):
-            for device, (width, height) in (("bureau", (1280, 900)), ("telephone", (390, 844))):
+            for device, (width, height) in (("bureau", (1400, 900)), ("telephone", (390, 844))):
                 await page.viewport(width, height)
                 await page.goto(f"{reporting}/tableau-de-bord{query}#access_token={TOKEN}")  # reads need a token
-                await page.evaluate("new Promise(r => setTimeout(r, 1500))")  # the first figures arrive
+                for _ in range(600):  # until the first figures arrive (the bound turns a hang into a failure)
+                    if await page.evaluate("document.querySelectorAll('#chiffres dd').length > 0"):
+                        break
+                    await asyncio.sleep(0.1)
                 shot = await page.screenshot(ARTIFACTS / f"demo-{name}-{device}.png")
-                print(f"[demo] screenshot {shot}")
+                page_width, viewport, overflowing = await page.evaluate(layout)
+                print(f"[demo] screenshot {shot} ({page_width} px wide for {viewport}, {overflowing} card overflows)")
+                assert page_width <= viewport and overflowing == 0
         assert page.exceptions == []

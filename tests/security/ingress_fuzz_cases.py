@@ -1,7 +1,10 @@
 """Records a partner may send to its ingress topics, valid or broken in one of many ways, from a seeded generator.
 
 Each case says what the platform must answer: `None` (accepted and applied) or the error code of the refusal.
-Pure: no broker, no database; the fuzz test publishes the cases and checks every answer.
+Besides the random mix, `control_cases` breaks every `ce_*` header and every text field of both commands in each
+way a text can hide a control: NUL, LF, CR, TAB, ESC, DEL and C1 characters, invalid UTF-8, empty, oversized
+(and, for headers, a null value). Pure: no broker, no database; the fuzz test publishes the cases and checks
+every answer.
 """
 
 from __future__ import annotations
@@ -12,7 +15,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from tdi_contracts.envelope import Envelope, encode_event, spec_for
+from tdi_contracts.envelope import HEADER_FIELDS, Envelope, encode_event, spec_for
 from tdi_contracts.events.funding import CommitGrant, FileApplication
 from tdi_contracts.events.funding.grants import GrantCommitted
 from tdi_contracts.events.vte import RecordVteContractV2
@@ -90,9 +93,9 @@ class Generator:
             "aid_requested_on": "2024-09-20",
         }  # fmt: skip
 
-    def valid(self) -> Case:
+    def valid(self, topic: str | None = None) -> Case:
         event_id = self._id()
-        if self.rng.random() < 0.5:
+        if topic == FUNDING or (topic is None and self.rng.random() < 0.5):
             key, value, headers = _record(FileApplication.model_validate_json(json.dumps(self.dossier())), event_id)
             return Case("valid", FUNDING, key, value, headers, None, event_id, "application")
         key, value, headers = _record(RecordVteContractV2.model_validate_json(json.dumps(self.contract())), event_id)
@@ -159,7 +162,7 @@ class Generator:
             "id_not_ascii": lambda: self._header("id_not_ascii", "INVALID_HEADER", "ce_id", "FZ-é".encode()),
             "type_with_space": lambda: self._header(
                 "type_with_space",
-                "UNKNOWN_EVENT_TYPE",
+                "INVALID_HEADER",  # not a type name at all (CE_TYPE_PATTERN), so never quoted back
                 "ce_type",
                 "fr.territoires-industrie.funding.Déposer dossier.v1".encode(),
             ),
@@ -226,10 +229,98 @@ class Generator:
         return [case, copy]
 
 
+CONTROLS: dict[str, str] = {
+    "nul": "\x00",
+    "lf": "\n",
+    "cr": "\r",
+    "tab": "\t",
+    "esc": "\x1b",
+    "del": "\x7f",
+    "c1-nel": "\x85",
+    "c1-csi": "\x9b",
+}
+"""The control characters a text may hide: C0 (NUL, line breaks, tab, escape), DEL and C1."""
+OVERSIZE = 5_000
+"""Characters added to oversize a value: beyond every text limit of the contracts (4,000) and of the headers."""
+
+
+def _inserted(text: bytes, extra: bytes) -> bytes:
+    return text[:1] + extra + text[1:]
+
+
+HEADER_BREAKS: dict[str, Callable[[bytes], bytes | None]] = {
+    **{name: (lambda v, c=char: _inserted(v, c.encode())) for name, char in CONTROLS.items()},
+    "not_utf8": lambda v: _inserted(v, b"\xff\xfe"),
+    "empty": lambda v: b"",
+    "oversized": lambda v: v + b"x" * OVERSIZE,
+    "null": lambda v: None,
+}
+"""Each way to break a header's value; every one makes a `ce_*` header (or content-type) INVALID_HEADER."""
+
+
+def _text_paths(document: Any, path: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
+    if isinstance(document, dict):
+        return [p for k, v in document.items() for p in _text_paths(v, (*path, k))]
+    if isinstance(document, list):
+        return [p for i, v in enumerate(document) for p in _text_paths(v, (*path, i))]
+    return [path] if isinstance(document, str) else []
+
+
+def _with_text(value: bytes, path: tuple[Any, ...], change: Callable[[str], str], ascii_only: bool = True) -> bytes:
+    document = json.loads(value)
+    node = document
+    for part in path[:-1]:
+        node = node[part]
+    node[path[-1]] = change(node[path[-1]])
+    return json.dumps(document, ensure_ascii=ascii_only).encode()
+
+
+_MARK = "\u2063"  # replaced by raw invalid UTF-8 once the document is encoded
+TEXT_BREAKS: dict[str, tuple[str, Callable[[bytes, tuple[Any, ...]], bytes]]] = {
+    **{
+        name: ("INVALID_PAYLOAD", lambda v, p, c=char: _with_text(v, p, lambda t: t[:1] + c + t[1:]))
+        for name, char in CONTROLS.items()
+    },
+    "c1-raw": (  # written as UTF-8 bytes, not as a \\u escape
+        "INVALID_PAYLOAD",
+        lambda v, p: _with_text(v, p, lambda t: t[:1] + "\x9b" + t[1:], ascii_only=False),
+    ),
+    "not_utf8": (
+        "MALFORMED_JSON",
+        lambda v, p: _with_text(v, p, lambda t: t[:1] + _MARK + t[1:], False).replace(_MARK.encode(), b"\xff"),
+    ),
+    "empty": ("INVALID_PAYLOAD", lambda v, p: _with_text(v, p, lambda t: "")),
+    "oversized": ("INVALID_PAYLOAD", lambda v, p: _with_text(v, p, lambda t: t + "x" * OVERSIZE)),
+}
+"""Each way to break a text field of a command, and the code it gets."""
+
+
+def control_cases(generator: Generator) -> list[Case]:
+    """Every `ce_*` header and every text field of both commands, broken in each way a text hides a control."""
+    made: list[Case] = []
+    for header in HEADER_FIELDS:
+        for how, change in HEADER_BREAKS.items():
+            case = generator.valid()
+            headers = [*_set(case.headers, header, None), (header, change(dict(case.headers)[header]))]
+            event_id = None if header == "ce_id" else case.event_id  # an unreadable ce_id: answered by place
+            made.append(Case("header_control", case.topic, case.key, case.value, headers, "INVALID_HEADER",
+                             event_id, meta={"header": header, "how": how}))  # fmt: skip
+    for topic in (FUNDING, VTE):
+        for path in _text_paths(json.loads(generator.valid(topic).value)):
+            for how, (code, change) in TEXT_BREAKS.items():
+                case = generator.valid(topic)
+                made.append(Case("text_control", topic, case.key, change(case.value, path), case.headers, code,
+                                 case.event_id, meta={"field": ".".join(map(str, path)), "how": how}))  # fmt: skip
+    return made
+
+
 def cases(run: str, territory: str, commune: str, *, total: int, seed: int) -> list[Case]:
-    """About `total` records: two fifths valid commands, the rest broken in every way the generator knows."""
+    """About `total` records: two fifths valid commands, the rest broken in every way the generator knows; then
+    the control cases, each slipped in at a random place (so each shares a batch with valid commands)."""
     generator = Generator(run, territory, commune, seed)
     made: list[Case] = []
     while len(made) < total:
         made += [generator.valid()] if generator.rng.random() < 0.4 else generator.broken()
+    for case in control_cases(generator):
+        made.insert(generator.rng.randrange(len(made) + 1), case)
     return made

@@ -8,8 +8,11 @@ programme only; sensitive fields are null for a reader; no token, an expired or 
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
+import csv
 import functools
+import io
 import itertools
 import json
 import time
@@ -19,6 +22,7 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import Any
+from urllib.parse import urlencode
 
 import jwt
 import pytest
@@ -57,6 +61,8 @@ class Case:
     write: bool = False
     programme: str | None = None
     instructors: bool = False
+    rows: bool = False
+    """A list or detail of records beside personal data: a reader gets counts only (issue 22 #13)."""
 
 
 def expected(role: str, case: Case) -> str | None:
@@ -65,6 +71,8 @@ def expected(role: str, case: Case) -> str | None:
         return AUTH_ERRORS[role]
     if case.write and role == "reader":
         return "READ_ONLY_ROLE"
+    if case.rows and role == "reader":
+        return "AGGREGATES_ONLY"
     if case.write and role == "instructor" and not case.instructors:
         return "FORBIDDEN"
     if role == "instructor" and case.programme not in (None, PROGRAMME):
@@ -121,6 +129,40 @@ async def _know(conn: Any, region: str, departement: str) -> None:
     )
 
 
+APPS: dict[str, Any] = {}
+OTHER_PROGRAMME = "sites-cles-en-main"
+REQUESTED = 10_000_000
+
+
+async def _reporting_rows(conn: Any) -> None:
+    """Reporting's read models: in each region an undecided dossier of the instructor's programme and one of
+    another programme, a VTE contract and a fiche action (what the folds would have written)."""
+    for region in ("44", "76"):
+        await conn.execute(
+            "INSERT INTO rm_fiche_action (fiche_action_id, territory_id, categories, title, proposed_on)"
+            " VALUES ($1, $2, '{transition-energetique}', $3, current_date)",
+            f"mx-fiche-{region}-{TAG}",
+            TERRITORY[region],
+            FICHE["title"],
+        )
+        for programme in (PROGRAMME, OTHER_PROGRAMME):
+            await conn.execute(
+                "INSERT INTO rm_application (application_id, territory_id, programme, requested_cents,"
+                " eligible_cost_cents, jobs_expected, filed_at, instruction_started_at)"
+                " VALUES ($1, $2, $3, $4, 40000000, 12, now(), now())",
+                f"mx-{region}-{programme}-{TAG}",
+                TERRITORY[region],
+                programme,
+                REQUESTED,
+            )
+        await conn.execute(
+            "INSERT INTO rm_vte_contract (vte_contract_id, territory_id, employer_size, signed_on)"
+            " VALUES ($1, $2, 'pme', current_date)",
+            f"mx-vte-{region}-{TAG}",
+            TERRITORY[region],
+        )
+
+
 @pytest.fixture
 def five_services(run_service, platform_stack, identity):
     """The five services in-process, each on a schema of its own, without consumers or relay (HTTP only)."""
@@ -143,10 +185,14 @@ def five_services(run_service, platform_stack, identity):
                 app, client = await stack.enter_async_context(
                     run_service(factory, name, db_schema=unique_name(f"mx_{name}"), **common)
                 )
-                if name in ("actions", "funding", "vte"):
+                APPS[name] = app
+                if name in ("actions", "funding", "vte", "reporting"):
                     async with app.state.runtime.pool.acquire() as conn:
                         await _know(conn, "44", "51")
                         await _know(conn, "76", "34")
+                if name == "reporting":
+                    async with app.state.runtime.pool.acquire() as conn:
+                        await _reporting_rows(conn)
                 if name == "funding":
                     async with app.state.runtime.pool.acquire() as conn:
                         for region in ("44", "76"):
@@ -182,16 +228,24 @@ class Matrix:
 
     async def call(self, role: str, case: Case, method: str, path: str, **kwargs: Any) -> Any:
         answer = await self.clients[case.service].request(method, path, headers=self.headers(role), **kwargs)
+        json_body = answer.headers.get("content-type", "").startswith("application/json")
+        return self.judge(role, case, answer.status_code, answer.json() if json_body else answer.content)
+
+    def judge(self, role: str, case: Case, status: int, body: Any) -> Any:
         code = expected(role, case)
-        body = answer.json()
         if code is None:
-            assert answer.status_code < 300, (role, case, body)
+            assert status < 300, (role, case, body)
         else:
-            status = 401 if role in AUTH_ERRORS else 403
-            assert (answer.status_code, body.get("code")) == (status, code), (role, case, body)
+            refused = 401 if role in AUTH_ERRORS else 403
+            assert (status, body.get("code")) == (refused, code), (role, case, body)
             assert body["message"], "a French sentence says why"
         self.counts[(role, "allowed" if code is None else "refused")] += 1
         return body
+
+    async def feed(self, role: str, case: Case, **params: str) -> Any:
+        """The live feed as a browser opens it: the answer's status, then its first `figures` message."""
+        status, body = await first_sse(APPS[case.service], "/api/feed", params, self.headers(role))
+        return self.judge(role, case, status, body)
 
     async def command(
         self, role: str, case: Case, state: Callable[[], Awaitable[Any]], path: str, body: Any = None
@@ -332,11 +386,14 @@ VTE_CONTRACTS: dict[str, str] = {}
 async def vte_routes(m: Matrix, role: str) -> None:
     s = "vte"
     for region in ("44", "76"):
-        case = Case(s, "contract", region, programme="vte")
+        case = Case(s, "contract", region, programme="vte", rows=True)
         await m.call(role, case, "GET", f"/vte/contracts/{VTE_CONTRACTS[region]}")
-        await m.call(
-            role, Case(s, "aids of a region", region, programme="vte"), "GET", "/vte/aids", params={"region": region}
-        )
+        case = Case(s, "aids of a region", region, programme="vte", rows=True)
+        await m.call(role, case, "GET", "/vte/aids", params={"region": region})
+        case = Case(s, "aid totals of a region", region, programme="vte")
+        totals = await m.call(role, case, "GET", "/vte/aids/totals", params={"region": region})
+        if role == "reader":
+            assert totals["contracts"] >= 1, "a reader gets the counts"
 
         async def count(r: str = region) -> int:
             return int((await m.staff(s, "GET", "/vte/aids/totals", params={"region": r}))["contracts"])
@@ -344,20 +401,130 @@ async def vte_routes(m: Matrix, role: str) -> None:
         reference = f"MX-{TAG}-{region}-{role}"
         case = Case(s, "record a contract", region, write=True, programme="vte", instructors=True)
         await m.command(role, case, count, "/vte/contracts", contract(region, reference))
-    listed = await m.call(role, Case(s, "aid list", None, programme="vte"), "GET", "/vte/aids")
+    listed = await m.call(role, Case(s, "aid list", None, programme="vte", rows=True), "GET", "/vte/aids")
     if role in REGION_OF:
         assert listed["count"] >= 1 and all(REGION_OF[role] in a["regions"] for a in listed["aids"])
 
 
+async def first_sse(app: Any, path: str, params: dict[str, str], headers: dict[str, str]) -> tuple[int, Any]:
+    """Open an SSE route on the app itself (httpx's ASGI transport waits for the end of a response, which a
+    stream never reaches): the status and, for a stream, the data of its first `figures` message."""
+    status: list[int] = []
+    chunks = bytearray()
+    first: asyncio.Future[None] = asyncio.get_running_loop().create_future()
+    closed = asyncio.Event()
+    requested = False
+
+    async def receive() -> dict[str, Any]:
+        nonlocal requested
+        if not requested:
+            requested = True
+            return {"type": "http.request", "body": b"", "more_body": False}
+        await closed.wait()
+        return {"type": "http.disconnect"}
+
+    async def send(message: dict[str, Any]) -> None:
+        if message["type"] == "http.response.start":
+            status.append(message["status"])
+        elif message["type"] == "http.response.body":
+            chunks.extend(message.get("body", b""))
+            if (b"data:" in chunks or not message.get("more_body")) and not first.done():
+                first.set_result(None)
+
+    scope = {
+        "type": "http", "asgi": {"version": "3.0"}, "http_version": "1.1", "method": "GET", "scheme": "http",
+        "path": path, "raw_path": path.encode(), "root_path": "", "query_string": urlencode(params).encode(),
+        "headers": [(k.lower().encode(), v.encode()) for k, v in headers.items()],
+        "client": ("127.0.0.1", 50000), "server": ("test", 80),
+    }  # fmt: skip
+    task = asyncio.create_task(app(scope, receive, send))
+    try:
+        await asyncio.wait_for(first, 120)  # a bound that only turns a hang into a failure
+    finally:
+        closed.set()
+        with contextlib.suppress(asyncio.TimeoutError, asyncio.CancelledError):
+            await asyncio.wait_for(task, 30)
+    if status[0] != 200:
+        return status[0], json.loads(bytes(chunks))
+    data = next(line for line in bytes(chunks).decode().splitlines() if line.startswith("data:"))
+    return 200, json.loads(data[5:])
+
+
+def check_funding_rows(role: str, rows: list[dict[str, Any]]) -> None:
+    """Reporting's funding rows as funding would show them: a reader never gets an undecided amount, an
+    instructor its programme's dossiers only."""
+    assert rows, role
+    hidden = ("montant_demande_centimes", "investissement_prevu_centimes", "emplois_prevus")
+    if role == "reader":
+        assert all(r[c] is None for r in rows for c in hidden), "amounts of undecided dossiers hidden"
+    elif role in ("national", *REGION_OF, "instructor"):
+        assert all(isinstance(r["montant_demande_centimes"], int) for r in rows), role
+    if role == "instructor":
+        assert {r["programme"] for r in rows} == {PROGRAMME}, "an instructor reads its programme only"
+
+
+def check_figures(role: str, figures: dict[str, Any]) -> None:
+    """The dashboard's document: a regional caller sees no zone or territory of another region; reader and
+    instructor as in `check_funding_rows`; an instructor of another programme gets no VTE figure."""
+    if role in AUTH_ERRORS:
+        return
+    check_funding_rows(role, figures["financements"])
+    if role in REGION_OF:
+        assert set(figures["carte"]["regions"]) <= {REGION_OF[role]}, "no other region on the map"
+        assert all(REGION_OF[role] in t["regions"] for t in figures["liste_territoires"])
+    else:
+        assert {"44", "76"} <= set(figures["carte"]["regions"])
+    if role == "instructor":
+        assert all(v is None for v in figures["vte_total"].values()) and figures["vte"] == []
+    else:
+        assert figures["vte_total"]["contrats_signes"] >= 1
+
+
+def exported_rows(body: bytes) -> list[dict[str, Any]]:
+    """A CSV export read back as a spreadsheet would (empty cells: None)."""
+    rows = csv.DictReader(io.StringIO(body.decode("utf-8-sig")))
+    return [{k: (int(v) if v.lstrip("-").isdigit() else v or None) for k, v in r.items()} for r in rows]
+
+
 async def reporting_routes(m: Matrix, role: str) -> None:
     s = "reporting"
+    allowed = role not in AUTH_ERRORS
     for region in ("44", "76"):
-        await m.call(role, Case(s, "figures of a region", region), "GET", "/api/figures", params={"region": region})
+        case = Case(s, "figures of a region", region)
+        shown = await m.call(role, case, "GET", "/api/figures", params={"region": region})
+        if expected(role, case) is None:
+            check_figures(role, shown)
         path = "/api/read-models/territoires"
         await m.call(role, Case(s, "read model of a region", region), "GET", path, params={"region": region})
+        case = Case(s, "funding export of a region", region)
+        found = await m.call(role, case, "GET", "/api/exports/financements.json", params={"region": region})
+        if expected(role, case) is None:
+            check_funding_rows(role, found["rows"])
+        case = Case(s, "fiches export of a region", region)
+        found = await m.call(role, case, "GET", "/api/exports/fiches.json", params={"region": region})
+        if expected(role, case) is None:
+            assert {r["territoire"] for r in found["rows"]} == {TERRITORY[region]}, "the region's fiches, as actions"
+        shown = await m.feed(role, Case(s, "feed of a region", region), region=region)
+        if expected(role, Case(s, "feed of a region", region)) is None:
+            check_figures(role, shown)
     narrowed = await m.call(role, Case(s, "read model", None), "GET", "/api/read-models/territoires")
     if role in REGION_OF:
         assert narrowed["filters"]["region"] == REGION_OF[role], "a regional user's figures are its region's"
+    fiches = await m.call(role, Case(s, "fiches export", None), "GET", "/api/exports/fiches.csv")
+    if allowed:
+        shown_territories = {r["territoire"] for r in exported_rows(fiches)}
+        assert shown_territories == ({TERRITORY[REGION_OF[role]]} if role in REGION_OF else set(TERRITORY.values()))
+    check_figures(role, await m.call(role, Case(s, "figures", None), "GET", "/api/figures"))
+    check_figures(role, await m.feed(role, Case(s, "feed", None)))
+    found = await m.call(role, Case(s, "funding rows", None), "GET", "/api/read-models/financements")
+    if allowed:
+        check_funding_rows(role, found["rows"])
+    body = await m.call(role, Case(s, "funding export", None), "GET", "/api/exports/financements.csv")
+    if allowed:
+        check_funding_rows(role, exported_rows(body))
+    vte = Case(s, "VTE read model", None, programme="vte")
+    await m.call(role, vte, "GET", "/api/read-models/vte")
+    await m.call(role, Case(s, "VTE export", None, programme="vte"), "GET", "/api/exports/vte.xlsx")
 
 
 async def test_a_regional_user_can_neither_read_nor_change_another_regions_data(five_services, identity):

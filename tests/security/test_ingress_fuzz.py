@@ -1,7 +1,10 @@
 """Thousands of records on Bpifrance's funding and VTE ingress topics, valid commands mixed with records broken in
 every way the generator knows, published as the partner's own SCRAM user to the real funding and vte services:
 no broken record is applied, no valid one refused, each record answered exactly once on the partner's feedback
-topic, and each refused one set aside in its service's dead-letter topic with its code and reason."""
+topic (quoting its ce_id, or its place, in ce_causationid), and each refused one set aside in its service's
+dead-letter topic with its code and reason. Control characters, invalid UTF-8, empty and oversized values in
+every `ce_*` header and every text field included: afterwards both consumers are ready, never handed a batch
+back, and the next valid command of each service is applied."""
 
 from __future__ import annotations
 
@@ -67,18 +70,25 @@ def answer_key(case: Case, position: tuple[int, int]) -> str:
     return case.event_id or f"{case.topic}/{position[0]}/{position[1]}"
 
 
-async def settled(pools: list[Any], expected: int, keys: set[str]) -> list[Any]:
-    """Feedback records answering our keys, once there are `expected` of them and both outboxes are relayed."""
+async def settled(pools: list[Any], expected: int, keys: set[str]) -> list[tuple[Any, Any]]:
+    """(envelope, answer) of the feedback records answering our keys, once there are `expected` of them and both
+    outboxes are relayed."""
     for _ in range(400):  # bounded only so a broken service fails instead of hanging
         pending = 0
         for pool in pools:
             pending += await pool.fetchval("SELECT count(*) FROM outbox WHERE sent_at IS NULL")
         records = await read_to_end_as_admin(partner_feedback_topic(PARTNER))
-        ours = [a for a in (decode_event(r.key, r.value, r.headers)[1] for r in records) if a.partner_event_id in keys]
+        decoded = (decode_event(r.key, r.value, r.headers) for r in records)
+        ours = [(e, a) for e, a in decoded if a.partner_event_id in keys]
         if len(ours) >= expected and not pending:
             return ours
         await asyncio.sleep(1.0)
     raise AssertionError(f"{len(ours)} answers of {expected}, {pending} outbox rows unsent")
+
+
+def handed_back(app: Any, service: str) -> float:
+    """Batches a service's consumers handed back to Kafka on a defect (`tdi_consumer_failures_total{defect}`)."""
+    return float(app.state.runtime.metrics.failed.labels(service, "defect")._value.get())
 
 
 async def read_to_end_as_admin(topic: str) -> list[Any]:
@@ -100,7 +110,7 @@ async def test_thousands_of_partner_records_are_each_answered_once_and_only_the_
                     api_tokens={STAFF: "staff"}) as (funding, funding_api),
         run_service(functools.partial(create_vte, rules=VteRules(pseudonym_key="fuzz-key"),  # type: ignore[arg-type]
                                       consumer_group=consumer_group("vte")), "vte",
-                    database_url=stack.database_url, db_schema=unique_name("fuzz_v")) as (vte, _),
+                    database_url=stack.database_url, db_schema=unique_name("fuzz_v")) as (vte, vte_api),
     ):  # fmt: skip
         pools = [funding.state.runtime.pool, vte.state.runtime.pool]
         await know_territory(*pools, territory, commune, name="Territoire du fuzz")
@@ -108,8 +118,16 @@ async def test_thousands_of_partner_records_are_each_answered_once_and_only_the_
         refusal = await oversize_is_refused_by_the_broker(stack, oversize)
         published_s = time.monotonic() - started
         keys = {answer_key(c, positions[i]) for i, c in enumerate(made)}
-        answers = await settled(pools, len(made), keys | {oversize.event_id})
+        answered = await settled(pools, len(made), keys | {oversize.event_id})
+        answers = [a for _, a in answered]
         answered_s = time.monotonic() - started
+        ready = [(await api.get("/readyz")).status_code for api in (funding_api, vte_api)]
+        retrying = [c.retrying for app in (funding, vte) for c in app.state.runtime.consumers]
+        handed = handed_back(funding, "funding") + handed_back(vte, "vte")
+        after = Generator(f"{run}after", territory, commune, seed)
+        next_ones = [after.valid(FUNDING), after.valid(VTE)]
+        await publish(stack, next_ones)
+        next_answers = await settled(pools, 2, {c.event_id for c in next_ones if c.event_id})
         listed = await funding_api.get(
             "/applications",
             params={"territory_id": territory, "limit": 1},
@@ -144,10 +162,21 @@ async def test_thousands_of_partner_records_are_each_answered_once_and_only_the_
           f" published in {published_s:.1f}s, all answered in {answered_s:.1f}s")  # fmt: skip
     print(f"[ingress fuzz] broken kinds: {dict(Counter(c.kind for c in made if c.expect).most_common())}")
     print(f"[ingress fuzz] refusal codes: {dict(Counter(refused_at.values()).most_common())}")
+    controls = [c for c in made if c.kind in ("header_control", "text_control")]
+    headers_hit = {c.meta["header"] for c in controls if "header" in c.meta}
+    fields_hit = {(c.topic, c.meta["field"]) for c in controls if "field" in c.meta}
+    print(f"[ingress fuzz] control cases: {len(controls)} ({len(headers_hit)} headers, {len(fields_hit)} text fields,"
+          f" ways {sorted({c.meta['how'] for c in controls})}); after the fuzz: readyz {ready},"
+          f" retrying {retrying}, batches handed back {handed}")  # fmt: skip
+    causes = {(a.partner_event_id, e.causation_id) for e, a in answered}
+    assert all(event_id == cause for event_id, cause in causes), [c for c in causes if c[0] != c[1]][:5]
+    assert ready == [200, 200] and not any(retrying) and handed == 0
+    assert sorted(getattr(a, "code", "ACCEPTED") for _, a in next_answers) == ["ACCEPTED", "ACCEPTED"]
     assert not wrong, f"{len(wrong)} records answered wrongly, e.g. {list(wrong.items())[:5]}"
     assert len(answers) == len(made)  # exactly one answer per record, none for the oversize one
     assert dead_codes == {position: code for position, code in refused_at.items()}
     assert all(d.reason for d in ours) and len(ours) == len(refused_at)  # each once, with its French reason
-    assert applied_files == files and applied_contracts == contracts  # every valid command, nothing else
-    assert listed.json()["total"] == len(files)
+    assert applied_files == files | {f"FZ-{run}after-D1"}  # every valid command, nothing else; then the next one
+    assert applied_contracts == contracts | {f"FZ-{run}after-C2"}
+    assert listed.json()["total"] == len(files) + 1
     assert len(refused_at) > 1_500 and len(valid) > 1_000 and len(set(c.kind for c in made)) >= 30

@@ -21,7 +21,7 @@ APPS: dict[str, Callable[..., Any]] = {
     "territory": create_territory,
     "actions": create_actions,
     "funding": create_funding,
-    "vte": functools.partial(create_vte, rules=VteRules(pseudonym_key="unit-test-key")),  # type: ignore[arg-type]
+    "vte": functools.partial(create_vte, rules=VteRules(pseudonym_key="unit-test-key-of-at-least-32-characters")),  # type: ignore[arg-type]
     "reporting": create_reporting,
 }
 

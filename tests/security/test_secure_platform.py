@@ -90,7 +90,7 @@ async def test_a_partner_with_librdkafka_gets_its_vte_decision_from_services_run
         assert "AUTHORIZATION" in delivered[other].name(), delivered  # the broker refused another partner's topic
 
         consumer = Consumer({**partner_options(secure_stack, "partner-bpifrance"),
-                             "group.id": "partner-bpifrance-secure-test", "auto.offset.reset": "earliest"})  # fmt: skip
+                             "group.id": "partner-bpifrance.secure-test", "auto.offset.reset": "earliest"})  # fmt: skip
         consumer.subscribe([partner_feedback_topic("bpifrance")])
         answers = []
         for _ in range(300):

@@ -3,17 +3,23 @@
 Pure declarations (no I/O): the local stack applies them (`python -m tdi_localstack acls apply`), the committed
 `deploy/kafka/acls.json` is their rendering, and Strimzi `KafkaUser` resources can be derived from them too.
 Every rule is an ALLOW; with `allow.everyone.if.no.acl.found=false` anything not listed is refused.
-- A partner writes to its own ingress topics, reads its own feedback topic, and uses consumer groups whose
-  name starts with `partner-<slug>`: nothing else.
+- A partner writes to its own ingress topics where it has a command (`permissions.PARTNER_COMMANDS`: a partner
+  with no command writes nowhere, one missing from the permissions neither), reads its own feedback topic, and
+  uses consumer groups whose name starts with `partner-<slug>.` (the dot: `partner-ademe` must not reach the
+  groups of a partner `ademe-…`): nothing else.
 - A service reads the topics it consumes (`SERVICE_READS`), writes its own domain topics (prefix
   `tdi.<service>.`), the dead-letter topics of its groups, and, for the services that own partner commands,
   the partners' feedback topics; it uses the consumer groups starting with `tdi-<service>`.
+- The operators (`tdi-ops`, the dead-letter tools of deploy/RUNBOOK.md) read the dead-letter topics and write back
+  only where a re-driven dead letter is of use (`ops_rules`); no group.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
+from .base import SPECS
+from .permissions import PARTNER_COMMANDS
 from .reference.partners import Partner
 from .topics import (
     DOMAIN_TOPICS,
@@ -81,12 +87,50 @@ def _idempotent_producer(principal: str) -> AclRule:
     return AclRule(principal, "broker", "literal", "kafka-cluster", "idempotent_write")
 
 
+def partner_group_prefix(partner: Partner | str) -> str:
+    """The consumer groups a partner may use start with `partner-<slug>.` (e.g. `partner-ademe.feedback`): the
+    delimiter keeps `partner-ademe` from matching the groups of a partner whose slug starts with `ademe`."""
+    return f"partner-{Partner(partner).value}."
+
+
+def commanded_ingress_topics(partner: Partner) -> list[str]:
+    """The partner's ingress topics where it has at least one command (the services owning its commands); none for
+    a partner with no command or missing from `PARTNER_COMMANDS` (fail closed)."""
+    owners = {SPECS[t].service for t in PARTNER_COMMANDS.get(partner, frozenset()) if t in SPECS}
+    return [partner_ingress_topic(partner, s) for s in INGRESS_SERVICES if s in owners]
+
+
 def partner_rules(partner: Partner) -> list[AclRule]:
     who = partner_principal(partner)
-    rules = [_idempotent_producer(who)]
-    rules += [r for s in INGRESS_SERVICES for r in _topic(who, partner_ingress_topic(partner, s), "write", "describe")]
+    writes = commanded_ingress_topics(partner)
+    rules = [_idempotent_producer(who)] if writes else []
+    rules += [r for t in writes for r in _topic(who, t, "write", "describe")]
     rules += _topic(who, partner_feedback_topic(partner), "read", "describe")
-    rules.append(AclRule(who, "group", "prefixed", f"partner-{partner.value}", "read"))
+    rules.append(AclRule(who, "group", "prefixed", partner_group_prefix(partner), "read"))
+    return rules
+
+
+DEAD_LETTER_PREFIX = "tdi.dlq."
+"""Every consumer group's dead-letter topic (`dlq_topic`) starts with it."""
+OPS_PRINCIPAL = "User:tdi-ops"
+"""The operators' principal for the dead-letter tools (`python -m tdi_runtime.dlq`, deploy/RUNBOOK.md)."""
+
+
+def ops_rules() -> list[AclRule]:
+    """Platform rule: what re-driving dead letters needs, nothing more (issue 22 #13). `dlq list` reads the
+    dead-letter topics; `dlq redrive` writes a dead letter back to its source topic, which is of use on:
+    - a partner's ingress topic where it has a command (a command refused for a cause since fixed);
+    - the territory event topic `tdi.territory.territory.v1` (a projection that failed on an event).
+    Never on the compacted reference topic (an old state re-driven would become the latest of its key), nor on the
+    history only reporting reads (its dead letters are fixed by `python -m tdi_reporting rebuild`), nor on the
+    ingress of a partner with no command (refused again). Parked outbox rows are retried in the database
+    (`tdi_runtime.outbox`), and the service's relay publishes them: no Kafka right. No consumer group: the tools
+    read without one."""
+    who = OPS_PRINCIPAL
+    rules = [_idempotent_producer(who)]
+    rules += _topic(who, DEAD_LETTER_PREFIX, "read", "describe", pattern="prefixed")
+    targets = [TERRITORY.name, *(t for p in Partner for t in commanded_ingress_topics(p))]
+    rules += [r for t in targets for r in _topic(who, t, "write", "describe")]
     return rules
 
 
@@ -131,9 +175,9 @@ PARTNER_QUOTAS: dict[Partner, ClientQuota] = {p: PARTNER_QUOTA for p in Partner}
 def acl_rules() -> list[AclRule]:
     """Every rule of the platform, sorted and without repeats."""
     rules = [r for p in Partner for r in partner_rules(p)] + [r for s in SERVICES for r in service_rules(s)]
-    return sorted(set(rules))
+    return sorted(set(rules + ops_rules()))
 
 
 def principals() -> list[str]:
-    """Every principal the broker knows besides its admin: one per partner, one per service."""
-    return [partner_principal(p) for p in Partner] + [service_principal(s) for s in SERVICES]
+    """Every principal the broker knows besides its admin: one per partner, one per service, the operators."""
+    return [partner_principal(p) for p in Partner] + [service_principal(s) for s in SERVICES] + [OPS_PRINCIPAL]

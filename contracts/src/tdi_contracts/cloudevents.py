@@ -1,11 +1,13 @@
 """The CloudEvents 1.0 envelope model and its Kafka binary-mode headers (`ce_*`), without the registry."""
 
+import re
 from collections.abc import Sequence
 from datetime import UTC, datetime
 from typing import Annotated, Literal
 from uuid import uuid4
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, ValidationError
+from pydantic_core import PydanticCustomError
 
 from .base import TYPE_PATTERN
 from .errors import ContractViolation, ErrorCode
@@ -15,8 +17,31 @@ from .kafka_headers import HEADER_FIELDS, read_ce_headers
 from .reference.partners import Partner
 from .topics import SERVICES
 
+CE_TYPE_PATTERN = r"^[A-Za-z][A-Za-z0-9._-]{0,199}$"
+"""The CloudEvents types the platform reads: a reverse-DNS name (letters, digits, '.', '-', '_'), 1-200 characters.
+
+Its own are `fr.territoires-industrie.<service>.<Name>.v<major>` (`TYPE_PATTERN`); any other name of this grammar
+is an unknown type (UNKNOWN_EVENT_TYPE), anything else (a space, a line break, a NUL, an accent) an invalid
+`ce_type` header (INVALID_HEADER): such a type is never quoted in an answer.
+"""
+
 PRODUCERS = frozenset((*SERVICES, "platform", *(p.value for p in Partner)))
 """Who may produce: a service name, "platform" (shared runtime: dead letters, feedback), or a partner slug."""
+
+
+_MAJOR = re.compile(rb"[1-9][0-9]{0,2}")
+
+
+def _major_version(value: object) -> object:
+    """A header's text must be the digits of the version: no sign, zero, space or control character around it
+    (an int parser strips a line break, a tab or U+0085 around the digits and accepts them)."""
+    if isinstance(value, str):
+        value = value.encode("utf-8", "surrogatepass")
+    if isinstance(value, bytes):
+        if _MAJOR.fullmatch(value) is None:
+            raise PydanticCustomError("string_pattern_mismatch", "digits expected", {"pattern": "^[1-9][0-9]{0,2}$"})
+        return int(value)
+    return value
 
 
 def _known_producer(value: str) -> str:
@@ -36,19 +61,35 @@ class Envelope(BaseModel):
         description="URI-reference of the producing system",
         examples=["/partners/ademe"],
     )
-    type: str = Field(max_length=200, examples=["fr.territoires-industrie.funding.GrantCommitted.v1"])
+    type: str = Field(
+        pattern=CE_TYPE_PATTERN,
+        description="Type of the event: a reverse-DNS name, 1-200 letters, digits, '.', '-' or '_'",
+        examples=["fr.territoires-industrie.funding.GrantCommitted.v1"],
+    )
     specversion: Literal["1.0"] = "1.0"
     time: UtcDatetime = Field(description="When it happened, UTC", examples=["2024-01-15T09:30:00Z"])
     subject: Token = Field(description="Id of the aggregate the event is about", examples=["ti-8413"])
     datacontenttype: Literal["application/json"] = "application/json"
     correlation_id: Token = Field(description="Id shared by every message of one business flow")
     causation_id: Token = Field(description="Id of the message that caused this one (its own id at the root)")
-    schema_version: int = Field(ge=1, le=999, description="Major version of the payload schema, as in the type")
+    schema_version: Annotated[int, BeforeValidator(_major_version)] = Field(
+        ge=1, le=999, description="Major version of the payload schema, as in the type"
+    )
     producer: Annotated[str, AfterValidator(_known_producer)] = Field(examples=["funding", "bpifrance"])
 
     @classmethod
-    def new(cls, type_: str, subject: str, producer: str, *, cause: "Envelope | None" = None) -> "Envelope":
-        """A fresh envelope (new uuid, now); correlation and causation follow `cause` when given."""
+    def new(
+        cls,
+        type_: str,
+        subject: str,
+        producer: str,
+        *,
+        cause: "Envelope | None" = None,
+        causation_id: str | None = None,
+        correlation_id: str | None = None,
+    ) -> "Envelope":
+        """A fresh envelope (new uuid, now); correlation and causation follow `cause` when given, or the ids
+        given (a message whose envelope could not be read: its ce_id, its correlation id, or its place)."""
         event_id = str(uuid4())
         return cls(
             id=event_id,
@@ -56,8 +97,8 @@ class Envelope(BaseModel):
             type=type_,
             time=datetime.now(UTC),
             subject=subject,
-            correlation_id=cause.correlation_id if cause else event_id,
-            causation_id=cause.id if cause else event_id,
+            correlation_id=cause.correlation_id if cause else (correlation_id or causation_id or event_id),
+            causation_id=cause.id if cause else (causation_id or event_id),
             schema_version=int(type_.rsplit(".v", 1)[-1]) if TYPE_PATTERN.match(type_) else 1,
             producer=producer,
         )

@@ -60,6 +60,8 @@ class ErrorCode(StrEnum):
     INVALID_IDEMPOTENCY_KEY = "INVALID_IDEMPOTENCY_KEY"
     IDEMPOTENCY_KEY_REUSED = "IDEMPOTENCY_KEY_REUSED"
     REQUEST_IN_PROGRESS = "REQUEST_IN_PROGRESS"
+    TOO_MANY_IDEMPOTENCY_KEYS = "TOO_MANY_IDEMPOTENCY_KEYS"
+    INVALID_CHARACTER = "INVALID_CHARACTER"
     UNKNOWN_COMMUNE = "UNKNOWN_COMMUNE"
     UNKNOWN_BINOME = "UNKNOWN_BINOME"
     UNKNOWN_CHEF_DE_PROJET_POST = "UNKNOWN_CHEF_DE_PROJET_POST"
@@ -86,6 +88,12 @@ class ErrorCode(StrEnum):
     OUT_OF_REGION = "OUT_OF_REGION"
     OUT_OF_PROGRAMME = "OUT_OF_PROGRAMME"
     READ_ONLY_ROLE = "READ_ONLY_ROLE"
+    AGGREGATES_ONLY = "AGGREGATES_ONLY"
+    TOO_MANY_STREAMS = "TOO_MANY_STREAMS"
+    STREAMS_FULL = "STREAMS_FULL"
+    RATE_LIMITED = "RATE_LIMITED"
+    ACCESS_TOKEN_IN_URL = "ACCESS_TOKEN_IN_URL"  # noqa: S105 (a code, not a secret)
+    INVALID_TICKET = "INVALID_TICKET"
     FICHE_ACTION_ALREADY_EXISTS = "FICHE_ACTION_ALREADY_EXISTS"
     FICHE_ACTION_CLOSED = "FICHE_ACTION_CLOSED"
     FICHE_ACTION_DATE_BEFORE_PREVIOUS_STEP = "FICHE_ACTION_DATE_BEFORE_PREVIOUS_STEP"
@@ -100,6 +108,11 @@ class ErrorCode(StrEnum):
     LEAD_IS_A_PERSON = "LEAD_IS_A_PERSON"
     TERRITORY_NOT_LABELLED = "TERRITORY_NOT_LABELLED"
     UNKNOWN_FICHE_ACTION = "UNKNOWN_FICHE_ACTION"
+    DS_CHAMP_MISSING = "DS_CHAMP_MISSING"
+    DS_CHAMP_INVALID = "DS_CHAMP_INVALID"
+    DS_GRANTED_AMOUNT_MISSING = "DS_GRANTED_AMOUNT_MISSING"
+    DS_UNKNOWN_DEMARCHE = "DS_UNKNOWN_DEMARCHE"
+    DS_ACCESS_REFUSED = "DS_ACCESS_REFUSED"
     SERVICE_UNAVAILABLE = "SERVICE_UNAVAILABLE"
     INTERNAL_ERROR = "INTERNAL_ERROR"
 
@@ -114,11 +127,11 @@ REASONS: dict[ErrorCode, str] = {
     _E.INVALID_PAYLOAD: "Le contenu du message ne respecte pas le schéma de l'événement.",
     _E.KEY_MISMATCH: "La clé Kafka du message ne correspond pas à l'identifiant attendu dans le contenu.",
     _E.SUBJECT_MISMATCH: "L'en-tête ce_subject ne correspond pas à l'identifiant porté par le contenu.",
-    _E.PRODUCER_MISMATCH: "L'émetteur déclaré (ce_producer) n'est pas le partenaire de ce topic.",
+    _E.PRODUCER_MISMATCH: "L'émetteur déclaré (ce_producer) n'est pas le partenaire de ce flux.",
     _E.SOURCE_MISMATCH: (
-        "La source déclarée (ce_source) n'est pas celle du partenaire de ce topic : il ne parle que pour lui-même."
+        "La source déclarée (ce_source) n'est pas celle du partenaire de ce flux : il ne parle que pour lui-même."
     ),
-    _E.NOT_A_COMMAND: "Seules des commandes peuvent être publiées sur un topic d'entrée partenaire.",
+    _E.NOT_A_COMMAND: "Seules des commandes peuvent être publiées sur un flux d'entrée partenaire.",
     _E.COMMAND_NOT_ALLOWED: "Ce partenaire n'est pas habilité à publier cette commande.",
     _E.CONFLICTING_REDELIVERY: "Un événement de même identifiant mais de contenu différent a déjà été reçu.",
     _E.UNKNOWN_TERRITORY: "Le territoire désigné n'est pas un Territoire d'industrie connu.",
@@ -126,7 +139,7 @@ REASONS: dict[ErrorCode, str] = {
     _E.ENVELOPE_CEILING_EXCEEDED: "Le montant dépasse le solde disponible de l'enveloppe.",
     _E.ENVELOPE_CLOSED: "L'enveloppe est close : plus aucun engagement n'est possible.",
     _E.STATE_SHARE_ABOVE_CAP: "La part de l'État dépasse 70 % du poste ou 30 000 / 40 000 € par an.",
-    _E.PAYMENT_EXCEEDS_COMMITMENT: "Le paiement dépasse le montant restant engagé.",
+    _E.PAYMENT_EXCEEDS_COMMITMENT: "Le versement dépasse le montant restant engagé.",
     _E.VTE_AID_ALREADY_PAID: "L'aide VTE de ce contrat a déjà été versée : elle n'est versée qu'une fois.",
     _E.VTE_NOT_ELIGIBLE: "Le contrat ou la mission ne remplit pas les conditions de l'aide VTE demandée.",
     _E.VTE_CONTRACT_ALREADY_RECORDED: "Ce contrat VTE est déjà enregistré avec d'autres conditions.",
@@ -136,7 +149,7 @@ REASONS: dict[ErrorCode, str] = {
     _E.PROGRAMME_NOT_OPERATED: "Ce partenaire n'opère ni n'instruit ce programme : il ne peut pas y décider.",
     _E.APPLICATION_NOT_ELIGIBLE: "Le dossier ne remplit pas les conditions d'éligibilité du programme.",
     _E.APPLICATION_STATE_CONFLICT: "Cette décision n'est pas possible dans l'état actuel du dossier.",
-    _E.RELEASE_EXCEEDS_COMMITMENT: "Le désengagement dépasse le montant engagé non encore payé.",
+    _E.RELEASE_EXCEEDS_COMMITMENT: "Le désengagement dépasse le montant engagé non encore versé.",
     _E.ENVELOPE_ALREADY_OPENED: "Une enveloppe de même identifiant existe déjà avec d'autres montants.",
     _E.DOMAIN_RULE_VIOLATED: "Une règle du programme refuse cette demande.",
     _E.NOT_FOUND: "L'élément désigné est introuvable.",
@@ -152,13 +165,19 @@ REASONS: dict[ErrorCode, str] = {
     _E.INVALID_IDEMPOTENCY_KEY: "La clé d'idempotence doit faire 1 à 128 caractères.",
     _E.IDEMPOTENCY_KEY_REUSED: "Cette clé d'idempotence a déjà servi pour une autre requête.",
     _E.REQUEST_IN_PROGRESS: "Une requête avec cette clé d'idempotence est en cours de traitement.",
+    _E.TOO_MANY_IDEMPOTENCY_KEYS: (
+        "Vous avez trop de clés d'idempotence en cours de conservation : réutilisez-en une ou réessayez plus tard."
+    ),
+    _E.INVALID_CHARACTER: (
+        "La requête contient un caractère de contrôle (par exemple l'octet nul) qu'aucun champ ne peut contenir."
+    ),
     _E.UNKNOWN_COMMUNE: "La commune désignée (code INSEE) n'est rattachée à aucun Territoire d'industrie connu.",
     _E.UNKNOWN_BINOME: "Le binôme désigné est inconnu pour ce territoire.",
     _E.UNKNOWN_CHEF_DE_PROJET_POST: "Le poste de chef de projet désigné est inconnu.",
     _E.EPCI_ALREADY_IN_TERRITORY: "Cet EPCI appartient déjà à un autre Territoire d'industrie (un seul à la fois).",
     _E.EPCI_NOT_IN_TERRITORY: "Cet EPCI n'appartient pas à ce territoire.",
     _E.CHEF_DE_PROJET_POST_ENDED: "Ce poste de chef de projet est terminé : il ne peut plus être partagé ni clos.",
-    _E.BINOME_REQUIRED: "Le territoire doit garder au moins un binôme élu–industriel.",
+    _E.BINOME_REQUIRED: "Le territoire doit garder au moins un binôme élu-industriel.",
     _E.INVALID_CHEF_DE_PROJET_POST: "Le poste de chef de projet est invalide (il se termine avant de commencer).",
     _E.NO_EPCI_TO_FUND: "Le territoire ne compte aucun EPCI : le poste de chef de projet ne peut pas être financé.",
     _E.BINOME_ALREADY_ENDED: "Ce binôme a déjà quitté ses fonctions.",
@@ -172,16 +191,24 @@ REASONS: dict[ErrorCode, str] = {
     _E.LABEL_ALREADY_WITHDRAWN: "Le label de ce territoire est déjà retiré.",
     _E.TERRITORY_ALREADY_LISTED: "Un territoire de ce nom ou de cet identifiant officiel figure déjà dans la liste.",
     _E.INVALID_TERRITORY: "Le territoire est invalide (nom, départements, régions ou dates).",
-    _E.OUTBOX_RECORD_TOO_LARGE: "L'événement à publier dépasse la taille maximale qu'accepte son topic.",
-    _E.UNKNOWN_TOPIC: "L'événement à publier vise un topic que les contrats ne déclarent pas.",
+    _E.OUTBOX_RECORD_TOO_LARGE: "L'événement à publier dépasse la taille maximale qu'accepte son flux.",
+    _E.UNKNOWN_TOPIC: "L'événement à publier vise un flux que les contrats ne déclarent pas.",
     _E.OUT_OF_ORDER: "L'événement arrive avant un événement dont il dépend ; renvoyez-le une fois celui-ci traité.",
     _E.INVALID_TOKEN: "Le jeton d'accès est invalide (signature, émetteur ou audience refusés).",
     _E.TOKEN_EXPIRED: "Le jeton d'accès a expiré : demandez-en un nouveau.",
     _E.OUT_OF_REGION: "Votre rôle régional ne permet d'agir que sur les territoires de votre région.",
     _E.OUT_OF_PROGRAMME: "Votre rôle d'instructeur ne permet d'agir que sur les dossiers de votre programme.",
     _E.READ_ONLY_ROLE: "Votre rôle est en lecture seule : il ne permet aucune modification.",
+    _E.AGGREGATES_ONLY: "Votre rôle donne accès aux totaux seulement, pas aux dossiers un par un.",
+    _E.TOO_MANY_STREAMS: "Trop de flux en direct ouverts avec ce jeton : fermez-en un avant d'en ouvrir un autre.",
+    _E.STREAMS_FULL: "Le flux en direct est complet pour le moment : réessayez dans quelques instants.",
+    _E.RATE_LIMITED: "Trop de demandes en peu de temps : patientez quelques secondes avant de réessayer.",
+    _E.ACCESS_TOKEN_IN_URL: (
+        "Le jeton d'accès ne se passe plus dans l'adresse : demandez un ticket (POST /api/tickets) et passez ?ticket=."
+    ),
+    _E.INVALID_TICKET: "Ticket absent, expiré, ou émis pour un autre usage : demandez-en un nouveau.",
     _E.FICHE_ACTION_ALREADY_EXISTS: "Une fiche action de même référence ou de même titre existe déjà.",
-    _E.FICHE_ACTION_CLOSED: "La fiche action est terminée ou abandonnée : elle ne peut plus être modifiée.",
+    _E.FICHE_ACTION_CLOSED: "La fiche action est réalisée ou abandonnée : elle ne peut plus être modifiée.",
     _E.FICHE_ACTION_DATE_BEFORE_PREVIOUS_STEP: "La date de cette étape précède celle de l'étape précédente.",
     _E.FICHE_ACTION_TRANSITION_FORBIDDEN: "Ce passage d'étape n'est pas permis par le cycle de vie de la fiche action.",
     _E.IMPORT_COLUMNS_MISSING: "Des colonnes obligatoires manquent dans le fichier importé.",
@@ -194,7 +221,17 @@ REASONS: dict[ErrorCode, str] = {
     _E.LEAD_IS_A_PERSON: "Le pilote d'une fiche action est un rôle ou une organisation, jamais une personne nommée.",
     _E.TERRITORY_NOT_LABELLED: "Le territoire n'est plus labellisé : il ne prend plus de nouvelle fiche action.",
     _E.UNKNOWN_FICHE_ACTION: "La fiche action désignée est inconnue.",
-    _E.SERVICE_UNAVAILABLE: "Le service est momentanément indisponible (base de données ou courtier injoignable) ;"
+    _E.DS_CHAMP_MISSING: "Un champ attendu du dossier Démarches simplifiées est absent ou vide.",
+    _E.DS_CHAMP_INVALID: "Un champ du dossier Démarches simplifiées a une valeur que la plateforme ne sait pas lire.",
+    _E.DS_GRANTED_AMOUNT_MISSING: (
+        "Le dossier est accepté sur Démarches simplifiées mais son montant accordé (annotation privée) n'est pas"
+        " renseigné."
+    ),
+    _E.DS_UNKNOWN_DEMARCHE: "Cette démarche de Démarches simplifiées n'est pas raccordée à la plateforme.",
+    _E.DS_ACCESS_REFUSED: (
+        "Démarches simplifiées refuse le jeton de la plateforme (expiré, révoqué, ou réseau non autorisé)."
+    ),
+    _E.SERVICE_UNAVAILABLE: "Le service est momentanément indisponible (base de données ou Kafka injoignable) ;"
     " réessayez.",
     _E.INTERNAL_ERROR: "La plateforme n'a pas pu traiter l'événement ; il a été mis de côté pour analyse.",
 }

@@ -16,6 +16,31 @@ Label = Annotated[str, StringConstraints(min_length=1, max_length=200, pattern=_
 FrenchSentence = Annotated[str, StringConstraints(min_length=1, max_length=500, pattern=_PRINTABLE_TRIMMED)]
 """A human sentence in French, at most 500 characters."""
 
+CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff]")
+"""What no text may hold: NUL and the other C0 controls but TAB, LF and CR, DEL, the C1 range, and lone
+surrogates (not Unicode text: PostgreSQL cannot store them)."""
+
+
+def _no_control_character(value: str) -> str:
+    found = CONTROL_CHARACTERS.search(value)
+    if found is not None:
+        character, position = f"U+{ord(found.group()):04X}", found.start() + 1
+        raise PydanticCustomError(
+            "control_character",
+            "forbidden character {character} at position {position}",
+            {"character": character, "position": position},
+        )
+    return value
+
+
+FreeText = Annotated[
+    str,
+    AfterValidator(_no_control_character),
+    Field(json_schema_extra={"pattern": r"^[^\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]*$"}),
+]
+"""A free text (a description): several lines and tabs allowed, no control character (`CONTROL_CHARACTERS`).
+Give it its length where it is used: `Annotated[FreeText, Field(max_length=4000)]`."""
+
 
 def _as_utc(value: datetime) -> datetime:
     return value.astimezone(UTC)

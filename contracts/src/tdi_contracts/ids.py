@@ -135,7 +135,7 @@ PaymentId = UUID
 VteContractId = UUID
 """Id of a VTE (volontariat territorial en entreprise) contract."""
 BinomeId = UUID
-"""Id of a binôme élu–industriel (an elected official paired with an industrialist)."""
+"""Id of a binôme élu-industriel (an elected official paired with an industrialist)."""
 ChefDeProjetId = UUID
 """Id of a chef de projet post (the post, not the person)."""
 CandidatePseudonym = UUID

@@ -53,4 +53,4 @@ def may_decide_on(partner: Partner | str, programme: Programme | str) -> bool:
 
 def may_publish(partner: Partner | str, type_: str) -> bool:
     """True when the partner is allowed to publish this command type on its ingress topic."""
-    return type_ in PARTNER_COMMANDS[Partner(partner)]
+    return type_ in PARTNER_COMMANDS.get(Partner(partner), frozenset())  # a partner not listed: nothing (fail closed)

@@ -5,6 +5,7 @@ from pydantic import BaseModel
 from .base import MODELS, SPECS, TYPE_PATTERN, ContractModel, ContractSpec
 from .errors import ContractViolation, ErrorCode
 from .events import actions, funding, partners, platform, reporting, territory, vte
+from .quoting import quote
 
 LOADED_MODULES = (actions, funding, partners, platform, reporting, territory, vte)
 """The payload modules; importing them registered every payload (kept here so the import is explicit)."""
@@ -37,9 +38,9 @@ def payload_model_for(type_: str) -> type[ContractModel]:
         served = sorted(s.type for s in SPECS.values() if (s.service, s.name) == (match[1], match[2]))
         if served:
             raise ContractViolation(
-                ErrorCode.SCHEMA_VERSION_UNSUPPORTED, f"Reçu : {type_} ; servi(s) : {', '.join(served)}."
+                ErrorCode.SCHEMA_VERSION_UNSUPPORTED, f"Reçu : {quote(type_)} ; servi(s) : {', '.join(served)}."
             )
-    raise ContractViolation(ErrorCode.UNKNOWN_EVENT_TYPE, f"Reçu : {type_[:200]}.")
+    raise ContractViolation(ErrorCode.UNKNOWN_EVENT_TYPE, f"Reçu : {quote(type_)}.")
 
 
 def types_on_topic(topic: str) -> tuple[str, ...]:

@@ -1,5 +1,6 @@
 """Kafka topics of the platform: names, partition counts, retention; the local stack creates ALL_TOPICS."""
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from .reference.partners import Partner
@@ -8,10 +9,52 @@ SERVICES = ("territory", "actions", "funding", "vte", "reporting")
 """The five services; each consumes as one consumer group named `tdi-<service>`."""
 FOREVER = -1
 """retention.ms of topics that are the platform's history (read models are rebuilt by replaying them)."""
+UNBOUNDED = -1
+"""retention.bytes of topics never cut by size (the history, and compacted topics: compaction bounds them)."""
 DAY_MS = 24 * 3600 * 1000
+MIB = 1024 * 1024
 MAX_MESSAGE_BYTES = 1_048_576
 """max.message.bytes of every topic unless its spec says otherwise (a platform rule: Kafka's own default, 1 MiB).
 The outbox refuses a record over its topic's limit when it is written; the relay's producer never exceeds it."""
+
+PROGRAMME_DAILY_EVENTS = 5_000
+"""Platform rule (the sources give no volume): the programme's partners send a few thousand events a day
+(300 VTE contracts in 2023, 144 Fonds vert dossiers in the demonstration); the byte bounds below hold a whole
+retention of 5,000 events a day of ~2 KiB, all from one partner, so they only bite on abuse."""
+
+
+@dataclass(frozen=True)
+class TopicClass:
+    """How long and how much one class of topics keeps, per partition (platform rules, contracts/README.md).
+
+    `retention_bytes` is per partition (Kafka's unit); Kafka deletes whole closed segments only, so
+    `segment_bytes` is well below it for the bound to bite (and the active segment comes on top of it).
+    """
+
+    name: str
+    retention_ms: int
+    retention_bytes: int
+    segment_bytes: int
+    cleanup_policy: str = "delete"
+
+
+DOMAIN = TopicClass("domain", FOREVER, UNBOUNDED, 1024 * MIB)
+"""The platform's history: kept forever and never cut by size (read models are rebuilt from it; the inbox
+retention relies on it). Partners cannot write it; their commands reach it at the rate of their quotas."""
+COMPACTED = TopicClass("compacted", FOREVER, UNBOUNDED, 16 * MIB, "compact")
+"""The latest state per key (territory reference, indicators per scope): compaction bounds them by the number of
+keys; 16 MiB segments let compaction run at the programme's volume (it never cleans the active segment)."""
+INGRESS = TopicClass("ingress", 30 * DAY_MS, 128 * MIB, 16 * MIB)
+"""A partner's commands: 30 days, at most 128 MiB per partition (3 partitions). A partner flooding its ingress
+topic only pushes out its own oldest records; the inbox keeps what was applied."""
+FEEDBACK = TopicClass("feedback", 30 * DAY_MS, 128 * MIB, 16 * MIB)
+"""One answer per ingress record: the same bounds as the ingress topic it answers."""
+DEAD_LETTERS = TopicClass("dead-letters", 90 * DAY_MS, 512 * MIB, 32 * MIB)
+"""A group's dead letters (each at most 64 KiB of the record plus headers): 90 days, at most 512 MiB."""
+
+BROKER_DISK_BUDGET_BYTES = 16 * 1024 * MIB
+"""Platform rule: the most every bounded topic may hold on one broker together (each broker holds a replica of
+every partition), a third of the k8s broker volume (50 Gi); the rest is the history's."""
 
 
 @dataclass(frozen=True)
@@ -20,18 +63,39 @@ class TopicSpec:
 
     name: str
     partitions: int
-    retention_ms: int
-    cleanup_policy: str = "delete"
+    kind: TopicClass
     description: str = ""
     max_message_bytes: int = MAX_MESSAGE_BYTES
+
+    @property
+    def retention_ms(self) -> int:
+        return self.kind.retention_ms
+
+    @property
+    def retention_bytes(self) -> int:
+        return self.kind.retention_bytes
+
+    @property
+    def cleanup_policy(self) -> str:
+        return self.kind.cleanup_policy
 
     def config(self) -> dict[str, str]:
         """Topic-level configuration for an admin client's create_topics."""
         return {
             "cleanup.policy": self.cleanup_policy,
             "retention.ms": str(self.retention_ms),
+            "retention.bytes": str(self.retention_bytes),
+            "segment.bytes": str(self.kind.segment_bytes),
             "max.message.bytes": str(self.max_message_bytes),
         }
+
+
+def bounded_bytes(specs: Iterable[TopicSpec]) -> int:
+    """The most these topics can hold on one broker: retained segments plus the active one, per partition
+    (topics not bounded by size count nothing)."""
+    return sum(
+        s.partitions * (s.retention_bytes + s.kind.segment_bytes) for s in specs if s.retention_bytes != UNBOUNDED
+    )
 
 
 def consumer_group(service: str) -> str:
@@ -73,8 +137,7 @@ def partner_feedback_topic(partner: Partner | str) -> str:
 
 
 def _domain(service: str, aggregate: str, text: str, *, compact: bool = False) -> TopicSpec:
-    policy = "compact" if compact else "delete"
-    return TopicSpec(f"tdi.{service}.{aggregate}.v1", 6, FOREVER, policy, text)
+    return TopicSpec(f"tdi.{service}.{aggregate}.v1", 6, COMPACTED if compact else DOMAIN, text)
 
 
 TERRITORY = _domain("territory", "territory", "Territory events: labelling, EPCI, communes, binômes, chefs")
@@ -104,7 +167,7 @@ DOMAIN_TOPICS: tuple[TopicSpec, ...] = (
     REPORTING_INDICATORS,
 )
 PARTNER_INGRESS_TOPICS: tuple[TopicSpec, ...] = tuple(
-    TopicSpec(partner_ingress_topic(p, s), 3, 30 * DAY_MS, description=f"{s} commands published by {p.label}")
+    TopicSpec(partner_ingress_topic(p, s), 3, INGRESS, description=f"{s} commands published by {p.label}")
     for s in INGRESS_SERVICES
     for p in Partner
 )
@@ -116,11 +179,10 @@ def ingress_topics_of(service: str) -> tuple[str, ...]:
 
 
 PARTNER_FEEDBACK_TOPICS: tuple[TopicSpec, ...] = tuple(
-    TopicSpec(partner_feedback_topic(p), 3, 30 * DAY_MS, description=f"One answer per event of {p.label}")
-    for p in Partner
+    TopicSpec(partner_feedback_topic(p), 3, FEEDBACK, description=f"One answer per event of {p.label}") for p in Partner
 )
 DLQ_TOPICS: tuple[TopicSpec, ...] = tuple(
-    TopicSpec(dlq_topic(consumer_group(s)), 1, 90 * DAY_MS, description=f"Dead letters of tdi-{s}") for s in SERVICES
+    TopicSpec(dlq_topic(consumer_group(s)), 1, DEAD_LETTERS, description=f"Dead letters of tdi-{s}") for s in SERVICES
 )
 ALL_TOPICS: tuple[TopicSpec, ...] = DOMAIN_TOPICS + PARTNER_INGRESS_TOPICS + PARTNER_FEEDBACK_TOPICS + DLQ_TOPICS
 

@@ -5,53 +5,80 @@
     tdi-partner follow --partner bpifrance
 
 Credentials: --bootstrap / TDI_PARTNER_BOOTSTRAP_SERVERS, and on a secured broker --username / --password
-(TDI_PARTNER_USERNAME / TDI_PARTNER_PASSWORD, SASL/SCRAM-SHA-512).
+(TDI_PARTNER_USERNAME / TDI_PARTNER_PASSWORD, SASL/SCRAM-SHA-512); over TLS --ca-file (TDI_PARTNER_CA_FILE, the CA
+of the broker's certificate) or --security-protocol SASL_SSL (TDI_PARTNER_SECURITY_PROTOCOL).
 """
 
 from __future__ import annotations
 
 import asyncio
 from collections import Counter
+from enum import StrEnum
 from pathlib import Path
 
 import typer
-from rich.console import Console
 from rich.progress import Progress
-from rich.table import Table
+from rich.table import Column, Table
 
 from tdi_contracts.base import SPECS
 from tdi_contracts.reference import Partner
 from tdi_contracts.topics import partner_feedback_topic, partner_ingress_topic
 from tdi_partner import client, sent_log
 from tdi_partner.commands import Command, command_types, read_commands
+from tdi_partner.terminal import console_for
 
 app = typer.Typer(
     help="Publish commands to the Territoires d'industrie platform and follow the answers.",
     epilog="Examples: partner/examples/*.jsonl; walkthrough in partner/README.md; contract in contracts/README.md.",
 )
-console = Console()
-
 PARTNER = typer.Option(..., "--partner", "-p", envvar="TDI_PARTNER", help="Your partner slug, e.g. bpifrance")
 BOOTSTRAP = typer.Option(
     "127.0.0.1:9092", "--bootstrap", envvar=["TDI_PARTNER_BOOTSTRAP_SERVERS", "KAFKA_BOOTSTRAP_SERVERS"]
 )
 USERNAME = typer.Option(None, "--username", envvar="TDI_PARTNER_USERNAME", help="SASL/SCRAM user")
 PASSWORD = typer.Option(None, "--password", envvar="TDI_PARTNER_PASSWORD", help="SASL/SCRAM password")
+CA_FILE = typer.Option(
+    None, "--ca-file", envvar="TDI_PARTNER_CA_FILE", help="CA (PEM) of the broker's certificate: connect over TLS"
+)
+
+
+class Protocol(StrEnum):
+    PLAINTEXT = "PLAINTEXT"
+    SSL = "SSL"
+    SASL_PLAINTEXT = "SASL_PLAINTEXT"
+    SASL_SSL = "SASL_SSL"
+
+
+PROTOCOL = typer.Option(
+    None,
+    "--security-protocol",
+    envvar="TDI_PARTNER_SECURITY_PROTOCOL",
+    help="PLAINTEXT, SSL, SASL_PLAINTEXT or SASL_SSL (default: SASL_ with a user, _SSL with a CA file)",
+)
 SENT_LOG = typer.Option(Path("tdi-partner-sent.jsonl"), "--sent-log", help="Where sent event ids are recorded")
 
 
 @app.command()
 def types(partner: Partner = PARTNER) -> None:
-    """The commands you may publish, and the topic each goes to."""
-    table = Table("command type", "topic", title=f"Commandes de {partner.label}")
+    """The commands you may publish, under the topic each goes to (a type name is never cut, at any width)."""
+    console = console_for()
+    by_topic: dict[str, list[str]] = {}
     for type_ in command_types(partner):
-        table.add_row(type_, partner_ingress_topic(partner, SPECS[type_].service))
-    console.print(table)
-    console.print(f"Réponses : {partner_feedback_topic(partner)}")
+        by_topic.setdefault(partner_ingress_topic(partner, SPECS[type_].service), []).append(type_)
+    console.print(f"Commandes de {partner.label}, par flux Kafka :", style="bold", markup=False)
+    for topic, names in sorted(by_topic.items()):
+        console.print(f"  {topic}", markup=False)
+        for name in names:  # one per line, whole: v1 and v2 of a command must stay apart
+            console.print(f"    {name}", markup=False, highlight=False)
+    if not by_topic:
+        console.print("  aucune : ce partenaire n'envoie pas de commande à la plateforme.", markup=False)
+    console.print(f"Réponses : {partner_feedback_topic(partner)}", markup=False)
 
 
 def _show_refused(refused: list[Command]) -> None:
-    table = Table("ligne", "type", "motif", title=f"{len(refused)} ligne(s) refusée(s) avant envoi")
+    console = console_for()
+    columns = ("ligne", Column("type", overflow="fold"), Column("motif", overflow="fold"))
+    table = Table(*columns, title=f"{len(refused)} ligne(s) refusée(s) avant envoi")
     for c in refused:
         table.add_row(str(c.line), c.type or "-", "\n".join(c.errors))
     console.print(table)
@@ -65,11 +92,14 @@ def publish(
     bootstrap: str = BOOTSTRAP,
     username: str | None = USERNAME,
     password: str | None = PASSWORD,
+    ca_file: str | None = CA_FILE,
+    security_protocol: Protocol | None = PROTOCOL,
     sent: Path = SENT_LOG,
     skip_invalid: bool = typer.Option(False, help="Send the valid lines even when others are refused"),
     dry_run: bool = typer.Option(False, help="Validate only, send nothing"),
 ) -> None:
     """Validate every command of FILE against the contracts, then send them (nothing is sent if one is refused)."""
+    console = console_for()
     commands = read_commands(partner, file, type_)
     refused = [c for c in commands if not c.valid]
     if refused:
@@ -88,7 +118,7 @@ def publish(
             acknowledged.append(command)
             progress.advance(task)
 
-        credentials = client.Credentials(bootstrap, username, password)
+        credentials = client.Credentials(bootstrap, username, password, security_protocol, ca_file)
         asyncio.run(client.publish(partner, credentials, valid, on_sent))
     sent_log.append(sent, file, acknowledged)
     console.print(f"{len(acknowledged)} commande(s) envoyée(s) ; suivi : tdi-partner follow --partner {partner.value}")
@@ -100,6 +130,8 @@ def follow(
     bootstrap: str = BOOTSTRAP,
     username: str | None = USERNAME,
     password: str | None = PASSWORD,
+    ca_file: str | None = CA_FILE,
+    security_protocol: Protocol | None = PROTOCOL,
     sent: Path = SENT_LOG,
     timeout: float = typer.Option(30.0, help="Seconds to wait for answers still missing"),
 ) -> None:
@@ -107,8 +139,9 @@ def follow(
 
     Exit status: 0 all accepted, 1 some rejected, 2 some still without an answer.
     """
+    console = console_for()
     expected = sent_log.read(sent)
-    credentials = client.Credentials(bootstrap, username, password)
+    credentials = client.Credentials(bootstrap, username, password, security_protocol, ca_file)
     found = asyncio.run(client.answers(partner, credentials, set(expected), timeout))
     rejected = [a for a in found.values() if not a.accepted]
     missing = sorted(set(expected) - found.keys())
@@ -121,7 +154,7 @@ def follow(
             where = f"{expected[a.event_id].get('file', '')}, ligne {expected[a.event_id].get('line', '')}"
             console.print(f"  {where} : {' '.join(a.resulting_ids)}", soft_wrap=True, highlight=False)
     if rejected:
-        table = Table("ligne", "code", "motif", title="Refus")
+        table = Table("ligne", Column("code", overflow="fold"), Column("motif", overflow="fold"), title="Refus")
         for a in rejected:
             table.add_row(str(expected[a.event_id].get("line", "")), a.code or "", a.reason or "")
         console.print(table)

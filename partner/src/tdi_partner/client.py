@@ -8,6 +8,7 @@ Everything it needs is the contracts package and the partner's credentials: the 
 from __future__ import annotations
 
 import asyncio
+import ssl
 import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -15,6 +16,7 @@ from typing import Any
 
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
 
+from tdi_contracts.access import partner_group_prefix
 from tdi_contracts.base import SPECS
 from tdi_contracts.envelope import Envelope, decode_event, encode_event
 from tdi_contracts.events.partners import PartnerEventAccepted, PartnerEventRejected
@@ -25,24 +27,44 @@ from tdi_partner.commands import Command
 
 @dataclass(frozen=True)
 class Credentials:
-    """Where the platform's broker is and who the partner is on it (SASL/SCRAM when a username is given)."""
+    """Where the platform's broker is and who the partner is on it: SASL/SCRAM when a username is given, TLS when
+    a CA file or a TLS protocol is (the partners' listener of a deployed platform requires both: SASL_SSL)."""
 
     bootstrap_servers: str
     username: str | None = None
     password: str | None = None
-    security_protocol: str = "PLAINTEXT"
+    security_protocol: str | None = None
+    """PLAINTEXT, SSL, SASL_PLAINTEXT or SASL_SSL; by default SASL_ when a username is given, _SSL when a CA is."""
+    ca_file: str | None = None
+    """The CA (PEM) that signed the broker's certificate; without it, the system's trusted authorities."""
+
+    @property
+    def protocol(self) -> str:
+        if self.security_protocol:
+            return self.security_protocol
+        return ("SASL_" if self.username else "") + ("SSL" if self.ca_file else "PLAINTEXT")
 
     def kafka_options(self) -> dict[str, Any]:
-        if not self.username:
-            return {"bootstrap_servers": self.bootstrap_servers, "security_protocol": self.security_protocol}
-        protocol = self.security_protocol if self.security_protocol != "PLAINTEXT" else "SASL_PLAINTEXT"
-        return {
-            "bootstrap_servers": self.bootstrap_servers,
-            "security_protocol": protocol,
-            "sasl_mechanism": "SCRAM-SHA-512",
-            "sasl_plain_username": self.username,
-            "sasl_plain_password": self.password or "",
-        }
+        protocol = self.protocol
+        if self.username and not protocol.startswith("SASL_"):  # a user always logs in
+            protocol = f"SASL_{protocol}"
+        options: dict[str, Any] = {"bootstrap_servers": self.bootstrap_servers, "security_protocol": protocol}
+        if protocol.endswith("SSL"):  # certificate and host name verified
+            options["ssl_context"] = ssl.create_default_context(cafile=self.ca_file or None)
+        if self.username:
+            options |= {
+                "sasl_mechanism": "SCRAM-SHA-512",
+                "sasl_plain_username": self.username,
+                "sasl_plain_password": self.password or "",
+            }
+        return options
+
+
+def consumer_group(partner: Partner, purpose: str = "feedback") -> str:
+    """The name of a consumer group the partner may use: `partner-<slug>.<purpose>` (the broker's ACLs allow the
+    groups starting with `partner-<slug>.` only). `answers` reads without a group; use this one to read your
+    feedback topic with a client of your own that commits its offsets."""
+    return partner_group_prefix(partner) + purpose
 
 
 def record_of(partner: Partner, command: Command) -> tuple[str, bytes | None, bytes, list[tuple[str, bytes]]]:

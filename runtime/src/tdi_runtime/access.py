@@ -8,7 +8,7 @@ Sensitive fields are shown only to the roles `SENSITIVE` names (platform rule); 
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from tdi_runtime.auth import Principal
@@ -19,13 +19,25 @@ READ_ROLES = ("national", "regional", "instructor", "reader")
 WRITE_ROLES = ("national", "regional")
 PROGRAMME_WRITE_ROLES = ("national", "regional", "instructor")
 
+Reach = Callable[[Iterable[str]], None]
+"""What a use case calls with the regions of the object it is about to write (as it computed them, inside its
+transaction): raises `OUT_OF_REGION` when the caller may not act there. HTTP passes `access.require_region`; a
+partner's ingress passes nothing (partners are not region-bound). Checking what the caller *quotes* is not
+enough: the use case may place the object elsewhere (issue 22 #2)."""
+
+OWN_PROGRAMME = "*"
+"""In `SENSITIVE`: the instructors of the object's own programme also see the family."""
 SENSITIVE: dict[str, tuple[frozenset[str], str | None]] = {
     "post_cost": (frozenset({"national", "regional"}), "chef-de-projet"),
     "binome_company": (frozenset({"national", "regional"}), None),
-    "undecided_amount": (frozenset({"national", "regional", "instructor"}), None),
+    "undecided_amount": (frozenset({"national", "regional"}), OWN_PROGRAMME),
 }
-"""Field family -> (roles that see it, the programme whose instructors also see it). Platform rule: the issue asks
-for a role; a reader never sees them, an instructor sees the amounts of its own programme's dossiers only."""
+"""Field family -> (roles that see it, the programme whose instructors also see it, or `OWN_PROGRAMME`). Platform
+rule: the issue asks for a role; a reader never sees them, an instructor sees the amounts of its own programme's
+dossiers only. Every service that shows such a field, and reporting's figures built from it, ask `may_see`."""
+COUNTS_ONLY_ROLES = frozenset({"reader"})
+"""Roles that get counts, never rows, of records next to personal data (VTE contracts: a candidate's status, study
+level and graduation year beside the establishment's SIRET and the start date). Platform rule (issue 22 #13)."""
 
 
 @dataclass(frozen=True)
@@ -88,13 +100,32 @@ class Access:
         if self.role not in tuple(roles):
             raise ForbiddenError(f"Le rôle « {self.role} » ne permet pas cette opération.", code="FORBIDDEN")
 
-    def may_see(self, family: str) -> bool:
-        """Whether the sensitive fields of this family (`SENSITIVE`) are shown to the caller."""
-        roles, also = SENSITIVE[family]
-        return self.role in roles or (also is not None and self.role == "instructor" and self.programme == also)
+    def reaches_programme(self, programme: str | None) -> bool:
+        """Whether an object of this programme is within reach (an instructor: its own programme only)."""
+        return self.role != "instructor" or programme == self.programme
 
-    def hide(self, family: str, values: dict[str, object], fields: Iterable[str]) -> dict[str, object]:
-        """`values` with `fields` set to null unless the caller may see this family."""
-        if self.may_see(family):
+    def require_rows(self) -> None:
+        """Refuse (403 AGGREGATES_ONLY) a list or detail of records a role gets counts of only (`COUNTS_ONLY_ROLES`)."""
+        if self.role in COUNTS_ONLY_ROLES:
+            raise ForbiddenError(
+                "Ce jeton donne accès aux totaux seulement, pas aux dossiers un par un : utilisez la route des totaux.",
+                code="AGGREGATES_ONLY",
+            )
+
+    def may_see(self, family: str, programme: str | None = None) -> bool:
+        """Whether the sensitive fields of this family (`SENSITIVE`) are shown to the caller, for an object of
+        `programme` (needed where the family's instructors see their own programme's objects only)."""
+        roles, also = SENSITIVE[family]
+        if self.role in roles:
+            return True
+        if self.role != "instructor" or also is None:
+            return False
+        return self.programme == (programme if also == OWN_PROGRAMME else also)
+
+    def hide(
+        self, family: str, values: dict[str, object], fields: Iterable[str], programme: str | None = None
+    ) -> dict[str, object]:
+        """`values` with `fields` set to null unless the caller may see this family (of an object of `programme`)."""
+        if self.may_see(family, programme):
             return values
         return {**values, **dict.fromkeys(fields)}

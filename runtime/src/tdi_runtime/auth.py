@@ -3,23 +3,24 @@
 Roles (issue 14): `national` (ANCT, DGE: everything), `regional` (a prefecture: one region), `instructor`
 (one programme), `reader` (read-only). `staff` is the local static token of `make run`, equal to `national`;
 `admin` passes every check. A static token maps to `role` or `role:scope` (`regional:44`,
-`instructor:fonds-vert-ti`) in `api_tokens`. A JWT is verified against the configured keys (a JWKS file or URL),
-its issuer and audience; its claims give the role (`tdi_role`, else the first of `roles` we know) and the scope
-(`tdi_region` / `tdi_programme`).
+`instructor:fonds-vert-ti`) in `api_tokens`. A JWT is verified against the configured keys (a JWKS file or URL,
+`tdi_runtime.jwks`), its issuer and audience (both required outside local mode), with `jwt_leeway_s` of clock
+skew allowed on `exp`, `nbf` and `iat`; its claims give the role (`tdi_role`, else the first of `roles` we know)
+and the scope (`tdi_region` / `tdi_programme`).
 """
 
 from __future__ import annotations
 
+import asyncio
 import hmac
-import json
+import re
 from dataclasses import dataclass
-from functools import lru_cache
-from pathlib import Path
 from typing import Any
 
 import jwt
 
 from tdi_runtime.errors import ForbiddenError, UnauthenticatedError
+from tdi_runtime.jwks import signing_keys
 
 ROLES = ("national", "regional", "instructor", "reader", "staff", "admin")
 COMMAND_ROLES = frozenset({"national", "regional", "instructor", "staff", "admin"})
@@ -54,8 +55,22 @@ class Principal:
         Access.of(self).require_region(regions)
 
 
+TOKEN_SHAPE = re.compile(r"[\x21-\x7e]{1,8192}")
+"""What a bearer token may look like: 1 to 8,192 printable ASCII characters (RFC 6750's b64token and JWTs fit);
+anything else (non-ASCII, control characters, spaces, a huge value) is refused before any comparison."""
+
+
+def _well_formed(token: str) -> str:
+    if TOKEN_SHAPE.fullmatch(token) is None:
+        raise UnauthenticatedError(
+            "Jeton d'accès mal formé : 1 à 8 192 caractères ASCII imprimables attendus.", code="INVALID_TOKEN"
+        )
+    return token
+
+
 def _static(token: str, tokens: dict[str, str]) -> Principal | None:
-    granted = next((r for t, r in tokens.items() if hmac.compare_digest(t, token)), None)
+    supplied = token.encode()  # bytes: compare_digest refuses non-ASCII str
+    granted = next((r for t, r in tokens.items() if hmac.compare_digest(t.encode(), supplied)), None)
     if granted is None:
         return None
     role, _, scope = granted.partition(":")
@@ -67,35 +82,30 @@ def _static(token: str, tokens: dict[str, str]) -> Principal | None:
     )
 
 
-@lru_cache(maxsize=8)
-def _jwks_client(url: str) -> jwt.PyJWKClient:
-    return jwt.PyJWKClient(url, cache_keys=True, lifespan=300)
-
-
-def _signing_key(token: str, settings: Any) -> Any:
-    if settings.jwt_jwks_file:
-        keys = jwt.PyJWKSet.from_dict(json.loads(Path(settings.jwt_jwks_file).read_text(encoding="utf-8")))
+def _kid(token: str) -> str | None:
+    try:
         kid = jwt.get_unverified_header(token).get("kid")
-        for key in keys.keys:
-            if kid is None or key.key_id == kid:
-                return key.key
-        raise UnauthenticatedError("Jeton signé par une clé inconnue.", code="INVALID_TOKEN")
-    return _jwks_client(settings.jwt_jwks_url).get_signing_key_from_jwt(token).key
+    except (jwt.PyJWTError, ValueError, TypeError):
+        raise UnauthenticatedError("Jeton invalide (en-tête illisible).", code="INVALID_TOKEN") from None
+    if kid is not None and not isinstance(kid, str):
+        raise UnauthenticatedError("Jeton invalide (identifiant de clé).", code="INVALID_TOKEN")
+    return kid
 
 
-def _from_jwt(token: str, settings: Any) -> Principal:
+def _from_jwt(token: str, key: Any, settings: Any) -> Principal:
     try:
         claims = jwt.decode(
             token,
-            _signing_key(token, settings),
+            key,
             algorithms=list(settings.jwt_algorithms),
             audience=settings.jwt_audience,
             issuer=settings.jwt_issuer,
+            leeway=float(getattr(settings, "jwt_leeway_s", 0.0)),
             options={"require": ["exp", "sub"]},
         )
     except jwt.ExpiredSignatureError:
         raise UnauthenticatedError("Jeton expiré : demandez-en un nouveau.", code="TOKEN_EXPIRED") from None
-    except (jwt.PyJWTError, ValueError) as error:
+    except (jwt.PyJWTError, ValueError, TypeError) as error:
         raise UnauthenticatedError(f"Jeton invalide ({type(error).__name__}).", code="INVALID_TOKEN") from None
     roles = [claims.get("tdi_role")] if claims.get("tdi_role") else list(claims.get("roles") or [])
     role = next((r for r in roles if r in ROLES and r not in ("staff", "admin")), None)
@@ -107,11 +117,28 @@ def _from_jwt(token: str, settings: Any) -> Principal:
     return Principal(str(claims["sub"]), role, region if role == "regional" else None, programme)
 
 
-def principal_of(token: str, settings: Any) -> Principal:
-    """The caller behind a bearer token: a configured static token, else a JWT when keys are configured."""
-    found = _static(token, settings.api_tokens)
+def _is_jwt(token: str, settings: Any) -> bool:
+    return token.count(".") == 2 and bool(settings.jwt_jwks_file or settings.jwt_jwks_url)
+
+
+async def authenticate(token: str, settings: Any) -> Principal:
+    """The caller behind a bearer token: a configured static token, else a JWT when keys are configured (its keys
+    read off the event loop, `tdi_runtime.jwks`). Refusals: 401 `UNAUTHENTICATED`, `INVALID_TOKEN`,
+    `TOKEN_EXPIRED`; 403 `FORBIDDEN` for a valid token without a platform role."""
+    found = _static(_well_formed(token), settings.api_tokens)
     if found is not None:
         return found
-    if token.count(".") == 2 and (settings.jwt_jwks_file or settings.jwt_jwks_url):
-        return _from_jwt(token, settings)
+    if _is_jwt(token, settings):
+        key = await signing_keys(settings).key_for(_kid(token))
+        return _from_jwt(token, key, settings)
+    raise UnauthenticatedError("Jeton d'accès inconnu ou révoqué.")
+
+
+def principal_of(token: str, settings: Any) -> Principal:
+    """`authenticate` for code without an event loop (a CLI, a test): the JWT keys are read in line."""
+    found = _static(_well_formed(token), settings.api_tokens)
+    if found is not None:
+        return found
+    if _is_jwt(token, settings):
+        return _from_jwt(token, asyncio.run(signing_keys(settings).key_for(_kid(token))), settings)
     raise UnauthenticatedError("Jeton d'accès inconnu ou révoqué.")

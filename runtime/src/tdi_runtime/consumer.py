@@ -19,12 +19,13 @@ from typing import Any
 import asyncpg
 import structlog
 
+from tdi_contracts.quoting import quote, sentence
 from tdi_runtime import failpoints, inbox
 from tdi_runtime.db import Connection
-from tdi_runtime.deadletters import dead_letter, declared
-from tdi_runtime.delivery import Delivery, Violation, decode_record
+from tdi_runtime.deadletters import dead_letter, declared, fallback_dead_letter
+from tdi_runtime.delivery import UNKNOWN_SOURCE, Delivery, Violation, decode_record
 from tdi_runtime.errors import DomainError, is_transient
-from tdi_runtime.handling import Feedback, Handler, HandlerContext, Prepare
+from tdi_runtime.handling import Feedback, Handler, HandlerContext, InCommit, Prepare
 from tdi_runtime.lag import record_lag
 from tdi_runtime.metrics import Metrics
 from tdi_runtime.offsets import OffsetCommitter
@@ -34,7 +35,7 @@ from tdi_runtime.tracing import event_scope
 log = structlog.get_logger(__name__)
 
 CONFLICT_REASON = "Un événement de même identifiant mais de contenu différent a déjà été appliqué."
-UNHANDLED_REASON = "Le type d'événement « {} » n'est pas accepté sur ce topic."
+UNHANDLED_REASON = "Le type d'événement « {} » n'est pas accepté sur ce flux."
 INTERNAL_REASON = "La plateforme n'a pas pu traiter l'événement ({}) ; il a été mis de côté pour analyse."
 
 
@@ -70,6 +71,8 @@ class EventConsumer:
         backoff_max_s: float = 5.0,
         on_outbox: Callable[[], None] | None = None,
         prepare: Prepare | None = None,
+        in_commit: InCommit | None = None,
+        after_commit: Callable[[], None] | None = None,
     ) -> None:
         self.service = service
         self.on_outbox = on_outbox
@@ -84,6 +87,10 @@ class EventConsumer:
         self.strict = strict
         self.prepare = prepare
         """Reads once per batch what its handlers need (`ctx.batch`); never in careful mode, see `_prepared`."""
+        self.in_commit = in_commit
+        """Runs last in the transaction of a batch that applied events (either mode)."""
+        self.after_commit = after_commit
+        """Called once a batch that applied events has committed."""
         self.backoff_max_s = backoff_max_s
         self.stopping = False
         self._defect_backoff = 0.0  # grows while the same batch keeps failing on a defect, resets on success
@@ -130,6 +137,8 @@ class EventConsumer:
         self._signal(None)
         if outcome.outgoing and self.on_outbox is not None:
             self.on_outbox()  # relay now, not at the relay's next idle poll
+        if outcome.applied and self.after_commit is not None:
+            self.after_commit()
         failpoints.hit(failpoints.CONSUMER_AFTER_DB_COMMIT)
         self.committer.mark(consumer, records)
         if self.committer.closing:
@@ -141,12 +150,17 @@ class EventConsumer:
 
     async def _apply(self, deliveries: list[Delivery], careful: bool) -> _Outcome:
         out = _Outcome()
+        # Admission first: a record that could not be read, or whose producer or source is not the topic's
+        # partner's, is refused whatever the inbox holds, and known there by its place only. So a partner never
+        # learns from the answer whether another partner's event id exists (issue 22 #12).
+        refusals = [d.violation or self.feedback.admit(d) for d in deliveries]
+        keys = [_inbox_key(d, refusal) for d, refusal in zip(deliveries, refusals, strict=True)]
         async with self.pool.acquire() as conn, conn.transaction():
-            known = await inbox.seen(conn, self.group, [(d.source, d.event_id) for d in deliveries])
-            batch = None if careful else await self._prepared(conn, deliveries, known)
+            known = await inbox.seen(conn, self.group, keys)
+            admitted = [d for d, refusal in zip(deliveries, refusals, strict=True) if refusal is None]
+            batch = None if careful else await self._prepared(conn, admitted, known)
             in_batch: dict[inbox.Key, inbox.Entry] = {}  # a Seen is built from it only for a repeat (rare)
-            for d in deliveries:
-                key = (d.source, d.event_id)
+            for d, refusal, key in zip(deliveries, refusals, keys, strict=True):
                 prior = known.get(key)
                 if key in in_batch:  # the producer published the same event twice in a row
                     prior = in_batch[key].as_seen()
@@ -157,13 +171,16 @@ class EventConsumer:
                         if prior.digest != d.digest:
                             self._reject(d, Violation("CONFLICTING_REDELIVERY", CONFLICT_REASON), out, record=False)
                         else:
-                            out.outgoing += self.feedback.duplicate(d, prior)
+                            out.outgoing += self._duplicate(d, prior)
                         continue
                     if key in in_batch:  # rejected earlier in this batch: this copy replaces it
                         out.entries = [e for e in out.entries if e.key != key]
                     else:
                         out.retried[key] = prior.source  # rejected before: a corrected or re-driven copy
-                entry = await self._apply_one(conn, d, careful, out, batch)
+                if refusal is not None:
+                    entry: inbox.Entry | None = self._reject(d, refusal, out, key=key)
+                else:
+                    entry = await self._apply_one(conn, d, careful, out, batch)
                 if entry is not None:
                     entry.replaces = out.retried.get(key)
                     in_batch[key] = entry
@@ -176,18 +193,16 @@ class EventConsumer:
                     raise _NeedsSavepointsError from error  # find the event at fault, one by one
             await inbox.record(conn, self.group, out.entries)
             await self.outbox.add(conn, out.outgoing)
+            if out.applied and self.in_commit is not None:
+                await self.in_commit(conn)
         return out
 
     async def _prepared(self, conn: Connection, deliveries: list[Delivery], known: Mapping[inbox.Key, Any]) -> Any:
-        """The `prepare` hook's reads for the new, decoded events with a handler (fast path only: in careful
+        """The `prepare` hook's reads for the new admitted events with a handler (fast path only: in careful
         mode a savepoint rolled back must not leave a changed aggregate behind in what was prepared)."""
         if self.prepare is None:
             return None
-        todo = [
-            d
-            for d in deliveries
-            if d.violation is None and d.event_type in self.handlers and (d.source, d.event_id) not in known
-        ]
+        todo = [d for d in deliveries if d.event_type in self.handlers and (d.source, d.event_id) not in known]
         if not todo:
             return None
         try:
@@ -201,24 +216,26 @@ class EventConsumer:
     async def _apply_one(
         self, conn: Connection, d: Delivery, careful: bool, out: _Outcome, batch: Any = None
     ) -> inbox.Entry | None:
-        violation = d.violation or self.feedback.admit(d)
-        if violation is not None:
-            return self._reject(d, violation, out)
+        """Apply one admitted event through its handler, with its acceptance."""
         handler = self.handlers.get(d.event_type)
         if handler is None:
             if self.strict and self.feedback.strict_for(d.topic):
-                return self._reject(d, Violation("UNKNOWN_EVENT_TYPE", UNHANDLED_REASON.format(d.event_type)), out)
+                reason = UNHANDLED_REASON.format(quote(d.event_type))
+                return self._reject(d, Violation("UNKNOWN_EVENT_TYPE", reason), out)
             return None  # consumers of domain topics pick the types they need and pass over the others
         ctx = HandlerContext(conn, d, deferred=None if careful else out.deferred, batch=batch)
         try:
             with event_scope(d):
+                # An event never publishable, or an acceptance that cannot be built, refuses this event only.
                 if careful:
                     async with conn.transaction():
                         await handler(ctx)
-                        self.outbox.check(ctx.emitted)  # an event never publishable refuses this event only
+                        self.outbox.check(ctx.emitted)
+                        accepted = self.feedback.accepted(d, ctx.results)
                 else:
                     await handler(ctx)
                     self.outbox.check(ctx.emitted)
+                    accepted = self.feedback.accepted(d, ctx.results)
         except Exception as error:
             if is_transient(error):
                 raise
@@ -229,24 +246,74 @@ class EventConsumer:
             log.exception("handler_failed", group=self.group, event_id=d.event_id)
             return self._reject(d, Violation("INTERNAL_ERROR", INTERNAL_REASON.format(type(error).__name__)), out)
         out.outgoing += ctx.emitted
-        out.outgoing += self.feedback.accepted(d, ctx.results)
+        out.outgoing += accepted
         results = [list(r) for r in ctx.results] or None
         entry = inbox.Entry(d.event_id, d.topic, d.partition, d.offset, "applied", d.digest, results, d.source)
         out.entries.append(entry)
         out.applied += 1
         return entry
 
-    def _reject(self, d: Delivery, violation: Violation, out: _Outcome, *, record: bool = True) -> inbox.Entry:
+    def _reject(
+        self, d: Delivery, violation: Violation, out: _Outcome, *, record: bool = True, key: inbox.Key | None = None
+    ) -> inbox.Entry:
         if declared(violation.code) != violation.code:  # a code missing from the contracts: a defect of ours
-            log.error("undeclared_error_code", group=self.group, code=violation.code, event_id=d.event_id)
-            violation = Violation(declared(violation.code), f"{violation.reason} ({violation.code})", violation.details)
-        out.outgoing.append(dead_letter(d, self.group, violation.code, violation.reason))
-        out.outgoing += self.feedback.rejected(d, violation)
-        out.rejected.append(violation.code)
-        entry = inbox.Entry(d.event_id, d.topic, d.partition, d.offset, "rejected", d.digest, source=d.source)
+            log.error("undeclared_error_code", group=self.group, code=quote(violation.code), event_id=d.event_id)
+            reason = f"{violation.reason} ({quote(violation.code, 80)})"
+            violation = Violation(declared(violation.code), reason, violation.details)
+        # Whatever the reason quotes from the record, it is made safe before it enters an answer.
+        violation = Violation(violation.code, sentence(violation.reason), violation.details)
+        code, reason = violation.code, violation.reason
+        out.outgoing += self._built(
+            "dead_letter",
+            d,
+            lambda: [dead_letter(d, self.group, code, reason)],
+            lambda: [fallback_dead_letter(d, self.group, code)],
+            code=code,
+        )
+        out.outgoing += self._built(
+            "feedback",
+            d,
+            lambda: self.feedback.rejected(d, violation),
+            lambda: self.feedback.rejected_fallback(d, code),
+            code=code,
+        )
+        out.rejected.append(code)
+        source, event_id = key or (d.source, d.event_id)
+        entry = inbox.Entry(event_id, d.topic, d.partition, d.offset, "rejected", d.digest, source=source)
         if record:
             out.entries.append(entry)
         return entry
+
+    def _duplicate(self, d: Delivery, prior: inbox.Seen) -> list[OutgoingMessage]:
+        """The same answer again for an event published again; an acceptance without ids should it fail."""
+        return self._built(
+            "duplicate", d, lambda: self.feedback.duplicate(d, prior), lambda: self.feedback.accepted(d, [])
+        )
+
+    def _built(
+        self,
+        answer: str,
+        d: Delivery,
+        build: Callable[[], list[OutgoingMessage]],
+        fallback: Callable[[], list[OutgoingMessage]],
+        *,
+        code: str = "",
+    ) -> list[OutgoingMessage]:
+        """What `build` makes (checked publishable), else what `fallback` makes; never raises: building an answer
+        or a dead letter never stops a batch. A failure is a defect of ours, logged with the record's place."""
+        try:
+            messages = build()
+            self.outbox.check(messages)
+            return messages
+        except Exception:
+            log.exception("answer_build_failed", group=self.group, answer=answer, place=d.place, code=code)
+        try:
+            messages = fallback()
+            self.outbox.check(messages)
+            return messages
+        except Exception:
+            log.exception("answer_lost", group=self.group, answer=answer, place=d.place, code=code)
+            return []
 
     def _signal(self, error: BaseException | None) -> None:
         """Count a failed attempt (or clear the count): `/readyz` and `tdi_retrying_attempts` show it."""
@@ -265,6 +332,12 @@ class EventConsumer:
         for code in outcome.rejected:
             m.consumed.labels(self.service, topic, "rejected").inc()
             m.dead_lettered.labels(self.service, topic, code).inc()
+
+
+def _inbox_key(d: Delivery, refusal: Violation | None) -> inbox.Key:
+    """Where the inbox knows a record: an admitted event by (source, id); a refused one by its place, a key no
+    other record shares (a refusal never takes, nor reveals, the key of another producer's event)."""
+    return (UNKNOWN_SOURCE, d.place) if refusal is not None else (d.source, d.event_id)
 
 
 def _rewind(consumer: Any, records: Sequence[Any]) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -32,12 +33,25 @@ class Delivery:
     violation: Violation | None = None
     digest: str = ""
     source: str = ""  # CloudEvents source: only (source, id) is unique, so the inbox keys on both
+    correlation_id: str = ""  # of a record whose envelope could not be read: its ce_correlationid if valid
 
     def header(self, name: str) -> str | None:
         for key, value in self.headers:
             if key == name:
                 return value.decode("utf-8", errors="replace") if value is not None else None
         return None
+
+    @property
+    def place(self) -> str:
+        """`<topic>/<partition>/<offset>`: the record's place, as the producer's delivery report gives it."""
+        return f"{self.topic}/{self.partition}/{self.offset}"
+
+    def caused(self) -> dict[str, Any]:
+        """What an answer to this record quotes as its cause (`outgoing(..., **d.caused())`): the envelope when it
+        could be read, else the partner's ce_id (or the place) and its correlation id."""
+        if self.envelope is not None:
+            return {"cause": self.envelope}
+        return {"causation_id": self.event_id, "correlation_id": self.correlation_id or self.event_id}
 
 
 def _fallback_id(topic: str, partition: int, offset: int, raw_id: str | None) -> str:
@@ -55,6 +69,22 @@ def _fallback_source(raw: str | None) -> str:
     return raw if raw and len(raw) <= 256 and raw.isprintable() else UNKNOWN_SOURCE
 
 
+_SHA256 = re.compile(rb"[0-9a-f]{64}")
+REDRIVEN_FROM_HEADER = "tdi_redriven_from"
+"""Set by `dlq redrive` on a re-driven record: the offset of its dead letter."""
+REDRIVEN_DIGEST_HEADER = "tdi_redriven_sha256"
+"""Set by `dlq redrive` when it re-sends the contract form of a value: the SHA-256 of the original value, which the
+inbox compares (so the partner's own copy of that event is still the same event, not a conflicting one)."""
+
+
+def _digest(value: bytes | None, headers: list[tuple[str, bytes]]) -> str:
+    """The inbox digest of a record: of its value, or of the original value a re-driven contract form stands for."""
+    original = next((v for k, v in headers if k == REDRIVEN_DIGEST_HEADER), None)
+    if original is not None and _SHA256.fullmatch(original) is not None:
+        return original[:32].decode("ascii")
+    return digest(value)
+
+
 def decode_record(record: Any) -> Delivery:
     """Decode a ConsumerRecord; a contract violation is kept on the delivery instead of being raised."""
     headers = list(record.headers or ())  # aiokafka's (name, value) tuples: copied in C, not unpacked one by one
@@ -67,7 +97,7 @@ def decode_record(record: Any) -> Delivery:
         headers,
         "",
         "",
-        digest=digest(record.value),
+        digest=_digest(record.value, headers),
     )
     try:
         envelope, payload = decode_event(record.key, record.value, headers)
@@ -75,6 +105,8 @@ def decode_record(record: Any) -> Delivery:
         d.event_id = _fallback_id(d.topic, d.partition, d.offset, d.header("ce_id"))
         d.event_type = d.header("ce_type") or ""
         d.source = _fallback_source(d.header("ce_source"))
+        correlation = d.header("ce_correlationid")
+        d.correlation_id = correlation if correlation is not None and is_token(correlation) else d.event_id
         fields = [e.model_dump() for e in violation.field_errors]
         d.violation = Violation(str(violation.code), violation.reason, {"field_errors": fields} if fields else {})
         return d

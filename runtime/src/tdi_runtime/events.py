@@ -10,18 +10,26 @@ from tdi_runtime.tracing import trace_headers
 
 
 def outgoing(
-    payload: Any, producer: str, *, cause: Envelope | None = None, topic: str | None = None
+    payload: Any,
+    producer: str,
+    *,
+    cause: Envelope | None = None,
+    topic: str | None = None,
+    causation_id: str | None = None,
+    correlation_id: str | None = None,
 ) -> OutgoingMessage:
     """The outbox message announcing `payload`; `cause` carries correlation and causation forward.
 
-    The topic is the payload's own when it has one; per-partner and per-group topics are named by the caller.
+    Without a `cause` (a record whose envelope could not be read), `causation_id` and `correlation_id` name what
+    caused it. The topic is the payload's own when it has one; per-partner and per-group topics are named by
+    the caller.
     """
     spec = spec_for(payload)
     if topic is None:
         if len(spec.topics) != 1:
             raise ValueError(f"{spec.type} travels on several topics: name one of {spec.topics}")
         topic = spec.topics[0]
-    envelope = envelope_for(payload, producer, cause=cause)
+    envelope = envelope_for(payload, producer, cause=cause, causation_id=causation_id, correlation_id=correlation_id)
     key, value, headers = encode_event(envelope, payload)
     text_headers = tuple((k, v.decode()) for k, v in headers) + trace_headers()
     return OutgoingMessage(topic=topic, key=key, value=value, headers=text_headers, event_id=envelope.id)

@@ -54,6 +54,8 @@ class HandlerContext:
 Handler = Callable[[HandlerContext], Awaitable[None]]
 Prepare = Callable[[Connection, list[Delivery]], Awaitable[Any]]
 """Reads once what a batch's handlers need (locks, aggregates) in the batch's transaction: `ctx.batch`."""
+InCommit = Callable[[Connection], Awaitable[None]]
+"""Runs last in the transaction of a batch that applied events (e.g. one NOTIFY per batch, delivered at commit)."""
 
 
 class Feedback:
@@ -71,6 +73,11 @@ class Feedback:
         return []
 
     def rejected(self, delivery: Delivery, violation: Violation) -> list[OutgoingMessage]:
+        return []
+
+    def rejected_fallback(self, delivery: Delivery, code: str) -> list[OutgoingMessage]:
+        """The rejection sent when `rejected` failed: quoting only the record's place, the code and its fixed
+        French sentence (building an answer never stops a batch)."""
         return []
 
     def duplicate(self, delivery: Delivery, prior: inbox.Seen) -> list[OutgoingMessage]:

@@ -3,9 +3,13 @@
 from __future__ import annotations
 
 import asyncio
+import builtins
+import re
 import time
 from typing import Any
 
+import aiokafka.errors
+import asyncpg
 import structlog
 from fastapi import APIRouter, Depends, FastAPI, Request
 from fastapi.exceptions import RequestValidationError
@@ -15,9 +19,11 @@ from opentelemetry import propagate, trace
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Receive, Scope, Send
 
-from tdi_runtime.auth import principal_of
+from tdi_contracts.field_errors import french_message
+from tdi_runtime.auth import authenticate
 from tdi_runtime.db import pending_migrations
 from tdi_runtime.errors import TRANSIENT_ERRORS, DomainError, ForbiddenError, UnauthenticatedError, is_transient
+from tdi_runtime.http_edge import RequestTooLarge, printable
 
 log = structlog.get_logger(__name__)
 
@@ -38,7 +44,15 @@ _HTTP_ERRORS = {
 }
 """Errors raised by the framework itself (before any route runs), with their stable code and French sentence."""
 
-UNAVAILABLE_REASON = "Le service est momentanément indisponible (base de données ou courtier injoignable) ; réessayez."
+_UNTRANSLATABLE = (
+    "La requête contient un caractère que la base de données ne peut pas enregistrer (par exemple l'octet nul)."
+)
+_OUT_OF_BOUNDS = "Une valeur de la requête est hors des limites ou du format que la plateforme peut enregistrer."
+_DATA_ERRORS: tuple[type[Exception], ...] = (
+    asyncpg.DataError,  # SQLSTATE class 22, "data exception"
+    asyncpg.exceptions._base.DataError,  # an argument asyncpg cannot encode (an int past int32): before the server
+)
+UNAVAILABLE_REASON = "Le service est momentanément indisponible (base de données ou Kafka injoignable) ; réessayez."
 
 
 def install_error_handlers(app: FastAPI) -> None:
@@ -52,8 +66,22 @@ def install_error_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(StarletteHTTPException)
     async def _http(_: Request, error: StarletteHTTPException) -> JSONResponse:
+        if isinstance(error, RequestTooLarge):  # a body read past its limit inside a route: the route's code
+            return error.answer()
         code, message = _HTTP_ERRORS.get(error.status_code, ("HTTP_ERROR", "La requête n'a pas pu être traitée."))
         return JSONResponse(error_body(code, message), status_code=error.status_code, headers=error.headers)
+
+    async def _bad_data(_: Request, error: Exception) -> JSONResponse:
+        """The last guard behind the edge and the field types: a value PostgreSQL refuses as data (SQLSTATE class
+        22: a NUL byte, an integer out of range, a malformed value; or one asyncpg cannot encode) came from the
+        caller, so it is a 4xx with a code, never a 500. A route should refuse it first, naming the field."""
+        log.warning("bad_data_reached_the_database", error=type(error).__name__, detail=str(error)[:200])
+        if isinstance(error, asyncpg.CharacterNotInRepertoireError | asyncpg.UntranslatableCharacterError):
+            return JSONResponse(error_body("INVALID_CHARACTER", _UNTRANSLATABLE), status_code=400)
+        return JSONResponse(error_body("INVALID_REQUEST", _OUT_OF_BOUNDS), status_code=422)
+
+    for bad_data in _DATA_ERRORS:
+        app.add_exception_handler(bad_data, _bad_data)
 
     async def _unavailable(_: Request, error: Exception) -> JSONResponse:
         if not is_transient(error):  # e.g. a unique violation outside the inbox: a defect, a real 500
@@ -69,9 +97,9 @@ def install_error_handlers(app: FastAPI) -> None:
     async def _invalid(_: Request, error: RequestValidationError) -> JSONResponse:
         fields = [
             {
-                "field": ".".join(str(p) for p in e.get("loc", ())),
+                "field": printable(".".join(str(p) for p in e.get("loc", ()))),
                 "code": e.get("type", "invalid"),
-                "message": e.get("msg", ""),
+                "message": french_message(e),  # the same French catalogue as the partners' answers
             }
             for e in error.errors()
         ]
@@ -96,7 +124,7 @@ def require_role(role: str) -> Any:
     async def check(request: Request, credentials: HTTPAuthorizationCredentials | None = Depends(_bearer)) -> str:
         if credentials is None:
             raise UnauthenticatedError("Jeton d'accès absent : ajoutez l'en-tête Authorization: Bearer <jeton>.")
-        principal = principal_of(credentials.credentials, request.app.state.runtime.settings)
+        principal = await authenticate(credentials.credentials, request.app.state.runtime.settings)
         if not principal.satisfies(role):
             message = f"Le rôle « {principal.role} » ne permet pas cette opération (rôle « {role} » requis)."
             raise ForbiddenError(message)
@@ -134,14 +162,34 @@ async def _database_answers(rt: Any) -> list[str]:
     return await pending_migrations(rt.pool, rt.migration_packages)
 
 
+def _failure(error: str | BaseException) -> str:
+    """What readiness says of a failure: its exception class and a stable code, never its text (a validation
+    error quotes partner data, a connection error an address): `ValidationError (INTERNAL_ERROR)`. The text is
+    in the logs (`consume_retrying`, `relay_retrying`, `readiness_check_failed`)."""
+    kind: Any
+    if isinstance(error, BaseException):
+        name, kind = type(error).__name__, type(error)
+    else:  # a stage's "Class: message"
+        found = re.match(r"[A-Za-z_][A-Za-z0-9_]*", error)
+        name = found.group() if found else "Exception"
+        kind = next((k for m in (asyncpg.exceptions, builtins, aiokafka.errors) if (k := getattr(m, name, None))), None)
+    away = isinstance(kind, type) and (
+        issubclass(kind, TRANSIENT_ERRORS)
+        or (issubclass(kind, aiokafka.errors.KafkaError) and bool(getattr(kind, "retriable", False)))
+    )
+    return f"{name} ({'SERVICE_UNAVAILABLE' if away else 'INTERNAL_ERROR'})"
+
+
 def _retrying(rt: Any) -> dict[str, str]:
     """Consumers and relay stuck on a batch that keeps failing (database or broker away, a defect): not ready."""
     checks: dict[str, str] = {}
     for consumer in rt.consumers:
         if consumer.retrying:
-            checks[f"consumer {consumer.group}"] = f"paused, retrying ({consumer.retrying}): {consumer.last_error}"
+            checks[f"consumer {consumer.group}"] = (
+                f"paused, retrying ({consumer.retrying}): {_failure(consumer.last_error)}"
+            )
     if rt.relay is not None and rt.relay.retrying:
-        checks["relay"] = f"retrying ({rt.relay.retrying}): {rt.relay.last_error}"
+        checks["relay"] = f"retrying ({rt.relay.retrying}): {_failure(rt.relay.last_error)}"
     return checks
 
 
@@ -165,20 +213,24 @@ def health_router() -> APIRouter:
         except TimeoutError:
             checks["database"] = f"slow: no answer within {timeout:g} s"
         except Exception as error:
-            checks["database"] = f"unreachable: {type(error).__name__}"
+            log.warning("readiness_check_failed", check="database", error=repr(error))
+            checks["database"] = f"unreachable: {_failure(error)}"
         rt.metrics.database_latency.labels(rt.settings.service).set(time.perf_counter() - started)
         checks |= _retrying(rt)
         try:
             await asyncio.wait_for(rt.producer.client.fetch_all_metadata(), 3)
             checks["broker"] = "ok"
         except Exception as error:
-            checks["broker"] = f"unreachable: {type(error).__name__}"
+            log.warning("readiness_check_failed", check="broker", error=repr(error))
+            checks["broker"] = f"unreachable: {_failure(error)}"
         ready = all(v == "ok" for v in checks.values())
         for check in ("database", "migrations", "broker"):
             rt.metrics.ready.labels(rt.settings.service, check).set(1 if checks.get(check) == "ok" else 0)
-        return JSONResponse(
-            {"status": "ready" if ready else "not ready", "checks": checks}, status_code=200 if ready else 503
-        )
+        body: dict[str, Any] = {"status": "ready" if ready else "not ready", "checks": checks}
+        doors = {k: v for door in getattr(rt, "doors", ()) for k, v in door.readiness().items()}
+        if doors:  # an outside system failing (DS) is said, but does not take the service out (platform rule)
+            body["doors"] = doors
+        return JSONResponse(body, status_code=200 if ready else 503)
 
     @router.get("/metrics", summary="Prometheus metrics", include_in_schema=False)
     async def metrics(request: Request) -> Response:

@@ -16,13 +16,15 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from typing import Any
 
+import jwt
 from fastapi import APIRouter, Depends, Query, Request
 from fastapi.routing import APIRoute
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
 from tdi_runtime.access import PROGRAMME_WRITE_ROLES, READ_ROLES, WRITE_ROLES, Access
-from tdi_runtime.auth import principal_of
-from tdi_runtime.errors import UnauthenticatedError
+from tdi_runtime.auth import authenticate
+from tdi_runtime.errors import DomainError, UnauthenticatedError
+from tdi_runtime.tickets import Credential, Tickets, token_digest
 
 bearer = HTTPBearer(
     auto_error=False,
@@ -38,11 +40,42 @@ SCOPES = {
 }
 
 
-def _access(request: Request, token: str | None) -> Access:
+class TokenInUrlError(DomainError):
+    code = "ACCESS_TOKEN_IN_URL"
+    http_status = 400
+
+
+URL_TOKEN_REFUSED = (
+    "Le jeton d'accès ne se passe plus dans l'adresse (journaux, historique) : envoyez l'en-tête Authorization: "  # noqa: S105
+    "Bearer <jeton>, ou, pour un flux ou un téléchargement, demandez un ticket (POST /api/tickets) et passez ?ticket=."
+)
+
+
+def tickets(request: Request) -> Tickets:
+    """The app's ticket issuer (its settings' `ticket_secret`, else a secret of this process)."""
+    found: Tickets | None = getattr(request.app.state, "tickets", None)
+    if found is None:
+        found = request.app.state.tickets = Tickets.of(request.app.state.runtime.settings)
+    return found
+
+
+def _credential(token: str, settings: Any) -> Credential:
+    """When the (already verified) token expires, and the digest of a static one (checked again later)."""
+    if token in settings.api_tokens:
+        return Credential(None, token_digest(token))
+    exp = jwt.decode(token, options={"verify_signature": False}).get("exp")
+    return Credential(float(exp) if exp is not None else None)
+
+
+async def _access(request: Request, token: str | None) -> Access:
+    if "access_token" in request.query_params:  # a token in an address lands in logs and history: never again
+        raise TokenInUrlError(URL_TOKEN_REFUSED)
     if not token:
         raise UnauthenticatedError("Jeton d'accès absent : ajoutez l'en-tête Authorization: Bearer <jeton>.")
-    access = Access.of(principal_of(token, request.app.state.runtime.settings))
+    settings = request.app.state.runtime.settings
+    access = Access.of(await authenticate(token, settings))
     request.state.access = access
+    request.state.credential = _credential(token, settings)
     return access
 
 
@@ -51,22 +84,33 @@ def _declare(guard: Callable[..., Any], roles: Iterable[str], scope: str, write:
     return guard
 
 
-def reads(*, scope: str = "region", query_token: bool = False) -> Callable[..., Any]:
-    """Any role with a valid token reads. `query_token`: also `?access_token=` (RFC 6750 §2.3), for what a browser
-    opens without headers (an EventSource, a download link)."""
-    if query_token:
+def reads(*, scope: str = "region", ticket: str | None = None) -> Callable[..., Any]:
+    """Any role with a valid token reads. `ticket` (a purpose of `tdi_runtime.tickets`): also `?ticket=`, for what
+    a browser opens without headers (an EventSource, a download link). `?access_token=` is refused everywhere
+    (400 ACCESS_TOKEN_IN_URL)."""
+    if ticket is not None:
+        purpose = ticket
 
-        async def guard_q(
+        async def guard_t(
             request: Request,
             credentials: HTTPAuthorizationCredentials | None = Depends(bearer),
-            access_token: str | None = Query(None, description="The bearer token, for browsers (SSE, downloads)"),
+            ticket: str | None = Query(
+                None, max_length=1024, description=f"A ticket of purpose `{purpose}` (POST /api/tickets), for browsers"
+            ),
         ) -> Access:
-            return _access(request, credentials.credentials if credentials else access_token)
+            if credentials or not ticket:
+                return await _access(request, credentials.credentials if credentials else None)
+            if "access_token" in request.query_params:
+                raise TokenInUrlError(URL_TOKEN_REFUSED)
+            settings = request.app.state.runtime.settings
+            access, credential = tickets(request).redeem(ticket, purpose, settings)
+            request.state.access, request.state.credential = access, credential
+            return access
 
-        return _declare(guard_q, READ_ROLES, scope, write=False)
+        return _declare(guard_t, READ_ROLES, scope, write=False)
 
     async def guard(request: Request, credentials: HTTPAuthorizationCredentials | None = Depends(bearer)) -> Access:
-        return _access(request, credentials.credentials if credentials else None)
+        return await _access(request, credentials.credentials if credentials else None)
 
     return _declare(guard, READ_ROLES, scope, write=False)
 
@@ -79,7 +123,7 @@ def commands(
     roles = roles or (PROGRAMME_WRITE_ROLES if instructors else WRITE_ROLES)
 
     async def guard(request: Request, credentials: HTTPAuthorizationCredentials | None = Depends(bearer)) -> Access:
-        access = _access(request, credentials.credentials if credentials else None)
+        access = await _access(request, credentials.credentials if credentials else None)
         access.require_write(roles)
         return access
 

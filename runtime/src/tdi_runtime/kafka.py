@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import ssl
 from collections.abc import AsyncGenerator, Mapping, Sequence
 from typing import Any
 
@@ -28,31 +29,57 @@ PRODUCER_SETTINGS: dict[str, object] = {
 }
 
 
+TLS_PROTOCOLS = ("SSL", "SASL_SSL")
+
+
+def tls_context(ca_file: str | None = None) -> ssl.SSLContext:
+    """A client TLS context: the broker's certificate and host name verified against `ca_file` (a PEM CA bundle),
+    else against the system's trusted authorities."""
+    return ssl.create_default_context(cafile=ca_file or None)
+
+
 def security_options(username: str | None = None, password: str | None = None) -> dict[str, Any]:
-    """aiokafka connection options for the broker's listener: PLAINTEXT, or SASL/SCRAM with a user.
+    """aiokafka connection options for the broker's listener: PLAINTEXT, SSL, SASL_PLAINTEXT or SASL_SSL.
 
     From the environment (`KAFKA_SECURITY_PROTOCOL`, `KAFKA_SASL_MECHANISM`, `KAFKA_SASL_USERNAME`,
-    `KAFKA_SASL_PASSWORD`, as the local stack writes them in secure mode); a service passes its own user.
+    `KAFKA_SASL_PASSWORD`, as the local stack writes them in secure mode; `KAFKA_SSL_CAFILE`, the CA that signed
+    the broker's certificate, for SSL and SASL_SSL); a service passes its own user.
     """
     protocol = os.environ.get("KAFKA_SECURITY_PROTOCOL", "PLAINTEXT")
-    if "SASL" not in protocol:
-        return {"security_protocol": protocol} if protocol != "PLAINTEXT" else {}
-    return {
-        "security_protocol": protocol,
-        "sasl_mechanism": os.environ.get("KAFKA_SASL_MECHANISM", "SCRAM-SHA-512"),
-        "sasl_plain_username": username or os.environ.get("KAFKA_SASL_USERNAME", ""),
-        "sasl_plain_password": password or os.environ.get("KAFKA_SASL_PASSWORD", ""),
-    }
+    if protocol == "PLAINTEXT":
+        return {}
+    options: dict[str, Any] = {"security_protocol": protocol}
+    if protocol in TLS_PROTOCOLS:
+        options["ssl_context"] = tls_context(os.environ.get("KAFKA_SSL_CAFILE"))
+    if "SASL" in protocol:
+        options |= {
+            "sasl_mechanism": os.environ.get("KAFKA_SASL_MECHANISM", "SCRAM-SHA-512"),
+            "sasl_plain_username": username or os.environ.get("KAFKA_SASL_USERNAME", ""),
+            "sasl_plain_password": password or os.environ.get("KAFKA_SASL_PASSWORD", ""),
+        }
+    return options
 
 
 def faststream_security(options: dict[str, Any]) -> Any:
-    """The FastStream security object of the same options (None on a PLAINTEXT listener)."""
+    """The FastStream security object of the same options (None on a PLAINTEXT listener): SCRAM with TLS on
+    SASL_SSL, TLS alone on SSL, each with the options' TLS context."""
+    tls = options.get("security_protocol") in TLS_PROTOCOLS
+    context = options.get("ssl_context") if tls else None
     if not options.get("sasl_mechanism"):
-        return None
+        if not tls:
+            return None
+        from faststream.security import BaseSecurity
+
+        return BaseSecurity(ssl_context=context, use_ssl=True)
     from faststream.security import SASLScram256, SASLScram512
 
     scram = SASLScram512 if options["sasl_mechanism"] == "SCRAM-SHA-512" else SASLScram256
-    return scram(username=options["sasl_plain_username"], password=options["sasl_plain_password"])
+    return scram(
+        username=options["sasl_plain_username"],
+        password=options["sasl_plain_password"],
+        ssl_context=context,
+        use_ssl=tls,
+    )
 
 
 def create_producer(bootstrap_servers: str, client_id: str, **security: Any) -> AIOKafkaProducer:

@@ -95,7 +95,7 @@ def refusal(m: OutgoingMessage, topics: TopicCatalogue) -> OutboxRecordRefusedEr
     limit = topics.limit_of(m.topic)
     if limit is None:
         return OutboxRecordRefusedError(
-            f"L'événement « {_type_of(m)} » vise le topic « {m.topic} », qui n'est pas déclaré dans les contrats :"
+            f"L'événement « {_type_of(m)} » vise le flux « {m.topic} », qui n'est pas déclaré dans les contrats :"
             " il ne pourrait jamais être publié.",
             code="UNKNOWN_TOPIC",
             details={"field": "topic", "topic": m.topic},
@@ -103,7 +103,7 @@ def refusal(m: OutgoingMessage, topics: TopicCatalogue) -> OutboxRecordRefusedEr
     size = record_bytes(m.key, m.value, [k for k, _ in m.headers], [v for _, v in m.headers])
     if size > limit:
         return OutboxRecordRefusedError(
-            f"L'événement « {_type_of(m)} » pèse {size} octets, au-delà des {limit} octets qu'accepte le topic"
+            f"L'événement « {_type_of(m)} » pèse {size} octets, au-delà des {limit} octets qu'accepte le flux"
             f" « {m.topic} » : il ne pourrait jamais être publié.",
             code="OUTBOX_RECORD_TOO_LARGE",
             details={"field": "value", "topic": m.topic, "bytes": size, "limit": limit},

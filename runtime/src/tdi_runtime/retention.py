@@ -26,12 +26,18 @@ log = structlog.get_logger(__name__)
 REDELIVERY_WINDOW = timedelta(milliseconds=max(t.retention_ms for t in (*PARTNER_INGRESS_TOPICS, *DLQ_TOPICS)))
 """The longest time the same event may come back from a finite topic: a partner re-sending within its
 ingress topic's retention, or a dead letter re-driven within the dead-letter topic's (90 days)."""
+REJECTED_REDELIVERY_WINDOW = timedelta(milliseconds=max(t.retention_ms for t in PARTNER_INGRESS_TOPICS))
+"""How long a rejected record's inbox row is needed at least (30 days). A rejected row only stops the same record
+*at the same offset* from being answered twice (a retry or a re-driven copy arrives at another offset and is applied
+as new either way, with or without the row); a record is read again at its offset only while its topic holds it."""
 
 _PURGES = {
     "outbox": "DELETE FROM outbox WHERE ctid = ANY(ARRAY(SELECT ctid FROM outbox"
     " WHERE sent_at < now() - $1::interval ORDER BY sent_at LIMIT $2 FOR UPDATE SKIP LOCKED))",
     "inbox": "DELETE FROM inbox WHERE ctid = ANY(ARRAY(SELECT ctid FROM inbox"
     " WHERE processed_at < now() - $1::interval ORDER BY processed_at LIMIT $2 FOR UPDATE SKIP LOCKED))",
+    "inbox_rejected": "DELETE FROM inbox WHERE ctid = ANY(ARRAY(SELECT ctid FROM inbox WHERE outcome = 'rejected'"
+    " AND processed_at < now() - $1::interval ORDER BY processed_at LIMIT $2 FOR UPDATE SKIP LOCKED))",
     "http_requests": "DELETE FROM http_requests WHERE ctid = ANY(ARRAY(SELECT ctid FROM http_requests"
     " WHERE created_at < now() - $1::interval AND (status IS NOT NULL OR reserved_until IS NULL"
     " OR reserved_until < now()) ORDER BY created_at LIMIT $2 FOR UPDATE SKIP LOCKED))",
@@ -48,6 +54,7 @@ class Retention:
     idempotency: timedelta
     batch_rows: int = 1000
     max_batches: int = 100  # per table and round: a huge backlog is spread over several rounds
+    inbox_rejected: timedelta | None = None  # rows of rejected records (None: as the others)
 
     @classmethod
     def of(cls, settings: ServiceSettings) -> Retention:
@@ -56,19 +63,25 @@ class Retention:
             settings.retention_inbox,
             settings.retention_idempotency,
             settings.retention_batch_rows,
+            inbox_rejected=settings.retention_inbox_rejected,
         )
 
     def ages(self) -> dict[str, timedelta]:
-        return {"outbox": self.outbox_sent, "inbox": self.inbox, "http_requests": self.idempotency}
+        ages = {"outbox": self.outbox_sent, "inbox": self.inbox, "http_requests": self.idempotency}
+        if self.inbox_rejected is not None and self.inbox_rejected < self.inbox:
+            ages["inbox_rejected"] = self.inbox_rejected
+        return ages
 
 
 async def purge(pool: asyncpg.Pool, policy: Retention, metrics: Metrics | None = None) -> dict[str, int]:
-    """One round: for each table, delete old rows batch by batch until a batch comes back short."""
+    """One round: for each table, delete old rows batch by batch until a batch comes back short (rejected inbox
+    rows, younger, count as the inbox's)."""
     purged: dict[str, int] = {}
-    for table, age in policy.ages().items():
-        purged[table] = 0
+    for statement, age in policy.ages().items():
+        table = statement.removesuffix("_rejected")
+        purged.setdefault(table, 0)
         for _ in range(policy.max_batches):
-            status = await pool.execute(_PURGES[table], age, policy.batch_rows)
+            status = await pool.execute(_PURGES[statement], age, policy.batch_rows)
             count = int(status.rsplit(" ", 1)[-1])
             purged[table] += count
             if metrics is not None and count:

@@ -10,7 +10,7 @@ import uvicorn
 from fastapi import FastAPI
 
 from tdi_runtime.drain import Drain, DrainGate, DrainingServer
-from tdi_runtime.settings import ServiceSettings
+from tdi_runtime.settings import ConfigurationError, ServiceSettings
 
 
 def serve(create_app: Callable[[ServiceSettings], FastAPI], settings: ServiceSettings) -> None:
@@ -33,7 +33,11 @@ def service_cli(create_app: Callable[[ServiceSettings], FastAPI], service: str) 
     @cli.command("serve")
     def serve_http() -> None:
         """Serve the HTTP API; consume its topics and relay its outbox."""
-        serve(create_app, ServiceSettings.for_service(service))
+        try:
+            serve(create_app, ServiceSettings.for_service(service))
+        except ConfigurationError as refused:
+            typer.echo(f"tdi-{service} refuses to start: {refused}", err=True)
+            raise typer.Exit(2) from None
 
     @cli.callback(invoke_without_command=True)
     def main(context: typer.Context) -> None:

@@ -17,7 +17,9 @@ from faststream.kafka import KafkaBroker
 
 from tdi_runtime.consumer import EventConsumer
 from tdi_runtime.db import KIT_MIGRATIONS, create_pool, migrate
+from tdi_runtime.docs import install_api_docs
 from tdi_runtime.http import health_router, install_error_handlers, install_tracing
+from tdi_runtime.http_edge import EdgeMiddleware
 from tdi_runtime.idempotency import install_idempotency
 from tdi_runtime.kafka import aiokafka_speedups_loaded, create_producer, faststream_security
 from tdi_runtime.logs import configure_logging
@@ -49,6 +51,7 @@ class Runtime:
     committers: list[OffsetCommitter] = field(default_factory=list)
     relay_task: asyncio.Task[None] | None = None
     retention_task: asyncio.Task[None] | None = None
+    doors: list[Any] = field(default_factory=list)  # doors started by on_started hooks (tdi_runtime.doors)
 
 
 def create_service_app(
@@ -85,12 +88,17 @@ def create_service_app(
             await _stop(runtime)
             log.warning("service_stopped", graceful=True, shutdown_s=round(time.monotonic() - began, 3))
 
-    app = FastAPI(title=title, description=description, version="0.1.0", lifespan=lifespan)
+    # /docs is the kit's (Swagger UI served by the service, no CDN: tdi_runtime.docs); ReDoc is off
+    app = FastAPI(
+        title=title, description=description, version="0.1.0", lifespan=lifespan, docs_url=None, redoc_url=None
+    )
     app.state.runtime = runtime
     install_error_handlers(app)
     install_tracing(app)
     install_idempotency(app)
+    app.add_middleware(EdgeMiddleware, max_body_bytes=settings.http_max_body_bytes)  # the outermost
     app.include_router(health_router())
+    install_api_docs(app)
     for router in routers:
         app.include_router(router)
     return app
@@ -148,6 +156,8 @@ async def _start(rt: Runtime, specs: Sequence[ConsumerSpec]) -> None:
             prepare=spec.prepare if s.consumer_batch_prepare else None,
             backoff_max_s=s.retry_backoff_max_s,
             on_outbox=rt.relay.wake,
+            in_commit=spec.in_commit,
+            after_commit=spec.after_commit,
         )
         rt.consumers.append(consumer)
         rt.committers.append(committer)
@@ -164,6 +174,8 @@ async def _stop(rt: Runtime) -> None:
         rt.retention_task.cancel()
         with contextlib.suppress(asyncio.CancelledError, Exception):
             await rt.retention_task
+    for door in rt.doors:  # the round in flight finishes its dossier's transaction
+        await door.stop()
     for consumer in rt.consumers:
         consumer.stopping = True
     for committer in rt.committers:

@@ -4,14 +4,19 @@ from __future__ import annotations
 
 import os
 from datetime import timedelta
-from typing import Any, Literal
+from typing import Any, Literal, Self
 
-from pydantic import Field, field_validator, model_validator
+from pydantic import Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 DEFAULT_DRAIN_S = 5.0
 """Platform rule: a terminating pod leaves its Service's endpoints within a few seconds (kube-proxy, ingress);
 with the kit's 20 s graceful shutdown it stays within Kubernetes' 30 s termination grace period."""
+
+
+class ConfigurationError(ValueError):
+    """A setting a deployment must fix before the service may start (a missing or weak secret...): the command
+    line prints its message and exits with status 2, without a traceback."""
 
 
 class ServiceSettings(BaseSettings):
@@ -32,6 +37,12 @@ class ServiceSettings(BaseSettings):
     db_pool_max: int = 10
     http_host: str = "127.0.0.1"
     http_port: int = 8000
+    http_max_body_bytes: int = Field(
+        default=1024 * 1024,
+        gt=0,
+        description="A request body above this is refused (413) before it is parsed; a route taking files declares"
+        " its own limit (platform rule)",
+    )
     api_tokens: dict[str, str] = Field(
         default_factory=dict,
         description='Static bearer token -> role, as JSON (e.g. {"<secret>": "staff"}, {"<s>": "regional:44"}); '
@@ -44,6 +55,26 @@ class ServiceSettings(BaseSettings):
     jwt_issuer: str | None = Field(default=None, description="Expected `iss` of bearer JWTs")
     jwt_audience: str | None = Field(default=None, description="Expected `aud` of bearer JWTs")
     jwt_algorithms: list[str] = Field(default_factory=lambda: ["RS256", "ES256"], description="Accepted algorithms")
+    ticket_secret: SecretStr | None = Field(
+        default=None,
+        description="HMAC key of stream tickets (tdi_runtime.tickets); replicas behind one address must share it "
+        "(unset: a random key per process)",
+    )
+    ticket_ttl_s: float = Field(default=30.0, gt=0, description="How long a stream ticket opens its route")
+    jwt_leeway_s: float = Field(
+        default=30.0, ge=0, le=300, description="Clock skew allowed on a JWT's exp, nbf and iat (platform rule)"
+    )
+    jwt_jwks_max_age_s: float = Field(
+        default=300.0,
+        gt=0,
+        description="JWKS URL keys are fetched again past this age: a removed key stops being"
+        " valid within it (platform rule)",
+    )
+    jwt_jwks_refetch_interval_s: float = Field(
+        default=30.0,
+        gt=0,
+        description="A JWT naming an unknown key fetches the JWKS again at most this often (platform rule)",
+    )
     log_level: str = "INFO"
     log_json: bool = True
     consumer_batch_max: int = Field(default=500, description="Most records handled in one DB transaction")
@@ -81,11 +112,21 @@ class ServiceSettings(BaseSettings):
     idempotency_reservation_s: float = Field(
         default=60.0, gt=0, description="An Idempotency-Key left without an answer is free again after (platform rule)"
     )
+    idempotency_max_keys_per_caller: int = Field(
+        default=10_000,
+        gt=0,
+        description="Live Idempotency-Keys one caller may hold; past it a new key gets 429 (platform rule)",
+    )
     retention_outbox_sent: timedelta = Field(
         default=timedelta(days=7), description="Sent outbox rows are purged after (platform rule; ISO 8601 or s)"
     )
     retention_inbox: timedelta = Field(
         default=timedelta(days=120), description="Inbox rows are purged after; never below the redelivery window"
+    )
+    retention_inbox_rejected: timedelta = Field(
+        default=timedelta(days=30),
+        description="Inbox rows of rejected records are purged after; never below the ingress topics' retention"
+        " nor above retention_inbox (platform rule)",
     )
     retention_idempotency: timedelta = Field(
         default=timedelta(days=7), description="Idempotency-Key answers are forgotten after (platform rule)"
@@ -102,6 +143,33 @@ class ServiceSettings(BaseSettings):
         if value < REDELIVERY_WINDOW:
             raise ValueError(f"inbox retention {value} is shorter than the redelivery window {REDELIVERY_WINDOW}")
         return value
+
+    @model_validator(mode="after")
+    def _rejected_rows_outlive_their_record(self) -> Self:
+        from tdi_runtime.retention import REJECTED_REDELIVERY_WINDOW
+
+        if self.retention_inbox_rejected < REJECTED_REDELIVERY_WINDOW:
+            raise ValueError(
+                f"inbox retention of rejected records {self.retention_inbox_rejected} is shorter than the partner"
+                f" ingress topics' retention {REJECTED_REDELIVERY_WINDOW}"
+            )
+        if self.retention_inbox_rejected > self.retention_inbox:
+            raise ValueError("retention_inbox_rejected is longer than retention_inbox")
+        return self
+
+    @model_validator(mode="after")
+    def _jwt_checks_complete_outside_local_mode(self) -> ServiceSettings:
+        """A production service given JWT keys but no issuer or audience would take any token those keys signed
+        (another application's, another realm's): refuse to start instead."""
+        if self.deployment != "local" and (self.jwt_jwks_file or self.jwt_jwks_url):
+            prefix = f"TDI_{self.service.upper()}_"
+            missing = [f"{prefix}{n.upper()}" for n in ("jwt_issuer", "jwt_audience") if not getattr(self, n)]
+            if missing:
+                raise ValueError(
+                    f"{' and '.join(missing)} must be set when JWT keys are configured (outside local mode: "
+                    "TDI_DEPLOYMENT=local relaxes it for make run and tests)"
+                )
+        return self
 
     @model_validator(mode="before")
     @classmethod
@@ -134,7 +202,8 @@ class ServiceSettings(BaseSettings):
         return DEFAULT_DRAIN_S if self.deployment == "production" else 0.0
 
     def kafka_security(self) -> dict[str, Any]:
-        """aiokafka options of the service's own principal (PLAINTEXT unless KAFKA_SECURITY_PROTOCOL says SASL)."""
+        """aiokafka options of the service's own principal (PLAINTEXT unless KAFKA_SECURITY_PROTOCOL says SASL or
+        SSL; `KAFKA_SSL_CAFILE` names the CA of a TLS listener)."""
         from tdi_runtime.kafka import security_options
 
         return security_options(self.kafka_username, self.kafka_password)

@@ -1,16 +1,18 @@
-"""A consumer group as a FastStream batch subscriber: manual offsets, raw records, the kit's consumer behind it."""
+"""A consumer group as a FastStream batch subscriber: manual offsets, raw records passed through untouched (no
+header decoded by FastStream), the kit's consumer behind it."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from faststream.kafka import KafkaBroker, KafkaMessage
+from faststream.kafka.message import FAKE_CONSUMER, KafkaAckableMessage
 from faststream.middlewares import AckPolicy
 
 from tdi_runtime.consumer import EventConsumer
-from tdi_runtime.handling import Feedback, Handler, Prepare
+from tdi_runtime.handling import Feedback, Handler, InCommit, Prepare
 from tdi_runtime.settings import ServiceSettings
 
 
@@ -25,9 +27,26 @@ class ConsumerSpec:
     feedback: Feedback | None = None
     prepare: Prepare | None = None
     """Called once per batch before its handlers, on the fast path only; its result is `ctx.batch`."""
+    in_commit: InCommit | None = None
+    """Called once per batch that applied events, inside its transaction, last (e.g. a NOTIFY sent at commit)."""
+    after_commit: Callable[[], None] | None = None
+    """Called once a batch that applied events has committed (e.g. wake this process's readers)."""
 
 
 def subscribe(broker: KafkaBroker, spec: ConsumerSpec, consumer: EventConsumer, settings: ServiceSettings) -> None:
+    async def pass_through(records: tuple[Any, ...]) -> KafkaMessage:
+        """The batch as FastStream carries it, nothing decoded: FastStream's own batch parser decodes every
+        header of every record (into dicts the kit never reads) and fails on a header that is not UTF-8 or
+        null, losing the whole batch. The kit reads each raw record once, in `decode_record`."""
+        first, last = records[0], records[-1]
+        return KafkaAckableMessage(
+            raw_message=records,
+            body=records,
+            message_id=f"{first.topic}-{first.partition}-{first.offset}-{last.offset}",
+            correlation_id=spec.group,
+            consumer=subscriber.consumer or FAKE_CONSUMER,
+        )
+
     async def raw_records(message: Any) -> Any:  # decode ourselves, record by record, so one bad record
         return message.raw_message  # cannot take its batch down with it
 
@@ -39,6 +58,7 @@ def subscribe(broker: KafkaBroker, spec: ConsumerSpec, consumer: EventConsumer, 
         batch_timeout_ms=settings.consumer_batch_timeout_ms,
         ack_policy=AckPolicy.MANUAL,  # never FastStream's at-most-once default: offsets follow the DB commit
         auto_offset_reset="earliest",
+        parser=pass_through,
         decoder=raw_records,
         max_poll_interval_ms=600_000,
         session_timeout_ms=settings.consumer_session_timeout_ms,

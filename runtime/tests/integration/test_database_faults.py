@@ -18,6 +18,8 @@ from tdi_runtime.service import create_service_app
 from tdi_runtime.testing import probe_event, publish_records, read_topic
 
 pytestmark = [pytest.mark.integration, pytest.mark.timeout(180)]
+TOKEN = "faults-staff-token"
+STAFF = {"Authorization": f"Bearer {TOKEN}"}  # the Idempotency-Key is read for authenticated callers only
 
 DISK_FULL = """
 CREATE FUNCTION refuse_write() RETURNS trigger LANGUAGE plpgsql AS $$
@@ -149,9 +151,9 @@ async def test_a_command_whose_idempotency_key_cannot_be_reserved_answers_503_no
     run_service, kit_pool, kit_schema
 ):
     app_of = lambda s: create_service_app(s, title="probe", description="probe")  # noqa: E731
-    async with run_service(app_of, "probe", db_schema=kit_schema) as (_, client):
+    async with run_service(app_of, "probe", db_schema=kit_schema, api_tokens={TOKEN: "staff"}) as (_, client):
         await kit_pool.execute(DISK_FULL.replace("probe_effects", "http_requests"))
-        answer = await client.post("/anything", headers={"Idempotency-Key": "k-1"}, json={})
+        answer = await client.post("/anything", headers={"Idempotency-Key": "k-1", **STAFF}, json={})
     assert answer.status_code == 503
     assert answer.json()["code"] == "SERVICE_UNAVAILABLE"
 
@@ -171,9 +173,9 @@ async def test_a_command_applied_just_before_the_database_fails_still_answers_it
 
     refuse_answer = DISK_FULL.replace("BEFORE INSERT ON probe_effects", "BEFORE UPDATE ON http_requests")
     app_of = lambda s: create_service_app(s, title="probe", description="probe", routers=[router])  # noqa: E731
-    async with run_service(app_of, "probe", db_schema=kit_schema) as (_, client):
+    async with run_service(app_of, "probe", db_schema=kit_schema, api_tokens={TOKEN: "staff"}) as (_, client):
         await kit_pool.execute(refuse_answer)
-        answer = await client.post("/effects", headers={"Idempotency-Key": "k-answer"}, json={})
+        answer = await client.post("/effects", headers={"Idempotency-Key": "k-answer", **STAFF}, json={})
     assert answer.status_code == 201
     assert answer.json() == {"status": "written"}
     assert await applied(kit_pool) == (1, 1)

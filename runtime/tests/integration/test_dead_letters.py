@@ -58,3 +58,71 @@ async def test_a_dead_letter_is_listed_with_its_reason_and_once_re_driven_is_app
     seqs = sorted(r["seq"] for r in await kit_pool.fetch("SELECT seq FROM probe_effects"))
     assert seqs == [0, 1, 2]
     assert dict(everything[3].headers)["tdi_redriven_from"] == str(letter.offset).encode()
+
+
+async def test_a_dead_letter_keeps_the_contract_form_and_its_re_drive_applies_it_once_without_the_dropped_fields(
+    platform_stack, kit_pool, kit_schema, new_topic, new_group
+):
+    """Issue 22 #13: a field the contract does not know (here a contact's e-mail) is kept neither in the dead
+    letter nor in what its re-drive sends; the partner's own later copy of the same record is still that event
+    (answered as already applied), not a conflicting one. A record that could not be read is never re-driven."""
+    import base64
+    import json
+
+    from tdi_runtime.dlq import redriven_headers
+
+    bootstrap = platform_stack.bootstrap_servers
+    topic, group = await new_topic(partitions=1), await new_group()
+    key, value, headers = probe_event(6100, 1)
+    with_email = json.dumps({**json.loads(value), "contact_email": "camille.martin@example.org"}).encode()
+    await publish_records(bootstrap, topic, [(key, with_email, headers), (key, b"{not json", headers)])
+    records = await read_topic(bootstrap, topic, expect=2)
+    territory_known = {"yes": False}
+
+    async def needs_territory(ctx):
+        if not territory_known["yes"]:
+            raise DomainError("Le territoire ti-6100 est inconnu.", code="UNKNOWN_TERRITORY")
+        await apply_probe(ctx)
+
+    consumer = probe_consumer(kit_pool, group)
+    consumer.handlers[PROBE_TYPE] = needs_territory
+    await consumer.handle_batch(records, DetachedConsumer())
+    producer = create_producer(bootstrap, "test")
+    await producer.start()
+    try:
+        await Relay(kit_pool, producer, schema=kit_schema).drain()
+    finally:
+        await producer.stop()
+
+    letters = await read_dead_letters(bootstrap, group)
+    refused, unreadable = sorted(letters, key=lambda d: d.source_offset)
+    assert (refused.code, refused.kept, refused.complete) == ("UNKNOWN_TERRITORY", "contract", True)
+    assert b"camille" not in refused.value and json.loads(refused.value) == json.loads(value)
+    assert (unreadable.code, unreadable.kept, unreadable.complete, unreadable.value) == (
+        "MALFORMED_JSON",
+        "none",
+        False,
+        b"",
+    )
+    body = json.loads((await read_topic(bootstrap, f"tdi.dlq.{group}.v1", expect=2))[0].value)
+    assert b"camille" not in base64.b64decode(body["original_value_base64"])
+
+    territory_known["yes"] = True
+    assert await redrive(bootstrap, letters) == 1  # the unreadable one is listed, never re-driven
+    await publish_records(bootstrap, topic, [(key, with_email, headers)])  # the partner re-sends it too
+    everything = await read_topic(bootstrap, topic, expect=4)
+    redriven = everything[2]
+    assert b"camille" not in redriven.value
+    assert dict(redriven.headers)["tdi_redriven_sha256"] == body_sha(with_email)
+    assert [n for n, _ in redriven.headers] == [n for n, _ in redriven_headers(refused)]
+    await consumer.handle_batch(everything, DetachedConsumer())
+
+    assert [r["seq"] for r in await kit_pool.fetch("SELECT seq FROM probe_effects")] == [1]
+    letters_written = await kit_pool.fetchval("SELECT count(*) FROM outbox WHERE topic = $1", f"tdi.dlq.{group}.v1")
+    assert letters_written == 2, "the partner's own copy is the same event, already applied: no new dead letter"
+
+
+def body_sha(value: bytes) -> bytes:
+    import hashlib
+
+    return hashlib.sha256(value).hexdigest().encode()

@@ -7,14 +7,16 @@ import json
 
 import httpx
 import pytest
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, Depends, Request
 
+from tdi_runtime.http_access import commands
 from tdi_runtime.service import Runtime, create_service_app
 from tdi_runtime.testing import unique_name
 
 pytestmark = pytest.mark.integration
 
 TOKEN = "test-staff-token"
+OTHER = "test-other-staff-token"
 BODY = {"name": "Binôme Reims"}
 
 
@@ -29,6 +31,10 @@ def kit_app(settings, failures: list[Exception]):
         pool = request.app.state.runtime.pool
         return {"id": await pool.fetchval("INSERT INTO things (name) VALUES ($1) RETURNING id", body["name"])}
 
+    @router.post("/guarded", status_code=201, dependencies=[Depends(commands())])
+    async def guarded(body: dict[str, str]) -> dict[str, str]:
+        return body
+
     async def create_table(rt: Runtime) -> None:
         await rt.pool.execute("CREATE TABLE IF NOT EXISTS things (id serial PRIMARY KEY, name text)")
 
@@ -37,7 +43,7 @@ def kit_app(settings, failures: list[Exception]):
 
 @pytest.fixture
 def service(run_service, platform_stack):
-    def _start(failures: list[Exception]):
+    def _start(failures: list[Exception], **settings):
         return run_service(
             lambda s: kit_app(s, failures),
             "probe",
@@ -47,15 +53,18 @@ def service(run_service, platform_stack):
             start_relay=False,
             start_retention=False,
             idempotency_reservation_s=30,
+            api_tokens={TOKEN: "staff", OTHER: "staff"},
+            **settings,
         )
 
     return _start
 
 
-def client_of(app) -> httpx.AsyncClient:
+def client_of(app, token: str | None = TOKEN) -> httpx.AsyncClient:
     """A caller that sees what an HTTP client would (a 500), not the exception itself."""
     transport = httpx.ASGITransport(app=app, raise_app_exceptions=False)
-    return httpx.AsyncClient(transport=transport, base_url="http://test", headers={"Authorization": f"Bearer {TOKEN}"})
+    headers = {"Authorization": f"Bearer {token}".encode("latin-1")} if token else {}  # bytes: "é" is sent too
+    return httpx.AsyncClient(transport=transport, base_url="http://test", headers=headers)
 
 
 async def test_a_command_that_raised_frees_its_key_and_the_retry_is_applied_once(service):
@@ -95,3 +104,40 @@ async def test_a_stale_reservation_is_taken_over_and_a_live_one_still_answers_in
     assert {k: a.status_code for k, a in answers.items()} == {"stale": 201, "legacy": 201, "live": 409}
     assert answers["live"].json()["code"] == "REQUEST_IN_PROGRESS"
     assert count == 2
+
+
+async def test_a_post_without_a_valid_token_never_writes_an_idempotency_row(service):
+    """Issue 22 #3: anonymous POSTs with fresh keys used to insert a row each (kept 7 days), even for a 401."""
+    odd = [None, "guess", "é", "a.b.c"]
+    async with service([]) as (app, _):
+        answers = []
+        for n, token in enumerate(odd):
+            async with client_of(app, token) as caller:
+                answers.append(await caller.post("/guarded", json=BODY, headers={"Idempotency-Key": f"anon-{n}"}))
+        rows = await app.state.runtime.pool.fetchval("SELECT count(*) FROM http_requests")
+    assert [(a.status_code, a.json()["code"]) for a in answers] == [
+        (401, "UNAUTHENTICATED"), (401, "UNAUTHENTICATED"), (401, "INVALID_TOKEN"), (401, "UNAUTHENTICATED")
+    ]  # fmt: skip
+    assert rows == 0
+
+
+async def test_a_caller_past_its_live_keys_gets_429_with_retry_after_and_its_own_keys_still_replay(service):
+    async with service([], idempotency_max_keys_per_caller=3) as (app, _), client_of(app) as client:
+        firsts = [
+            await client.post("/things", json={"name": f"n{i}"}, headers={"Idempotency-Key": f"b-{i}"})
+            for i in range(3)
+        ]
+        refused = await client.post("/things", json={"name": "n3"}, headers={"Idempotency-Key": "b-3"})
+        replayed = await client.post("/things", json={"name": "n0"}, headers={"Idempotency-Key": "b-0"})
+        unkeyed = await client.post("/things", json={"name": "no key"})
+        async with client_of(app, OTHER) as other:
+            another_caller = await other.post("/things", json={"name": "o"}, headers={"Idempotency-Key": "b-3"})
+        keys = await app.state.runtime.pool.fetch("SELECT count(*) AS n FROM http_requests GROUP BY scope")
+    assert [a.status_code for a in firsts] == [201, 201, 201]
+    assert (refused.status_code, refused.json()["code"]) == (429, "TOO_MANY_IDEMPOTENCY_KEYS")
+    assert refused.json()["message"].startswith("Vous avez trop de clés d'idempotence")
+    assert 0 < int(refused.headers["retry-after"]) <= 7 * 24 * 3600
+    assert (replayed.status_code, replayed.headers["idempotent-replayed"]) == (201, "true")
+    assert replayed.json() == firsts[0].json()
+    assert unkeyed.status_code == 201 and another_caller.status_code == 201
+    assert sorted(k["n"] for k in keys) == [1, 3]

@@ -101,3 +101,65 @@ async def test_each_partner_event_gets_exactly_one_answer_accepted_or_rejected_w
     rejected = json.loads(answers[1].value)
     assert rejected["field_errors"][0]["path"] == "requested_cents"
     assert rejected["reason"].startswith("Le contenu du message ne respecte pas")
+
+
+async def test_a_partner_sending_another_partners_source_and_event_id_gets_a_source_mismatch_not_its_answer(
+    platform_stack, kit_pool, new_topic, new_group
+):
+    """Issue 22 #12: the source is checked before the inbox is asked, so ADEME cannot learn whether Bpifrance's
+    event `BPI-1` exists (and never receives Bpifrance's resulting ids)."""
+    from tdi_contracts.topics import partner_feedback_topic
+    from tdi_runtime.partners import PartnerIngressFeedback
+
+    bpifrance_topic, ademe_topic, group = (
+        await new_topic(partitions=1),
+        await new_topic(partitions=1),
+        await new_group(),
+    )
+    feedback = PartnerIngressFeedback("funding")
+    from tdi_contracts.reference import Partner
+
+    feedback.by_topic = {
+        bpifrance_topic: PartnerFeedback(Partner.BPIFRANCE, allowed={FILE}),
+        ademe_topic: PartnerFeedback(Partner.ADEME, allowed={FILE}),
+    }
+    application_id = uuid.uuid4()
+
+    async def file_application(ctx):
+        ctx.resulted_in("application", application_id)
+
+    consumer = EventConsumer(
+        service="funding",
+        group=group,
+        pool=kit_pool,
+        outbox=Outbox(topics=TEST_TOPICS),
+        handlers={FILE: file_application},
+        feedback=feedback,
+        strict=True,
+    )
+    from tdi_runtime.testing import publish_records
+
+    def from_bpifrance_source(record):
+        key, value, headers = record
+        return key, value, [(n, b"/partners/bpifrance" if n == "ce_source" else v) for n, v in headers]
+
+    bpifrance = from_bpifrance_source(command("FileApplication", "bpifrance", "BPI-1"))
+    spoofed = from_bpifrance_source(command("FileApplication", "ademe", "BPI-1"))
+    await publish_records(platform_stack.bootstrap_servers, bpifrance_topic, [bpifrance])
+    await publish_records(platform_stack.bootstrap_servers, ademe_topic, [spoofed])
+    await consumer.handle_batch(
+        await read_topic(platform_stack.bootstrap_servers, bpifrance_topic, expect=1), DetachedConsumer()
+    )
+    await consumer.handle_batch(
+        await read_topic(platform_stack.bootstrap_servers, ademe_topic, expect=1), DetachedConsumer()
+    )
+
+    rows = await kit_pool.fetch("SELECT topic, value FROM outbox ORDER BY id")
+    to_ademe = [json.loads(r["value"]) for r in rows if r["topic"] == partner_feedback_topic("ademe")]
+    print(f"\n[probe] ADEME's answers: {[(a['partner_event_id'], a.get('code', 'ACCEPTED')) for a in to_ademe]}")
+    assert [(a["partner_event_id"], a.get("code", "ACCEPTED")) for a in to_ademe] == [("BPI-1", "SOURCE_MISMATCH")]
+    assert "resulting_ids" not in to_ademe[0]
+    applied = await kit_pool.fetch(
+        "SELECT source, outcome FROM inbox WHERE consumer = $1 AND event_id = 'BPI-1'", group
+    )
+    assert [(r["source"], r["outcome"]) for r in applied] == [("/partners/bpifrance", "applied")]

@@ -9,6 +9,7 @@ from datetime import timedelta
 import pytest
 from fastapi import APIRouter
 
+from tdi_contracts.topics import PARTNER_INGRESS_TOPICS
 from tdi_runtime.metrics import Metrics
 from tdi_runtime.retention import REDELIVERY_WINDOW, Retention, purge
 from tdi_runtime.service import create_service_app
@@ -33,9 +34,10 @@ async def add_rows(pool, *, outbox_sent: dict[str, int], inbox: dict[str, int], 
     for label, age in inbox.items():
         await pool.execute(
             'INSERT INTO inbox (consumer, source, event_id, topic, partition, "offset", outcome, digest, processed_at)'
-            " VALUES ('tdi-probe', '/tdi/probe', $1, 't', 0, 0, 'applied', 'd', now() - $2::interval)",
+            " VALUES ('tdi-probe', '/tdi/probe', $1, 't', 0, 0, $3, 'd', now() - $2::interval)",
             label,
             age * DAY,
+            "rejected" if label.startswith("rejected") else "applied",
         )
     for label, age in keys.items():
         reserved = label.startswith("reserved")
@@ -110,3 +112,31 @@ def test_inbox_retention_can_never_be_set_below_the_redelivery_window():
     with pytest.raises(ValueError, match="redelivery window"):
         ServiceSettings.for_service("probe", retention_inbox=timedelta(days=30))
     assert ServiceSettings.for_service("probe").retention_inbox > REDELIVERY_WINDOW
+
+
+async def test_a_rejected_record_leaves_an_inbox_row_kept_only_while_its_topic_can_hold_it(kit_pool):
+    """A partner's refused records cost less: their rows go after `retention_inbox_rejected` (30 days: a record
+    comes back at its offset only while its ingress topic holds it), applied rows after `retention_inbox`."""
+    await add_rows(
+        kit_pool,
+        outbox_sent={},
+        inbox={"applied-40": 40, "rejected-40": 40, "rejected-10": 10, "applied-130": 130, "rejected-130": 130},
+        keys={},
+    )
+    settings = ServiceSettings.for_service("probe")
+    policy = Retention.of(settings)
+
+    purged = await purge(kit_pool, policy)
+
+    assert settings.retention_inbox_rejected == timedelta(days=30) < settings.retention_inbox
+    assert purged["inbox"] == 3
+    assert (await remaining(kit_pool))["inbox"] == ["applied-40", "rejected-10"]
+
+
+def test_rejected_rows_are_never_purged_before_their_ingress_topic_forgets_the_record():
+    ingress = timedelta(milliseconds=max(t.retention_ms for t in PARTNER_INGRESS_TOPICS))
+    with pytest.raises(ValueError, match="ingress"):
+        ServiceSettings.for_service("probe", retention_inbox_rejected=ingress - DAY)
+    with pytest.raises(ValueError, match="retention_inbox"):
+        ServiceSettings.for_service("probe", retention_inbox_rejected=timedelta(days=200))
+    assert ServiceSettings.for_service("probe").retention_inbox_rejected >= ingress

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from functools import lru_cache
 from types import SimpleNamespace
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, FastAPI
 from fastapi.testclient import TestClient
@@ -13,12 +13,13 @@ from tdi_runtime.access import Access
 from tdi_runtime.http import install_error_handlers
 from tdi_runtime.http_access import commands, documented, reads, undocumented_routes
 from tdi_runtime.settings import ServiceSettings
+from tdi_runtime.tickets import Credential, Tickets, token_digest
 
 TOKENS = {"anct": "staff", "ge": "regional:44", "fv": "instructor:fonds-vert-ti", "lecteur": "reader"}
 THINGS = {"a": "44", "b": "76"}
 Reader = Annotated[Access, Depends(reads())]
 Writer = Annotated[Access, Depends(commands())]
-BrowserReader = Annotated[Access, Depends(reads(query_token=True))]
+BrowserReader = Annotated[Access, Depends(reads(ticket="feed"))]
 
 
 def app() -> FastAPI:
@@ -44,6 +45,7 @@ def app() -> FastAPI:
 
     api = FastAPI()
     api.state.runtime = SimpleNamespace(settings=ServiceSettings.for_service("funding", api_tokens=TOKENS))
+    api.state.tickets = Tickets(b"k" * 32, ttl_s=30)
     install_error_handlers(api)
     api.include_router(documented(router))
     return api
@@ -54,9 +56,9 @@ def client() -> TestClient:
     return TestClient(app())
 
 
-def call(method: str, path: str, token: str | None = None):
+def call(method: str, path: str, token: str | None = None, **kwargs: Any):
     headers = {"Authorization": f"Bearer {token}"} if token else {}
-    return client().request(method, path, headers=headers)
+    return client().request(method, path, headers=headers, **kwargs)
 
 
 def test_a_regional_list_holds_only_its_region_and_another_region_is_refused():
@@ -75,11 +77,31 @@ def test_a_command_on_another_region_or_by_a_reader_is_refused_with_its_code():
     ]
 
 
-def test_without_a_token_a_guarded_route_answers_401_and_a_browser_may_pass_it_in_the_query():
+def test_without_a_token_a_guarded_route_answers_401():
     answer = call("GET", "/things")
     assert (answer.status_code, answer.json()["code"]) == (401, "UNAUTHENTICATED")
-    assert call("GET", "/feed?access_token=lecteur").json() == {"role": "reader"}
-    assert call("GET", "/feed?access_token=nope").json()["code"] == "UNAUTHENTICATED"
+
+
+def test_a_token_in_the_address_is_refused_with_a_code_saying_to_use_a_ticket():
+    for path in ("/feed?access_token=lecteur", "/things?access_token=anct", "/feed?access_token=nope"):
+        answer = call("GET", path)
+        assert (answer.status_code, answer.json()["code"]) == (400, "ACCESS_TOKEN_IN_URL"), path
+        assert "ticket" in answer.json()["message"]
+
+
+def test_a_browser_opens_a_stream_with_a_short_lived_ticket_of_that_purpose_only():
+    tickets = Tickets(b"k" * 32, ttl_s=30)
+    reader = Access("token:reader", "reader")
+    ticket = tickets.issue(reader, "feed", Credential(expires_at=None, token_digest=token_digest("lecteur")))
+    assert call("GET", f"/feed?ticket={ticket}").json() == {"role": "reader"}
+    assert ticket.count("lecteur") == 0, "the ticket does not carry the token"
+    export = tickets.issue(reader, "export", Credential(None, token_digest("lecteur")))
+    stale = Tickets(b"k" * 32, ttl_s=-1).issue(reader, "feed", Credential(None, token_digest("lecteur")))
+    forged = Tickets(b"x" * 32, ttl_s=30).issue(reader, "feed", Credential(None, token_digest("lecteur")))
+    revoked = tickets.issue(reader, "feed", Credential(None, token_digest("a-token-no-longer-configured")))
+    for bad in (export, stale, forged, revoked, ticket[:-2], "n'importe quoi"):
+        answer = call("GET", "/feed", params={"ticket": bad})
+        assert (answer.status_code, answer.json()["code"]) == (401, "INVALID_TICKET"), bad
 
 
 def test_openapi_names_the_bearer_scheme_roles_and_scope_of_every_guarded_route():

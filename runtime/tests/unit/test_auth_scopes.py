@@ -77,8 +77,8 @@ def test_a_reader_never_writes_and_a_role_the_route_does_not_name_is_forbidden()
     [
         (NATIONAL, True, True, True),
         (GRAND_EST, True, True, True),
-        (FONDS_VERT, False, False, True),
-        (Access("i", "instructor", programme="chef-de-projet"), True, False, True),
+        (FONDS_VERT, False, False, False),  # an undecided amount: only of its own programme's dossiers (below)
+        (Access("i", "instructor", programme="chef-de-projet"), True, False, False),
         (READER, False, False, False),
     ],
 )
@@ -87,6 +87,20 @@ def test_sensitive_fields_are_shown_only_to_the_roles_that_need_them(
 ):
     shown = {"post_cost": post_cost, "binome_company": binome_company, "undecided_amount": undecided_amount}
     assert {family: access.may_see(family) for family in shown} == shown
+
+
+def test_an_instructor_sees_the_undecided_amounts_of_its_own_programme_only():
+    assert FONDS_VERT.may_see("undecided_amount", "fonds-vert-ti")
+    assert not FONDS_VERT.may_see("undecided_amount", "vte")
+    assert not READER.may_see("undecided_amount", "fonds-vert-ti")
+    assert GRAND_EST.may_see("undecided_amount", "vte")
+    dossier = {"programme": "vte", "requested_cents": 5}
+    assert FONDS_VERT.hide("undecided_amount", dossier, ["requested_cents"], "vte")["requested_cents"] is None
+
+
+def test_a_reader_gets_counts_not_rows_of_records_beside_personal_data():
+    assert refused_code(READER.require_rows) == "AGGREGATES_ONLY"
+    assert all(refused_code(a.require_rows) is None for a in (NATIONAL, GRAND_EST, FONDS_VERT))
 
 
 def test_a_hidden_field_is_null_and_the_others_stay():

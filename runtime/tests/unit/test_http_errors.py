@@ -1,6 +1,8 @@
 """HTTP errors answer with a stable code, a French sentence and the fields at fault."""
 
-from fastapi import FastAPI
+from datetime import date
+
+from fastapi import FastAPI, Query
 from fastapi.testclient import TestClient
 from pydantic import BaseModel, Field
 
@@ -74,3 +76,65 @@ def test_a_body_that_is_not_json_and_an_unknown_address_answer_with_a_stable_cod
     assert (garbled.status_code, garbled.json()["code"]) in {(400, "MALFORMED_REQUEST"), (422, "INVALID_REQUEST")}
     assert (nowhere.status_code, nowhere.json()["code"]) == (404, "NOT_FOUND")
     assert nowhere.json()["message"] == "Cette adresse n'existe pas."
+
+
+class Decision(BaseModel):
+    granted_cents: int = Field(ge=0)
+    decided_on: date
+
+
+def french_app() -> FastAPI:
+    api = FastAPI()
+    install_error_handlers(api)
+
+    @api.post("/decisions")
+    def decide(decision: Decision, year: int = Query(ge=2023, le=2027)) -> dict[str, str]:
+        return {"status": "decided"}
+
+    return api
+
+
+def test_each_field_error_reads_in_french_with_its_path_and_stable_code_kept():
+    answer = TestClient(french_app()).post(
+        "/decisions?year=deux-mille", json={"granted_cents": "douze", "decided_on": "hier", "extra": 1}
+    )
+    assert answer.status_code == 422
+    errors = {e["field"]: (e["code"], e["message"]) for e in answer.json()["errors"]}
+    assert errors == {
+        "query.year": ("int_parsing", "Un nombre entier est attendu."),
+        "body.granted_cents": ("int_parsing", "Un nombre entier est attendu."),
+        "body.decided_on": ("date_from_datetime_parsing", "Date invalide : format AAAA-MM-JJ attendu."),
+    }
+
+
+def test_a_missing_body_and_a_value_out_of_range_are_explained_in_french():
+    client = TestClient(french_app())
+    missing = client.post("/decisions?year=2024").json()["errors"]
+    low = client.post("/decisions?year=2019", json={"granted_cents": -1, "decided_on": "2024-01-15"}).json()
+    assert missing == [{"field": "body", "code": "missing", "message": "Champ obligatoire absent."}]
+    assert {e["field"]: e["message"] for e in low["errors"]} == {
+        "query.year": "La valeur doit être supérieure ou égale à 2023.",
+        "body.granted_cents": "La valeur doit être supérieure ou égale à 0.",
+    }
+
+
+def test_an_unknown_field_named_with_control_characters_still_gets_a_readable_answer():
+    class Strict(BaseModel):
+        model_config = {"extra": "forbid"}
+        name: str
+
+    api = FastAPI()
+    install_error_handlers(api)
+
+    @api.post("/strict")
+    def strict(body: Strict) -> dict[str, str]:
+        return {"status": "ok"}
+
+    answer = TestClient(api).post(
+        "/strict", content=b'{"name": "a", "\\u0007\\u009b": 1}', headers={"content-type": "application/json"}
+    )
+    assert answer.status_code == 422
+    assert answer.json()["errors"] == [
+        {"field": "body.\\u0007\\u009b", "code": "extra_forbidden", "message": "Champ inconnu : vérifiez son nom (les"
+         " champs non prévus sont refusés)."}
+    ]  # fmt: skip

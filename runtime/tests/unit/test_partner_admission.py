@@ -101,3 +101,29 @@ def test_a_record_whose_ce_id_or_type_cannot_travel_in_an_answer_is_answered_by_
     assert len(answers) == 1
     assert answers[0].key == f"{topic}/2/41".encode()
     assert b'"partner_event_type":null' in answers[0].value.replace(b" ", b"")
+
+
+def test_a_partner_missing_from_the_permissions_has_every_command_refused_with_an_answer(monkeypatch):
+    """Fail closed (issue 23): a partner with an ingress topic but no entry in PARTNER_COMMANDS is not let through
+    unchecked and unanswered; its commands are refused COMMAND_NOT_ALLOWED, and it hears so."""
+    import tdi_runtime.partners as partners
+    from tdi_contracts.envelope import Envelope, encode_event, spec_for
+    from tdi_contracts.events.funding import FileApplication
+    from tdi_contracts.permissions import PARTNER_COMMANDS
+    from tdi_runtime.delivery import decode_record
+    from tdi_runtime.testing import example_payload
+
+    monkeypatch.setattr(partners, "PARTNER_COMMANDS", {p: c for p, c in PARTNER_COMMANDS.items() if p != "ademe"})
+    feedback = partners.PartnerIngressFeedback("funding")
+    payload = example_payload(FileApplication)
+    envelope = Envelope.new(FILE, spec_for(payload).subject_of(payload), "ademe")
+    key, value, headers = encode_event(envelope.model_copy(update={"source": "/partners/ademe"}), payload)
+    topic = "tdi.partner.ademe.funding.v1"
+    record = decode_record(SimpleNamespace(topic=topic, partition=0, offset=7, key=key, value=value, headers=headers))
+
+    violation = feedback.admit(record)
+
+    assert violation is not None and violation.code == "COMMAND_NOT_ALLOWED"
+    assert feedback.strict_for(topic) is True
+    [answer] = feedback.rejected(record, violation)
+    assert answer.topic == "tdi.partner.ademe.feedback.v1" and b"COMMAND_NOT_ALLOWED" in answer.value

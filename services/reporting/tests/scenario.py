@@ -310,3 +310,42 @@ def later_events() -> list[Any]:
         _example(VteAidPaymentRequested, vte_contract_id=NEW_CONTRACT, territory_id=LACQ),
         _example(VteHousingAidRecorded, vte_contract_id=NEW_CONTRACT, territory_id=LACQ, amount_cents=150_000),
     ]
+
+
+def synthetic_events() -> list[Any]:
+    """Demonstration data that says so (`synthetic`, contracts 0.2.0): two binômes of Grand Reims (one ended), a
+    dossier of Pays de Châlons, a VTE aid granted in Lacq – Pau – Tarbes and one refused outside every territory."""
+    from tdi_contracts.events.territory import BinomeAppointed, BinomeEnded
+    from tdi_contracts.events.vte import VteAidGrantedV2, VteAidRefused
+
+    common = dict(
+        programme="fonds-vert-ti",
+        envelope_id=ENVELOPE,
+        applicant_siren="732829320",
+        project_title="[Démo] Ligne de recyclage (synthétique)",
+        instrument="subvention",
+        filed_at="2024-02-15T09:30:00Z",
+    )
+    b1, b2 = _id("binome-demo-1"), _id("binome-demo-2")
+    return [
+        _example(BinomeAppointed, territory_id=REIMS, binome_id=b1, synthetic=True),
+        _example(BinomeAppointed, territory_id=REIMS, binome_id=b2, synthetic=True),
+        _example(BinomeEnded, territory_id=REIMS, binome_id=b2),
+        _wire(
+            ApplicationFiled,
+            application_id=_id("app-demo"),
+            territory_id=CHALONS,
+            requested_cents=1,
+            synthetic=True,
+            **common,
+        ),
+        _example(
+            VteAidGrantedV2,
+            vte_contract_id=_id("vte-demo-1"),
+            territory_id=LACQ,
+            departement="64",
+            company_size="pme",
+            synthetic=True,
+        ),
+        _example(VteAidRefused, vte_contract_id=_id("vte-demo-2"), territory_id=None, synthetic=True),
+    ]

@@ -79,6 +79,18 @@ def table(document: dict[str, Any], file_name: str) -> str:
             f"| 2. send → dashboard SSE message (`/api/feed`), median of {sse['records']} | {sse['p50_ms']:,.0f} ms"
             f" (max {sse['max_ms']:,.0f}) | — | feed polls every 1 s | context |"
         )
+    if "readers" in sc:
+        streams, exports = sc["readers"]["streams"], sc["readers"]["exports"]
+        last = streams["steps"][-1] if streams["steps"] else {}
+        lines.append(
+            f"| 4. SSE streams one reporting holds, updates ≤ {streams['goal_ms']:.0f} ms after the fold | "
+            f"{streams['held']:,} (next step {last.get('streams', 0):,}: p99 {last.get('p99_ms', 0):,.0f} ms, "
+            f"{last.get('missed', 0)} missed) | — | issue 22 #7 | context |"
+        )
+        lines.append(
+            f"| 4. exports `financements.csv` per territory, {exports['concurrency']} callers | "
+            f"{exports['per_s']:,.1f}/s | — | — | context |"
+        )
     if "scale_out" in g:
         rates = g["scale_out"]["per_s"]
         shown = ", ".join(f"{k}: {v:,.0f}/s" for k, v in rates.items())

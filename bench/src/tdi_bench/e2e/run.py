@@ -10,7 +10,8 @@ from typing import Any
 from tdi_bench.e2e.footprint import footprint, peak
 from tdi_bench.e2e.latency import read_model_latency, sse_latency
 from tdi_bench.e2e.modes import Mode
-from tdi_bench.e2e.partner import PartnerRecord, Territory, make_records
+from tdi_bench.e2e.partner import PartnerRecord, Territory, make_records, producer, send_all
+from tdi_bench.e2e.readers import export_rate, held_streams
 from tdi_bench.e2e.services import TOKEN, Platform, vte_territories
 from tdi_bench.e2e.throughput import drain
 from tdi_localstack.platform import wait_ready
@@ -43,8 +44,25 @@ async def run_scenarios(
     reporting = platform.running["reporting"][0].url
     results["sse"] = await sse_latency(bootstrap, reporting, TOKEN, contracts.next(mode.sse_probes))
     save()
+    results["readers"] = await _readers(platform, mode, contracts)
+    save()
     await _throughput(platform, mode, contracts, results, save)
     await _scale_out(platform, mode, contracts, results, save)
+
+
+async def _readers(platform: Platform, mode: Mode, contracts: Contracts) -> dict[str, Any]:
+    """Scenario "readers": live streams one reporting instance holds (updates ≤ 100 ms after the fold), exports/s."""
+    reporting = platform.running["reporting"][0].url
+    sender = await producer(platform.stack.bootstrap_servers)
+
+    async def change() -> None:  # one new contract, from the partner: a fold in reporting, a change on every stream
+        await send_all(sender, contracts.next(1))
+
+    try:
+        held = await held_streams(reporting, TOKEN, change, mode.readers_steps, mode.readers_changes)
+    finally:
+        await sender.stop()
+    return {"streams": held, "exports": await export_rate(reporting, TOKEN, mode.exports_s)}
 
 
 async def _throughput(

@@ -33,6 +33,16 @@ from tdi_localstack.stack import LocalStack
 INGRESS = "tdi.partner.bpifrance.vte.v1"
 INGRESS_PARTITIONS = 8
 TOKEN = "bench-e2e-staff"  # a loopback-only stack that lives as long as the run
+READERS_CAPACITY = {
+    "TDI_REPORTING_FEED_MAX_STREAMS": "100000",
+    "TDI_REPORTING_FEED_MAX_STREAMS_PER_CALLER": "100000",
+    "TDI_REPORTING_RATE_EXPORTS_PER_MINUTE": "1000000000",
+    "TDI_REPORTING_RATE_EXPORTS_BURST": "1000000",
+    "TDI_REPORTING_RATE_FEED_OPENS_PER_MINUTE": "1000000000",
+    "TDI_REPORTING_RATE_FEED_OPENS_BURST": "1000000",
+}
+"""Scenario "readers" measures capacity, not the caps: every stream is the bench's one token, so the caps and rate
+limits (issue 22 #7; ignored by the code before it) are lifted for the run."""
 
 
 @dataclass
@@ -60,6 +70,7 @@ class Platform:
             f"TDI_{name.upper()}_HTTP_PORT": str(port),
             f"TDI_{name.upper()}_API_TOKENS": json.dumps({TOKEN: "staff"}),
             "TDI_VTE_PSEUDONYM_KEY": "bench-e2e-pseudonym-key-not-a-secret",
+            **READERS_CAPACITY,
         }
         log = self.logs / f"{name}-{instance}.log"
         argv = [sys.executable, "-m", f"tdi_{name}"]

@@ -1,5 +1,6 @@
 """Dead-letter records: a message a consumer group could not apply, kept with its reason for replay."""
 
+from enum import StrEnum
 from typing import Annotated
 from uuid import UUID
 
@@ -9,6 +10,14 @@ from ..base import ContractModel, contract
 from ..errors import ErrorCodeV1, OpenErrorCode
 from ..fields import FrenchSentence, UtcDatetime
 from ..topics import DLQ_TOPICS, names
+
+
+class ValueKept(StrEnum):
+    """What a dead letter keeps of the refused value (never the raw bytes: they may hold personal data)."""
+
+    CONTRACT = "contract"
+    NONE = "none"
+
 
 Base64 = Annotated[str, StringConstraints(max_length=1_400_000, pattern=r"^[A-Za-z0-9+/]*={0,2}$")]
 
@@ -71,7 +80,8 @@ class MessageDeadLettered(MessageDeadLetteredV1):
     """A consumer group set a message aside: it was neither applied nor dropped (replay it once fixed).
 
     v2: `code` is an open set (any code of ErrorCode, which grows); `attempts` counts this delivery and the
-    re-drives before it.
+    re-drives before it. `original_value_kept` says what `original_value_base64` holds: since it was added, never
+    the raw value (it may hold personal data the contracts drop), only its contract form, or nothing.
     """
 
     code: OpenErrorCode = Field(  # type: ignore[assignment]
@@ -80,7 +90,7 @@ class MessageDeadLettered(MessageDeadLetteredV1):
     original_value_bytes: int | None = Field(
         default=None,
         ge=0,
-        description="Length of the original value; original_value_base64 keeps at most its first 64 KiB",
+        description="Length of the original value (original_value_base64 holds what original_value_kept says)",
         examples=[1042],
     )
     original_value_sha256: str | None = Field(
@@ -88,4 +98,14 @@ class MessageDeadLettered(MessageDeadLetteredV1):
         pattern=r"^[0-9a-f]{64}$",
         description="SHA-256 of the whole original value, hex (identifies it when the copy is a prefix)",
         examples=["9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08"],
+    )
+    original_value_kept: ValueKept | None = Field(
+        default=None,
+        description=(
+            "What original_value_base64 holds: 'contract', the payload as its contract reads it (fields the contract"
+            " does not know removed), re-encoded; 'none', nothing (the value could not be read against the"
+            " contract, or its contract form is above 64 KiB). Absent (dead letters written before): the first"
+            " 64 KiB of the raw value"
+        ),
+        examples=["contract"],
     )

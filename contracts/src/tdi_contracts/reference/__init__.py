@@ -2,6 +2,7 @@
 
 from .action_plans import Axis, Category, categories_of
 from .departements import Departement
+from .names import DepartementParam, RegionParam
 from .organisations import CompanySize, LocalAuthorityType
 from .partners import Partner
 from .programmes import Instrument, Programme, ValueChain
@@ -12,11 +13,13 @@ __all__ = [
     "Category",
     "CompanySize",
     "Departement",
+    "DepartementParam",
     "Instrument",
     "LocalAuthorityType",
     "Partner",
     "Programme",
     "Region",
+    "RegionParam",
     "ValueChain",
     "categories_of",
 ]

@@ -7,6 +7,12 @@ from ..money import eur
 from .programmes import Programme
 from .regions import Region
 
+TERRITORIES_ANNOUNCED = 183
+"""Territoires d'industrie labelled for Temps II, as the programme announces them (press kit, 9 Nov 2023)."""
+TERRITORIES_IN_ANNEX = 182
+"""Territories the press kit's annex lists once read: one of the official list is missing from it (the territory
+service's RECONCILIATION.md); it is shown once staff enter it."""
+
 CHEF_DE_PROJET_CAP_ONE_OR_TWO_EPCI = eur(30_000)
 """Yearly State co-funding cap of a chef de projet post for a territory of one or two EPCI."""
 CHEF_DE_PROJET_CAP_THREE_OR_MORE_EPCI = eur(40_000)

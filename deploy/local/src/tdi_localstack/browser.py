@@ -5,7 +5,9 @@ Playwright's own browser builds are never fetched: the page is launched on the s
 
 from __future__ import annotations
 
+import asyncio
 import shutil
+import time
 from pathlib import Path
 from typing import Any
 
@@ -27,6 +29,8 @@ class Page:
     def __init__(self, binary: str) -> None:
         self.binary = binary
         self.exceptions: list[str] = []  # uncaught errors of the page's scripts
+        self.console_errors: list[str] = []  # errors the browser reported (e.g. a Content-Security-Policy refusal)
+        self.blocked: list[str] = []  # requests aborted by `loopback_only`
 
     async def __aenter__(self) -> Page:
         from playwright.async_api import async_playwright
@@ -35,6 +39,7 @@ class Page:
         self._browser = await self._playwright.chromium.launch(executable_path=self.binary, args=list(CHROMIUM_FLAGS))
         self._page = await self._browser.new_page()
         self._page.on("pageerror", lambda error: self.exceptions.append(str(error)[:500]))
+        self._page.on("console", lambda m: self.console_errors.append(m.text[:500]) if m.type == "error" else None)
         return self
 
     async def __aexit__(self, *exc: object) -> None:
@@ -43,6 +48,40 @@ class Page:
 
     async def goto(self, url: str) -> None:
         await self._page.goto(url)
+
+    async def loopback_only(self, *, csp: str | None = None) -> None:
+        """Cut the network: every request to a host other than 127.0.0.1 is aborted and listed in `blocked`.
+
+        With `csp`, every answer from 127.0.0.1 carries that Content-Security-Policy header, as a hardened
+        deployment would send it.
+        """
+        from urllib.parse import urlsplit
+
+        async def handle(route: Any) -> None:
+            url = route.request.url
+            if urlsplit(url).hostname != "127.0.0.1":
+                self.blocked.append(url)
+                await route.abort("internetdisconnected")
+            elif csp is None:
+                await route.continue_()
+            else:
+                answer = await route.fetch()
+                await route.fulfill(response=answer, headers={**answer.headers, "content-security-policy": csp})
+
+        await self._page.route("**/*", handle)
+
+    async def wait_for(self, expression: str, timeout_s: float = 60.0) -> Any:
+        """The value of `expression` once it is truthy; TimeoutError after `timeout_s`.
+
+        Polled with `evaluate` (DevTools, exempt from the page's CSP): Playwright's `wait_for_function` evaluates
+        its predicate inside the page, which a CSP without 'unsafe-eval' refuses.
+        """
+        deadline = time.monotonic() + timeout_s
+        while not (value := await self.evaluate(expression)):
+            if time.monotonic() > deadline:
+                raise TimeoutError(f"still falsy after {timeout_s:.0f}s: {expression[:200]}")
+            await asyncio.sleep(0.2)
+        return value
 
     async def evaluate(self, expression: str) -> Any:
         return await self._page.evaluate(expression)

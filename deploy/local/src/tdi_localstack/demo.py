@@ -24,6 +24,7 @@ from pathlib import Path
 from typing import Any
 
 from tdi_contracts.reference import Partner
+from tdi_contracts.spreadsheet_safety import neutralise_cell
 from tdi_localstack.demo_data import (
     APPLICATIONS_PER_REGION,
     APPROVED_PER_REGION,
@@ -107,18 +108,24 @@ class Platform:
             return json.loads(answer.read())
 
 
+def binome_body(n: int) -> dict[str, Any]:
+    """The n-th binôme of a territory: roles only, and `synthetic` so the dashboard labels it."""
+    return {
+        "elected_mandate": MANDATES[n % len(MANDATES)],
+        "industrial_company": f"Entreprise industrielle {n + 1} {SYNTHETIC}",
+        "industrial_company_size": SIZES[n % len(SIZES)],
+        "industrial_sector": f"industrie {SYNTHETIC}",
+        "appointed_on": "2024-01-15",
+        "synthetic": True,
+    }
+
+
 def marne_binomes(platform: Platform) -> dict[str, int]:
-    """Marne's 14 binômes élu–industriel, through the territory service's command."""
+    """Marne's 14 binômes élus-industriels, through the territory service's command."""
     statuses: dict[str, int] = {}
     for territory, count in MARNE_BINOMES.items():
         for n in range(count):
-            body = {
-                "elected_mandate": MANDATES[n % len(MANDATES)],
-                "industrial_company": f"Entreprise industrielle {n + 1} {SYNTHETIC}",
-                "industrial_company_size": SIZES[n % len(SIZES)],
-                "industrial_sector": f"industrie {SYNTHETIC}",
-                "appointed_on": "2024-01-15",
-            }
+            body = binome_body(n)
             path, key = f"/territories/{territory}/binomes", f"demo-v1-binome-{territory}-{n}"
             status, answer = platform.post("territory", path, body, key)
             outcome = str(status) if status < 300 else f"{status} {answer.get('code')}"
@@ -142,7 +149,7 @@ def national_action_plan(platform: Platform) -> dict[str, int]:
     buffer = io.StringIO()
     writer = csv.DictWriter(buffer, fieldnames=list(rows[0]), delimiter=";")
     writer.writeheader()
-    writer.writerows(rows)
+    writer.writerows({k: neutralise_cell(v) for k, v in row.items()} for row in rows)  # the rule of every CSV written
     body = buffer.getvalue().encode("utf-8")
     report: dict[str, Any] = {}
     for _ in range(60):  # the actions service learns the territories from their events: wait until it knows all
@@ -214,20 +221,73 @@ def vte(platform: Platform) -> dict[str, int]:
     }
 
 
-STEPS: list[tuple[str, Callable[[Platform], dict[str, int]]]] = [
-    ("binômes de la Marne", marne_binomes),
-    ("plan d'action national (2 150 fiches actions)", national_action_plan),
-    ("Fonds vert 2024 : dossiers et décisions", fonds_vert),
-    ("VTE : 300 contrats Bpifrance", vte),
+def _n(count: int) -> str:
+    return f"{count:,}"
+
+
+def _refused(answers: dict[str, int]) -> str:
+    """`2 refused (404 UNKNOWN_TERRITORY: 2)` for the answers that were not a success."""
+    total = sum(answers.values())
+    return f"{_n(total)} refused ({', '.join(f'{k}: {_n(v)}' for k, v in sorted(answers.items()))})"
+
+
+def binomes_line(answers: dict[str, int]) -> str:
+    recorded = sum(v for k, v in answers.items() if k.startswith("2"))
+    refused = {k: v for k, v in answers.items() if not k.startswith("2")}
+    return f"{_n(recorded)} binômes recorded in the Marne" + (f", {_refused(refused)}" if refused else "")
+
+
+def action_plan_line(counts: dict[str, int]) -> str:
+    kinds = ("created", "updated", "unchanged", "refused")
+    total = sum(counts.get(k, 0) for k in kinds)
+    line = f"national action plan, {_n(total)} fiches actions imported: "
+    line += ", ".join(f"{_n(counts.get(k, 0))} {k}" for k in kinds)
+    status = counts.get("http", 200)
+    return line if status == 200 else f"{line} (the import answered HTTP {status})"
+
+
+def fonds_vert_line(tally: dict[str, int]) -> str:
+    filed = tally.get("filed", 0)
+    approved = sum(v for k, v in tally.items() if k.startswith("approval_2"))
+    refused = sum(v for k, v in tally.items() if k.startswith("refusal_2"))
+    line = f"Fonds vert 2024, {_n(filed)} dossiers filed by ADEME"
+    if tally.get("refused_at_filing"):
+        line += f", {_n(tally['refused_at_filing'])} refused at filing"
+    line += f"; {_n(approved)} approved, {_n(refused)} refused by staff, {_n(filed - approved - refused)} left"
+    line += " under instruction"
+    for decision in ("approval", "refusal"):
+        failed = {k.split("_")[1]: v for k, v in tally.items() if k.startswith(f"{decision}_") and k[-3] != "2"}
+        for status, count in sorted(failed.items()):
+            line += f"; {_n(count)} {decision}s refused ({status})"
+    return line
+
+
+def vte_line(counts: dict[str, int]) -> str:
+    line = f"{_n(counts.get('contracts_accepted', 0))} VTE contracts accepted from Bpifrance"
+    if counts.get("contracts_refused"):
+        line += f", {_n(counts['contracts_refused'])} refused"
+    return line + f"; {_n(counts.get('green_missions_accepted', 0))} green missions declared"
+
+
+Step = tuple[str, Callable[[Platform], dict[str, int]], Callable[[dict[str, int]], str]]
+STEPS: list[Step] = [
+    ("binômes de la Marne", marne_binomes, binomes_line),
+    ("plan d'action national (2 150 fiches actions)", national_action_plan, action_plan_line),
+    ("Fonds vert 2024 : dossiers et décisions", fonds_vert, fonds_vert_line),
+    ("VTE : 300 contrats Bpifrance", vte, vte_line),
 ]
-"""The demo's steps, in order: each returns how many of its requests got which answer."""
+"""The demo's steps, in order: its name (the report's key), what it does (how many of its requests got which
+answer) and the line that says so."""
 
 
 def run_demo(folder: Path, say: Callable[[str], None] = print) -> dict[str, dict[str, int]]:
-    """Every step against the platform described in `folder` (the `.tdi` of `make run`)."""
+    """Every step against the platform described in `folder` (the `.tdi` of `make run`): one line each, then
+    a last line saying the demo is loaded and where its dashboard is."""
     platform = Platform.from_folder(folder)
     report = {}
-    for name, step in STEPS:
+    for name, step, line in STEPS:
         report[name] = step(platform)
-        say(f"démo : {name} → {report[name]}")
+        say(f"demo: {line(report[name])}")
+    dashboard = f"{platform.urls['reporting']}/tableau-de-bord#access_token={platform.token}"
+    say(f"Demo loaded (synthetic data, labelled as such). Dashboard: {dashboard}")
     return report

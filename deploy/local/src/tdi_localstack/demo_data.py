@@ -70,6 +70,7 @@ def fonds_vert_applications(
                     "expected_jobs": rng.randrange(2, 40),
                     "productive_investment_cents": requested * 3,
                     "funding_year": 2024,
+                    "synthetic": True,
                 }
             )
     return payloads
@@ -98,6 +99,7 @@ def vte_contracts(
             "starts_on": "2023-10-02",
             "signed_on": "2023-09-15",
             "aid_requested_on": "2023-10-20",
+            "synthetic": True,
         }  # fmt: skip
         green: dict[str, Any] | None = None
         if n % 3 == 0:

@@ -105,10 +105,23 @@ class KafkaServer:
     process: subprocess.Popen[bytes] | None = None
     secure: bool = False
     """SASL/SCRAM listeners and ACLs (`TDI_KAFKA_SECURE=1` for the local stack): see `credentials`."""
+    tls: bool = field(default_factory=lambda: os.environ.get("TDI_KAFKA_TLS", "") in ("1", "true", "yes"))
+    """Secure mode only: one more listener, SASL_SSL on `tls_port`, its certificate signed by a local CA
+    (`tdi_localstack.tls`; clients trust `ca_file`). Off unless `TDI_KAFKA_TLS=1`."""
+    tls_port: int = 0
 
     @property
     def bootstrap_servers(self) -> str:
         return f"127.0.0.1:{self.port}"
+
+    @property
+    def tls_bootstrap_servers(self) -> str:
+        return f"127.0.0.1:{self.tls_port}"
+
+    @property
+    def ca_file(self) -> Path:
+        """The local CA's certificate (PEM) that signed the TLS listener's certificate."""
+        return self.data_dir / "tls" / "ca.pem"
 
     @property
     def credentials(self) -> dict[str, str]:
@@ -150,6 +163,8 @@ class KafkaServer:
         self._choose_ports()
         config = self.data_dir / "server.properties"
         secure = _secure_properties(self.port, self.controller_port, self.credentials["admin"]) if self.secure else {}
+        if self.tls:
+            secure = self._with_tls_listener(secure)
         config.write_text(_properties(self.data_dir, self.port, self.controller_port, 6, secure), encoding="utf-8")
         log4j = self.data_dir / "log4j2.yaml"
         log4j.write_text(_LOG4J2.format(log=self.log_path), encoding="utf-8")
@@ -184,6 +199,14 @@ class KafkaServer:
                 capture_output=True,
             )
         self.process = spawn([*jvm, "kafka.Kafka", str(config)], log_path=self.data_dir / "stdout.log")
+
+    def _with_tls_listener(self, secure: dict[str, str]) -> dict[str, str]:
+        from tdi_localstack import tls
+
+        if not self.secure:
+            raise ValueError("TDI_KAFKA_TLS=1 needs TDI_KAFKA_SECURE=1: the TLS listener authenticates with SCRAM")
+        self.tls_port = self.tls_port or free_port()
+        return tls.listener_properties(secure, self.tls_port, tls.local_tls(self.ca_file.parent))
 
     def _scram_users(self) -> list[str]:
         """`--add-scram` arguments: the SCRAM users exist from the first start, before any client connects."""

@@ -8,6 +8,7 @@ from typing import Any
 
 import asyncpg
 from aiokafka.admin import AIOKafkaAdminClient, NewTopic
+from aiokafka.admin.config_resource import ConfigResource, ConfigResourceType
 
 from tdi_runtime.kafka import security_options
 
@@ -39,10 +40,13 @@ async def create_topics(
     security: dict[str, Any] | None = None,
     min_insync_replicas: int | None = None,
 ) -> list[str]:
-    """Create the missing topics (idempotent); returns the names it created.
+    """Create the missing topics (idempotent) and align the configuration of those that exist (a kept data
+    folder or a broker named by the environment, made before a retention bound was declared); returns the names
+    it created.
 
     On a cluster, `replication_factor` 3 and `min_insync_replicas` 2 (set on each topic, as the KafkaTopics of
-    deploy/k8s do): `KafkaCluster.topic_options()` gives both.
+    deploy/k8s do): `KafkaCluster.topic_options()` gives both. The in-sync minimum is part of the declared
+    configuration, so aligning an existing topic keeps it (AlterConfigs replaces the whole dynamic configuration).
     """
     wanted = topic_plan(topics, min_insync_replicas)
     admin = AIOKafkaAdminClient(
@@ -59,9 +63,51 @@ async def create_topics(
         if missing:
             await admin.create_topics(missing)
             await _until_visible(admin, {t.name for t in missing})
+        await _align(admin, {name: configs for name, _, configs in wanted if name in existing and configs})
         return [topic.name for topic in missing]
     finally:
         await admin.close()
+
+
+async def _align(admin: AIOKafkaAdminClient, wanted: dict[str, dict[str, str]]) -> None:
+    """Set the declared configuration of existing topics where the broker holds another one. Kafka's AlterConfigs
+    replaces a topic's whole dynamic configuration, so the declared one (every key the contracts set) is sent."""
+    if not wanted:
+        return
+    described = await _described(admin, list(wanted))
+    stale = [
+        ConfigResource(ConfigResourceType.TOPIC, name, configs)
+        for name, configs in wanted.items()
+        if any(described.get(name, {}).get(key) != value for key, value in configs.items())
+    ]
+    if stale:
+        for response in await admin.alter_configs(stale):
+            refused = [(name, message) for code, message, _type, name in response.resources if code]
+            if refused:
+                raise RuntimeError(f"the broker refused the topic configuration of {refused}")
+
+
+async def topic_configs(
+    bootstrap_servers: str, names: Iterable[str], security: dict[str, Any] | None = None
+) -> dict[str, dict[str, str]]:
+    """Each topic's configuration as the broker reports it (name -> value, defaults included)."""
+    admin = AIOKafkaAdminClient(
+        bootstrap_servers=bootstrap_servers, request_timeout_ms=30000, **(security or security_options())
+    )
+    await admin.start()
+    try:
+        return await _described(admin, list(names))
+    finally:
+        await admin.close()
+
+
+async def _described(admin: AIOKafkaAdminClient, names: list[str]) -> dict[str, dict[str, str]]:
+    resources = [ConfigResource(ConfigResourceType.TOPIC, name) for name in names]
+    found: dict[str, dict[str, str]] = {}
+    for response in await admin.describe_configs(resources):
+        for _error, _message, _type, name, entries in response.resources:
+            found[name] = {entry[0]: entry[1] for entry in entries}
+    return found
 
 
 async def _until_visible(admin: AIOKafkaAdminClient, names: set[str], timeout: float = 30.0) -> None:

@@ -11,14 +11,17 @@ from fastapi import APIRouter, Depends, Query, Request, status
 from tdi_actions import queries
 from tdi_actions.commands import CreateFiche, MoveFiche, ReviseFiche
 from tdi_actions.domain_errors import UnknownFicheActionError
-from tdi_actions.importing.spreadsheet import read_table
+from tdi_actions.importing.bounded import read_table_bounded
+from tdi_actions.importing.spreadsheet import ImportFileTooLargeError
 from tdi_actions.importing.use_case import import_table
 from tdi_actions.lifecycle import FicheStatus
 from tdi_actions.settings import ImportSettings
 from tdi_actions.use_cases import UseCases, territory
-from tdi_contracts.reference import Axis, Category, Departement, Region
+from tdi_contracts.errors import ErrorCode
+from tdi_contracts.reference import Axis, Category, DepartementParam, RegionParam
 from tdi_runtime.access import Access
 from tdi_runtime.http_access import commands, documented, reads
+from tdi_runtime.http_edge import body_limit
 
 Reader = Annotated[Access, Depends(reads())]
 Writer = Annotated[Access, Depends(commands())]
@@ -65,6 +68,17 @@ async def _scope(request: Request, access: Access, territory_id: str | None, **f
     return queries.Scope(platform_id, **{**values, "region": access.region_filter(values.get("region"))})
 
 
+async def _body_within(request: Request, max_bytes: int) -> bytes:
+    """The uploaded file, refused as soon as it grows past `max_bytes` (never buffered whole first)."""
+    body = bytearray()
+    async for chunk in request.stream():
+        body += chunk
+        if len(body) > max_bytes:
+            message = f"Le fichier dépasse la taille maximale de {max_bytes // 1024} Kio : découpez le plan d'actions."
+            raise ImportFileTooLargeError(message, details={"max_bytes": max_bytes})
+    return bytes(body)
+
+
 def build_router(import_settings: ImportSettings | None = None) -> APIRouter:
     limits = import_settings or ImportSettings()
     router = APIRouter(tags=["fiches actions"])
@@ -103,8 +117,8 @@ def build_router(import_settings: ImportSettings | None = None) -> APIRouter:
         request: Request,
         access: Reader,
         territory_id: TerritoryQuery = None,
-        departement: Departement | None = None,
-        region: Region | None = None,
+        departement: DepartementParam | None = None,
+        region: RegionParam | None = None,
         axis: Axis | None = None,
         category: Category | None = None,
         status: FicheStatus | None = None,
@@ -122,8 +136,8 @@ def build_router(import_settings: ImportSettings | None = None) -> APIRouter:
         request: Request,
         access: Reader,
         territory_id: TerritoryQuery = None,
-        departement: Departement | None = None,
-        region: Region | None = None,
+        departement: DepartementParam | None = None,
+        region: RegionParam | None = None,
         axis: Axis | None = None,
         category: Category | None = None,
         status: FicheStatus | None = None,
@@ -137,11 +151,14 @@ def build_router(import_settings: ImportSettings | None = None) -> APIRouter:
         "/imports",
         dependencies=NATIONAL,
         summary="Import an action plan (body: the XLSX or CSV file itself); a per-row report",
-        openapi_extra={"requestBody": {"content": {"application/octet-stream": {"schema": {"type": "string"}}}}},
+        openapi_extra={
+            "requestBody": {"content": {"application/octet-stream": {"schema": {"type": "string"}}}},
+            **body_limit(limits.max_bytes, ErrorCode.IMPORT_FILE_TOO_LARGE),  # a file: not the kit's JSON limit
+        },
     )
     async def import_plan(request: Request, on: date | None = None) -> dict[str, Any]:
-        data = await request.body()
-        table = read_table(data, max_bytes=limits.max_bytes, max_rows=limits.max_rows)
+        data = await _body_within(request, limits.max_bytes)
+        table = await read_table_bounded(data, limits)  # a child process bounded in time and memory
         report = await import_table(_use_cases(request), table, on or datetime.now(UTC).date())
         return report.as_json()
 

@@ -13,7 +13,8 @@ import typer
 
 from tdi_actions.app import SERVICE, create_app
 from tdi_actions.demo import LAUNCH, MARNE, DemoTerritory, as_rows, demo_plan
-from tdi_actions.importing.spreadsheet import ImportFileError, Table, read_table
+from tdi_actions.importing.bounded import read_table_in_worker
+from tdi_actions.importing.spreadsheet import ImportFileError, Table
 from tdi_actions.importing.use_case import ImportReport, import_table
 from tdi_actions.settings import ImportSettings
 from tdi_actions.use_cases import UseCases
@@ -84,7 +85,7 @@ def import_file(
     """Import an action plan; every row is reported (created, updated, unchanged or refused with its reason)."""
     limits = ImportSettings()
     try:
-        table = read_table(path.read_bytes(), max_bytes=limits.max_bytes, max_rows=limits.max_rows)
+        table = read_table_in_worker(path.read_bytes(), limits)
     except ImportFileError as error:
         typer.echo(f"{error.code} : {error.message}", err=True)
         raise typer.Exit(2) from error

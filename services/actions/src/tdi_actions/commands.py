@@ -11,11 +11,12 @@ from pydantic import BaseModel, ConfigDict, Field
 from tdi_actions.details import FicheDetails
 from tdi_actions.lifecycle import FicheStatus
 from tdi_contracts.events.actions import AbandonReason, LeadKind, Maturity
-from tdi_contracts.fields import Label, UniqueList
+from tdi_contracts.fields import FreeText, Label, UniqueList
 from tdi_contracts.money import Cents
 from tdi_contracts.reference import Category
+from tdi_contracts.spreadsheet_safety import PlainLabel
 
-Description = Annotated[str, Field(max_length=4000, description="What the action is about")]
+Description = Annotated[FreeText, Field(max_length=4000, description="What the action is about (lines and tabs kept)")]
 Jobs = Annotated[int, Field(ge=0, le=1_000_000, description="Jobs the action is expected to create")]
 
 
@@ -26,14 +27,15 @@ class Command(BaseModel):
 
 
 class FicheFields(Command):
-    """What describes a fiche action. The lead is a role or an organisation, never a private person."""
+    """What describes a fiche action. The lead is a role or an organisation, never a private person. Title, lead
+    and partners never start like a spreadsheet formula (`=`, `+`, `@`: they would run in an export)."""
 
-    title: Label = Field(examples=["Réseau de chaleur fatale de la zone industrielle"])
+    title: PlainLabel = Field(examples=["Réseau de chaleur fatale de la zone industrielle"])
     description: Description = ""
     maturity: Maturity = Maturity.IDEA
     lead_kind: LeadKind = LeadKind.ORGANISATION
-    lead: Label = Field(examples=["Communauté urbaine du Grand Reims"])
-    partners: Annotated[UniqueList[Label], Field(max_length=30)] = []
+    lead: PlainLabel = Field(examples=["Communauté urbaine du Grand Reims"])
+    partners: Annotated[UniqueList[PlainLabel], Field(max_length=30)] = []
     categories: Annotated[UniqueList[Category], Field(min_length=1, max_length=12)] = Field(
         examples=[["transition-energetique", "ecologie-industrielle"]]
     )

@@ -3,37 +3,12 @@
 from __future__ import annotations
 
 from datetime import date
-from enum import StrEnum
 
 from tdi_actions.domain_errors import TransitionDateError, TransitionForbiddenError
+from tdi_contracts.reference.labels import FicheStatus
 
-
-class FicheStatus(StrEnum):
-    """Where a fiche action stands; `label` is its French name."""
-
-    PROPOSED = "proposed"
-    PLANNED = "planned"
-    IN_PROGRESS = "in-progress"
-    DONE = "done"
-    ABANDONED = "abandoned"
-
-    @property
-    def label(self) -> str:
-        return _LABELS[self.value]
-
-    @property
-    def closed(self) -> bool:
-        """Done or abandoned: the fiche keeps its history and takes no further change."""
-        return self in (FicheStatus.DONE, FicheStatus.ABANDONED)
-
-
-_LABELS = {
-    "proposed": "proposée",
-    "planned": "programmée",
-    "in-progress": "en cours",
-    "done": "réalisée",
-    "abandoned": "abandonnée",
-}
+__all__ = ["ALLOWED", "ORDER", "FicheStatus", "check_move", "path_to"]
+"""`FicheStatus` (codes, French words, `closed`) is the contracts', so every screen and export says the same word."""
 
 ALLOWED: dict[FicheStatus, frozenset[FicheStatus]] = {
     FicheStatus.PROPOSED: frozenset({FicheStatus.PLANNED, FicheStatus.ABANDONED}),

@@ -182,3 +182,15 @@ async def test_a_territory_that_loses_its_label_keeps_its_fiches_but_takes_no_ne
     assert (after.status_code, after.json()["code"]) == (409, "TERRITORY_NOT_LABELLED")
     assert history["fiches"] == 1
     assert move.status_code == 200  # its existing fiches live on
+
+
+async def test_a_title_or_lead_a_spreadsheet_would_run_as_a_formula_is_refused_at_the_door(actions_service):
+    async with actions_service() as (_, client):
+        title = await client.post("/fiches", json={**FICHE, "title": '=HYPERLINK("http://x")'})
+        lead = await client.post("/fiches", json={**FICHE, "title": "Autre titre", "lead": "+33 1 23"})
+        fair = await client.post("/fiches", json={**FICHE, "title": "-20 % d'émissions de CO2"})
+
+    for answer, field in ((title, "body.title"), (lead, "body.lead")):
+        assert (answer.status_code, answer.json()["code"]) == (422, "INVALID_REQUEST"), answer.json()
+        assert [(e["field"], e["code"]) for e in answer.json()["errors"]] == [(field, "formula_like_text")]
+    assert fair.status_code == 201, fair.json()

@@ -4,6 +4,8 @@ imported twice it gives the same state. A file that cannot be imported whole imp
 from __future__ import annotations
 
 import io
+import re
+import zipfile
 
 import pytest
 from openpyxl import Workbook
@@ -166,3 +168,53 @@ async def test_a_file_that_cannot_be_imported_whole_imports_nothing(actions_serv
     assert (answer.status_code, answer.json()["code"]) == (status, code)
     assert answer.json()["message"]
     assert after == before
+
+
+def declared_bomb() -> bytes:
+    """5 KB: a header, one row, an empty styled cell at the sheet's last row, a declared A1:XFD1048576."""
+    book = Workbook()
+    book.active.append(["territoire", "titre", "categories", "porteur"])
+    book.active.append(["tdi-44-grand-reims", "Bombe", "numerique", "CU"])
+    book.active.cell(row=1_048_576, column=1).number_format = "0.00"
+    out, bomb = io.BytesIO(), io.BytesIO()
+    book.save(out)
+    with zipfile.ZipFile(out) as source, zipfile.ZipFile(bomb, "w", zipfile.ZIP_DEFLATED) as target:
+        for item in source.infolist():
+            body = source.read(item)
+            if item.filename == "xl/worksheets/sheet1.xml":
+                body = re.sub(rb'<dimension ref="[^"]+"', b'<dimension ref="A1:XFD1048576"', body)
+            target.writestr(item.filename, body)
+    return bomb.getvalue()
+
+
+@pytest.mark.parametrize(
+    ("data", "status", "code"),
+    [
+        (b"territoire;titre;categories;porteur\ntdi-44-grand-reims;a\x00b;numerique;CU\n", 422, "IMPORT_FILE_INVALID"),
+        (b"territoire;titre;categories;porteur\ntdi-44-grand-reims;a;numerique;CU" + b";" * 1000 + b"x\n", 413,
+         "IMPORT_FILE_TOO_LARGE"),
+        (b"territoire;titre;categories;porteur\n" + b"x" * 200_000 + b"\n", 413, "IMPORT_FILE_TOO_LARGE"),
+    ],
+    ids=["nul-byte", "many-columns", "huge-cell"],
+)  # fmt: skip
+async def test_a_crafted_csv_is_refused_whole_with_a_code_and_a_french_sentence(
+    actions_service, db, data, status, code
+):
+    async with actions_service() as (_, client):
+        before = await db.fetchval("SELECT count(*) FROM fiches")
+        answer = await client.post("/imports", content=data, headers={"Content-Type": "text/csv"})
+        after = await db.fetchval("SELECT count(*) FROM fiches")
+    assert (answer.status_code, answer.json()["code"]) == (status, code)
+    assert answer.json()["message"].startswith("Ligne 2")
+    assert after == before
+
+
+async def test_a_5_kb_xlsx_declaring_17_billion_cells_imports_its_one_row(actions_service, db):
+    data = declared_bomb()
+    assert len(data) < 10_000
+    async with actions_service() as (_, client):
+        answer = await client.post("/imports", content=data, headers={"Content-Type": XLSX})
+        health = await client.get("/healthz")
+    assert answer.status_code == 200, answer.text
+    assert answer.json()["summary"] == {"created": 1, "updated": 0, "unchanged": 0, "refused": 0}
+    assert health.status_code == 200

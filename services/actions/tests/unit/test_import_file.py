@@ -128,3 +128,49 @@ def test_any_bytes_are_read_or_refused_with_a_code(data):
         read_table(b"PK\x03\x04" + data, **LIMITS)
     except ImportFileError as refused:
         assert refused.code == "IMPORT_FILE_FORMAT_UNSUPPORTED"
+
+
+@pytest.mark.parametrize(
+    ("cells", "column"),
+    [
+        ({"titre": '=HYPERLINK("http://x")'}, "titre"),
+        ({"porteur": "@SUM(A1)"}, "porteur"),
+        ({"partenaires": "ADEME|+cmd"}, "partenaires"),
+    ],
+)
+def test_a_row_whose_title_lead_or_partner_a_spreadsheet_would_run_is_refused_saying_why(cells, column):
+    good = {"territoire": "tdi-44-grand-reims", "titre": "T", "categories": "numerique", "porteur": "CU"}
+    row = parse_row(7, {**good, **cells}, date(2024, 3, 1))
+    assert isinstance(row, RowRefusal)
+    assert (row.code, row.column) == ("INVALID_ROW", column)
+    assert "tableur" in row.reason and "formule" in row.reason
+
+
+def test_a_title_an_export_wrote_with_a_leading_quote_reads_back_as_it_was():
+    good = {"territoire": "tdi-44-grand-reims", "categories": "numerique", "porteur": "CU"}
+    row = parse_row(7, {**good, "titre": "'-20 % d'émissions"}, date(2024, 3, 1))
+    assert isinstance(row, RowCommand)
+    assert row.fiche.title == "-20 % d'émissions"
+
+
+def test_a_file_exported_by_reporting_reads_its_amounts_in_cents_and_its_status_codes():
+    header = ["territoire", "libelle_territoire", "code_fiche", "reference", "titre", "maturite", "type_porteur",
+              "porteur", "partenaires", "categories", "budget_centimes", "emplois_attendus", "investissement_centimes",
+              "statut", "libelle_statut", "date_statut", "synthetique"]  # fmt: skip
+    row = ["tdi-44-grand-reims", "Grand Reims", "f1", "GR-7", "Réseau", "ready", "role", "Président de l'EPCI",
+           "ADEME|CCI", "numerique|gestion-eau", "120000050", "25", "", "in-progress", "En cours", "2025-01-10",
+           "oui"]  # fmt: skip
+    data = ("\ufeff" + ";".join(header) + "\r\n" + ";".join(row) + "\r\n").encode()
+    ((line, cells),) = read_table(data, **LIMITS).rows
+    parsed = parse_row(line, cells, date(2024, 3, 1))
+    assert isinstance(parsed, RowCommand), parsed
+    assert (parsed.fiche.estimated_cost_cents, parsed.fiche.expected_investment_cents) == (120_000_050, None)
+    assert (parsed.status, parsed.on, parsed.fiche.synthetic) == (FicheStatus.IN_PROGRESS, date(2025, 1, 10), True)
+    assert parsed.fiche.partners == ["ADEME", "CCI"] and parsed.fiche.lead_kind.value == "role"
+
+
+@pytest.mark.parametrize("cents", ["12,5", "1 000", "-3", "1e3"])
+def test_an_amount_in_cents_that_is_not_a_whole_number_refuses_its_row(cents):
+    good = {"territoire": "tdi-44-grand-reims", "titre": "T", "categories": "numerique", "porteur": "CU"}
+    row = parse_row(7, {**good, "budget_centimes": cents}, date(2024, 3, 1))
+    assert isinstance(row, RowRefusal) and row.column == "budget_centimes"

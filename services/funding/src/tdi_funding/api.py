@@ -20,8 +20,7 @@ from tdi_funding.commands import (
 )
 from tdi_funding.envelopes import open_envelope
 from tdi_funding.filing import file_application
-from tdi_funding.use_cases import STAFF as STAFF_ACTOR
-from tdi_funding.use_cases import Result, UseCases, territory
+from tdi_funding.use_cases import STAFF, Actor, Result, UseCases
 from tdi_runtime.access import Access
 from tdi_runtime.http_access import commands, documented
 
@@ -42,11 +41,16 @@ def _ids(result: Result) -> dict[str, str]:
     return {f"{kind}_id": id_ for kind, id_ in result.resulting}
 
 
+def _staff(access: Access) -> Actor:
+    """Staff acting over HTTP: the use case checks the caller's region on the dossier and envelope it writes."""
+    return Actor(STAFF.name, reach=access.require_region)
+
+
 async def _dossier_in_reach(
     request: Request, access: Access, application_id: UUID | None = None, grant_id: UUID | None = None
 ) -> None:
-    """The dossier (or the grant's dossier) must be in the caller's region and, for an instructor, programme.
-    An unknown one is left to the use case, which answers 404."""
+    """The dossier (or the grant's dossier) must be, for an instructor, of its programme (the region is checked
+    by the use case, with the envelope). An unknown one is left to the use case, which answers 404."""
     async with request.app.state.runtime.pool.acquire() as conn:
         if application_id is not None:
             stored = await store_applications.load(conn, application_id)
@@ -54,7 +58,6 @@ async def _dossier_in_reach(
             assert grant_id is not None
             stored = await store_applications.find_by_grant(conn, grant_id)
     if stored is not None:
-        access.require_region(stored.regions)
         access.require_programme(stored.application.programme)
 
 
@@ -74,22 +77,20 @@ def build_router() -> APIRouter:
             command.year,
             command.operator,
         )
-        await _use_cases(request).run(lambda c: open_envelope(c, seed, _now().date()))
+        await _use_cases(request).run(lambda c: open_envelope(c, seed, _now().date(), reach=access.require_region))
         return {"envelope_id": command.envelope_id}
 
     @router.post("/applications", status_code=status.HTTP_201_CREATED, summary="File a dossier")
     async def post_application(request: Request, command: FileApplicationRequest, access: Instructor) -> dict[str, Any]:
         access.require_programme(command.programme)
-        async with request.app.state.runtime.pool.acquire() as conn:
-            access.require_region((await territory(conn, command.territory_id)).regions)
-        result = await _use_cases(request).run(lambda c: file_application(c, command, STAFF_ACTOR, _now()))
+        result = await _use_cases(request).run(lambda c: file_application(c, command, _staff(access), _now()))
         return _ids(result)
 
     @router.post("/applications/{application_id}/instruction", summary="Open the instruction")
     async def post_instruction(request: Request, application_id: UUID, access: Instructor) -> dict[str, Any]:
         await _dossier_in_reach(request, access, application_id=application_id)
         result = await _use_cases(request).run(
-            lambda c: deciding.start_instruction(c, application_id, STAFF_ACTOR, _now())
+            lambda c: deciding.start_instruction(c, application_id, _staff(access), _now())
         )
         return _ids(result)
 
@@ -99,7 +100,7 @@ def build_router() -> APIRouter:
     ) -> dict[str, Any]:
         await _dossier_in_reach(request, access, application_id=application_id)
         result = await _use_cases(request).run(
-            lambda c: deciding.approve(c, application_id, command.granted_cents, STAFF_ACTOR, _now())
+            lambda c: deciding.approve(c, application_id, command.granted_cents, _staff(access), _now())
         )
         return _ids(result)
 
@@ -109,14 +110,14 @@ def build_router() -> APIRouter:
     ) -> dict[str, Any]:
         await _dossier_in_reach(request, access, application_id=application_id)
         result = await _use_cases(request).run(
-            lambda c: deciding.refuse(c, application_id, command.reason_code, command.reason, STAFF_ACTOR, _now())
+            lambda c: deciding.refuse(c, application_id, command.reason_code, command.reason, _staff(access), _now())
         )
         return _ids(result)
 
     @router.post("/applications/{application_id}/withdrawal", summary="Withdraw (de-commits)")
     async def post_withdrawal(request: Request, application_id: UUID, access: Instructor) -> dict[str, Any]:
         await _dossier_in_reach(request, access, application_id=application_id)
-        result = await _use_cases(request).run(lambda c: deciding.withdraw(c, application_id, STAFF_ACTOR, _now()))
+        result = await _use_cases(request).run(lambda c: deciding.withdraw(c, application_id, _staff(access), _now()))
         return _ids(result)
 
     @router.post("/grants/{grant_id}/payments", status_code=201, summary="Record a payment")
@@ -126,7 +127,7 @@ def build_router() -> APIRouter:
         await _dossier_in_reach(request, access, grant_id=grant_id)
         result = await _use_cases(request).run(
             lambda c: grants.pay(
-                c, grant_id, command.reference, command.amount_cents, command.paid_on, STAFF_ACTOR, _now()
+                c, grant_id, command.reference, command.amount_cents, command.paid_on, _staff(access), _now()
             )
         )
         return _ids(result)
@@ -137,7 +138,7 @@ def build_router() -> APIRouter:
     ) -> dict[str, Any]:
         await _dossier_in_reach(request, access, grant_id=grant_id)
         result = await _use_cases(request).run(
-            lambda c: grants.release(c, grant_id, command.released_cents, command.reason, STAFF_ACTOR, _now())
+            lambda c: grants.release(c, grant_id, command.released_cents, command.reason, _staff(access), _now())
         )
         return _ids(result)
 

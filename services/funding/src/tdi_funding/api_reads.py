@@ -7,7 +7,7 @@ from uuid import UUID
 from fastapi import APIRouter, Depends, Query, Request
 
 from tdi_contracts.money import MAX_CENTS
-from tdi_contracts.reference import Programme, Region
+from tdi_contracts.reference import Programme, RegionParam
 from tdi_funding import queries, store_applications, store_envelopes
 from tdi_funding.domain.application import State
 from tdi_funding.domain.chef_de_projet import split_shared_post, state_subsidy
@@ -29,8 +29,8 @@ def build_read_router() -> APIRouter:
         request: Request,
         access: Reader,
         programme: Programme | None = None,
-        region: Region | None = None,
-        year: int | None = None,
+        region: RegionParam | None = None,
+        year: Annotated[int | None, Query(ge=2023, le=2027, description="Year of the envelope (Temps II)")] = None,
     ) -> dict[str, Any]:
         programme_seen, region_seen = access.programme_filter(programme), access.region_filter(region)
         async with request.app.state.runtime.pool.acquire() as conn:
@@ -53,7 +53,7 @@ def build_read_router() -> APIRouter:
         access: Reader,
         territory_id: TerritoryParam = None,
         programme: Programme | None = None,
-        region: Region | None = None,
+        region: RegionParam | None = None,
         state: State | None = None,
         limit: Annotated[int, Query(ge=1, le=200)] = 50,
         offset: Annotated[int, Query(ge=0, le=1_000_000)] = 0,

@@ -64,6 +64,7 @@ async def decide_on(
     actor.require_rights_on(app.programme)
     envelope = await store_envelopes.load(conn, app.envelope_id)
     assert envelope is not None  # foreign key
+    actor.require_reach(stored.regions, envelope)
     effect = apply_decision(app, envelope, decide)
     if not effect.changed:
         return effect, []

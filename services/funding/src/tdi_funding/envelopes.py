@@ -11,6 +11,7 @@ from tdi_contracts.reference.programmes_catalogue import EnvelopeSeed
 from tdi_funding import store_envelopes
 from tdi_funding.domain.errors import EnvelopeAlreadyOpenedError
 from tdi_funding.use_cases import Result
+from tdi_runtime.access import Reach
 from tdi_runtime.db import Connection
 
 
@@ -33,9 +34,13 @@ async def open_envelopes(conn: Connection, seeds: Sequence[EnvelopeSeed], opened
     return Result(events=events, value=sorted(opened))
 
 
-async def open_envelope(conn: Connection, seed: EnvelopeSeed, opened_on: date) -> Result:
-    """Staff open one envelope; the same one opened again is answered the same, another one under its id is 409."""
+async def open_envelope(conn: Connection, seed: EnvelopeSeed, opened_on: date, reach: Reach | None = None) -> Result:
+    """Staff open one envelope; the same one opened again is answered the same, another one under its id is 409.
+    An envelope already open under that id is answered only to a caller who reaches its region (`reach`): a
+    regional caller never learns another region's envelope ids (issue 22 #2)."""
     existing = await store_envelopes.load(conn, seed.envelope_id)
+    if existing is not None and reach is not None:
+        reach((existing.region,) if existing.region else ())
     if existing is not None:
         same = (existing.programme, existing.ceiling_cents, existing.region, existing.year) == (
             seed.programme.value,

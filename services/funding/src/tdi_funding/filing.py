@@ -41,6 +41,7 @@ async def file_application(
         labelled = bool(ref_or_none and ref_or_none.labelled)
         regions = ref_or_none.regions if ref_or_none else ((envelope.region,) if envelope.region else ())
         epci = ref_or_none.epci_count if ref_or_none else 0
+    actor.require_reach(tuple(regions), envelope)
     dossier = Dossier(
         territory_labelled=labelled,
         territory_regions=tuple(regions),

@@ -15,7 +15,8 @@ UNDECIDED_AMOUNTS = ("requested_cents", "details")
 def _shown(body: dict[str, Any], access: Access) -> dict[str, Any]:
     if body["state"] not in UNDECIDED:
         return body
-    return dict(access.hide("undecided_amount", body, [f for f in UNDECIDED_AMOUNTS if f in body]))
+    fields = [f for f in UNDECIDED_AMOUNTS if f in body]
+    return dict(access.hide("undecided_amount", body, fields, programme=body["programme"]))
 
 
 def envelope(e: Envelope) -> dict[str, Any]:

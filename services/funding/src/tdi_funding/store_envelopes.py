@@ -91,7 +91,7 @@ async def apply(conn: Connection, envelope_id: str, effect: Effect) -> Envelope:
     money since it was read)."""
     row = None
     if effect.decommit and (row := await conn.fetchrow(DECOMMIT, effect.decommit, envelope_id)) is None:
-        raise ReleaseExceedsCommitmentError("Désengagement refusé : il dépasse ce qui reste engagé et non payé.")
+        raise ReleaseExceedsCommitmentError("Désengagement refusé : il dépasse ce qui reste engagé et non versé.")
     if effect.commit and (row := await conn.fetchrow(COMMIT, effect.commit, envelope_id)) is None:
         now = await load(conn, envelope_id)
         assert now is not None
@@ -99,7 +99,7 @@ async def apply(conn: Connection, envelope_id: str, effect: Effect) -> Envelope:
             raise EnvelopeClosedError(f"L'enveloppe {envelope_id} est close : plus aucun engagement possible.")
         raise ceiling_exceeded(envelope_id, effect.commit, now.available_cents)
     if effect.pay and (row := await conn.fetchrow(PAY, effect.pay, envelope_id)) is None:
-        raise PaymentExceedsCommitmentError("Paiement refusé : il dépasse ce qui reste engagé sur l'enveloppe.")
+        raise PaymentExceedsCommitmentError("Versement refusé : il dépasse ce qui reste engagé sur l'enveloppe.")
     if row is None:
         raise ValueError("an effect without an amount changes no envelope")
     return _envelope(row)

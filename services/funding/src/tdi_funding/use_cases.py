@@ -13,7 +13,9 @@ import asyncpg
 
 from tdi_contracts.permissions import may_decide_on
 from tdi_contracts.reference import Partner, Programme
+from tdi_funding.domain.envelope import Envelope
 from tdi_funding.domain.errors import ProgrammeNotOperatedError, UnknownTerritoryError
+from tdi_runtime.access import Reach
 from tdi_runtime.db import Connection
 from tdi_runtime.events import outgoing
 from tdi_runtime.outbox import Outbox
@@ -25,10 +27,21 @@ T = TypeVar("T")
 
 @dataclass(frozen=True)
 class Actor:
-    """Who decides: programme staff over HTTP (`partner` None) or a partner through its ingress topic."""
+    """Who decides: programme staff over HTTP (`partner` None, `reach` the caller's region check) or a partner
+    through its ingress topic."""
 
     name: str
     partner: Partner | None = None
+    reach: Reach | None = None
+
+    def require_reach(self, regions: tuple[str, ...], envelope: Envelope) -> None:
+        """An HTTP caller acts where the dossier lies and, on a regional envelope, in that envelope's region only:
+        a regional user never commits another region's money through an interregional territory (issue 22 #2).
+        Checked by the use case, inside its transaction, on what it writes."""
+        if self.reach is not None:
+            self.reach(regions)
+            if envelope.region is not None:
+                self.reach((envelope.region,))
 
     def require_rights_on(self, programme: str) -> None:
         """A partner acts only on the programmes it operates or instructs; State staff act on all."""

@@ -259,3 +259,15 @@ async def test_a_partner_decision_sent_through_kafka_is_applied_once_and_answere
     assert ademe[0][1].code == "PROGRAMME_NOT_OPERATED"
     assert envelope["committed_cents"] == eur(100_000)  # applied once
     assert [h["state"] for h in history["history"]] == ["filed", "approved"]
+
+
+async def test_a_dossier_filed_as_demonstration_data_is_announced_as_synthetic(funding_service):
+    async with funding_service() as (app, client, t):
+        demo = await client.post("/applications", json=dossier(t["two"], synthetic=True))
+        real = await client.post("/applications", json=dossier(t["three"]))
+        filed = "fr.territoires-industrie.funding.ApplicationFiled.v1"
+        rows = await app.state.runtime.pool.fetch(
+            "SELECT value FROM outbox WHERE $1 = ANY(header_values) ORDER BY id", filed
+        )
+    assert (demo.status_code, real.status_code) == (201, 201), demo.text
+    assert [json.loads(r["value"])["synthetic"] for r in rows] == [True, False]

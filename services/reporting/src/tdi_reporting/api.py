@@ -7,16 +7,20 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Query, Request, Response
 
-from tdi_contracts.reference import Axis, Departement, Region, categories_of
+from tdi_contracts.reference import Axis, Departement, DepartementParam, Region, RegionParam, categories_of
+from tdi_contracts.reference.labels import vocabulary
 from tdi_reporting import exports, views
 from tdi_reporting.domain import Filters, Level, departement_label, region_of_departement
-from tdi_reporting.readmodels import ENVELOPE_COLUMNS, READ_MODELS
+from tdi_reporting.limits import RateLimits
 from tdi_reporting.use_cases import Reporting
 from tdi_runtime.access import Access
-from tdi_runtime.http_access import documented, reads
+from tdi_runtime.http_access import documented, reads, tickets
+from tdi_runtime.tickets import PURPOSES, subject_digest
 
-BrowserReader = Annotated[Access, Depends(reads(query_token=True))]
-"""Read with a token; `?access_token=` too, since the dashboard's EventSource and download links send no header."""
+Reader = Annotated[Access, Depends(reads())]
+"""Read with the bearer header."""
+ExportReader = Annotated[Access, Depends(reads(ticket="export"))]
+"""The bearer header, or a ticket of purpose `export` (a browser's download link sends no header)."""
 
 
 class ExportFormat(StrEnum):
@@ -25,9 +29,21 @@ class ExportFormat(StrEnum):
     JSON = "json"
 
 
+TicketPurpose = StrEnum("TicketPurpose", {p.upper(): p for p in PURPOSES})  # type: ignore[misc]
+
+
 class Separator(StrEnum):
     COMMA = ","
     SEMICOLON = ";"
+
+
+def limiter(request: Request) -> RateLimits:
+    return request.app.state.feed.limiter  # type: ignore[no-any-return]
+
+
+def _limit(request: Request, kind: str, access: Access) -> None:
+    """429 RATE_LIMITED with Retry-After past the caller's rate for this kind of call."""
+    limiter(request).take(kind, subject_digest(access.subject))
 
 
 def reporting(request: Request) -> Reporting:
@@ -35,12 +51,11 @@ def reporting(request: Request) -> Reporting:
     return Reporting(runtime.pool, request.app.state.reporting.consumer_group)
 
 
-def columns_of(name: str) -> tuple[str, ...]:
-    return ENVELOPE_COLUMNS if name == views.ENVELOPES else READ_MODELS[name].columns
+columns_of = views.columns_of
 
 
-REGION = Query(None, description="INSEE region code, e.g. 44 (Grand Est)")
-DEPARTEMENT = Query(None, description="INSEE département code as text, e.g. 51, 2A, 971")
+REGION = Query(None, description="INSEE region code or name, e.g. 44 or Grand Est")
+DEPARTEMENT = Query(None, description="INSEE département code as text (51, 2A, 971) or name")
 TERRITORY = Query(None, description="Territory id, platform (tdi-44-grand-reims) or official (ti-8413)")
 LEVEL = Query(Level.NATIONAL, description="Level the rows are grouped at")
 
@@ -49,39 +64,40 @@ def build_router() -> APIRouter:
     router = APIRouter(prefix="/api", tags=["read models"])
 
     @router.get("/read-models")
-    async def list_read_models(access: BrowserReader) -> list[dict[str, Any]]:
+    async def list_read_models(access: Reader) -> list[dict[str, Any]]:
         """Every read model with its title and its stable columns."""
-        titles = {n: m.title for n, m in READ_MODELS.items()} | {views.ENVELOPES: "Consommation des enveloppes"}
-        return [{"name": n, "title": titles[n], "columns": list(columns_of(n))} for n in views.NAMES]
+        return [{"name": n, "title": views.TITLES[n], "columns": list(columns_of(n))} for n in views.NAMES]
 
     @router.get("/read-models/{name}")
     async def read_model(
         request: Request,
-        access: BrowserReader,
+        access: Reader,
         name: str,
         level: Level = LEVEL,
-        region: Region | None = REGION,
-        departement: Departement | None = DEPARTEMENT,
+        region: RegionParam | None = REGION,
+        departement: DepartementParam | None = DEPARTEMENT,
         territory: str | None = TERRITORY,
     ) -> dict[str, Any]:
         """The rows of one read model at one level, within the filters."""
+        _limit(request, "reads", access)
         filters, rows = await reporting(request).rows(name, level, region, departement, territory, access)
         return {**_about(name, level, filters), "columns": list(columns_of(name)), "rows": rows}
 
     @router.get("/exports/{name}.{fmt}")
     async def export(
         request: Request,
-        access: BrowserReader,
+        access: ExportReader,
         name: str,
         fmt: ExportFormat,
         level: Level = LEVEL,
-        region: Region | None = REGION,
-        departement: Departement | None = DEPARTEMENT,
+        region: RegionParam | None = REGION,
+        departement: DepartementParam | None = DEPARTEMENT,
         territory: str | None = TERRITORY,
         sep: Separator = Query(Separator.COMMA, description="CSV separator: , or ;"),
         bom: bool = Query(True, description="CSV starts with a UTF-8 byte-order mark (spreadsheets need it)"),
     ) -> Response:
         """A read model as a file: CSV (UTF-8, `,` or `;`), XLSX or JSON, with the page's filters."""
+        _limit(request, "exports", access)
         filters, rows = await reporting(request).rows(name, level, region, departement, territory, access)
         columns = columns_of(name)
         if fmt is ExportFormat.CSV:
@@ -95,9 +111,11 @@ def build_router() -> APIRouter:
         return Response(body, media_type=exports.MEDIA_TYPES[fmt.value], headers=headers)
 
     @router.get("/reference")
-    async def reference(access: BrowserReader) -> dict[str, Any]:
-        """Regions, départements (INSEE codes as text), axes and categories, with French names, for a dashboard."""
+    async def reference(access: Reader) -> dict[str, Any]:
+        """Regions, départements (INSEE codes as text), axes and categories, with French names, and the one French
+        word of each concept (`libelles`, from `tdi_contracts.reference.labels`), for a dashboard."""
         return {
+            "libelles": vocabulary(),
             "regions": [{"code": r.value, "libelle": r.label} for r in Region],
             "axes": [
                 {
@@ -116,13 +134,29 @@ def build_router() -> APIRouter:
     @router.get("/figures")
     async def figures(
         request: Request,
-        access: BrowserReader,
-        region: Region | None = REGION,
-        departement: Departement | None = DEPARTEMENT,
+        access: Reader,
+        region: RegionParam | None = REGION,
+        departement: DepartementParam | None = DEPARTEMENT,
         territory: str | None = TERRITORY,
     ) -> dict[str, Any]:
         """Everything the dashboard shows for these filters (the live feed sends the same document)."""
+        _limit(request, "reads", access)
         return await reporting(request).figures(region, departement, territory, access)
+
+    @router.post("/tickets")
+    async def ticket(
+        request: Request,
+        response: Response,
+        access: Reader,
+        purpose: Annotated[TicketPurpose, Query(description="feed (the live feed) or export (a file)")],
+    ) -> dict[str, Any]:
+        """A short-lived ticket for what a browser opens without headers (`?ticket=` on the feed or an export): the
+        bearer token never goes into an address. Valid `ticket_ttl_s` seconds, for that purpose only."""
+        _limit(request, "tickets", access)
+        response.headers["Cache-Control"] = "no-store"
+        issuer = tickets(request)
+        issued = issuer.issue(access, purpose.value, request.state.credential)
+        return {"ticket": issued, "purpose": purpose.value, "expires_in_s": issuer.ttl_s}
 
     return documented(router)
 

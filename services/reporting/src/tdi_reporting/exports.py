@@ -2,6 +2,8 @@
 
 Codes (INSEE region and département codes, territory ids) stay text: "01", "2A" and "971" are never numbers.
 Amounts are integer euro cents (columns ending in `_centimes`); booleans are `oui` / `non` in CSV and XLSX.
+Text a spreadsheet would run as a formula (`=`, `+`, `-`, `@`, tab, CR first) gets a leading `'` in CSV and
+XLSX (`tdi_contracts.spreadsheet_safety`, the rule of every export); numbers stay numbers.
 """
 
 from __future__ import annotations
@@ -14,6 +16,8 @@ from typing import Any
 
 from openpyxl import Workbook
 
+from tdi_contracts.spreadsheet_safety import neutralise_cell
+
 TEXT_COLUMNS = {"code_zone", "code_region", "code_enveloppe", "code_departement"}
 MEDIA_TYPES = {
     "csv": "text/csv; charset=utf-8",
@@ -25,7 +29,7 @@ MEDIA_TYPES = {
 def _cell(value: Any) -> Any:
     if isinstance(value, bool):
         return "oui" if value else "non"
-    return "" if value is None else value
+    return "" if value is None else neutralise_cell(value)
 
 
 def to_csv(rows: Sequence[dict[str, Any]], columns: Sequence[str], *, sep: str = ",", bom: bool = True) -> bytes:

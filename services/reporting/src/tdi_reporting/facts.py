@@ -6,27 +6,31 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 
 from tdi_contracts.reference import Category, Programme, Region
+from tdi_contracts.reference.labels import FicheStatus, capitalised
 from tdi_reporting.domain import Filters, TerritoryMap, region_of_departement
 
 
-def fiche_status(planned: Any, started: Any, completed: Any, abandoned: Any) -> str:
-    """Abandoned wins over completed, completed over started, started over planned, else proposed."""
+def fiche_status(planned: Any, started: Any, completed: Any, abandoned: Any) -> FicheStatus:
+    """Abandoned wins over completed, completed over started, started over planned, else proposed (the actions
+    service's codes and words, from the contracts)."""
     if abandoned:
-        return "abandonnee"
+        return FicheStatus.ABANDONED
     if completed:
-        return "terminee"
+        return FicheStatus.DONE
     if started:
-        return "en-cours"
-    return "planifiee" if planned else "proposee"
+        return FicheStatus.IN_PROGRESS
+    return FicheStatus.PLANNED if planned else FicheStatus.PROPOSED
 
 
-def territory_facts(tmap: TerritoryMap) -> list[dict[str, Any]]:
-    """One fact per labelled territory."""
+def territory_facts(tmap: TerritoryMap, synthetic_binomes: Iterable[Mapping[str, Any]] = ()) -> list[dict[str, Any]]:
+    """One fact per labelled territory, with how many of its binômes in office are demonstration data."""
+    synthetic = {r["territory_id"]: int(r["synthetic_binomes"]) for r in synthetic_binomes}
     return [
         {
             "territory_id": t.territory_id,
             "epci": t.epci_sirens,
             "binomes": t.active_binomes,
+            "binomes_synthetiques": min(synthetic.get(t.territory_id, 0), t.active_binomes),
             "chefs_de_projet": t.chefs_de_projet,
             "sans_chef_de_projet": not t.chefs_de_projet,
         }
@@ -72,13 +76,14 @@ def application_facts(rows: Iterable[Mapping[str, Any]]) -> list[dict[str, Any]]
                 "programme": r["programme"],
                 "demandes_deposees": 1,
                 "demandes_en_instruction": int(not decided),
-                "demandes_approuvees": int(approved and not rejected and not withdrawn),
-                "demandes_rejetees": int(rejected),
+                "demandes_accordees": int(approved and not rejected and not withdrawn),
+                "demandes_refusees": int(rejected),
                 "demandes_retirees": int(withdrawn),
                 "montant_demande_centimes": r["requested_cents"] or 0,
-                "montant_approuve_centimes": (r["approved_cents"] or 0) if approved and not rejected else 0,
+                "montant_accorde_centimes": (r["approved_cents"] or 0) if approved and not rejected else 0,
                 "investissement_prevu_centimes": r["eligible_cost_cents"] or 0,
                 "emplois_prevus": r["jobs_expected"] or 0,
+                "demandes_synthetiques": int(bool(r.get("synthetic"))),
             }
         )
     return facts
@@ -91,7 +96,7 @@ def grant_facts(rows: Iterable[Mapping[str, Any]]) -> list[dict[str, Any]]:
             "territory_id": r["territory_id"],
             "programme": r["programme"],
             "engage_centimes": (r["committed_cents"] or 0) - r["released_cents"],
-            "paye_centimes": r["paid_cents"],
+            "verse_centimes": r["paid_cents"],
         }
         for r in rows
         if r["programme"] is not None
@@ -122,9 +127,50 @@ def vte_facts(rows: Iterable[Mapping[str, Any]]) -> list[dict[str, Any]]:
                 "aide_totale_centimes": base + green,
                 "aide_base_accordee_centimes": r["base_granted_cents"] or 0,
                 "aide_verte_accordee_centimes": green_granted,
+                "contrats_synthetiques": int(bool(r.get("synthetic"))),
             }
         )
     return facts
+
+
+def fiche_rows(rows: Iterable[Mapping[str, Any]], filters: Filters, tmap: TerritoryMap) -> list[dict[str, Any]]:
+    """One row per fiche action of the territories within the filters, in the columns of the actions import:
+    codes for maturity, lead kind, categories and status (the actions service's), lists `|`-separated, amounts in
+    cents, the date the fiche reached its status. What the events do not carry (the description) is absent."""
+    out = []
+    for r in rows:
+        territory = tmap.resolve(r["territory_id"])
+        if territory is None or not filters.admits(territory):
+            continue
+        status = fiche_status(r["planned_on"], r["started_on"], r["completed_on"], r["abandoned_on"])
+        stepped = {
+            FicheStatus.ABANDONED: r["abandoned_on"],
+            FicheStatus.DONE: r["completed_on"],
+            FicheStatus.IN_PROGRESS: r["started_on"],
+            FicheStatus.PLANNED: r["planned_on"],
+        }.get(status) or r["proposed_on"]
+        out.append(
+            {
+                "territoire": territory.territory_id,
+                "libelle_territoire": territory.name,
+                "code_fiche": r["fiche_action_id"],
+                "reference": r["external_reference"],
+                "titre": r["title"],
+                "maturite": r["maturity"],
+                "type_porteur": r["lead_kind"],
+                "porteur": r["lead"],
+                "partenaires": "|".join(r["partners"] or ()),
+                "categories": "|".join(r["categories"] or ()),
+                "budget_centimes": r["estimated_cost_cents"],
+                "emplois_attendus": r["expected_jobs"],
+                "investissement_centimes": r["expected_investment_cents"],
+                "statut": status.value,
+                "libelle_statut": capitalised(status.label),
+                "date_statut": stepped.isoformat() if stepped else None,
+                "synthetique": bool(r["synthetic"]),
+            }
+        )
+    return sorted(out, key=lambda f: (f["territoire"], f["reference"] or "", f["titre"] or "", f["code_fiche"]))
 
 
 def envelope_rows(rows: Iterable[Mapping[str, Any]], filters: Filters, tmap: TerritoryMap) -> list[dict[str, Any]]:
@@ -150,7 +196,7 @@ def envelope_rows(rows: Iterable[Mapping[str, Any]], filters: Filters, tmap: Ter
                 "annee": r["year"],
                 "plafond_centimes": ceiling,
                 "engage_centimes": committed,
-                "paye_centimes": paid,
+                "verse_centimes": paid,
                 "disponible_centimes": ceiling - committed,
                 "taux_engagement_pct": round(100 * committed / ceiling, 1) if ceiling else 0.0,
                 "cloturee": r["closed_on"] is not None,

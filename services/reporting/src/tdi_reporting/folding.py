@@ -46,6 +46,6 @@ def upsert_sql(table: str, key: str, columns: tuple[str, ...]) -> str:
 
 def reporting_handlers() -> dict[str, Handler]:
     """Every fold of the service, with the kit's territory projection (the territory map)."""
-    from tdi_reporting import folds_actions, folds_funding, folds_vte  # noqa: F401  (registers the folds)
+    from tdi_reporting import folds_actions, folds_funding, folds_territory, folds_vte  # noqa: F401  (registers)
 
     return {**territory_handlers(), **FOLDS}

@@ -22,8 +22,9 @@ ON CONFLICT (fiche_action_id) DO UPDATE SET categories = excluded.categories, ca
 WHERE rm_fiche_action.categories_at IS NULL OR rm_fiche_action.categories_at <= excluded.categories_at
 """
 _PLANNED = """
-INSERT INTO rm_fiche_action (fiche_action_id, territory_id, planned_on) VALUES ($1, $2, $3)
-ON CONFLICT (fiche_action_id) DO UPDATE SET planned_on = excluded.planned_on
+INSERT INTO rm_fiche_action (fiche_action_id, territory_id, planned_on, title) VALUES ($1, $2, $3, $4)
+ON CONFLICT (fiche_action_id) DO UPDATE SET planned_on = excluded.planned_on,
+    title = CASE WHEN rm_fiche_action.details_at IS NULL THEN excluded.title ELSE rm_fiche_action.title END
 """
 
 
@@ -38,7 +39,7 @@ ON CONFLICT (fiche_action_id) DO UPDATE SET {column} = excluded.{column}
 async def fiche_planned(ctx: HandlerContext) -> None:
     p: FicheActionPlanned = ctx.payload
     fiche = str(p.fiche_action_id)
-    await ctx.defer(_PLANNED, fiche, p.territory_id, p.planned_on)
+    await ctx.defer(_PLANNED, fiche, p.territory_id, p.planned_on, p.title)
     await ctx.defer(_CATEGORIES, fiche, p.territory_id, [c.value for c in p.categories], ctx.envelope.time)
 
 
@@ -67,15 +68,28 @@ async def fiche_abandoned(ctx: HandlerContext) -> None:
     await ctx.defer(_lifecycle("abandoned_on"), str(p.fiche_action_id), p.territory_id, p.abandoned_on)
 
 
-_PROPOSED = upsert_sql("rm_fiche_action", "fiche_action_id", ("territory_id", "proposed_on", "synthetic"))
-# Expected jobs and investment, and the budget: last writer wins by event time, like the categories.
+_PROPOSED = upsert_sql(
+    "rm_fiche_action", "fiche_action_id", ("territory_id", "proposed_on", "synthetic", "external_reference")
+)
+# What describes the fiche (title, maturity, lead, partners, expected jobs and investment), and the budget:
+# last writer wins by event time, like the categories.
 _DETAILS = """
-INSERT INTO rm_fiche_action (fiche_action_id, territory_id, expected_jobs, expected_investment_cents, details_at)
-VALUES ($1, $2, $3, $4, $5)
-ON CONFLICT (fiche_action_id) DO UPDATE SET expected_jobs = excluded.expected_jobs,
-    expected_investment_cents = excluded.expected_investment_cents, details_at = excluded.details_at
+INSERT INTO rm_fiche_action (fiche_action_id, territory_id, title, maturity, lead_kind, lead, partners, expected_jobs,
+                             expected_investment_cents, details_at)
+VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
+ON CONFLICT (fiche_action_id) DO UPDATE SET title = excluded.title, maturity = excluded.maturity,
+    lead_kind = excluded.lead_kind, lead = excluded.lead, partners = excluded.partners,
+    expected_jobs = excluded.expected_jobs, expected_investment_cents = excluded.expected_investment_cents,
+    details_at = excluded.details_at
 WHERE rm_fiche_action.details_at IS NULL OR rm_fiche_action.details_at <= excluded.details_at
 """
+
+
+def _details(p: FicheActionProposed | FicheActionDetailsRevised) -> tuple[object, ...]:
+    return (p.title, p.maturity.value, p.lead_kind.value, p.lead, list(p.partners), p.expected_jobs,
+            p.expected_investment_cents)  # fmt: skip
+
+
 _BUDGET = """
 INSERT INTO rm_fiche_action (fiche_action_id, territory_id, estimated_cost_cents, budget_at) VALUES ($1, $2, $3, $4)
 ON CONFLICT (fiche_action_id) DO UPDATE SET estimated_cost_cents = excluded.estimated_cost_cents,
@@ -88,9 +102,9 @@ WHERE rm_fiche_action.budget_at IS NULL OR rm_fiche_action.budget_at <= excluded
 async def fiche_proposed(ctx: HandlerContext) -> None:
     p: FicheActionProposed = ctx.payload
     fiche, at = str(p.fiche_action_id), ctx.envelope.time
-    await ctx.defer(_PROPOSED, fiche, p.territory_id, p.proposed_on, p.synthetic)
+    await ctx.defer(_PROPOSED, fiche, p.territory_id, p.proposed_on, p.synthetic, p.external_reference)
     await ctx.defer(_CATEGORIES, fiche, p.territory_id, [c.value for c in p.categories], at)
-    await ctx.defer(_DETAILS, fiche, p.territory_id, p.expected_jobs, p.expected_investment_cents, at)
+    await ctx.defer(_DETAILS, fiche, p.territory_id, *_details(p), at)
     await ctx.defer(_BUDGET, fiche, p.territory_id, p.estimated_cost_cents, at)
 
 
@@ -98,7 +112,7 @@ async def fiche_proposed(ctx: HandlerContext) -> None:
 async def fiche_details_revised(ctx: HandlerContext) -> None:
     p: FicheActionDetailsRevised = ctx.payload
     fiche = str(p.fiche_action_id)
-    await ctx.defer(_DETAILS, fiche, p.territory_id, p.expected_jobs, p.expected_investment_cents, ctx.envelope.time)
+    await ctx.defer(_DETAILS, fiche, p.territory_id, *_details(p), ctx.envelope.time)
 
 
 @folds(FicheActionBudgetRevised)

@@ -31,6 +31,7 @@ _FILED = upsert_sql(
         "eligible_cost_cents",
         "jobs_expected",
         "filed_at",
+        "synthetic",
     ),
 )
 _APPROVED = upsert_sql("rm_application", "application_id", ("territory_id", "approved_cents", "approved_at"))
@@ -76,6 +77,7 @@ async def application_filed(ctx: HandlerContext) -> None:
         getattr(p, "productive_investment_cents", None) or p.eligible_cost_cents,
         getattr(p, "expected_jobs", None),
         p.filed_at,
+        p.synthetic,  # demonstration data (contracts 0.2.0), shown as such on the dashboard
     )
 
 

@@ -31,7 +31,9 @@ _REQUESTED = (
     "INSERT INTO rm_vte_payment_request (payment_request_id, vte_contract_id, territory_id, funder, part,"
     " amount_cents) VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (payment_request_id) DO NOTHING"
 )
-_GRANTED_V2 = upsert_sql("rm_vte_contract", "vte_contract_id", ("territory_id", "employer_size", "granted_on"))
+_GRANTED_V2 = upsert_sql(
+    "rm_vte_contract", "vte_contract_id", ("territory_id", "employer_size", "granted_on", "synthetic")
+)
 # The granted amounts of v2 and of adjustments: last writer wins by event time.
 _AID = """
 INSERT INTO rm_vte_contract (vte_contract_id, territory_id, base_granted_cents, green_granted_cents, aid_at)
@@ -42,8 +44,8 @@ WHERE rm_vte_contract.aid_at IS NULL OR rm_vte_contract.aid_at <= excluded.aid_a
 """
 # A refusal keeps the territory another event set (a refusal outside every territory carries none).
 _REFUSED = (
-    "INSERT INTO rm_vte_contract (vte_contract_id, territory_id, refused_on) VALUES ($1, $2, $3)"
-    " ON CONFLICT (vte_contract_id) DO UPDATE SET refused_on = excluded.refused_on"
+    "INSERT INTO rm_vte_contract (vte_contract_id, territory_id, refused_on, synthetic) VALUES ($1, $2, $3, $4)"
+    " ON CONFLICT (vte_contract_id) DO UPDATE SET refused_on = excluded.refused_on, synthetic = excluded.synthetic"
 )
 
 
@@ -83,7 +85,7 @@ async def aid_paid(ctx: HandlerContext) -> None:
 async def aid_granted_v2(ctx: HandlerContext) -> None:
     p: VteAidGrantedV2 = ctx.payload
     contract = str(p.vte_contract_id)
-    await ctx.defer(_GRANTED_V2, contract, p.territory_id, p.company_size.value, p.granted_on)
+    await ctx.defer(_GRANTED_V2, contract, p.territory_id, p.company_size.value, p.granted_on, p.synthetic)
     await ctx.defer(_AID, contract, p.territory_id, p.base_cents, p.green_top_up_cents, ctx.envelope.time)
 
 
@@ -98,7 +100,7 @@ async def aid_adjusted(ctx: HandlerContext) -> None:
 async def aid_refused(ctx: HandlerContext) -> None:
     """A refusal outside every territory has no territory: it counts nationally only."""
     p: VteAidRefused = ctx.payload
-    await ctx.defer(_REFUSED, str(p.vte_contract_id), p.territory_id or "", p.refused_on)
+    await ctx.defer(_REFUSED, str(p.vte_contract_id), p.territory_id or "", p.refused_on, p.synthetic)
 
 
 @folds(VteAidPaymentRequested)

@@ -8,16 +8,13 @@ from dataclasses import dataclass
 from typing import Any
 
 from tdi_contracts.reference import Axis, Category, Programme
+from tdi_contracts.reference.labels import UNKNOWN_SIZE, FicheStatus, capitalised
 from tdi_reporting.domain import Measure
 
-FICHE_STATUSES = {
-    "proposee": "Proposée",
-    "planifiee": "Planifiée",
-    "en-cours": "En cours",
-    "terminee": "Terminée",
-    "abandonnee": "Abandonnée",
-}
-COMPANY_SIZES = {"tpe": "TPE", "pme": "PME", "eti": "ETI", "grande-entreprise": "Grande entreprise"}
+FICHE_STATUSES = {s.value: capitalised(s.label) for s in FicheStatus}
+"""The actions service's status codes and the contracts' French words (`tdi_contracts.reference.labels`)."""
+COMPANY_SIZES = {"tpe": "TPE", "pme": "PME", "eti": "ETI", "grande-entreprise": "Grande entreprise", None: UNKNOWN_SIZE}
+"""A refused VTE aid carries no company size: its row says so rather than a blank label."""
 
 
 @dataclass(frozen=True)
@@ -50,6 +47,7 @@ READ_MODELS: dict[str, ReadModel] = {
                 Measure("territoires_labellises", "count"),
                 Measure("epci", "distinct", "epci"),
                 Measure("binomes", "sum", "binomes"),
+                Measure("binomes_synthetiques", "sum", "binomes_synthetiques"),
                 Measure("chefs_de_projet", "distinct", "chefs_de_projet"),
                 Measure("territoires_sans_chef_de_projet", "count", "sans_chef_de_projet"),
             ),
@@ -71,20 +69,21 @@ READ_MODELS: dict[str, ReadModel] = {
         ),
         ReadModel(
             "financements",
-            "Financements par programme : demandes, engagements, paiements",
+            "Financements par programme : demandes, engagements, versements",
             ("programme",),
             _sums(
                 "demandes_deposees",
                 "demandes_en_instruction",
-                "demandes_approuvees",
-                "demandes_rejetees",
+                "demandes_accordees",
+                "demandes_refusees",
                 "demandes_retirees",
                 "montant_demande_centimes",
-                "montant_approuve_centimes",
+                "montant_accorde_centimes",
                 "engage_centimes",
-                "paye_centimes",
+                "verse_centimes",
                 "investissement_prevu_centimes",
                 "emplois_prevus",
+                "demandes_synthetiques",
             ),
         ),
         ReadModel(
@@ -105,6 +104,7 @@ READ_MODELS: dict[str, ReadModel] = {
                 "aide_demandee_centimes",
                 "aides_logement",
                 "aide_logement_centimes",
+                "contrats_synthetiques",
             ),
         ),
     )
@@ -118,12 +118,32 @@ ENVELOPE_COLUMNS = (
     "annee",
     "plafond_centimes",
     "engage_centimes",
-    "paye_centimes",
+    "verse_centimes",
     "disponible_centimes",
     "taux_engagement_pct",
     "cloturee",
 )
-LABELS: dict[str, Mapping[str, str]] = {
+FICHE_COLUMNS = (
+    "territoire",
+    "libelle_territoire",
+    "code_fiche",
+    "reference",
+    "titre",
+    "maturite",
+    "type_porteur",
+    "porteur",
+    "partenaires",
+    "categories",
+    "budget_centimes",
+    "emplois_attendus",
+    "investissement_centimes",
+    "statut",
+    "libelle_statut",
+    "date_statut",
+    "synthetique",
+)
+"""One row per fiche action, in the columns the actions service's import reads (so an export imports back)."""
+LABELS: dict[str, Mapping[Any, str]] = {
     "axe": {a.value: a.label for a in Axis},
     "categorie": {c.value: c.label for c in Category},
     "statut": FICHE_STATUSES,

@@ -1,4 +1,5 @@
-"""SQL of the read models (asyncpg): the rows the facts are built from, read in one consistent snapshot."""
+"""SQL of the read models (asyncpg): the rows a view's facts are built from, selected by the view's scope (its read
+models, territories and programme), read in one consistent snapshot."""
 
 from __future__ import annotations
 
@@ -19,18 +20,21 @@ READ_MODEL_TABLES = (
     "rm_vte_payment",
     "rm_vte_payment_request",
     "rm_vte_housing_aid",
+    "rm_binome",
     "known_territories",
     "known_communes",
 )
 """Every table a rebuild empties (the kit's territory projection included: it is a read model here too)."""
 
 _FICHES = """
-SELECT fiche_action_id, territory_id, categories, planned_on, started_on, completed_on, abandoned_on, synthetic
-FROM rm_fiche_action WHERE categories IS NOT NULL
+SELECT fiche_action_id, territory_id, categories, planned_on, started_on, completed_on, abandoned_on, synthetic,
+       title, maturity, lead_kind, lead, partners, external_reference, estimated_cost_cents, expected_jobs,
+       expected_investment_cents, proposed_on
+FROM rm_fiche_action WHERE categories IS NOT NULL {where}
 """
 _APPLICATIONS = """
 SELECT territory_id, programme, requested_cents, eligible_cost_cents, jobs_expected, filed_at,
-       approved_cents, approved_at, rejected_at, instruction_started_at, withdrawn_at
+       approved_cents, approved_at, rejected_at, instruction_started_at, withdrawn_at, synthetic
 FROM rm_application
 """
 _GRANTS = """
@@ -52,7 +56,7 @@ FROM rm_envelope e
 """
 _VTE = """
 SELECT c.territory_id, c.employer_size, c.green_mission, c.signed_on, c.granted_on, c.refused_on, c.ended_on,
-       c.base_granted_cents, c.green_granted_cents,
+       c.base_granted_cents, c.green_granted_cents, c.synthetic,
        p.payments, p.base_paid_cents, p.green_paid_cents, coalesce(r.requested_cents, 0)::bigint AS requested_cents,
        h.housing_aids, h.housing_cents
 FROM rm_vte_contract c
@@ -64,6 +68,10 @@ LEFT JOIN (SELECT vte_contract_id, sum(amount_cents) AS requested_cents
 LEFT JOIN (SELECT vte_contract_id, count(*) AS housing_aids, sum(amount_cents)::bigint AS housing_cents
            FROM rm_vte_housing_aid GROUP BY vte_contract_id) h USING (vte_contract_id)
 """
+_SYNTHETIC_BINOMES = """
+SELECT territory_id, count(*) AS synthetic_binomes FROM rm_binome WHERE synthetic AND ended_on IS NULL {where}
+GROUP BY territory_id
+"""
 _TERRITORIES = """
 SELECT territory_id, official_id, name, labelled, regions, departements, epci_sirens, active_binomes,
        chefs_de_projet
@@ -71,44 +79,107 @@ FROM known_territories
 """
 
 
+_MAP = {
+    "actions_axes": """SELECT territory_id, NULL::text AS programme, count(*)::bigint AS fiches_actions
+        FROM rm_fiche_action WHERE cardinality(categories) > 0 {where} GROUP BY territory_id""",
+    "financements": """SELECT g.territory_id, g.programme, sum(coalesce(g.committed_cents, 0) - coalesce(
+            (SELECT sum(released_cents) FROM rm_grant_release r WHERE r.grant_id = g.grant_id), 0))::bigint
+            AS engage_centimes
+        FROM rm_grant g WHERE g.programme IS NOT NULL {where} GROUP BY g.territory_id, g.programme""",
+    "vte": """SELECT territory_id, NULL::text AS programme,
+            count(*) FILTER (WHERE signed_on IS NOT NULL OR granted_on IS NOT NULL)::bigint AS contrats_signes
+        FROM rm_vte_contract WHERE true {where} GROUP BY territory_id""",
+}
+"""Per territory, what each figure of the dashboard's map adds up (a fiche, grant or contract has one territory,
+so summing a territory's counts per zone equals counting the facts per zone)."""
+
+
+@dataclass(frozen=True)
+class Scope:
+    """What one view reads: the read models it shows, within which territories (platform and official ids; None:
+    all) and which programme (an instructor's; None: all), and whether the dashboard's map (over `map_territories`)."""
+
+    models: frozenset[str]
+    territories: tuple[str, ...] | None = None
+    programme: str | None = None
+    with_map: bool = False
+    map_territories: tuple[str, ...] | None = None
+
+
 @dataclass
 class Snapshot:
-    """Every row the read models are computed from, as of one instant."""
+    """The rows a view is computed from, as of one instant."""
 
     territories: TerritoryMap
-    fiches: list[Any]
-    applications: list[Any]
-    grants: list[Any]
-    envelopes: list[Any]
-    vte: list[Any]
+    fiches: list[Any] = field(default_factory=list)
+    applications: list[Any] = field(default_factory=list)
+    grants: list[Any] = field(default_factory=list)
+    envelopes: list[Any] = field(default_factory=list)
+    vte: list[Any] = field(default_factory=list)
     facts: dict[str, Any] = field(default_factory=dict)  # facts of each read model, built once per snapshot
+    binomes: list[Any] = field(default_factory=list)  # synthetic binômes in office, per territory
+    map_facts: dict[str, list[Any]] | None = None  # per territory, what each map figure adds up
 
 
-async def load_snapshot(conn: Connection) -> Snapshot:
-    """All read-model rows in one repeatable-read transaction, so the figures agree with each other."""
-    async with conn.transaction(isolation="repeatable_read", readonly=True):
-        territories = [
-            Territory(
-                r["territory_id"],
-                r["official_id"],
-                r["name"],
-                r["labelled"],
-                tuple(r["regions"]),
-                tuple(r["departements"]),
-                tuple(r["epci_sirens"]),
-                r["active_binomes"],
-                tuple(str(c) for c in r["chefs_de_projet"]),
-            )
-            for r in await conn.fetch(_TERRITORIES)
-        ]
-        return Snapshot(
-            TerritoryMap(territories),
-            await conn.fetch(_FICHES),
-            await conn.fetch(_APPLICATIONS),
-            await conn.fetch(_GRANTS),
-            await conn.fetch(_ENVELOPES),
-            await conn.fetch(_VTE),
+async def load_territories(conn: Connection) -> TerritoryMap:
+    """The territory map (a few hundred rows): the filters are resolved against it."""
+    return TerritoryMap(
+        Territory(
+            r["territory_id"],
+            r["official_id"],
+            r["name"],
+            r["labelled"],
+            tuple(r["regions"]),
+            tuple(r["departements"]),
+            tuple(r["epci_sirens"]),
+            r["active_binomes"],
+            tuple(str(c) for c in r["chefs_de_projet"]),
         )
+        for r in await conn.fetch(_TERRITORIES)
+    )
+
+
+def _scoped(sql: str, column: str | None, territories: tuple[str, ...] | None, programme: str | None,
+            programme_column: str | None) -> tuple[str, list[Any]]:  # fmt: skip
+    """`sql` narrowed to the territories and the programme; `{where}` marks where (else a WHERE is appended)."""
+    clauses: list[str] = []
+    args: list[Any] = []
+    if territories is not None and column is not None:
+        args.append(list(territories))
+        clauses.append(f"{column} = ANY(${len(args)}::text[])")
+    if programme is not None and programme_column is not None:
+        args.append(programme)
+        clauses.append(f"{programme_column} = ${len(args)}")
+    if "{where}" in sql:
+        return sql.format(where="".join(f" AND {c}" for c in clauses)), args
+    return (sql + (" WHERE " + " AND ".join(clauses) if clauses else "")), args
+
+
+async def load_snapshot(conn: Connection, tmap: TerritoryMap, scope: Scope) -> Snapshot:
+    """The rows of the read models in `scope`, within its territories and programme (call inside the transaction
+    that read `tmap`, so the figures agree with each other)."""
+    snapshot = Snapshot(tmap)
+    t, p = scope.territories, scope.programme
+    wanted = [
+        ("fiches", _FICHES, "territory_id", None, {"actions", "actions_axes", "fiches"}),
+        ("applications", _APPLICATIONS, "territory_id", "programme", {"financements"}),
+        ("grants", _GRANTS, "g.territory_id", "g.programme", {"financements"}),
+        ("envelopes", _ENVELOPES, None, "e.programme", {"enveloppes"}),
+        ("vte", _VTE, "c.territory_id", None, {"vte"}),
+        ("binomes", _SYNTHETIC_BINOMES, "territory_id", None, {"territoires"}),
+    ]
+    for attribute, sql, column, programme_column, models in wanted:
+        if scope.models & models:
+            query, args = _scoped(sql, column, t, p, programme_column)
+            setattr(snapshot, attribute, await conn.fetch(query, *args))
+    if scope.with_map:
+        snapshot.map_facts = {}
+        for name, sql in _MAP.items():
+            programme_column = "g.programme" if name == "financements" else None
+            column = "g.territory_id" if name == "financements" else "territory_id"
+            query, args = _scoped(sql, column, scope.map_territories, p, programme_column)
+            snapshot.map_facts[name] = [dict(r) for r in await conn.fetch(query, *args)]
+    return snapshot
 
 
 async def truncate_read_models(conn: Connection) -> None:

@@ -4,14 +4,29 @@ from __future__ import annotations
 
 from typing import Any
 
+from tdi_contracts.reference.figures import TERRITORIES_ANNOUNCED, TERRITORIES_IN_ANNEX
 from tdi_reporting import facts
-from tdi_reporting.domain import Filters, Level, TerritoryMap, aggregate
-from tdi_reporting.readmodels import READ_MODELS, with_labels
+from tdi_reporting.domain import Filters, Level, Measure, TerritoryMap, aggregate
+from tdi_reporting.readmodels import ENVELOPE_COLUMNS, FICHE_COLUMNS, READ_MODELS, with_labels
 from tdi_reporting.store import Snapshot
+from tdi_reporting.visibility import narrowed, reaches, require_model, shown, shown_row
+from tdi_runtime.access import Access
 
 ENVELOPES = "enveloppes"
-NAMES = (*READ_MODELS, ENVELOPES)
+FICHES = "fiches"
+NAMES = (*READ_MODELS, ENVELOPES, FICHES)
 """Every read model a reader may ask for, in the order the README documents them."""
+TITLES = {n: m.title for n, m in READ_MODELS.items()} | {
+    ENVELOPES: "Consommation des enveloppes",
+    FICHES: "Fiches actions une à une (les colonnes de l'import du service actions)",
+}
+
+
+def columns_of(name: str) -> tuple[str, ...]:
+    """The stable columns of a read model (a KeyError for an unknown one)."""
+    return {ENVELOPES: ENVELOPE_COLUMNS, FICHES: FICHE_COLUMNS}.get(name) or READ_MODELS[name].columns
+
+
 MAP_FIGURES = {
     "territoires_labellises": ("territoires", "territoires_labellises"),
     "fiches_actions": ("actions_axes", "fiches_actions"),
@@ -21,17 +36,17 @@ MAP_FIGURES = {
 """Figures the map can be coloured by: (read model, column)."""
 
 
-def model_facts(snapshot: Snapshot, name: str) -> list[dict[str, Any]]:
-    """The facts a read model aggregates (built once per snapshot)."""
+def model_facts(snapshot: Snapshot, name: str, access: Access) -> list[dict[str, Any]]:
+    """The facts of a read model the caller may count (built once per snapshot, narrowed per caller)."""
     key = "actions" if name == "actions_axes" else name
     if key not in snapshot.facts:
         snapshot.facts[key] = _build_facts(snapshot, key)
-    return snapshot.facts[key]  # type: ignore[no-any-return]
+    return narrowed(snapshot.facts[key], name, access)
 
 
 def _build_facts(snapshot: Snapshot, name: str) -> list[dict[str, Any]]:
     if name == "territoires":
-        return facts.territory_facts(snapshot.territories)
+        return facts.territory_facts(snapshot.territories, snapshot.binomes)
     if name in ("actions", "actions_axes"):
         return facts.action_facts(snapshot.fiches)
     if name == "financements":
@@ -41,52 +56,98 @@ def _build_facts(snapshot: Snapshot, name: str) -> list[dict[str, Any]]:
     raise KeyError(name)
 
 
-def rows(snapshot: Snapshot, name: str, level: Level, filters: Filters) -> list[dict[str, Any]]:
-    """The rows of one read model at one level, within the filters."""
+def rows(snapshot: Snapshot, name: str, level: Level, filters: Filters, access: Access) -> list[dict[str, Any]]:
+    """The rows of one read model at one level, within the filters, as the caller may see them."""
+    require_model(access, name)
     if name == ENVELOPES:
-        return facts.envelope_rows(snapshot.envelopes, filters, snapshot.territories)
+        found = facts.envelope_rows(snapshot.envelopes, filters, snapshot.territories)
+        return narrowed(found, name, access)
+    if name == FICHES:
+        return narrowed(facts.fiche_rows(snapshot.fiches, filters, snapshot.territories), name, access)
     model = READ_MODELS[name]
-    found = aggregate(model_facts(snapshot, name), snapshot.territories, level, filters, model.dims, model.measures)
-    return with_labels(found, model)
+    counted = model_facts(snapshot, name, access)
+    found = aggregate(counted, snapshot.territories, level, filters, model.dims, model.measures)
+    return shown(with_labels(found, model), name, access)
 
 
-def _total(snapshot: Snapshot, name: str, filters: Filters) -> dict[str, Any]:
+def _total(snapshot: Snapshot, name: str, filters: Filters, access: Access) -> dict[str, Any]:
     model = READ_MODELS[name]
-    found = aggregate(model_facts(snapshot, name), snapshot.territories, Level.NATIONAL, filters, (), model.measures)
+    if not reaches(access, name):  # another programme's figures: not published to this caller
+        return dict.fromkeys((m.name for m in model.measures), None)
+    counted = model_facts(snapshot, name, access)
+    found = aggregate(counted, snapshot.territories, Level.NATIONAL, filters, (), model.measures)
     zero = {m.name: 0 for m in model.measures}
-    return {**zero, **{k: v for k, v in (found[0] if found else {}).items() if k in zero}}
+    return shown_row({**zero, **{k: v for k, v in (found[0] if found else {}).items() if k in zero}}, name, access)
 
 
-def _map(snapshot: Snapshot, level: Level) -> dict[str, dict[str, int]]:
-    """Per zone code of a level, each map figure (whole country: the map shows where the filters sit)."""
+def _map(snapshot: Snapshot, level: Level, access: Access) -> dict[str, dict[str, int]]:
+    """Per zone code of a level, each map figure (whole country, or a regional caller's whole region: the map
+    shows where the filters sit), from the per-territory sums the store read (`Snapshot.map_facts`)."""
     out: dict[str, dict[str, int]] = {}
-    everywhere = Filters()
+    everywhere = Filters(region=access.region) if access.role == "regional" else Filters()
+    per_territory = snapshot.map_facts or {}
     for figure, (name, column) in MAP_FIGURES.items():
-        model = READ_MODELS[name]
-        measures = [m for m in model.measures if m.name == column] or list(model.measures)
-        found = aggregate(model_facts(snapshot, name), snapshot.territories, level, everywhere, (), measures)
-        for row in found:
-            out.setdefault(row["code_zone"], {})[figure] = row[measures[0].name]
+        if not reaches(access, name):
+            continue
+        if name == "territoires":
+            counted, measure = model_facts(snapshot, name, access), Measure(column, "count")
+        else:
+            counted, measure = narrowed(per_territory.get(name, []), name, access), Measure(column, "sum", column)
+        for row in aggregate(counted, snapshot.territories, level, everywhere, (), [measure]):
+            out.setdefault(row["code_zone"], {})[figure] = row[column]
     return out
 
 
-def figures(snapshot: Snapshot, filters: Filters) -> dict[str, Any]:
-    """Everything the dashboard shows for one set of filters (every chart also as a table)."""
+def level_of(filters: Filters) -> Level:
+    """The level whose one zone the filters describe: a territory, else a département, else a region, else France.
+    The figures' rows say it (`niveau`, `code_zone`, `libelle_zone`), never « France » for the Marne."""
+    if filters.territory:
+        return Level.TERRITORY
+    if filters.departement:
+        return Level.DEPARTEMENT
+    return Level.REGION if filters.region else Level.NATIONAL
+
+
+def _rows_reached(
+    snapshot: Snapshot, name: str, level: Level, filters: Filters, access: Access
+) -> list[dict[str, Any]]:
+    return rows(snapshot, name, level, filters, access) if reaches(access, name) else []
+
+
+def figures(snapshot: Snapshot, filters: Filters, access: Access) -> dict[str, Any]:
+    """Everything the dashboard shows for one set of filters (every chart also as a table), as the caller may see
+    it: a regional caller's map and territory list are its region's, another programme's figures are null. The
+    rows carry the level and zone of the filters; `synthetique` counts every figure of the demonstration data."""
     tmap: TerritoryMap = snapshot.territories
-    fiches = _total(snapshot, "actions_axes", filters)
+    level = level_of(filters)
+    fiches = _total(snapshot, "actions_axes", filters, access)
+    territories = _total(snapshot, "territoires", filters, access)
+    applications = _total(snapshot, "financements", filters, access)
+    contracts = _total(snapshot, "vte", filters, access)
     return {
         "filtres": {"region": filters.region, "departement": filters.departement, "territoire": filters.territory},
-        "territoires": _total(snapshot, "territoires", filters),
-        "actions_par_categorie": rows(snapshot, "actions", Level.NATIONAL, filters),
-        "actions_par_axe": rows(snapshot, "actions_axes", Level.NATIONAL, filters),
+        "territoires": territories,
+        "territoires_annonces": TERRITORIES_ANNOUNCED,  # the programme's 183, whatever the annex lists
+        "territoires_annexe": TERRITORIES_IN_ANNEX,
+        "actions_par_categorie": rows(snapshot, "actions", level, filters, access),
+        "actions_par_axe": rows(snapshot, "actions_axes", level, filters, access),
         "fiches_actions": fiches["fiches_actions"],
         "fiches_synthetiques": fiches["fiches_synthetiques"],
-        "financements": rows(snapshot, "financements", Level.NATIONAL, filters),
-        "financements_total": _total(snapshot, "financements", filters),
-        "enveloppes": rows(snapshot, ENVELOPES, Level.NATIONAL, filters),
-        "vte": rows(snapshot, "vte", Level.NATIONAL, filters),
-        "vte_total": _total(snapshot, "vte", filters),
-        "carte": {"departements": _map(snapshot, Level.DEPARTEMENT), "regions": _map(snapshot, Level.REGION)},
+        "synthetique": {  # every figure of the demonstration data, labelled as such on the page (null: not shown)
+            "fiches_actions": fiches["fiches_synthetiques"],
+            "binomes": territories["binomes_synthetiques"],
+            "demandes": applications["demandes_synthetiques"],
+            "contrats_vte": contracts["contrats_synthetiques"],
+        },
+        "financements": rows(snapshot, "financements", level, filters, access),
+        "financements_total": applications,
+        "enveloppes": rows(snapshot, ENVELOPES, Level.NATIONAL, filters, access),
+        "vte": _rows_reached(snapshot, "vte", level, filters, access),
+        "vte_total": contracts,
+        "carte": {
+            "departements": _map(snapshot, Level.DEPARTEMENT, access),
+            "regions": _map(snapshot, Level.REGION, access),
+        },
         "territoires_sans_chef_de_projet": [
             {"id": t.territory_id, "nom": t.name}
             for t in tmap.territories
@@ -95,6 +156,6 @@ def figures(snapshot: Snapshot, filters: Filters) -> dict[str, Any]:
         "liste_territoires": [
             {"id": t.territory_id, "nom": t.name, "regions": t.regions, "departements": t.departements}
             for t in tmap.territories
-            if t.labelled
+            if t.labelled and access.sees(t.regions)
         ],
     }

@@ -27,6 +27,8 @@ sys.path.insert(0, str(Path(__file__).parents[1]))  # the shared synthetic scena
 
 STAFF_TOKEN = "test-reporting-staff"
 REGIONAL_TOKEN = "test-reporting-grand-est"
+READER_TOKEN = "test-reporting-reader"
+FONDS_VERT_TOKEN = "test-reporting-fonds-vert"
 AS_STAFF = {"Authorization": f"Bearer {STAFF_TOKEN}"}
 """Every read needs a token (issue 14): the tests read as national staff unless they say otherwise."""
 
@@ -40,9 +42,7 @@ def isolation() -> dict[str, str]:
 
 @pytest.fixture(scope="module")
 def options(isolation) -> ReportingOptions:
-    return ReportingOptions(
-        topic_prefix=isolation["prefix"], consumer_group=isolation["group"], feed_poll_interval_s=0.2
-    )
+    return ReportingOptions(topic_prefix=isolation["prefix"], consumer_group=isolation["group"])
 
 
 @pytest.fixture(scope="module")
@@ -58,7 +58,12 @@ def settings(platform_stack, isolation) -> ServiceSettings:
         database_url=platform_stack.database_url,
         db_schema=isolation["schema"],
         log_json=False,
-        api_tokens={STAFF_TOKEN: "staff", REGIONAL_TOKEN: "regional:44"},
+        api_tokens={
+            STAFF_TOKEN: "staff",
+            REGIONAL_TOKEN: "regional:44",
+            READER_TOKEN: "reader",
+            FONDS_VERT_TOKEN: "instructor:fonds-vert-ti",
+        },
     )
 
 

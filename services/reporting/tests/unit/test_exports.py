@@ -51,3 +51,26 @@ def test_an_xlsx_keeps_codes_as_text_cells():
 def test_a_json_export_names_its_columns_and_keeps_accents():
     document = json.loads(to_json(ROWS, COLUMNS, read_model="actions"))
     assert document["columns"] == list(COLUMNS) and document["rows"][1]["libelle_zone"] == "Corse-du-Sud"
+
+
+FORMULAS = ['=HYPERLINK("http://x")', "+33 1 23", "-2+3", "@SUM(A1)", "\tonglet", "\rretour"]
+FORMULA_ROWS = [
+    {"niveau": "territory", "code_zone": "tdi-44-x", "libelle_zone": text, "fiches_actions": -4, "cloturee": False}
+    for text in FORMULAS
+]
+
+
+def test_a_csv_cell_a_spreadsheet_would_read_as_a_formula_is_written_as_text_and_numbers_stay_numbers():
+    rows = list(csv.DictReader(io.StringIO(to_csv(FORMULA_ROWS, COLUMNS).decode("utf-8-sig"))))
+    assert [r["libelle_zone"] for r in rows] == ["'" + text for text in FORMULAS]
+    assert {r["fiches_actions"] for r in rows} == {"-4"}
+
+
+def test_an_xlsx_cell_a_spreadsheet_would_read_as_a_formula_is_a_text_cell_and_numbers_stay_numbers():
+    sheet = load_workbook(io.BytesIO(to_xlsx(FORMULA_ROWS, COLUMNS, title="t")))["t"]
+    names = [sheet.cell(row=i, column=3) for i in range(2, 2 + len(FORMULAS))]
+    # XML reads a carriage return back as a line feed; the leading quote is what matters.
+    assert [c.value for c in names] == ["'" + text.replace("\r", "\n") for text in FORMULAS]
+    assert all(c.data_type == "s" for c in names)  # never "f" (a formula)
+    counts = [sheet.cell(row=i, column=4) for i in range(2, 2 + len(FORMULAS))]
+    assert all(c.value == -4 and c.data_type == "n" for c in counts)

@@ -6,19 +6,32 @@ from datetime import UTC, date, datetime
 
 from tdi_reporting.domain import Filters, Territory, TerritoryMap
 from tdi_reporting.facts import action_facts, application_facts, envelope_rows, fiche_status, vte_facts
+from tdi_reporting.readmodels import FICHE_STATUSES
 
 REIMS = Territory("tdi-44-grand-reims", "ti-8413", "Grand Reims", True, ("44",), ("51",))
 LACQ = Territory("tdi-75-lacq-pau-tarbes", None, "Lacq – Pau – Tarbes", True, ("75", "76"), ("64", "65"))
 D = date(2024, 1, 1)
+DATES = [(None, None, None, None), (D, None, None, None), (D, D, None, None), (D, D, D, None), (D, D, D, D)]
 
 
 def test_an_abandoned_fiche_is_abandoned_whatever_else_happened_to_it():
-    assert fiche_status(D, D, D, D) == "abandonnee"
-    assert fiche_status(D, D, D, None) == "terminee"
-    assert fiche_status(D, D, None, None) == "en-cours"
-    assert fiche_status(None, D, None, None) == "en-cours"  # started before its planning was folded
-    assert fiche_status(D, None, None, None) == "planifiee"
-    assert fiche_status(None, None, None, None) == "proposee"
+    assert fiche_status(D, D, D, D) == "abandoned"
+    assert fiche_status(D, D, D, None) == "done"
+    assert fiche_status(D, D, None, None) == "in-progress"
+    assert fiche_status(None, D, None, None) == "in-progress"  # started before its planning was folded
+    assert fiche_status(D, None, None, None) == "planned"
+    assert fiche_status(None, None, None, None) == "proposed"
+
+
+def test_a_fiche_status_has_the_actions_service_code_and_the_one_french_word_of_the_contracts():
+    statuses = [fiche_status(*dates) for dates in DATES]
+    assert [(s.value, FICHE_STATUSES[s.value]) for s in statuses] == [
+        ("proposed", "Proposée"),
+        ("planned", "Programmée"),
+        ("in-progress", "En cours"),
+        ("done", "Réalisée"),
+        ("abandoned", "Abandonnée"),
+    ]
 
 
 def test_one_action_counts_once_in_each_of_its_categories_under_their_axis():
@@ -33,8 +46,8 @@ def test_one_action_counts_once_in_each_of_its_categories_under_their_axis():
         "abandoned_on": None,
     }
     assert [(f["axe"], f["categorie"], f["statut"]) for f in action_facts([row])] == [
-        ("transition-ecologique", "gestion-eau", "planifiee"),
-        ("innovation", "numerique", "planifiee"),
+        ("transition-ecologique", "gestion-eau", "planned"),
+        ("innovation", "numerique", "planned"),
     ]
     assert all(f["fiche_synthetique"] == ("f1",) for f in action_facts([row]))  # labelled synthetic
 
@@ -57,7 +70,7 @@ def test_an_application_is_pending_until_decided_and_a_decision_alone_is_not_cou
     withdrawn = {**approved, "withdrawn_at": datetime(2024, 3, 1, tzinfo=UTC)}
     decision_only = {**approved, "filed_at": None}
     facts = application_facts([filed, approved, withdrawn, decision_only])
-    states = [(f["demandes_en_instruction"], f["demandes_approuvees"], f["demandes_retirees"]) for f in facts]
+    states = [(f["demandes_en_instruction"], f["demandes_accordees"], f["demandes_retirees"]) for f in facts]
     assert states == [(1, 0, 0), (0, 1, 0), (0, 0, 1)]
 
 
@@ -96,7 +109,7 @@ def test_the_funding_services_latest_balance_wins_over_the_sum_of_grants():
         "balance_at": datetime(2024, 3, 4, tzinfo=UTC),
     }
     [row] = envelope_rows([envelope("44", **balance)], Filters(), TerritoryMap([]))
-    assert (row["engage_centimes"], row["paye_centimes"], row["disponible_centimes"]) == (
+    assert (row["engage_centimes"], row["verse_centimes"], row["disponible_centimes"]) == (
         150_000_000,
         70_000_000,
         640_000_000,

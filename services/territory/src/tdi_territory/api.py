@@ -5,7 +5,7 @@ from uuid import UUID
 
 from fastapi import APIRouter, Depends, Path, Query, Request, status
 
-from tdi_contracts.reference import Departement, Region
+from tdi_contracts.reference import DepartementParam, RegionParam
 from tdi_runtime.access import Access
 from tdi_runtime.errors import NotFoundError
 from tdi_runtime.http_access import commands, documented, reads
@@ -72,8 +72,8 @@ def build_router() -> APIRouter:
     async def list_territories(
         request: Request,
         access: Reader,
-        region: Annotated[Region | None, Query(description="INSEE region code")] = None,
-        departement: Annotated[Departement | None, Query(description="INSEE département code")] = None,
+        region: Annotated[RegionParam | None, Query(description="INSEE region code or name")] = None,
+        departement: Annotated[DepartementParam | None, Query(description="INSEE département code or name")] = None,
         interregional: bool | None = None,
         q: Annotated[str | None, Query(max_length=200, description="Part of the name (accents, case ignored)")] = None,
     ) -> dict[str, Any]:

@@ -16,7 +16,7 @@ from tdi_territory.use_cases import UseCases
 SERVICE = "territory"
 DESCRIPTION = (
     "The Temps II territories (182 in the press kit annex, 183 announced): geography (EPCI, communes,"
-    " départements, regions) and governance (binômes élu–industriel, chefs de projet)."
+    " départements, regions) and governance (binômes élus-industriels, chefs de projet)."
 )
 log = structlog.get_logger(__name__)
 

@@ -1,14 +1,19 @@
-"""Commands the territory service accepts over HTTP, validated field by field (errors name the field)."""
+"""Commands the territory service accepts over HTTP, validated field by field (errors name the field).
+
+Names (a territory's, an EPCI's, a binôme's company and sector) never start like a spreadsheet formula (`=`, `+`,
+`@`): `PlainLabel`, refused with the field error `formula_like_text` (422).
+"""
 
 from datetime import date
 from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from tdi_contracts.fields import Label, UniqueList
+from tdi_contracts.fields import UniqueList
 from tdi_contracts.ids import OfficialTerritoryId, Siren, TerritoryId
 from tdi_contracts.money import Cents
 from tdi_contracts.reference import CompanySize, Departement, LocalAuthorityType
+from tdi_contracts.spreadsheet_safety import PlainLabel
 from tdi_territory.announcements import LABELLED_ON
 from tdi_territory.governance.domain import ElectedMandate
 from tdi_territory.reference.nature_juridique import NatureJuridique
@@ -23,7 +28,7 @@ class Command(BaseModel):
 class AddTerritory(Command):
     """Enter a territory missing from the list (the 183rd announced), with its official open-data id."""
 
-    name: Label = Field(examples=["Pays de Langres"])
+    name: PlainLabel = Field(examples=["Pays de Langres"])
     departements: Annotated[UniqueList[Departement], Field(min_length=1, max_length=12, examples=[["52"]])]
     official_id: OfficialTerritoryId
     labelled_on: date = Field(default=LABELLED_ON, description="Date of the labelling decision")
@@ -39,7 +44,7 @@ class JoinEpci(Command):
     """Record that an EPCI (intercommunalité) joined the territory."""
 
     siren: Siren
-    name: Label = Field(examples=["Communauté urbaine du Grand Reims"])
+    name: PlainLabel = Field(examples=["Communauté urbaine du Grand Reims"])
     nature_juridique: NatureJuridique = Field(examples=["CU"])
     joined_on: date
 
@@ -51,13 +56,16 @@ class LeaveEpci(Command):
 
 
 class RecordBinome(Command):
-    """Record a binôme élu–industriel: the elected official's mandate and the industrialist's company, no names."""
+    """Record a binôme élu-industriel: the elected official's mandate and the industrialist's company, no names."""
 
     elected_mandate: ElectedMandate = Field(examples=["president-epci"])
-    industrial_company: Label = Field(description="The company (an organisation)", examples=["Fonderie champenoise"])
+    industrial_company: PlainLabel = Field(
+        description="The company (an organisation)", examples=["Fonderie champenoise"]
+    )
     industrial_company_size: CompanySize = Field(examples=["pme"])
-    industrial_sector: Label = Field(examples=["métallurgie"])
+    industrial_sector: PlainLabel = Field(examples=["métallurgie"])
     appointed_on: date
+    synthetic: bool = Field(default=False, description="Demonstration data (`make demo`), never a real binôme")
 
 
 class EndBinome(Command):

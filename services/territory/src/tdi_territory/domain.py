@@ -1,5 +1,5 @@
 """Pure domain model of a Territoire d'industrie, the one aggregate of the service: its label, its EPCI
-(intercommunalités), its binômes élu–industriel and the chef de projet posts serving it. The store loads it
+(intercommunalités), its binômes élus-industriels and the chef de projet posts serving it. The store loads it
 whole (`store.load_territory`), so every rule of one territory runs here, on the real object; the value objects
 live with their concern (`perimeter.domain`, `governance.domain`)."""
 
@@ -96,7 +96,7 @@ class Territory:
             message = f"Le binôme ne peut pas finir ({on}) avant sa désignation ({binome.appointed_on})."
             raise InvalidBinomeError(message, details={"field": "ended_on"})
         if self.status is TerritoryStatus.ACTIVE and self.active_binomes == [binome]:
-            message = f"Le territoire « {self.name} » doit garder au moins un binôme élu–industriel."
+            message = f"Le territoire « {self.name} » doit garder au moins un binôme élu-industriel."
             raise BinomeRequiredError(message)
         ended = replace(binome, ended_on=on)
         self.binomes[self.binomes.index(binome)] = ended

@@ -36,7 +36,7 @@ async def detail(conn: Connection, row: Any, access: Access) -> dict[str, Any]:
     communes = await conn.fetchval("SELECT count(*) FROM communes WHERE territory_id = $1", tid)
     binomes = await conn.fetch(
         "SELECT id, elected_mandate, elected_authority, industrial_company, industrial_company_size,"
-        " industrial_sector, appointed_on, ended_on FROM binomes WHERE territory_id = $1"
+        " industrial_sector, appointed_on, ended_on, synthetic FROM binomes WHERE territory_id = $1"
         " ORDER BY ended_on IS NULL DESC, appointed_on, id",
         tid,
     )

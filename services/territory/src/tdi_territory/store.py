@@ -58,6 +58,7 @@ async def load_territory(conn: Connection, any_id: str) -> Territory | None:
                 r["id"],
                 r["appointed_on"],
                 r["ended_on"],
+                r["synthetic"],
             )
             for r in binomes
         ],

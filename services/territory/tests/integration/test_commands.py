@@ -5,6 +5,8 @@ Each test starts the service on a schema of its own, so any one of them passes a
 
 from __future__ import annotations
 
+import json
+
 import pytest
 
 from tdi_contracts.topics import TERRITORY
@@ -51,6 +53,8 @@ BINOME = {
             "body.elected_official_name",
         ),
         ("/territories/tdi-44-grand-reims/binomes", {**BINOME, "appointed_on": "01/12/2023"}, "body.appointed_on"),
+        ("/territories/tdi-44-grand-reims/binomes", {**BINOME, "industrial_company": "=1"}, "body.industrial_company"),
+        ("/territories/tdi-44-grand-reims/epci", {**GRAND_REIMS_CU, "name": '@HYPERLINK("x")'}, "body.name"),
         (
             "/territories/tdi-44-grand-reims/chefs-de-projet",
             {
@@ -223,3 +227,17 @@ async def test_the_event_of_a_command_continues_the_callers_trace(territory_serv
     headers = dict(zip(row["header_keys"], row["header_values"], strict=True))
     assert headers["ce_type"].endswith("BinomeAppointed.v1")
     assert headers["traceparent"].split("-")[1] == trace_id
+
+
+async def test_a_binome_recorded_as_demonstration_data_is_announced_and_shown_as_synthetic(territory_service, db):
+    async with territory_service() as (_, client):
+        demo = await client.post("/territories/tdi-44-grand-reims/binomes", json={**BINOME, "synthetic": True})
+        real = await client.post(
+            "/territories/tdi-44-grand-reims/binomes", json={**BINOME, "appointed_on": "2024-01-03"}
+        )
+        shown = (await client.get("/territories/tdi-44-grand-reims")).json()["binomes"]
+    assert (demo.status_code, real.status_code) == (201, 201), (demo.json(), real.json())
+    appointed = "fr.territoires-industrie.territory.BinomeAppointed.v1"
+    rows = await db.fetch("SELECT value FROM outbox WHERE $1 = ANY(header_values) ORDER BY id", appointed)
+    assert [json.loads(r["value"])["synthetic"] for r in rows] == [True, False]
+    assert sorted(b["synthetic"] for b in shown) == [False, True]

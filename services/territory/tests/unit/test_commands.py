@@ -3,7 +3,7 @@
 import pytest
 from pydantic import ValidationError
 
-from tdi_territory.commands import AppointChefDeProjet, JoinEpci, RecordBinome, ShareChefDeProjet
+from tdi_territory.commands import AddTerritory, AppointChefDeProjet, JoinEpci, RecordBinome, ShareChefDeProjet
 
 BINOME = {
     "elected_mandate": "maire",
@@ -47,3 +47,23 @@ def test_a_post_is_shared_with_territories_quoted_by_either_id() -> None:
     assert fields_in_error(ShareChefDeProjet, {"territory_ids": ["8102"], "shared_on": "2024-09-01"}) == {
         "territory_ids.0"
     }
+
+
+def _codes(model: type, data: dict) -> dict[str, str]:
+    with pytest.raises(ValidationError) as raised:
+        model.model_validate(data)
+    return {".".join(str(p) for p in e["loc"]): e["type"] for e in raised.value.errors()}
+
+
+@pytest.mark.parametrize(
+    ("model", "data", "field"),
+    [
+        (JoinEpci, {"siren": "200067403", "name": '=HYPERLINK("http://x")', "nature_juridique": "CU",
+                    "joined_on": "2024-01-15"}, "name"),
+        (RecordBinome, {**BINOME, "industrial_company": "@SUM(A1)"}, "industrial_company"),
+        (RecordBinome, {**BINOME, "industrial_sector": "+cmd"}, "industrial_sector"),
+        (AddTerritory, {"name": "=1+1", "departements": ["52"], "official_id": "ti-9999"}, "name"),
+    ],
+)  # fmt: skip
+def test_a_name_a_spreadsheet_would_run_as_a_formula_is_refused_at_the_door(model: type, data: dict, field: str):
+    assert _codes(model, data) == {field: "formula_like_text"}

@@ -135,3 +135,34 @@ def test_national_files_are_read_with_either_delimiter_and_with_or_without_a_byt
         ("200067403", "CU du Grand Reims, Marne")
     ]
     assert [(r.line, r.code) for r in result.rejected] == [(3, "UNKNOWN_TERRITORY")]
+
+
+def test_the_open_data_rows_of_grand_chatellerault_match_the_territory_the_annex_misprinted() -> None:
+    communes = io.StringIO(
+        "insee_com,lib_com,id_ti,lib_ti\n86066,Châtellerault,ti-8620,Grand Châtellerault\n"
+        "86041,Cenon-sur-Vienne,ti-8620,GRAND CHATELLERAULT\n"
+    )
+    epci = io.StringIO("id_ti,siren_groupement,lib_groupement,nature_juridique\n")
+
+    result = load_open_data(communes, epci, load_reference())
+
+    assert result.rejected == []
+    assert result.official_ids == {"tdi-75-grand-chatelleraut": "ti-8620"}
+    assert [c.insee for c in result.communes["tdi-75-grand-chatelleraut"]] == ["86066", "86041"]
+
+
+def test_an_epci_or_commune_name_a_spreadsheet_would_run_as_a_formula_is_refused_with_its_line() -> None:
+    communes = [
+        COMMUNES_HEADER,
+        ("51454", "Reims", "ti-8101", "Grand Reims"),
+        ("51573", '=HYPERLINK("x")', "ti-8101", "Grand Reims"),
+    ]
+    epci = [EPCI_HEADER, ("ti-8101", "200067403", "@SUM(A1)", "CU")]
+
+    result = load_open_data(_csv(communes, ";", False), _csv(epci, ";", False), load_reference())
+
+    assert [(r.file, r.line, r.code) for r in result.rejected] == [
+        ("communes", 3, "FORMULA_LIKE_TEXT"),
+        ("epci", 2, "FORMULA_LIKE_TEXT"),
+    ]
+    assert "tableur" in result.rejected[0].message

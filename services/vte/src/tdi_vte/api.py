@@ -11,14 +11,13 @@ from fastapi.exceptions import RequestValidationError
 from pydantic import BaseModel, ValidationError
 
 from tdi_contracts.events.vte import DeclareVteGreenMission, EndVteContractV2, RecordVteContractV2
-from tdi_contracts.reference import CompanySize, Departement, Region
+from tdi_contracts.reference import CompanySize, Departement, DepartementParam, RegionParam
 from tdi_runtime.access import Access
 from tdi_runtime.errors import NotFoundError
 from tdi_runtime.events import outgoing
 from tdi_runtime.http_access import commands, documented, reads
-from tdi_runtime.territories import find_territory, territory_of_commune
+from tdi_runtime.territories import find_territory
 from tdi_vte import queries, use_cases
-from tdi_vte.domain import contract_id_of
 from tdi_vte.rules import VteRules
 
 PROGRAMME = "vte"
@@ -43,8 +42,8 @@ Writer = Annotated[Access, Depends(_writer)]
 
 def _filters(
     territory_id: Annotated[str | None, Query(max_length=80, description="tdi-… or ti-… id")] = None,
-    departement: Annotated[Departement | None, Query(description="INSEE département code")] = None,
-    region: Annotated[Region | None, Query(description="INSEE region code")] = None,
+    departement: Annotated[DepartementParam | None, Query(description="INSEE département code or name")] = None,
+    region: Annotated[RegionParam | None, Query(description="INSEE region code or name")] = None,
     company_size: Annotated[CompanySize | None, Query(description="pme or eti (refused contracts: any)")] = None,
     green: Annotated[bool | None, Query(description="With a « VTE vert » top-up or not")] = None,
     decision: Annotated[str | None, Query(pattern="^(granted|refused)$", description="granted or refused")] = None,
@@ -81,19 +80,6 @@ async def _resolved(conn: Any, f: queries.AidFilter, access: Access) -> queries.
     return queries.AidFilter(**{**narrowed, "territory_id": ref.territory_id})
 
 
-async def _contract_in_reach(conn: Any, access: Access, command: Any) -> None:
-    """A new contract: the region of its territory (quoted, else its establishment's commune); a follow-up: the
-    region of the contract it names. Unknown ones are left to the use case, which answers them."""
-    if isinstance(command, RecordVteContractV2):
-        ref = await find_territory(conn, command.territory_id) if command.territory_id else None
-        ref = ref or await territory_of_commune(conn, command.establishment.commune_insee)
-        access.require_region(ref.regions if ref else None)
-        return
-    regions = await queries.regions_of(conn, contract_id_of(command.contract_reference))
-    if regions is not None:
-        access.require_region(regions)
-
-
 JsonBody = Annotated[dict[str, Any], Body(description="The command, as Bpifrance sends it on its topic")]
 
 
@@ -116,6 +102,8 @@ def build_router(rules: VteRules) -> APIRouter:
         limit: Annotated[int, Query(ge=1, le=500)] = 50,
         offset: Annotated[int, Query(ge=0, le=1_000_000)] = 0,
     ) -> dict[str, Any]:
+        """The aids one by one. A reader gets counts, not rows (`/vte/aids/totals`): 403 AGGREGATES_ONLY."""
+        access.require_rows()
         async with request.app.state.runtime.pool.acquire() as conn:
             return await queries.list_aids(conn, await _resolved(conn, f, access), limit, offset)
 
@@ -126,6 +114,8 @@ def build_router(rules: VteRules) -> APIRouter:
 
     @router.get("/contracts/{vte_contract_id}", summary="One contract's decision, with every reason of a refusal")
     async def contract_decision(request: Request, vte_contract_id: UUID, access: Reader) -> dict[str, Any]:
+        """One contract with its candidate's status, study level and graduation year: not for a reader (counts only)."""
+        access.require_rows()
         async with request.app.state.runtime.pool.acquire() as conn:
             found = await queries.decision(conn, vte_contract_id)
         if found is None:
@@ -139,14 +129,14 @@ def build_router(rules: VteRules) -> APIRouter:
 
     async def in_transaction(request: Request, command: Any, access: Access) -> Any:
         runtime = request.app.state.runtime
-        async with runtime.pool.acquire() as conn:
-            await _contract_in_reach(conn, access, command)
         async with runtime.pool.acquire() as conn, conn.transaction():
-            contract: Any
+            contract: Any  # the caller's region is checked by the use case, on the place it writes (issue 22 #2)
             if isinstance(command, RecordVteContractV2):
-                contract, events = await use_cases.record_signed_contract(conn, command, rules)
+                contract, events = await use_cases.record_signed_contract(
+                    conn, command, rules, reach=access.require_region
+                )
             else:
-                contract, events = await use_cases.apply_follow_up(conn, command, rules)
+                contract, events = await use_cases.apply_follow_up(conn, command, rules, reach=access.require_region)
             await runtime.outbox.add(conn, [outgoing(e, use_cases.PRODUCER) for e in events])
         assert contract is not None
         async with runtime.pool.acquire() as conn:

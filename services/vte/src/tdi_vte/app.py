@@ -10,7 +10,7 @@ from tdi_runtime.settings import ServiceSettings
 from tdi_runtime.territories import TERRITORY_MIGRATIONS
 from tdi_vte.api import build_router
 from tdi_vte.handlers import GROUP, consumer_spec
-from tdi_vte.rules import DEV_PSEUDONYM_KEY, VteRules
+from tdi_vte.rules import DEV_PSEUDONYM_KEY, VteRules, check_pseudonym_key
 
 SERVICE = "vte"
 DESCRIPTION = (
@@ -24,10 +24,12 @@ log = structlog.get_logger(__name__)
 def create_app(
     settings: ServiceSettings | None = None, rules: VteRules | None = None, consumer_group: str = GROUP
 ) -> FastAPI:
-    """The vte service, wired by the runtime kit (settings from TDI_VTE_* env vars when none given)."""
+    """The vte service, wired by the runtime kit (settings from TDI_VTE_* env vars when none given). Refuses
+    (ConfigurationError) a pseudonym key unfit for the deployment (`check_pseudonym_key`)."""
     settings = settings or ServiceSettings.for_service(SERVICE)
     rules = rules or VteRules()
-    if rules.pseudonym_key.get_secret_value() == DEV_PSEUDONYM_KEY:
+    check_pseudonym_key(rules, settings.deployment)
+    if rules.pseudonym_key.get_secret_value() == DEV_PSEUDONYM_KEY:  # local mode only, see above
         log.warning("vte_pseudonym_key_is_the_development_key", setting="TDI_VTE_PSEUDONYM_KEY")
     return create_service_app(
         settings,

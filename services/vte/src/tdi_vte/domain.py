@@ -84,6 +84,11 @@ class VteContract:
     def territory_id(self) -> str | None:
         return None if self.location is None else self.location.territory_id
 
+    @property
+    def regions(self) -> tuple[str, ...]:
+        """The regions of its territory (none outside every territory): the contract's region for access."""
+        return () if self.location is None else self.location.regions
+
     def same_terms(self, terms: RecordVteContractV2, pseudonym: str) -> bool:
         """A second signature of the same contract is a repeat only when every term is the same."""
         ours = self.terms.model_dump(exclude={"candidate"})
@@ -98,6 +103,7 @@ class VteContract:
                 territory_id=self.territory_id,
                 reasons=reasons,
                 refused_on=self.decided_on,
+                synthetic=self.terms.synthetic,
             )
         assert self.location is not None
         return VteAidGrantedV2(
@@ -109,6 +115,7 @@ class VteContract:
             green_top_up_cents=self.green_cents,
             total_cents=self.total_cents,
             granted_on=self.decided_on,
+            synthetic=self.terms.synthetic,
         )
 
 

@@ -109,9 +109,3 @@ async def decision(conn: Connection, vte_contract_id: UUID) -> dict[str, Any] | 
         "housing_aids_cents": state.get("housing", {}),
         "funders": [{"funder": f, "part": p, "amount_cents": a} for f, p, a in state["requested"]],
     }
-
-
-async def regions_of(conn: Connection, vte_contract_id: UUID) -> list[str] | None:
-    """The regions of a recorded contract (None: no such contract)."""
-    row = await conn.fetchrow("SELECT regions FROM vte_contracts WHERE vte_contract_id = $1", vte_contract_id)
-    return None if row is None else list(row["regions"])

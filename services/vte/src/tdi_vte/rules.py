@@ -6,8 +6,13 @@ from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from tdi_contracts.events.vte import VteContractType, VteEarlyEndRule, VteFunder
+from tdi_runtime.settings import ConfigurationError
 
 DEV_PSEUDONYM_KEY = "tdi-vte-development-key-not-for-production"
+"""The key of local stacks and tests only: refused outside local mode (`TDI_DEPLOYMENT`)."""
+MIN_PSEUDONYM_KEY_LENGTH = 32
+"""PLATFORM RULE: outside local mode the HMAC-SHA256 key has at least 32 characters (RFC 2104: a key shorter than
+the hash's 32-byte output weakens it; e.g. `openssl rand -base64 32` gives 44)."""
 
 
 class VteRules(BaseSettings):
@@ -42,3 +47,22 @@ class VteRules(BaseSettings):
         default=5000, ge=0, le=10_000, description="State's share of the base aid (rest: Banque des Territoires)"
     )
     green_funder: VteFunder = Field(default=VteFunder.ETAT, description="Who funds the « VTE vert » top-up")
+
+
+def check_pseudonym_key(rules: VteRules, deployment: str) -> None:
+    """Refuse (ConfigurationError) a key the candidates' pseudonyms must not be made with: an empty one anywhere;
+    outside local mode the development key or a key shorter than MIN_PSEUDONYM_KEY_LENGTH (issue 22 #13)."""
+    key = rules.pseudonym_key.get_secret_value()
+    if not key.strip():
+        raise ConfigurationError("TDI_VTE_PSEUDONYM_KEY is empty: set the secret key of the candidates' pseudonyms.")
+    if deployment == "local":
+        return
+    if key == DEV_PSEUDONYM_KEY:
+        raise ConfigurationError(
+            "TDI_VTE_PSEUDONYM_KEY is the development key, which is public: set a secret key of this deployment"
+            " (TDI_DEPLOYMENT=local allows it on a local stack only)."
+        )
+    if len(key) < MIN_PSEUDONYM_KEY_LENGTH:
+        raise ConfigurationError(
+            f"TDI_VTE_PSEUDONYM_KEY has {len(key)} characters: a secret key has at least {MIN_PSEUDONYM_KEY_LENGTH}."
+        )

@@ -53,7 +53,7 @@ def row_of(c: VteContract, state: str) -> tuple[Any, ...]:
         c.contract_reference,
         c.territory_id,
         departement_of_commune(c.terms.establishment.commune_insee),
-        list(c.location.regions) if c.location else [],
+        list(c.regions),
         size,
         "granted" if c.granted else "refused",
         c.base_cents,

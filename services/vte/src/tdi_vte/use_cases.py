@@ -1,6 +1,10 @@
 """Use cases of the vte service: each runs in the caller's transaction (the kit's for Bpifrance's events, one
 of its own for HTTP) and returns the contract payloads to put in the outbox with the new state.
 
+An HTTP caller's rights are checked here, on the place the use case computed and under the contract's lock
+(`reach`, the kit's `Access.require_region`): never on the territory the caller quotes, since a contract is placed
+by its establishment's commune (issue 22 #2). Partners' commands pass no `reach`.
+
 Given what the consumer read for its whole batch (`batch`, see tdi_vte.batch) they take the contract and the
 places from it and save through `defer` (sent with the batch); without it, they lock, read and save themselves.
 """
@@ -12,6 +16,7 @@ from collections.abc import Awaitable, Callable
 from typing import Any
 
 from tdi_contracts.events.vte import RecordVteContractV2, RecordVteOffer
+from tdi_runtime.access import Reach
 from tdi_runtime.db import Connection
 from tdi_runtime.territories import find_territory, territory_of_commune
 from tdi_vte import store
@@ -52,12 +57,15 @@ async def record_signed_contract(
     rules: VteRules,
     batch: Prepared | None = None,
     defer: Defer | None = None,
+    reach: Reach | None = None,
 ) -> tuple[VteContract, list[Any]]:
     terms, pseudonym = pseudonymised(command, rules)
     existing = await locked_contract(conn, terms.contract_reference, batch)
     location = None
     if existing is None:
         location = await locate_establishment(conn, terms.establishment.commune_insee, terms.territory_id, batch)
+    if reach is not None:  # the place written: the recorded contract's, else where the commune puts it
+        reach(existing.regions if existing is not None else () if location is None else location.regions)
     contract, events = record_contract(existing, terms, pseudonym, location, rules)
     if events:
         await save(conn, contract, batch, defer)
@@ -65,9 +73,16 @@ async def record_signed_contract(
 
 
 async def apply_follow_up(
-    conn: Connection, command: FollowUp, rules: VteRules, batch: Prepared | None = None, defer: Defer | None = None
+    conn: Connection,
+    command: FollowUp,
+    rules: VteRules,
+    batch: Prepared | None = None,
+    defer: Defer | None = None,
+    reach: Reach | None = None,
 ) -> tuple[VteContract | None, list[Any]]:
     existing = await locked_contract(conn, command.contract_reference, batch)
+    if existing is not None and reach is not None:  # an unknown contract is answered by the rule (UNKNOWN_AGGREGATE)
+        reach(existing.regions)
     events = follow_up(existing, command, rules)
     if existing is not None:
         await save(conn, existing, batch, defer)  # an end with no aid change is still recorded

@@ -23,18 +23,21 @@ HERE = str(Path(__file__).resolve().parent)
 if HERE not in sys.path:
     sys.path.insert(0, HERE)
 
-from vte_bpifrance import READER_TOKEN, STAFF_TOKEN  # noqa: E402
+from vte_bpifrance import READER_TOKEN, REGIONAL_44_TOKEN, STAFF_TOKEN  # noqa: E402
 
 
-async def know_territory(conn: Any, territory_id: str, departements: list[str], communes: list[str]) -> None:
+async def know_territory(
+    conn: Any, territory_id: str, departements: list[str], communes: list[str], regions: tuple[str, ...] = ("44",)
+) -> None:
     """The projection's rows, as the territory service's reference and CommuneAssigned events leave them."""
     await conn.execute(
         "INSERT INTO known_territories (territory_id, official_id, name, labelled, regions, departements,"
         " epci_sirens, active_binomes, chefs_de_projet, revision, as_of)"
-        " VALUES ($1, NULL, 'Territoire VTE de test', true, '{44}', $2, '{200067213}', 1, '{}', 1, $3)",
+        " VALUES ($1, NULL, 'Territoire VTE de test', true, $4, $2, '{200067213}', 1, '{}', 1, $3)",
         territory_id,
         departements,
         datetime.now(UTC),
+        list(regions),
     )
     for insee in communes:
         await conn.execute(
@@ -62,7 +65,7 @@ def vte_service(run_service, platform_stack):
             "vte",
             database_url=platform_stack.database_url,
             db_schema=schema,
-            api_tokens={STAFF_TOKEN: "staff", READER_TOKEN: "reader"},
+            api_tokens={STAFF_TOKEN: "staff", READER_TOKEN: "reader", REGIONAL_44_TOKEN: "regional:44"},
         ) as (app, client):
             async with app.state.runtime.pool.acquire() as conn:
                 await know_territory(conn, territory_id, ["51"], [commune])

@@ -170,14 +170,19 @@ async def test_bpifrance_events_get_their_aid_decision_one_answer_each_and_no_pe
         ]
 
         api_answers = []
-        client.headers["Authorization"] = f"Bearer {READER_TOKEN}"  # reads need a token, any role
+        client.headers["Authorization"] = f"Bearer {READER_TOKEN}"  # a reader gets counts, not rows (issue 22 #13)
+        response = await client.get("/vte/aids", params={"territory_id": territory_id, "limit": 1})
+        assert (response.status_code, response.json()["code"]) == (403, "AGGREGATES_ONLY")
+        response = await client.get(f"/vte/contracts/{contract_id_of(ok)}")
+        assert (response.status_code, response.json()["code"]) == (403, "AGGREGATES_ONLY")
+        response = await client.get("/vte/aids/totals", params={"departement": "51", "green": "true"})
+        api_answers.append(response.text)
+        assert response.json()["total_cents"] >= 1_200_000
+        client.headers["Authorization"] = f"Bearer {STAFF_TOKEN}"  # rows: national (or a vte instructor)
         response = await client.get("/vte/aids", params={"territory_id": territory_id, "limit": 1})
         api_answers.append(response.text)
         page = response.json()
         assert response.status_code == 200 and page["count"] == 2 and len(page["aids"]) == 1
-        response = await client.get("/vte/aids/totals", params={"departement": "51", "green": "true"})
-        api_answers.append(response.text)
-        assert response.json()["total_cents"] >= 1_200_000
         response = await client.get(f"/vte/contracts/{contract_id_of(large)}")
         api_answers.append(response.text)
         assert response.json()["decision"] == "refused"
@@ -187,6 +192,7 @@ async def test_bpifrance_events_get_their_aid_decision_one_answer_each_and_no_pe
         assert response.json()["total_cents"] == 1_200_000
         response = await client.get("/vte/aids", params={"territory_id": "ti-999999"})
         assert (response.status_code, response.json()["code"]) == (404, "UNKNOWN_TERRITORY")
+        client.headers["Authorization"] = f"Bearer {READER_TOKEN}"
         response = await client.post("/vte/contracts", json={})
         assert (response.status_code, response.json()["code"]) == (403, "READ_ONLY_ROLE")
         del client.headers["Authorization"]

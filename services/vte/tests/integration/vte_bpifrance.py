@@ -13,6 +13,7 @@ from tdi_runtime.kafka import security_options
 
 STAFF_TOKEN = "test-staff-token"
 READER_TOKEN = "test-reader-token"
+REGIONAL_44_TOKEN = "test-regional-44-token"
 BPIFRANCE_VTE = partner_ingress_topic("bpifrance", "vte")
 
 

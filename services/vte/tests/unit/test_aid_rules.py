@@ -114,3 +114,15 @@ def test_action_logement_housing_aid_is_recorded_once_and_outside_the_vte_aid() 
     with pytest.raises(DomainError) as other:
         follow_up(c, housing(90_000), rules)
     assert other.value.code == "CONFLICTING_REDELIVERY"
+
+
+@pytest.mark.parametrize("size", ["pme", "grande-entreprise"])
+def test_a_contract_sent_as_demonstration_data_is_decided_as_synthetic_and_a_real_one_is_not(size: str) -> None:
+    rules = VteRules()
+    decided = [
+        record_contract(None, contract(reference=f"BPI-VTE-{n}", synthetic=synthetic, establishment={"size": size}),
+                        "p", IN_REIMS, rules)[1][0]
+        for n, synthetic in enumerate((True, False))
+    ]  # fmt: skip
+    assert [type(d).__name__ for d in decided] == ["VteAidGrantedV2" if size == "pme" else "VteAidRefused"] * 2
+    assert [d.synthetic for d in decided] == [True, False]

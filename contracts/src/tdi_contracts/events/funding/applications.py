@@ -42,6 +42,9 @@ class ApplicationDetails(ContractModel):
     project_type: ProjectType | None = f.PROJECT_TYPE
     expected_jobs: int | None = f.EXPECTED_JOBS
     productive_investment_cents: Cents | None = f.PRODUCTIVE_INVESTMENT
+    synthetic: bool = Field(
+        default=False, description="True for generated demonstration data, never a real dossier", examples=[False]
+    )
 
 
 @contract(service="funding", topics=(FUNDING_APPLICATION.name,), subject="application_id")

@@ -1,4 +1,4 @@
-"""Territory governance events: binômes élu–industriel and chef de projet posts (roles, never people)."""
+"""Territory governance events: binômes élus-industriels and chef de projet posts (roles, never people)."""
 
 from datetime import date
 
@@ -32,6 +32,9 @@ class BinomeAppointed(ContractModel):
         description="Size category of the industrialist's company", examples=["eti"]
     )
     appointed_on: date = Field(description="Date the binôme took office", examples=["2023-12-01"])
+    synthetic: bool = Field(
+        default=False, description="True for generated demonstration data, never a real binôme", examples=[False]
+    )
 
 
 @contract(service="territory", topics=(TERRITORY.name,), subject="territory_id")

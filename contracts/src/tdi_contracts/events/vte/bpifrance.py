@@ -79,6 +79,9 @@ class RecordVteContractV2(ContractModel):
     starts_on: date = Field(description="First day of the mission", examples=["2024-09-02"])
     signed_on: date = Field(description="Signature date", examples=["2024-07-10"])
     aid_requested_on: date = Field(description="Day the company asked for the aid", examples=["2024-09-20"])
+    synthetic: bool = Field(
+        default=False, description="True for generated demonstration data, never a real contract", examples=[False]
+    )
 
 
 @contract(service="vte", topics=INGRESS, subject=REF, key=REF, kind="command")

@@ -16,6 +16,11 @@ from ...topics import VTE_CONTRACT
 from .contracts import CONTRACT
 
 TOPIC = (VTE_CONTRACT.name,)
+SYNTHETIC = Field(
+    default=False,
+    description="True when the contract was demonstration data (its RecordVteContract said so), never a real one",
+    examples=[False],
+)
 ExactBaseAid = Annotated[int, Strict(), Field(ge=VTE_BASE_AID, le=VTE_BASE_AID), BeforeValidator(refuse_non_integers)]
 """The base aid is exactly 4,000 EUR: it is granted whole or not at all."""
 GreenCents = Annotated[int, Strict(), Field(ge=0, le=VTE_GREEN_TOP_UP_MAX), BeforeValidator(refuse_non_integers)]
@@ -94,6 +99,7 @@ class VteAidGrantedV2(ContractModel):
     green_top_up_cents: GreenCents = Field(description="« VTE vert » top-up (8,000 EUR at most)", examples=[0])
     total_cents: TotalCents = Field(description="Base plus top-up, 12,000 EUR at most", examples=[VTE_BASE_AID])
     granted_on: date = Field(description="Date of the decision", examples=["2024-09-20"])
+    synthetic: bool = SYNTHETIC
 
 
 @contract(service="vte", topics=TOPIC, subject="vte_contract_id")
@@ -111,6 +117,7 @@ class VteAidRefused(ContractModel):
         examples=[[{"reason": "company-too-large", "message": "Une grande entreprise n'est pas éligible."}]],
     )
     refused_on: date = Field(description="Date of the decision", examples=["2024-09-20"])
+    synthetic: bool = SYNTHETIC
 
 
 @contract(service="vte", topics=TOPIC, subject="vte_contract_id")

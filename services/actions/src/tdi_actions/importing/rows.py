@@ -1,7 +1,9 @@
 """One spreadsheet row -> the command it stands for, or the reason it is refused (code, French sentence, column).
 
 Cells are what staff type: categories by slug or French name separated by `|`, `;` or `,`; amounts in euros
-(`1 200 000,50`, exact, at most 2 decimals); dates `AAAA-MM-JJ` or `JJ/MM/AAAA`; statuses in French or English.
+(`1 200 000,50`, exact, at most 2 decimals) or, as reporting exports them, in whole cents (`budget_centimes`);
+dates `AAAA-MM-JJ` or `JJ/MM/AAAA`; statuses in French or English (codes or the contracts' words).
+A cell an export wrote with a leading `'` (text a spreadsheet would have run as a formula) reads back as it was.
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ from tdi_actions.lifecycle import FicheStatus
 from tdi_actions.text import normalise
 from tdi_contracts.events.actions import LeadKind, Maturity
 from tdi_contracts.reference import Category
+from tdi_contracts.spreadsheet_safety import FORMULA_LIKE_TEXT, restore_cell
 
 
 @dataclass(frozen=True)
@@ -43,10 +46,12 @@ class _CellError(ValueError):
         self.column, self.message = column, message
 
 
-def _lookup(column: str, value: str, names: dict[str, Any], what: str) -> Any:
+def _lookup(column: str, value: str, names: dict[str, Any], unknown: str) -> Any:
+    """`unknown` says it agreed with its noun: « Statut inconnu », « Catégorie inconnue »."""
     found = names.get(normalise(value))
     if found is None:
-        raise _CellError(column, f"{what} « {value} » inconnu(e).")
+        noun, _, adjective = unknown.rpartition(" ")
+        raise _CellError(column, f"{noun} « {value} » {adjective}.")
     return found
 
 
@@ -72,6 +77,22 @@ def _cents(column: str, value: str) -> int | None:
     if not cents.is_finite() or cents != cents.to_integral_value() or cents < 0:
         raise _CellError(column, f"Le montant « {value} » doit être positif, au centime près.")
     return int(cents)
+
+
+def _whole_cents(column: str, value: str) -> int | None:
+    """An amount in euro cents, as reporting exports it: a whole number, nothing else."""
+    if not value:
+        return None
+    if not re.fullmatch(r"[0-9]{1,15}", value):
+        raise _CellError(column, f"Le montant « {value} » n'est pas un nombre entier de centimes d'euro.")
+    return int(value)
+
+
+def _amount(cells: dict[str, str], euros: str, cents: str) -> int | None:
+    """Euros (`budget_eur`, as staff type them) or cents (`budget_centimes`, as reporting exports them)."""
+    if cells.get(cents):
+        return _whole_cents(cents, cells[cents])
+    return _cents(euros, cells.get(euros, ""))
 
 
 def _date(column: str, value: str, default: date) -> date:
@@ -100,18 +121,18 @@ def _fields(cells: dict[str, str], on: date) -> tuple[dict[str, Any], FicheStatu
         "external_reference": c("reference") or None,
         "title": c("titre", ""),
         "description": c("description", ""),
-        "maturity": _lookup("maturite", c("maturite") or "idea", _MATURITIES, "Maturité"),
-        "lead_kind": _lookup("type_porteur", c("type_porteur") or "organisation", _LEADS, "Type de porteur"),
+        "maturity": _lookup("maturite", c("maturite") or "idea", _MATURITIES, "Maturité inconnue"),
+        "lead_kind": _lookup("type_porteur", c("type_porteur") or "organisation", _LEADS, "Type de porteur inconnu"),
         "lead": c("porteur", ""),
         "partners": list(dict.fromkeys(_list(c("partenaires", "")))),
-        "categories": [_lookup("categories", v, _CATEGORIES, "Catégorie") for v in _list(c("categories", ""))],
-        "estimated_cost_cents": _cents("budget_eur", c("budget_eur", "")),
+        "categories": [_lookup("categories", v, _CATEGORIES, "Catégorie inconnue") for v in _list(c("categories", ""))],
+        "estimated_cost_cents": _amount(cells, "budget_eur", "budget_centimes"),
         "expected_jobs": int(jobs) if jobs else None,
-        "expected_investment_cents": _cents("investissement_eur", c("investissement_eur", "")),
+        "expected_investment_cents": _amount(cells, "investissement_eur", "investissement_centimes"),
         "proposed_on": step_on,
-        "synthetic": _lookup("synthetique", c("synthetique", ""), _YES, "Valeur"),
+        "synthetic": _lookup("synthetique", c("synthetique", ""), _YES, "Valeur inconnue"),
     }
-    status = _lookup("statut", c("statut") or "proposed", _STATUSES, "Statut")
+    status = _lookup("statut", c("statut") or "proposed", _STATUSES, "Statut inconnu")
     return fields, status, step_on
 
 
@@ -122,6 +143,7 @@ _FIELD_COLUMNS = {"territory_id": "territoire", "external_reference": "reference
 
 def parse_row(line: int, cells: dict[str, str], on: date) -> RowCommand | RowRefusal:
     """The row's command, or why it is refused (`INVALID_ROW`, naming the column)."""
+    cells = {column: restore_cell(value) for column, value in cells.items()}
     try:
         fields, status, step_on = _fields(cells, on)
         return RowCommand(line, CreateFiche.model_validate(fields), status, step_on)
@@ -132,4 +154,6 @@ def parse_row(line: int, cells: dict[str, str], on: date) -> RowCommand | RowRef
         column = _FIELD_COLUMNS.get(str(first["loc"][0]), str(first["loc"][0]))
         empty = not cells.get(column)
         why = "valeur obligatoire absente" if empty else "valeur invalide (vide, trop longue ou en double)"
+        if first["type"] == FORMULA_LIKE_TEXT:
+            why = first["msg"][0].lower() + first["msg"][1:].rstrip(".")
         return RowRefusal(line, "INVALID_ROW", f"Ligne {line}, colonne « {column} » : {why}.", column)

@@ -9,34 +9,19 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
-from enum import StrEnum
 from uuid import UUID
 
 from tdi_contracts.money import format_eur
+from tdi_contracts.reference.labels import ApplicationState
 from tdi_funding.domain.errors import (
     InvalidTransitionError,
     PaymentExceedsCommitmentError,
     ReleaseExceedsCommitmentError,
 )
 
-
-class State(StrEnum):
-    DRAFT = "draft"
-    FILED = "filed"
-    UNDER_INSTRUCTION = "under-instruction"
-    APPROVED = "approved"
-    REFUSED = "refused"
-    WITHDRAWN = "withdrawn"
-
-
-LABELS = {
-    State.DRAFT: "brouillon",
-    State.FILED: "déposé",
-    State.UNDER_INSTRUCTION: "en instruction",
-    State.APPROVED: "accordé",
-    State.REFUSED: "refusé",
-    State.WITHDRAWN: "retiré",
-}
+State = ApplicationState
+"""A dossier's states, with their French words, are the contracts' (`tdi_contracts.reference.labels`)."""
+LABELS = {state: state.label for state in State}
 
 
 @dataclass(frozen=True)
@@ -143,7 +128,7 @@ class Application:
         if amount_cents <= 0 or amount_cents > self.payable_cents:
             raise ReleaseExceedsCommitmentError(
                 f"Désengagement de {format_eur(amount_cents)} refusé : {format_eur(self.payable_cents)} "
-                f"restent engagés et non payés sur ce dossier.",
+                f"restent engagés et non versés sur ce dossier.",
                 details={"field": "released_cents"},
             )
         self.released_cents += amount_cents
@@ -152,23 +137,23 @@ class Application:
 
     def pay(self, reference: str, amount_cents: int, at: datetime, actor: str) -> Effect:
         """A payment drawn on the commitment, once per payment reference."""
-        self._require_approved("payer")
+        self._require_approved("verser")
         if reference in self.payments:
             if self.payments[reference] == amount_cents:
                 return NO_EFFECT
             raise InvalidTransitionError(
-                f"Le paiement {reference} a déjà été enregistré pour {format_eur(self.payments[reference])}.",
+                f"Le versement {reference} a déjà été enregistré pour {format_eur(self.payments[reference])}.",
                 details={"field": "partner_reference"},
             )
         if amount_cents <= 0 or amount_cents > self.payable_cents:
             raise PaymentExceedsCommitmentError(
-                f"Paiement de {format_eur(amount_cents)} refusé : {format_eur(self.payable_cents)} restent "
-                f"engagés et non payés sur ce dossier.",
+                f"Versement de {format_eur(amount_cents)} refusé : {format_eur(self.payable_cents)} restent "
+                f"engagés et non versés sur ce dossier.",
                 details={"field": "amount_cents"},
             )
         self.payments[reference] = amount_cents
         self.paid_cents += amount_cents
-        self.history.append(HistoryEntry(at, self.state, actor, f"Paiement de {format_eur(amount_cents)}."))
+        self.history.append(HistoryEntry(at, self.state, actor, f"Versement de {format_eur(amount_cents)}."))
         return Effect(pay=amount_cents)
 
     def _require_approved(self, verb: str) -> None:

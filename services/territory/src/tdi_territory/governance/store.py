@@ -1,4 +1,4 @@
-"""SQL of a territory's governance: binômes élu–industriel and chef de projet posts (possibly shared)."""
+"""SQL of a territory's governance: binômes élus-industriels and chef de projet posts (possibly shared)."""
 
 from datetime import date
 from uuid import UUID
@@ -11,7 +11,8 @@ from tdi_territory.store import Row
 async def insert_binome(conn: Connection, territory_id: str, binome: Binome) -> None:
     await conn.execute(
         "INSERT INTO binomes (id, territory_id, elected_mandate, elected_authority, industrial_company,"
-        " industrial_company_size, industrial_sector, appointed_on) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+        " industrial_company_size, industrial_sector, appointed_on, synthetic)"
+        " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
         binome.id,
         territory_id,
         binome.elected_mandate.value,
@@ -20,6 +21,7 @@ async def insert_binome(conn: Connection, territory_id: str, binome: Binome) -> 
         binome.industrial_company_size.value,
         binome.industrial_sector,
         binome.appointed_on,
+        binome.synthetic,
     )
 
 

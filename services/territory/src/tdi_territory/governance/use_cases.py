@@ -1,4 +1,4 @@
-"""Use cases on a territory's governance: binômes élu–industriel and chef de projet posts (shared or not)."""
+"""Use cases on a territory's governance: binômes élus-industriels and chef de projet posts (shared or not)."""
 
 from uuid import UUID, uuid4
 
@@ -23,6 +23,7 @@ async def record_binome(uc: UseCases, any_id: str, cmd: RecordBinome) -> tuple[s
         cmd.industrial_company_size,
         cmd.industrial_sector,
         appointed_on=cmd.appointed_on,
+        synthetic=cmd.synthetic,
     )
     async with uc.transaction() as changes:
         territory = await uc.territory(changes, any_id)
@@ -35,6 +36,7 @@ async def record_binome(uc: UseCases, any_id: str, cmd: RecordBinome) -> tuple[s
                 elected_official_authority=binome.elected_mandate.authority,
                 industrialist_company_size=binome.industrial_company_size,
                 appointed_on=cmd.appointed_on,
+                synthetic=binome.synthetic,
             )
         )
         changes.touch(territory.id)

@@ -15,6 +15,7 @@ from tdi_territory.reference.open_data_rows import (
     OpenDataFileError,
     RowProblem,
     check_commune_code,
+    check_name,
     check_nature_juridique,
     check_official_id,
     check_row,
@@ -62,7 +63,7 @@ def load_open_data(communes_csv: TextIO, epci_csv: TextIO, reference: Sequence[R
     result = OpenDataResult()
     by_name = {normalise_name(t.name): t for t in reference}
     seen_communes: set[str] = set()
-    commune_checks: Checks = {"id_ti": check_official_id, "insee_com": check_commune_code}
+    commune_checks: Checks = {"id_ti": check_official_id, "insee_com": check_commune_code, "lib_com": check_name}
     for line, row in read_rows(communes_csv, COMMUNE_COLUMNS):
         problem = check_row(row, commune_checks)
         if problem is None and row["insee_com"] in seen_communes:
@@ -80,6 +81,7 @@ def load_open_data(communes_csv: TextIO, epci_csv: TextIO, reference: Sequence[R
     epci_checks: Checks = {
         "id_ti": check_official_id,
         "siren_groupement": check_siren,
+        "lib_groupement": check_name,
         "nature_juridique": check_nature_juridique,
     }
     for line, row in read_rows(epci_csv, EPCI_COLUMNS):

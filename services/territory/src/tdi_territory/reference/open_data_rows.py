@@ -1,4 +1,4 @@
-"""Reading of open-data CSV rows and checks of their cells: INSEE commune code, SIREN (Luhn), ti- ids."""
+"""Reading of open-data CSV rows and checks of their cells: INSEE commune code, SIREN (Luhn), ti- ids, names."""
 
 import csv
 import io
@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from typing import TextIO
 
 from tdi_contracts.ids import luhn_is_valid
+from tdi_contracts.spreadsheet_safety import REFUSAL_FR, is_formula_like
 from tdi_territory.reference.annex_text import departement_of
 from tdi_territory.reference.nature_juridique import NatureJuridique
 
@@ -42,6 +43,14 @@ def check_commune_code(value: str) -> RowProblem | None:
         return None
     message = f"Le code commune INSEE « {value} » n'est pas valide (département + 3 chiffres)."
     return RowProblem("INVALID_INSEE_COMMUNE_CODE", message)
+
+
+def check_name(value: str) -> RowProblem | None:
+    """A commune's or an EPCI's name never starts like a spreadsheet formula (it would run in an export)."""
+    if not is_formula_like(value):
+        return None
+    refusal = REFUSAL_FR.format(start=value[0])
+    return RowProblem("FORMULA_LIKE_TEXT", f"Nom « {value[:60]} » : {refusal[0].lower()}{refusal[1:]}")
 
 
 def check_siren(value: str) -> RowProblem | None:
