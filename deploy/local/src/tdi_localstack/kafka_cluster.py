@@ -21,8 +21,6 @@ import os
 import signal
 import subprocess
 import time
-import uuid
-from base64 import urlsafe_b64encode
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -36,6 +34,7 @@ from tdi_localstack.kafka_node import (
     REPLICATION_FACTOR,
     KafkaNode,
 )
+from tdi_localstack.kafka_server import new_cluster_id
 
 __all__ = ["CLUSTER_SETTINGS", "MIN_INSYNC_REPLICAS", "REPLICATION_FACTOR", "KafkaCluster", "namespaces_available"]
 
@@ -57,8 +56,9 @@ class KafkaCluster:
             return
         self.data_dir.mkdir(parents=True, exist_ok=True)
         ids = self.data_dir / "cluster-id"
-        if not ids.exists():
-            ids.write_text(urlsafe_b64encode(uuid.uuid4().bytes).decode().rstrip("="), encoding="utf-8")
+        # An id starting with "-" (made before `new_cluster_id`) formatted no node: StorageTool refused it.
+        if not ids.exists() or ids.read_text(encoding="utf-8").startswith("-"):
+            ids.write_text(new_cluster_id(), encoding="utf-8")
         network: Network = NamespaceNetwork(self.size) if self.isolated else LoopbackNetwork(self.size)
         self.network = network
         ports = self._ports()

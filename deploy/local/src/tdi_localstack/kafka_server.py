@@ -94,6 +94,16 @@ def _properties(data: Path, port: int, controller_port: int, partitions: int, se
     return "".join(f"{key}={value}\n" for key, value in lines.items())
 
 
+def new_cluster_id() -> str:
+    """A random KRaft cluster id (a UUID in 22 URL-safe base64 characters) that never starts with "-": given to
+    `StorageTool format -t <id>`, such an id is read as an option and the format fails (one draw in 64). Kafka's own
+    `Uuid.randomUuid()` draws again in that case too."""
+    while True:
+        cluster_id = base64.urlsafe_b64encode(uuid.uuid4().bytes).decode().rstrip("=")
+        if not cluster_id.startswith("-"):
+            return cluster_id
+
+
 @dataclass
 class KafkaServer:
     """One KRaft node: `start()` formats storage, starts the JVM and waits for a metadata answer."""
@@ -181,7 +191,7 @@ class KafkaServer:
             f"{libs}/*",
         ]
         if not (self.data_dir / "logs" / "meta.properties").exists():
-            cluster_id = base64.urlsafe_b64encode(uuid.uuid4().bytes).decode().rstrip("=")
+            cluster_id = new_cluster_id()
             subprocess.run(
                 [
                     *jvm,
