@@ -7,6 +7,8 @@ from __future__ import annotations
 import asyncio
 import os
 import shutil
+import socket
+import ssl
 import subprocess
 import sys
 import tempfile
@@ -25,7 +27,7 @@ from tdi_contracts.topics import ALL_TOPICS, partner_feedback_topic
 from tdi_localstack import provisioning
 from tdi_localstack.kafka_cluster import KafkaCluster, namespaces_available
 from tdi_localstack.stack import LocalStack
-from tdi_runtime.kafka import PRODUCER_SETTINGS
+from tdi_runtime.kafka import PRODUCER_SETTINGS, batches_to_end, tls_context
 
 pytestmark = [pytest.mark.integration, pytest.mark.timeout(600)]
 
@@ -35,7 +37,8 @@ def stack() -> Iterator[LocalStack]:
     """A secure cluster stack of its own (a session's shared server settings set aside while it starts)."""
     folder = Path(tempfile.mkdtemp(prefix="tdi-stack-cluster-"))
     shared = {k: os.environ.pop(k) for k in list(os.environ) if k == "KAFKA_BOOTSTRAP_SERVERS" or k == "DATABASE_URL"}
-    secure, os.environ["TDI_KAFKA_SECURE"] = os.environ.get("TDI_KAFKA_SECURE"), "1"
+    modes = {k: os.environ.get(k) for k in ("TDI_KAFKA_SECURE", "TDI_KAFKA_TLS")}
+    os.environ |= {"TDI_KAFKA_SECURE": "1", "TDI_KAFKA_TLS": "1"}  # and a SASL_SSL listener per node, as on one broker
     servers = LocalStack(data_dir=folder, brokers=3, standby=True, isolated=namespaces_available() is None)
     try:
         servers.kafka_ready_timeout_s = 240
@@ -45,10 +48,11 @@ def stack() -> Iterator[LocalStack]:
         yield servers
     finally:
         os.environ.update(shared)
-        if secure is None:
-            os.environ.pop("TDI_KAFKA_SECURE", None)
-        else:
-            os.environ["TDI_KAFKA_SECURE"] = secure
+        for key, value in modes.items():
+            if value is None:
+                os.environ.pop(key, None)
+            else:
+                os.environ[key] = value
         servers.stop()
         shutil.rmtree(folder, ignore_errors=True)
 
@@ -117,6 +121,44 @@ def test_the_secure_cluster_logs_services_in_and_refuses_what_no_acl_allows(clus
     asyncio.run(scenario())
 
 
+def _handshake(address: str, ca_file: str | None) -> dict[str, object]:
+    """A TLS handshake with a node's listener, its certificate verified against `ca_file` (None: the system's CAs)."""
+    host, port = address.rsplit(":", 1)
+    context = ssl.create_default_context(cafile=ca_file)
+    with (
+        socket.create_connection((host, int(port)), timeout=10) as raw,
+        context.wrap_socket(raw, server_hostname=host) as tls,
+    ):
+        return dict(tls.getpeercert() or {})
+
+
+def test_the_secure_cluster_serves_clients_over_tls_on_every_node_with_the_local_ca(stack: LocalStack) -> None:
+    cluster, env = stack.kafka_cluster, stack.env()
+    addresses, ca_file = env["KAFKA_TLS_BOOTSTRAP_SERVERS"], env["KAFKA_SSL_CAFILE"]
+    assert addresses == cluster.tls_bootstrap_servers and len(addresses.split(",")) == 3
+    for address in addresses.split(","):
+        host = address.rsplit(":", 1)[0]
+        assert ("IP Address", host) in _handshake(address, ca_file)["subjectAltName"]  # type: ignore[operator]
+        with pytest.raises(ssl.SSLCertVerificationError):  # a certificate only our CA vouches for: TLS for real
+            _handshake(address, None)
+
+    def over_tls(user: str) -> dict[str, object]:
+        return {**cluster.client_options(user), "security_protocol": "SASL_SSL", "ssl_context": tls_context(ca_file)}
+
+    async def scenario() -> list[bytes]:
+        topic, value = "tdi.territory.territory.v1", f"tls-{uuid.uuid4().hex}".encode()
+        producer = AIOKafkaProducer(bootstrap_servers=addresses, **PRODUCER_SETTINGS, **over_tls("svc-territory"))
+        await producer.start()
+        try:
+            await producer.send_and_wait(topic, value, key=b"probe")  # acks=all: two nodes at least have it
+        finally:
+            await producer.stop()
+        read = [r.value async for b in batches_to_end(addresses, [topic], security=over_tls("admin")) for r in b]
+        return [v for v in read if v == value]
+
+    assert len(asyncio.run(scenario())) == 1
+
+
 async def _produce(cluster: KafkaCluster, topic: str, values: list[bytes]) -> None:
     producer = AIOKafkaProducer(
         bootstrap_servers=cluster.bootstrap_servers, **PRODUCER_SETTINGS, **cluster.client_options()
@@ -130,8 +172,6 @@ async def _produce(cluster: KafkaCluster, topic: str, values: list[bytes]) -> No
 
 
 async def _read(cluster: KafkaCluster, topic: str) -> list[bytes]:
-    from tdi_runtime.kafka import batches_to_end
-
     batches = batches_to_end(cluster.bootstrap_servers, [topic], security=cluster.client_options())
     return [r.value async for batch in batches for r in batch]
 

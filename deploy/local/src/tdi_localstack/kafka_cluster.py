@@ -34,7 +34,7 @@ from tdi_localstack.kafka_node import (
     REPLICATION_FACTOR,
     KafkaNode,
 )
-from tdi_localstack.kafka_server import new_cluster_id
+from tdi_localstack.kafka_server import TLS_NEEDS_SECURE, new_cluster_id
 
 __all__ = ["CLUSTER_SETTINGS", "MIN_INSYNC_REPLICAS", "REPLICATION_FACTOR", "KafkaCluster", "namespaces_available"]
 
@@ -48,6 +48,9 @@ class KafkaCluster:
     secure: bool = False
     isolated: bool = False
     heap: str = field(default_factory=lambda: os.environ.get("TDI_KAFKA_CLUSTER_HEAP", DEFAULT_HEAP))
+    tls: bool = field(default_factory=lambda: os.environ.get("TDI_KAFKA_TLS", "") in ("1", "true", "yes"))
+    """Secure mode only, as on one broker (`TDI_KAFKA_TLS=1`): each node gets a SASL_SSL listener on its own address,
+    every certificate signed by one local CA (`ca_file`); clients bootstrap from `tls_bootstrap_servers`."""
     nodes: list[KafkaNode] = field(default_factory=list)
     network: Network | None = None
 
@@ -75,6 +78,9 @@ class KafkaCluster:
                     voters=self.voters,
                     shared_credentials=self.data_dir / "credentials.json",  # what KafkaServer(data_dir) keeps
                     wrap=functools.partial(network.wrap, n),
+                    tls=self.tls,
+                    tls_port=network.tls_port(n) if self.tls else 0,
+                    tls_names=self.tls_names,
                 )
             )
 
@@ -87,6 +93,21 @@ class KafkaCluster:
         ports = {n: self.network.ports(n) for n in range(1, self.size + 1)}
         saved.write_text(json.dumps(ports))
         return ports
+
+    def tls_names(self) -> tuple[str, ...]:
+        """What the one certificate of the nodes' TLS listeners names: loopback and every node's address."""
+        return ("127.0.0.1", "localhost", *dict.fromkeys(n.host for n in self.nodes))
+
+    @property
+    def tls_bootstrap_servers(self) -> str:
+        """Every node's SASL_SSL listener (`tls=True`)."""
+        self._build()
+        return ",".join(node.tls_bootstrap_servers for node in self.nodes)
+
+    @property
+    def ca_file(self) -> Path:
+        """The local CA that signed the nodes' TLS certificate (PEM): what clients trust (`KAFKA_SSL_CAFILE`)."""
+        return self.data_dir / "tls" / "ca.pem"
 
     def voters(self) -> str:
         return ",".join(f"{n.node_id}@{n.host}:{n.controller_port}" for n in self.nodes)
@@ -125,6 +146,8 @@ class KafkaCluster:
         return {n.node_id: n.process.pid for n in self.nodes if n.process is not None}
 
     def launch(self) -> None:
+        if self.tls and not self.secure:
+            raise ValueError(TLS_NEEDS_SECURE)
         self._build()
         assert self.network is not None
         self.network.up()

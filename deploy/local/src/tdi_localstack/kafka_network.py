@@ -1,9 +1,9 @@
 """Where the cluster's Kafka nodes listen: all on loopback (default), or each in a network namespace of its own.
 
 The namespaces (root and `ip netns` needed) hang off one private bridge on the host: the host is `10.213.X.1`,
-node N is `10.213.X.(10+N)` and listens on 9092 (clients) and 9093 (controller). A partition is a pair of
-iptables DROP rules per peer *inside the cut node's namespace*: the host's own rules are never touched, and the
-namespaces and bridge go away with `down()` (left-overs of a killed run are removed by the next `up()`).
+node N is `10.213.X.(10+N)` and listens on 9092 (clients), 9093 (controller) and, with TLS, 9094. A partition is
+a pair of iptables DROP rules per peer *inside the cut node's namespace*: the host's own rules are never touched,
+and the namespaces and bridge go away with `down()` (left-overs of a killed run are removed by the next `up()`).
 """
 
 from __future__ import annotations
@@ -25,6 +25,7 @@ _STALE = re.compile(r"^tdi(\d+)[0-9a-z](br|v\d+)$|^tdi-(\d+)-[0-9a-z]-kafka-\d+$
 class Network(Protocol):
     def host(self, node: int) -> str: ...
     def ports(self, node: int) -> tuple[int, int]: ...
+    def tls_port(self, node: int) -> int: ...
     def wrap(self, node: int, argv: list[str]) -> list[str]: ...
     def up(self) -> None: ...
     def down(self) -> None: ...
@@ -41,6 +42,9 @@ class LoopbackNetwork:
 
     def ports(self, node: int) -> tuple[int, int]:
         return free_port(), free_port()
+
+    def tls_port(self, node: int) -> int:
+        return free_port()
 
     def wrap(self, node: int, argv: list[str]) -> list[str]:
         return argv
@@ -132,6 +136,9 @@ class NamespaceNetwork:
 
     def ports(self, node: int) -> tuple[int, int]:
         return 9092, 9093
+
+    def tls_port(self, node: int) -> int:
+        return 9094
 
     def wrap(self, node: int, argv: list[str]) -> list[str]:
         return ["ip", "netns", "exec", self.namespace(node), *argv]

@@ -44,6 +44,8 @@ class KafkaNode(KafkaServer):
     shared_credentials: Path | None = None
     wrap: Callable[[list[str]], list[str]] = field(default_factory=lambda: list, repr=False)
     """Prefix of the JVM's command line (e.g. `ip netns exec <namespace>`)."""
+    tls_names: Callable[[], tuple[str, ...]] = field(default_factory=lambda: lambda: ("127.0.0.1", "localhost"))
+    """What the TLS certificate names (`tls=True`): one certificate for every node of the cluster."""
 
     @property
     def bootstrap_servers(self) -> str:
@@ -56,8 +58,20 @@ class KafkaNode(KafkaServer):
             return super().credentials
         return KafkaServer(self.shared_credentials.parent).credentials
 
+    @property
+    def ca_file(self) -> Path:
+        """The cluster's local CA (`<cluster folder>/tls/ca.pem`), which signed every node's certificate."""
+        if self.shared_credentials is None:
+            return super().ca_file
+        return self.shared_credentials.parent / "tls" / "ca.pem"
+
+    @property
+    def tls_bootstrap_servers(self) -> str:
+        return f"{self.host}:{self.tls_port}"
+
     def properties(self) -> dict[str, str]:
-        """The single broker's properties, made one voter of three with production's replication."""
+        """The single broker's properties, made one voter of three with production's replication (and, with `tls`,
+        the single broker's SASL_SSL listener)."""
         secure = _secure_properties(self.port, self.controller_port, self.credentials["admin"]) if self.secure else {}
         settings = _parse(_properties(self.data_dir, self.port, self.controller_port, 6, secure))
         client = "SASL_PLAINTEXT" if self.secure else "PLAINTEXT"
@@ -68,6 +82,8 @@ class KafkaNode(KafkaServer):
             "listeners": f"{client}://{self.host}:{self.port},CONTROLLER://{self.host}:{self.controller_port}",
             "advertised.listeners": f"{client}://{self.host}:{self.port}",
         }
+        if self.tls:  # the SASL_SSL listener on this node's address, as the single broker's
+            settings = self._with_tls_listener(settings, self.host, self.tls_names())
         return settings
 
     def launch(self) -> None:

@@ -198,7 +198,7 @@ class LocalStack:
             for service in provisioning.SERVICES:
                 settings[f"TDI_{service.upper()}_KAFKA_USERNAME"] = f"svc-{service}"
                 settings[f"TDI_{service.upper()}_KAFKA_PASSWORD"] = credentials[f"svc-{service}"]
-            if isinstance(self._kafka, KafkaServer) and self._kafka.tls:  # TDI_KAFKA_TLS=1: the SASL_SSL listener
+            if self._kafka.tls:  # TDI_KAFKA_TLS=1: the SASL_SSL listener(s) and the CA its clients trust
                 settings["KAFKA_TLS_BOOTSTRAP_SERVERS"] = self._kafka.tls_bootstrap_servers
                 settings["KAFKA_SSL_CAFILE"] = str(self._kafka.ca_file)
         return settings
