@@ -17,14 +17,14 @@ browser:
 	@bash deploy/local/scripts/debian-tools.sh
 
 run: install
-	$(UV) run --frozen python -m tdi_localstack run $(if $(DEMO),--demo,)
+	$(UV) run --frozen python -m tdi_localstack run $(if $(DEMO),--demo,) $(if $(CLUSTER),--cluster,)
 
 # Feeds the platform of a running `make run` (another terminal) with the synthetic demonstration data.
 demo: install
 	$(UV) run --frozen python -m tdi_localstack demo
 
 stack: install
-	$(UV) run --frozen python -m tdi_localstack up
+	$(UV) run --frozen python -m tdi_localstack up $(if $(CLUSTER),--cluster,)
 
 lint: install
 	$(UV) run --frozen ruff check .
