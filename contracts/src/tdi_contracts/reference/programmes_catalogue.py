@@ -48,93 +48,132 @@ SITES_PER_REGION = (5, 10)
 """Sites clés en main: 5 to 10 sites proposed per region (objective 50 sites nationally)."""
 
 
+class Declaration(StrEnum):
+    """A fact the project holder declares in its dossier, which a programme's sources require (issue 24, A2)."""
+
+    SUPPORTED_BY_LOCAL_AUTHORITIES = "supported_by_local_authorities"
+    """P:541 « Ces projets, soutenus par les collectivités locales concernées, … »"""
+    LINKED_TO_TERRITORY_STRATEGY = "linked_to_territory_strategy"
+    """P:541 « … et s'inscrire en lien avec la stratégie industrielle des territoires »"""
+
+
+STAFF_DECIDE = frozenset({"national", "regional", "instructor"})
+"""Staff roles (HTTP) that decide on a programme's dossiers unless its rules say otherwise: national staff, the
+regional prefecture of the dossier's region, the instructors of the programme (issue 14)."""
+
+
 @dataclass(frozen=True)
 class ProgrammeRules:
-    """What a programme funds and who decides on it. `None` in a set means: no restriction."""
+    """What a programme funds and who decides on it: said once here, read by `permissions` and the services.
+
+    "Decide" is approve (commit), refuse, withdraw, reduce (de-commit) and pay. "Advise" is open the instruction,
+    file on a project holder's behalf and record an opinion (avis) in the dossier's history; never decide."""
 
     programme: Programme
-    operators: frozenset[Partner]
-    """Partners that operate the programme and may decide on its dossiers (besides State staff)."""
-    instructors: frozenset[Partner]
-    """Partners that support the instruction and may also decide (e.g. ADEME for the Fonds vert)."""
+    deciders: frozenset[Partner]
+    """Partners that operate the programme and decide on its dossiers through their ingress topic."""
+    advisers: frozenset[Partner]
+    """Partners that support the instruction (file, open the instruction, give an avis) and never decide."""
     requires_labelled_territory: bool
     project_types: frozenset[ProjectType]
-    value_chains: frozenset[ValueChain] | None
+    value_chain_examples: frozenset[ValueChain]
+    """Shown, never a gate: the sources list the Fonds vert chains « à titre d'exemple » (P:551)."""
     instruments: frozenset[Instrument]
     within_eligible_cost: bool = True
     """Platform rule: the amount asked never exceeds the eligible cost (the sources give no rate)."""
+    required_declarations: frozenset[Declaration] = frozenset()
+    """Facts the dossier must declare true to be eligible (Fonds vert: P:541)."""
+    deciding_roles: frozenset[str] = STAFF_DECIDE
+    """Staff roles that decide (each within its own scope: a regional role its region, an instructor its programme)."""
+    advising_roles: frozenset[str] = frozenset()
+    """Staff roles that advise (record an avis, open the instruction) and never decide."""
+    yearly: bool = False
+    """Envelopes and decisions are per year (P:75 « pour l'année 2024 », P:472-475 « par an »)."""
 
-    def may_decide(self, partner: Partner) -> bool:
-        return partner in self.operators or partner in self.instructors
+    @property
+    def code(self) -> str:
+        return self.programme.value
+
+    @property
+    def label(self) -> str:
+        return self.programme.label
 
 
 _SUB, _AVANCE = Instrument.SUBVENTION, Instrument.AVANCE_REMBOURSABLE
 _P = ProjectType
+_NONE: frozenset[Partner] = frozenset()
 
 CATALOGUE: dict[Programme, ProgrammeRules] = {
     r.programme: r
     for r in (
         ProgrammeRules(
             Programme.FONDS_VERT_TI,
-            operators=frozenset(),  # managed by each regional prefect (State staff)
-            instructors=frozenset({Partner.ADEME}),
+            # P:547 « géré de manière déconcentrée par les Préfectures de région avec l'appui de l'ADEME et en
+            # concertation avec les Conseils régionaux »: the prefecture decides, ADEME and the Région advise.
+            deciders=_NONE,
+            advisers=frozenset({Partner.ADEME}),
             requires_labelled_territory=True,
             project_types=frozenset({_P.INVESTISSEMENT_INDUSTRIEL, _P.COMPETENCES, _P.REDYNAMISATION}),
-            value_chains=frozenset(ValueChain),
+            value_chain_examples=frozenset(ValueChain),
             instruments=frozenset({_SUB}),
+            required_declarations=frozenset(Declaration),
+            deciding_roles=frozenset({"regional", "national"}),
+            advising_roles=frozenset({"instructor", "region-council"}),
+            yearly=True,
         ),
         ProgrammeRules(
             Programme.REBOND_INDUSTRIEL_INGENIERIE,
-            operators=frozenset(),
-            instructors=frozenset(),
+            deciders=_NONE,
+            advisers=_NONE,
             requires_labelled_territory=True,
             project_types=frozenset({_P.INGENIERIE, _P.REDYNAMISATION}),
-            value_chains=None,
+            value_chain_examples=frozenset(),
             instruments=frozenset({_SUB}),
         ),
         ProgrammeRules(
             Programme.REBOND_INDUSTRIEL_INVESTISSEMENT,
-            operators=frozenset({Partner.BPIFRANCE}),
-            instructors=frozenset(),
+            deciders=frozenset({Partner.BPIFRANCE}),  # P:730 Bpifrance « opère le volet investissement »
+            advisers=_NONE,
             requires_labelled_territory=True,
             project_types=frozenset({_P.INVESTISSEMENT_INDUSTRIEL, _P.REDYNAMISATION}),
-            value_chains=None,
+            value_chain_examples=frozenset(),
             instruments=frozenset({_SUB, _AVANCE}),
         ),
         ProgrammeRules(
             Programme.CHEF_DE_PROJET,
-            operators=frozenset(),
-            instructors=frozenset(),
+            deciders=_NONE,
+            advisers=_NONE,
             requires_labelled_territory=True,
             project_types=frozenset({_P.POSTE_CHEF_DE_PROJET}),
-            value_chains=None,
+            value_chain_examples=frozenset(),
             instruments=frozenset({_SUB}),
+            yearly=True,  # P:472-475 « par an », « renouvelé annuellement »
         ),
         ProgrammeRules(
             Programme.INGENIERIE_ANCT,
-            operators=frozenset(),
-            instructors=frozenset(),
+            deciders=_NONE,
+            advisers=_NONE,
             requires_labelled_territory=True,
             project_types=frozenset({_P.INGENIERIE}),
-            value_chains=None,
+            value_chain_examples=frozenset(),
             instruments=frozenset({_SUB}),
         ),
         ProgrammeRules(
             Programme.SITES_CLES_EN_MAIN,
-            operators=frozenset({Partner.BANQUE_DES_TERRITOIRES}),
-            instructors=frozenset(),
+            deciders=frozenset({Partner.BANQUE_DES_TERRITOIRES}),
+            advisers=_NONE,
             requires_labelled_territory=False,  # the scheme is open beyond labelled territories
             project_types=frozenset({_P.SITE_INDUSTRIEL, _P.INGENIERIE}),
-            value_chains=None,
+            value_chain_examples=frozenset(),
             instruments=frozenset({_SUB, Instrument.PRET, Instrument.FONDS_PROPRES}),
         ),
         ProgrammeRules(
             Programme.VTE,
-            operators=frozenset({Partner.BPIFRANCE}),
-            instructors=frozenset(),
+            deciders=frozenset({Partner.BPIFRANCE}),
+            advisers=_NONE,
             requires_labelled_territory=True,
             project_types=frozenset({_P.COMPETENCES}),
-            value_chains=None,
+            value_chain_examples=frozenset(),
             instruments=frozenset({_SUB}),
         ),
     )

@@ -14,18 +14,21 @@ from tdi_funding.commands import (
     Approve,
     FileApplicationRequest,
     OpenEnvelope,
+    RecordOpinionRequest,
     RecordPaymentRequest,
     Refuse,
     ReleaseRequest,
 )
 from tdi_funding.envelopes import open_envelope
 from tdi_funding.filing import file_application
+from tdi_funding.settings import FundingRules
 from tdi_funding.use_cases import STAFF, Actor, Result, UseCases
 from tdi_runtime.access import Access
 from tdi_runtime.http_access import commands, documented
 
 Writer = Annotated[Access, Depends(commands())]
 Instructor = Annotated[Access, Depends(commands(scope="region+programme", instructors=True))]
+Adviser = Annotated[Access, Depends(commands(scope="region+programme", roles=("instructor", "region-council")))]
 
 
 def _use_cases(request: Request) -> UseCases:
@@ -41,9 +44,17 @@ def _ids(result: Result) -> dict[str, str]:
     return {f"{kind}_id": id_ for kind, id_ in result.resulting}
 
 
-def _staff(access: Access) -> Actor:
-    """Staff acting over HTTP: the use case checks the caller's region on the dossier and envelope it writes."""
-    return Actor(STAFF.name, reach=access.require_region)
+def _staff(request: Request, access: Access) -> Actor:
+    """Staff acting over HTTP: the use case checks the caller's region on the dossier and envelope it writes, and
+    whether its role decides or advises on the programme. The history names the role, never the person."""
+    scope = access.region or access.programme
+    rules: FundingRules = request.app.state.funding_rules
+    return Actor(
+        f"{access.role}:{scope}" if scope else access.role or STAFF.name,
+        reach=access.require_region,
+        role=access.role,
+        national_decides_fonds_vert=rules.national_decides_fonds_vert,
+    )
 
 
 async def _dossier_in_reach(
@@ -83,14 +94,14 @@ def build_router() -> APIRouter:
     @router.post("/applications", status_code=status.HTTP_201_CREATED, summary="File a dossier")
     async def post_application(request: Request, command: FileApplicationRequest, access: Instructor) -> dict[str, Any]:
         access.require_programme(command.programme)
-        result = await _use_cases(request).run(lambda c: file_application(c, command, _staff(access), _now()))
+        result = await _use_cases(request).run(lambda c: file_application(c, command, _staff(request, access), _now()))
         return _ids(result)
 
     @router.post("/applications/{application_id}/instruction", summary="Open the instruction")
     async def post_instruction(request: Request, application_id: UUID, access: Instructor) -> dict[str, Any]:
         await _dossier_in_reach(request, access, application_id=application_id)
         result = await _use_cases(request).run(
-            lambda c: deciding.start_instruction(c, application_id, _staff(access), _now())
+            lambda c: deciding.start_instruction(c, application_id, _staff(request, access), _now())
         )
         return _ids(result)
 
@@ -100,7 +111,7 @@ def build_router() -> APIRouter:
     ) -> dict[str, Any]:
         await _dossier_in_reach(request, access, application_id=application_id)
         result = await _use_cases(request).run(
-            lambda c: deciding.approve(c, application_id, command.granted_cents, _staff(access), _now())
+            lambda c: deciding.approve(c, application_id, command.granted_cents, _staff(request, access), _now())
         )
         return _ids(result)
 
@@ -110,14 +121,30 @@ def build_router() -> APIRouter:
     ) -> dict[str, Any]:
         await _dossier_in_reach(request, access, application_id=application_id)
         result = await _use_cases(request).run(
-            lambda c: deciding.refuse(c, application_id, command.reason_code, command.reason, _staff(access), _now())
+            lambda c: deciding.refuse(
+                c, application_id, command.reason_code, command.reason, _staff(request, access), _now()
+            )
         )
         return _ids(result)
 
     @router.post("/applications/{application_id}/withdrawal", summary="Withdraw (de-commits)")
     async def post_withdrawal(request: Request, application_id: UUID, access: Instructor) -> dict[str, Any]:
         await _dossier_in_reach(request, access, application_id=application_id)
-        result = await _use_cases(request).run(lambda c: deciding.withdraw(c, application_id, _staff(access), _now()))
+        result = await _use_cases(request).run(
+            lambda c: deciding.withdraw(c, application_id, _staff(request, access), _now())
+        )
+        return _ids(result)
+
+    @router.post("/applications/{application_id}/opinions", status_code=201, summary="Record an avis (advisers)")
+    async def post_opinion(
+        request: Request, application_id: UUID, command: RecordOpinionRequest, access: Adviser
+    ) -> dict[str, Any]:
+        await _dossier_in_reach(request, access, application_id=application_id)
+        result = await _use_cases(request).run(
+            lambda c: deciding.record_opinion(
+                c, application_id, command.opinion, command.text, _staff(request, access), _now()
+            )
+        )
         return _ids(result)
 
     @router.post("/grants/{grant_id}/payments", status_code=201, summary="Record a payment")
@@ -127,7 +154,7 @@ def build_router() -> APIRouter:
         await _dossier_in_reach(request, access, grant_id=grant_id)
         result = await _use_cases(request).run(
             lambda c: grants.pay(
-                c, grant_id, command.reference, command.amount_cents, command.paid_on, _staff(access), _now()
+                c, grant_id, command.reference, command.amount_cents, command.paid_on, _staff(request, access), _now()
             )
         )
         return _ids(result)
@@ -138,7 +165,9 @@ def build_router() -> APIRouter:
     ) -> dict[str, Any]:
         await _dossier_in_reach(request, access, grant_id=grant_id)
         result = await _use_cases(request).run(
-            lambda c: grants.release(c, grant_id, command.released_cents, command.reason, _staff(access), _now())
+            lambda c: grants.release(
+                c, grant_id, command.released_cents, command.reason, _staff(request, access), _now()
+            )
         )
         return _ids(result)
 

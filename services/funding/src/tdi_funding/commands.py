@@ -4,7 +4,7 @@ from datetime import date
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from tdi_contracts.events.funding import RejectionReason, ReleaseReason
+from tdi_contracts.events.funding import Opinion, RejectionReason, ReleaseReason
 from tdi_contracts.events.funding.applications import ApplicationDetails
 from tdi_contracts.fields import FrenchSentence
 from tdi_contracts.ids import EnvelopeId, PartnerReference
@@ -31,6 +31,13 @@ class Approve(Command):
 class Refuse(Command):
     reason_code: RejectionReason
     reason: FrenchSentence = Field(examples=["Le projet ne relève d'aucune filière cible du Fonds vert."])
+
+
+class RecordOpinionRequest(Command):
+    """An avis of those who advise on the programme (ADEME's instructors, the Conseil régional)."""
+
+    opinion: Opinion
+    text: FrenchSentence = Field(examples=["Projet cohérent avec la stratégie du territoire ; gains à confirmer."])
 
 
 class RecordPaymentRequest(Command):

@@ -6,17 +6,19 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import date, datetime
-from typing import Any
+from typing import Any, Literal
 from uuid import UUID, uuid4
 
 from tdi_contracts.events.funding import (
     ApplicationApproved,
     ApplicationInstructionStarted,
+    ApplicationOpinionRecorded,
     ApplicationRejected,
     ApplicationWithdrawn,
     CommitmentReleased,
     EnvelopeBalanceChanged,
     GrantCommitted,
+    Opinion,
     RejectionReason,
     ReleaseReason,
 )
@@ -25,10 +27,13 @@ from tdi_funding import store_applications, store_envelopes
 from tdi_funding.domain.application import Application, Effect
 from tdi_funding.domain.decisions import apply_decision
 from tdi_funding.domain.errors import UnknownApplicationError
+from tdi_funding.programmes import rules_for
 from tdi_funding.store_applications import StoredApplication
 from tdi_funding.use_cases import Actor, Result
 from tdi_runtime.db import Connection
 from tdi_runtime.territories import find_territory
+
+Right = Literal["decide", "instruct", "advise"]
 
 
 async def dossier(
@@ -58,10 +63,15 @@ async def decide_on(
     now: datetime,
     decide: Callable[[Application], Effect],
     paid_on: date | None = None,
+    right: Right = "decide",
 ) -> tuple[Effect, list[Any]]:
-    """Runs the decision on the dossier and its envelope, writes both; returns the effect and the balance event."""
+    """Runs the decision on the dossier and its envelope, writes both; returns the effect and the balance event.
+    `right`: what the actor must be allowed on the programme (decide; instruct: open the instruction; advise)."""
     app = stored.application
-    actor.require_rights_on(app.programme)
+    rules = await rules_for(conn, app.programme)
+    {"decide": actor.require_decision, "instruct": actor.require_instruction, "advise": actor.require_opinion}[right](
+        rules
+    )
     envelope = await store_envelopes.load(conn, app.envelope_id)
     assert envelope is not None  # foreign key
     actor.require_reach(stored.regions, envelope)
@@ -88,7 +98,9 @@ async def decide_on(
 
 async def start_instruction(conn: Connection, application_id: UUID, actor: Actor, now: datetime) -> Result:
     stored = await dossier(conn, application_id)
-    effect, _ = await decide_on(conn, stored, actor, now, lambda a: a.start_instruction(now, actor.name))
+    effect, _ = await decide_on(
+        conn, stored, actor, now, lambda a: a.start_instruction(now, actor.name), right="instruct"
+    )
     app = stored.application
     events = [
         ApplicationInstructionStarted(application_id=app.application_id, territory_id=app.territory_id, started_at=now)
@@ -132,9 +144,15 @@ async def approve(
 
 
 async def refuse(
-    conn: Connection, application_id: UUID, reason_code: RejectionReason, reason: str, actor: Actor, now: datetime
+    conn: Connection,
+    application_id: UUID,
+    reason_code: RejectionReason,
+    reason: str,
+    actor: Actor,
+    now: datetime,
+    territory_id: str | None = None,
 ) -> Result:
-    stored = await dossier(conn, application_id)
+    stored = await dossier(conn, application_id, territory_id=territory_id)
     effect, _ = await decide_on(conn, stored, actor, now, lambda a: a.refuse(reason, now, actor.name))
     app = stored.application
     rejected = ApplicationRejected(
@@ -147,8 +165,10 @@ async def refuse(
     return Result(events=[rejected] if effect.changed else [], resulting=[("application", str(application_id))])
 
 
-async def withdraw(conn: Connection, application_id: UUID, actor: Actor, now: datetime) -> Result:
-    stored = await dossier(conn, application_id)
+async def withdraw(
+    conn: Connection, application_id: UUID, actor: Actor, now: datetime, territory_id: str | None = None
+) -> Result:
+    stored = await dossier(conn, application_id, territory_id=territory_id)
     effect, balance = await decide_on(conn, stored, actor, now, lambda a: a.withdraw(now, actor.name))
     app = stored.application
     if not effect.changed:
@@ -164,6 +184,33 @@ async def withdraw(conn: Connection, application_id: UUID, actor: Actor, now: da
     if effect.decommit and app.grant_id:
         events.append(released_event(app, effect.decommit, ReleaseReason.PROJECT_ABANDONED, now))
     return Result(events=[*events, *balance], resulting=[("application", str(application_id))])
+
+
+async def record_opinion(
+    conn: Connection,
+    application_id: UUID,
+    opinion: Opinion,
+    text: str,
+    actor: Actor,
+    now: datetime,
+    territory_id: str | None = None,
+) -> Result:
+    """An avis of those who advise on the programme (ADEME, the Conseil régional): a line of the dossier's history
+    and an `ApplicationOpinionRecorded`; the dossier's state is unchanged (issue 24, A1)."""
+    stored = await dossier(conn, application_id, territory_id=territory_id)
+    effect, _ = await decide_on(
+        conn, stored, actor, now, lambda a: a.record_opinion(opinion.label, text, now, actor.name), right="advise"
+    )
+    app = stored.application
+    recorded = ApplicationOpinionRecorded(
+        application_id=app.application_id,
+        territory_id=app.territory_id,
+        opinion=opinion,
+        text=text,
+        author=actor.name,
+        recorded_at=now,
+    )
+    return Result(events=[recorded] if effect.changed else [], resulting=[("application", str(application_id))])
 
 
 def released_event(app: Application, amount: int, reason: ReleaseReason, now: datetime) -> CommitmentReleased:

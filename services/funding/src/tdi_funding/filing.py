@@ -8,11 +8,11 @@ from uuid import uuid4
 
 from tdi_contracts.events.funding import ApplicationFiled
 from tdi_contracts.events.funding.applications import ApplicationDetails
-from tdi_contracts.reference.programmes_catalogue import CATALOGUE
 from tdi_funding import store_applications, store_envelopes
 from tdi_funding.domain.application import Application
 from tdi_funding.domain.eligibility import Dossier, check
 from tdi_funding.domain.errors import ApplicationNotEligibleError, UnknownEnvelopeError
+from tdi_funding.programmes import rules_for
 from tdi_funding.use_cases import Actor, Result
 from tdi_funding.use_cases import territory as known_territory
 from tdi_runtime.db import Connection
@@ -23,8 +23,8 @@ async def file_application(
     conn: Connection, details: ApplicationDetails, actor: Actor, now: datetime, partner_reference: str | None = None
 ) -> Result:
     """Files a dossier (draft then filed in one step); refused with every failed eligibility reason."""
-    rules = CATALOGUE[details.programme]
-    actor.require_rights_on(details.programme.value)
+    rules = await rules_for(conn, details.programme)
+    actor.require_instruction(rules)
     if partner_reference is not None:
         existing = await store_applications.find_by_partner_reference(conn, actor.name, partner_reference)
         if existing is not None:  # the same dossier sent again under another event id: one dossier
@@ -51,6 +51,9 @@ async def file_application(
         requested_cents=details.requested_cents,
         eligible_cost_cents=details.eligible_cost_cents,
         epci_count=epci or None,
+        supported_by_local_authorities=details.supported_by_local_authorities,
+        linked_to_territory_strategy=details.linked_to_territory_strategy,
+        industrial_shock=details.industrial_shock,
     )
     failed = check(rules, envelope, dossier)
     if failed:

@@ -1,6 +1,8 @@
 """What the funding service consumes: the territory projection (kit) and the partners' funding commands.
 
-Each partner (Bpifrance, Banque des Territoires, ADEME) publishes on `tdi.partner.<partner>.funding.v1`;
+Each partner (Bpifrance, Banque des Territoires, ADEME) publishes on `tdi.partner.<partner>.funding.v1`: it files,
+decides (commit, refuse, withdraw, release, pay) on the programmes it operates and records an avis on those it
+advises on (`tdi_contracts.permissions`);
 `PartnerIngressFeedback("funding")` answers each record exactly once on the partner's feedback topic, the
 inbox makes a redelivered record a no-op, and a command repeated under a new event id has one effect too
 (same partner reference, same decision, same payment reference).
@@ -10,7 +12,15 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from tdi_contracts.events.funding import CommitGrant, FileApplication, RecordPayment, ReleaseCommitment
+from tdi_contracts.events.funding import (
+    CommitGrant,
+    FileApplication,
+    RecordApplicationOpinion,
+    RecordPayment,
+    RefuseApplication,
+    ReleaseCommitment,
+    WithdrawApplication,
+)
 from tdi_contracts.registry import spec_for
 from tdi_contracts.topics import ingress_topics_of, partner_of_ingress_topic
 from tdi_funding import deciding, grants
@@ -72,6 +82,27 @@ async def on_record_payment(ctx: HandlerContext) -> None:
     _answer(ctx, result)
 
 
+async def on_refuse_application(ctx: HandlerContext) -> None:
+    c: RefuseApplication = ctx.payload
+    result = await deciding.refuse(
+        ctx.conn, c.application_id, c.reason_code, c.reason, _actor(ctx), _now(), str(c.territory_id)
+    )
+    _answer(ctx, result)
+
+
+async def on_withdraw_application(ctx: HandlerContext) -> None:
+    c: WithdrawApplication = ctx.payload
+    _answer(ctx, await deciding.withdraw(ctx.conn, c.application_id, _actor(ctx), _now(), str(c.territory_id)))
+
+
+async def on_record_opinion(ctx: HandlerContext) -> None:
+    c: RecordApplicationOpinion = ctx.payload
+    result = await deciding.record_opinion(
+        ctx.conn, c.application_id, c.opinion, c.text, _actor(ctx), _now(), str(c.territory_id)
+    )
+    _answer(ctx, result)
+
+
 def _now() -> datetime:
     return datetime.now(UTC)
 
@@ -82,6 +113,9 @@ def partner_handlers() -> dict[str, Handler]:
         spec_for(CommitGrant).type: on_commit_grant,
         spec_for(ReleaseCommitment).type: on_release_commitment,
         spec_for(RecordPayment).type: on_record_payment,
+        spec_for(RefuseApplication).type: on_refuse_application,
+        spec_for(WithdrawApplication).type: on_withdraw_application,
+        spec_for(RecordApplicationOpinion).type: on_record_opinion,
     }
 
 

@@ -74,4 +74,6 @@ def fonds_vert_dossier(territory_id: str, envelope_id: str, requested_cents: int
         project_type=ProjectType.INVESTISSEMENT_INDUSTRIEL,
         expected_jobs=12,
         productive_investment_cents=requested_cents * 5,
+        supported_by_local_authorities=True,
+        linked_to_territory_strategy=True,
     )

@@ -72,6 +72,8 @@ def dossier(territory_id: str, **changes: Any) -> dict[str, Any]:
         "expected_jobs": 25,
         "productive_investment_cents": eur(900_000),
         "funding_year": 2024,
+        "supported_by_local_authorities": True,  # P:541, required for the Fonds vert
+        "linked_to_territory_strategy": True,
     }
     return {**body, **changes}
 
@@ -126,7 +128,7 @@ async def test_an_ineligible_dossier_is_refused_with_every_reason_and_commands_n
         anonymous = await client.post("/applications", json=dossier(t["two"]))
     assert refused.status_code == 422 and refused.json()["code"] == "APPLICATION_NOT_ELIGIBLE"
     codes = {e["code"] for d in refused.json()["errors"] for e in d["field_errors"]}
-    assert codes == {"project-type-not-eligible", "value-chain-not-eligible", "amount-above-eligible-cost"}
+    assert codes == {"project-type-not-eligible", "amount-above-eligible-cost"}  # the value chain is no gate (P:551)
     assert (forbidden.status_code, forbidden.json()["code"]) == (403, "READ_ONLY_ROLE")
     assert (anonymous.status_code, anonymous.json()["code"]) == (401, "UNAUTHENTICATED")
     assert floats.status_code == 422 and floats.json()["code"] == "INVALID_REQUEST"

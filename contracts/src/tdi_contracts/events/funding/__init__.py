@@ -8,14 +8,23 @@ from .applications import (
     ApplicationWithdrawn,
     RejectionReason,
 )
-from .commands import CommitGrant, FileApplication, RecordPayment, ReleaseCommitment
+from .commands import (
+    CommitGrant,
+    FileApplication,
+    RecordPayment,
+    RefuseApplication,
+    ReleaseCommitment,
+    WithdrawApplication,
+)
 from .envelopes import EnvelopeBalanceChanged, EnvelopeClosed, EnvelopeOpened
 from .grants import CommitmentReleased, GrantCommitted, PaymentMade, ReleaseReason
+from .opinions import ApplicationOpinionRecorded, Opinion, RecordApplicationOpinion
 
 __all__ = [
     "ApplicationApproved",
     "ApplicationFiled",
     "ApplicationInstructionStarted",
+    "ApplicationOpinionRecorded",
     "ApplicationRejected",
     "ApplicationWithdrawn",
     "CommitGrant",
@@ -25,9 +34,13 @@ __all__ = [
     "EnvelopeOpened",
     "FileApplication",
     "GrantCommitted",
+    "Opinion",
     "PaymentMade",
+    "RecordApplicationOpinion",
     "RecordPayment",
+    "RefuseApplication",
     "RejectionReason",
     "ReleaseCommitment",
     "ReleaseReason",
+    "WithdrawApplication",
 ]

@@ -6,7 +6,7 @@ from pydantic import Field
 
 from ...base import ContractModel, contract
 from ...fields import FrenchSentence, Label, UtcDatetime
-from ...ids import ApplicationId, EnvelopeId, FicheActionId, PartnerReference, Siren, Siret, TerritoryId
+from ...ids import ApplicationId, ChefDeProjetId, EnvelopeId, FicheActionId, PartnerReference, Siren, Siret, TerritoryId
 from ...money import Cents
 from ...reference import Instrument, Programme, ValueChain
 from ...reference.programmes_catalogue import ProjectType
@@ -45,6 +45,10 @@ class ApplicationDetails(ContractModel):
     synthetic: bool = Field(
         default=False, description="True for generated demonstration data, never a real dossier", examples=[False]
     )
+    supported_by_local_authorities: bool | None = f.SUPPORTED_BY_LOCAL_AUTHORITIES
+    linked_to_territory_strategy: bool | None = f.LINKED_TO_TERRITORY_STRATEGY
+    industrial_shock: bool | None = f.INDUSTRIAL_SHOCK
+    chef_de_projet_id: ChefDeProjetId | None = f.CHEF_DE_PROJET_POST
 
 
 @contract(service="funding", topics=(FUNDING_APPLICATION.name,), subject="application_id")

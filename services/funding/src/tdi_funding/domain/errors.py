@@ -15,10 +15,12 @@ __all__ = [
     "EnvelopeClosedError",
     "InvalidTransitionError",
     "PaymentExceedsCommitmentError",
+    "ProgrammeNotDecidedByPartnerError",
     "ProgrammeNotOperatedError",
     "ReleaseExceedsCommitmentError",
     "UnknownApplicationError",
     "UnknownEnvelopeError",
+    "UnknownProgrammeError",
     "UnknownTerritoryError",
 ]
 
@@ -65,3 +67,13 @@ class ApplicationNotEligibleError(DomainError):
 
 class ProgrammeNotOperatedError(ForbiddenError):
     code = ErrorCode.PROGRAMME_NOT_OPERATED.value
+
+
+class ProgrammeNotDecidedByPartnerError(ForbiddenError):
+    """A partner (or a staff role) that advises on a programme tried to decide on it (issue 24, A1)."""
+
+    code = ErrorCode.PROGRAMME_NOT_DECIDED_BY_PARTNER.value
+
+
+class UnknownProgrammeError(NotFoundError):
+    code = ErrorCode.UNKNOWN_PROGRAMME.value
