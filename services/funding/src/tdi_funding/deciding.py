@@ -23,7 +23,8 @@ from tdi_contracts.events.funding import (
     ReleaseReason,
 )
 from tdi_contracts.reference import Instrument, Programme
-from tdi_funding import store_applications, store_envelopes
+from tdi_funding import store_applications, store_cdp, store_envelopes
+from tdi_funding.chef_de_projet_years import counted_in
 from tdi_funding.domain.application import Application, Effect
 from tdi_funding.domain.decisions import apply_decision
 from tdi_funding.domain.errors import UnknownApplicationError
@@ -75,9 +76,13 @@ async def decide_on(
     envelope = await store_envelopes.load(conn, app.envelope_id)
     assert envelope is not None  # foreign key
     actor.require_reach(stored.regions, envelope)
-    effect = apply_decision(app, envelope, decide)
+    counted = await counted_in(conn, stored, decide)
+    effect = apply_decision(app, envelope, decide, ledger=counted)
     if not effect.changed:
         return effect, []
+    if counted is not None and (effect.commit or effect.decommit):
+        await store_cdp.apply(conn, counted[1], effect)
+        stored.cdp_year, stored.cdp_post_id = counted[1].year, counted[1].post_id
     events: list[Any] = []
     if effect.commit or effect.decommit or effect.pay:
         now_envelope = await store_envelopes.apply(conn, app.envelope_id, effect)

@@ -12,6 +12,7 @@ from tdi_funding import store_applications, store_envelopes
 from tdi_funding.domain.application import Application
 from tdi_funding.domain.eligibility import Dossier, check
 from tdi_funding.domain.errors import ApplicationNotEligibleError, UnknownEnvelopeError
+from tdi_funding.posts import load_post
 from tdi_funding.programmes import rules_for
 from tdi_funding.use_cases import Actor, Result
 from tdi_funding.use_cases import territory as known_territory
@@ -54,6 +55,9 @@ async def file_application(
         supported_by_local_authorities=details.supported_by_local_authorities,
         linked_to_territory_strategy=details.linked_to_territory_strategy,
         industrial_shock=details.industrial_shock,
+        territory_id=territory_id,
+        funding_year=details.funding_year,
+        post=await load_post(conn, details.chef_de_projet_id),
     )
     failed = check(rules, envelope, dossier)
     if failed:

@@ -25,6 +25,7 @@ from tdi_contracts.registry import spec_for
 from tdi_contracts.topics import ingress_topics_of, partner_of_ingress_topic
 from tdi_funding import deciding, grants
 from tdi_funding.filing import file_application
+from tdi_funding.posts import post_handlers
 from tdi_funding.use_cases import PRODUCER, Actor, Result
 from tdi_runtime.events import outgoing
 from tdi_runtime.handling import Handler, HandlerContext
@@ -120,11 +121,12 @@ def partner_handlers() -> dict[str, Handler]:
 
 
 def consumer_spec(group: str = GROUP) -> ConsumerSpec:
-    """One consumer group: the territory projection and every partner's funding ingress topic."""
+    """One consumer group: the territory projection (with funding's chef de projet posts) and every partner's funding
+    ingress topic."""
     return ConsumerSpec(
         group=group,
         topics=[*TERRITORY_TOPICS, *ingress_topics_of("funding")],
-        handlers={**territory_handlers(), **partner_handlers()},
+        handlers={**territory_handlers(), **post_handlers(), **partner_handlers()},
         feedback=PartnerIngressFeedback("funding"),
         strict=True,
     )

@@ -23,7 +23,7 @@ from tdi_localstack.provisioning import create_topics
 from tdi_runtime.kafka import read_to_end, security_options
 from tdi_runtime.testing import unique_name
 
-from .conftest import READER_TOKEN, STAFF_TOKEN, know_territory
+from .conftest import READER_TOKEN, STAFF_TOKEN, know_post, know_territory
 
 pytestmark = pytest.mark.integration
 
@@ -152,7 +152,11 @@ async def test_the_chef_de_projet_subsidy_follows_the_epci_count_and_says_when_i
 
 
 async def test_a_chef_de_projet_dossier_is_capped_by_the_epci_count_on_an_envelope_staff_opened(funding_service):
-    async with funding_service() as (_, client, t):
+    posts = {"three": uuid.uuid4(), "none": uuid.uuid4()}
+    async with funding_service() as (app, client, t):
+        async with app.state.runtime.pool.acquire() as conn:
+            for which, post in posts.items():
+                await know_post(conn, post, t[which], eur(80_000))
         envelope = {
             "envelope_id": "chef-de-projet-2025",
             "programme": "chef-de-projet",
@@ -169,9 +173,16 @@ async def test_a_chef_de_projet_dossier_is_capped_by_the_epci_count_on_an_envelo
             eligible_cost_cents=eur(80_000),
             funding_year=2025,
         )
-        above = await client.post("/applications", json=dossier(t["three"], **post, requested_cents=eur(40_001)))
-        at_cap = await client.post("/applications", json=dossier(t["three"], **post, requested_cents=eur(40_000)))
-        no_epci = await client.post("/applications", json=dossier(t["none"], **post, requested_cents=eur(10_000)))
+        three, none = str(posts["three"]), str(posts["none"])
+        above = await client.post(
+            "/applications", json=dossier(t["three"], **post, requested_cents=eur(40_001), chef_de_projet_id=three)
+        )
+        at_cap = await client.post(
+            "/applications", json=dossier(t["three"], **post, requested_cents=eur(40_000), chef_de_projet_id=three)
+        )
+        no_epci = await client.post(
+            "/applications", json=dossier(t["none"], **post, requested_cents=eur(10_000), chef_de_projet_id=none)
+        )
     assert (opened.status_code, again.status_code) == (201, 201)
     assert (clash.status_code, clash.json()["code"]) == (409, "ENVELOPE_ALREADY_OPENED")
     assert [e["code"] for e in above.json()["errors"][0]["field_errors"]] == ["state-share-above-cap"]

@@ -107,8 +107,8 @@ async def test_the_prefecture_of_region_44_decides_a_grand_est_dossier_and_not_a
                                      headers=PREFECTURE_44)  # fmt: skip
         elsewhere = await client.post(f"/applications/{br}/approval", json={"granted_cents": eur(120_000)},
                                       headers=PREFECTURE_44)  # fmt: skip
-        refused_elsewhere = await client.post(f"/applications/{br}/refusal", headers=PREFECTURE_44,
-                                              json={"reason_code": "project-not-eligible", "reason": "Hors critères."})  # fmt: skip
+        refusal = {"reason_code": "project-not-eligible", "reason": "Hors critères."}
+        refused_elsewhere = await client.post(f"/applications/{br}/refusal", json=refusal, headers=PREFECTURE_44)
         history = (await client.get(f"/applications/{ge}", headers=STAFF)).json()["history"]
         envelope = (await client.get("/envelopes/fonds-vert-ti-2024-r44", headers=STAFF)).json()
 
@@ -126,8 +126,8 @@ async def test_ademe_and_the_region_council_record_an_avis_and_cannot_decide_ove
         opened = await client.post(f"/applications/{application}/instruction", headers=ADEME)
         ademe_avis = await client.post(f"/applications/{application}/opinions", headers=ADEME,
                                        json={"opinion": "favorable", "text": "Gains énergétiques avérés."})  # fmt: skip
-        region_avis = await client.post(f"/applications/{application}/opinions", headers=REGION_44,
-                                        json={"opinion": "reserve", "text": "À articuler avec le SRADDET."})  # fmt: skip
+        reserve = {"opinion": "reserve", "text": "À articuler avec le SRADDET."}
+        region_avis = await client.post(f"/applications/{application}/opinions", headers=REGION_44, json=reserve)
         ademe_approves = await client.post(f"/applications/{application}/approval", headers=ADEME,
                                            json={"granted_cents": eur(100_000)})  # fmt: skip
         region_approves = await client.post(f"/applications/{application}/approval", headers=REGION_44,

@@ -21,6 +21,7 @@ DECLARED = Dossier(
     eligible_cost_cents=eur(600_000),
     supported_by_local_authorities=True,
     linked_to_territory_strategy=True,
+    funding_year=2024,
 )
 
 

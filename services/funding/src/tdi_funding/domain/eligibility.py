@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from tdi_contracts.money import format_eur
 from tdi_contracts.reference import Programme
 from tdi_contracts.reference.programmes_catalogue import Declaration, ProgrammeRules
-from tdi_funding.domain.chef_de_projet import state_subsidy
+from tdi_funding.domain.chef_de_projet import Post, filing_failures
 from tdi_funding.domain.envelope import Envelope
 
 
@@ -26,6 +26,10 @@ class Dossier:
     supported_by_local_authorities: bool | None = None
     linked_to_territory_strategy: bool | None = None
     industrial_shock: bool | None = None
+    territory_id: str = ""
+    funding_year: int | None = None
+    post: Post | None = None
+    """A chef de projet dossier's post, as funding knows it (None: unknown or not named)."""
 
 
 DECLARATION_MISSING: dict[Declaration, tuple[str, str]] = {
@@ -94,13 +98,19 @@ def check(rules: ProgrammeRules, envelope: Envelope, dossier: Dossier) -> list[I
                 "requested_cents",
                 f"Le montant demandé dépasse le coût éligible ({format_eur(cost)}).",
             )
-    if rules.programme is Programme.CHEF_DE_PROJET and dossier.eligible_cost_cents is not None:
-        subsidy = state_subsidy(dossier.epci_count, dossier.eligible_cost_cents)
-        if subsidy.amount_cents is None:
-            fail("epci-count-unknown", "territory_id", subsidy.reason)
-        elif dossier.requested_cents > subsidy.amount_cents:
-            allowed = format_eur(subsidy.amount_cents)
-            fail("state-share-above-cap", "requested_cents", f"La part de l'État est limitée à {allowed} par an.")
+    if rules.yearly and dossier.funding_year is None:
+        fail("funding-year-missing", "funding_year", f"{label} : l'année financée doit être indiquée (funding_year).")
+    elif envelope.year is not None and dossier.funding_year not in (None, envelope.year):
+        fail(
+            "funding-year-not-envelope-year",
+            "funding_year",
+            f"L'enveloppe {envelope.envelope_id} est celle de {envelope.year}, pas de {dossier.funding_year}.",
+        )
+    if rules.code == Programme.CHEF_DE_PROJET.value:
+        for code, field, message in filing_failures(
+            dossier.post, dossier.territory_id, dossier.funding_year, dossier.requested_cents, dossier.epci_count
+        ):
+            fail(code, field, message)
     if dossier.requested_cents > envelope.ceiling_cents:
         fail("amount-above-envelope", "requested_cents", "Le montant demandé dépasse le plafond de l'enveloppe.")
     return failed

@@ -9,6 +9,7 @@ from tdi_runtime.errors import ConflictError, DomainError, ForbiddenError, NotFo
 
 __all__ = [
     "ApplicationNotEligibleError",
+    "ChefDeProjetCapReachedError",
     "DomainError",
     "EnvelopeAlreadyOpenedError",
     "EnvelopeCeilingExceededError",
@@ -77,3 +78,9 @@ class ProgrammeNotDecidedByPartnerError(ForbiddenError):
 
 class UnknownProgrammeError(NotFoundError):
     code = ErrorCode.UNKNOWN_PROGRAMME.value
+
+
+class ChefDeProjetCapReachedError(ConflictError):
+    """The territory's yearly cap or 70 % of the post would be passed (issue 24, B1)."""
+
+    code = ErrorCode.CHEF_DE_PROJET_CAP_REACHED.value
