@@ -5,6 +5,7 @@ marked as such here and in the funding service's README.
 """
 
 from dataclasses import dataclass
+from datetime import date
 from enum import StrEnum
 
 from ..money import eur
@@ -182,63 +183,89 @@ CATALOGUE: dict[Programme, ProgrammeRules] = {
 
 
 FONDS_VERT_2024_TOTAL = eur(100_000_000)
+"""P:75 « une enveloppe de 100 millions d'euros du Fonds vert pour l'année 2024 »; P:533 « 100M€ … dès 2024 »."""
 FONDS_VERT_2024_GRAND_EST = eur(7_900_000)
+"""M:274 « 7,9 millions d'euros en 2024 pour la région Grand Est ». The 17 other regional shares: non publié."""
+FONDS_VERT_2024 = "fonds-vert-ti-2024"
+"""The national 2024 Fonds vert envelope, which holds the regional ones (their ceilings never add up to more)."""
+FONDS_VERT_FILING_FROM = date(2024, 1, 1)
+"""P:545 « Les demandes d'aides peuvent être déposées au fil de l'eau … à compter de janvier 2024 »."""
 
 
-def _fonds_vert_2024_shares() -> dict[Region, int]:
-    # Platform rule: only Grand Est's share is published; the rest is split equally between the 17 other
-    # regions, the cent remainder going one cent each to the lowest region codes, so the sum is exactly 100 M€.
-    others = sorted((r for r in Region if r is not Region.GRAND_EST), key=lambda r: r.value)
-    rest = FONDS_VERT_2024_TOTAL - FONDS_VERT_2024_GRAND_EST
-    base, remainder = divmod(rest, len(others))
-    shares: dict[Region, int] = {Region.GRAND_EST: FONDS_VERT_2024_GRAND_EST}
-    shares.update({r: base + (1 if i < remainder else 0) for i, r in enumerate(others)})
-    return shares
+class CeilingProvenance(StrEnum):
+    """Where an envelope's ceiling comes from; an envelope without one has no ceiling (« plafond non publié »)."""
 
-
-FONDS_VERT_2024_REGIONAL_SHARES: dict[Region, int] = _fonds_vert_2024_shares()
-"""Regional envelopes of the 2024 Fonds vert, summing to exactly 100 M€ (Grand Est 7.9 M€ from the sources)."""
+    SOURCES = "sources"
+    """Published in the programme's source documents (quoted in `source`)."""
+    STAFF = "staff"
+    """Set by programme staff by command (a decision the sources do not publish)."""
+    SYNTHETIC = "synthetic"
+    """Set for the demonstration: not a real ceiling (« plafond fictif (démonstration) »)."""
 
 
 @dataclass(frozen=True)
 class EnvelopeSeed:
-    """An envelope the platform opens at first start: id, programme, scope, ceiling, operator."""
+    """An envelope the platform opens at first start (or staff open): id, programme, ceiling where published (None:
+    « plafond non publié » until staff set it), scope, operator, the envelope holding it, filing dates."""
 
     envelope_id: str
     programme: Programme
-    ceiling_cents: int
+    ceiling_cents: int | None
     region: Region | None = None
     year: int | None = None
     operator: Partner | None = None
+    provenance: CeilingProvenance | None = None
+    source: str | None = None
+    parent_id: str | None = None
+    files_from: date | None = None
+    files_until: date | None = None
 
 
 def _seeds() -> tuple[EnvelopeSeed, ...]:
-    fonds_vert = tuple(
-        EnvelopeSeed(f"fonds-vert-ti-2024-r{r.value}", Programme.FONDS_VERT_TI, cents, region=r, year=2024)
-        for r, cents in sorted(FONDS_VERT_2024_REGIONAL_SHARES.items(), key=lambda kv: kv[0].value)
+    fv, sources = Programme.FONDS_VERT_TI, CeilingProvenance.SOURCES
+    national = EnvelopeSeed(
+        FONDS_VERT_2024, fv, FONDS_VERT_2024_TOTAL, year=2024, provenance=sources,
+        source="Dossier de presse du 9 novembre 2023 : « 100 millions d'euros du Fonds vert pour l'année 2024 »",
+        files_from=FONDS_VERT_FILING_FROM,
+    )  # fmt: skip
+    regional = tuple(
+        EnvelopeSeed(
+            f"{FONDS_VERT_2024}-r{r.value}",
+            fv,
+            FONDS_VERT_2024_GRAND_EST if r is Region.GRAND_EST else None,
+            region=r,
+            year=2024,
+            provenance=sources if r is Region.GRAND_EST else None,
+            source="Présentation de la Marne : « 7,9 millions d'euros en 2024 pour la région Grand Est »"
+            if r is Region.GRAND_EST
+            else None,
+            parent_id=FONDS_VERT_2024,
+            files_from=FONDS_VERT_FILING_FROM,
+        )
+        for r in sorted(Region, key=lambda r: r.value)
     )
     rebond = (
-        EnvelopeSeed("rebond-industriel-ingenierie", Programme.REBOND_INDUSTRIEL_INGENIERIE, eur(10_000_000)),
         EnvelopeSeed(
-            "rebond-industriel-investissement",
-            Programme.REBOND_INDUSTRIEL_INVESTISSEMENT,
-            eur(90_000_000),
-            operator=Partner.BPIFRANCE,
+            "rebond-industriel-ingenierie", Programme.REBOND_INDUSTRIEL_INGENIERIE, eur(10_000_000),
+            provenance=sources, source="Dossier de presse : AMI Rebond industriel, 10 M€ d'ingénierie",
         ),
-        # Banque des Territoires: 450 M€ to pre-develop sites clés en main (its 600 M€ decarbonisation line has
-        # no programme in the v1 contracts yet: see PARTNER_LINES).
         EnvelopeSeed(
-            "bdt-sites-cles-en-main-predeveloppement",
-            Programme.SITES_CLES_EN_MAIN,
-            eur(450_000_000),
-            operator=Partner.BANQUE_DES_TERRITOIRES,
+            "rebond-industriel-investissement", Programme.REBOND_INDUSTRIEL_INVESTISSEMENT, eur(90_000_000),
+            operator=Partner.BPIFRANCE, provenance=sources,
+            source="Dossier de presse : AMI Rebond industriel, 90 M€ de subventions et avances remboursables",
         ),
-    )
-    return fonds_vert + rebond
+        # Banque des Territoires: 450 M€ to pre-develop sites clés en main (P:714).
+        EnvelopeSeed(
+            "bdt-sites-cles-en-main-predeveloppement", Programme.SITES_CLES_EN_MAIN, eur(450_000_000),
+            operator=Partner.BANQUE_DES_TERRITOIRES, provenance=sources,
+            source="Dossier de presse : 450 M€ pour le pré-aménagement des sites clés en main France 2030",
+        ),
+    )  # fmt: skip
+    return (national, *regional, *rebond)
 
 
 ENVELOPE_SEEDS: tuple[EnvelopeSeed, ...] = _seeds()
-"""The envelopes whose amounts the sources give (regional Fonds vert shares: see the platform rule above)."""
+"""The envelopes the sources publish, and the 17 regional Fonds vert envelopes whose ceiling is not published."""
 
 PARTNER_LINES: dict[str, tuple[Partner, int]] = {
     "bdt-decarbonation-industrielle": (Partner.BANQUE_DES_TERRITOIRES, eur(600_000_000)),

@@ -7,8 +7,8 @@ from uuid import UUID
 
 from fastapi import APIRouter, Depends, Request, status
 
-from tdi_contracts.reference.programmes_catalogue import EnvelopeSeed
-from tdi_funding import deciding, grants, store_applications
+from tdi_contracts.reference.programmes_catalogue import CeilingProvenance, EnvelopeSeed
+from tdi_funding import deciding, envelopes, grants, store_applications
 from tdi_funding.api_reads import build_read_router
 from tdi_funding.commands import (
     Approve,
@@ -18,6 +18,7 @@ from tdi_funding.commands import (
     RecordPaymentRequest,
     Refuse,
     ReleaseRequest,
+    SetCeiling,
 )
 from tdi_funding.envelopes import open_envelope
 from tdi_funding.filing import file_application
@@ -27,6 +28,7 @@ from tdi_runtime.access import Access
 from tdi_runtime.http_access import commands, documented
 
 Writer = Annotated[Access, Depends(commands())]
+National = Annotated[Access, Depends(commands(roles=("national",)))]
 Instructor = Annotated[Access, Depends(commands(scope="region+programme", instructors=True))]
 Adviser = Annotated[Access, Depends(commands(scope="region+programme", roles=("instructor", "region-council")))]
 
@@ -87,14 +89,49 @@ def build_router() -> APIRouter:
             command.region,
             command.year,
             command.operator,
+            provenance=command.ceiling_provenance if command.ceiling_cents is not None else None,
+            parent_id=command.parent_envelope_id,
+            files_from=command.files_from,
+            files_until=command.files_until,
         )
         await _use_cases(request).run(lambda c: open_envelope(c, seed, _now().date(), reach=access.require_region))
         return {"envelope_id": command.envelope_id}
 
+    @router.put("/envelopes/{envelope_id}/ceiling", summary="Set an envelope's ceiling (national staff)")
+    async def put_ceiling(request: Request, envelope_id: str, command: SetCeiling, access: National) -> dict[str, Any]:
+        await _use_cases(request).run(
+            lambda c: envelopes.set_ceiling(
+                c,
+                envelope_id,
+                command.ceiling_cents,
+                CeilingProvenance(command.provenance),
+                _now(),
+                access.require_region,
+            )
+        )
+        return {"envelope_id": envelope_id, "ceiling_cents": command.ceiling_cents}
+
+    @router.post("/envelopes/{envelope_id}/closure", summary="Close an envelope: no more filing nor commitment")
+    async def post_closure(request: Request, envelope_id: str, access: National) -> dict[str, Any]:
+        await _use_cases(request).run(lambda c: envelopes.close_envelope(c, envelope_id, _now(), access.require_region))
+        return {"envelope_id": envelope_id, "closed": True}
+
+    @router.post("/envelopes/{envelope_id}/release", summary="Release a closed envelope's unused balance")
+    async def post_release_balance(request: Request, envelope_id: str, access: National) -> dict[str, Any]:
+        result = await _use_cases(request).run(
+            lambda c: envelopes.release_balance(c, envelope_id, _now(), access.require_region)
+        )
+        return {"envelope_id": envelope_id, "released_cents": result.value}
+
     @router.post("/applications", status_code=status.HTTP_201_CREATED, summary="File a dossier")
     async def post_application(request: Request, command: FileApplicationRequest, access: Instructor) -> dict[str, Any]:
         access.require_programme(command.programme)
-        result = await _use_cases(request).run(lambda c: file_application(c, command, _staff(request, access), _now()))
+        rules: FundingRules = request.app.state.funding_rules
+        result = await _use_cases(request).run(
+            lambda c: file_application(
+                c, command, _staff(request, access), _now(), without_ceiling=rules.filing_without_ceiling
+            )
+        )
         return _ids(result)
 
     @router.post("/applications/{application_id}/instruction", summary="Open the instruction")

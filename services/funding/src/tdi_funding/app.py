@@ -41,7 +41,7 @@ def create_app(
         title="Territoires d'industrie — funding",
         description=DESCRIPTION,
         routers=[build_router()],
-        consumers=[consumer_spec(group)],
+        consumers=[consumer_spec(group, rules)],
         migrations_package=["tdi_funding", TERRITORY_MIGRATIONS],
         on_started=[open_catalogue_envelopes, start_envelope_gauges],
     )

@@ -1,6 +1,7 @@
 """Commands the funding service accepts over HTTP (programme staff), validated field by field."""
 
 from datetime import date
+from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -10,6 +11,10 @@ from tdi_contracts.fields import FrenchSentence
 from tdi_contracts.ids import EnvelopeId, PartnerReference
 from tdi_contracts.money import Cents
 from tdi_contracts.reference import Partner, Programme, Region
+from tdi_contracts.reference.programmes_catalogue import CeilingProvenance
+
+StaffCeiling = Literal[CeilingProvenance.STAFF, CeilingProvenance.SYNTHETIC]
+"""A ceiling set by command: staff's, or a demonstration one (the published ones come from the catalogue)."""
 
 
 class Command(BaseModel):
@@ -56,7 +61,20 @@ class OpenEnvelope(Command):
 
     envelope_id: EnvelopeId
     programme: Programme
-    ceiling_cents: Cents
+    ceiling_cents: Cents | None = Field(default=None, description="Ceiling; none while it is not published")
+    ceiling_provenance: StaffCeiling = Field(default=CeilingProvenance.STAFF, description="staff or synthetic")
     region: Region | None = None
-    year: int | None = Field(default=None, ge=2023, le=2027)
+    year: int | None = Field(default=None, ge=2023, le=2027, description="Required for yearly programmes")
     operator: Partner | None = Field(default=None, description="Partner operating it, when not the State")
+    parent_envelope_id: EnvelopeId | None = Field(
+        default=None, description="The envelope holding it (its ceiling is taken from what that one has left)"
+    )
+    files_from: date | None = Field(default=None, description="First day dossiers may be filed")
+    files_until: date | None = Field(default=None, description="Last day dossiers may be filed")
+
+
+class SetCeiling(Command):
+    """Set an envelope's ceiling (one the sources do not publish): staff's decision, or a demonstration figure."""
+
+    ceiling_cents: Cents
+    provenance: StaffCeiling = Field(default=CeilingProvenance.STAFF, description="staff, or synthetic for the demo")

@@ -16,7 +16,6 @@ from tdi_contracts.events.funding import (
     ApplicationRejected,
     ApplicationWithdrawn,
     CommitmentReleased,
-    EnvelopeBalanceChanged,
     GrantCommitted,
     Opinion,
     RejectionReason,
@@ -28,6 +27,7 @@ from tdi_funding.chef_de_projet_years import counted_in
 from tdi_funding.domain.application import Application, Effect
 from tdi_funding.domain.decisions import apply_decision
 from tdi_funding.domain.errors import UnknownApplicationError
+from tdi_funding.envelopes import balance_event
 from tdi_funding.programmes import rules_for
 from tdi_funding.store_applications import StoredApplication
 from tdi_funding.use_cases import Actor, Result
@@ -85,18 +85,7 @@ async def decide_on(
         stored.cdp_year, stored.cdp_post_id = counted[1].year, counted[1].post_id
     events: list[Any] = []
     if effect.commit or effect.decommit or effect.pay:
-        now_envelope = await store_envelopes.apply(conn, app.envelope_id, effect)
-        events.append(
-            EnvelopeBalanceChanged(
-                envelope_id=now_envelope.envelope_id,
-                programme=Programme(now_envelope.programme),
-                ceiling_cents=now_envelope.ceiling_cents,
-                committed_cents=now_envelope.committed_cents,
-                paid_cents=now_envelope.paid_cents,
-                available_cents=now_envelope.available_cents,
-                changed_at=now,
-            )
-        )
+        events.append(balance_event(await store_envelopes.apply(conn, app.envelope_id, effect), now))
     await store_applications.save(conn, stored, now, paid_on)
     return effect, events
 

@@ -11,6 +11,7 @@ from tdi_contracts.events.funding.applications import ApplicationDetails
 from tdi_funding import store_applications, store_envelopes
 from tdi_funding.domain.application import Application
 from tdi_funding.domain.eligibility import Dossier, check
+from tdi_funding.domain.envelope import ceiling_not_set
 from tdi_funding.domain.errors import ApplicationNotEligibleError, UnknownEnvelopeError
 from tdi_funding.posts import load_post
 from tdi_funding.programmes import rules_for
@@ -21,9 +22,17 @@ from tdi_runtime.territories import find_territory
 
 
 async def file_application(
-    conn: Connection, details: ApplicationDetails, actor: Actor, now: datetime, partner_reference: str | None = None
+    conn: Connection,
+    details: ApplicationDetails,
+    actor: Actor,
+    now: datetime,
+    partner_reference: str | None = None,
+    *,
+    without_ceiling: bool = True,
 ) -> Result:
-    """Files a dossier (draft then filed in one step); refused with every failed eligibility reason."""
+    """Files a dossier (draft then filed in one step) while its envelope takes dossiers (C4); refused with every failed
+    eligibility reason. `without_ceiling` (platform rule, `TDI_FUNDING_FILING_WITHOUT_CEILING`): an envelope whose
+    ceiling is not published yet takes dossiers (committed only once staff set it)."""
     rules = await rules_for(conn, details.programme)
     actor.require_instruction(rules)
     if partner_reference is not None:
@@ -33,6 +42,9 @@ async def file_application(
     envelope = await store_envelopes.load(conn, details.envelope_id)
     if envelope is None:
         raise UnknownEnvelopeError(f"L'enveloppe {details.envelope_id} est inconnue.", details={"field": "envelope_id"})
+    envelope.require_filing_open(now.date())
+    if envelope.ceiling_cents is None and not without_ceiling:
+        raise ceiling_not_set(envelope.envelope_id)
     if rules.requires_labelled_territory:
         ref = await known_territory(conn, details.territory_id)
         territory_id, labelled, regions, epci = ref.territory_id, ref.labelled, ref.regions, ref.epci_count

@@ -26,6 +26,7 @@ from tdi_contracts.topics import ingress_topics_of, partner_of_ingress_topic
 from tdi_funding import deciding, grants
 from tdi_funding.filing import file_application
 from tdi_funding.posts import post_handlers
+from tdi_funding.settings import FundingRules
 from tdi_funding.use_cases import PRODUCER, Actor, Result
 from tdi_runtime.events import outgoing
 from tdi_runtime.handling import Handler, HandlerContext
@@ -48,11 +49,20 @@ def _answer(ctx: HandlerContext, result: Result) -> None:
         ctx.resulted_in(kind, id_)
 
 
-async def on_file_application(ctx: HandlerContext) -> None:
-    command: FileApplication = ctx.payload
-    actor = _actor(ctx)
-    result = await file_application(ctx.conn, command, actor, _now(), partner_reference=command.partner_reference)
-    _answer(ctx, result)
+def filing(rules: FundingRules) -> Handler:
+    async def on_file_application(ctx: HandlerContext) -> None:
+        command: FileApplication = ctx.payload
+        result = await file_application(
+            ctx.conn,
+            command,
+            _actor(ctx),
+            _now(),
+            partner_reference=command.partner_reference,
+            without_ceiling=rules.filing_without_ceiling,
+        )
+        _answer(ctx, result)
+
+    return on_file_application
 
 
 async def on_commit_grant(ctx: HandlerContext) -> None:
@@ -108,9 +118,9 @@ def _now() -> datetime:
     return datetime.now(UTC)
 
 
-def partner_handlers() -> dict[str, Handler]:
+def partner_handlers(rules: FundingRules | None = None) -> dict[str, Handler]:
     return {
-        spec_for(FileApplication).type: on_file_application,
+        spec_for(FileApplication).type: filing(rules or FundingRules()),
         spec_for(CommitGrant).type: on_commit_grant,
         spec_for(ReleaseCommitment).type: on_release_commitment,
         spec_for(RecordPayment).type: on_record_payment,
@@ -120,13 +130,13 @@ def partner_handlers() -> dict[str, Handler]:
     }
 
 
-def consumer_spec(group: str = GROUP) -> ConsumerSpec:
+def consumer_spec(group: str = GROUP, rules: FundingRules | None = None) -> ConsumerSpec:
     """One consumer group: the territory projection (with funding's chef de projet posts) and every partner's funding
     ingress topic."""
     return ConsumerSpec(
         group=group,
         topics=[*TERRITORY_TOPICS, *ingress_topics_of("funding")],
-        handlers={**territory_handlers(), **post_handlers(), **partner_handlers()},
+        handlers={**territory_handlers(), **post_handlers(), **partner_handlers(rules)},
         feedback=PartnerIngressFeedback("funding"),
         strict=True,
     )

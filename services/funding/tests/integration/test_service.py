@@ -82,8 +82,9 @@ async def test_envelopes_are_opened_with_exact_amounts_and_show_committed_paid_a
     async with funding_service() as (_, client, _t):
         answer = await client.get("/envelopes", params={"programme": "fonds-vert-ti", "year": 2024})
     envelopes = answer.json()["envelopes"]
-    assert len(envelopes) == 18
-    assert sum(e["ceiling_cents"] for e in envelopes) == eur(100_000_000)
+    assert len(envelopes) == 19  # the national 100 M EUR holding the 18 regional ones (issue 24, A4)
+    national = next(e for e in envelopes if e["region"] is None)
+    assert national["ceiling_cents"] == eur(100_000_000) and national["allocated_cents"] == eur(7_900_000)
     grand_est = next(e for e in envelopes if e["region"] == "44")
     assert grand_est["ceiling_cents"] == eur(7_900_000) == grand_est["available_cents"]
 

@@ -16,7 +16,15 @@ from .commands import (
     ReleaseCommitment,
     WithdrawApplication,
 )
-from .envelopes import EnvelopeBalanceChanged, EnvelopeClosed, EnvelopeOpened
+from .envelopes import (
+    EnvelopeBalanceChanged,
+    EnvelopeBalanceChangedV2,
+    EnvelopeBalanceReleased,
+    EnvelopeCeilingSet,
+    EnvelopeClosed,
+    EnvelopeOpened,
+    EnvelopeOpenedV2,
+)
 from .grants import CommitmentReleased, GrantCommitted, PaymentMade, ReleaseReason
 from .opinions import ApplicationOpinionRecorded, Opinion, RecordApplicationOpinion
 
@@ -30,8 +38,12 @@ __all__ = [
     "CommitGrant",
     "CommitmentReleased",
     "EnvelopeBalanceChanged",
+    "EnvelopeBalanceChangedV2",
+    "EnvelopeBalanceReleased",
+    "EnvelopeCeilingSet",
     "EnvelopeClosed",
     "EnvelopeOpened",
+    "EnvelopeOpenedV2",
     "FileApplication",
     "GrantCommitted",
     "Opinion",

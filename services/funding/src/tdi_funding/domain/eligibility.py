@@ -111,6 +111,6 @@ def check(rules: ProgrammeRules, envelope: Envelope, dossier: Dossier) -> list[I
             dossier.post, dossier.territory_id, dossier.funding_year, dossier.requested_cents, dossier.epci_count
         ):
             fail(code, field, message)
-    if dossier.requested_cents > envelope.ceiling_cents:
+    if envelope.ceiling_cents is not None and dossier.requested_cents > envelope.ceiling_cents:
         fail("amount-above-envelope", "requested_cents", "Le montant demandé dépasse le plafond de l'enveloppe.")
     return failed

@@ -12,12 +12,17 @@ __all__ = [
     "ChefDeProjetCapReachedError",
     "DomainError",
     "EnvelopeAlreadyOpenedError",
+    "EnvelopeCeilingBelowCommittedError",
     "EnvelopeCeilingExceededError",
+    "EnvelopeCeilingNotSetError",
     "EnvelopeClosedError",
+    "EnvelopeFilingClosedError",
+    "EnvelopeStillOpenError",
     "InvalidTransitionError",
     "PaymentExceedsCommitmentError",
     "ProgrammeNotDecidedByPartnerError",
     "ProgrammeNotOperatedError",
+    "RegionalCeilingsAboveNationalError",
     "ReleaseExceedsCommitmentError",
     "UnknownApplicationError",
     "UnknownEnvelopeError",
@@ -84,3 +89,23 @@ class ChefDeProjetCapReachedError(ConflictError):
     """The territory's yearly cap or 70 % of the post would be passed (issue 24, B1)."""
 
     code = ErrorCode.CHEF_DE_PROJET_CAP_REACHED.value
+
+
+class EnvelopeCeilingNotSetError(ConflictError):
+    code = ErrorCode.ENVELOPE_CEILING_NOT_SET.value
+
+
+class EnvelopeCeilingBelowCommittedError(ConflictError):
+    code = ErrorCode.ENVELOPE_CEILING_BELOW_COMMITTED.value
+
+
+class RegionalCeilingsAboveNationalError(ConflictError):
+    code = ErrorCode.REGIONAL_CEILINGS_ABOVE_NATIONAL.value
+
+
+class EnvelopeFilingClosedError(ConflictError):
+    code = ErrorCode.ENVELOPE_FILING_CLOSED.value
+
+
+class EnvelopeStillOpenError(ConflictError):
+    code = ErrorCode.ENVELOPE_STILL_OPEN.value
