@@ -2,7 +2,9 @@
 
 from .events.funding import (
     CommitGrant,
+    DeclareProgramme,
     FileApplication,
+    FileApplicationV2,
     RecordApplicationOpinion,
     RecordPayment,
     RefuseApplication,
@@ -26,7 +28,8 @@ from .reference.programmes_catalogue import CATALOGUE
 from .registry import spec_for
 
 _DECISIONS = (CommitGrant, ReleaseCommitment, RecordPayment, RefuseApplication, WithdrawApplication)
-_FUNDING = tuple(spec_for(m).type for m in (FileApplication, *_DECISIONS))
+_FUNDING = tuple(spec_for(m).type for m in (FileApplication, FileApplicationV2, *_DECISIONS))
+_OPERATE = (spec_for(DeclareProgramme).type,)
 _ADVICE = (spec_for(RecordApplicationOpinion).type,)
 _VTE_V1 = (RecordVteContract, EndVteContract, RecordVteAidPayment)
 _VTE_V2 = (RecordVteOffer, RecordVteContractV2, DeclareVteGreenMission, EndVteContractV2, RecordVteAidPaymentV2)
@@ -34,9 +37,9 @@ _VTE = tuple(spec_for(m).type for m in (*_VTE_V1, *_VTE_V2))
 
 PARTNER_COMMANDS: dict[Partner, frozenset[str]] = {
     # Bpifrance operates the investment part of Rebond industriel and the VTE.
-    Partner.BPIFRANCE: frozenset(_FUNDING + _VTE),
+    Partner.BPIFRANCE: frozenset(_FUNDING + _OPERATE + _VTE),
     # Banque des Territoires lends and invests (sites clés en main, decarbonisation).
-    Partner.BANQUE_DES_TERRITOIRES: frozenset(_FUNDING),
+    Partner.BANQUE_DES_TERRITOIRES: frozenset(_FUNDING + _OPERATE),
     # ADEME supports the regional prefects on the Fonds vert applications: it files, records an avis, never decides
     # (its decisions are admitted so that they are answered PROGRAMME_NOT_DECIDED_BY_PARTNER, saying who decides).
     Partner.ADEME: frozenset(_FUNDING + _ADVICE),

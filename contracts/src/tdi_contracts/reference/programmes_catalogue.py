@@ -70,7 +70,8 @@ class ProgrammeRules:
     "Decide" is approve (commit), refuse, withdraw, reduce (de-commit) and pay. "Advise" is open the instruction,
     file on a project holder's behalf and record an opinion (avis) in the dossier's history; never decide."""
 
-    programme: Programme
+    programme: Programme | str
+    """A programme of the catalogue, or the code of one a partner declared (issue 24, C2)."""
     deciders: frozenset[Partner]
     """Partners that operate the programme and decide on its dossiers through their ingress topic."""
     advisers: frozenset[Partner]
@@ -91,12 +92,17 @@ class ProgrammeRules:
     yearly: bool = False
     """Envelopes and decisions are per year (P:75 « pour l'année 2024 », P:472-475 « par an »)."""
 
+    declared_label: str | None = None
+    """The French name a partner gave the programme it declared (a catalogue programme has its own)."""
+
     @property
     def code(self) -> str:
-        return self.programme.value
+        return str(self.programme)
 
     @property
     def label(self) -> str:
+        if self.declared_label is not None or not isinstance(self.programme, Programme):
+            return self.declared_label or str(self.programme)
         return self.programme.label
 
 
@@ -105,7 +111,7 @@ _P = ProjectType
 _NONE: frozenset[Partner] = frozenset()
 
 CATALOGUE: dict[Programme, ProgrammeRules] = {
-    r.programme: r
+    Programme(r.programme): r
     for r in (
         ProgrammeRules(
             Programme.FONDS_VERT_TI,
@@ -209,7 +215,7 @@ class EnvelopeSeed:
     « plafond non publié » until staff set it), scope, operator, the envelope holding it, filing dates."""
 
     envelope_id: str
-    programme: Programme
+    programme: Programme | str
     ceiling_cents: int | None
     region: Region | None = None
     year: int | None = None
@@ -266,6 +272,58 @@ def _seeds() -> tuple[EnvelopeSeed, ...]:
 
 ENVELOPE_SEEDS: tuple[EnvelopeSeed, ...] = _seeds()
 """The envelopes the sources publish, and the 17 regional Fonds vert envelopes whose ceiling is not published."""
+
+
+@dataclass(frozen=True)
+class DeclaredProgrammeSeed:
+    """A programme beside the catalogue that the platform declares at first start for the partner operating it."""
+
+    programme: str
+    label: str
+    operator: Partner
+    instruments: frozenset[Instrument]
+    project_types: frozenset[ProjectType]
+    labelled_territories_only: bool = True
+
+
+BDT_DECARBONATION = "bdt-decarbonation-industrielle"
+DECLARED_PROGRAMMES: tuple[DeclaredProgrammeSeed, ...] = (
+    # P:711 « La Banque des Territoires déploie plus d'1 Md€ sur les 5 prochaines années »; P:713 « L'accompagnement
+    # ad-hoc des industriels, en vue d'une industrie décarbonée (à hauteur de 600 M€) ». Instruments and the project
+    # types are the platform's reading (Banque des Territoires lends and invests); only labelled territories: a
+    # platform rule (the line is part of the programme's offer), the partner may declare otherwise.
+    DeclaredProgrammeSeed(
+        BDT_DECARBONATION,
+        "Banque des Territoires : accompagnement des industriels vers une industrie décarbonée",
+        Partner.BANQUE_DES_TERRITOIRES,
+        frozenset({Instrument.PRET, Instrument.FONDS_PROPRES}),
+        frozenset({ProjectType.INVESTISSEMENT_INDUSTRIEL}),
+    ),
+)
+DECLARED_ENVELOPE_SEEDS: tuple[EnvelopeSeed, ...] = (
+    EnvelopeSeed(
+        BDT_DECARBONATION, BDT_DECARBONATION, eur(600_000_000), operator=Partner.BANQUE_DES_TERRITOIRES,
+        provenance=CeilingProvenance.SOURCES,
+        source="Dossier de presse : « L'accompagnement ad-hoc des industriels, en vue d'une industrie décarbonée"
+        " (à hauteur de 600 M€) » (2023-2027, répartition par année non publiée)",
+    ),
+)  # fmt: skip
+"""The envelopes of the declared programmes (opened after them)."""
+
+
+def declared_rules(seed: DeclaredProgrammeSeed) -> ProgrammeRules:
+    """A declared programme's rules: its operator decides, State staff too; no adviser; not yearly."""
+    return ProgrammeRules(
+        seed.programme,
+        deciders=frozenset({seed.operator}),
+        advisers=_NONE,
+        requires_labelled_territory=seed.labelled_territories_only,
+        project_types=seed.project_types,
+        value_chain_examples=frozenset(),
+        instruments=seed.instruments,
+        declared_label=seed.label,
+    )
+
 
 PARTNER_LINES: dict[str, tuple[Partner, int]] = {
     "bdt-decarbonation-industrielle": (Partner.BANQUE_DES_TERRITOIRES, eur(600_000_000)),

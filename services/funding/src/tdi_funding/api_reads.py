@@ -7,8 +7,9 @@ from uuid import UUID
 from fastapi import APIRouter, Depends, Query, Request
 
 from tdi_contracts.money import MAX_CENTS
-from tdi_contracts.reference import Programme, RegionParam
+from tdi_contracts.reference import RegionParam
 from tdi_contracts.reference.figures import chef_de_projet_cap
+from tdi_contracts.reference.programmes import PROGRAMME_CODE_PATTERN
 from tdi_funding import queries, store_applications, store_cdp, store_envelopes
 from tdi_funding.domain.application import State
 from tdi_funding.domain.chef_de_projet import split_shared_post, state_subsidy
@@ -20,6 +21,10 @@ from tdi_runtime.territories import find_territory
 
 Reader = Annotated[Access, Depends(reads(scope="region+programme"))]
 TerritoryParam = Annotated[str | None, Query(max_length=80, description="Platform id or official id")]
+ProgrammeParam = Annotated[
+    str | None,
+    Query(pattern=PROGRAMME_CODE_PATTERN, max_length=60, description="A programme of the catalogue or a declared one"),
+]
 
 
 def build_read_router() -> APIRouter:
@@ -29,7 +34,7 @@ def build_read_router() -> APIRouter:
     async def list_envelopes(
         request: Request,
         access: Reader,
-        programme: Programme | None = None,
+        programme: ProgrammeParam = None,
         region: RegionParam | None = None,
         year: Annotated[int | None, Query(ge=2023, le=2027, description="Year of the envelope (Temps II)")] = None,
     ) -> dict[str, Any]:
@@ -53,7 +58,7 @@ def build_read_router() -> APIRouter:
         request: Request,
         access: Reader,
         territory_id: TerritoryParam = None,
-        programme: Programme | None = None,
+        programme: ProgrammeParam = None,
         region: RegionParam | None = None,
         state: State | None = None,
         limit: Annotated[int, Query(ge=1, le=200)] = 50,

@@ -8,11 +8,16 @@ from datetime import UTC, datetime
 import structlog
 from fastapi import FastAPI
 
-from tdi_contracts.reference.programmes_catalogue import ENVELOPE_SEEDS
+from tdi_contracts.reference.programmes_catalogue import (
+    DECLARED_ENVELOPE_SEEDS,
+    DECLARED_PROGRAMMES,
+    ENVELOPE_SEEDS,
+)
 from tdi_funding.api import build_router
 from tdi_funding.envelopes import open_envelopes
 from tdi_funding.gauges import start_envelope_gauges
 from tdi_funding.handlers import GROUP, consumer_spec
+from tdi_funding.programmes import declare_all
 from tdi_funding.settings import FundingRules
 from tdi_funding.use_cases import PRODUCER
 from tdi_runtime.events import outgoing
@@ -50,8 +55,11 @@ def create_app(
 
 
 async def open_catalogue_envelopes(runtime: Runtime) -> None:
-    """The envelopes of the catalogue, opened once (an existing envelope keeps its amounts)."""
+    """The declared programmes and the envelopes of the catalogue, opened once (an existing envelope keeps its
+    amounts)."""
+    today = datetime.now(UTC).date()
     async with runtime.pool.acquire() as conn, conn.transaction():
-        result = await open_envelopes(conn, ENVELOPE_SEEDS, datetime.now(UTC).date())
-        await runtime.outbox.add(conn, [outgoing(e, PRODUCER) for e in result.events])
+        declared = await declare_all(conn, DECLARED_PROGRAMMES, today)
+        result = await open_envelopes(conn, [*ENVELOPE_SEEDS, *DECLARED_ENVELOPE_SEEDS], today)
+        await runtime.outbox.add(conn, [outgoing(e, PRODUCER) for e in [*declared.events, *result.events]])
     log.info("envelopes_checked", opened=len(result.value))

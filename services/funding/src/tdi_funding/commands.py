@@ -10,7 +10,7 @@ from tdi_contracts.events.funding.applications import ApplicationDetails
 from tdi_contracts.fields import FrenchSentence
 from tdi_contracts.ids import EnvelopeId, PartnerReference
 from tdi_contracts.money import Cents
-from tdi_contracts.reference import Partner, Programme, Region
+from tdi_contracts.reference import Partner, ProgrammeCode, Region
 from tdi_contracts.reference.programmes_catalogue import CeilingProvenance
 
 StaffCeiling = Literal[CeilingProvenance.STAFF, CeilingProvenance.SYNTHETIC]
@@ -24,9 +24,11 @@ class Command(BaseModel):
 
 
 class FileApplicationRequest(ApplicationDetails):
-    """A dossier filed by staff for a project holder: the fields of the contract's application details."""
+    """A dossier filed by staff for a project holder: the fields of the contract's application details, on a
+    programme of the catalogue or one a partner declared."""
 
     model_config = ConfigDict(strict=False, extra="forbid", frozen=True)
+    programme: ProgrammeCode = Field(description="Programme: a code of the catalogue or a declared one")  # type: ignore[assignment]
 
 
 class Approve(Command):
@@ -60,7 +62,7 @@ class OpenEnvelope(Command):
     """Open an envelope: a programme's budget for a year, a regional share, or a partner's declared line."""
 
     envelope_id: EnvelopeId
-    programme: Programme
+    programme: ProgrammeCode = Field(description="Programme: a code of the catalogue or a declared one")
     ceiling_cents: Cents | None = Field(default=None, description="Ceiling; none while it is not published")
     ceiling_provenance: StaffCeiling = Field(default=CeilingProvenance.STAFF, description="staff or synthetic")
     region: Region | None = None

@@ -16,12 +16,12 @@ from tdi_contracts.events.funding import (
     ApplicationRejected,
     ApplicationWithdrawn,
     CommitmentReleased,
-    GrantCommitted,
+    GrantCommittedV2,
     Opinion,
     RejectionReason,
     ReleaseReason,
 )
-from tdi_contracts.reference import Instrument, Programme
+from tdi_contracts.reference import Instrument
 from tdi_funding import store_applications, store_cdp, store_envelopes
 from tdi_funding.chef_de_projet_years import counted_in
 from tdi_funding.domain.application import Application, Effect
@@ -120,19 +120,25 @@ async def approve(
     resulting = [("application", str(app.application_id)), ("grant", str(app.grant_id))]
     if not effect.changed:
         return Result(resulting=resulting, value=app.grant_id)
+    year = stored.details.get("funding_year")
     approved = ApplicationApproved(
-        application_id=app.application_id, territory_id=app.territory_id, approved_cents=granted_cents, approved_at=now
+        application_id=app.application_id,
+        territory_id=app.territory_id,
+        approved_cents=granted_cents,
+        approved_at=now,
+        funding_year=year,
     )
-    committed = GrantCommitted(
+    committed = GrantCommittedV2(
         grant_id=grant_id,
         application_id=app.application_id,
         territory_id=app.territory_id,
         envelope_id=app.envelope_id,
-        programme=Programme(app.programme),
+        programme=app.programme,
         instrument=Instrument(stored.details["instrument"]),
         amount_cents=granted_cents,
         operator=actor.partner,
         committed_on=now.date(),
+        funding_year=year,
     )
     return Result(events=[approved, committed, *balance], resulting=resulting, value=grant_id)
 

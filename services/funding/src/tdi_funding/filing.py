@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import datetime
 from uuid import uuid4
 
-from tdi_contracts.events.funding import ApplicationFiled
+from tdi_contracts.events.funding import ApplicationFiledV2
 from tdi_contracts.events.funding.applications import ApplicationDetails
 from tdi_funding import store_applications, store_envelopes
 from tdi_funding.domain.application import Application
@@ -33,7 +33,7 @@ async def file_application(
     """Files a dossier (draft then filed in one step) while its envelope takes dossiers (C4); refused with every failed
     eligibility reason. `without_ceiling` (platform rule, `TDI_FUNDING_FILING_WITHOUT_CEILING`): an envelope whose
     ceiling is not published yet takes dossiers (committed only once staff set it)."""
-    rules = await rules_for(conn, details.programme)
+    rules = await rules_for(conn, str(details.programme))
     actor.require_instruction(rules)
     if partner_reference is not None:
         existing = await store_applications.find_by_partner_reference(conn, actor.name, partner_reference)
@@ -78,7 +78,7 @@ async def file_application(
             details={"field_errors": [{"path": f.field, "code": f.code, "message": f.message} for f in failed]},
         )
     application = Application(
-        uuid4(), territory_id, details.programme.value, envelope.envelope_id, details.requested_cents
+        uuid4(), territory_id, str(details.programme), envelope.envelope_id, details.requested_cents
     )
     application.file(now, actor.name)
     stored = store_applications.StoredApplication(
@@ -90,7 +90,7 @@ async def file_application(
         filed_at=now,
     )
     await store_applications.insert(conn, stored, now)
-    filed = ApplicationFiled(
+    filed = ApplicationFiledV2(
         **{k: getattr(details, k) for k in ApplicationDetails.model_fields if k != "territory_id"},
         territory_id=territory_id,
         application_id=application.application_id,

@@ -14,16 +14,19 @@ from datetime import UTC, datetime
 
 from tdi_contracts.events.funding import (
     CommitGrant,
+    DeclareProgramme,
     FileApplication,
+    FileApplicationV2,
     RecordApplicationOpinion,
     RecordPayment,
     RefuseApplication,
     ReleaseCommitment,
     WithdrawApplication,
 )
+from tdi_contracts.reference.programmes_catalogue import DeclaredProgrammeSeed
 from tdi_contracts.registry import spec_for
 from tdi_contracts.topics import ingress_topics_of, partner_of_ingress_topic
-from tdi_funding import deciding, grants
+from tdi_funding import deciding, grants, programmes
 from tdi_funding.filing import file_application
 from tdi_funding.posts import post_handlers
 from tdi_funding.settings import FundingRules
@@ -114,6 +117,21 @@ async def on_record_opinion(ctx: HandlerContext) -> None:
     _answer(ctx, result)
 
 
+async def on_declare_programme(ctx: HandlerContext) -> None:
+    c: DeclareProgramme = ctx.payload
+    partner = _actor(ctx).partner
+    assert partner is not None
+    seed = DeclaredProgrammeSeed(
+        c.programme,
+        c.label,
+        partner,
+        frozenset(c.instruments),
+        frozenset(c.project_types),
+        c.labelled_territories_only,
+    )
+    _answer(ctx, await programmes.declare(ctx.conn, seed, _now().date()))
+
+
 def _now() -> datetime:
     return datetime.now(UTC)
 
@@ -121,6 +139,8 @@ def _now() -> datetime:
 def partner_handlers(rules: FundingRules | None = None) -> dict[str, Handler]:
     return {
         spec_for(FileApplication).type: filing(rules or FundingRules()),
+        spec_for(FileApplicationV2).type: filing(rules or FundingRules()),
+        spec_for(DeclareProgramme).type: on_declare_programme,
         spec_for(CommitGrant).type: on_commit_grant,
         spec_for(ReleaseCommitment).type: on_release_commitment,
         spec_for(RecordPayment).type: on_record_payment,

@@ -279,7 +279,7 @@ async def test_a_dossier_filed_as_demonstration_data_is_announced_as_synthetic(f
     async with funding_service() as (app, client, t):
         demo = await client.post("/applications", json=dossier(t["two"], synthetic=True))
         real = await client.post("/applications", json=dossier(t["three"]))
-        filed = "fr.territoires-industrie.funding.ApplicationFiled.v1"
+        filed = "fr.territoires-industrie.funding.ApplicationFiled.v2"
         rows = await app.state.runtime.pool.fetch(
             "SELECT value FROM outbox WHERE $1 = ANY(header_values) ORDER BY id", filed
         )

@@ -3,6 +3,7 @@
 from .applications import (
     ApplicationApproved,
     ApplicationFiled,
+    ApplicationFiledV2,
     ApplicationInstructionStarted,
     ApplicationRejected,
     ApplicationWithdrawn,
@@ -10,7 +11,9 @@ from .applications import (
 )
 from .commands import (
     CommitGrant,
+    DeclareProgramme,
     FileApplication,
+    FileApplicationV2,
     RecordPayment,
     RefuseApplication,
     ReleaseCommitment,
@@ -24,19 +27,22 @@ from .envelopes import (
     EnvelopeClosed,
     EnvelopeOpened,
     EnvelopeOpenedV2,
+    ProgrammeDeclared,
 )
-from .grants import CommitmentReleased, GrantCommitted, PaymentMade, ReleaseReason
+from .grants import CommitmentReleased, GrantCommitted, GrantCommittedV2, PaymentMade, ReleaseReason
 from .opinions import ApplicationOpinionRecorded, Opinion, RecordApplicationOpinion
 
 __all__ = [
     "ApplicationApproved",
     "ApplicationFiled",
+    "ApplicationFiledV2",
     "ApplicationInstructionStarted",
     "ApplicationOpinionRecorded",
     "ApplicationRejected",
     "ApplicationWithdrawn",
     "CommitGrant",
     "CommitmentReleased",
+    "DeclareProgramme",
     "EnvelopeBalanceChanged",
     "EnvelopeBalanceChangedV2",
     "EnvelopeBalanceReleased",
@@ -45,9 +51,12 @@ __all__ = [
     "EnvelopeOpened",
     "EnvelopeOpenedV2",
     "FileApplication",
+    "FileApplicationV2",
     "GrantCommitted",
+    "GrantCommittedV2",
     "Opinion",
     "PaymentMade",
+    "ProgrammeDeclared",
     "RecordApplicationOpinion",
     "RecordPayment",
     "RefuseApplication",

@@ -5,11 +5,11 @@ from datetime import date
 from pydantic import Field
 
 from ...base import ContractModel, contract
-from ...fields import FrenchSentence, UtcDatetime
+from ...fields import FrenchSentence, Label, UniqueList, UtcDatetime
 from ...ids import EnvelopeId
 from ...money import Cents
-from ...reference import Partner, Programme, ProgrammeCode, Region
-from ...reference.programmes_catalogue import CeilingProvenance
+from ...reference import Instrument, Partner, Programme, ProgrammeCode, Region
+from ...reference.programmes_catalogue import CeilingProvenance, ProjectType
 from ...topics import FUNDING_ENVELOPE
 from . import fields as f
 
@@ -158,3 +158,19 @@ class EnvelopeBalanceReleased(ContractModel):
     ceiling_cents: Cents = Field(description="The ceiling after the release, in euro cents", examples=[700_000_000])
     parent_envelope_id: EnvelopeId | None = PARENT
     released_on: date = Field(description="Date of the release", examples=["2025-01-31"])
+
+
+@contract(service="funding", topics=(FUNDING_ENVELOPE.name,), subject="programme", key="programme")
+class ProgrammeDeclared(ContractModel):
+    """A programme beside the State's catalogue was declared by the partner operating it (its envelopes follow)."""
+
+    programme: ProgrammeCode = PROGRAMME_CODE
+    label: Label = Field(description="French name", examples=["Banque des Territoires : industrie décarbonée"])
+    operator: Partner = Field(description="The partner operating it (it decides on its dossiers)",
+                              examples=["banque-des-territoires"])  # fmt: skip
+    instruments: UniqueList[Instrument] = Field(min_length=1, max_length=4, description="How it gives money",
+                                                examples=[["pret", "fonds-propres"]])  # fmt: skip
+    project_types: UniqueList[ProjectType] = Field(min_length=1, max_length=6, description="What it funds",
+                                                   examples=[["investissement-industriel"]])  # fmt: skip
+    labelled_territories_only: bool = Field(description="Only projects in a labelled territory", examples=[True])
+    declared_on: date = Field(description="Date it was declared", examples=["2024-01-02"])

@@ -8,6 +8,10 @@ APPLICATION = Field(description="Id of the application", examples=["9a8b7c6d-5e4
 GRANT = Field(description="Id of the grant", examples=["3c4d5e6f-7a8b-4c9d-8e0f-1a2b3c4d5e06"])
 PAYMENT = Field(description="Id of the payment", examples=["7e8f9a0b-1c2d-4e3f-9a4b-5c6d7e8f9a07"])
 PROGRAMME = Field(description="Programme (funding line)", examples=["fonds-vert-ti"])
+PROGRAMME_CODE = Field(
+    description="Programme (funding line): a code of the catalogue or one a partner declared (open list)",
+    examples=["fonds-vert-ti"],
+)
 INSTRUMENT = Field(description="Subsidy, repayable advance, loan or equity", examples=["subvention"])
 APPLICANT = Field(description="SIREN of the project holder (company or authority)", examples=["732829320"])
 SITE = Field(

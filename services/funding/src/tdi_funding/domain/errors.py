@@ -20,6 +20,7 @@ __all__ = [
     "EnvelopeStillOpenError",
     "InvalidTransitionError",
     "PaymentExceedsCommitmentError",
+    "ProgrammeAlreadyDeclaredError",
     "ProgrammeNotDecidedByPartnerError",
     "ProgrammeNotOperatedError",
     "RegionalCeilingsAboveNationalError",
@@ -109,3 +110,7 @@ class EnvelopeFilingClosedError(ConflictError):
 
 class EnvelopeStillOpenError(ConflictError):
     code = ErrorCode.ENVELOPE_STILL_OPEN.value
+
+
+class ProgrammeAlreadyDeclaredError(ConflictError):
+    code = ErrorCode.PROGRAMME_ALREADY_DECLARED.value
