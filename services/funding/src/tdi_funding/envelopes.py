@@ -12,7 +12,7 @@ from typing import Any
 from tdi_contracts.events.funding import (
     EnvelopeBalanceChangedV2,
     EnvelopeBalanceReleased,
-    EnvelopeCeilingSet,
+    EnvelopeCeilingFixed,
     EnvelopeClosed,
     EnvelopeOpenedV2,
 )
@@ -144,7 +144,7 @@ async def set_ceiling(
         parent.allocate(change)
         events.append(balance_event(await store_envelopes.allocate(conn, parent.envelope_id, change), at))
     now = await store_envelopes.set_ceiling(conn, envelope_id, ceiling_cents, provenance)
-    set_event = EnvelopeCeilingSet(
+    set_event = EnvelopeCeilingFixed(
         envelope_id=envelope_id,
         programme=now.programme,
         ceiling_cents=ceiling_cents,

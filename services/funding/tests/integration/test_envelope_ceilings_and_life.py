@@ -108,7 +108,7 @@ async def test_only_published_ceilings_are_set_and_an_unpublished_one_takes_no_c
         eur(100_000),
     )
     assert national["allocated_cents"] == eur(7_900_000) + eur(4_000_000)
-    assert "fr.territoires-industrie.funding.EnvelopeCeilingSet.v1" in events
+    assert "fr.territoires-industrie.funding.EnvelopeCeilingFixed.v1" in events
     assert "fr.territoires-industrie.funding.EnvelopeOpened.v2" in events
 
 

@@ -13,7 +13,7 @@ PASSED_OVER = {
     # balance released comes with the envelope's EnvelopeBalanceChanged.v2, which carries the amounts; a declared
     # programme's label (the catalogue's declared ones are known, others show their code).
     "fr.territoires-industrie.funding.ApplicationOpinionRecorded.v1",
-    "fr.territoires-industrie.funding.EnvelopeCeilingSet.v1",
+    "fr.territoires-industrie.funding.EnvelopeCeilingFixed.v1",
     "fr.territoires-industrie.funding.EnvelopeBalanceReleased.v1",
     "fr.territoires-industrie.funding.ProgrammeDeclared.v1",
 }

@@ -134,7 +134,7 @@ class EnvelopeBalanceChangedV2(ContractModel):
 
 
 @contract(service="funding", topics=(FUNDING_ENVELOPE.name,), subject="envelope_id", key="envelope_id")
-class EnvelopeCeilingSet(ContractModel):
+class EnvelopeCeilingFixed(ContractModel):
     """Staff set an envelope's ceiling (one the sources do not publish, or a demonstration one, labelled as such)."""
 
     envelope_id: EnvelopeId = f.ENVELOPE
