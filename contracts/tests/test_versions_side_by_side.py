@@ -11,7 +11,7 @@ from tdi_contracts.envelope import decode_event, encode_event, envelope_for
 from tdi_contracts.topics import FUNDING_GRANT
 
 V1 = "fr.territoires-industrie.funding.GrantCommitted.v1"
-V2 = "fr.territoires-industrie.funding.GrantCommitted.v2"
+V2 = "fr.territoires-industrie.funding.GrantCommitted.v3"  # a test-only version (v2 is real)
 
 
 class Currency(StrEnum):
@@ -29,12 +29,12 @@ def grant_committed_v2() -> Iterator[type[ContractModel]]:
         currency: Currency = Field(description="Currency", examples=["EUR"])
 
     model = contract(
-        service="funding", topics=(FUNDING_GRANT.name,), subject="grant_id", version=2, name="GrantCommitted"
+        service="funding", topics=(FUNDING_GRANT.name,), subject="grant_id", version=3, name="GrantCommitted"
     )(GrantCommittedV2)
     yield model
     del (
-        SPECS["fr.territoires-industrie.funding.GrantCommitted.v2"],
-        MODELS["fr.territoires-industrie.funding.GrantCommitted.v2"],
+        SPECS[V2],
+        MODELS[V2],
     )
 
 
@@ -45,6 +45,6 @@ def test_a_breaking_change_is_a_new_version_served_side_by_side(
         '{"grant_id": "g-1", "territory_id": "ti-8413", "amount": "1.00", "currency": "EUR"}'
     )
     envelope = envelope_for(v2, "funding")
-    assert envelope.type.endswith("GrantCommitted.v2") and envelope.schema_version == 2
+    assert envelope.type.endswith("GrantCommitted.v3") and envelope.schema_version == 3
     assert decode_event(*encode_event(envelope, v2)) == (envelope, v2)
     assert V1 in SPECS and V2 in SPECS

@@ -340,7 +340,8 @@ def dossier(region: str) -> dict[str, Any]:
             "requested_cents": 10_000_000, "eligible_cost_cents": 40_000_000, "instrument": "subvention",
             "value_chain": "recyclage-economie-circulaire", "fiche_action_id": None, "funding_year": 2024,
             "project_type": "investissement-industriel", "expected_jobs": 12,
-            "productive_investment_cents": 50_000_000}  # fmt: skip
+            "productive_investment_cents": 50_000_000, "supported_by_local_authorities": True,
+            "linked_to_territory_strategy": True}  # fmt: skip
 
 
 async def funding_routes(m: Matrix, role: str) -> None:

@@ -117,6 +117,15 @@ class ErrorCode(StrEnum):
     DS_GRANTED_AMOUNT_MISSING = "DS_GRANTED_AMOUNT_MISSING"
     DS_UNKNOWN_DEMARCHE = "DS_UNKNOWN_DEMARCHE"
     DS_ACCESS_REFUSED = "DS_ACCESS_REFUSED"
+    PROGRAMME_NOT_DECIDED_BY_PARTNER = "PROGRAMME_NOT_DECIDED_BY_PARTNER"
+    CHEF_DE_PROJET_CAP_REACHED = "CHEF_DE_PROJET_CAP_REACHED"
+    ENVELOPE_CEILING_NOT_SET = "ENVELOPE_CEILING_NOT_SET"
+    ENVELOPE_CEILING_BELOW_COMMITTED = "ENVELOPE_CEILING_BELOW_COMMITTED"
+    REGIONAL_CEILINGS_ABOVE_NATIONAL = "REGIONAL_CEILINGS_ABOVE_NATIONAL"
+    ENVELOPE_FILING_CLOSED = "ENVELOPE_FILING_CLOSED"
+    ENVELOPE_STILL_OPEN = "ENVELOPE_STILL_OPEN"
+    UNKNOWN_PROGRAMME = "UNKNOWN_PROGRAMME"
+    PROGRAMME_ALREADY_DECLARED = "PROGRAMME_ALREADY_DECLARED"
     SERVICE_UNAVAILABLE = "SERVICE_UNAVAILABLE"
     INTERNAL_ERROR = "INTERNAL_ERROR"
 
@@ -239,6 +248,25 @@ REASONS: dict[ErrorCode, str] = {
     _E.DS_ACCESS_REFUSED: (
         "Démarches simplifiées refuse le jeton de la plateforme (expiré, révoqué, ou réseau non autorisé)."
     ),
+    _E.PROGRAMME_NOT_DECIDED_BY_PARTNER: (
+        "Sur ce programme, ce partenaire ou ce rôle instruit et donne un avis : il ne décide pas (pour le Fonds vert,"
+        " la préfecture de région décide)."
+    ),
+    _E.CHEF_DE_PROJET_CAP_REACHED: (
+        "La part de l'État au poste de chef de projet dépasserait le plafond annuel du territoire (30 000 € pour une"
+        " ou deux intercommunalités, 40 000 € au-delà) ou 70 % du coût du poste."
+    ),
+    _E.ENVELOPE_CEILING_NOT_SET: (
+        "Le plafond de cette enveloppe n'est pas publié : aucun engagement n'est possible tant qu'il n'est pas fixé."
+    ),
+    _E.ENVELOPE_CEILING_BELOW_COMMITTED: "Le plafond ne peut pas être inférieur à ce qui est déjà engagé ou réparti.",
+    _E.REGIONAL_CEILINGS_ABOVE_NATIONAL: (
+        "La somme des plafonds régionaux dépasserait le plafond de l'enveloppe nationale qui les contient."
+    ),
+    _E.ENVELOPE_FILING_CLOSED: "Le dépôt de dossiers sur cette enveloppe n'est pas ouvert à cette date.",
+    _E.ENVELOPE_STILL_OPEN: "L'enveloppe est encore ouverte : clôturez-la avant d'en libérer le solde non engagé.",
+    _E.UNKNOWN_PROGRAMME: "Le programme désigné n'est ni au catalogue ni déclaré par un partenaire.",
+    _E.PROGRAMME_ALREADY_DECLARED: "Ce code de programme est déjà pris par un autre programme.",
     _E.SERVICE_UNAVAILABLE: "Le service est momentanément indisponible (base de données ou Kafka injoignable) ;"
     " réessayez.",
     _E.INTERNAL_ERROR: "La plateforme n'a pas pu traiter l'événement ; il a été mis de côté pour analyse.",

@@ -1,8 +1,9 @@
 """What a caller may read and change: the one place for the scope rules of the HTTP routes (issue 14).
 
-A `regional` caller sees and acts on its own region only (lists are narrowed to it, another region's object is
-refused with `OUT_OF_REGION`); an `instructor` acts for its programme only (`OUT_OF_PROGRAMME`); a `reader` reads
-and never writes (`READ_ONLY_ROLE`); `national` (and the local `staff` / `admin` tokens) is limited by nothing.
+A `regional` caller (a prefecture) and a `region-council` caller see and act on their own region only (lists are
+narrowed to it, another region's object is refused with `OUT_OF_REGION`); an `instructor` acts for its programme
+only (`OUT_OF_PROGRAMME`); a `reader` reads and never writes (`READ_ONLY_ROLE`); `national` (and the local
+`staff` / `admin` tokens) is limited by nothing.
 Sensitive fields are shown only to the roles `SENSITIVE` names (platform rule); the others get `null`.
 """
 
@@ -11,11 +12,11 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
-from tdi_runtime.auth import Principal
+from tdi_runtime.auth import REGION_ROLES, Principal
 from tdi_runtime.errors import ForbiddenError
 
 NATIONAL_ROLES = frozenset({"national", "staff", "admin"})
-READ_ROLES = ("national", "regional", "instructor", "reader")
+READ_ROLES = ("national", "regional", "region-council", "instructor", "reader")
 WRITE_ROLES = ("national", "regional")
 PROGRAMME_WRITE_ROLES = ("national", "regional", "instructor")
 
@@ -30,7 +31,7 @@ OWN_PROGRAMME = "*"
 SENSITIVE: dict[str, tuple[frozenset[str], str | None]] = {
     "post_cost": (frozenset({"national", "regional"}), "chef-de-projet"),
     "binome_company": (frozenset({"national", "regional"}), None),
-    "undecided_amount": (frozenset({"national", "regional"}), OWN_PROGRAMME),
+    "undecided_amount": (frozenset({"national", "regional", "region-council"}), OWN_PROGRAMME),
     "vte_aid_amount": (frozenset(READ_ROLES), None),  # every staff role; the public (open data) gets counts only
 }
 """Field family -> (roles that see it, the programme whose instructors also see it, or `OWN_PROGRAMME`). Platform
@@ -60,7 +61,7 @@ class Access:
     def sees(self, regions: Iterable[str | None] | str | None) -> bool:
         """Whether an object of these regions is within reach (a regional caller: its own region only)."""
         wanted = (regions,) if isinstance(regions, str) or regions is None else tuple(regions)
-        return self.role != "regional" or self.region in wanted
+        return self.role not in REGION_ROLES or self.region in wanted
 
     def require_region(self, regions: Iterable[str | None] | str | None) -> None:
         """Refuse (403 OUT_OF_REGION) an object of another region."""
@@ -72,7 +73,7 @@ class Access:
 
     def region_filter(self, asked: str | None) -> str | None:
         """A list's region filter: a regional caller's lists are its region's; asking for another is refused."""
-        if self.role != "regional":
+        if self.role not in REGION_ROLES:
             return asked
         if asked is not None:
             self.require_region(asked)

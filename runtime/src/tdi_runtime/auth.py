@@ -1,8 +1,9 @@
 """Who is calling: a bearer token is a static token (local use) or an OIDC-compatible JWT, and gives a Principal.
 
-Roles (issue 14): `national` (ANCT, DGE: everything), `regional` (a prefecture: one region), `instructor`
-(one programme), `reader` (read-only). `staff` is the local static token of `make run`, equal to `national`;
-`admin` passes every check. A static token maps to `role` or `role:scope` (`regional:44`,
+Roles (issue 14): `national` (ANCT, DGE: everything), `regional` (a prefecture: one region; `prefecture` is
+accepted as its alias, issue 24), `region-council` (a Conseil régional: one region, consulted: it gives an avis),
+`instructor` (one programme), `reader` (read-only). `staff` is the local static token of `make run`, equal to
+`national`; `admin` passes every check. A static token maps to `role` or `role:scope` (`regional:44`,
 `instructor:fonds-vert-ti`) in `api_tokens`. A JWT is verified against the configured keys (a JWKS file or URL,
 `tdi_runtime.jwks`), its issuer and audience (both required outside local mode), with `jwt_leeway_s` of clock
 skew allowed on `exp`, `nbf` and `iat`; its claims give the role (`tdi_role`, else the first of `roles` we know)
@@ -22,7 +23,11 @@ import jwt
 from tdi_runtime.errors import ForbiddenError, UnauthenticatedError
 from tdi_runtime.jwks import signing_keys
 
-ROLES = ("national", "regional", "instructor", "reader", "staff", "admin")
+ROLES = ("national", "regional", "region-council", "instructor", "reader", "staff", "admin")
+ROLE_ALIASES = {"prefecture": "regional"}
+"""Other names a token may give a role (issue 24: the regional prefecture is the `regional` role)."""
+REGION_ROLES = frozenset({"regional", "region-council"})
+"""Roles bound to one region (`tdi_region` claim, `role:<region>` static token)."""
 COMMAND_ROLES = frozenset({"national", "regional", "instructor", "staff", "admin"})
 """Roles that may send commands; `reader` reads only."""
 
@@ -74,10 +79,11 @@ def _static(token: str, tokens: dict[str, str]) -> Principal | None:
     if granted is None:
         return None
     role, _, scope = granted.partition(":")
+    role = ROLE_ALIASES.get(role, role)
     return Principal(
         subject=f"token:{role}",
         role=role,
-        region=scope if role == "regional" else None,
+        region=scope if role in REGION_ROLES else None,
         programme=scope if role == "instructor" else None,
     )
 
@@ -108,13 +114,14 @@ def _from_jwt(token: str, key: Any, settings: Any) -> Principal:
     except (jwt.PyJWTError, ValueError, TypeError) as error:
         raise UnauthenticatedError(f"Jeton invalide ({type(error).__name__}).", code="INVALID_TOKEN") from None
     roles = [claims.get("tdi_role")] if claims.get("tdi_role") else list(claims.get("roles") or [])
+    roles = [ROLE_ALIASES.get(r, r) if isinstance(r, str) else r for r in roles]
     role = next((r for r in roles if r in ROLES and r not in ("staff", "admin")), None)
     if role is None:
         raise ForbiddenError("Ce jeton ne porte aucun rôle de la plateforme.", code="FORBIDDEN")
     region, programme = claims.get("tdi_region"), claims.get("tdi_programme")
-    if (role == "regional" and not region) or (role == "instructor" and not programme):
+    if (role in REGION_ROLES and not region) or (role == "instructor" and not programme):
         raise ForbiddenError(f"Le rôle « {role} » doit préciser sa région ou son programme.", code="FORBIDDEN")
-    return Principal(str(claims["sub"]), role, region if role == "regional" else None, programme)
+    return Principal(str(claims["sub"]), role, region if role in REGION_ROLES else None, programme)
 
 
 def _is_jwt(token: str, settings: Any) -> bool:

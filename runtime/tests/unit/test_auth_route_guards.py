@@ -112,5 +112,11 @@ def test_openapi_names_the_bearer_scheme_roles_and_scope_of_every_guarded_route(
     assert change["security"] == [{"HTTPBearer": []}]
     assert (change["x-tdi-roles"], change["x-tdi-scope"]) == (["national", "regional"], "region")
     assert "403" in change["responses"] and "national, regional" in change["description"]
-    assert doc["paths"]["/things"]["get"]["x-tdi-roles"] == ["national", "regional", "instructor", "reader"]
+    assert doc["paths"]["/things"]["get"]["x-tdi-roles"] == [
+        "national",
+        "regional",
+        "region-council",
+        "instructor",
+        "reader",
+    ]
     assert doc["components"]["securitySchemes"]["HTTPBearer"]["scheme"] == "bearer"

@@ -5,7 +5,7 @@ from .departements import Departement
 from .names import DepartementParam, RegionParam
 from .organisations import CompanySize, LocalAuthorityType
 from .partners import Partner
-from .programmes import Instrument, Programme, ValueChain
+from .programmes import Instrument, Programme, ProgrammeCode, ValueChain
 from .regions import Region
 
 __all__ = [
@@ -18,6 +18,7 @@ __all__ = [
     "LocalAuthorityType",
     "Partner",
     "Programme",
+    "ProgrammeCode",
     "Region",
     "RegionParam",
     "ValueChain",

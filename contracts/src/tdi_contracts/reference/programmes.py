@@ -1,6 +1,9 @@
 """The programmes of the service offer, the financial instruments and the Fonds vert target value chains."""
 
 from enum import StrEnum
+from typing import Annotated, Any
+
+from pydantic import Field, StringConstraints
 
 
 class Programme(StrEnum):
@@ -49,3 +52,20 @@ class ValueChain(StrEnum):
     BIENS_DE_CONSOMMATION = "biens-de-consommation"
     RECYCLAGE_ECONOMIE_CIRCULAIRE = "recyclage-economie-circulaire"
     DIVERSIFICATION_TERRITOIRES_FRAGILES = "diversification-territoires-fragiles"
+
+
+PROGRAMME_CODE_PATTERN = r"^[a-z0-9](?:[a-z0-9-]{1,58})[a-z0-9]$"
+
+
+def _open_programme_schema(schema: dict[str, Any]) -> None:
+    schema["x-extensible-enum"] = [p.value for p in Programme]
+
+
+ProgrammeCode = Annotated[
+    str,
+    StringConstraints(pattern=PROGRAMME_CODE_PATTERN, max_length=60),
+    Field(json_schema_extra=_open_programme_schema),
+]
+"""A programme on the wire, as an open set (the v2 funding events, issue 24 C2): one of `Programme` (the State's
+offer, listed in `x-extensible-enum`) or a programme a partner declared (`ProgrammeDeclared`), e.g.
+`bdt-decarbonation-industrielle`. A reader must accept a code it does not know yet."""

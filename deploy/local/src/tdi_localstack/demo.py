@@ -30,6 +30,7 @@ from tdi_localstack.demo_data import (
     APPROVED_PER_REGION,
     DemoTerritory,
     fonds_vert_applications,
+    synthetic_ceilings,
     vte_contracts,
 )
 from tdi_localstack.demo_registers import record_registers, registers_line
@@ -80,6 +81,20 @@ class Platform:
                 "Content-Type": "application/json",
                 "Idempotency-Key": key,
             },
+        )
+        try:
+            with urllib.request.urlopen(request, timeout=30) as answer:  # noqa: S310
+                return answer.status, json.loads(answer.read() or b"null")
+        except urllib.error.HTTPError as error:
+            return error.code, json.loads(error.read() or b"null")
+
+    def put(self, service: str, path: str, body: Any) -> tuple[int, Any]:
+        """A staff command that sets a value (the same value again: the same answer)."""
+        request = urllib.request.Request(  # noqa: S310 - the platform's own loopback URLs
+            self.urls[service] + path,
+            data=json.dumps(body).encode(),
+            method="PUT",
+            headers={"Authorization": f"Bearer {self.token}", "Content-Type": "application/json"},
         )
         try:
             with urllib.request.urlopen(request, timeout=30) as answer:  # noqa: S310
@@ -175,16 +190,26 @@ def _publish(platform: Platform, partner: str, type_: str, payloads: list[dict[s
 
 
 def fonds_vert(platform: Platform) -> dict[str, int]:
-    """Fonds vert 2024: ADEME files the dossiers; the prefecture's staff instruct, approve or refuse them."""
+    """Fonds vert 2024: staff set the regional ceilings the sources do not publish (synthetic, labelled so); ADEME
+    files the dossiers and gives an avis on one per region; staff instruct, approve or refuse them (P:547: the
+    prefecture decides, ADEME supports; the demo's staff token is national, which decides too: platform rule)."""
     from tdi_contracts.reference.programmes import Programme
     from tdi_contracts.reference.programmes_catalogue import ENVELOPE_SEEDS
 
     envelopes = {
         s.region.value: s.envelope_id for s in ENVELOPE_SEEDS if s.programme is Programme.FONDS_VERT_TI and s.region
     }
-    payloads = fonds_vert_applications(_territories(platform), envelopes)
+    territories = _territories(platform)
+    counts = {region: sum(region in t.regions for t in territories) for region in envelopes}
+    tally: dict[str, int] = {}
+    for region, ceiling in synthetic_ceilings(counts).items():
+        status, _ = platform.put("funding", f"/envelopes/{envelopes[region]}/ceiling",
+                                 {"ceiling_cents": ceiling, "provenance": "synthetic"})  # fmt: skip
+        tally[f"ceiling_{status}"] = tally.get(f"ceiling_{status}", 0) + 1
+    payloads = fonds_vert_applications(territories, envelopes)
     answered = _publish(platform, "ademe", "fr.territoires-industrie.funding.FileApplication.v1", payloads)
-    tally = {"filed": sum(a.accepted for a in answered.values()), "refused_at_filing": 0}
+    tally |= {"filed": sum(a.accepted for a in answered.values()), "refused_at_filing": 0}
+    opinions = []
     for n, answer in enumerate(sorted(answered.values(), key=lambda a: a.event_id)):
         application = next((i.split(":", 1)[1] for i in answer.resulting_ids if i.startswith("application:")), None)
         if application is None:
@@ -192,18 +217,24 @@ def fonds_vert(platform: Platform) -> dict[str, int]:
             continue
         platform.post("funding", f"/applications/{application}/instruction", {}, f"demo-instr-{application}")
         position = n % APPLICATIONS_PER_REGION
+        detail = platform.get("funding", f"/applications/{application}")
+        if position == 0:  # ADEME's avis (it advises; it never decides), in the dossier's history
+            opinions.append({"application_id": application, "territory_id": detail["territory_id"],
+                             "opinion": "favorable", "text": f"Avis de l'ADEME {SYNTHETIC}.",
+                             "partner_reference": f"ADEME-AVIS-{application}"})  # fmt: skip
         if position < APPROVED_PER_REGION:
-            detail = platform.get("funding", f"/applications/{application}")
             amount = detail.get("requested_cents") or detail.get("application", {}).get("requested_cents")
             status, _ = platform.post("funding", f"/applications/{application}/approval",
                                       {"granted_cents": amount}, f"demo-approve-{application}")  # fmt: skip
             tally[f"approval_{status}"] = tally.get(f"approval_{status}", 0) + 1
         elif position == APPROVED_PER_REGION:
-            refusal = {"reason_code": "project-not-eligible", "reason": f"Projet hors filières cibles {SYNTHETIC}."}
+            refusal = {"reason_code": "project-not-eligible", "reason": f"Projet hors critères {SYNTHETIC}."}
             status, _ = platform.post(
                 "funding", f"/applications/{application}/refusal", refusal, f"demo-ref-{application}"
             )
             tally[f"refusal_{status}"] = tally.get(f"refusal_{status}", 0) + 1
+    avis = _publish(platform, "ademe", "fr.territoires-industrie.funding.RecordApplicationOpinion.v1", opinions)
+    tally["opinions"] = sum(a.accepted for a in avis.values())
     return tally
 
 
@@ -248,10 +279,12 @@ def action_plan_line(counts: dict[str, int]) -> str:
 
 
 def fonds_vert_line(tally: dict[str, int]) -> str:
+    ceilings = tally.get("ceiling_200", 0)
     filed = tally.get("filed", 0)
     approved = sum(v for k, v in tally.items() if k.startswith("approval_2"))
     refused = sum(v for k, v in tally.items() if k.startswith("refusal_2"))
-    line = f"Fonds vert 2024, {_n(filed)} dossiers filed by ADEME"
+    line = f"Fonds vert 2024, {_n(ceilings)} unpublished regional ceilings set as synthetic, {_n(filed)} dossiers filed"
+    line += f" by ADEME ({_n(tally.get('opinions', 0))} ADEME avis)"
     if tally.get("refused_at_filing"):
         line += f", {_n(tally['refused_at_filing'])} refused at filing"
     line += f"; {_n(approved)} approved, {_n(refused)} refused by staff, {_n(filed - approved - refused)} left"

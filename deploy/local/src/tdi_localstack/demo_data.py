@@ -1,7 +1,9 @@
 """The synthetic records of the demo (pure: no I/O), reproducible from a seed.
 
-Fonds vert 2024: in each region, applications filed through ADEME's ingress topic, most approved by the
-prefecture's staff within the regional envelope, one refused, the rest still under instruction.
+Fonds vert 2024: in each region, applications filed through ADEME's ingress topic, each declaring what the sources
+require (supported by the local authorities, linked to the territory's strategy), most approved by staff within the
+regional envelope, one refused, the rest still under instruction. Only Grand Est's ceiling is published: the demo
+sets the 17 others as staff would, labelled synthetic (`synthetic_ceilings`).
 VTE: 300 contracts sent by Bpifrance (the figure of Nov 2023), about a third on a « VTE vert » mission.
 """
 
@@ -15,6 +17,12 @@ from tdi_contracts.ids import luhn_is_valid
 
 APPLICATIONS_PER_REGION = 8
 APPROVED_PER_REGION = 5
+MAX_REQUESTED = 890_000_00
+"""The largest amount a demo dossier asks (150 000 € to 890 000 €)."""
+SYNTHETIC_FLOOR = 4_500_000_00
+"""Every synthetic regional ceiling holds at least the demo's approvals there (5 × 890 000 € = 4 450 000 €)."""
+UNPUBLISHED_TOTAL = 92_100_000_00
+"""100 M€ (P:75) minus Grand Est's 7.9 M€ (M:274): what the 17 unpublished regional ceilings may share."""
 VTE_CONTRACTS = 300
 SIZES = ("pme", "tpe", "eti", "pme")
 VALUE_CHAINS = ("bioeconomie", "mobilites-durables", "recyclage-economie-circulaire", "souverainete-alimentaire")
@@ -51,7 +59,7 @@ def fonds_vert_applications(
         local = [t for t in territories if region in t.regions]
         for n in range(APPLICATIONS_PER_REGION if local else 0):
             territory = local[n % len(local)]
-            requested = rng.randrange(15, 90) * 10_000_00  # 150 000 € to 890 000 €, whole 10 k€
+            requested = rng.randrange(15, 90) * 10_000_00  # 150 000 € to MAX_REQUESTED, whole 10 k€
             number = int(region) * 100 + n
             payloads.append(
                 {
@@ -70,10 +78,26 @@ def fonds_vert_applications(
                     "expected_jobs": rng.randrange(2, 40),
                     "productive_investment_cents": requested * 3,
                     "funding_year": 2024,
+                    "supported_by_local_authorities": True,  # P:541, required by the Fonds vert
+                    "linked_to_territory_strategy": True,
                     "synthetic": True,
                 }
             )
     return payloads
+
+
+def synthetic_ceilings(territories_per_region: dict[str, int]) -> dict[str, int]:
+    """Demonstration ceilings for the 17 regions whose share is not published: SYNTHETIC_FLOOR each, the rest of the
+    92.1 M€ by number of territories (largest remainders get the cents), so they add up to exactly 92.1 M€. Set by
+    command with provenance `synthetic`: the dashboard says « plafond fictif (démonstration) »."""
+    regions = sorted(r for r in territories_per_region if r != "44")
+    weights = {r: max(1, territories_per_region[r]) for r in regions}
+    spare, total = UNPUBLISHED_TOTAL - SYNTHETIC_FLOOR * len(regions), sum(weights.values())
+    shares = {r: spare * weights[r] // total for r in regions}
+    by_remainder = sorted(regions, key=lambda r: (-(spare * weights[r] % total), r))
+    for r in by_remainder[: spare - sum(shares.values())]:
+        shares[r] += 1
+    return {r: SYNTHETIC_FLOOR + shares[r] for r in regions}
 
 
 def vte_contracts(

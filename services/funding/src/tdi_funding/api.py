@@ -7,25 +7,30 @@ from uuid import UUID
 
 from fastapi import APIRouter, Depends, Request, status
 
-from tdi_contracts.reference.programmes_catalogue import EnvelopeSeed
-from tdi_funding import deciding, grants, store_applications
+from tdi_contracts.reference.programmes_catalogue import CeilingProvenance, EnvelopeSeed
+from tdi_funding import deciding, envelopes, grants, store_applications
 from tdi_funding.api_reads import build_read_router
 from tdi_funding.commands import (
     Approve,
     FileApplicationRequest,
     OpenEnvelope,
+    RecordOpinionRequest,
     RecordPaymentRequest,
     Refuse,
     ReleaseRequest,
+    SetCeiling,
 )
 from tdi_funding.envelopes import open_envelope
 from tdi_funding.filing import file_application
+from tdi_funding.settings import FundingRules
 from tdi_funding.use_cases import STAFF, Actor, Result, UseCases
 from tdi_runtime.access import Access
 from tdi_runtime.http_access import commands, documented
 
 Writer = Annotated[Access, Depends(commands())]
+National = Annotated[Access, Depends(commands(roles=("national",)))]
 Instructor = Annotated[Access, Depends(commands(scope="region+programme", instructors=True))]
+Adviser = Annotated[Access, Depends(commands(scope="region+programme", roles=("instructor", "region-council")))]
 
 
 def _use_cases(request: Request) -> UseCases:
@@ -41,9 +46,17 @@ def _ids(result: Result) -> dict[str, str]:
     return {f"{kind}_id": id_ for kind, id_ in result.resulting}
 
 
-def _staff(access: Access) -> Actor:
-    """Staff acting over HTTP: the use case checks the caller's region on the dossier and envelope it writes."""
-    return Actor(STAFF.name, reach=access.require_region)
+def _staff(request: Request, access: Access) -> Actor:
+    """Staff acting over HTTP: the use case checks the caller's region on the dossier and envelope it writes, and
+    whether its role decides or advises on the programme. The history names the role, never the person."""
+    scope = access.region or access.programme
+    rules: FundingRules = request.app.state.funding_rules
+    return Actor(
+        f"{access.role}:{scope}" if scope else access.role or STAFF.name,
+        reach=access.require_region,
+        role=access.role,
+        national_decides_fonds_vert=rules.national_decides_fonds_vert,
+    )
 
 
 async def _dossier_in_reach(
@@ -76,21 +89,56 @@ def build_router() -> APIRouter:
             command.region,
             command.year,
             command.operator,
+            provenance=command.ceiling_provenance if command.ceiling_cents is not None else None,
+            parent_id=command.parent_envelope_id,
+            files_from=command.files_from,
+            files_until=command.files_until,
         )
         await _use_cases(request).run(lambda c: open_envelope(c, seed, _now().date(), reach=access.require_region))
         return {"envelope_id": command.envelope_id}
 
+    @router.put("/envelopes/{envelope_id}/ceiling", summary="Set an envelope's ceiling (national staff)")
+    async def put_ceiling(request: Request, envelope_id: str, command: SetCeiling, access: National) -> dict[str, Any]:
+        await _use_cases(request).run(
+            lambda c: envelopes.set_ceiling(
+                c,
+                envelope_id,
+                command.ceiling_cents,
+                CeilingProvenance(command.provenance),
+                _now(),
+                access.require_region,
+            )
+        )
+        return {"envelope_id": envelope_id, "ceiling_cents": command.ceiling_cents}
+
+    @router.post("/envelopes/{envelope_id}/closure", summary="Close an envelope: no more filing nor commitment")
+    async def post_closure(request: Request, envelope_id: str, access: National) -> dict[str, Any]:
+        await _use_cases(request).run(lambda c: envelopes.close_envelope(c, envelope_id, _now(), access.require_region))
+        return {"envelope_id": envelope_id, "closed": True}
+
+    @router.post("/envelopes/{envelope_id}/release", summary="Release a closed envelope's unused balance")
+    async def post_release_balance(request: Request, envelope_id: str, access: National) -> dict[str, Any]:
+        result = await _use_cases(request).run(
+            lambda c: envelopes.release_balance(c, envelope_id, _now(), access.require_region)
+        )
+        return {"envelope_id": envelope_id, "released_cents": result.value}
+
     @router.post("/applications", status_code=status.HTTP_201_CREATED, summary="File a dossier")
     async def post_application(request: Request, command: FileApplicationRequest, access: Instructor) -> dict[str, Any]:
         access.require_programme(command.programme)
-        result = await _use_cases(request).run(lambda c: file_application(c, command, _staff(access), _now()))
+        rules: FundingRules = request.app.state.funding_rules
+        result = await _use_cases(request).run(
+            lambda c: file_application(
+                c, command, _staff(request, access), _now(), without_ceiling=rules.filing_without_ceiling
+            )
+        )
         return _ids(result)
 
     @router.post("/applications/{application_id}/instruction", summary="Open the instruction")
     async def post_instruction(request: Request, application_id: UUID, access: Instructor) -> dict[str, Any]:
         await _dossier_in_reach(request, access, application_id=application_id)
         result = await _use_cases(request).run(
-            lambda c: deciding.start_instruction(c, application_id, _staff(access), _now())
+            lambda c: deciding.start_instruction(c, application_id, _staff(request, access), _now())
         )
         return _ids(result)
 
@@ -100,7 +148,7 @@ def build_router() -> APIRouter:
     ) -> dict[str, Any]:
         await _dossier_in_reach(request, access, application_id=application_id)
         result = await _use_cases(request).run(
-            lambda c: deciding.approve(c, application_id, command.granted_cents, _staff(access), _now())
+            lambda c: deciding.approve(c, application_id, command.granted_cents, _staff(request, access), _now())
         )
         return _ids(result)
 
@@ -110,14 +158,30 @@ def build_router() -> APIRouter:
     ) -> dict[str, Any]:
         await _dossier_in_reach(request, access, application_id=application_id)
         result = await _use_cases(request).run(
-            lambda c: deciding.refuse(c, application_id, command.reason_code, command.reason, _staff(access), _now())
+            lambda c: deciding.refuse(
+                c, application_id, command.reason_code, command.reason, _staff(request, access), _now()
+            )
         )
         return _ids(result)
 
     @router.post("/applications/{application_id}/withdrawal", summary="Withdraw (de-commits)")
     async def post_withdrawal(request: Request, application_id: UUID, access: Instructor) -> dict[str, Any]:
         await _dossier_in_reach(request, access, application_id=application_id)
-        result = await _use_cases(request).run(lambda c: deciding.withdraw(c, application_id, _staff(access), _now()))
+        result = await _use_cases(request).run(
+            lambda c: deciding.withdraw(c, application_id, _staff(request, access), _now())
+        )
+        return _ids(result)
+
+    @router.post("/applications/{application_id}/opinions", status_code=201, summary="Record an avis (advisers)")
+    async def post_opinion(
+        request: Request, application_id: UUID, command: RecordOpinionRequest, access: Adviser
+    ) -> dict[str, Any]:
+        await _dossier_in_reach(request, access, application_id=application_id)
+        result = await _use_cases(request).run(
+            lambda c: deciding.record_opinion(
+                c, application_id, command.opinion, command.text, _staff(request, access), _now()
+            )
+        )
         return _ids(result)
 
     @router.post("/grants/{grant_id}/payments", status_code=201, summary="Record a payment")
@@ -127,7 +191,7 @@ def build_router() -> APIRouter:
         await _dossier_in_reach(request, access, grant_id=grant_id)
         result = await _use_cases(request).run(
             lambda c: grants.pay(
-                c, grant_id, command.reference, command.amount_cents, command.paid_on, _staff(access), _now()
+                c, grant_id, command.reference, command.amount_cents, command.paid_on, _staff(request, access), _now()
             )
         )
         return _ids(result)
@@ -138,7 +202,9 @@ def build_router() -> APIRouter:
     ) -> dict[str, Any]:
         await _dossier_in_reach(request, access, grant_id=grant_id)
         result = await _use_cases(request).run(
-            lambda c: grants.release(c, grant_id, command.released_cents, command.reason, _staff(access), _now())
+            lambda c: grants.release(
+                c, grant_id, command.released_cents, command.reason, _staff(request, access), _now()
+            )
         )
         return _ids(result)
 

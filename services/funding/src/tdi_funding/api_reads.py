@@ -7,8 +7,10 @@ from uuid import UUID
 from fastapi import APIRouter, Depends, Query, Request
 
 from tdi_contracts.money import MAX_CENTS
-from tdi_contracts.reference import Programme, RegionParam
-from tdi_funding import queries, store_applications, store_envelopes
+from tdi_contracts.reference import RegionParam
+from tdi_contracts.reference.figures import chef_de_projet_cap
+from tdi_contracts.reference.programmes import PROGRAMME_CODE_PATTERN
+from tdi_funding import queries, store_applications, store_cdp, store_envelopes
 from tdi_funding.domain.application import State
 from tdi_funding.domain.chef_de_projet import split_shared_post, state_subsidy
 from tdi_funding.domain.errors import UnknownApplicationError, UnknownEnvelopeError
@@ -19,6 +21,10 @@ from tdi_runtime.territories import find_territory
 
 Reader = Annotated[Access, Depends(reads(scope="region+programme"))]
 TerritoryParam = Annotated[str | None, Query(max_length=80, description="Platform id or official id")]
+ProgrammeParam = Annotated[
+    str | None,
+    Query(pattern=PROGRAMME_CODE_PATTERN, max_length=60, description="A programme of the catalogue or a declared one"),
+]
 
 
 def build_read_router() -> APIRouter:
@@ -28,7 +34,7 @@ def build_read_router() -> APIRouter:
     async def list_envelopes(
         request: Request,
         access: Reader,
-        programme: Programme | None = None,
+        programme: ProgrammeParam = None,
         region: RegionParam | None = None,
         year: Annotated[int | None, Query(ge=2023, le=2027, description="Year of the envelope (Temps II)")] = None,
     ) -> dict[str, Any]:
@@ -52,7 +58,7 @@ def build_read_router() -> APIRouter:
         request: Request,
         access: Reader,
         territory_id: TerritoryParam = None,
-        programme: Programme | None = None,
+        programme: ProgrammeParam = None,
         region: RegionParam | None = None,
         state: State | None = None,
         limit: Annotated[int, Query(ge=1, le=200)] = 50,
@@ -91,13 +97,18 @@ def build_read_router() -> APIRouter:
         access.require_programme(stored.application.programme)
         return queries.dossier(stored, access)
 
-    @router.get("/territories/{territory_id}/chef-de-projet-subsidy", summary="State subsidy of the chef de projet")
+    @router.get(
+        "/territories/{territory_id}/chef-de-projet-subsidy",
+        summary="State subsidy of the chef de projet: the year's cap, what is given, the room left (and a post's part)",
+    )
     async def get_subsidy(
         request: Request,
         access: Reader,
         territory_id: str,
         year: Annotated[int, Query(ge=2023, le=2027, description="Year funded (renewed yearly)")],
-        post_cost_cents: Annotated[int, Query(ge=0, le=MAX_CENTS, description="Yearly cost of the post, in cents")],
+        post_cost_cents: Annotated[
+            int | None, Query(ge=0, le=MAX_CENTS, description="Yearly cost of a post, in cents (for its subsidy)")
+        ] = None,
         shared_with: Annotated[
             list[str] | None, Query(max_length=10, description="Other territories sharing it")
         ] = None,
@@ -106,17 +117,24 @@ def build_read_router() -> APIRouter:
             ref = await territory(conn, territory_id)
             access.require_region(ref.regions)
             others = [(await territory(conn, t)).territory_id for t in shared_with or []]
-        share = split_shared_post(post_cost_cents, [ref.territory_id, *others])[ref.territory_id]
+            given = await store_cdp.given(conn, ref.territory_id, year)
+        share = split_shared_post(post_cost_cents or 0, [ref.territory_id, *others])[ref.territory_id]
         subsidy = state_subsidy(ref.epci_count or None, share)
+        cap = chef_de_projet_cap(ref.epci_count) if ref.epci_count else None
+        remaining = None if cap is None else max(0, cap - given)
+        per_post = subsidy.amount_cents if post_cost_cents is not None else None
         return {
             "territory_id": ref.territory_id,
             "year": year,
             "epci_count": ref.epci_count or None,
             "computable": subsidy.computable,
-            "subsidy_cents": subsidy.amount_cents,
-            "cap_cents": subsidy.cap_cents,
-            "post_share_cents": subsidy.post_share_cents,
-            "territory_share_cents": None if subsidy.amount_cents is None else share - subsidy.amount_cents,
+            "cap_cents": cap,
+            "given_cents": given,
+            "remaining_cents": remaining,
+            "subsidy_cents": per_post,
+            "grantable_cents": None if per_post is None or remaining is None else min(per_post, remaining),
+            "post_share_cents": share if post_cost_cents is not None else None,
+            "territory_share_cents": None if per_post is None else share - per_post,
             "reason": subsidy.reason,
         }
 

@@ -1,15 +1,20 @@
 """Commands the funding service accepts over HTTP (programme staff), validated field by field."""
 
 from datetime import date
+from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from tdi_contracts.events.funding import RejectionReason, ReleaseReason
+from tdi_contracts.events.funding import Opinion, RejectionReason, ReleaseReason
 from tdi_contracts.events.funding.applications import ApplicationDetails
 from tdi_contracts.fields import FrenchSentence
 from tdi_contracts.ids import EnvelopeId, PartnerReference
 from tdi_contracts.money import Cents
-from tdi_contracts.reference import Partner, Programme, Region
+from tdi_contracts.reference import Partner, ProgrammeCode, Region
+from tdi_contracts.reference.programmes_catalogue import CeilingProvenance
+
+StaffCeiling = Literal[CeilingProvenance.STAFF, CeilingProvenance.SYNTHETIC]
+"""A ceiling set by command: staff's, or a demonstration one (the published ones come from the catalogue)."""
 
 
 class Command(BaseModel):
@@ -19,9 +24,11 @@ class Command(BaseModel):
 
 
 class FileApplicationRequest(ApplicationDetails):
-    """A dossier filed by staff for a project holder: the fields of the contract's application details."""
+    """A dossier filed by staff for a project holder: the fields of the contract's application details, on a
+    programme of the catalogue or one a partner declared."""
 
     model_config = ConfigDict(strict=False, extra="forbid", frozen=True)
+    programme: ProgrammeCode = Field(description="Programme: a code of the catalogue or a declared one")  # type: ignore[assignment]
 
 
 class Approve(Command):
@@ -31,6 +38,13 @@ class Approve(Command):
 class Refuse(Command):
     reason_code: RejectionReason
     reason: FrenchSentence = Field(examples=["Le projet ne relève d'aucune filière cible du Fonds vert."])
+
+
+class RecordOpinionRequest(Command):
+    """An avis of those who advise on the programme (ADEME's instructors, the Conseil régional)."""
+
+    opinion: Opinion
+    text: FrenchSentence = Field(examples=["Projet cohérent avec la stratégie du territoire ; gains à confirmer."])
 
 
 class RecordPaymentRequest(Command):
@@ -48,8 +62,21 @@ class OpenEnvelope(Command):
     """Open an envelope: a programme's budget for a year, a regional share, or a partner's declared line."""
 
     envelope_id: EnvelopeId
-    programme: Programme
-    ceiling_cents: Cents
+    programme: ProgrammeCode = Field(description="Programme: a code of the catalogue or a declared one")
+    ceiling_cents: Cents | None = Field(default=None, description="Ceiling; none while it is not published")
+    ceiling_provenance: StaffCeiling = Field(default=CeilingProvenance.STAFF, description="staff or synthetic")
     region: Region | None = None
-    year: int | None = Field(default=None, ge=2023, le=2027)
+    year: int | None = Field(default=None, ge=2023, le=2027, description="Required for yearly programmes")
     operator: Partner | None = Field(default=None, description="Partner operating it, when not the State")
+    parent_envelope_id: EnvelopeId | None = Field(
+        default=None, description="The envelope holding it (its ceiling is taken from what that one has left)"
+    )
+    files_from: date | None = Field(default=None, description="First day dossiers may be filed")
+    files_until: date | None = Field(default=None, description="Last day dossiers may be filed")
+
+
+class SetCeiling(Command):
+    """Set an envelope's ceiling (one the sources do not publish): staff's decision, or a demonstration figure."""
+
+    ceiling_cents: Cents
+    provenance: StaffCeiling = Field(default=CeilingProvenance.STAFF, description="staff, or synthetic for the demo")

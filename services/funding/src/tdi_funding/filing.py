@@ -6,13 +6,15 @@ from __future__ import annotations
 from datetime import datetime
 from uuid import uuid4
 
-from tdi_contracts.events.funding import ApplicationFiled
+from tdi_contracts.events.funding import ApplicationFiledV2
 from tdi_contracts.events.funding.applications import ApplicationDetails
-from tdi_contracts.reference.programmes_catalogue import CATALOGUE
 from tdi_funding import store_applications, store_envelopes
 from tdi_funding.domain.application import Application
 from tdi_funding.domain.eligibility import Dossier, check
+from tdi_funding.domain.envelope import ceiling_not_set
 from tdi_funding.domain.errors import ApplicationNotEligibleError, UnknownEnvelopeError
+from tdi_funding.posts import load_post
+from tdi_funding.programmes import rules_for
 from tdi_funding.use_cases import Actor, Result
 from tdi_funding.use_cases import territory as known_territory
 from tdi_runtime.db import Connection
@@ -20,11 +22,19 @@ from tdi_runtime.territories import find_territory
 
 
 async def file_application(
-    conn: Connection, details: ApplicationDetails, actor: Actor, now: datetime, partner_reference: str | None = None
+    conn: Connection,
+    details: ApplicationDetails,
+    actor: Actor,
+    now: datetime,
+    partner_reference: str | None = None,
+    *,
+    without_ceiling: bool = True,
 ) -> Result:
-    """Files a dossier (draft then filed in one step); refused with every failed eligibility reason."""
-    rules = CATALOGUE[details.programme]
-    actor.require_rights_on(details.programme.value)
+    """Files a dossier (draft then filed in one step) while its envelope takes dossiers (C4); refused with every failed
+    eligibility reason. `without_ceiling` (platform rule, `TDI_FUNDING_FILING_WITHOUT_CEILING`): an envelope whose
+    ceiling is not published yet takes dossiers (committed only once staff set it)."""
+    rules = await rules_for(conn, str(details.programme))
+    actor.require_instruction(rules)
     if partner_reference is not None:
         existing = await store_applications.find_by_partner_reference(conn, actor.name, partner_reference)
         if existing is not None:  # the same dossier sent again under another event id: one dossier
@@ -32,6 +42,9 @@ async def file_application(
     envelope = await store_envelopes.load(conn, details.envelope_id)
     if envelope is None:
         raise UnknownEnvelopeError(f"L'enveloppe {details.envelope_id} est inconnue.", details={"field": "envelope_id"})
+    envelope.require_filing_open(now.date())
+    if envelope.ceiling_cents is None and not without_ceiling:
+        raise ceiling_not_set(envelope.envelope_id)
     if rules.requires_labelled_territory:
         ref = await known_territory(conn, details.territory_id)
         territory_id, labelled, regions, epci = ref.territory_id, ref.labelled, ref.regions, ref.epci_count
@@ -51,6 +64,12 @@ async def file_application(
         requested_cents=details.requested_cents,
         eligible_cost_cents=details.eligible_cost_cents,
         epci_count=epci or None,
+        supported_by_local_authorities=details.supported_by_local_authorities,
+        linked_to_territory_strategy=details.linked_to_territory_strategy,
+        industrial_shock=details.industrial_shock,
+        territory_id=territory_id,
+        funding_year=details.funding_year,
+        post=await load_post(conn, details.chef_de_projet_id),
     )
     failed = check(rules, envelope, dossier)
     if failed:
@@ -59,7 +78,7 @@ async def file_application(
             details={"field_errors": [{"path": f.field, "code": f.code, "message": f.message} for f in failed]},
         )
     application = Application(
-        uuid4(), territory_id, details.programme.value, envelope.envelope_id, details.requested_cents
+        uuid4(), territory_id, str(details.programme), envelope.envelope_id, details.requested_cents
     )
     application.file(now, actor.name)
     stored = store_applications.StoredApplication(
@@ -71,7 +90,7 @@ async def file_application(
         filed_at=now,
     )
     await store_applications.insert(conn, stored, now)
-    filed = ApplicationFiled(
+    filed = ApplicationFiledV2(
         **{k: getattr(details, k) for k in ApplicationDetails.model_fields if k != "territory_id"},
         territory_id=territory_id,
         application_id=application.application_id,

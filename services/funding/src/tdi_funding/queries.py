@@ -28,10 +28,27 @@ def envelope(e: Envelope) -> dict[str, Any]:
         "operator": e.operator,
         "closed": e.closed,
         "ceiling_cents": e.ceiling_cents,
+        "ceiling_provenance": e.provenance.value if e.provenance else None,
+        "ceiling_label": ceiling_label(e),
+        "parent_envelope_id": e.parent_id,
         "committed_cents": e.committed_cents,
+        "allocated_cents": e.allocated_cents,
         "paid_cents": e.paid_cents,
         "available_cents": e.available_cents,
+        "released_cents": e.released_cents,
+        "files_from": e.files_from.isoformat() if e.files_from else None,
+        "files_until": e.files_until.isoformat() if e.files_until else None,
     }
+
+
+CEILING_LABELS = {None: "plafond non publié", "synthetic": "plafond fictif (démonstration)"}
+"""What staff read next to a ceiling that is not a published or decided figure (issue 24, A4)."""
+
+
+def ceiling_label(e: Envelope) -> str | None:
+    if e.ceiling_cents is None:
+        return CEILING_LABELS[None]
+    return CEILING_LABELS.get(e.provenance.value if e.provenance else "")
 
 
 def application_row(r: Any, access: Access) -> dict[str, Any]:

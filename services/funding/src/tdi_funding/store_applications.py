@@ -27,6 +27,9 @@ class StoredApplication:
     filed_at: datetime
     saved_history: int = 0
     saved_payments: frozenset[str] = field(default_factory=frozenset)
+    cdp_year: int | None = None
+    """Where an approved chef de projet dossier was counted (its year and post), for what it gives back later."""
+    cdp_post_id: UUID | None = None
 
 
 def payment_id(application_id: UUID, reference: str) -> UUID:
@@ -59,7 +62,7 @@ async def save(conn: Connection, stored: StoredApplication, now: datetime, paid_
     a = stored.application
     await conn.execute(
         "UPDATE applications SET state = $2, granted_cents = $3, released_cents = $4, paid_cents = $5,"
-        " grant_id = $6, updated_at = $7 WHERE id = $1",
+        " grant_id = $6, updated_at = $7, cdp_year = $8, cdp_post_id = $9 WHERE id = $1",
         a.application_id,
         a.state.value,
         a.granted_cents,
@@ -67,6 +70,8 @@ async def save(conn: Connection, stored: StoredApplication, now: datetime, paid_
         a.paid_cents,
         a.grant_id,
         now,
+        stored.cdp_year,
+        stored.cdp_post_id,
     )
     await _append(conn, stored, now, paid_on)
 
@@ -157,6 +162,8 @@ async def _whole(conn: Connection, where: str, value: UUID, for_update: bool) ->
         filed_at=row["filed_at"],
         saved_history=len(history),
         saved_payments=frozenset(payments),
+        cdp_year=row["cdp_year"],
+        cdp_post_id=row["cdp_post_id"],
     )
 
 

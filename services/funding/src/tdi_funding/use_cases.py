@@ -11,10 +11,11 @@ from typing import Any, TypeVar
 
 import asyncpg
 
-from tdi_contracts.permissions import may_decide_on
-from tdi_contracts.reference import Partner, Programme
+from tdi_contracts.reference import Partner
+from tdi_contracts.reference.programmes_catalogue import ProgrammeRules
+from tdi_funding.domain import rights
 from tdi_funding.domain.envelope import Envelope
-from tdi_funding.domain.errors import ProgrammeNotOperatedError, UnknownTerritoryError
+from tdi_funding.domain.errors import UnknownTerritoryError
 from tdi_runtime.access import Reach
 from tdi_runtime.db import Connection
 from tdi_runtime.events import outgoing
@@ -27,12 +28,14 @@ T = TypeVar("T")
 
 @dataclass(frozen=True)
 class Actor:
-    """Who decides: programme staff over HTTP (`partner` None, `reach` the caller's region check) or a partner
-    through its ingress topic."""
+    """Who acts: programme staff over HTTP (`partner` None; `role` its role, `reach` its region check) or a partner
+    through its ingress topic. `name` is what the dossier's history says (a role or a partner, never a person)."""
 
     name: str
     partner: Partner | None = None
     reach: Reach | None = None
+    role: str | None = None
+    national_decides_fonds_vert: bool = True
 
     def require_reach(self, regions: tuple[str, ...], envelope: Envelope) -> None:
         """An HTTP caller acts where the dossier lies and, on a regional envelope, in that envelope's region only:
@@ -43,14 +46,19 @@ class Actor:
             if envelope.region is not None:
                 self.reach((envelope.region,))
 
-    def require_rights_on(self, programme: str) -> None:
-        """A partner acts only on the programmes it operates or instructs; State staff act on all."""
-        if self.partner is not None and not may_decide_on(self.partner, programme):
-            label = Programme(programme).label
-            raise ProgrammeNotOperatedError(
-                f"{self.partner.label} n'opère ni n'instruit le programme « {label} » : décision refusée.",
-                details={"field": "programme", "value": programme},
-            )
+    def require_decision(self, rules: ProgrammeRules) -> None:
+        """Approve, refuse, withdraw, reduce, pay: the programme's deciders only (`rights`, from the catalogue)."""
+        rights.require_decision(
+            rules, partner=self.partner, role=self.role, national_decides_fonds_vert=self.national_decides_fonds_vert
+        )
+
+    def require_instruction(self, rules: ProgrammeRules) -> None:
+        """File, open the instruction: deciders and advisers."""
+        rights.require_instruction(rules, partner=self.partner, role=self.role)
+
+    def require_opinion(self, rules: ProgrammeRules) -> None:
+        """Record an avis: advisers only."""
+        rights.require_opinion(rules, partner=self.partner, role=self.role)
 
 
 STAFF = Actor("staff")

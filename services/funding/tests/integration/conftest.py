@@ -74,4 +74,50 @@ def fonds_vert_dossier(territory_id: str, envelope_id: str, requested_cents: int
         project_type=ProjectType.INVESTISSEMENT_INDUSTRIEL,
         expected_jobs=12,
         productive_investment_cents=requested_cents * 5,
+        supported_by_local_authorities=True,
+        linked_to_territory_strategy=True,
     )
+
+
+class _Fold:
+    """The smallest handler context the projection's handlers need: the event, and writes at once."""
+
+    def __init__(self, conn: Any, payload: Any) -> None:
+        self.conn, self.payload = conn, payload
+
+    async def defer(self, sql: str, *args: Any) -> None:
+        await self.conn.execute(sql, *args)
+
+
+async def know_post(
+    conn: Any, post_id: Any, territory_id: str, annual_cost_cents: int, shared_with: tuple[str, ...] = ()
+) -> None:
+    """A chef de projet post, folded into funding's projection by its own handlers as the territory's events would."""
+    from tdi_contracts.events.territory import ChefDeProjetAppointed, ChefDeProjetShared
+    from tdi_funding import posts
+
+    appointed = ChefDeProjetAppointed.model_validate(
+        {"territory_id": territory_id, "chef_de_projet_id": str(post_id), "employer_siren": "200067213",
+         "employer_authority": "epci", "annual_cost_cents": annual_cost_cents, "appointed_on": "2024-01-02"},
+        strict=False,
+    )  # fmt: skip
+    await posts.on_appointed(_Fold(conn, appointed))  # type: ignore[arg-type]
+    if shared_with:
+        shared = ChefDeProjetShared.model_validate(
+            {"territory_id": territory_id, "chef_de_projet_id": str(post_id), "shared_with": list(shared_with),
+             "shared_on": "2024-01-02"},
+            strict=False,
+        )  # fmt: skip
+        await posts.on_shared(_Fold(conn, shared))  # type: ignore[arg-type]
+
+
+def chef_de_projet_dossier(
+    territory_id: str, envelope_id: str, post_id: Any, requested_cents: int, year: int = 2024, cost: int = 0
+) -> ApplicationDetails:
+    return ApplicationDetails.model_validate(
+        {"territory_id": territory_id, "programme": "chef-de-projet", "envelope_id": envelope_id,
+         "applicant_siren": "732829320", "project_title": "Poste de chef de projet", "requested_cents": requested_cents,
+         "eligible_cost_cents": cost or requested_cents * 2, "instrument": "subvention",
+         "project_type": "poste-chef-de-projet", "funding_year": year, "chef_de_projet_id": str(post_id)},
+        strict=False,
+    )  # fmt: skip

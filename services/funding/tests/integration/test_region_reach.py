@@ -70,6 +70,8 @@ def dossier(territory_id: str, envelope_id: str) -> dict[str, Any]:
         "expected_jobs": 25,
         "productive_investment_cents": eur(900_000),
         "funding_year": 2024,
+        "supported_by_local_authorities": True,  # P:541, required for the Fonds vert
+        "linked_to_territory_strategy": True,
     }
 
 

@@ -23,7 +23,7 @@ from tdi_localstack.provisioning import create_topics
 from tdi_runtime.kafka import read_to_end, security_options
 from tdi_runtime.testing import unique_name
 
-from .conftest import READER_TOKEN, STAFF_TOKEN, know_territory
+from .conftest import READER_TOKEN, STAFF_TOKEN, know_post, know_territory
 
 pytestmark = pytest.mark.integration
 
@@ -72,6 +72,8 @@ def dossier(territory_id: str, **changes: Any) -> dict[str, Any]:
         "expected_jobs": 25,
         "productive_investment_cents": eur(900_000),
         "funding_year": 2024,
+        "supported_by_local_authorities": True,  # P:541, required for the Fonds vert
+        "linked_to_territory_strategy": True,
     }
     return {**body, **changes}
 
@@ -80,8 +82,9 @@ async def test_envelopes_are_opened_with_exact_amounts_and_show_committed_paid_a
     async with funding_service() as (_, client, _t):
         answer = await client.get("/envelopes", params={"programme": "fonds-vert-ti", "year": 2024})
     envelopes = answer.json()["envelopes"]
-    assert len(envelopes) == 18
-    assert sum(e["ceiling_cents"] for e in envelopes) == eur(100_000_000)
+    assert len(envelopes) == 19  # the national 100 M EUR holding the 18 regional ones (issue 24, A4)
+    national = next(e for e in envelopes if e["region"] is None)
+    assert national["ceiling_cents"] == eur(100_000_000) and national["allocated_cents"] == eur(7_900_000)
     grand_est = next(e for e in envelopes if e["region"] == "44")
     assert grand_est["ceiling_cents"] == eur(7_900_000) == grand_est["available_cents"]
 
@@ -126,7 +129,7 @@ async def test_an_ineligible_dossier_is_refused_with_every_reason_and_commands_n
         anonymous = await client.post("/applications", json=dossier(t["two"]))
     assert refused.status_code == 422 and refused.json()["code"] == "APPLICATION_NOT_ELIGIBLE"
     codes = {e["code"] for d in refused.json()["errors"] for e in d["field_errors"]}
-    assert codes == {"project-type-not-eligible", "value-chain-not-eligible", "amount-above-eligible-cost"}
+    assert codes == {"project-type-not-eligible", "amount-above-eligible-cost"}  # the value chain is no gate (P:551)
     assert (forbidden.status_code, forbidden.json()["code"]) == (403, "READ_ONLY_ROLE")
     assert (anonymous.status_code, anonymous.json()["code"]) == (401, "UNAUTHENTICATED")
     assert floats.status_code == 422 and floats.json()["code"] == "INVALID_REQUEST"
@@ -150,7 +153,11 @@ async def test_the_chef_de_projet_subsidy_follows_the_epci_count_and_says_when_i
 
 
 async def test_a_chef_de_projet_dossier_is_capped_by_the_epci_count_on_an_envelope_staff_opened(funding_service):
-    async with funding_service() as (_, client, t):
+    posts = {"three": uuid.uuid4(), "none": uuid.uuid4()}
+    async with funding_service() as (app, client, t):
+        async with app.state.runtime.pool.acquire() as conn:
+            for which, post in posts.items():
+                await know_post(conn, post, t[which], eur(80_000))
         envelope = {
             "envelope_id": "chef-de-projet-2025",
             "programme": "chef-de-projet",
@@ -167,9 +174,16 @@ async def test_a_chef_de_projet_dossier_is_capped_by_the_epci_count_on_an_envelo
             eligible_cost_cents=eur(80_000),
             funding_year=2025,
         )
-        above = await client.post("/applications", json=dossier(t["three"], **post, requested_cents=eur(40_001)))
-        at_cap = await client.post("/applications", json=dossier(t["three"], **post, requested_cents=eur(40_000)))
-        no_epci = await client.post("/applications", json=dossier(t["none"], **post, requested_cents=eur(10_000)))
+        three, none = str(posts["three"]), str(posts["none"])
+        above = await client.post(
+            "/applications", json=dossier(t["three"], **post, requested_cents=eur(40_001), chef_de_projet_id=three)
+        )
+        at_cap = await client.post(
+            "/applications", json=dossier(t["three"], **post, requested_cents=eur(40_000), chef_de_projet_id=three)
+        )
+        no_epci = await client.post(
+            "/applications", json=dossier(t["none"], **post, requested_cents=eur(10_000), chef_de_projet_id=none)
+        )
     assert (opened.status_code, again.status_code) == (201, 201)
     assert (clash.status_code, clash.json()["code"]) == (409, "ENVELOPE_ALREADY_OPENED")
     assert [e["code"] for e in above.json()["errors"][0]["field_errors"]] == ["state-share-above-cap"]
@@ -265,7 +279,7 @@ async def test_a_dossier_filed_as_demonstration_data_is_announced_as_synthetic(f
     async with funding_service() as (app, client, t):
         demo = await client.post("/applications", json=dossier(t["two"], synthetic=True))
         real = await client.post("/applications", json=dossier(t["three"]))
-        filed = "fr.territoires-industrie.funding.ApplicationFiled.v1"
+        filed = "fr.territoires-industrie.funding.ApplicationFiled.v2"
         rows = await app.state.runtime.pool.fetch(
             "SELECT value FROM outbox WHERE $1 = ANY(header_values) ORDER BY id", filed
         )

@@ -1,20 +1,9 @@
-"""The programme catalogue: exact envelopes, operators, sites clés en main open to every territory."""
+"""The programme catalogue: exact envelopes, who decides and who advises, sites clés en main open to every territory."""
 
 from tdi_contracts.money import eur
-from tdi_contracts.permissions import may_decide_on
-from tdi_contracts.reference import Partner, Programme, Region
-from tdi_contracts.reference.programmes_catalogue import (
-    CATALOGUE,
-    ENVELOPE_SEEDS,
-    FONDS_VERT_2024_REGIONAL_SHARES,
-    PARTNER_LINES,
-)
-
-
-def test_the_2024_fonds_vert_regional_envelopes_sum_to_exactly_100_million_with_7_9_for_grand_est():
-    assert sum(FONDS_VERT_2024_REGIONAL_SHARES.values()) == eur(100_000_000)
-    assert FONDS_VERT_2024_REGIONAL_SHARES[Region.GRAND_EST] == eur(7_900_000)
-    assert set(FONDS_VERT_2024_REGIONAL_SHARES) == set(Region)
+from tdi_contracts.permissions import may_advise_on, may_decide_on, role_advises, role_decides
+from tdi_contracts.reference import Partner, Programme
+from tdi_contracts.reference.programmes_catalogue import CATALOGUE, ENVELOPE_SEEDS, PARTNER_LINES
 
 
 def test_rebond_industriel_is_10_million_engineering_and_90_million_investment_operated_by_bpifrance():
@@ -34,10 +23,31 @@ def test_sites_cles_en_main_are_not_limited_to_labelled_territories_unlike_the_f
     assert CATALOGUE[Programme.FONDS_VERT_TI].requires_labelled_territory
 
 
-def test_a_partner_may_decide_only_on_the_programmes_it_operates_or_instructs():
+def test_a_partner_decides_only_on_the_programmes_it_operates():
     assert may_decide_on(Partner.BPIFRANCE, Programme.REBOND_INDUSTRIEL_INVESTISSEMENT)
     assert not may_decide_on(Partner.BPIFRANCE, Programme.REBOND_INDUSTRIEL_INGENIERIE)
-    assert may_decide_on(Partner.ADEME, Programme.FONDS_VERT_TI)
     assert not may_decide_on(Partner.ADEME, Programme.SITES_CLES_EN_MAIN)
     assert may_decide_on(Partner.BANQUE_DES_TERRITOIRES, Programme.SITES_CLES_EN_MAIN)
-    assert all(p is not Partner.BUSINESS_FRANCE for r in CATALOGUE.values() for p in r.operators | r.instructors)
+    assert all(p is not Partner.BUSINESS_FRANCE for r in CATALOGUE.values() for p in r.deciders | r.advisers)
+
+
+def test_ademe_supports_the_fonds_vert_instruction_and_never_decides__P547():
+    """P:547 « géré de manière déconcentrée par les Préfectures de région avec l'appui de l'ADEME »."""
+    assert not may_decide_on(Partner.ADEME, Programme.FONDS_VERT_TI)
+    assert may_advise_on(Partner.ADEME, Programme.FONDS_VERT_TI)
+    assert not may_advise_on(Partner.ADEME, Programme.SITES_CLES_EN_MAIN)
+
+
+def test_the_regional_prefecture_decides_the_fonds_vert_the_instructor_and_the_region_only_advise__P547_M275():
+    """P:547 « par les Préfectures de région avec l'appui de l'ADEME et en concertation avec les Conseils
+    régionaux »; M:275 « Déconcentré à l'échelle du préfet de région »."""
+    fonds_vert = Programme.FONDS_VERT_TI
+    assert role_decides("regional", fonds_vert) and role_decides("national", fonds_vert)
+    assert not role_decides("instructor", fonds_vert) and role_advises("instructor", fonds_vert)
+    assert not role_decides("region-council", fonds_vert) and role_advises("region-council", fonds_vert)
+    assert not role_advises("reader", fonds_vert) and not role_decides("reader", fonds_vert)
+
+
+def test_the_instructors_of_other_programmes_still_decide_on_them():
+    assert role_decides("instructor", Programme.REBOND_INDUSTRIEL_INGENIERIE)
+    assert not role_advises("region-council", Programme.REBOND_INDUSTRIEL_INGENIERIE)

@@ -1,6 +1,7 @@
 """Envelopes, dossiers and eligibility, without a broker or a database."""
 
-from datetime import UTC, datetime
+from dataclasses import replace
+from datetime import UTC, date, datetime
 from uuid import uuid4
 
 import pytest
@@ -9,6 +10,7 @@ from tdi_contracts.money import eur
 from tdi_contracts.reference import Programme
 from tdi_contracts.reference.programmes_catalogue import CATALOGUE
 from tdi_funding.domain.application import Application, State
+from tdi_funding.domain.chef_de_projet import Post
 from tdi_funding.domain.decisions import apply_decision
 from tdi_funding.domain.eligibility import Dossier, check
 from tdi_funding.domain.envelope import Envelope
@@ -100,7 +102,9 @@ def test_eligibility_gives_every_failed_reason_not_just_the_first():
         "territory-not-labelled",
         "envelope-of-another-region",
         "project-type-not-eligible",
-        "value-chain-not-eligible",
+        "local-authorities-support-missing",
+        "territory-strategy-link-missing",
+        "funding-year-missing",
         "instrument-not-offered",
         "amount-above-eligible-cost",
         "amount-above-envelope",
@@ -113,12 +117,27 @@ def test_sites_cles_en_main_accept_a_site_outside_labelled_territories():
     assert check(CATALOGUE[Programme.SITES_CLES_EN_MAIN], envelope, dossier) == []
 
 
-def test_a_chef_de_projet_request_above_the_state_share_or_with_unknown_epci_is_not_eligible():
-    envelope = Envelope("cdp-2024", "chef-de-projet", eur(10_000_000))
+def test_a_chef_de_projet_request_above_the_state_share_or_with_unknown_epci_is_not_eligible__P472_P475():
+    envelope = Envelope("cdp-2024", "chef-de-projet", eur(10_000_000), year=2024)
     rules = CATALOGUE[Programme.CHEF_DE_PROJET]
-    over = Dossier(True, ("44",), "poste-chef-de-projet", None, "subvention", eur(31_000), eur(60_000), 2)
-    unknown = Dossier(True, ("44",), "poste-chef-de-projet", None, "subvention", eur(30_000), eur(60_000), None)
-    fits = Dossier(True, ("44",), "poste-chef-de-projet", None, "subvention", eur(30_000), eur(60_000), 2)
-    assert [r.code for r in check(rules, envelope, over)] == ["state-share-above-cap"]
-    assert [r.code for r in check(rules, envelope, unknown)] == ["epci-count-unknown"]
-    assert check(rules, envelope, fits) == []
+    post = Post(uuid4(), "tdi-44-a", eur(60_000), (), date(2024, 1, 1))
+
+    def dossier(requested: int, epci: int | None, **changes) -> Dossier:  # type: ignore[no-untyped-def]
+        base = Dossier(True, ("44",), "poste-chef-de-projet", None, "subvention", requested, eur(60_000), epci)
+        return replace(base, **{"territory_id": "tdi-44-a", "funding_year": 2024, "post": post, **changes})
+
+    assert [r.code for r in check(rules, envelope, dossier(eur(31_000), 2))] == ["state-share-above-cap"]
+    assert [r.code for r in check(rules, envelope, dossier(eur(30_000), None))] == ["epci-count-unknown"]
+    assert check(rules, envelope, dossier(eur(30_000), 2)) == []
+    assert [r.code for r in check(rules, envelope, dossier(eur(30_000), 2, post=None))] == [
+        "chef-de-projet-post-unknown"
+    ]
+    assert [r.code for r in check(rules, envelope, dossier(eur(30_000), 2, territory_id="tdi-44-z"))] == [
+        "chef-de-projet-post-of-another-territory"
+    ]
+    assert [r.code for r in check(rules, envelope, dossier(eur(30_000), 2, funding_year=2025))] == [
+        "funding-year-not-envelope-year"
+    ]
+    assert [r.code for r in check(rules, envelope, dossier(eur(30_000), 2, funding_year=None))] == [
+        "funding-year-missing"
+    ]

@@ -7,6 +7,7 @@ from typing import Any
 
 from tdi_contracts.reference import Category, Programme, Region
 from tdi_contracts.reference.labels import FicheStatus, capitalised
+from tdi_contracts.reference.programmes_catalogue import DECLARED_PROGRAMMES
 from tdi_reporting.domain import Filters, TerritoryMap, region_of_departement
 
 
@@ -179,30 +180,46 @@ def envelope_rows(rows: Iterable[Mapping[str, Any]], filters: Filters, tmap: Ter
     regions = _regions_in_scope(filters, tmap)
     out = []
     for r in rows:
-        if r["ceiling_cents"] is None or (regions is not None and r["region"] not in regions):
+        if regions is not None and r["region"] not in regions:
             continue
         committed = (r["committed_cents"] or 0) - (r["released_cents"] or 0)
         paid = r["paid_cents"] or 0
         if r["balance_at"] is not None:  # the funding service's latest balance wins over our sum of grants
             committed, paid = r["balance_committed_cents"], r["balance_paid_cents"]
-        ceiling = r["ceiling_cents"]
+        ceiling = r["ceiling_cents"]  # null: « plafond non publié » (issue 24, A4), never a 0
+        provenance = r.get("ceiling_provenance")
+        allocated = r.get("balance_allocated_cents") or 0  # given to the envelopes it holds (national Fonds vert)
+        rate = None if ceiling is None else round(100 * committed / ceiling, 1) if ceiling else 0.0
         out.append(
             {
                 "code_enveloppe": r["envelope_id"],
                 "programme": r["programme"],
-                "libelle_programme": Programme(r["programme"]).label,
+                "libelle_programme": programme_label(r["programme"]),
                 "code_region": r["region"],
                 "libelle_region": Region(r["region"]).label if r["region"] else "National",
                 "annee": r["year"],
                 "plafond_centimes": ceiling,
+                "plafond_libelle": CEILING_LABELS.get(provenance) if ceiling is not None else CEILING_LABELS[None],
                 "engage_centimes": committed,
                 "verse_centimes": paid,
-                "disponible_centimes": ceiling - committed,
-                "taux_engagement_pct": round(100 * committed / ceiling, 1) if ceiling else 0.0,
+                "reparti_centimes": allocated,
+                "disponible_centimes": None if ceiling is None else ceiling - committed - allocated,
+                "taux_engagement_pct": rate,
                 "cloturee": r["closed_on"] is not None,
             }
         )
     return sorted(out, key=lambda e: (e["code_region"] or "", e["code_enveloppe"]))
+
+
+CEILING_LABELS: dict[str | None, str] = {None: "plafond non publié", "synthetic": "plafond fictif (démonstration)"}
+"""Beside a ceiling the sources do not publish (null) or one set for the demonstration (issue 24, A4)."""
+
+
+def programme_label(code: str) -> str:
+    """A programme's French name: the catalogue's, a declared programme of the catalogue's, else its code."""
+    if code in {p.value for p in Programme}:
+        return Programme(code).label
+    return next((d.label for d in DECLARED_PROGRAMMES if d.programme == code), code)
 
 
 def _regions_in_scope(filters: Filters, tmap: TerritoryMap) -> set[str] | None:

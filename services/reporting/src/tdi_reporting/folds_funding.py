@@ -5,20 +5,35 @@ from __future__ import annotations
 from tdi_contracts.events.funding import (
     ApplicationApproved,
     ApplicationFiled,
+    ApplicationFiledV2,
     ApplicationInstructionStarted,
     ApplicationRejected,
     ApplicationWithdrawn,
     CommitmentReleased,
     EnvelopeBalanceChanged,
+    EnvelopeBalanceChangedV2,
     EnvelopeClosed,
     EnvelopeOpened,
+    EnvelopeOpenedV2,
     GrantCommitted,
+    GrantCommittedV2,
     PaymentMade,
 )
 from tdi_reporting.folding import folds, upsert_sql
 from tdi_runtime.handling import HandlerContext
 
-_ENVELOPE = upsert_sql("rm_envelope", "envelope_id", ("programme", "region", "year", "ceiling_cents", "opened_on"))
+# The ceiling and its provenance of the opening are kept unless a balance already arrived (it is later and carries
+# them: a ceiling staff set comes with one), so the folds commute when a batch groups them (issue 24, A4).
+_ENVELOPE = """
+INSERT INTO rm_envelope (envelope_id, programme, region, year, ceiling_cents, opened_on, ceiling_provenance)
+VALUES ($1, $2, $3, $4, $5, $6, $7)
+ON CONFLICT (envelope_id) DO UPDATE SET programme = excluded.programme, region = excluded.region,
+    year = excluded.year, opened_on = excluded.opened_on,
+    ceiling_cents = CASE WHEN rm_envelope.balance_at IS NULL THEN excluded.ceiling_cents
+                         ELSE rm_envelope.ceiling_cents END,
+    ceiling_provenance = CASE WHEN rm_envelope.balance_at IS NULL THEN excluded.ceiling_provenance
+                              ELSE rm_envelope.ceiling_provenance END
+"""
 _ENVELOPE_CLOSED = upsert_sql("rm_envelope", "envelope_id", ("closed_on",))
 _FILED = upsert_sql(
     "rm_application",
@@ -49,11 +64,14 @@ _PAYMENT = (
 )
 
 
-@folds(EnvelopeOpened)
+@folds(EnvelopeOpened, EnvelopeOpenedV2)
 async def envelope_opened(ctx: HandlerContext) -> None:
-    p: EnvelopeOpened = ctx.payload
+    p: EnvelopeOpened | EnvelopeOpenedV2 = ctx.payload
     region = p.region.value if p.region else None
-    await ctx.defer(_ENVELOPE, p.envelope_id, p.programme.value, region, p.year, p.ceiling_cents, p.opened_on)
+    provenance = getattr(p, "ceiling_provenance", None)  # v2: sources, staff, synthetic or null (not published)
+    provenance = provenance.value if provenance else ("sources" if p.ceiling_cents is not None else None)
+    args = (p.envelope_id, str(p.programme), region, p.year, p.ceiling_cents, p.opened_on, provenance)
+    await ctx.defer(_ENVELOPE, *args)
 
 
 @folds(EnvelopeClosed)
@@ -62,14 +80,14 @@ async def envelope_closed(ctx: HandlerContext) -> None:
     await ctx.defer(_ENVELOPE_CLOSED, p.envelope_id, p.closed_on)
 
 
-@folds(ApplicationFiled)
+@folds(ApplicationFiled, ApplicationFiledV2)
 async def application_filed(ctx: HandlerContext) -> None:
     p: ApplicationFiled = ctx.payload
     await ctx.defer(
         _FILED,
         str(p.application_id),
         p.territory_id,
-        p.programme.value,
+        str(p.programme),  # v2: an open code (a programme a partner declared)
         p.envelope_id,
         p.requested_cents,
         # The investment the project expects: its productive investment when given, else its eligible cost
@@ -93,11 +111,11 @@ async def application_rejected(ctx: HandlerContext) -> None:
     await ctx.defer(_REJECTED, str(p.application_id), p.territory_id, p.rejected_at)
 
 
-@folds(GrantCommitted)
+@folds(GrantCommitted, GrantCommittedV2)
 async def grant_committed(ctx: HandlerContext) -> None:
     p: GrantCommitted = ctx.payload
     await ctx.defer(
-        _GRANT, str(p.grant_id), p.territory_id, p.envelope_id, p.programme.value, p.amount_cents, p.committed_on
+        _GRANT, str(p.grant_id), p.territory_id, p.envelope_id, str(p.programme), p.amount_cents, p.committed_on
     )
 
 
@@ -116,11 +134,14 @@ async def payment_made(ctx: HandlerContext) -> None:
 _INSTRUCTION = upsert_sql("rm_application", "application_id", ("territory_id", "instruction_started_at"))
 _WITHDRAWN = upsert_sql("rm_application", "application_id", ("territory_id", "withdrawn_at"))
 _BALANCE = """
-INSERT INTO rm_envelope (envelope_id, programme, ceiling_cents, balance_committed_cents, balance_paid_cents, balance_at)
-VALUES ($1, $2, $3, $4, $5, $6)
+INSERT INTO rm_envelope (envelope_id, programme, ceiling_cents, balance_committed_cents, balance_paid_cents, balance_at,
+                         ceiling_provenance, balance_allocated_cents)
+VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
 ON CONFLICT (envelope_id) DO UPDATE SET programme = excluded.programme, ceiling_cents = excluded.ceiling_cents,
     balance_committed_cents = excluded.balance_committed_cents, balance_paid_cents = excluded.balance_paid_cents,
-    balance_at = excluded.balance_at
+    balance_at = excluded.balance_at,
+    ceiling_provenance = coalesce(excluded.ceiling_provenance, rm_envelope.ceiling_provenance),
+    balance_allocated_cents = excluded.balance_allocated_cents
 WHERE rm_envelope.balance_at IS NULL OR rm_envelope.balance_at <= excluded.balance_at
 """
 
@@ -138,8 +159,11 @@ async def application_withdrawn(ctx: HandlerContext) -> None:
     await ctx.defer(_WITHDRAWN, str(p.application_id), p.territory_id, p.withdrawn_at)
 
 
-@folds(EnvelopeBalanceChanged)
+@folds(EnvelopeBalanceChanged, EnvelopeBalanceChangedV2)
 async def envelope_balance_changed(ctx: HandlerContext) -> None:
-    p: EnvelopeBalanceChanged = ctx.payload
-    args = (p.envelope_id, p.programme.value, p.ceiling_cents, p.committed_cents, p.paid_cents, p.changed_at)
-    await ctx.defer(_BALANCE, *args)
+    """v2: the ceiling may be null (not published) and says where it comes from; the latest balance wins."""
+    p: EnvelopeBalanceChanged | EnvelopeBalanceChangedV2 = ctx.payload
+    provenance = getattr(p, "ceiling_provenance", None)
+    provenance = provenance.value if provenance else None
+    args = (p.envelope_id, str(p.programme), p.ceiling_cents, p.committed_cents, p.paid_cents, p.changed_at)
+    await ctx.defer(_BALANCE, *args, provenance, getattr(p, "allocated_cents", 0))

@@ -45,8 +45,8 @@ SELECT g.territory_id, g.programme, g.committed_cents,
 FROM rm_grant g
 """
 _ENVELOPES = """
-SELECT e.envelope_id, e.programme, e.region, e.year, e.ceiling_cents, e.closed_on,
-       e.balance_committed_cents, e.balance_paid_cents, e.balance_at,
+SELECT e.envelope_id, e.programme, e.region, e.year, e.ceiling_cents, e.closed_on, e.ceiling_provenance,
+       e.balance_committed_cents, e.balance_paid_cents, e.balance_at, e.balance_allocated_cents,
        (SELECT sum(committed_cents) FROM rm_grant g WHERE g.envelope_id = e.envelope_id)::bigint AS committed_cents,
        (SELECT sum(released_cents) FROM rm_grant_release r WHERE r.envelope_id = e.envelope_id)::bigint
            AS released_cents,

@@ -9,6 +9,13 @@ from tdi_reporting.folding import reporting_handlers
 PASSED_OVER = {
     "fr.territoires-industrie.reporting.IndicatorsPublished.v1",
     "fr.territoires-industrie.reporting.IndicatorsPublished.v2",
+    # Issue 24: an avis is a line of the dossier's history (the funding service's detail); a ceiling set or a
+    # balance released comes with the envelope's EnvelopeBalanceChanged.v2, which carries the amounts; a declared
+    # programme's label (the catalogue's declared ones are known, others show their code).
+    "fr.territoires-industrie.funding.ApplicationOpinionRecorded.v1",
+    "fr.territoires-industrie.funding.EnvelopeCeilingFixed.v1",
+    "fr.territoires-industrie.funding.EnvelopeBalanceReleased.v1",
+    "fr.territoires-industrie.funding.ProgrammeDeclared.v1",
 }
 """Domain events the read models do not need (the territory events are summed up by the reference topic)."""
 

@@ -3,31 +3,65 @@
 from .applications import (
     ApplicationApproved,
     ApplicationFiled,
+    ApplicationFiledV2,
     ApplicationInstructionStarted,
     ApplicationRejected,
     ApplicationWithdrawn,
     RejectionReason,
 )
-from .commands import CommitGrant, FileApplication, RecordPayment, ReleaseCommitment
-from .envelopes import EnvelopeBalanceChanged, EnvelopeClosed, EnvelopeOpened
-from .grants import CommitmentReleased, GrantCommitted, PaymentMade, ReleaseReason
+from .commands import (
+    CommitGrant,
+    DeclareProgramme,
+    FileApplication,
+    FileApplicationV2,
+    RecordPayment,
+    RefuseApplication,
+    ReleaseCommitment,
+    WithdrawApplication,
+)
+from .envelopes import (
+    EnvelopeBalanceChanged,
+    EnvelopeBalanceChangedV2,
+    EnvelopeBalanceReleased,
+    EnvelopeCeilingFixed,
+    EnvelopeClosed,
+    EnvelopeOpened,
+    EnvelopeOpenedV2,
+    ProgrammeDeclared,
+)
+from .grants import CommitmentReleased, GrantCommitted, GrantCommittedV2, PaymentMade, ReleaseReason
+from .opinions import ApplicationOpinionRecorded, Opinion, RecordApplicationOpinion
 
 __all__ = [
     "ApplicationApproved",
     "ApplicationFiled",
+    "ApplicationFiledV2",
     "ApplicationInstructionStarted",
+    "ApplicationOpinionRecorded",
     "ApplicationRejected",
     "ApplicationWithdrawn",
     "CommitGrant",
     "CommitmentReleased",
+    "DeclareProgramme",
     "EnvelopeBalanceChanged",
+    "EnvelopeBalanceChangedV2",
+    "EnvelopeBalanceReleased",
+    "EnvelopeCeilingFixed",
     "EnvelopeClosed",
     "EnvelopeOpened",
+    "EnvelopeOpenedV2",
     "FileApplication",
+    "FileApplicationV2",
     "GrantCommitted",
+    "GrantCommittedV2",
+    "Opinion",
     "PaymentMade",
+    "ProgrammeDeclared",
+    "RecordApplicationOpinion",
     "RecordPayment",
+    "RefuseApplication",
     "RejectionReason",
     "ReleaseCommitment",
     "ReleaseReason",
+    "WithdrawApplication",
 ]

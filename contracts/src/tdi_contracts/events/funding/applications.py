@@ -6,9 +6,9 @@ from pydantic import Field
 
 from ...base import ContractModel, contract
 from ...fields import FrenchSentence, Label, UtcDatetime
-from ...ids import ApplicationId, EnvelopeId, FicheActionId, PartnerReference, Siren, Siret, TerritoryId
+from ...ids import ApplicationId, ChefDeProjetId, EnvelopeId, FicheActionId, PartnerReference, Siren, Siret, TerritoryId
 from ...money import Cents
-from ...reference import Instrument, Programme, ValueChain
+from ...reference import Instrument, Programme, ProgrammeCode, ValueChain
 from ...reference.programmes_catalogue import ProjectType
 from ...topics import FUNDING_APPLICATION
 from . import fields as f
@@ -45,6 +45,10 @@ class ApplicationDetails(ContractModel):
     synthetic: bool = Field(
         default=False, description="True for generated demonstration data, never a real dossier", examples=[False]
     )
+    supported_by_local_authorities: bool | None = f.SUPPORTED_BY_LOCAL_AUTHORITIES
+    linked_to_territory_strategy: bool | None = f.LINKED_TO_TERRITORY_STRATEGY
+    industrial_shock: bool | None = f.INDUSTRIAL_SHOCK
+    chef_de_projet_id: ChefDeProjetId | None = f.CHEF_DE_PROJET_POST
 
 
 @contract(service="funding", topics=(FUNDING_APPLICATION.name,), subject="application_id")
@@ -60,6 +64,15 @@ class ApplicationFiled(ApplicationDetails):
     filed_at: UtcDatetime = Field(description="When it was filed", examples=["2024-01-15T09:30:00Z"])
 
 
+@contract(service="funding", topics=(FUNDING_APPLICATION.name,), subject="application_id", version=2,
+          name="ApplicationFiled")  # fmt: skip
+class ApplicationFiledV2(ApplicationFiled):
+    """An application for funding was filed. v2: the programme is an open code (a programme of the catalogue or one
+    a partner declared, `ProgrammeDeclared`): treat a code you do not know yet as a programme to read the label of."""
+
+    programme: ProgrammeCode = f.PROGRAMME_CODE  # type: ignore[assignment]
+
+
 @contract(service="funding", topics=(FUNDING_APPLICATION.name,), subject="application_id")
 class ApplicationApproved(ContractModel):
     """An application was approved for an amount (the grant is committed separately)."""
@@ -68,6 +81,9 @@ class ApplicationApproved(ContractModel):
     territory_id: TerritoryId = f.TERRITORY
     approved_cents: Cents = Field(description="Amount approved, in euro cents", examples=[120_000_000])
     approved_at: UtcDatetime = Field(description="When it was approved", examples=["2024-03-01T14:00:00Z"])
+    funding_year: int | None = Field(
+        default=None, ge=2023, le=2027, description="Year the decision funds (yearly programmes)", examples=[2024]
+    )
 
 
 @contract(service="funding", topics=(FUNDING_APPLICATION.name,), subject="application_id")

@@ -8,7 +8,7 @@ from pydantic import Field
 from ...base import ContractModel, contract
 from ...ids import ApplicationId, EnvelopeId, GrantId, PartnerReference, PaymentId, TerritoryId
 from ...money import Cents
-from ...reference import Instrument, Partner, Programme
+from ...reference import Instrument, Partner, Programme, ProgrammeCode
 from ...topics import FUNDING_GRANT
 from . import fields as f
 
@@ -36,6 +36,17 @@ class GrantCommitted(ContractModel):
         default=None, description="Partner that committed it, e.g. Bpifrance", examples=["bpifrance"]
     )
     committed_on: date = Field(description="Date of the commitment", examples=["2024-03-04"])
+
+
+@contract(service="funding", topics=(FUNDING_GRANT.name,), subject="grant_id", version=2, name="GrantCommitted")
+class GrantCommittedV2(GrantCommitted):
+    """Money was committed (engagée) against an envelope for an approved application. v2: the programme is an open
+    code (catalogue or declared), and the year the decision funds."""
+
+    programme: ProgrammeCode = f.PROGRAMME_CODE  # type: ignore[assignment]
+    funding_year: int | None = Field(
+        default=None, ge=2023, le=2027, description="Year the decision funds (yearly programmes)", examples=[2024]
+    )
 
 
 @contract(service="funding", topics=(FUNDING_GRANT.name,), subject="grant_id")

@@ -20,7 +20,7 @@ consumer groups, and one load balancer address per service (`balancer.py`: round
 times; c2 the primary killed and the standby promoted; c3 a rolling restart of every instance (SIGTERM: drain,
 graceful shutdown); c4 a rolling restart of the Kafka nodes; c5 a node cut off from the others for 30 s (skipped
 with its reason without network namespaces). The stream runs until the faults are done; `cluster_probes` adds an
-answer probe (an ADEME application every 0.5 s: the longest time without any partner answer, `no_answer_s`, and
+answer probe (a Bpifrance application every 0.5 s: the longest time without any partner answer, `no_answer_s`, and
 the longest wait, `longest_wait_s`) and a write probe (c2: the time without writes, and every acknowledged commit
 still there). Each scenario also reports the HTTP commands refused and retried with their Idempotency-Key
 (`http_refused`) and the brokers' own figure (leader election seen in the metadata, controlled shutdown, fencing).

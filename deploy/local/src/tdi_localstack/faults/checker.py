@@ -42,9 +42,9 @@ def _effects(history: History) -> dict[str, Counter[str]]:
     """Distinct events of each effect, by the business key the stream's commands name."""
     by: dict[str, Counter[str]] = defaultdict(Counter)
     for name, key in (
-        ("ApplicationFiled", "application_id"),
+        ("ApplicationFiledV2", "application_id"),
         ("ApplicationInstructionStarted", "application_id"),
-        ("GrantCommitted", "grant_id"),
+        ("GrantCommittedV2", "grant_id"),
         ("BinomeAppointed", "binome_id"),
         ("FicheActionProposed", "fiche_action_id"),
         ("FicheActionPlanned", "fiche_action_id"),
@@ -96,10 +96,12 @@ def _partner_events(result: CheckResult, ledger: Ledger, history: History, dead:
         ids = {str(r.kind): str(r.id) for r in last.resulting_ids}
         if event.type == s.FILE:
             _count(
-                result, f"application {ids.get('application')}", effects["ApplicationFiled"][ids.get("application", "")]
+                result,
+                f"application {ids.get('application')}",
+                effects["ApplicationFiledV2"][ids.get("application", "")],
             )
         elif event.type == s.COMMIT:
-            _count(result, f"grant {ids.get('grant')}", effects["GrantCommitted"][ids.get("grant", "")])
+            _count(result, f"grant {ids.get('grant')}", effects["GrantCommittedV2"][ids.get("grant", "")])
         elif event.type == s.PAY:
             _count(result, f"payment {event.ref}", effects["PaymentMade"][event.ref])
         elif event.type == s.CONTRACT:
@@ -138,9 +140,11 @@ def _money(result: CheckResult, platform: FaultPlatform, ledger: Ledger, history
     token, urls = platform.token, platform.urls
     _, listed = call(urls["funding"], "/envelopes", token)
     for e in listed["envelopes"] if isinstance(listed, dict) else listed:
-        if not 0 <= e["paid_cents"] <= e["committed_cents"] <= e["ceiling_cents"]:
+        ceiling = e["ceiling_cents"]  # null: not published, nothing may be committed (issue 24, A4)
+        held = e["committed_cents"] + e.get("allocated_cents", 0)
+        if not 0 <= e["paid_cents"] <= e["committed_cents"] or held > (0 if ceiling is None else ceiling):
             result.problem("over_commit", f"envelope {e['envelope_id']}: {e}")
-    committed = {str(p.grant_id): p.amount_cents for _, p in history.of_type("GrantCommitted")}
+    committed = {str(p.grant_id): p.amount_cents for _, p in history.of_type("GrantCommittedV2")}
     paid: Counter[str] = Counter()
     for _, p in history.of_type("PaymentMade"):
         paid[str(p.grant_id)] += p.amount_cents

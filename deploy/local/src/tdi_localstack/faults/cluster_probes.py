@@ -1,8 +1,8 @@
 """What the cluster scenarios measure beside the checker's counts.
 
-- `AnswerProbe`: ADEME files one Fonds vert application every `period_s` (a real command, in the ledger, checked
-  like the stream's) and the probe notes when its answer appears on ADEME's feedback topic: the longest wait is
-  the time during which partner events got no answer.
+- `AnswerProbe`: Bpifrance files one Rebond industriel application every `period_s` (a real command, in the ledger,
+  checked like the stream's) and the probe notes when its answer appears on Bpifrance's feedback topic: the longest
+  wait is the time during which partner events got no answer.
 - `WriteProbe`: one acknowledged INSERT after another through the multi-host address; the longest gap between
   two acknowledgements is the time without writes, and every acknowledged row must still be there afterwards.
 """
@@ -40,7 +40,7 @@ class AnswerProbe:
     first_unit: int = 100_000
     sent: dict[str, float] = field(default_factory=dict)  # event id -> when the partner meant to send it
     answered: dict[str, float] = field(default_factory=dict)  # event id -> when its answer was seen
-    partitions: dict[str, int] = field(default_factory=dict)  # event id -> partition of ADEME's ingress topic
+    partitions: dict[str, int] = field(default_factory=dict)  # event id -> partition of Bpifrance's ingress topic
     sent_wall: dict[str, float] = field(default_factory=dict)  # event id -> the same moment, wall clock (the DB's)
     _stop: threading.Event = field(default_factory=threading.Event)
     _thread: threading.Thread | None = None
@@ -130,7 +130,7 @@ class AnswerProbe:
             self._error.append(error)
 
     async def _probe(self) -> None:
-        topic = partner_feedback_topic(Partner.ADEME)
+        topic = partner_feedback_topic(Partner.BPIFRANCE)
         consumer = AIOKafkaConsumer(bootstrap_servers=self.bootstrap, group_id=None, enable_auto_commit=False)
         producer = AIOKafkaProducer(bootstrap_servers=self.bootstrap, acks="all", enable_idempotence=True)
         await consumer.start()
@@ -165,14 +165,14 @@ class AnswerProbe:
 
     def _command(self, unit: int) -> Any:
         payload = self.stream.application(self._territories, unit, 20 * 10_000_00)
-        (ref, command), *_ = p.commands(Partner.ADEME, FILE, [(str(unit), payload)])
-        event = PartnerEvent(command.event_id, Partner.ADEME.value, command.type, ref, sends=1)
+        (ref, command), *_ = p.commands(Partner.BPIFRANCE, FILE, [(str(unit), payload)])
+        event = PartnerEvent(command.event_id, Partner.BPIFRANCE.value, command.type, ref, sends=1)
         self.stream.ledger.partner_events[command.event_id] = event  # checked like the stream's own commands
         return command
 
     async def _send(self, producer: AIOKafkaProducer, command: Any) -> asyncio.Task[None]:
         """Send without waiting for the acknowledgement; re-send the same event (a partner's retry) if refused."""
-        topic, key, value, headers = record_of(Partner.ADEME, command)
+        topic, key, value, headers = record_of(Partner.BPIFRANCE, command)
 
         async def deliver() -> None:
             while True:

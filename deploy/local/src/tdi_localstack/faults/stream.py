@@ -1,12 +1,13 @@
 """The stream: a realistic mix of staff and partner commands through all five services, with known ids.
 
 Per unit `i` of a stream tagged `tag`: a binôme (territory, HTTP), a fiche action proposed then planned (actions,
-HTTP), an ADEME Fonds vert application (partner ingress) instructed by staff (HTTP), then committed by ADEME
-(`CommitGrant`, 3 units in 4) or refused by staff, then paid by ADEME in two parts (every 5th grant also gets a
-payment beyond its commitment, to be refused); a Bpifrance VTE contract (`RecordVteContract.v2`), a green
-mission for one in three (every 6th declared twice with another amount, to be refused) and, every 7th, the
-same contract again with other terms (refused: no base aid twice). Regional envelopes run out on purpose when
-the stream is large: the refusals prove the ceiling holds.
+HTTP), a Bpifrance Rebond industriel (investment part) application (partner ingress) instructed by staff (HTTP), then
+committed by Bpifrance (`CommitGrant`, 3 units in 4) or refused by staff, then paid by Bpifrance in two parts (every
+5th grant also gets a payment beyond its commitment, to be refused); Bpifrance operates that programme and decides
+on it, while on the Fonds vert ADEME only advises (issue 24, A1); a Bpifrance VTE contract
+(`RecordVteContract.v2`), a green mission for one in three (every 6th declared twice with another amount, to be
+refused) and, every 7th, the same contract again with other terms (refused: no base aid twice). The 90 M€
+envelope runs out when the stream is large: the refusals prove the ceiling holds.
 """
 
 from __future__ import annotations
@@ -18,8 +19,6 @@ import zlib
 from typing import Any
 
 from tdi_contracts.reference import Partner
-from tdi_contracts.reference.programmes import Programme
-from tdi_contracts.reference.programmes_catalogue import ENVELOPE_SEEDS
 from tdi_contracts.topics import partner_ingress_topic
 from tdi_localstack.demo_data import siren, siret
 from tdi_localstack.faults import partners as p
@@ -28,11 +27,12 @@ from tdi_localstack.faults.http import call
 from tdi_localstack.faults.ledger import Ledger
 
 FILE = "fr.territoires-industrie.funding.FileApplication.v1"
+REBOND = "rebond-industriel-investissement"
 COMMIT = "fr.territoires-industrie.funding.CommitGrant.v1"
 PAY = "fr.territoires-industrie.funding.RecordPayment.v1"
 CONTRACT = "fr.territoires-industrie.vte.RecordVteContract.v2"
 GREEN = "fr.territoires-industrie.vte.DeclareVteGreenMission.v1"
-ADEME, BPI = Partner.ADEME, Partner.BPIFRANCE
+BPI = Partner.BPIFRANCE
 
 
 class Stream:
@@ -84,12 +84,7 @@ class Stream:
 
     def territories(self) -> list[dict[str, Any]]:
         _, listed = call(self.platform.urls["territory"], "/territories?limit=500", self.platform.token)
-        envelope_regions = {
-            s.region.value for s in ENVELOPE_SEEDS if s.programme is Programme.FONDS_VERT_TI and s.region
-        }
-        return [
-            t for t in listed["territories"] if not t.get("label_withdrawn_on") and set(t["regions"]) & envelope_regions
-        ]
+        return [t for t in listed["territories"] if not t.get("label_withdrawn_on")]
 
     def _staff_commands(self, territories: list[dict[str, Any]], units: range) -> None:
         tag = self.ledger.tag
@@ -121,29 +116,22 @@ class Stream:
                     f"fiche-planned-{i}",
                 )
 
-    # -- funding: ADEME and the prefecture's staff --------------------------------------------------------
+    # -- funding: Bpifrance (Rebond industriel, investment part) and the staff --------------------------------
     def application(self, territories: list[dict[str, Any]], i: int, requested: int) -> dict[str, Any]:
-        """ADEME's Fonds vert application of unit `i` (also what the cluster scenarios' answer probe files)."""
-        envelopes = {
-            s.region.value: s.envelope_id
-            for s in ENVELOPE_SEEDS
-            if s.programme is Programme.FONDS_VERT_TI and s.region and s.year == 2024
-        }
+        """Bpifrance's Rebond industriel application of unit `i` (also what the cluster scenarios' probe files)."""
         territory = territories[(self.base + 7 * i) % len(territories)]
-        region = next(r for r in territory["regions"] if r in envelopes)
         n = self.base + i
         return {
-            "partner_reference": f"ADEME-{self.ledger.tag}-{i}",
+            "partner_reference": f"BPI-F-{self.ledger.tag}-{i}",
             "territory_id": territory["id"],
-            "programme": "fonds-vert-ti",
-            "envelope_id": envelopes[region],
+            "programme": REBOND,
+            "envelope_id": REBOND,
             "applicant_siren": siren(n),
             "establishment_siret": siret(n),
             "project_title": f"Projet {self.ledger.tag}-{i}",
             "requested_cents": requested,
             "eligible_cost_cents": requested * 3,
             "instrument": "subvention",
-            "value_chain": "bioeconomie",
             "project_type": "investissement-industriel",
             "expected_jobs": 5,
             "productive_investment_cents": requested * 3,
@@ -155,7 +143,7 @@ class Stream:
         for i in units:
             requested = self.rng.randrange(15, 90) * 10_000_00
             applications.append((str(i), self.application(territories, i, requested)))
-        filed = self._publish(ADEME, FILE, applications)
+        filed = self._publish(BPI, FILE, applications)
         commits, amounts = [], {}
         for (ref, payload), event_id in zip(applications, filed, strict=True):
             i, application = int(ref), p.resulting(self.ledger, event_id, "application")
@@ -164,7 +152,7 @@ class Stream:
             self.ledger.applications[i] = application
             self._post("funding", f"/applications/{application}/instruction", {}, f"instruction-{i}")
             if i % 4 == 3:
-                refusal = {"reason_code": "project-not-eligible", "reason": "Projet hors filières cibles."}
+                refusal = {"reason_code": "project-not-eligible", "reason": "Projet hors critères du programme."}
                 self._post("funding", f"/applications/{application}/refusal", refusal, f"refusal-{i}")
                 continue
             amounts[i] = payload["requested_cents"]
@@ -176,11 +164,11 @@ class Stream:
                         "territory_id": payload["territory_id"],
                         "amount_cents": amounts[i],
                         "instrument": "subvention",
-                        "partner_reference": f"ADEME-G-{self.ledger.tag}-{i}",
+                        "partner_reference": f"BPI-G-{self.ledger.tag}-{i}",
                     },
                 )
             )
-        committed = self._publish(ADEME, COMMIT, commits)
+        committed = self._publish(BPI, COMMIT, commits)
         payments = []
         for (ref, payload), event_id in zip(commits, committed, strict=True):
             i, grant = int(ref), p.resulting(self.ledger, event_id, "grant")
@@ -192,17 +180,17 @@ class Stream:
             for k, amount in enumerate(parts):
                 payments.append(
                     (
-                        f"{grant}|ADEME-P-{self.ledger.tag}-{i}-{k}",
+                        f"{grant}|BPI-P-{self.ledger.tag}-{i}-{k}",
                         {
                             "grant_id": grant,
                             "territory_id": payload["territory_id"],
                             "amount_cents": amount,
                             "paid_on": "2024-06-01",
-                            "partner_reference": f"ADEME-P-{self.ledger.tag}-{i}-{k}",
+                            "partner_reference": f"BPI-P-{self.ledger.tag}-{i}-{k}",
                         },
                     )
                 )
-        self._publish(ADEME, PAY, payments)
+        self._publish(BPI, PAY, payments)
 
     # -- VTE: Bpifrance ------------------------------------------------------------------------------------
     def _vte(self, territories: list[dict[str, Any]], units: range) -> None:

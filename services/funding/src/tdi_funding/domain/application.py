@@ -90,6 +90,20 @@ class Application:
         self._move(State.UNDER_INSTRUCTION, (State.FILED,), at, actor, "Instruction ouverte.")
         return Effect()
 
+    def record_opinion(self, opinion: str, text: str, at: datetime, actor: str) -> Effect:
+        """An avis of those who advise (ADEME, the Conseil régional): a line of the history, never a state change;
+        given before the decision only; the same avis from the same author twice is one line."""
+        if self.state not in (State.FILED, State.UNDER_INSTRUCTION):
+            raise InvalidTransitionError(
+                f"Le dossier est {LABELS[self.state]} : un avis se donne avant la décision.",
+                details={"state": self.state.value},
+            )
+        note = f"Avis {opinion} : {text}"
+        if any(h.actor == actor and h.note == note for h in self.history):
+            return NO_EFFECT
+        self.history.append(HistoryEntry(at, self.state, actor, note))
+        return Effect()
+
     def approve(self, granted_cents: int, grant_id: UUID, at: datetime, actor: str) -> Effect:
         """Approve for an amount (at most the amount asked); the amount is committed on the envelope."""
         if self.state is State.APPROVED and self.granted_cents == granted_cents:

@@ -10,6 +10,7 @@ import copy
 from collections.abc import Callable
 
 from tdi_funding.domain.application import Application, Effect
+from tdi_funding.domain.chef_de_projet import CdpKey, CdpLedger
 from tdi_funding.domain.envelope import Envelope
 
 
@@ -23,16 +24,35 @@ def apply_effect(envelope: Envelope, effect: Effect) -> None:
         envelope.pay(effect.pay)
 
 
-def apply_decision(application: Application, envelope: Envelope, decide: Callable[[Application], Effect]) -> Effect:
-    """Run `decide` on the dossier, apply its effect to the envelope; on any refusal neither changes."""
+def apply_ledger(ledger: CdpLedger, key: CdpKey, effect: Effect) -> None:
+    """A chef de projet dossier's commitment also counts in its territory's and its post's year (issue 24, B1)."""
+    if effect.decommit:
+        ledger.release(key, effect.decommit)
+    if effect.commit:
+        ledger.commit(key, effect.commit)
+
+
+def apply_decision(
+    application: Application,
+    envelope: Envelope,
+    decide: Callable[[Application], Effect],
+    ledger: tuple[CdpLedger, CdpKey] | None = None,
+) -> Effect:
+    """Run `decide` on the dossier, apply its effect to the envelope (and to the chef de projet ledger for that
+    programme); on any refusal nothing changes."""
     if application.envelope_id != envelope.envelope_id:
         raise ValueError("a dossier's decisions apply to its own envelope")
     draft, before = copy.deepcopy(application), copy.deepcopy(envelope)
+    before_ledger = copy.deepcopy(ledger[0]) if ledger else None
     effect = decide(draft)
     try:
+        if ledger is not None:
+            apply_ledger(ledger[0], ledger[1], effect)
         apply_effect(envelope, effect)
     except Exception:
         envelope.__dict__.update(before.__dict__)
+        if ledger is not None and before_ledger is not None:
+            ledger[0].__dict__.update(before_ledger.__dict__)
         raise
     application.__dict__.update(draft.__dict__)
     return effect

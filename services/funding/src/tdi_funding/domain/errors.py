@@ -9,16 +9,25 @@ from tdi_runtime.errors import ConflictError, DomainError, ForbiddenError, NotFo
 
 __all__ = [
     "ApplicationNotEligibleError",
+    "ChefDeProjetCapReachedError",
     "DomainError",
     "EnvelopeAlreadyOpenedError",
+    "EnvelopeCeilingBelowCommittedError",
     "EnvelopeCeilingExceededError",
+    "EnvelopeCeilingNotSetError",
     "EnvelopeClosedError",
+    "EnvelopeFilingClosedError",
+    "EnvelopeStillOpenError",
     "InvalidTransitionError",
     "PaymentExceedsCommitmentError",
+    "ProgrammeAlreadyDeclaredError",
+    "ProgrammeNotDecidedByPartnerError",
     "ProgrammeNotOperatedError",
+    "RegionalCeilingsAboveNationalError",
     "ReleaseExceedsCommitmentError",
     "UnknownApplicationError",
     "UnknownEnvelopeError",
+    "UnknownProgrammeError",
     "UnknownTerritoryError",
 ]
 
@@ -65,3 +74,43 @@ class ApplicationNotEligibleError(DomainError):
 
 class ProgrammeNotOperatedError(ForbiddenError):
     code = ErrorCode.PROGRAMME_NOT_OPERATED.value
+
+
+class ProgrammeNotDecidedByPartnerError(ForbiddenError):
+    """A partner (or a staff role) that advises on a programme tried to decide on it (issue 24, A1)."""
+
+    code = ErrorCode.PROGRAMME_NOT_DECIDED_BY_PARTNER.value
+
+
+class UnknownProgrammeError(NotFoundError):
+    code = ErrorCode.UNKNOWN_PROGRAMME.value
+
+
+class ChefDeProjetCapReachedError(ConflictError):
+    """The territory's yearly cap or 70 % of the post would be passed (issue 24, B1)."""
+
+    code = ErrorCode.CHEF_DE_PROJET_CAP_REACHED.value
+
+
+class EnvelopeCeilingNotSetError(ConflictError):
+    code = ErrorCode.ENVELOPE_CEILING_NOT_SET.value
+
+
+class EnvelopeCeilingBelowCommittedError(ConflictError):
+    code = ErrorCode.ENVELOPE_CEILING_BELOW_COMMITTED.value
+
+
+class RegionalCeilingsAboveNationalError(ConflictError):
+    code = ErrorCode.REGIONAL_CEILINGS_ABOVE_NATIONAL.value
+
+
+class EnvelopeFilingClosedError(ConflictError):
+    code = ErrorCode.ENVELOPE_FILING_CLOSED.value
+
+
+class EnvelopeStillOpenError(ConflictError):
+    code = ErrorCode.ENVELOPE_STILL_OPEN.value
+
+
+class ProgrammeAlreadyDeclaredError(ConflictError):
+    code = ErrorCode.PROGRAMME_ALREADY_DECLARED.value

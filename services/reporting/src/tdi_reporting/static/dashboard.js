@@ -148,9 +148,11 @@
     $("axes-tableau").innerHTML = table("Fiches actions par axe (une action comptée une fois par axe)", ["Axe", "Fiches actions"], axes, [1]) + table("Fiches actions par axe, catégorie et statut", ["Axe", "Catégorie", "Statut", "Fiches actions"], lignes, [3]);
   }
   function rendreEnveloppes(f) {
-    const items = f.enveloppes.map((e) => ({ libelle: `${e.libelle_region} — ${e.code_enveloppe}`, valeur: e.taux_engagement_pct, e }));
-    $("enveloppes-graphique").innerHTML = items.length ? barres(items, "Part engagée de chaque enveloppe", (i) => `${nombre.format(i.valeur)} % de ${eur(i.e.plafond_centimes)}`) : "<p>Aucune enveloppe pour ces filtres.</p>";
-    $("enveloppes-tableau").innerHTML = table(`Enveloppes : plafond, engagé, ${ref.libelles.verse}, disponible`, ["Enveloppe", "Programme", "Région", "Plafond", "Engagé", maj(ref.libelles.verse), "Disponible", "Engagé (%)"], f.enveloppes.map((e) => [e.code_enveloppe, e.libelle_programme, e.libelle_region, eur(e.plafond_centimes), eur(e.engage_centimes), eur(e.verse_centimes), eur(e.disponible_centimes), nombre.format(e.taux_engagement_pct)]), [3, 4, 5, 6, 7]);
+    // An envelope whose ceiling is not published has no rate to draw: the table says « plafond non publié » (issue 24).
+    const plafond = (e) => e.plafond_centimes == null ? (e.plafond_libelle || NON_PUBLIE) : eur(e.plafond_centimes) + (e.plafond_libelle ? ` (${e.plafond_libelle})` : "");
+    const items = f.enveloppes.filter((e) => e.plafond_centimes != null).map((e) => ({ libelle: `${e.libelle_region} — ${e.code_enveloppe}`, valeur: e.taux_engagement_pct, e }));
+    $("enveloppes-graphique").innerHTML = items.length ? barres(items, "Part engagée de chaque enveloppe", (i) => `${nombre.format(i.valeur)} % de ${plafond(i.e)}`) : "<p>Aucune enveloppe pour ces filtres.</p>";
+    $("enveloppes-tableau").innerHTML = table(`Enveloppes : plafond, engagé, ${ref.libelles.verse}, disponible`, ["Enveloppe", "Programme", "Région", "Plafond", "Engagé", maj(ref.libelles.verse), "Disponible", "Engagé (%)"], f.enveloppes.map((e) => [e.code_enveloppe, e.libelle_programme, e.libelle_region, plafond(e), eur(e.engage_centimes), eur(e.verse_centimes), eur(e.disponible_centimes), nb(e.taux_engagement_pct)]), [3, 4, 5, 6, 7]);
     const d = ref.libelles.etats_demandes || {};
     $("financements-tableau").innerHTML = table("Demandes et financements par programme", ["Programme", maj(d.filed), maj(d["under-instruction"]), maj(d.approved), maj(d.refused), maj(d.withdrawn), "Engagé", maj(ref.libelles.verse), "Investissement prévu", "Emplois prévus"], f.financements.map((r) => [r.libelle_programme, r.demandes_deposees, r.demandes_en_instruction, r.demandes_accordees, r.demandes_refusees, r.demandes_retirees, eur(r.engage_centimes), eur(r.verse_centimes), eur(r.investissement_prevu_centimes), nb(r.emplois_prevus)]), [1, 2, 3, 4, 5, 6, 7, 8, 9]);
   }

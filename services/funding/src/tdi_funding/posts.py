@@ -1,0 +1,70 @@
+"""The chef de projet posts funding knows: its own projection of the territory service's post events (never a read
+of the territory service's tables), read when a chef de projet dossier is filed and decided (issue 24, B1)."""
+
+from __future__ import annotations
+
+from typing import Any
+from uuid import UUID
+
+from tdi_contracts.events.territory import ChefDeProjetAppointed, ChefDeProjetEnded, ChefDeProjetShared
+from tdi_contracts.registry import spec_for
+from tdi_funding.domain.chef_de_projet import Post
+from tdi_runtime.db import Connection
+from tdi_runtime.handling import Handler, HandlerContext
+
+_APPOINTED = (
+    "INSERT INTO known_posts (post_id, territory_id, annual_cost_cents, appointed_on) VALUES ($1, $2, $3, $4)"
+    " ON CONFLICT (post_id) DO UPDATE SET territory_id = excluded.territory_id,"
+    " annual_cost_cents = excluded.annual_cost_cents, appointed_on = excluded.appointed_on"
+)
+_SHARED = (
+    "INSERT INTO known_posts (post_id, territory_id, shared_with) VALUES ($1, $2, $3)"
+    " ON CONFLICT (post_id) DO UPDATE SET shared_with = excluded.shared_with"
+)
+_ENDED = (
+    "INSERT INTO known_posts (post_id, territory_id, ended_on) VALUES ($1, $2, $3)"
+    " ON CONFLICT (post_id) DO UPDATE SET ended_on = excluded.ended_on"
+)
+
+
+async def on_appointed(ctx: HandlerContext) -> None:
+    p: ChefDeProjetAppointed = ctx.payload
+    await ctx.defer(_APPOINTED, p.chef_de_projet_id, p.territory_id, p.annual_cost_cents, p.appointed_on)
+
+
+async def on_shared(ctx: HandlerContext) -> None:
+    """`shared_with` is the post's whole list of other territories (platform rule: the latest event wins)."""
+    p: ChefDeProjetShared = ctx.payload
+    await ctx.defer(_SHARED, p.chef_de_projet_id, p.territory_id, sorted(p.shared_with))
+
+
+async def on_ended(ctx: HandlerContext) -> None:
+    p: ChefDeProjetEnded = ctx.payload
+    await ctx.defer(_ENDED, p.chef_de_projet_id, p.territory_id, p.ended_on)
+
+
+def post_handlers() -> dict[str, Handler]:
+    return {
+        spec_for(ChefDeProjetAppointed).type: on_appointed,
+        spec_for(ChefDeProjetShared).type: on_shared,
+        spec_for(ChefDeProjetEnded).type: on_ended,
+    }
+
+
+def _post(row: Any) -> Post:
+    return Post(
+        row["post_id"],
+        row["territory_id"],
+        row["annual_cost_cents"],
+        tuple(row["shared_with"]),
+        row["appointed_on"],
+        row["ended_on"],
+    )
+
+
+async def load_post(conn: Connection, post_id: UUID | None) -> Post | None:
+    """A post whose cost is known (appointed), or None."""
+    if post_id is None:
+        return None
+    row = await conn.fetchrow("SELECT * FROM known_posts WHERE post_id = $1 AND annual_cost_cents IS NOT NULL", post_id)
+    return None if row is None else _post(row)
