@@ -12,15 +12,15 @@ from tdi_reporting.api import build_router
 from tdi_reporting.dashboard import build_dashboard_router
 from tdi_reporting.feed import Feed, FiguresCache, build_feed_router
 from tdi_reporting.folding import reporting_handlers
+from tdi_reporting.history import record_versions
 from tdi_reporting.limits import RateLimits, StreamSlots
 from tdi_reporting.notifier import NOTIFY_SQL, ChangeNotifier, channel_of
 from tdi_reporting.options import ReportingOptions
-from tdi_reporting.store import change_cursor
+from tdi_reporting.store import MIGRATIONS, change_cursor
 from tdi_runtime.db import Connection
 from tdi_runtime.service import Runtime, create_service_app
 from tdi_runtime.settings import ServiceSettings
 from tdi_runtime.subscription import ConsumerSpec
-from tdi_runtime.territories import TERRITORY_MIGRATIONS
 
 SERVICE = "reporting"
 DESCRIPTION = (
@@ -42,14 +42,15 @@ def create_app(settings: ServiceSettings | None = None, options: ReportingOption
 
     notifier = ChangeNotifier(read_cursor)
 
-    async def notify_in_commit(conn: Connection) -> None:  # one NOTIFY per batch, delivered at its commit
-        await conn.execute(NOTIFY_SQL, channel)
+    async def in_commit(conn: Connection) -> None:
+        await record_versions(conn)  # the new versions of the facts this batch wrote (figures as of any date)
+        await conn.execute(NOTIFY_SQL, channel)  # one NOTIFY per batch, delivered at its commit
 
     consumer = ConsumerSpec(
         group=options.consumer_group,
         topics=options.topics,
-        handlers=reporting_handlers(),
-        in_commit=notify_in_commit,
+        handlers=reporting_handlers(options.definition),
+        in_commit=in_commit,
         after_commit=notifier.signal,  # this process's streams learn it at once, without the round trip
     )
 
@@ -63,7 +64,7 @@ def create_app(settings: ServiceSettings | None = None, options: ReportingOption
         description=DESCRIPTION,
         routers=[build_router(), build_feed_router(), build_dashboard_router()],
         consumers=[consumer],
-        migrations_package=["tdi_reporting", TERRITORY_MIGRATIONS],
+        migrations_package=MIGRATIONS,
         on_started=[started],
     )
     app.state.reporting = options

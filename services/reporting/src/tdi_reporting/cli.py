@@ -10,10 +10,10 @@ from tdi_reporting.app import SERVICE, create_app
 from tdi_reporting.folding import reporting_handlers
 from tdi_reporting.options import ReportingOptions
 from tdi_reporting.rebuild import RebuildReport, rebuild
+from tdi_reporting.store import MIGRATIONS
 from tdi_runtime.db import KIT_MIGRATIONS, create_pool, migrate
 from tdi_runtime.serve import service_cli
 from tdi_runtime.settings import ServiceSettings
-from tdi_runtime.territories import TERRITORY_MIGRATIONS
 
 cli = service_cli(create_app, SERVICE)
 
@@ -21,12 +21,12 @@ cli = service_cli(create_app, SERVICE)
 async def _rebuild(settings: ServiceSettings, options: ReportingOptions) -> RebuildReport:
     pool = await create_pool(settings)
     try:
-        await migrate(pool, settings.db_schema, [KIT_MIGRATIONS, "tdi_reporting", TERRITORY_MIGRATIONS])
+        await migrate(pool, settings.db_schema, [KIT_MIGRATIONS, *MIGRATIONS])
         return await rebuild(
             pool,
             settings.kafka_bootstrap_servers,
             options.topics,
-            reporting_handlers(),
+            reporting_handlers(options.definition),
             batch_max=options.rebuild_batch_max,
             security=settings.kafka_security(),
         )

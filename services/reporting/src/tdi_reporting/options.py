@@ -30,6 +30,9 @@ class ReportingOptions(BaseSettings):
     rate_tickets_per_minute: float = Field(default=120, gt=0, description="Tickets issued per caller")
     rate_tickets_burst: int = Field(default=40, ge=1)
     rebuild_batch_max: int = Field(default=5000, ge=1, description="Records folded per transaction in a rebuild")
+    definition: int = Field(
+        default=1, ge=1, description="Fold definition applied live (`folding.DEFINITIONS`; switch, then rebuild)"
+    )
 
     @property
     def topics(self) -> list[str]:

@@ -3,11 +3,18 @@ models, territories and programme), read in one consistent snapshot."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
+from tdi_reporting.asof import AsOfConnection, Situation
 from tdi_reporting.domain import Territory, TerritoryMap
 from tdi_runtime.db import Connection
+from tdi_runtime.territories import TERRITORY_MIGRATIONS
+
+MIGRATIONS = [TERRITORY_MIGRATIONS, "tdi_reporting"]
+"""The migrations of reporting's schema after the kit's, in order: the territory projection's tables first, since
+reporting's history (migration 0005) versions them too."""
 
 READ_MODEL_TABLES = (
     "rm_fiche_action",
@@ -106,6 +113,23 @@ class Scope:
     map_territories: tuple[str, ...] | None = None
 
 
+MODEL_TABLES: dict[str, frozenset[str]] = {
+    "territoires": frozenset({"known_territories", "rm_binome"}),
+    "actions": frozenset({"rm_fiche_action"}),
+    "actions_axes": frozenset({"rm_fiche_action"}),
+    "fiches": frozenset({"rm_fiche_action"}),
+    "financements": frozenset({"rm_application", "rm_grant", "rm_grant_release", "rm_payment"}),
+    "enveloppes": frozenset({"rm_envelope", "rm_grant", "rm_grant_release", "rm_payment"}),
+    "vte": frozenset({"rm_vte_contract", "rm_vte_payment", "rm_vte_payment_request", "rm_vte_housing_aid"}),
+}
+"""The tables each read model is read from (with the territory map, `known_territories`, always): an as-of read
+fills these with their versions of the asked tick (`asof.overlay`)."""
+
+
+def tables_of(models: Iterable[str]) -> set[str]:
+    return {"known_territories"}.union(*(MODEL_TABLES.get(m, frozenset()) for m in models))
+
+
 @dataclass
 class Snapshot:
     """The rows a view is computed from, as of one instant."""
@@ -119,9 +143,10 @@ class Snapshot:
     facts: dict[str, Any] = field(default_factory=dict)  # facts of each read model, built once per snapshot
     binomes: list[Any] = field(default_factory=list)  # synthetic binômes in office, per territory
     map_facts: dict[str, list[Any]] | None = None  # per territory, what each map figure adds up
+    situation: Situation | None = None  # the tick (and instant) these rows describe
 
 
-async def load_territories(conn: Connection) -> TerritoryMap:
+async def load_territories(conn: Connection | AsOfConnection) -> TerritoryMap:
     """The territory map (a few hundred rows): the filters are resolved against it."""
     return TerritoryMap(
         Territory(
@@ -155,7 +180,7 @@ def _scoped(sql: str, column: str | None, territories: tuple[str, ...] | None, p
     return (sql + (" WHERE " + " AND ".join(clauses) if clauses else "")), args
 
 
-async def load_snapshot(conn: Connection, tmap: TerritoryMap, scope: Scope) -> Snapshot:
+async def load_snapshot(conn: Connection | AsOfConnection, tmap: TerritoryMap, scope: Scope) -> Snapshot:
     """The rows of the read models in `scope`, within its territories and programme (call inside the transaction
     that read `tmap`, so the figures agree with each other)."""
     snapshot = Snapshot(tmap)

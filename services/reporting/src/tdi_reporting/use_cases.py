@@ -8,9 +8,11 @@ import asyncpg
 
 from tdi_contracts.reference import Departement
 from tdi_reporting import views
+from tdi_reporting.asof import AsOf, AsOfConnection, Situation, live_situation, overlay, situation_at
 from tdi_reporting.domain import Filters, Level, TerritoryMap
-from tdi_reporting.store import Scope, Snapshot, change_cursor, load_snapshot, load_territories
+from tdi_reporting.store import Scope, Snapshot, change_cursor, load_snapshot, load_territories, tables_of
 from tdi_runtime.access import Access
+from tdi_runtime.db import Connection
 from tdi_runtime.errors import NotFoundError
 
 UNKNOWN_TERRITORY = "Le territoire « {} » n'est pas un Territoire d'industrie connu du tableau de bord."
@@ -27,22 +29,52 @@ class Reporting:
         self.group = group
 
     async def read(
-        self, view: str, region: str | None, departement: str | None, territory: str | None, access: Access
+        self,
+        view: str,
+        region: str | None,
+        departement: str | None,
+        territory: str | None,
+        access: Access,
+        as_of: AsOf | None = None,
     ) -> tuple[Filters, Snapshot]:
         """The filters and the rows one view needs (`view`: a read model's name, or `FIGURES` for the dashboard's
-        document), in one repeatable-read transaction so that the figures agree with each other."""
-        async with self.pool.acquire() as conn, conn.transaction(isolation="repeatable_read", readonly=True):
-            tmap = await load_territories(conn)
-            filters = self.filters(tmap, region, departement, territory, access)
-            figures = view == FIGURES
-            scope = Scope(
-                models=frozenset(views.NAMES if figures else (view,)),
-                territories=_ids(tmap, filters) if filters.any else None,
-                programme=access.programme if access.role == "instructor" else None,
-                with_map=figures,
-                map_territories=_ids(tmap, Filters(region=access.region)) if access.role == "regional" else None,
-            )
-            return filters, await load_snapshot(conn, tmap, scope)
+        document), in one repeatable-read transaction so that the figures agree with each other: today's rows, or
+        with `as_of` those the platform knew then (`asof.py`). `Snapshot.situation` says which tick they are."""
+        models = frozenset(views.NAMES if view == FIGURES else (view,))
+        async with self.pool.acquire() as conn:
+            if as_of is None:
+                async with conn.transaction(isolation="repeatable_read", readonly=True):
+                    situation = await live_situation(conn)
+                    return await self._read(conn, models, view, region, departement, territory, access, situation)
+            async with conn.transaction(isolation="repeatable_read"):  # temporary tables: not read-only
+                situation = await situation_at(conn, as_of)
+                reader = await overlay(conn, situation.tick, tables_of(models))
+                return await self._read(reader, models, view, region, departement, territory, access, situation)
+
+    async def _read(
+        self,
+        conn: Connection | AsOfConnection,
+        models: frozenset[str],
+        view: str,
+        region: str | None,
+        departement: str | None,
+        territory: str | None,
+        access: Access,
+        situation: Situation,
+    ) -> tuple[Filters, Snapshot]:
+        tmap = await load_territories(conn)
+        filters = self.filters(tmap, region, departement, territory, access)
+        figures = view == FIGURES
+        scope = Scope(
+            models=models,
+            territories=_ids(tmap, filters) if filters.any else None,
+            programme=access.programme if access.role == "instructor" else None,
+            with_map=figures,
+            map_territories=_ids(tmap, Filters(region=access.region)) if access.role == "regional" else None,
+        )
+        snapshot = await load_snapshot(conn, tmap, scope)
+        snapshot.situation = situation
+        return filters, snapshot
 
     async def cursor(self) -> int:
         async with self.pool.acquire() as conn:
@@ -73,16 +105,22 @@ class Reporting:
         departement: str | None,
         territory: str | None,
         access: Access,
-    ) -> tuple[Filters, list[dict[str, Any]]]:
+        as_of: AsOf | None = None,
+    ) -> tuple[Filters, list[dict[str, Any]], Situation]:
         if name not in views.NAMES:
             raise NotFoundError(UNKNOWN_READ_MODEL.format(name, ", ".join(views.NAMES)))
-        filters, snapshot = await self.read(name, region, departement, territory, access)
-        return filters, views.rows(snapshot, name, level, filters, access)
+        filters, snapshot = await self.read(name, region, departement, territory, access, as_of)
+        return filters, views.rows(snapshot, name, level, filters, access), snapshot.situation or Situation(0, None)
 
     async def figures(
-        self, region: str | None, departement: str | None, territory: str | None, access: Access
+        self,
+        region: str | None,
+        departement: str | None,
+        territory: str | None,
+        access: Access,
+        as_of: AsOf | None = None,
     ) -> dict[str, Any]:
-        filters, snapshot = await self.read(FIGURES, region, departement, territory, access)
+        filters, snapshot = await self.read(FIGURES, region, departement, territory, access, as_of)
         return views.figures(snapshot, filters, access)
 
 

@@ -117,7 +117,8 @@ def _rows_reached(
 def figures(snapshot: Snapshot, filters: Filters, access: Access) -> dict[str, Any]:
     """Everything the dashboard shows for one set of filters (every chart also as a table), as the caller may see
     it: a regional caller's map and territory list are its region's, another programme's figures are null. The
-    rows carry the level and zone of the filters; `synthetique` counts every figure of the demonstration data."""
+    rows carry the level and zone of the filters; `synthetique` counts every figure of the demonstration data;
+    `situation` is the tick (and instant) the figures describe, live or as of a date."""
     tmap: TerritoryMap = snapshot.territories
     level = level_of(filters)
     fiches = _total(snapshot, "actions_axes", filters, access)
@@ -125,6 +126,7 @@ def figures(snapshot: Snapshot, filters: Filters, access: Access) -> dict[str, A
     applications = _total(snapshot, "financements", filters, access)
     contracts = _total(snapshot, "vte", filters, access)
     return {
+        "situation": snapshot.situation.as_json() if snapshot.situation else None,
         "filtres": {"region": filters.region, "departement": filters.departement, "territoire": filters.territory},
         "territoires": territories,
         "territoires_annonces": TERRITORIES_ANNOUNCED,  # the programme's 183, whatever the annex lists
