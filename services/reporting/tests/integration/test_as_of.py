@@ -175,14 +175,18 @@ async def test_as_of_a_moment_before_a_territory_changed_uses_the_territory_map_
         await eventually(lambda: _has_chef(client))
 
         then = (await client.get("/api/figures", params={"territory": VITRY, "as_of": _instant(before)})).json()
-        assert then["territoires"] == before["territoires"] == {
-            "territoires_labellises": 1,
-            "epci": 1,
-            "binomes": 1,
-            "binomes_synthetiques": 0,
-            "chefs_de_projet": 0,
-            "territoires_sans_chef_de_projet": 1,
-        }
+        assert (
+            then["territoires"]
+            == before["territoires"]
+            == {
+                "territoires_labellises": 1,
+                "epci": 1,
+                "binomes": 1,
+                "binomes_synthetiques": 0,
+                "chefs_de_projet": 0,
+                "territoires_sans_chef_de_projet": 1,
+            }
+        )
         now = (await client.get("/api/figures", params={"territory": VITRY})).json()
         assert (now["territoires"]["epci"], now["territoires"]["chefs_de_projet"]) == (2, 1)
 
