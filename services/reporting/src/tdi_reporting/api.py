@@ -97,7 +97,7 @@ def build_router() -> APIRouter:
         """The rows of one read model at one level, within the filters (now, or as of a date)."""
         _limit(request, "reads", access)
         asked = as_of_of(as_of)
-        filters, rows, situation = await reporting(request).rows(
+        filters, rows, situation = await reporting(request).situated_rows(
             name, level, region, departement, territory, access, asked
         )
         about = _about(name, level, filters)
@@ -121,7 +121,7 @@ def build_router() -> APIRouter:
         date (the JSON says its `situation`; every format has it in the `X-TDI-Situation-*` headers)."""
         _limit(request, "exports", access)
         asked = as_of_of(as_of)
-        filters, rows, situation = await reporting(request).rows(
+        filters, rows, situation = await reporting(request).situated_rows(
             name, level, region, departement, territory, access, asked
         )
         columns = columns_of(name)

@@ -106,11 +106,26 @@ class Reporting:
         territory: str | None,
         access: Access,
         as_of: AsOf | None = None,
+    ) -> tuple[Filters, list[dict[str, Any]]]:
+        filters, found, _ = await self.situated_rows(name, level, region, departement, territory, access, as_of)
+        return filters, found
+
+    async def situated_rows(
+        self,
+        name: str,
+        level: Level,
+        region: str | None,
+        departement: str | None,
+        territory: str | None,
+        access: Access,
+        as_of: AsOf | None = None,
     ) -> tuple[Filters, list[dict[str, Any]], Situation]:
+        """`rows`, and the tick and instant they describe."""
         if name not in views.NAMES:
             raise NotFoundError(UNKNOWN_READ_MODEL.format(name, ", ".join(views.NAMES)))
         filters, snapshot = await self.read(name, region, departement, territory, access, as_of)
-        return filters, views.rows(snapshot, name, level, filters, access), snapshot.situation or Situation(0, None)
+        situation = snapshot.situation or Situation(0, None)
+        return filters, views.rows(snapshot, name, level, filters, access), situation
 
     async def figures(
         self,
