@@ -13,9 +13,11 @@ from tdi_reporting.dashboard import build_dashboard_router
 from tdi_reporting.feed import Feed, FiguresCache, build_feed_router
 from tdi_reporting.folding import reporting_handlers
 from tdi_reporting.history import record_versions
+from tdi_reporting.insight_api import build_insight_router
 from tdi_reporting.limits import RateLimits, StreamSlots
 from tdi_reporting.notifier import NOTIFY_SQL, ChangeNotifier, channel_of
 from tdi_reporting.options import ReportingOptions
+from tdi_reporting.snapshots import Snapshotter
 from tdi_reporting.store import MIGRATIONS, change_cursor
 from tdi_runtime.db import Connection
 from tdi_runtime.service import Runtime, create_service_app
@@ -41,6 +43,12 @@ def create_app(settings: ServiceSettings | None = None, options: ReportingOption
             return await change_cursor(conn, options.consumer_group)
 
     notifier = ChangeNotifier(read_cursor)
+    snapshotter = Snapshotter(lambda: runtime[0].pool, options.snapshot_every_events, options.snapshot_interval_s)
+
+    def after_commit() -> None:
+        notifier.signal()  # this process's streams learn it at once, without the round trip
+        if options.snapshot_interval_s > 0:
+            snapshotter.signal()
 
     async def in_commit(conn: Connection) -> None:
         await record_versions(conn)  # the new versions of the facts this batch wrote (figures as of any date)
@@ -51,7 +59,7 @@ def create_app(settings: ServiceSettings | None = None, options: ReportingOption
         topics=options.topics,
         handlers=reporting_handlers(options.definition),
         in_commit=in_commit,
-        after_commit=notifier.signal,  # this process's streams learn it at once, without the round trip
+        after_commit=after_commit,
     )
 
     async def started(rt: Runtime) -> None:
@@ -62,7 +70,7 @@ def create_app(settings: ServiceSettings | None = None, options: ReportingOption
         settings,
         title="Territoires d'industrie — reporting",
         description=DESCRIPTION,
-        routers=[build_router(), build_feed_router(), build_dashboard_router()],
+        routers=[build_router(), build_insight_router(), build_feed_router(), build_dashboard_router()],
         consumers=[consumer],
         migrations_package=MIGRATIONS,
         on_started=[started],
@@ -87,13 +95,16 @@ def create_app(settings: ServiceSettings | None = None, options: ReportingOption
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         async with kit_lifespan(app):  # the kit's start (pool, migrations, consumer), then the listener
             keepalive = options.feed_listener_keepalive_s
-            listener = asyncio.create_task(notifier.listen(settings.database_url, channel, keepalive))
+            tasks = [asyncio.create_task(notifier.listen(settings.database_url, channel, keepalive))]
+            if options.snapshot_interval_s > 0:
+                tasks.append(asyncio.create_task(snapshotter.run(), name="figure-snapshots"))
             try:
                 yield
             finally:
-                listener.cancel()
-                with contextlib.suppress(asyncio.CancelledError, Exception):
-                    await listener
+                for task in tasks:
+                    task.cancel()
+                    with contextlib.suppress(asyncio.CancelledError, Exception):
+                        await task
 
     app.router.lifespan_context = lifespan
     return app

@@ -30,6 +30,12 @@ class ReportingOptions(BaseSettings):
     rate_tickets_per_minute: float = Field(default=120, gt=0, description="Tickets issued per caller")
     rate_tickets_burst: int = Field(default=40, ge=1)
     rebuild_batch_max: int = Field(default=5000, ge=1, description="Records folded per transaction in a rebuild")
+    snapshot_every_events: int = Field(
+        default=50_000, ge=1, description="A snapshot of the figures every N events (besides each day's end)"
+    )
+    snapshot_interval_s: float = Field(
+        default=300.0, ge=0, description="How often snapshots due are looked for (0: never, e.g. a test)"
+    )
     definition: int = Field(
         default=1, ge=1, description="Fold definition applied live (`folding.DEFINITIONS`; switch, then rebuild)"
     )
