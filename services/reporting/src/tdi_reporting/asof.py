@@ -40,6 +40,8 @@ VERSIONED_TABLES = (
     "known_territories",
 )
 """Every table whose rows are versioned (migration 0005's `reporting_versioned_tables()`)."""
+SHADOWED_TABLES = (*VERSIONED_TABLES, "known_communes")
+"""Every table a fold writes: all shadowed, so a fold into the temporary tables never reaches a real one."""
 FOREVER = 9_223_372_036_854_775_807
 INVALID_AS_OF = (
     "La date de situation « {} » n'est pas lisible : une date (AAAA-MM-JJ, fin de journée, heure de Paris) ou une"
@@ -141,7 +143,7 @@ async def overlay(conn: Connection, tick: int | None, filled: Iterable[str] = VE
     `tick=None`: all empty (a fold into empty tables, e.g. the lineage proof). Call inside a transaction."""
     schema = await conn.fetchval("SELECT current_schema()")
     wanted = set(filled) if tick is not None else set()
-    for table in VERSIONED_TABLES:
+    for table in SHADOWED_TABLES:
         await conn.execute(
             f"CREATE TEMP TABLE {table} (LIKE {schema}.{table} INCLUDING DEFAULTS INCLUDING INDEXES) ON COMMIT DROP"
         )

@@ -57,9 +57,9 @@ class UnknownDefinitionError(ValueError):
     pass
 
 
-def reporting_handlers(definition: int = 1) -> dict[str, Handler]:
+def reporting_handlers(definition: int = 1, *, logged: bool = True) -> dict[str, Handler]:
     """Every fold of the service in a definition, with the kit's territory projection (the territory map), each
-    keeping its event in the history (`history.logged`)."""
+    keeping its event in the history (`history.logged`; `logged=False`: folds alone, to fold the history again)."""
     from tdi_reporting import folds_actions, folds_funding, folds_territory, folds_vte  # noqa: F401  (registers)
     from tdi_reporting.history import logged_handlers
 
@@ -68,4 +68,4 @@ def reporting_handlers(definition: int = 1) -> dict[str, Handler]:
     handlers = {**territory_handlers()}
     for version in sorted(v for v in DEFINITIONS if v <= definition):
         handlers.update(DEFINITIONS[version])
-    return logged_handlers(handlers)
+    return logged_handlers(handlers) if logged else handlers

@@ -14,9 +14,12 @@ import functools
 import hashlib
 import re
 from collections.abc import Iterable, Mapping, Sequence
+from types import SimpleNamespace
 from typing import Any, cast
 
+from tdi_contracts.cloudevents import Envelope
 from tdi_runtime.db import Connection
+from tdi_runtime.delivery import Delivery, decode_record
 from tdi_runtime.handling import Handler, HandlerContext
 
 KEYS: dict[str, tuple[str, ...]] = {
@@ -150,3 +153,51 @@ async def record_versions(conn: Connection, *, every_fact: bool = False) -> int:
     """Close and open the versions of the facts this transaction's events wrote (`rm_history`), once, last in the
     transaction; `every_fact`: compare every row with its version (after a rebuild). Returns the versions written."""
     return int(await conn.fetchval("SELECT reporting_record_versions($1)", every_fact) or 0)
+
+
+LOG_COLUMNS = (
+    'seq, tick, topic, partition, "offset", event_id, source, type, producer, time, subject, correlation_id,'
+    " causation_id, key, payload, payload_sha256"
+)
+"""What `delivery_of` reads of an `event_log` row."""
+
+
+def delivery_of(row: Any) -> Delivery:
+    """A logged event as its consumer received it: the envelope's headers rebuilt, the payload's bytes as kept."""
+    envelope = Envelope(
+        id=row["event_id"],
+        source=row["source"],
+        type=row["type"],
+        time=row["time"],
+        subject=row["subject"],
+        correlation_id=row["correlation_id"],
+        causation_id=row["causation_id"],
+        schema_version=int(row["type"].rsplit(".v", 1)[-1]),
+        producer=row["producer"],
+    )
+    key = None if row["key"] is None else row["key"].encode()
+    record = SimpleNamespace(
+        topic=row["topic"],
+        partition=row["partition"],
+        offset=row["offset"],
+        key=key,
+        value=bytes(row["payload"]),
+        headers=envelope.to_kafka_headers(),
+    )
+    return decode_record(record)
+
+
+async def replay(conn: Any, rows: Iterable[Any], handlers: Mapping[str, Handler]) -> int:
+    """Fold logged events again through `handlers` (their writes sent as one executemany per statement, as the
+    consumer does) on `conn`, e.g. into a shadow schema or temporary tables. Returns the events folded."""
+    deferred: dict[str, list[tuple[Any, ...]]] = {}
+    folded = 0
+    for row in rows:
+        delivery = delivery_of(row)
+        handler = handlers.get(delivery.event_type)
+        if delivery.violation is None and handler is not None:
+            await handler(HandlerContext(conn, delivery, deferred=deferred))
+            folded += 1
+    for sql, args in deferred.items():
+        await conn.executemany(sql, args)
+    return folded

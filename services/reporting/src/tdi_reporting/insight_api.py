@@ -3,13 +3,25 @@ lineage of a figure, the money ledger and the alerts). Every route needs a token
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
-from fastapi import APIRouter, Query, Request
+from fastapi import APIRouter, Query, Request, Response
 
-from tdi_reporting.api import LEVEL, Reader, _limit
+from tdi_reporting import exports
+from tdi_reporting.api import AS_OF, LEVEL, ExportFormat, ExportReader, Reader, _limit, as_of_of
 from tdi_reporting.domain import Level
+from tdi_reporting.lineage import (
+    EVENT_COLUMNS,
+    MAX_EXPORT,
+    MAX_LIMIT,
+    FigureQuery,
+    lineage,
+    query_of_reference,
+)
+from tdi_reporting.readmodels import READ_MODELS
 from tdi_reporting.series import series
+from tdi_runtime.errors import DomainError
 from tdi_runtime.http_access import documented
 
 ZONE = Query(
@@ -18,6 +30,11 @@ ZONE = Query(
     examples=["44"],
     max_length=80,
 )
+
+
+def _dimension(example: str) -> Any:
+    """One query parameter per dimension (a `Query` object is never shared between parameters of one route)."""
+    return Query(None, description="A dimension of the read model (one of its rows)", examples=[example], max_length=80)
 
 
 def build_insight_router() -> APIRouter:
@@ -40,4 +57,73 @@ def build_insight_router() -> APIRouter:
         pool = request.app.state.runtime.pool
         return await series(pool, read_model, level, zone, measure, first, last, access)
 
+    @router.get("/lineage")
+    async def figure_lineage(
+        request: Request,
+        access: Reader,
+        read_model: str = Query(description="Read model (or enveloppes)", examples=["financements"], max_length=40),
+        measure: str = Query(description="The figure's measure", examples=["engage_centimes"], max_length=80),
+        level: Level = LEVEL,
+        zone: str | None = Query(None, description="Zone at that level (an envelope's code for enveloppes)"),
+        programme: str | None = _dimension("fonds-vert-ti"),
+        axe: str | None = _dimension("innovation"),
+        categorie: str | None = _dimension("numerique"),
+        statut: str | None = _dimension("in-progress"),
+        taille_entreprise: str | None = _dimension("pme"),
+        as_of: str | None = AS_OF,
+        after: int = Query(0, ge=0, description="The last `seq` seen (the previous page's `suivant`)"),
+        limit: int = Query(1000, ge=1, le=MAX_LIMIT, description="Events per page"),
+    ) -> dict[str, Any]:
+        """« D'où vient ce chiffre ? » The figure, its stable reference (`L-…`) and one page of the events that make it
+        (type, producer, source, time, id, SHA-256 of the payload as received, tick), oldest first."""
+        _limit(request, "reads", access)
+        dims = {"programme": programme, "axe": axe, "categorie": categorie, "statut": statut,
+                "taille_entreprise": taille_entreprise}  # fmt: skip
+        query = FigureQuery.of(read_model, level, zone, measure, _dimensions(read_model, dims))
+        pool = request.app.state.runtime.pool
+        return await lineage(pool, query, access, as_of=as_of_of(as_of), after=after, limit=limit)
+
+    @router.get("/lineage/{reference}.{fmt}")
+    async def export_lineage(request: Request, access: ExportReader, reference: str, fmt: ExportFormat) -> Response:
+        """Every event of a lineage as a file (CSV or JSON; at most 200,000 events: page the JSON route beyond)."""
+        _limit(request, "exports", access)
+        pool = request.app.state.runtime.pool
+        query, tick = await query_of_reference(pool, reference)
+        found = await lineage(pool, query, access, tick=tick, limit=MAX_EXPORT)
+        if fmt is ExportFormat.JSON:
+            body = json.dumps(found, ensure_ascii=False).encode()
+        elif fmt is ExportFormat.CSV:
+            body = exports.to_csv(found["evenements"], EVENT_COLUMNS)
+        else:
+            body = exports.to_xlsx(found["evenements"], EVENT_COLUMNS, title=reference)
+        headers = {"Content-Disposition": f'attachment; filename="tdi-lignage-{reference}.{fmt}"'}
+        return Response(body, media_type=exports.MEDIA_TYPES[fmt.value], headers=headers)
+
+    @router.get("/lineage/{reference}")
+    async def lineage_of_reference(
+        request: Request,
+        access: Reader,
+        reference: str,
+        after: int = Query(0, ge=0),
+        limit: int = Query(1000, ge=1, le=MAX_LIMIT),
+    ) -> dict[str, Any]:
+        """The lineage a reference stands for (the same figure at the same tick), paged."""
+        _limit(request, "reads", access)
+        pool = request.app.state.runtime.pool
+        query, tick = await query_of_reference(pool, reference)
+        return await lineage(pool, query, access, tick=tick, after=after, limit=limit)
+
     return documented(router)
+
+
+
+
+def _dimensions(read_model: str, asked: dict[str, str | None]) -> dict[str, str]:
+    dims = {d: v for d, v in asked.items() if v is not None}
+    model = READ_MODELS.get(read_model)
+    allowed = set(model.dims) if model else set()
+    for dim in dims:
+        if dim not in allowed:
+            message = f"« {dim} » n'est pas une dimension de « {read_model[:40]} »."
+            raise DomainError(message, code="INVALID_REQUEST", details={"field": dim})
+    return dims

@@ -60,7 +60,7 @@ async def series(
         known = ", ".join(m.name for m in READ_MODELS[name].measures)
         raise _invalid(f"« {measure[:60]} » n'est pas une mesure de « {name} » ; mesures : {known}.", "measure")
     async with pool.acquire() as conn:
-        code, label = await _zone(conn, level, zone, access)
+        code, label = await zone_of(conn, level, zone, access)
         span = await _months(conn, first, last)
         points = await _points(conn, name, level, code, measure, span, access)
     return {
@@ -74,7 +74,7 @@ async def series(
     }
 
 
-async def _zone(conn: Any, level: Level, zone: str | None, access: Access) -> tuple[str, str]:
+async def zone_of(conn: Any, level: Level, zone: str | None, access: Access) -> tuple[str, str]:
     """The zone's code and French name; a regional caller only reaches zones of its region."""
     if level is Level.NATIONAL:
         access.require_region([])  # a regional caller sees its region, never the national figure

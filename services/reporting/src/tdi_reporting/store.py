@@ -40,12 +40,12 @@ SELECT fiche_action_id, territory_id, categories, planned_on, started_on, comple
 FROM rm_fiche_action WHERE categories IS NOT NULL {where}
 """
 _APPLICATIONS = """
-SELECT territory_id, programme, requested_cents, eligible_cost_cents, jobs_expected, filed_at,
+SELECT application_id, territory_id, programme, requested_cents, eligible_cost_cents, jobs_expected, filed_at,
        approved_cents, approved_at, rejected_at, instruction_started_at, withdrawn_at, synthetic
 FROM rm_application
 """
 _GRANTS = """
-SELECT g.territory_id, g.programme, g.committed_cents,
+SELECT g.grant_id, g.territory_id, g.programme, g.committed_cents,
        coalesce((SELECT sum(released_cents) FROM rm_grant_release r WHERE r.grant_id = g.grant_id), 0)::bigint
            AS released_cents,
        coalesce((SELECT sum(amount_cents) FROM rm_payment p WHERE p.grant_id = g.grant_id), 0)::bigint AS paid_cents
@@ -62,8 +62,8 @@ SELECT e.envelope_id, e.programme, e.region, e.year, e.ceiling_cents, e.closed_o
 FROM rm_envelope e
 """
 _VTE = """
-SELECT c.territory_id, c.employer_size, c.green_mission, c.signed_on, c.granted_on, c.refused_on, c.ended_on,
-       c.base_granted_cents, c.green_granted_cents, c.synthetic,
+SELECT c.vte_contract_id, c.territory_id, c.employer_size, c.green_mission, c.signed_on, c.granted_on, c.refused_on,
+       c.ended_on, c.base_granted_cents, c.green_granted_cents, c.synthetic,
        p.payments, p.base_paid_cents, p.green_paid_cents, coalesce(r.requested_cents, 0)::bigint AS requested_cents,
        h.housing_aids, h.housing_cents
 FROM rm_vte_contract c
