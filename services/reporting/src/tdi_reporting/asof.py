@@ -114,27 +114,27 @@ async def situation_at(conn: Connection, asked: AsOf) -> Situation:
 
 
 class AsOfConnection:
-    """A connection whose statements read the temporary tables of one tick (see the module's docstring)."""
+    """A connection whose statements read other tables than the live ones under the same names (the temporary tables
+    of one tick, or a shadow schema), marked so that no statement prepared for the live tables is reused."""
 
-    MARK = "/* as-of */ "
-
-    def __init__(self, conn: Connection) -> None:
+    def __init__(self, conn: Connection, mark: str = "/* as-of */ ") -> None:
         self.conn = conn
+        self.mark = mark
 
     async def fetch(self, sql: str, *args: Any) -> list[Any]:
-        return await self.conn.fetch(self.MARK + sql, *args)
+        return await self.conn.fetch(self.mark + sql, *args)
 
     async def fetchrow(self, sql: str, *args: Any) -> Any:
-        return await self.conn.fetchrow(self.MARK + sql, *args)
+        return await self.conn.fetchrow(self.mark + sql, *args)
 
     async def fetchval(self, sql: str, *args: Any) -> Any:
-        return await self.conn.fetchval(self.MARK + sql, *args)
+        return await self.conn.fetchval(self.mark + sql, *args)
 
     async def execute(self, sql: str, *args: Any) -> str:
-        return await self.conn.execute(self.MARK + sql, *args)
+        return await self.conn.execute(self.mark + sql, *args)
 
     async def executemany(self, sql: str, args: Iterable[Any]) -> None:
-        await self.conn.executemany(self.MARK + sql, args)
+        await self.conn.executemany(self.mark + sql, args)
 
 
 async def overlay(conn: Connection, tick: int | None, filled: Iterable[str] = VERSIONED_TABLES) -> AsOfConnection:

@@ -1,15 +1,19 @@
-"""Command line of the reporting service: `serve` (the default) and `rebuild` (replay every domain topic)."""
+"""Command line of the reporting service: `serve` (the default), `rebuild` (replay every domain topic), `shadow` and
+`compare` (a new fold definition computed from the history beside the published one)."""
 
 from __future__ import annotations
 
 import asyncio
+import json
+from typing import Any
 
 import typer
 
 from tdi_reporting.app import SERVICE, create_app
-from tdi_reporting.folding import reporting_handlers
+from tdi_reporting.folding import UnknownDefinitionError, reporting_handlers
 from tdi_reporting.options import ReportingOptions
 from tdi_reporting.rebuild import RebuildReport, rebuild
+from tdi_reporting.shadow import NoShadowError, build_shadow, compare
 from tdi_reporting.store import MIGRATIONS
 from tdi_runtime.db import KIT_MIGRATIONS, create_pool, migrate
 from tdi_runtime.serve import service_cli
@@ -42,3 +46,55 @@ def rebuild_command() -> None:
         f"rebuilt: {report.records} records read, {report.folded} folded, {report.skipped} skipped,"
         f" {report.seconds:.2f} s, {report.events_per_second:.0f} events/s"
     )
+
+
+async def _with_pool(settings: ServiceSettings, work: Any) -> Any:
+    pool = await create_pool(settings)
+    try:
+        await migrate(pool, settings.db_schema, [KIT_MIGRATIONS, *MIGRATIONS])
+        return await work(pool)
+    finally:
+        await pool.close()
+
+
+@cli.command("shadow")
+def shadow_command(
+    definition: int = typer.Option(..., "--definition", help="The fold definition to compute (folding.DEFINITIONS)"),
+) -> None:
+    """Fold the event history with another definition into the schema <schema>_shadow (the live figures untouched)."""
+    try:
+        reporting_handlers(definition)
+    except UnknownDefinitionError as unknown:
+        typer.echo(f"shadow: {unknown}")
+        raise typer.Exit(2) from None
+    options = ReportingOptions()
+    report = asyncio.run(
+        _with_pool(
+            ServiceSettings.for_service(SERVICE),
+            lambda pool: build_shadow(pool, definition, batch=options.rebuild_batch_max),
+        )
+    )
+    typer.echo(
+        f"shadow: definition {report.definition} folded {report.events} events of the history up to tick"
+        f" {report.tick} in {report.seconds:.2f} s; `compare` lists what it changes"
+    )
+
+
+@cli.command("compare")
+def compare_command(as_json: bool = typer.Option(False, "--json", help="The differences as a JSON list")) -> None:
+    """Every figure the shadow definition would change: read model, level, zone, dimensions, published, shadow."""
+    try:
+        info, differences = asyncio.run(_with_pool(ServiceSettings.for_service(SERVICE), compare))
+    except NoShadowError as missing:
+        typer.echo(f"compare: {missing}")
+        raise typer.Exit(2) from None
+    if as_json:
+        typer.echo(json.dumps(differences, ensure_ascii=False, default=str))
+        return
+    typer.echo(f"definition {info['definition']} (shadow of tick {info['tick']}, {info['events']} events):")
+    for d in differences:
+        dims = ", ".join(f"{k}={v}" for k, v in d["dimensions"].items())
+        typer.echo(
+            f"  {d['read_model']} {d['level']} {d['zone']} {dims} {d['measure']}: {d['published']} -> {d['shadow']}"
+        )
+    typer.echo(f"{len(differences)} figure(s) differ")

@@ -116,8 +116,6 @@ def build_insight_router() -> APIRouter:
     return documented(router)
 
 
-
-
 def _dimensions(read_model: str, asked: dict[str, str | None]) -> dict[str, str]:
     dims = {d: v for d, v in asked.items() if v is not None}
     model = READ_MODELS.get(read_model)
