@@ -11,8 +11,10 @@ from .applications import (
 from .commands import CommitGrant, FileApplication, RecordPayment, ReleaseCommitment
 from .envelopes import EnvelopeBalanceChanged, EnvelopeClosed, EnvelopeOpened
 from .grants import CommitmentReleased, GrantCommitted, PaymentMade, ReleaseReason
+from .ledger import GAP_REFERENCE, LedgerGapExplained, StateTransferMade
 
 __all__ = [
+    "GAP_REFERENCE",
     "ApplicationApproved",
     "ApplicationFiled",
     "ApplicationInstructionStarted",
@@ -25,9 +27,11 @@ __all__ = [
     "EnvelopeOpened",
     "FileApplication",
     "GrantCommitted",
+    "LedgerGapExplained",
     "PaymentMade",
     "RecordPayment",
     "RejectionReason",
     "ReleaseCommitment",
     "ReleaseReason",
+    "StateTransferMade",
 ]
