@@ -12,6 +12,7 @@ from tdi_contracts.reference.labels import vocabulary
 from tdi_reporting import exports, views
 from tdi_reporting.asof import PARIS, AsOf, Situation
 from tdi_reporting.domain import Filters, Level, departement_label, region_of_departement
+from tdi_reporting.ledger import Rules
 from tdi_reporting.limits import RateLimits
 from tdi_reporting.use_cases import Reporting
 from tdi_runtime.access import Access
@@ -48,8 +49,8 @@ def _limit(request: Request, kind: str, access: Access) -> None:
 
 
 def reporting(request: Request) -> Reporting:
-    runtime = request.app.state.runtime
-    return Reporting(runtime.pool, request.app.state.reporting.consumer_group)
+    runtime, options = request.app.state.runtime, request.app.state.reporting
+    return Reporting(runtime.pool, options.consumer_group, Rules(options.ledger_payment_due_days))
 
 
 columns_of = views.columns_of

@@ -38,6 +38,8 @@ VERSIONED_TABLES = (
     "rm_vte_housing_aid",
     "rm_binome",
     "known_territories",
+    "rm_state_transfer",
+    "rm_ledger_note",
 )
 """Every table whose rows are versioned (migration 0005's `reporting_versioned_tables()`)."""
 SHADOWED_TABLES = (*VERSIONED_TABLES, "known_communes")
@@ -88,6 +90,10 @@ class Situation:
     tick: int
     at: datetime | None
     asked: AsOf | None = None
+
+    def moment(self) -> datetime:
+        """The moment the figures are judged at: the instant asked for (as of a date), else now."""
+        return self.asked.instant if self.asked is not None else datetime.now(UTC)
 
     def as_json(self) -> dict[str, Any]:
         """`situation` of an answer: `tick`, `instant` (ISO 8601, UTC), and for an as-of answer what was asked."""

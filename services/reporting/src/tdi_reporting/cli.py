@@ -9,17 +9,23 @@ from typing import Any
 
 import typer
 
+from tdi_contracts.money import format_eur
 from tdi_reporting.app import SERVICE, create_app
+from tdi_reporting.asof import AsOf
 from tdi_reporting.folding import UnknownDefinitionError, reporting_handlers
+from tdi_reporting.ledger import Rules
 from tdi_reporting.options import ReportingOptions
 from tdi_reporting.rebuild import RebuildReport, rebuild
 from tdi_reporting.shadow import NoShadowError, build_shadow, compare
 from tdi_reporting.store import MIGRATIONS
+from tdi_reporting.use_cases import Reporting
+from tdi_runtime.access import Access
 from tdi_runtime.db import KIT_MIGRATIONS, create_pool, migrate
 from tdi_runtime.serve import service_cli
 from tdi_runtime.settings import ServiceSettings
 
 cli = service_cli(create_app, SERVICE)
+RECONCILER = Access("reporting-reconcile", "national")
 
 
 async def _rebuild(settings: ServiceSettings, options: ReportingOptions) -> RebuildReport:
@@ -98,3 +104,36 @@ def compare_command(as_json: bool = typer.Option(False, "--json", help="The diff
             f"  {d['read_model']} {d['level']} {d['zone']} {dims} {d['measure']}: {d['published']} -> {d['shadow']}"
         )
     typer.echo(f"{len(differences)} figure(s) differ")
+
+
+@cli.command("reconcile")
+def reconcile_command(
+    year: int | None = typer.Option(None, "--year", help="Only the gaps of this year"),
+    as_of: str | None = typer.Option(None, "--as-of", help="Judge as of this date (YYYY-MM-DD); default: now"),
+    as_json: bool = typer.Option(False, "--json", help="The gaps as a JSON list"),
+) -> None:
+    """The money ledger's gaps (committed vs paid by the State vs paid out by the operator), each with its cause;
+    exits 1 when a gap remains unexplained (beyond its payment period, and no staff note), else 0."""
+    options = ReportingOptions()
+
+    async def ledger(pool: Any) -> dict[str, Any]:
+        reads = Reporting(pool, options.consumer_group, Rules(options.ledger_payment_due_days))
+        return await reads.ledger(year, None, None, None, RECONCILER, AsOf.parse(as_of) if as_of else None)
+
+    found = asyncio.run(_with_pool(ServiceSettings.for_service(SERVICE), ledger))
+    gaps, unexplained = found["ecarts"], found["ecarts_non_expliques"]
+    if as_json:
+        typer.echo(json.dumps(gaps, ensure_ascii=False, default=str))
+    else:
+        for g in gaps:
+            state = "expliqué" if g["explique"] else "NON EXPLIQUÉ"
+            typer.echo(
+                f"{g['reference']} {g['libelle_cause']} | {g['programme']} {g['code_enveloppe'] or '-'}"
+                f" {g['territoire'] or '-'} {g['annee']} | {g['objet']} | écart {format_eur(g['ecart_centimes'])}"
+                f" (engagé {format_eur(g['engage_centimes'])}, payé {format_eur(g['paye_centimes'])}) | {state}"
+                + (f" : {g['explication']}" if g["explication"] else "")
+            )
+        scope = f" in {year}" if year else ""
+        typer.echo(f"reconcile: {len(gaps)} gap(s){scope}, {unexplained} unexplained")
+    if unexplained:
+        raise typer.Exit(1)

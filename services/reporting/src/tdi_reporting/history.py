@@ -36,6 +36,8 @@ KEYS: dict[str, tuple[str, ...]] = {
     "rm_binome": ("binome_id",),
     "known_territories": ("territory_id",),
     "known_communes": ("insee",),
+    "rm_state_transfer": ("transfer_id",),
+    "rm_ledger_note": ("gap_reference",),
 }
 """The primary key of each versioned table (as in migration 0005's triggers; two columns are joined by '/')."""
 

@@ -8,8 +8,21 @@ from typing import Any
 
 from fastapi import APIRouter, Query, Request, Response
 
+from tdi_contracts.reference import DepartementParam, RegionParam
 from tdi_reporting import exports
-from tdi_reporting.api import AS_OF, LEVEL, ExportFormat, ExportReader, Reader, _limit, as_of_of
+from tdi_reporting.api import (
+    AS_OF,
+    DEPARTEMENT,
+    LEVEL,
+    REGION,
+    TERRITORY,
+    ExportFormat,
+    ExportReader,
+    Reader,
+    _limit,
+    as_of_of,
+    reporting,
+)
 from tdi_reporting.domain import Level
 from tdi_reporting.lineage import (
     EVENT_COLUMNS,
@@ -56,6 +69,22 @@ def build_insight_router() -> APIRouter:
         _limit(request, "reads", access)
         pool = request.app.state.runtime.pool
         return await series(pool, read_model, level, zone, measure, first, last, access)
+
+    @router.get("/ledger")
+    async def money_ledger(
+        request: Request,
+        access: Reader,
+        year: int | None = Query(None, ge=2018, le=2100, description="Only this year's lines and gaps"),
+        region: RegionParam | None = REGION,
+        departement: DepartementParam | None = DEPARTEMENT,
+        territory: str | None = TERRITORY,
+        as_of: str | None = AS_OF,
+    ) -> dict[str, Any]:
+        """The money ledger: per programme, envelope, territory and year, committed (AE), paid by the State (CP) and
+        paid out by the operator; every gap with its cause (`paiement-attendu`, `versement-non-engage`,
+        `montant-different`), explained or not. Exports: `/api/exports/grand_livre.*` and `/api/exports/ecarts.*`."""
+        _limit(request, "reads", access)
+        return await reporting(request).ledger(year, region, departement, territory, access, as_of_of(as_of))
 
     @router.get("/lineage")
     async def figure_lineage(

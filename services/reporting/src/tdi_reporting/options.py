@@ -36,6 +36,12 @@ class ReportingOptions(BaseSettings):
     snapshot_interval_s: float = Field(
         default=300.0, ge=0, description="How often snapshots due are looked for (0: never, e.g. a test)"
     )
+    ledger_payment_due_days: int = Field(
+        default=730,
+        ge=0,
+        description="Days a commitment may wait for its payment (a State transfer: after its budget year's end)"
+        " before the ledger calls the gap unexplained (platform rule)",
+    )
     definition: int = Field(
         default=1, ge=1, description="Fold definition applied live (`folding.DEFINITIONS`; switch, then rebuild)"
     )

@@ -9,6 +9,17 @@ from typing import Any
 
 from tdi_reporting.asof import AsOfConnection, Situation
 from tdi_reporting.domain import Territory, TerritoryMap
+from tdi_reporting.ledger import (
+    Grant,
+    LedgerFacts,
+    Payment,
+    Release,
+    Rules,
+    Transfer,
+    VteAid,
+    VtePayout,
+    VteRequest,
+)
 from tdi_runtime.db import Connection
 from tdi_runtime.territories import TERRITORY_MIGRATIONS
 
@@ -28,6 +39,8 @@ READ_MODEL_TABLES = (
     "rm_vte_payment_request",
     "rm_vte_housing_aid",
     "rm_binome",
+    "rm_state_transfer",
+    "rm_ledger_note",
     "known_territories",
     "known_communes",
 )
@@ -113,6 +126,18 @@ class Scope:
     map_territories: tuple[str, ...] | None = None
 
 
+LEDGER_TABLES = frozenset(
+    {
+        "rm_grant",
+        "rm_grant_release",
+        "rm_payment",
+        "rm_vte_contract",
+        "rm_vte_payment",
+        "rm_vte_payment_request",
+        "rm_state_transfer",
+        "rm_ledger_note",
+    }
+)
 MODEL_TABLES: dict[str, frozenset[str]] = {
     "territoires": frozenset({"known_territories", "rm_binome"}),
     "actions": frozenset({"rm_fiche_action"}),
@@ -121,6 +146,7 @@ MODEL_TABLES: dict[str, frozenset[str]] = {
     "financements": frozenset({"rm_application", "rm_grant", "rm_grant_release", "rm_payment"}),
     "enveloppes": frozenset({"rm_envelope", "rm_grant", "rm_grant_release", "rm_payment"}),
     "vte": frozenset({"rm_vte_contract", "rm_vte_payment", "rm_vte_payment_request", "rm_vte_housing_aid"}),
+    **dict.fromkeys(("grand_livre", "ecarts"), LEDGER_TABLES),
 }
 """The tables each read model is read from (with the territory map, `known_territories`, always): an as-of read
 fills these with their versions of the asked tick (`asof.overlay`)."""
@@ -144,6 +170,8 @@ class Snapshot:
     binomes: list[Any] = field(default_factory=list)  # synthetic binômes in office, per territory
     map_facts: dict[str, list[Any]] | None = None  # per territory, what each map figure adds up
     situation: Situation | None = None  # the tick (and instant) these rows describe
+    ledger: LedgerFacts | None = None  # the money ledger's facts (read models grand_livre and ecarts)
+    ledger_rules: Rules = field(default_factory=Rules)  # how the ledger's gaps are judged (settings)
 
 
 async def load_territories(conn: Connection | AsOfConnection) -> TerritoryMap:
@@ -197,6 +225,8 @@ async def load_snapshot(conn: Connection | AsOfConnection, tmap: TerritoryMap, s
         if scope.models & models:
             query, args = _scoped(sql, column, t, p, programme_column)
             setattr(snapshot, attribute, await conn.fetch(query, *args))
+    if scope.models & {"grand_livre", "ecarts"}:
+        snapshot.ledger = await load_ledger(conn)
     if scope.with_map:
         snapshot.map_facts = {}
         for name, sql in _MAP.items():
@@ -205,6 +235,48 @@ async def load_snapshot(conn: Connection | AsOfConnection, tmap: TerritoryMap, s
             query, args = _scoped(sql, column, scope.map_territories, p, programme_column)
             snapshot.map_facts[name] = [dict(r) for r in await conn.fetch(query, *args)]
     return snapshot
+
+
+async def load_ledger(conn: Connection | AsOfConnection) -> LedgerFacts:
+    """Every fact of the money ledger (commitments, releases, payments and their payers, VTE aids, payouts and the
+    State's share, the State's transfers, staff's notes); filters apply to its lines and gaps."""
+    grants = await conn.fetch(
+        "SELECT grant_id, programme, envelope_id, territory_id, committed_cents, committed_on FROM rm_grant"
+    )
+    releases = await conn.fetch(
+        "SELECT grant_id, envelope_id, territory_id, released_cents, released_on FROM rm_grant_release"
+    )
+    payments = await conn.fetch(
+        "SELECT payment_id, grant_id, territory_id, amount_cents, paid_on, paid_by FROM rm_payment"
+    )
+    aids = await conn.fetch(
+        "SELECT vte_contract_id, territory_id, refused_on, coalesce(granted_on, signed_on) AS granted_on,"
+        " CASE WHEN refused_on IS NULL AND (granted_on IS NOT NULL OR base_granted_cents IS NOT NULL)"
+        "      THEN coalesce(base_granted_cents, 0) + coalesce(green_granted_cents, 0) END AS granted_cents"
+        " FROM rm_vte_contract"
+    )
+    payouts = await conn.fetch(
+        "SELECT payment_id, vte_contract_id, territory_id, base_cents + green_cents AS cents, paid_on"
+        " FROM rm_vte_payment"
+    )
+    requests = await conn.fetch(
+        "SELECT vte_contract_id, funder, amount_cents, requested_on FROM rm_vte_payment_request"
+    )
+    transfers = await conn.fetch(
+        "SELECT transfer_id, programme, operator, envelope_id, budget_year, amount_cents, transferred_on"
+        " FROM rm_state_transfer"
+    )
+    notes = await conn.fetch("SELECT gap_reference, explanation, explained_on FROM rm_ledger_note")
+    return LedgerFacts(
+        grants=[Grant(*r.values()) for r in grants],
+        releases=[Release(*r.values()) for r in releases],
+        payments=[Payment(*r.values()) for r in payments],
+        vte_aids=[VteAid(r["vte_contract_id"], r["territory_id"], r["granted_cents"], r["granted_on"]) for r in aids],
+        vte_payouts=[VtePayout(*r.values()) for r in payouts],
+        vte_requests=[VteRequest(*r.values()) for r in requests],
+        transfers=[Transfer(*r.values()) for r in transfers],
+        notes={r["gap_reference"]: (r["explanation"], r["explained_on"]) for r in notes},
+    )
 
 
 async def truncate_read_models(conn: Connection) -> None:

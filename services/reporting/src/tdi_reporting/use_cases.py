@@ -10,7 +10,9 @@ from tdi_contracts.reference import Departement
 from tdi_reporting import views
 from tdi_reporting.asof import AsOf, AsOfConnection, Situation, live_situation, overlay, situation_at
 from tdi_reporting.domain import Filters, Level, TerritoryMap
+from tdi_reporting.ledger import Rules
 from tdi_reporting.store import Scope, Snapshot, change_cursor, load_snapshot, load_territories, tables_of
+from tdi_reporting.visibility import narrowed
 from tdi_runtime.access import Access
 from tdi_runtime.db import Connection
 from tdi_runtime.errors import NotFoundError
@@ -24,9 +26,10 @@ UNKNOWN_READ_MODEL = "Le jeu de données « {} » n'existe pas ; jeux de donnée
 class Reporting:
     """The read side: what the routes, the exports and the live feed ask for."""
 
-    def __init__(self, pool: asyncpg.Pool, group: str) -> None:
+    def __init__(self, pool: asyncpg.Pool, group: str, ledger_rules: Rules | None = None) -> None:
         self.pool = pool
         self.group = group
+        self.ledger_rules = ledger_rules or Rules()
 
     async def read(
         self,
@@ -74,6 +77,7 @@ class Reporting:
         )
         snapshot = await load_snapshot(conn, tmap, scope)
         snapshot.situation = situation
+        snapshot.ledger_rules = self.ledger_rules
         return filters, snapshot
 
     async def cursor(self) -> int:
@@ -126,6 +130,36 @@ class Reporting:
         filters, snapshot = await self.read(name, region, departement, territory, access, as_of)
         situation = snapshot.situation or Situation(0, None)
         return filters, views.rows(snapshot, name, level, filters, access), situation
+
+    async def ledger(
+        self,
+        year: int | None,
+        region: str | None,
+        departement: str | None,
+        territory: str | None,
+        access: Access,
+        as_of: AsOf | None = None,
+    ) -> dict[str, Any]:
+        """The money ledger within the filters (and a year): its lines, its gaps, their totals and how many gaps
+        remain unexplained, now or as of a date."""
+        filters, snapshot = await self.read(views.LEDGER, region, departement, territory, access, as_of)
+        lines = views.rows(snapshot, views.LEDGER, Level.NATIONAL, filters, access)
+        gaps = narrowed(views.ledger_rows(snapshot, views.GAPS, filters), views.GAPS, access)
+        if year is not None:
+            lines = [r for r in lines if r["annee"] == year]
+            gaps = [g for g in gaps if g["annee"] == year]
+        amounts = ("engage_centimes", "paye_etat_centimes", "verse_operateur_centimes")
+        return {
+            "situation": (snapshot.situation or Situation(0, None)).as_json(),
+            "filtres": {"region": filters.region, "departement": filters.departement, "territoire": filters.territory},
+            "annee": year,
+            "totaux": {a: sum(r[a] for r in lines) for a in amounts},
+            "lignes": lines,
+            "ecarts": gaps,
+            "ecarts_non_expliques": sum(not g["explique"] for g in gaps),
+            "colonnes_lignes": list(views.columns_of(views.LEDGER)),
+            "colonnes_ecarts": list(views.columns_of(views.GAPS)),
+        }
 
     async def figures(
         self,

@@ -44,6 +44,10 @@ VISIBILITY: dict[str, Visibility] = {
     "enveloppes": Visibility(programme_column="programme"),
     "vte": Visibility(programme="vte"),
     "fiches": Visibility(),  # the fiches one by one: the actions API shows every role the same fields
+    # The money ledger: each line and gap belongs to its programme (an instructor's are its programme's); decided
+    # money only (commitments, payments, transfers), public as the funding API's balances are.
+    "grand_livre": Visibility(programme_column="programme"),
+    "ecarts": Visibility(programme_column="programme"),
 }
 
 
