@@ -5,10 +5,13 @@ from __future__ import annotations
 import asyncio
 import contextlib
 from collections.abc import AsyncIterator
+from datetime import UTC, datetime
 
 from fastapi import FastAPI
 
+from tdi_reporting.alerts import AlertSignal, alerts_gauge, evaluate_alerts, rules_of
 from tdi_reporting.api import build_router
+from tdi_reporting.background import Recurring
 from tdi_reporting.dashboard import build_dashboard_router
 from tdi_reporting.feed import Feed, FiguresCache, build_feed_router
 from tdi_reporting.folding import reporting_handlers
@@ -17,7 +20,7 @@ from tdi_reporting.insight_api import build_insight_router
 from tdi_reporting.limits import RateLimits, StreamSlots
 from tdi_reporting.notifier import NOTIFY_SQL, ChangeNotifier, channel_of
 from tdi_reporting.options import ReportingOptions
-from tdi_reporting.snapshots import Snapshotter
+from tdi_reporting.snapshots import take_due_snapshots_now
 from tdi_reporting.store import MIGRATIONS, change_cursor
 from tdi_runtime.db import Connection
 from tdi_runtime.service import Runtime, create_service_app
@@ -43,12 +46,25 @@ def create_app(settings: ServiceSettings | None = None, options: ReportingOption
             return await change_cursor(conn, options.consumer_group)
 
     notifier = ChangeNotifier(read_cursor)
-    snapshotter = Snapshotter(lambda: runtime[0].pool, options.snapshot_every_events, options.snapshot_interval_s)
+    signal = AlertSignal()
+    background = [
+        Recurring(
+            "figure-snapshots",
+            lambda: take_due_snapshots_now(runtime[0].pool, options.snapshot_every_events),
+            options.snapshot_interval_s,
+        ),
+        Recurring(
+            "alerts",
+            lambda: evaluate_alerts(runtime[0].pool, rules_of(options), datetime.now(UTC), signal),
+            options.alert_interval_s,
+        ),
+    ]
+    background = [task for task in background if task.interval_s > 0]  # 0: off (tests judge when they say)
 
     def after_commit() -> None:
         notifier.signal()  # this process's streams learn it at once, without the round trip
-        if options.snapshot_interval_s > 0:
-            snapshotter.signal()
+        for task in background:
+            task.signal()
 
     async def in_commit(conn: Connection) -> None:
         await record_versions(conn)  # the new versions of the facts this batch wrote (figures as of any date)
@@ -64,6 +80,7 @@ def create_app(settings: ServiceSettings | None = None, options: ReportingOption
 
     async def started(rt: Runtime) -> None:
         runtime.append(rt)
+        rt.metrics.add_refresher(alerts_gauge(rt.metrics.registry, rt.settings.service))
         await notifier.refresh_now()
 
     app = create_service_app(
@@ -76,6 +93,7 @@ def create_app(settings: ServiceSettings | None = None, options: ReportingOption
         on_started=[started],
     )
     app.state.reporting = options
+    app.state.alerts = signal  # `subscribe(listener)`: every alert raised or cleared by this process (issue 25)
     app.state.feed = Feed(
         notifier=notifier,
         slots=StreamSlots(options.feed_max_streams, options.feed_max_streams_per_caller),
@@ -96,8 +114,7 @@ def create_app(settings: ServiceSettings | None = None, options: ReportingOption
         async with kit_lifespan(app):  # the kit's start (pool, migrations, consumer), then the listener
             keepalive = options.feed_listener_keepalive_s
             tasks = [asyncio.create_task(notifier.listen(settings.database_url, channel, keepalive))]
-            if options.snapshot_interval_s > 0:
-                tasks.append(asyncio.create_task(snapshotter.run(), name="figure-snapshots"))
+            tasks += [asyncio.create_task(task.run(), name=task.name) for task in background]
             try:
                 yield
             finally:

@@ -74,8 +74,8 @@ class AsOf:
                 if moment.tzinfo is None:
                     moment = moment.replace(tzinfo=PARIS)
                 return AsOf(value, moment.astimezone(UTC))
-        except ValueError:
-            pass  # a date that does not exist (2024-02-30): the same answer as an unreadable one
+        except (ValueError, OverflowError):
+            pass  # a date that does not exist (2024-02-30, 9999-12-31 + 1 day): the same answer as an unreadable one
         raise DomainError(INVALID_AS_OF.format(value[:40]), code="INVALID_REQUEST", details={"field": "as_of"})
 
     @staticmethod

@@ -60,7 +60,7 @@ class UnknownDefinitionError(ValueError):
 def reporting_handlers(definition: int = 1, *, logged: bool = True) -> dict[str, Handler]:
     """Every fold of the service in a definition, with the kit's territory projection (the territory map), each
     keeping its event in the history (`history.logged`; `logged=False`: folds alone, to fold the history again)."""
-    from tdi_reporting import folds_actions, folds_funding, folds_territory, folds_vte  # noqa: F401  (registers)
+    from tdi_reporting import folds_actions, folds_funding, folds_partners, folds_territory, folds_vte  # noqa: F401
     from tdi_reporting.history import logged_handlers
 
     if definition not in DEFINITIONS:

@@ -38,6 +38,7 @@ KEYS: dict[str, tuple[str, ...]] = {
     "known_communes": ("insee",),
     "rm_state_transfer": ("transfer_id",),
     "rm_ledger_note": ("gap_reference",),
+    "rm_partner_answer": ("event_id",),  # not versioned: the alerts read the last hour only
 }
 """The primary key of each versioned table (as in migration 0005's triggers; two columns are joined by '/')."""
 

@@ -10,6 +10,7 @@ from fastapi import APIRouter, Query, Request, Response
 
 from tdi_contracts.reference import DepartementParam, RegionParam
 from tdi_reporting import exports
+from tdi_reporting.alerts import KINDS, list_alerts
 from tdi_reporting.api import (
     AS_OF,
     DEPARTEMENT,
@@ -85,6 +86,20 @@ def build_insight_router() -> APIRouter:
         `montant-different`), explained or not. Exports: `/api/exports/grand_livre.*` and `/api/exports/ecarts.*`."""
         _limit(request, "reads", access)
         return await reporting(request).ledger(year, region, departement, territory, access, as_of_of(as_of))
+
+    @router.get("/alerts")
+    async def alerts(
+        request: Request,
+        access: Reader,
+        actives: bool = Query(True, description="Only the alerts not cleared (false: the last 1,000 of every state)"),
+        kind: str | None = Query(None, alias="type", description="One kind of alert", examples=["enveloppe-engagee"]),
+    ) -> dict[str, Any]:
+        """The alerts (an envelope above its commitment threshold, an action plan without progress, a partner's
+        rejection rate, a territory without chef de projet), each with its French label and sentence, when raised
+        and cleared, and its figures; the thresholds are the service's settings. A regional caller sees its region's."""
+        _limit(request, "reads", access)
+        found = await list_alerts(request.app.state.runtime.pool, access, active=actives, kind=kind)
+        return {"alertes": found, "types": KINDS}
 
     @router.get("/lineage")
     async def figure_lineage(

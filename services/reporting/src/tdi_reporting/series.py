@@ -38,7 +38,7 @@ def _invalid(message: str, field: str) -> DomainError:
 
 def parse_month(text: str, field: str) -> date:
     found = _MONTH.fullmatch(text.strip())
-    if found is None or not 1 <= int(found.group(2)) <= 12:
+    if found is None or not 1 <= int(found.group(2)) <= 12 or not 2000 <= int(found.group(1)) <= 2100:
         raise _invalid(f"Le mois « {text[:20]} » n'est pas lisible : AAAA-MM est attendu (par exemple 2024-03).", field)
     return date(int(found.group(1)), int(found.group(2)), 1)
 

@@ -3,14 +3,12 @@
 stored in `figure_snapshots`. They make a monthly series (`series.py`) a handful of row reads; any other moment is
 computed from the versioned facts (`asof.py`), which stay the one source both come from.
 
-Taken in the background by one replica at a time (a session advisory lock): after a batch commits (coalesced) and
-every `snapshot_interval_s` (a day ends even when no event comes).
+Taken in the background (`background.Recurring`) by one replica at a time (a session advisory lock): after a batch
+commits (coalesced) and every `snapshot_interval_s` (a day ends even when no event comes).
 """
 
 from __future__ import annotations
 
-import asyncio
-import contextlib
 import json
 from datetime import date, datetime, time, timedelta
 from typing import Any
@@ -114,36 +112,11 @@ async def _take_due(conn: Any, every_events: int, now: datetime) -> list[int]:
     return sorted(due)
 
 
-class Snapshotter:
-    """The background task of one process: a run after each committed batch (coalesced) and every interval."""
-
-    def __init__(self, pool_of: Any, every_events: int, interval_s: float) -> None:
-        self.pool_of = pool_of
-        self.every_events = every_events
-        self.interval_s = interval_s
-        self._wake = asyncio.Event()
-
-    def signal(self) -> None:
-        self._wake.set()
-
-    async def run(self) -> None:
-        while True:
-            with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(self._wake.wait(), self.interval_s)
-            self._wake.clear()
-            try:
-                taken = await take_due_snapshots(self.pool_of(), every_events=self.every_events, now=_now())
-                if taken:
-                    log.info("figure_snapshots_taken", ticks=taken)
-            except asyncio.CancelledError:
-                raise
-            except Exception as error:  # the next run tries again; figures never depend on a snapshot
-                log.warning("figure_snapshots_failed", error=repr(error))
-                await asyncio.sleep(min(self.interval_s, 30))
-
-
-def _now() -> datetime:
-    return datetime.now(PARIS)
+async def take_due_snapshots_now(pool: asyncpg.Pool, every_events: int) -> list[int]:
+    taken = await take_due_snapshots(pool, every_events=every_events, now=datetime.now(PARIS))
+    if taken:
+        log.info("figure_snapshots_taken", ticks=taken)
+    return taken
 
 
 def month_ends(first: date, last: date) -> list[tuple[str, datetime]]:

@@ -204,7 +204,8 @@ async def fold_directly(pool: Any, payloads: list[Any], *, definition: int = 1, 
     records = []
     for payload in payloads:
         spec = spec_for(payload)
-        key, value, headers = encode_event(envelope_for(payload, spec.service), payload)
+        producer = "platform" if spec.service == "partners" else spec.service  # the kit answers as the platform
+        key, value, headers = encode_event(envelope_for(payload, producer), payload)
         offset = next(_OFFSETS)
         records.append(ConsumerRecord(spec.topics[0], 0, offset, 0, 0, key, value, None, 0, len(value), headers))
     consumer = EventConsumer(

@@ -135,6 +135,8 @@ async def test_a_snapshot_is_also_taken_every_n_events_and_a_month_without_one_i
         ("/api/series/vte", {"measure": "contrats_signes", "from": "2024-13"}, 422, "INVALID_REQUEST"),
         ("/api/series/vte", {"measure": "contrats_signes", "from": "2024-05", "to": "2024-01"}, 422, "INVALID_REQUEST"),
         ("/api/series/vte", {"measure": "contrats_signes", "from": "1990-01", "to": "2024-01"}, 422, "INVALID_REQUEST"),
+        ("/api/series/vte", {"measure": "contrats_signes", "from": "0000-01"}, 422, "INVALID_REQUEST"),
+        ("/api/series/vte", {"measure": "contrats_signes", "to": "9999-12"}, 422, "INVALID_REQUEST"),
     ],
 )
 async def test_a_bad_series_request_is_answered_with_a_stable_code_and_a_french_sentence(

@@ -26,7 +26,9 @@ def test_a_time_without_an_offset_is_paris_time_and_an_offset_is_kept():
     )
 
 
-@pytest.mark.parametrize("text", ["hier", "2024-02-30", "15/03/2024", "2024-03-15T25:00", "2024-03-15T10:30+1"])
+@pytest.mark.parametrize(
+    "text", ["hier", "2024-02-30", "15/03/2024", "2024-03-15T25:00", "2024-03-15T10:30+1", "9999-12-31", "0000-01-01"]
+)
 def test_an_unreadable_date_is_invalid_request_with_a_french_sentence(text):
     with pytest.raises(DomainError) as refused:
         AsOf.parse(text)
