@@ -40,8 +40,8 @@ END $$;
 
 CREATE FUNCTION ticks_committed() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
-    UPDATE ticks SET at = clock_timestamp() WHERE tick = NEW.tick;
-    RETURN NULL;
+    UPDATE ticks SET at = clock_timestamp() WHERE tick = NEW.tick AND at IS NULL;  -- a tick written with its instant
+    RETURN NULL;                                                                   -- (a backfill) keeps it
 END $$;
 
 CREATE CONSTRAINT TRIGGER ticks_at_commit AFTER INSERT ON ticks
