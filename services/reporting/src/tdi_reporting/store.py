@@ -41,6 +41,7 @@ READ_MODEL_TABLES = (
     "rm_binome",
     "rm_state_transfer",
     "rm_ledger_note",
+    "rm_partner_answer",
     "known_territories",
     "known_communes",
 )
