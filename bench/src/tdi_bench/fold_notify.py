@@ -26,10 +26,10 @@ from tdi_bench.workload import NoKafka
 from tdi_contracts.topics import DOMAIN_TOPICS
 from tdi_reporting.folding import reporting_handlers
 from tdi_reporting.notifier import NOTIFY_SQL, channel_of
+from tdi_reporting.store import MIGRATIONS
 from tdi_runtime.consumer import EventConsumer
 from tdi_runtime.db import KIT_MIGRATIONS, Connection, migrate
 from tdi_runtime.outbox import Outbox
-from tdi_runtime.territories import TERRITORY_MIGRATIONS
 from tdi_runtime.testing import unique_name
 
 BATCH = 500
@@ -52,7 +52,7 @@ async def fold(database_url: str, shares: list[list[Any]], notify: bool) -> floa
     assert pool is not None
     try:
         await pool.execute(f"CREATE SCHEMA {schema}")
-        await migrate(pool, schema, [KIT_MIGRATIONS, "tdi_reporting", TERRITORY_MIGRATIONS])
+        await migrate(pool, schema, [KIT_MIGRATIONS, *MIGRATIONS])
         channel = channel_of(schema)
 
         async def notify_in_commit(conn: Connection) -> None:

@@ -34,9 +34,9 @@ from tdi_contracts.wire import encode_event, envelope_for
 from tdi_localstack.provisioning import create_topics
 from tdi_reporting.folding import reporting_handlers
 from tdi_reporting.rebuild import rebuild
+from tdi_reporting.store import MIGRATIONS
 from tdi_runtime.db import KIT_MIGRATIONS, migrate
 from tdi_runtime.kafka import PRODUCER_SETTINGS, security_options
-from tdi_runtime.territories import TERRITORY_MIGRATIONS
 from tdi_runtime.testing import unique_name
 
 SIZES = (10_000, 100_000, 1_000_000)
@@ -127,7 +127,7 @@ class GrowthScenario:
         by_size: dict[int, SideResult] = {}
         async with AsyncExitStack() as stack:
             schema, pool = await stack.enter_async_context(self.w.schema(max_size=2))
-            await migrate(pool, schema, [KIT_MIGRATIONS, "tdi_reporting", TERRITORY_MIGRATIONS])
+            await migrate(pool, schema, [KIT_MIGRATIONS, *MIGRATIONS])
             for size in self.sizes:
                 await self._top_up(size)
                 if warm_up and size == self.sizes[0]:

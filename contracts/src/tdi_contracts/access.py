@@ -24,6 +24,7 @@ from .reference.partners import Partner
 from .topics import (
     DOMAIN_TOPICS,
     INGRESS_SERVICES,
+    PARTNER_FEEDBACK_TOPICS,
     SERVICES,
     TERRITORY,
     TERRITORY_REFERENCE,
@@ -40,7 +41,8 @@ SERVICE_READS: dict[str, tuple[str, ...]] = {
     "actions": _TERRITORY_TOPICS,
     "funding": (*_TERRITORY_TOPICS, *ingress_topics_of("funding")),
     "vte": (*_TERRITORY_TOPICS, *ingress_topics_of("vte")),
-    "reporting": tuple(t.name for t in DOMAIN_TOPICS),
+    # every domain event, and the partners' answers (issue 26: the rejection-rate alert)
+    "reporting": (*(t.name for t in DOMAIN_TOPICS), *(t.name for t in PARTNER_FEEDBACK_TOPICS)),
 }
 """The topics each service's consumer group reads (its `ConsumerSpec` topics must be among them)."""
 

@@ -27,7 +27,7 @@ NOT_SAID = {
     ),
     "a decision is « accordé(e) », never « approuvé(e) »": r"approuv[ée]",
     "a decision is « refusé(e) », never « rejeté(e) »": r"rejet[ée]",
-    "money handed over is a « versement », never a « paiement »": r"paiement|\bpay[ée]s?\b|\bpaye_",
+    "money handed over is a « versement », never a « paiement »": r"(?<!crédits de )paiement|\bpay[ée]s?\b|\bpaye_",
     "a Kafka topic is a « flux » in French (or its name, as code)": r"\b(?:le|ce|du|un|son|au|sur) topic\b",
     "« courtier » is a calque of broker: say Kafka": r"courtier",
     "« modèle de lecture » is a calque of read model: say « jeu de données »": r"mod[èe]les? de lecture",

@@ -10,8 +10,10 @@ from fastapi import APIRouter, Depends, Query, Request, Response
 from tdi_contracts.reference import Axis, Departement, DepartementParam, Region, RegionParam, categories_of
 from tdi_contracts.reference.labels import vocabulary
 from tdi_reporting import exports, views
+from tdi_reporting.asof import PARIS, AsOf, Situation
 from tdi_reporting.capabilities import capabilities
 from tdi_reporting.domain import Filters, Level, departement_label, region_of_departement
+from tdi_reporting.ledger import Rules
 from tdi_reporting.limits import RateLimits
 from tdi_reporting.use_cases import Reporting
 from tdi_runtime.access import Access
@@ -48,8 +50,8 @@ def _limit(request: Request, kind: str, access: Access) -> None:
 
 
 def reporting(request: Request) -> Reporting:
-    runtime = request.app.state.runtime
-    return Reporting(runtime.pool, request.app.state.reporting.consumer_group)
+    runtime, options = request.app.state.runtime, request.app.state.reporting
+    return Reporting(runtime.pool, options.consumer_group, Rules(options.ledger_payment_due_days))
 
 
 columns_of = views.columns_of
@@ -59,6 +61,20 @@ REGION = Query(None, description="INSEE region code or name, e.g. 44 or Grand Es
 DEPARTEMENT = Query(None, description="INSEE département code as text (51, 2A, 971) or name")
 TERRITORY = Query(None, description="Territory id, platform (tdi-44-grand-reims) or official (ti-8413)")
 LEVEL = Query(Level.NATIONAL, description="Level the rows are grouped at")
+AS_OF = Query(
+    None,
+    description=(
+        "Figures as the platform knew them then: a date (YYYY-MM-DD: the end of that day, Europe/Paris) or a date and"
+        " time (YYYY-MM-DDTHH:MM[:SS], Paris time unless an offset is given); absent: now. The answer's `situation`"
+        " gives the tick and the instant it describes."
+    ),
+    examples=["2024-03-15", "2024-03-15T18:30:00+01:00"],
+    max_length=40,
+)
+
+
+def as_of_of(text: str | None) -> AsOf | None:
+    return AsOf.parse(text) if text else None
 
 
 def build_router() -> APIRouter:
@@ -78,11 +94,16 @@ def build_router() -> APIRouter:
         region: RegionParam | None = REGION,
         departement: DepartementParam | None = DEPARTEMENT,
         territory: str | None = TERRITORY,
+        as_of: str | None = AS_OF,
     ) -> dict[str, Any]:
-        """The rows of one read model at one level, within the filters."""
+        """The rows of one read model at one level, within the filters (now, or as of a date)."""
         _limit(request, "reads", access)
-        filters, rows = await reporting(request).rows(name, level, region, departement, territory, access)
-        return {**_about(name, level, filters), "columns": list(columns_of(name)), "rows": rows}
+        asked = as_of_of(as_of)
+        filters, rows, situation = await reporting(request).situated_rows(
+            name, level, region, departement, territory, access, asked
+        )
+        about = _about(name, level, filters)
+        return {**about, "situation": situation.as_json(), "columns": list(columns_of(name)), "rows": rows}
 
     @router.get("/exports/{name}.{fmt}")
     async def export(
@@ -96,20 +117,27 @@ def build_router() -> APIRouter:
         territory: str | None = TERRITORY,
         sep: Separator = Query(Separator.COMMA, description="CSV separator: , or ;"),
         bom: bool = Query(True, description="CSV starts with a UTF-8 byte-order mark (spreadsheets need it)"),
+        as_of: str | None = AS_OF,
     ) -> Response:
-        """A read model as a file: CSV (UTF-8, `,` or `;`), XLSX or JSON, with the page's filters."""
+        """A read model as a file: CSV (UTF-8, `,` or `;`), XLSX or JSON, with the page's filters, now or as of a
+        date (the JSON says its `situation`; every format has it in the `X-TDI-Situation-*` headers)."""
         _limit(request, "exports", access)
-        filters, rows = await reporting(request).rows(name, level, region, departement, territory, access)
+        asked = as_of_of(as_of)
+        filters, rows, situation = await reporting(request).situated_rows(
+            name, level, region, departement, territory, access, asked
+        )
         columns = columns_of(name)
         if fmt is ExportFormat.CSV:
             body = exports.to_csv(rows, columns, sep=sep.value, bom=bom)
         elif fmt is ExportFormat.XLSX:
             body = exports.to_xlsx(rows, columns, title=name)
         else:
-            body = exports.to_json(rows, columns, **_about(name, level, filters))
-        filename = "-".join(["tdi", name, level.value, *[v for v in _filter_values(filters) if v]]) + f".{fmt}"
-        headers = {"Content-Disposition": f'attachment; filename="{filename}"'}
-        return Response(body, media_type=exports.MEDIA_TYPES[fmt.value], headers=headers)
+            body = exports.to_json(rows, columns, **_about(name, level, filters), situation=situation.as_json())
+        day = [f"au-{asked.instant.astimezone(PARIS).date().isoformat()}"] if asked else []
+        filename = "-".join(["tdi", name, level.value, *[v for v in _filter_values(filters) if v], *day]) + f".{fmt}"
+        return Response(
+            body, media_type=exports.MEDIA_TYPES[fmt.value], headers=_situation_headers(situation, filename)
+        )
 
     @router.get("/reference")
     async def reference(request: Request, access: Reader) -> dict[str, Any]:
@@ -141,10 +169,12 @@ def build_router() -> APIRouter:
         region: RegionParam | None = REGION,
         departement: DepartementParam | None = DEPARTEMENT,
         territory: str | None = TERRITORY,
+        as_of: str | None = AS_OF,
     ) -> dict[str, Any]:
-        """Everything the dashboard shows for these filters (the live feed sends the same document)."""
+        """Everything the dashboard shows for these filters (the live feed sends the same document), now or as of a
+        date (`situation`: the tick and instant described)."""
         _limit(request, "reads", access)
-        return await reporting(request).figures(region, departement, territory, access)
+        return await reporting(request).figures(region, departement, territory, access, as_of_of(as_of))
 
     @router.post("/tickets")
     async def ticket(
@@ -162,6 +192,14 @@ def build_router() -> APIRouter:
         return {"ticket": issued, "purpose": purpose.value, "expires_in_s": issuer.ttl_s}
 
     return documented(router)
+
+
+def _situation_headers(situation: Situation, filename: str) -> dict[str, str]:
+    return {
+        "Content-Disposition": f'attachment; filename="{filename}"',
+        "X-TDI-Situation-Tick": str(situation.tick),
+        "X-TDI-Situation-Instant": situation.at.isoformat() if situation.at else "",
+    }
 
 
 def _filter_values(filters: Filters) -> list[str | None]:

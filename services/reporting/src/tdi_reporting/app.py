@@ -5,25 +5,30 @@ from __future__ import annotations
 import asyncio
 import contextlib
 from collections.abc import AsyncIterator
+from datetime import UTC, datetime
 
 from fastapi import FastAPI
 
+from tdi_reporting.alerts import AlertSignal, alerts_gauge, evaluate_alerts, rules_of
 from tdi_reporting.api import build_router
+from tdi_reporting.background import Recurring
 from tdi_reporting.dashboard import build_dashboard_router
 from tdi_reporting.feed import Feed, FiguresCache, build_feed_router
 from tdi_reporting.folding import reporting_handlers
+from tdi_reporting.history import record_versions
+from tdi_reporting.insight_api import build_insight_router
 from tdi_reporting.limits import RateLimits, StreamSlots
 from tdi_reporting.notifier import NOTIFY_SQL, ChangeNotifier, channel_of
 from tdi_reporting.opendata.options import OpenDataOptions
 from tdi_reporting.opendata.routes import OpenData, build_open_data_router
 from tdi_reporting.options import ReportingOptions
 from tdi_reporting.reports_api import build_reports_router
-from tdi_reporting.store import change_cursor
+from tdi_reporting.snapshots import take_due_snapshots_now
+from tdi_reporting.store import MIGRATIONS, change_cursor
 from tdi_runtime.db import Connection
 from tdi_runtime.service import Runtime, create_service_app
 from tdi_runtime.settings import ServiceSettings
 from tdi_runtime.subscription import ConsumerSpec
-from tdi_runtime.territories import TERRITORY_MIGRATIONS
 
 SERVICE = "reporting"
 DESCRIPTION = (
@@ -44,20 +49,41 @@ def create_app(settings: ServiceSettings | None = None, options: ReportingOption
             return await change_cursor(conn, options.consumer_group)
 
     notifier = ChangeNotifier(read_cursor)
+    signal = AlertSignal()
+    background = [
+        Recurring(
+            "figure-snapshots",
+            lambda: take_due_snapshots_now(runtime[0].pool, options.snapshot_every_events),
+            options.snapshot_interval_s,
+        ),
+        Recurring(
+            "alerts",
+            lambda: evaluate_alerts(runtime[0].pool, rules_of(options), datetime.now(UTC), signal),
+            options.alert_interval_s,
+        ),
+    ]
+    background = [task for task in background if task.interval_s > 0]  # 0: off (tests judge when they say)
 
-    async def notify_in_commit(conn: Connection) -> None:  # one NOTIFY per batch, delivered at its commit
-        await conn.execute(NOTIFY_SQL, channel)
+    def after_commit() -> None:
+        notifier.signal()  # this process's streams learn it at once, without the round trip
+        for task in background:
+            task.signal()
+
+    async def in_commit(conn: Connection) -> None:
+        await record_versions(conn)  # the new versions of the facts this batch wrote (figures as of any date)
+        await conn.execute(NOTIFY_SQL, channel)  # one NOTIFY per batch, delivered at its commit
 
     consumer = ConsumerSpec(
         group=options.consumer_group,
         topics=options.topics,
-        handlers=reporting_handlers(),
-        in_commit=notify_in_commit,
-        after_commit=notifier.signal,  # this process's streams learn it at once, without the round trip
+        handlers=reporting_handlers(options.definition),
+        in_commit=in_commit,
+        after_commit=after_commit,
     )
 
     async def started(rt: Runtime) -> None:
         runtime.append(rt)
+        rt.metrics.add_refresher(alerts_gauge(rt.metrics.registry, rt.settings.service))
         await notifier.refresh_now()
 
     app = create_service_app(
@@ -66,17 +92,19 @@ def create_app(settings: ServiceSettings | None = None, options: ReportingOption
         description=DESCRIPTION,
         routers=[
             build_router(),
+            build_insight_router(),
             build_feed_router(),
             build_reports_router(),
             build_dashboard_router(options),
             build_open_data_router(),
         ],
         consumers=[consumer],
-        migrations_package=["tdi_reporting", TERRITORY_MIGRATIONS],
+        migrations_package=MIGRATIONS,
         on_started=[started],
     )
     app.state.reporting = options
     app.state.open_data = OpenData.of(OpenDataOptions())  # TDI_REPORTING_OPEN_DATA_* settings
+    app.state.alerts = signal  # `subscribe(listener)`: every alert raised or cleared by this process (issue 25)
     app.state.feed = Feed(
         notifier=notifier,
         slots=StreamSlots(options.feed_max_streams, options.feed_max_streams_per_caller),
@@ -96,13 +124,15 @@ def create_app(settings: ServiceSettings | None = None, options: ReportingOption
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         async with kit_lifespan(app):  # the kit's start (pool, migrations, consumer), then the listener
             keepalive = options.feed_listener_keepalive_s
-            listener = asyncio.create_task(notifier.listen(settings.database_url, channel, keepalive))
+            tasks = [asyncio.create_task(notifier.listen(settings.database_url, channel, keepalive))]
+            tasks += [asyncio.create_task(task.run(), name=task.name) for task in background]
             try:
                 yield
             finally:
-                listener.cancel()
-                with contextlib.suppress(asyncio.CancelledError, Exception):
-                    await listener
+                for task in tasks:
+                    task.cancel()
+                    with contextlib.suppress(asyncio.CancelledError, Exception):
+                        await task
 
     app.router.lifespan_context = lifespan
     return app

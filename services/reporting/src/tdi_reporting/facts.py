@@ -1,4 +1,7 @@
-"""Facts from the read-model rows: what each row of a table counts for (pure, one function per read model)."""
+"""Facts from the read-model rows: what each row of a table counts for (pure, one function per read model).
+
+Each fact names the row it comes from (`_cle`: `<table>:<key>`, as `event_log.facts` does), which is how a figure
+finds the events that make it (`lineage.py`); aggregation ignores it."""
 
 from __future__ import annotations
 
@@ -29,6 +32,7 @@ def territory_facts(tmap: TerritoryMap, synthetic_binomes: Iterable[Mapping[str,
     return [
         {
             "territory_id": t.territory_id,
+            "_cle": f"known_territories:{t.territory_id}",
             "epci": t.epci_sirens,
             "binomes": t.active_binomes,
             "binomes_synthetiques": min(synthetic.get(t.territory_id, 0), t.active_binomes),
@@ -52,6 +56,7 @@ def action_facts(rows: Iterable[Mapping[str, Any]]) -> list[dict[str, Any]]:
             facts.append(
                 {
                     "territory_id": r["territory_id"],
+                    "_cle": f"rm_fiche_action:{r['fiche_action_id']}",
                     "fiche": (r["fiche_action_id"],),
                     "fiche_synthetique": (r["fiche_action_id"],) if r["synthetic"] else (),
                     "axe": _AXIS_OF[code],
@@ -74,6 +79,7 @@ def application_facts(rows: Iterable[Mapping[str, Any]]) -> list[dict[str, Any]]
         facts.append(
             {
                 "territory_id": r["territory_id"],
+                "_cle": f"rm_application:{r.get('application_id')}",
                 "programme": r["programme"],
                 "demandes_deposees": 1,
                 "demandes_en_instruction": int(not decided),
@@ -95,6 +101,7 @@ def grant_facts(rows: Iterable[Mapping[str, Any]]) -> list[dict[str, Any]]:
     return [
         {
             "territory_id": r["territory_id"],
+            "_cle": f"rm_grant:{r.get('grant_id')}",
             "programme": r["programme"],
             "engage_centimes": (r["committed_cents"] or 0) - r["released_cents"],
             "verse_centimes": r["paid_cents"],
@@ -114,6 +121,7 @@ def vte_facts(rows: Iterable[Mapping[str, Any]]) -> list[dict[str, Any]]:
         facts.append(
             {
                 "territory_id": r["territory_id"],
+                "_cle": f"rm_vte_contract:{r.get('vte_contract_id')}",
                 "taille_entreprise": r["employer_size"],
                 "contrats_signes": int(r["signed_on"] is not None or r["granted_on"] is not None),
                 "contrats_verts": int(bool(r["green_mission"]) or green_granted > 0),

@@ -17,7 +17,9 @@ from tdi_contracts.events.funding import (
     EnvelopeOpenedV2,
     GrantCommitted,
     GrantCommittedV2,
+    LedgerGapExplained,
     PaymentMade,
+    StateTransferMade,
 )
 from tdi_reporting.folding import folds, upsert_sql
 from tdi_runtime.handling import HandlerContext
@@ -52,15 +54,15 @@ _FILED = upsert_sql(
 _APPROVED = upsert_sql("rm_application", "application_id", ("territory_id", "approved_cents", "approved_at"))
 _REJECTED = upsert_sql("rm_application", "application_id", ("territory_id", "rejected_at"))
 _GRANT = upsert_sql(
-    "rm_grant", "grant_id", ("territory_id", "envelope_id", "programme", "committed_cents", "committed_on")
+    "rm_grant", "grant_id", ("territory_id", "envelope_id", "programme", "committed_cents", "committed_on", "operator")
 )
 _RELEASE = (
-    "INSERT INTO rm_grant_release (event_id, grant_id, territory_id, envelope_id, released_cents)"
-    " VALUES ($1, $2, $3, $4, $5) ON CONFLICT (event_id) DO NOTHING"
+    "INSERT INTO rm_grant_release (event_id, grant_id, territory_id, envelope_id, released_cents, released_on)"
+    " VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (event_id) DO NOTHING"
 )
 _PAYMENT = (
-    "INSERT INTO rm_payment (payment_id, grant_id, territory_id, amount_cents) VALUES ($1, $2, $3, $4)"
-    " ON CONFLICT (payment_id) DO NOTHING"
+    "INSERT INTO rm_payment (payment_id, grant_id, territory_id, amount_cents, paid_on, paid_by)"
+    " VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (payment_id) DO NOTHING"
 )
 
 
@@ -114,21 +116,24 @@ async def application_rejected(ctx: HandlerContext) -> None:
 @folds(GrantCommitted, GrantCommittedV2)
 async def grant_committed(ctx: HandlerContext) -> None:
     p: GrantCommitted = ctx.payload
-    await ctx.defer(
-        _GRANT, str(p.grant_id), p.territory_id, p.envelope_id, str(p.programme), p.amount_cents, p.committed_on
-    )
+    operator = p.operator.value if p.operator else None
+    args = (p.territory_id, p.envelope_id, str(p.programme), p.amount_cents, p.committed_on, operator)
+    await ctx.defer(_GRANT, str(p.grant_id), *args)
 
 
 @folds(CommitmentReleased)
 async def commitment_released(ctx: HandlerContext) -> None:
     p: CommitmentReleased = ctx.payload
-    await ctx.defer(_RELEASE, ctx.envelope.id, str(p.grant_id), p.territory_id, p.envelope_id, p.released_cents)
+    args = (str(p.grant_id), p.territory_id, p.envelope_id, p.released_cents, p.released_on)
+    await ctx.defer(_RELEASE, ctx.envelope.id, *args)
 
 
 @folds(PaymentMade)
 async def payment_made(ctx: HandlerContext) -> None:
     p: PaymentMade = ctx.payload
-    await ctx.defer(_PAYMENT, str(p.payment_id), str(p.grant_id), p.territory_id, p.amount_cents)
+    paid_by = getattr(p, "paid_by", None)  # absent: the State (contracts 0.2.0)
+    args = (str(p.grant_id), p.territory_id, p.amount_cents, p.paid_on, paid_by.value if paid_by else None)
+    await ctx.defer(_PAYMENT, str(p.payment_id), *args)
 
 
 _INSTRUCTION = upsert_sql("rm_application", "application_id", ("territory_id", "instruction_started_at"))
@@ -167,3 +172,29 @@ async def envelope_balance_changed(ctx: HandlerContext) -> None:
     provenance = provenance.value if provenance else None
     args = (p.envelope_id, str(p.programme), p.ceiling_cents, p.committed_cents, p.paid_cents, p.changed_at)
     await ctx.defer(_BALANCE, *args, provenance, getattr(p, "allocated_cents", 0))
+
+
+_TRANSFER = upsert_sql(
+    "rm_state_transfer",
+    "transfer_id",
+    ("programme", "operator", "envelope_id", "budget_year", "amount_cents", "transferred_on"),
+)
+# The latest explanation of a gap wins (by its date, then as folded).
+_NOTE = """
+INSERT INTO rm_ledger_note (gap_reference, explanation, explained_on) VALUES ($1, $2, $3)
+ON CONFLICT (gap_reference) DO UPDATE SET explanation = excluded.explanation, explained_on = excluded.explained_on
+WHERE rm_ledger_note.explained_on IS NULL OR rm_ledger_note.explained_on <= excluded.explained_on
+"""
+
+
+@folds(StateTransferMade)
+async def state_transfer_made(ctx: HandlerContext) -> None:
+    p: StateTransferMade = ctx.payload
+    args = (p.programme.value, p.operator.value, p.envelope_id, p.budget_year, p.amount_cents, p.transferred_on)
+    await ctx.defer(_TRANSFER, str(p.transfer_id), *args)
+
+
+@folds(LedgerGapExplained)
+async def ledger_gap_explained(ctx: HandlerContext) -> None:
+    p: LedgerGapExplained = ctx.payload
+    await ctx.defer(_NOTE, p.gap_reference, p.explanation, p.explained_on)

@@ -24,12 +24,12 @@ _ENDED = upsert_sql("rm_vte_contract", "vte_contract_id", ("territory_id", "ende
 _BASE = upsert_sql("rm_vte_contract", "vte_contract_id", ("territory_id", "base_granted_cents"))
 _GREEN = upsert_sql("rm_vte_contract", "vte_contract_id", ("territory_id", "green_granted_cents"))
 _PAID = (
-    "INSERT INTO rm_vte_payment (payment_id, vte_contract_id, territory_id, base_cents, green_cents)"
-    " VALUES ($1, $2, $3, $4, $5) ON CONFLICT (payment_id) DO NOTHING"
+    "INSERT INTO rm_vte_payment (payment_id, vte_contract_id, territory_id, base_cents, green_cents, paid_on)"
+    " VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (payment_id) DO NOTHING"
 )
 _REQUESTED = (
     "INSERT INTO rm_vte_payment_request (payment_request_id, vte_contract_id, territory_id, funder, part,"
-    " amount_cents) VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (payment_request_id) DO NOTHING"
+    " amount_cents, requested_on) VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (payment_request_id) DO NOTHING"
 )
 _GRANTED_V2 = upsert_sql(
     "rm_vte_contract", "vte_contract_id", ("territory_id", "employer_size", "granted_on", "synthetic")
@@ -78,7 +78,8 @@ async def green_top_up_granted(ctx: HandlerContext) -> None:
 async def aid_paid(ctx: HandlerContext) -> None:
     p: VteAidPaid = ctx.payload
     contract = str(p.vte_contract_id)
-    await ctx.defer(_PAID, str(p.payment_id), contract, p.territory_id, p.base_cents, p.green_top_up_cents)
+    args = (contract, p.territory_id, p.base_cents, p.green_top_up_cents, p.paid_on)
+    await ctx.defer(_PAID, str(p.payment_id), *args)
 
 
 @folds(VteAidGrantedV2)
@@ -106,7 +107,7 @@ async def aid_refused(ctx: HandlerContext) -> None:
 @folds(VteAidPaymentRequested)
 async def aid_payment_requested(ctx: HandlerContext) -> None:
     p: VteAidPaymentRequested = ctx.payload
-    args = (str(p.vte_contract_id), p.territory_id, p.funder.value, p.part.value, p.amount_cents)
+    args = (str(p.vte_contract_id), p.territory_id, p.funder.value, p.part.value, p.amount_cents, p.requested_on)
     await ctx.defer(_REQUESTED, str(p.payment_request_id), *args)
 
 

@@ -6,7 +6,8 @@ from __future__ import annotations
 from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-from tdi_contracts.topics import DOMAIN_TOPICS, consumer_group
+from tdi_contracts.access import SERVICE_READS
+from tdi_contracts.topics import consumer_group
 
 
 class ReportingOptions(BaseSettings):
@@ -35,8 +36,42 @@ class ReportingOptions(BaseSettings):
         description="The State's identity on the dashboard (bloc marque « République française », Marianne fonts,"
         " State favicon): only on a State site (.gouv.fr, after the SIG's agrément); off for local runs, demo, CI",
     )
+    snapshot_every_events: int = Field(
+        default=50_000, ge=1, description="A snapshot of the figures every N events (besides each day's end)"
+    )
+    snapshot_interval_s: float = Field(
+        default=300.0, ge=0, description="How often snapshots due are looked for (0: never, e.g. a test)"
+    )
+    alert_envelope_committed_pct: float = Field(
+        default=90.0, gt=0, description="An envelope committed above this share of its ceiling raises an alert"
+    )
+    alert_action_plan_idle_days: int = Field(
+        default=90, ge=1, description="A territory's fiches actions with no change for this many days raise an alert"
+    )
+    alert_partner_reject_pct: float = Field(
+        default=20.0, ge=0, description="A partner whose answers of the last hour are rejections above this share"
+    )
+    alert_partner_min_answers: int = Field(
+        default=20, ge=1, description="Answers a partner needs in the hour before its rejection rate is judged"
+    )
+    alert_no_chef_de_projet_days: int = Field(
+        default=90, ge=1, description="A labelled territory without a chef de projet for this many days"
+    )
+    alert_interval_s: float = Field(
+        default=60.0, ge=0, description="How often alerts are judged besides after each batch (0: never, a test)"
+    )
+    ledger_payment_due_days: int = Field(
+        default=730,
+        ge=0,
+        description="Days a commitment may wait for its payment (a State transfer: after its budget year's end)"
+        " before the ledger calls the gap unexplained (platform rule)",
+    )
+    definition: int = Field(
+        default=1, ge=1, description="Fold definition applied live (`folding.DEFINITIONS`; switch, then rebuild)"
+    )
 
     @property
     def topics(self) -> list[str]:
-        """Every domain topic of the contracts: reporting folds every domain event it has a fold for."""
-        return [self.topic_prefix + t.name for t in DOMAIN_TOPICS]
+        """Every domain topic of the contracts (reporting folds every domain event it has a fold for) and the partners'
+        feedback topics (their answers feed the rejection-rate alert): `SERVICE_READS["reporting"]`."""
+        return [self.topic_prefix + t for t in SERVICE_READS["reporting"]]

@@ -16,6 +16,7 @@ from typing import Any
 
 import asyncpg
 
+from tdi_reporting.history import record_versions
 from tdi_reporting.store import READ_MODEL_TABLES
 from tdi_runtime.delivery import decode_record
 from tdi_runtime.handling import Handler, HandlerContext
@@ -56,6 +57,7 @@ async def rebuild(
             await conn.execute(f"DELETE FROM {table}")
         async for records in batches:
             await _fold(conn, records, handlers, report)
+        await record_versions(conn, every_fact=True)  # one tick: what changed, if anything, is versioned
     report.seconds = time.perf_counter() - began
     return report
 

@@ -3,11 +3,29 @@ models, territories and programme), read in one consistent snapshot."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
+from tdi_reporting.asof import AsOfConnection, Situation
 from tdi_reporting.domain import Territory, TerritoryMap
+from tdi_reporting.ledger import (
+    Grant,
+    LedgerFacts,
+    Payment,
+    Release,
+    Rules,
+    Transfer,
+    VteAid,
+    VtePayout,
+    VteRequest,
+)
 from tdi_runtime.db import Connection
+from tdi_runtime.territories import TERRITORY_MIGRATIONS
+
+MIGRATIONS = [TERRITORY_MIGRATIONS, "tdi_reporting"]
+"""The migrations of reporting's schema after the kit's, in order: the territory projection's tables first, since
+reporting's history (migration 0007) versions them too."""
 
 READ_MODEL_TABLES = (
     "rm_fiche_action",
@@ -21,6 +39,9 @@ READ_MODEL_TABLES = (
     "rm_vte_payment_request",
     "rm_vte_housing_aid",
     "rm_binome",
+    "rm_state_transfer",
+    "rm_ledger_note",
+    "rm_partner_answer",
     "known_territories",
     "known_communes",
 )
@@ -33,12 +54,12 @@ SELECT fiche_action_id, territory_id, categories, planned_on, started_on, comple
 FROM rm_fiche_action WHERE categories IS NOT NULL {where}
 """
 _APPLICATIONS = """
-SELECT territory_id, programme, requested_cents, eligible_cost_cents, jobs_expected, filed_at,
+SELECT application_id, territory_id, programme, requested_cents, eligible_cost_cents, jobs_expected, filed_at,
        approved_cents, approved_at, rejected_at, instruction_started_at, withdrawn_at, synthetic
 FROM rm_application
 """
 _GRANTS = """
-SELECT g.territory_id, g.programme, g.committed_cents,
+SELECT g.grant_id, g.territory_id, g.programme, g.committed_cents,
        coalesce((SELECT sum(released_cents) FROM rm_grant_release r WHERE r.grant_id = g.grant_id), 0)::bigint
            AS released_cents,
        coalesce((SELECT sum(amount_cents) FROM rm_payment p WHERE p.grant_id = g.grant_id), 0)::bigint AS paid_cents
@@ -55,8 +76,8 @@ SELECT e.envelope_id, e.programme, e.region, e.year, e.ceiling_cents, e.closed_o
 FROM rm_envelope e
 """
 _VTE = """
-SELECT c.territory_id, c.employer_size, c.green_mission, c.signed_on, c.granted_on, c.refused_on, c.ended_on,
-       c.base_granted_cents, c.green_granted_cents, c.synthetic,
+SELECT c.vte_contract_id, c.territory_id, c.employer_size, c.green_mission, c.signed_on, c.granted_on, c.refused_on,
+       c.ended_on, c.base_granted_cents, c.green_granted_cents, c.synthetic,
        p.payments, p.base_paid_cents, p.green_paid_cents, coalesce(r.requested_cents, 0)::bigint AS requested_cents,
        h.housing_aids, h.housing_cents
 FROM rm_vte_contract c
@@ -106,6 +127,36 @@ class Scope:
     map_territories: tuple[str, ...] | None = None
 
 
+LEDGER_TABLES = frozenset(
+    {
+        "rm_grant",
+        "rm_grant_release",
+        "rm_payment",
+        "rm_vte_contract",
+        "rm_vte_payment",
+        "rm_vte_payment_request",
+        "rm_state_transfer",
+        "rm_ledger_note",
+    }
+)
+MODEL_TABLES: dict[str, frozenset[str]] = {
+    "territoires": frozenset({"known_territories", "rm_binome"}),
+    "actions": frozenset({"rm_fiche_action"}),
+    "actions_axes": frozenset({"rm_fiche_action"}),
+    "fiches": frozenset({"rm_fiche_action"}),
+    "financements": frozenset({"rm_application", "rm_grant", "rm_grant_release", "rm_payment"}),
+    "enveloppes": frozenset({"rm_envelope", "rm_grant", "rm_grant_release", "rm_payment"}),
+    "vte": frozenset({"rm_vte_contract", "rm_vte_payment", "rm_vte_payment_request", "rm_vte_housing_aid"}),
+    **dict.fromkeys(("grand_livre", "ecarts"), LEDGER_TABLES),
+}
+"""The tables each read model is read from (with the territory map, `known_territories`, always): an as-of read
+fills these with their versions of the asked tick (`asof.overlay`)."""
+
+
+def tables_of(models: Iterable[str]) -> set[str]:
+    return {"known_territories"}.union(*(MODEL_TABLES.get(m, frozenset()) for m in models))
+
+
 @dataclass
 class Snapshot:
     """The rows a view is computed from, as of one instant."""
@@ -119,9 +170,12 @@ class Snapshot:
     facts: dict[str, Any] = field(default_factory=dict)  # facts of each read model, built once per snapshot
     binomes: list[Any] = field(default_factory=list)  # synthetic binômes in office, per territory
     map_facts: dict[str, list[Any]] | None = None  # per territory, what each map figure adds up
+    situation: Situation | None = None  # the tick (and instant) these rows describe
+    ledger: LedgerFacts | None = None  # the money ledger's facts (read models grand_livre and ecarts)
+    ledger_rules: Rules = field(default_factory=Rules)  # how the ledger's gaps are judged (settings)
 
 
-async def load_territories(conn: Connection) -> TerritoryMap:
+async def load_territories(conn: Connection | AsOfConnection) -> TerritoryMap:
     """The territory map (a few hundred rows): the filters are resolved against it."""
     return TerritoryMap(
         Territory(
@@ -155,7 +209,7 @@ def _scoped(sql: str, column: str | None, territories: tuple[str, ...] | None, p
     return (sql + (" WHERE " + " AND ".join(clauses) if clauses else "")), args
 
 
-async def load_snapshot(conn: Connection, tmap: TerritoryMap, scope: Scope) -> Snapshot:
+async def load_snapshot(conn: Connection | AsOfConnection, tmap: TerritoryMap, scope: Scope) -> Snapshot:
     """The rows of the read models in `scope`, within its territories and programme (call inside the transaction
     that read `tmap`, so the figures agree with each other)."""
     snapshot = Snapshot(tmap)
@@ -172,6 +226,8 @@ async def load_snapshot(conn: Connection, tmap: TerritoryMap, scope: Scope) -> S
         if scope.models & models:
             query, args = _scoped(sql, column, t, p, programme_column)
             setattr(snapshot, attribute, await conn.fetch(query, *args))
+    if scope.models & {"grand_livre", "ecarts"}:
+        snapshot.ledger = await load_ledger(conn)
     if scope.with_map:
         snapshot.map_facts = {}
         for name, sql in _MAP.items():
@@ -180,6 +236,48 @@ async def load_snapshot(conn: Connection, tmap: TerritoryMap, scope: Scope) -> S
             query, args = _scoped(sql, column, scope.map_territories, p, programme_column)
             snapshot.map_facts[name] = [dict(r) for r in await conn.fetch(query, *args)]
     return snapshot
+
+
+async def load_ledger(conn: Connection | AsOfConnection) -> LedgerFacts:
+    """Every fact of the money ledger (commitments, releases, payments and their payers, VTE aids, payouts and the
+    State's share, the State's transfers, staff's notes); filters apply to its lines and gaps."""
+    grants = await conn.fetch(
+        "SELECT grant_id, programme, envelope_id, territory_id, committed_cents, committed_on FROM rm_grant"
+    )
+    releases = await conn.fetch(
+        "SELECT grant_id, envelope_id, territory_id, released_cents, released_on FROM rm_grant_release"
+    )
+    payments = await conn.fetch(
+        "SELECT payment_id, grant_id, territory_id, amount_cents, paid_on, paid_by FROM rm_payment"
+    )
+    aids = await conn.fetch(
+        "SELECT vte_contract_id, territory_id, refused_on, coalesce(granted_on, signed_on) AS granted_on,"
+        " CASE WHEN refused_on IS NULL AND (granted_on IS NOT NULL OR base_granted_cents IS NOT NULL)"
+        "      THEN coalesce(base_granted_cents, 0) + coalesce(green_granted_cents, 0) END AS granted_cents"
+        " FROM rm_vte_contract"
+    )
+    payouts = await conn.fetch(
+        "SELECT payment_id, vte_contract_id, territory_id, base_cents + green_cents AS cents, paid_on"
+        " FROM rm_vte_payment"
+    )
+    requests = await conn.fetch(
+        "SELECT vte_contract_id, funder, amount_cents, requested_on FROM rm_vte_payment_request"
+    )
+    transfers = await conn.fetch(
+        "SELECT transfer_id, programme, operator, envelope_id, budget_year, amount_cents, transferred_on"
+        " FROM rm_state_transfer"
+    )
+    notes = await conn.fetch("SELECT gap_reference, explanation, explained_on FROM rm_ledger_note")
+    return LedgerFacts(
+        grants=[Grant(*r.values()) for r in grants],
+        releases=[Release(*r.values()) for r in releases],
+        payments=[Payment(*r.values()) for r in payments],
+        vte_aids=[VteAid(r["vte_contract_id"], r["territory_id"], r["granted_cents"], r["granted_on"]) for r in aids],
+        vte_payouts=[VtePayout(*r.values()) for r in payouts],
+        vte_requests=[VteRequest(*r.values()) for r in requests],
+        transfers=[Transfer(*r.values()) for r in transfers],
+        notes={r["gap_reference"]: (r["explanation"], r["explained_on"]) for r in notes},
+    )
 
 
 async def truncate_read_models(conn: Connection) -> None:

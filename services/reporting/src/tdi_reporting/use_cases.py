@@ -8,10 +8,14 @@ import asyncpg
 
 from tdi_contracts.reference import Departement
 from tdi_reporting import views
+from tdi_reporting.asof import AsOf, AsOfConnection, Situation, live_situation, overlay, situation_at
 from tdi_reporting.domain import Filters, Level, TerritoryMap
+from tdi_reporting.ledger import Rules
 from tdi_reporting.registers import registers_figures
-from tdi_reporting.store import Scope, Snapshot, change_cursor, load_snapshot, load_territories
+from tdi_reporting.store import Scope, Snapshot, change_cursor, load_snapshot, load_territories, tables_of
+from tdi_reporting.visibility import narrowed
 from tdi_runtime.access import Access
+from tdi_runtime.db import Connection
 from tdi_runtime.errors import NotFoundError
 
 UNKNOWN_TERRITORY = "Le territoire « {} » n'est pas un Territoire d'industrie connu du tableau de bord."
@@ -23,27 +27,59 @@ UNKNOWN_READ_MODEL = "Le jeu de données « {} » n'existe pas ; jeux de donnée
 class Reporting:
     """The read side: what the routes, the exports and the live feed ask for."""
 
-    def __init__(self, pool: asyncpg.Pool, group: str) -> None:
+    def __init__(self, pool: asyncpg.Pool, group: str, ledger_rules: Rules | None = None) -> None:
         self.pool = pool
         self.group = group
+        self.ledger_rules = ledger_rules or Rules()
 
     async def read(
-        self, view: str, region: str | None, departement: str | None, territory: str | None, access: Access
+        self,
+        view: str,
+        region: str | None,
+        departement: str | None,
+        territory: str | None,
+        access: Access,
+        as_of: AsOf | None = None,
     ) -> tuple[Filters, Snapshot]:
         """The filters and the rows one view needs (`view`: a read model's name, or `FIGURES` for the dashboard's
-        document), in one repeatable-read transaction so that the figures agree with each other."""
-        async with self.pool.acquire() as conn, conn.transaction(isolation="repeatable_read", readonly=True):
-            tmap = await load_territories(conn)
-            filters = self.filters(tmap, region, departement, territory, access)
-            figures = view == FIGURES
-            scope = Scope(
-                models=frozenset(views.NAMES if figures else (view,)),
-                territories=_ids(tmap, filters) if filters.any else None,
-                programme=access.programme if access.role == "instructor" else None,
-                with_map=figures,
-                map_territories=_ids(tmap, Filters(region=access.region)) if access.role == "regional" else None,
-            )
-            return filters, await load_snapshot(conn, tmap, scope)
+        document), in one repeatable-read transaction so that the figures agree with each other: today's rows, or
+        with `as_of` those the platform knew then (`asof.py`). `Snapshot.situation` says which tick they are."""
+        models = frozenset(views.NAMES if view == FIGURES else (view,))
+        async with self.pool.acquire() as conn:
+            if as_of is None:
+                async with conn.transaction(isolation="repeatable_read", readonly=True):
+                    situation = await live_situation(conn)
+                    return await self._read(conn, models, view, region, departement, territory, access, situation)
+            async with conn.transaction(isolation="repeatable_read"):  # temporary tables: not read-only
+                situation = await situation_at(conn, as_of)
+                reader = await overlay(conn, situation.tick, tables_of(models))
+                return await self._read(reader, models, view, region, departement, territory, access, situation)
+
+    async def _read(
+        self,
+        conn: Connection | AsOfConnection,
+        models: frozenset[str],
+        view: str,
+        region: str | None,
+        departement: str | None,
+        territory: str | None,
+        access: Access,
+        situation: Situation,
+    ) -> tuple[Filters, Snapshot]:
+        tmap = await load_territories(conn)
+        filters = self.filters(tmap, region, departement, territory, access)
+        figures = view == FIGURES
+        scope = Scope(
+            models=models,
+            territories=_ids(tmap, filters) if filters.any else None,
+            programme=access.programme if access.role == "instructor" else None,
+            with_map=figures,
+            map_territories=_ids(tmap, Filters(region=access.region)) if access.role == "regional" else None,
+        )
+        snapshot = await load_snapshot(conn, tmap, scope)
+        snapshot.situation = situation
+        snapshot.ledger_rules = self.ledger_rules
+        return filters, snapshot
 
     async def cursor(self) -> int:
         async with self.pool.acquire() as conn:
@@ -74,19 +110,71 @@ class Reporting:
         departement: str | None,
         territory: str | None,
         access: Access,
+        as_of: AsOf | None = None,
     ) -> tuple[Filters, list[dict[str, Any]]]:
+        filters, found, _ = await self.situated_rows(name, level, region, departement, territory, access, as_of)
+        return filters, found
+
+    async def situated_rows(
+        self,
+        name: str,
+        level: Level,
+        region: str | None,
+        departement: str | None,
+        territory: str | None,
+        access: Access,
+        as_of: AsOf | None = None,
+    ) -> tuple[Filters, list[dict[str, Any]], Situation]:
+        """`rows`, and the tick and instant they describe."""
         if name not in views.NAMES:
             raise NotFoundError(UNKNOWN_READ_MODEL.format(name, ", ".join(views.NAMES)))
-        filters, snapshot = await self.read(name, region, departement, territory, access)
-        return filters, views.rows(snapshot, name, level, filters, access)
+        filters, snapshot = await self.read(name, region, departement, territory, access, as_of)
+        situation = snapshot.situation or Situation(0, None)
+        return filters, views.rows(snapshot, name, level, filters, access), situation
+
+    async def ledger(
+        self,
+        year: int | None,
+        region: str | None,
+        departement: str | None,
+        territory: str | None,
+        access: Access,
+        as_of: AsOf | None = None,
+    ) -> dict[str, Any]:
+        """The money ledger within the filters (and a year): its lines, its gaps, their totals and how many gaps
+        remain unexplained, now or as of a date."""
+        filters, snapshot = await self.read(views.LEDGER, region, departement, territory, access, as_of)
+        lines = views.rows(snapshot, views.LEDGER, Level.NATIONAL, filters, access)
+        gaps = narrowed(views.ledger_rows(snapshot, views.GAPS, filters), views.GAPS, access)
+        if year is not None:
+            lines = [r for r in lines if r["annee"] == year]
+            gaps = [g for g in gaps if g["annee"] == year]
+        amounts = ("engage_centimes", "verse_etat_centimes", "verse_operateur_centimes")
+        return {
+            "situation": (snapshot.situation or Situation(0, None)).as_json(),
+            "filtres": {"region": filters.region, "departement": filters.departement, "territoire": filters.territory},
+            "annee": year,
+            "totaux": {a: sum(r[a] for r in lines) for a in amounts},
+            "lignes": lines,
+            "ecarts": gaps,
+            "ecarts_non_expliques": sum(not g["explique"] for g in gaps),
+            "colonnes_lignes": list(views.columns_of(views.LEDGER)),
+            "colonnes_ecarts": list(views.columns_of(views.GAPS)),
+        }
 
     async def figures(
-        self, region: str | None, departement: str | None, territory: str | None, access: Access
+        self,
+        region: str | None,
+        departement: str | None,
+        territory: str | None,
+        access: Access,
+        as_of: AsOf | None = None,
     ) -> dict[str, Any]:
-        filters, snapshot = await self.read(FIGURES, region, departement, territory, access)
+        filters, snapshot = await self.read(FIGURES, region, departement, territory, access, as_of)
         figures = views.figures(snapshot, filters, access)
-        async with self.pool.acquire() as conn:  # the registers (issue 24): entries of their own, not of the map
-            figures["registres"] = await registers_figures(conn, filters)
+        if as_of is None:  # the registers (issue 24): entries of their own, not of the map, and not versioned
+            async with self.pool.acquire() as conn:
+                figures["registres"] = await registers_figures(conn, filters)
         return figures
 
 

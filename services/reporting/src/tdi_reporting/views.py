@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 from tdi_contracts.reference.figures import TERRITORIES_ANNOUNCED, TERRITORIES_IN_ANNEX
-from tdi_reporting import facts
+from tdi_reporting import facts, ledger
+from tdi_reporting.asof import PARIS
 from tdi_reporting.domain import Filters, Level, Measure, TerritoryMap, aggregate
 from tdi_reporting.readmodels import ENVELOPE_COLUMNS, FICHE_COLUMNS, READ_MODELS, with_labels
 from tdi_reporting.store import Snapshot
@@ -14,17 +16,32 @@ from tdi_runtime.access import Access
 
 ENVELOPES = "enveloppes"
 FICHES = "fiches"
-NAMES = (*READ_MODELS, ENVELOPES, FICHES)
+LEDGER = "grand_livre"
+GAPS = "ecarts"
+NAMES = (*READ_MODELS, ENVELOPES, FICHES, LEDGER, GAPS)
 """Every read model a reader may ask for, in the order the README documents them."""
 TITLES = {n: m.title for n, m in READ_MODELS.items()} | {
     ENVELOPES: "Consommation des enveloppes",
     FICHES: "Fiches actions une à une (les colonnes de l'import du service actions)",
+    LEDGER: "Grand livre : engagé (AE), versé par l'État (CP), versé par l'opérateur, par programme, enveloppe,"
+    " territoire et année",
+    GAPS: "Écarts du grand livre, chacun avec sa cause",
 }
+
+
+def _with_territory_label(columns: tuple[str, ...]) -> tuple[str, ...]:
+    at = columns.index("territoire") + 1
+    return (*columns[:at], "libelle_territoire", *columns[at:])
+
+
+LEDGER_COLUMNS = _with_territory_label(ledger.LINE_COLUMNS)
+GAP_COLUMNS = _with_territory_label(ledger.GAP_COLUMNS)
 
 
 def columns_of(name: str) -> tuple[str, ...]:
     """The stable columns of a read model (a KeyError for an unknown one)."""
-    return {ENVELOPES: ENVELOPE_COLUMNS, FICHES: FICHE_COLUMNS}.get(name) or READ_MODELS[name].columns
+    found = {ENVELOPES: ENVELOPE_COLUMNS, FICHES: FICHE_COLUMNS, LEDGER: LEDGER_COLUMNS, GAPS: GAP_COLUMNS}
+    return found.get(name) or READ_MODELS[name].columns
 
 
 MAP_FIGURES = {
@@ -64,10 +81,34 @@ def rows(snapshot: Snapshot, name: str, level: Level, filters: Filters, access: 
         return narrowed(found, name, access)
     if name == FICHES:
         return narrowed(facts.fiche_rows(snapshot.fiches, filters, snapshot.territories), name, access)
+    if name in (LEDGER, GAPS):
+        return narrowed(ledger_rows(snapshot, name, filters), name, access)
     model = READ_MODELS[name]
     counted = model_facts(snapshot, name, access)
     found = aggregate(counted, snapshot.territories, level, filters, model.dims, model.measures)
     return shown(with_labels(found, model), name, access)
+
+
+def ledger_rows(snapshot: Snapshot, name: str, filters: Filters) -> list[dict[str, Any]]:
+    """The ledger's lines or gaps within the filters (a line without territory, e.g. a State transfer to an operator,
+    only without a geographic filter, like a national envelope), each with its territory's name. Gaps are judged at
+    the moment the snapshot describes (`situation`), with the rules it carries."""
+    assert snapshot.ledger is not None
+    tmap = snapshot.territories
+    if name == LEDGER:
+        found = ledger.ledger_lines(snapshot.ledger)
+    else:
+        today = (snapshot.situation.moment() if snapshot.situation else datetime.now(PARIS)).astimezone(PARIS).date()
+        found = ledger.ledger_gaps(snapshot.ledger, today, snapshot.ledger_rules)
+    out = []
+    for row in found:
+        territory = tmap.resolve(row["territoire"])
+        if filters.any and (territory is None or not filters.admits(territory)):
+            continue
+        row = {**row, "territoire": territory.territory_id if territory else row["territoire"]}
+        row["libelle_territoire"] = territory.name if territory else ""
+        out.append({c: row.get(c) for c in columns_of(name)})
+    return out
 
 
 def _total(snapshot: Snapshot, name: str, filters: Filters, access: Access) -> dict[str, Any]:
@@ -117,7 +158,8 @@ def _rows_reached(
 def figures(snapshot: Snapshot, filters: Filters, access: Access) -> dict[str, Any]:
     """Everything the dashboard shows for one set of filters (every chart also as a table), as the caller may see
     it: a regional caller's map and territory list are its region's, another programme's figures are null. The
-    rows carry the level and zone of the filters; `synthetique` counts every figure of the demonstration data."""
+    rows carry the level and zone of the filters; `synthetique` counts every figure of the demonstration data;
+    `situation` is the tick (and instant) the figures describe, live or as of a date."""
     tmap: TerritoryMap = snapshot.territories
     level = level_of(filters)
     fiches = _total(snapshot, "actions_axes", filters, access)
@@ -125,6 +167,7 @@ def figures(snapshot: Snapshot, filters: Filters, access: Access) -> dict[str, A
     applications = _total(snapshot, "financements", filters, access)
     contracts = _total(snapshot, "vte", filters, access)
     return {
+        "situation": snapshot.situation.as_json() if snapshot.situation else None,
         "filtres": {"region": filters.region, "departement": filters.departement, "territoire": filters.territory},
         "territoires": territories,
         "territoires_annonces": TERRITORIES_ANNOUNCED,  # the programme's 183, whatever the annex lists

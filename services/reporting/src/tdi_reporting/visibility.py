@@ -65,6 +65,10 @@ VISIBILITY: dict[str, Visibility] = {
         ),
     ),
     "fiches": Visibility(),  # the fiches one by one: the actions API shows every role the same fields
+    # The money ledger: each line and gap belongs to its programme (an instructor's are its programme's); decided
+    # money only (commitments, payments, transfers), public as the funding API's balances are.
+    "grand_livre": Visibility(programme_column="programme"),
+    "ecarts": Visibility(programme_column="programme"),
 }
 
 

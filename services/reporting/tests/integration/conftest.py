@@ -185,3 +185,43 @@ def served(settings, options, topics) -> Callable[[], Any]:
 
 async def _started(server: Any) -> bool:
     return bool(server.started)
+
+
+_OFFSETS = iter(range(1, 10**9))
+
+
+async def fold_directly(pool: Any, payloads: list[Any], *, definition: int = 1, group: str = "direct") -> None:
+    """Apply `payloads` as one consumer batch (one tick) through reporting's folds and its in-commit hook, as the
+    live consumer does, without Kafka (the records a relay would have published)."""
+    from aiokafka.structs import ConsumerRecord
+
+    from tdi_reporting.folding import reporting_handlers
+    from tdi_reporting.history import record_versions
+    from tdi_runtime.consumer import EventConsumer
+    from tdi_runtime.outbox import Outbox
+    from tdi_runtime.testing import DetachedConsumer
+
+    records = []
+    for payload in payloads:
+        spec = spec_for(payload)
+        producer = "platform" if spec.service == "partners" else spec.service  # the kit answers as the platform
+        key, value, headers = encode_event(envelope_for(payload, producer), payload)
+        offset = next(_OFFSETS)
+        records.append(ConsumerRecord(spec.topics[0], 0, offset, 0, 0, key, value, None, 0, len(value), headers))
+    consumer = EventConsumer(
+        service="reporting",
+        group=group,
+        pool=pool,
+        outbox=Outbox(),
+        handlers=reporting_handlers(definition),
+        in_commit=lambda conn: record_versions(conn),
+    )
+    assert await consumer.handle_batch(records, DetachedConsumer())
+
+
+async def set_tick_times(pool: Any, times: dict[int, str]) -> None:
+    """Say when ticks committed (tests of dates: the history as if written on those days, Paris time)."""
+    async with pool.acquire() as conn:
+        for tick, at in times.items():
+            await conn.execute("UPDATE ticks SET at = $2::text::timestamp AT TIME ZONE 'Europe/Paris' WHERE tick = $1",
+                               tick, at)  # fmt: skip

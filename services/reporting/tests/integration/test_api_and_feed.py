@@ -138,7 +138,7 @@ async def test_the_dashboard_is_served_in_french_with_its_vendored_map_and_no_ex
         home = await client.get("/")
         assert home.status_code == 307 and home.headers["location"] == "/tableau-de-bord"
         page = await client.get("/tableau-de-bord")
-        assert page.status_code == 200 and '<html lang="fr">' in page.text
+        assert page.status_code == 200 and '<html lang="fr"' in page.text
         for path in ("/static/dashboard.js", "/static/dashboard.css"):
             body = (await client.get(path)).text
             assert "http://" not in body and "https://" not in body  # no CDN, no tracker

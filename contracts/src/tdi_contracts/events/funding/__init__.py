@@ -30,9 +30,11 @@ from .envelopes import (
     ProgrammeDeclared,
 )
 from .grants import CommitmentReleased, GrantCommitted, GrantCommittedV2, PaymentMade, ReleaseReason
+from .ledger import GAP_REFERENCE, LedgerGapExplained, StateTransferMade
 from .opinions import ApplicationOpinionRecorded, Opinion, RecordApplicationOpinion
 
 __all__ = [
+    "GAP_REFERENCE",
     "ApplicationApproved",
     "ApplicationFiled",
     "ApplicationFiledV2",
@@ -54,6 +56,7 @@ __all__ = [
     "FileApplicationV2",
     "GrantCommitted",
     "GrantCommittedV2",
+    "LedgerGapExplained",
     "Opinion",
     "PaymentMade",
     "ProgrammeDeclared",
@@ -63,5 +66,6 @@ __all__ = [
     "RejectionReason",
     "ReleaseCommitment",
     "ReleaseReason",
+    "StateTransferMade",
     "WithdrawApplication",
 ]

@@ -73,3 +73,11 @@ class PaymentMade(ContractModel):
         default=None, description="Payment reference of the paying partner", examples=["BPI-PAY-2024-0042"]
     )
     paid_on: date = Field(description="Value date of the payment", examples=["2024-05-15"])
+    paid_by: Partner | None = Field(
+        default=None,
+        description=(
+            "Who paid the beneficiary: absent for the State (crédits de paiement); the operator when it paid out of"
+            " the money it operates (Bpifrance for Rebond industriel, Banque des Territoires for its lines)"
+        ),
+        examples=["bpifrance"],
+    )

@@ -1,0 +1,67 @@
+"""Every event reporting applies is kept with the facts its fold wrote (issue 26): the facts are read from the folds'
+own writes, so every fold of every event type must name at least one fact, and rows that belong to another fact
+(a payment of a grant) name it too."""
+
+from __future__ import annotations
+
+import hashlib
+from types import SimpleNamespace
+from typing import Any
+
+from tdi_contracts.base import SPECS
+from tdi_contracts.registry import payload_model_for
+from tdi_contracts.wire import encode_event, envelope_for
+from tdi_reporting.folding import reporting_handlers
+from tdi_reporting.history import EVENT_LOG_SQL, facts_of
+from tdi_runtime.delivery import decode_record
+from tdi_runtime.handling import HandlerContext
+from tdi_runtime.testing import example_payload
+
+
+def _context(event_type: str) -> HandlerContext:
+    payload = example_payload(payload_model_for(event_type))
+    service = SPECS[event_type].service
+    producer = "platform" if service == "partners" else service  # the kit answers partners as the platform
+    key, value, headers = encode_event(envelope_for(payload, producer), payload)
+    record = SimpleNamespace(topic="t", partition=1, offset=42, key=key, value=value, headers=headers)
+    delivery = decode_record(record)
+    assert delivery.violation is None, delivery.violation
+    return HandlerContext(conn=None, delivery=delivery, deferred={})  # type: ignore[arg-type]
+
+
+async def test_every_fold_keeps_its_event_with_its_place_hash_and_the_facts_it_wrote():
+    for event_type, fold in reporting_handlers().items():
+        ctx = _context(event_type)
+        await fold(ctx)
+        assert ctx.deferred is not None
+        [logged] = ctx.deferred[EVENT_LOG_SQL]
+        row: dict[str, Any] = dict(zip(_columns(), logged, strict=True))
+        assert (row["topic"], row["partition"], row["offset"]) == ("t", 1, 42), event_type
+        assert (row["type"], row["event_id"]) == (event_type, ctx.envelope.id)
+        assert row["payload"] == ctx.delivery.value
+        assert row["payload_sha256"] == hashlib.sha256(ctx.delivery.value).digest()
+        assert row["facts"], f"{event_type}: its fold's writes name no fact"
+
+
+def test_a_row_that_belongs_to_another_fact_names_it():
+    from tdi_reporting.folds_funding import _PAYMENT, _RELEASE
+
+    assert facts_of(_PAYMENT, ("p1", "g1", "tdi-44-grand-reims", 5)) == ["rm_payment:p1", "rm_payment>rm_grant:g1"]
+    assert facts_of(_RELEASE, ("e1", "g1", "t", "env", 5)) == [
+        "rm_grant_release:e1",
+        "rm_grant_release>rm_grant:g1",
+        "rm_grant_release>rm_envelope:env",
+    ]
+
+
+def test_a_write_of_two_key_columns_names_both_and_an_unknown_statement_names_nothing():
+    from tdi_reporting.folds_vte import _HOUSING
+
+    assert facts_of(_HOUSING, ("c1", "AL-7", "t", 100))[0] == "rm_vte_housing_aid:c1/AL-7"
+    assert facts_of("UPDATE rm_grant SET x = 1", ()) == []
+    assert facts_of("INSERT INTO somewhere_else (a) VALUES ($1)", ("x",)) == []
+
+
+def _columns() -> list[str]:
+    head = EVENT_LOG_SQL.split("(", 1)[1].split(")", 1)[0]
+    return [c.strip().strip('"') for c in head.split(",")]
