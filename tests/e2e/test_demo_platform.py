@@ -76,6 +76,7 @@ def test_the_demo_fed_through_http_and_partner_topics_reproduces_the_published_f
         )
         assert binomes == 14
         assert report["VTE : 300 contrats Bpifrance"]["contracts_accepted"] == 300
+        assert report["Fonds vert 2024 : dossiers et décisions"]["opinions"] == 18  # ADEME's avis, before decisions
         await_figures(url["reporting"])
         national_figures = get(f"{url['reporting']}/api/figures")
         marne_figures = get(f"{url['reporting']}/api/figures?departement=51")
@@ -121,7 +122,9 @@ def await_figures(reporting: str) -> None:
     """The reporting service folds the events as they come: wait until the demo's last ones are counted."""
     for _ in range(300):
         figures = get(f"{reporting}/api/figures")
-        registers = figures["registres"]["reseau_chefs_de_projet"]["postes_regionaux"] >= 3
+        registres = figures["registres"]  # the sites' selections are the demo's last requests
+        registers = registres["reseau_chefs_de_projet"]["postes_regionaux"] >= 3
+        registers = registers and registres["sites_cles_en_main"]["retenus"] >= 2
         if figures["fiches_actions"] >= 2150 and figures["vte_total"]["contrats_signes"] >= 300 and registers:
             return
         time.sleep(0.5)

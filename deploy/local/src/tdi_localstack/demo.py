@@ -209,7 +209,7 @@ def fonds_vert(platform: Platform) -> dict[str, int]:
     payloads = fonds_vert_applications(territories, envelopes)
     answered = _publish(platform, "ademe", "fr.territoires-industrie.funding.FileApplication.v1", payloads)
     tally |= {"filed": sum(a.accepted for a in answered.values()), "refused_at_filing": 0}
-    opinions = []
+    opinions, decisions = [], []
     for n, answer in enumerate(sorted(answered.values(), key=lambda a: a.event_id)):
         application = next((i.split(":", 1)[1] for i in answer.resulting_ids if i.startswith("application:")), None)
         if application is None:
@@ -218,10 +218,13 @@ def fonds_vert(platform: Platform) -> dict[str, int]:
         platform.post("funding", f"/applications/{application}/instruction", {}, f"demo-instr-{application}")
         position = n % APPLICATIONS_PER_REGION
         detail = platform.get("funding", f"/applications/{application}")
-        if position == 0:  # ADEME's avis (it advises; it never decides), in the dossier's history
+        if position == 0:  # ADEME's avis (it advises; it never decides), in the dossier's history, before the decision
             opinions.append({"application_id": application, "territory_id": detail["territory_id"],
                              "opinion": "favorable", "text": f"Avis de l'ADEME {SYNTHETIC}.",
                              "partner_reference": f"ADEME-AVIS-{application}"})  # fmt: skip
+        decisions.append((application, position, detail))
+    avis = _publish(platform, "ademe", "fr.territoires-industrie.funding.RecordApplicationOpinion.v1", opinions)
+    for application, position, detail in decisions:
         if position < APPROVED_PER_REGION:
             amount = detail.get("requested_cents") or detail.get("application", {}).get("requested_cents")
             status, _ = platform.post("funding", f"/applications/{application}/approval",
@@ -233,7 +236,6 @@ def fonds_vert(platform: Platform) -> dict[str, int]:
                 "funding", f"/applications/{application}/refusal", refusal, f"demo-ref-{application}"
             )
             tally[f"refusal_{status}"] = tally.get(f"refusal_{status}", 0) + 1
-    avis = _publish(platform, "ademe", "fr.territoires-industrie.funding.RecordApplicationOpinion.v1", opinions)
     tally["opinions"] = sum(a.accepted for a in avis.values())
     return tally
 

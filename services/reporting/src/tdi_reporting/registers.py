@@ -29,6 +29,7 @@ from tdi_contracts.reference.registers import (
     SITES_PER_REGION,
     sites_flag,
 )
+from tdi_reporting.asof import AsOfConnection
 from tdi_reporting.geography import Filters
 from tdi_runtime.db import Connection
 
@@ -154,7 +155,7 @@ def network_section(posts: Sequence[Row], territories: dict[str, Row], filters: 
     }
 
 
-async def registers_figures(conn: Connection, filters: Filters) -> dict[str, Any]:
+async def registers_figures(conn: Connection | AsOfConnection, filters: Filters) -> dict[str, Any]:
     """The `registres` section for these filters (a regional caller's filters already name its region)."""
     sites = await conn.fetch("SELECT * FROM rm_site WHERE region IS NOT NULL AND proposed_on IS NOT NULL")
     supports = await conn.fetch("SELECT site_id, support, amount_cents FROM rm_site_support")

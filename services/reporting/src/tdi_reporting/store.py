@@ -151,6 +151,10 @@ MODEL_TABLES: dict[str, frozenset[str]] = {
 }
 """The tables each read model is read from (with the territory map, `known_territories`, always): an as-of read
 fills these with their versions of the asked tick (`asof.overlay`)."""
+REGISTER_TABLES = frozenset(
+    {"rm_site", "rm_site_support", "rm_ecole_de_production", "rm_rebond_laureate", "rm_regional_post"}
+)
+"""The programme's registers (issue 24): the dashboard document's `registres` section, read beside the models."""
 
 
 def tables_of(models: Iterable[str]) -> set[str]:
@@ -173,6 +177,7 @@ class Snapshot:
     situation: Situation | None = None  # the tick (and instant) these rows describe
     ledger: LedgerFacts | None = None  # the money ledger's facts (read models grand_livre and ecarts)
     ledger_rules: Rules = field(default_factory=Rules)  # how the ledger's gaps are judged (settings)
+    registers: dict[str, Any] | None = None  # the `registres` section (the dashboard's document only)
 
 
 async def load_territories(conn: Connection | AsOfConnection) -> TerritoryMap:

@@ -12,7 +12,15 @@ from tdi_reporting.asof import AsOf, AsOfConnection, Situation, live_situation, 
 from tdi_reporting.domain import Filters, Level, TerritoryMap
 from tdi_reporting.ledger import Rules
 from tdi_reporting.registers import registers_figures
-from tdi_reporting.store import Scope, Snapshot, change_cursor, load_snapshot, load_territories, tables_of
+from tdi_reporting.store import (
+    REGISTER_TABLES,
+    Scope,
+    Snapshot,
+    change_cursor,
+    load_snapshot,
+    load_territories,
+    tables_of,
+)
 from tdi_reporting.visibility import narrowed
 from tdi_runtime.access import Access
 from tdi_runtime.db import Connection
@@ -52,7 +60,8 @@ class Reporting:
                     return await self._read(conn, models, view, region, departement, territory, access, situation)
             async with conn.transaction(isolation="repeatable_read"):  # temporary tables: not read-only
                 situation = await situation_at(conn, as_of)
-                reader = await overlay(conn, situation.tick, tables_of(models))
+                tables = tables_of(models) | (REGISTER_TABLES if view == FIGURES else set())
+                reader = await overlay(conn, situation.tick, tables)
                 return await self._read(reader, models, view, region, departement, territory, access, situation)
 
     async def _read(
@@ -78,6 +87,8 @@ class Reporting:
         )
         snapshot = await load_snapshot(conn, tmap, scope)
         snapshot.situation = situation
+        if figures:  # the registers (issue 24): entries of their own, not of the map, in the same transaction
+            snapshot.registers = await registers_figures(conn, filters)
         snapshot.ledger_rules = self.ledger_rules
         return filters, snapshot
 
@@ -172,9 +183,7 @@ class Reporting:
     ) -> dict[str, Any]:
         filters, snapshot = await self.read(FIGURES, region, departement, territory, access, as_of)
         figures = views.figures(snapshot, filters, access)
-        if as_of is None:  # the registers (issue 24): entries of their own, not of the map, and not versioned
-            async with self.pool.acquire() as conn:
-                figures["registres"] = await registers_figures(conn, filters)
+        figures["registres"] = snapshot.registers
         return figures
 
 

@@ -28,7 +28,8 @@ def deliberately_different():
     @folds(GrantCommitted, version=ONE_CENT_LESS)
     async def grant_committed_one_cent_less(ctx: HandlerContext) -> None:
         p: GrantCommitted = ctx.payload
-        args = (p.territory_id, p.envelope_id, p.programme.value, p.amount_cents - 1, p.committed_on)
+        operator = p.operator.value if p.operator else None
+        args = (p.territory_id, p.envelope_id, p.programme.value, p.amount_cents - 1, p.committed_on, operator)
         await ctx.defer(_GRANT, str(p.grant_id), *args)
 
     yield ONE_CENT_LESS
