@@ -49,11 +49,12 @@ def test_a_service_registry_includes_a_base_registry_and_a_class_has_one_handler
 
 
 def test_mypy_refuses_a_handler_registered_for_a_class_it_does_not_take(tmp_path):
+    """Checked statically: the module is never run (it registers a class twice on purpose)."""
     module = tmp_path / "wrong_handler.py"
     module.write_text(
         textwrap.dedent(
             """
-            from tdi_contracts.events.territory import EpciJoined, EpciLeft
+            from tdi_contracts.events.territory import CommuneAssigned, EpciJoined, EpciLeft
             from tdi_runtime.pipeline import Registry, UnitOfWork
 
             registry: Registry[UnitOfWork] = Registry()
@@ -63,6 +64,12 @@ def test_mypy_refuses_a_handler_registered_for_a_class_it_does_not_take(tmp_path
 
             @registry.handles(EpciJoined)
             async def wrong(event: EpciLeft, uow: UnitOfWork) -> None: ...
+
+            @registry.handles(EpciJoined, EpciLeft)
+            async def both(event: EpciJoined | EpciLeft, uow: UnitOfWork) -> None: ...
+
+            @registry.handles(CommuneAssigned, EpciLeft)
+            async def half(event: CommuneAssigned, uow: UnitOfWork) -> None: ...
             """
         ),
         encoding="utf-8",
@@ -71,5 +78,6 @@ def test_mypy_refuses_a_handler_registered_for_a_class_it_does_not_take(tmp_path
         ["--config-file", str(ROOT / "pyproject.toml"), "--no-incremental", "--follow-imports=silent", str(module)]
     )
     errors = [line for line in out.splitlines() if ": error:" in line]
-    assert status == 1 and len(errors) == 1, out
+    assert status == 1 and len(errors) == 2, out
     assert "wrong_handler.py:10:" in errors[0] and "EpciLeft" in errors[0], "the decorator of `wrong`"
+    assert "wrong_handler.py:16:" in errors[1] and "CommuneAssigned" in errors[1], "the decorator of `half`"

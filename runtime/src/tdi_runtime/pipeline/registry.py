@@ -5,7 +5,10 @@
     @registry.handles(RecordVteContractV2, prefetch=warm)
     async def record_contract(command: RecordVteContractV2, uow: VteUnitOfWork) -> VteContract: ...
 
-mypy checks that a handler takes the class it is registered for (or a union holding it) and the registry's unit
+    @registry.handles(DeclareVteGreenMission, EndVteContractV2)       # one handler for several classes
+    async def follow_up(command: DeclareVteGreenMission | EndVteContractV2, uow: VteUnitOfWork) -> None: ...
+
+mypy checks that a handler takes every class it is registered for (a union of them) and the registry's unit
 of work. The Kafka door finds a handler by the record's type (`spec_for(model).type`), HTTP by the command's class.
 `prefetch(commands, uow)` warms the repositories for a whole consumer batch (locks and `get_many`): it is called
 once per batch with every new command of the handlers that share it, before them; never in careful mode (one
@@ -16,13 +19,16 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
-from typing import Any, Generic, TypeVar
+from typing import Any, Generic, TypeVar, overload
 
 from tdi_contracts.base import ContractModel
 from tdi_contracts.registry import spec_for
 from tdi_runtime.pipeline.uow import UnitOfWork
 
 C = TypeVar("C")
+C2 = TypeVar("C2")
+C3 = TypeVar("C3")
+C4 = TypeVar("C4")
 U = TypeVar("U", bound=UnitOfWork)
 R = TypeVar("R")
 
@@ -49,13 +55,39 @@ class Registry(Generic[U]):
         for other in included:
             self.include(other)
 
+    @overload
     def handles(
-        self, command: type[C], *, prefetch: PrefetchFn[C, U] | None = None
-    ) -> Callable[[HandlerFn[C, U, R]], HandlerFn[C, U, R]]:
-        """Register the decorated function as the handler of `command` (stack decorators for several classes)."""
+        self, command: type[C], /, *, prefetch: PrefetchFn[C, U] | None = None
+    ) -> Callable[[HandlerFn[C, U, R]], HandlerFn[C, U, R]]: ...
 
-        def register(handler: HandlerFn[C, U, R]) -> HandlerFn[C, U, R]:
-            self._add(Registration(_type_name(command), command, handler, prefetch))
+    @overload
+    def handles(
+        self, command: type[C], c2: type[C2], /, *, prefetch: PrefetchFn[C | C2, U] | None = None
+    ) -> Callable[[HandlerFn[C | C2, U, R]], HandlerFn[C | C2, U, R]]: ...
+
+    @overload
+    def handles(
+        self, command: type[C], c2: type[C2], c3: type[C3], /, *, prefetch: PrefetchFn[C | C2 | C3, U] | None = None
+    ) -> Callable[[HandlerFn[C | C2 | C3, U, R]], HandlerFn[C | C2 | C3, U, R]]: ...
+
+    @overload
+    def handles(
+        self,
+        command: type[C],
+        c2: type[C2],
+        c3: type[C3],
+        c4: type[C4],
+        /,
+        *,
+        prefetch: PrefetchFn[C | C2 | C3 | C4, U] | None = None,
+    ) -> Callable[[HandlerFn[C | C2 | C3 | C4, U, R]], HandlerFn[C | C2 | C3 | C4, U, R]]: ...
+
+    def handles(self, *commands: type[Any], prefetch: Any = None) -> Any:
+        """Register the decorated function as the handler of each class (it takes their union)."""
+
+        def register(handler: Any) -> Any:
+            for command in commands:
+                self._add(Registration(_type_name(command), command, handler, prefetch))
             return handler
 
         return register
