@@ -2,11 +2,17 @@
 
 from __future__ import annotations
 
+import sys
+from pathlib import Path
+
 import asyncpg
 import pytest
 
 from tdi_localstack.provisioning import create_topics
 from tdi_runtime.testing import prepare_schema, unique_name
+
+if str(Path(__file__).resolve().parent) not in sys.path:  # the tests' helper modules (demarches_fake)
+    sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 
 @pytest.fixture

@@ -108,6 +108,11 @@ class ErrorCode(StrEnum):
     LEAD_IS_A_PERSON = "LEAD_IS_A_PERSON"
     TERRITORY_NOT_LABELLED = "TERRITORY_NOT_LABELLED"
     UNKNOWN_FICHE_ACTION = "UNKNOWN_FICHE_ACTION"
+    DS_CHAMP_MISSING = "DS_CHAMP_MISSING"
+    DS_CHAMP_INVALID = "DS_CHAMP_INVALID"
+    DS_GRANTED_AMOUNT_MISSING = "DS_GRANTED_AMOUNT_MISSING"
+    DS_UNKNOWN_DEMARCHE = "DS_UNKNOWN_DEMARCHE"
+    DS_ACCESS_REFUSED = "DS_ACCESS_REFUSED"
     SERVICE_UNAVAILABLE = "SERVICE_UNAVAILABLE"
     INTERNAL_ERROR = "INTERNAL_ERROR"
 
@@ -216,6 +221,16 @@ REASONS: dict[ErrorCode, str] = {
     _E.LEAD_IS_A_PERSON: "Le pilote d'une fiche action est un rôle ou une organisation, jamais une personne nommée.",
     _E.TERRITORY_NOT_LABELLED: "Le territoire n'est plus labellisé : il ne prend plus de nouvelle fiche action.",
     _E.UNKNOWN_FICHE_ACTION: "La fiche action désignée est inconnue.",
+    _E.DS_CHAMP_MISSING: "Un champ attendu du dossier Démarches simplifiées est absent ou vide.",
+    _E.DS_CHAMP_INVALID: "Un champ du dossier Démarches simplifiées a une valeur que la plateforme ne sait pas lire.",
+    _E.DS_GRANTED_AMOUNT_MISSING: (
+        "Le dossier est accepté sur Démarches simplifiées mais son montant accordé (annotation privée) n'est pas"
+        " renseigné."
+    ),
+    _E.DS_UNKNOWN_DEMARCHE: "Cette démarche de Démarches simplifiées n'est pas raccordée à la plateforme.",
+    _E.DS_ACCESS_REFUSED: (
+        "Démarches simplifiées refuse le jeton de la plateforme (expiré, révoqué, ou réseau non autorisé)."
+    ),
     _E.SERVICE_UNAVAILABLE: "Le service est momentanément indisponible (base de données ou Kafka injoignable) ;"
     " réessayez.",
     _E.INTERNAL_ERROR: "La plateforme n'a pas pu traiter l'événement ; il a été mis de côté pour analyse.",

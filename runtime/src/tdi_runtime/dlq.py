@@ -29,10 +29,12 @@ from rich.table import Table
 from tdi_contracts.topics import dlq_topic
 from tdi_runtime.deadletters import ATTEMPTS_HEADER, keeps_header_value
 from tdi_runtime.delivery import REDRIVEN_DIGEST_HEADER, REDRIVEN_FROM_HEADER
+from tdi_runtime.doors.demarches import cli as demarches_cli
 from tdi_runtime.kafka import PRODUCER_SETTINGS, read_to_end, security_options
 
 app = typer.Typer(help="Dead letters of a consumer group: list them, re-drive them.", no_args_is_help=True)
 console = Console(width=200)
+app.add_typer(demarches_cli.app, name="demarches")  # the DS door's dead letters: a table, not a topic
 
 
 @dataclass(frozen=True)

@@ -202,9 +202,11 @@ def health_router() -> APIRouter:
         ready = all(v == "ok" for v in checks.values())
         for check in ("database", "migrations", "broker"):
             rt.metrics.ready.labels(rt.settings.service, check).set(1 if checks.get(check) == "ok" else 0)
-        return JSONResponse(
-            {"status": "ready" if ready else "not ready", "checks": checks}, status_code=200 if ready else 503
-        )
+        body: dict[str, Any] = {"status": "ready" if ready else "not ready", "checks": checks}
+        doors = {k: v for door in getattr(rt, "doors", ()) for k, v in door.readiness().items()}
+        if doors:  # an outside system failing (DS) is said, but does not take the service out (platform rule)
+            body["doors"] = doors
+        return JSONResponse(body, status_code=200 if ready else 503)
 
     @router.get("/metrics", summary="Prometheus metrics", include_in_schema=False)
     async def metrics(request: Request) -> Response:

@@ -54,6 +54,7 @@ class Runtime:
     """The one-command door of the service's registry (`Pipeline.of(request)` in a route)."""
     relay_task: asyncio.Task[None] | None = None
     retention_task: asyncio.Task[None] | None = None
+    doors: list[Any] = field(default_factory=list)  # doors started by on_started hooks (tdi_runtime.doors)
 
 
 def create_service_app(
@@ -185,6 +186,8 @@ async def _stop(rt: Runtime) -> None:
         rt.retention_task.cancel()
         with contextlib.suppress(asyncio.CancelledError, Exception):
             await rt.retention_task
+    for door in rt.doors:  # the round in flight finishes its dossier's transaction
+        await door.stop()
     for consumer in rt.consumers:
         consumer.stopping = True
     for committer in rt.committers:

@@ -1,0 +1,84 @@
+"""How a service opens the door: `DemarchesWiring(...)`, then `routers=[w.router]`, `on_started=[w.start]`.
+
+```python
+wiring = DemarchesWiring(
+    DemarchesSettings.for_service("funding"),
+    translators={"fonds-vert": translate_fonds_vert},   # kind (settings file) -> Translator[Command]
+    dispatch=dispatch,                                    # Dispatch[Command, Caller]: pipeline.run in `conn`
+    caller=Caller.system("demarches-simplifiees"),        # who the commands run as
+)
+app = create_service_app(settings, ..., routers=[..., wiring.router], on_started=[wiring.start])
+```
+Without settings files the door stays closed (the webhook answers 404 and nothing polls).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Generic, TypeVar
+
+from tdi_runtime.db import Connection
+from tdi_runtime.doors.demarches import store
+from tdi_runtime.doors.demarches.mapping import load_mappings
+from tdi_runtime.doors.demarches.metrics import DemarchesMetrics
+from tdi_runtime.doors.demarches.poller import DemarcheBinding, DemarchesDoor
+from tdi_runtime.doors.demarches.settings import DemarchesSettings
+from tdi_runtime.doors.demarches.translator import Dispatch, Translator
+from tdi_runtime.doors.demarches.webhook import webhook_router
+from tdi_runtime.settings import ConfigurationError
+
+if TYPE_CHECKING:
+    from tdi_runtime.service import Runtime
+
+C = TypeVar("C")
+K = TypeVar("K")
+
+
+class DemarchesWiring(Generic[C, K]):
+    def __init__(
+        self,
+        settings: DemarchesSettings,
+        *,
+        translators: Mapping[str, Translator[C]],
+        dispatch: Dispatch[C, K],
+        caller: K,
+    ) -> None:
+        self.settings = settings
+        self.dispatch = dispatch
+        self.caller = caller
+        self.bindings: dict[int, DemarcheBinding[C]] = {}
+        for demarche, mapping in load_mappings(settings.mapping_files).items():
+            if mapping.kind not in translators:
+                known = ", ".join(sorted(translators)) or "none"
+                raise ConfigurationError(
+                    f"démarche {demarche}: kind {mapping.kind!r} has no translator in this service (known: {known})"
+                )
+            self.bindings[demarche] = DemarcheBinding(mapping, translators[mapping.kind])
+        self.door: DemarchesDoor[C, K] | None = None
+        self.router = webhook_router(settings, frozenset(self.bindings), lambda: self.door)
+
+    async def start(self, rt: Runtime) -> None:
+        """An `on_started` hook: after the kit's migrations (its tables), before the first request."""
+        if not self.bindings:
+            return
+        self.settings.require_secrets(rt.settings.deployment)
+        metrics = DemarchesMetrics(rt.metrics.registry, rt.settings.service)
+
+        async def open_dead_letters(conn: Connection) -> None:
+            counts = {d: 0 for d in self.bindings}
+            for letter in await store.open_dead_letters(conn):
+                counts[letter.demarche] = counts.get(letter.demarche, 0) + 1
+            for demarche, count in counts.items():
+                metrics.dead_letters.labels(rt.settings.service, str(demarche)).set(count)
+
+        rt.metrics.add_refresher(open_dead_letters)
+        self.door = DemarchesDoor(
+            settings=self.settings,
+            pool=rt.pool,
+            bindings=self.bindings,
+            dispatch=self.dispatch,
+            caller=self.caller,
+            metrics=metrics,
+        )
+        rt.doors.append(self.door)
+        self.door.start()

@@ -1,0 +1,225 @@
+"""The Fonds vert démarche of Démarches simplifiées, read as funding changes: the pure part of funding's translator.
+
+`changes(dossier, previous)` turns a dossier snapshot (from the kit's DS door) and the state last applied to it into
+the `DossierChange` values funding must apply, in order. Funding's use cases turn each into a command of its
+pipeline (`FileApplication`, start instruction, approve, refuse, withdraw; `DecisionReverted` is new).
+
+Rules (issue 25; the "goes back" ones are platform rules, documented in the funding README):
+- application id `uuid5(DS_NAMESPACE, "ds:<démarche>:<number>")`, partner reference `ds:<démarche>:<number>`:
+  stable, so a dossier is filed once;
+- `en_construction` → filed; `en_instruction` → under instruction; `accepte` → approved for the private
+  annotation « montant accordé » (absent: refused `DS_GRANTED_AMOUNT_MISSING`); `refuse` → refused, reason code
+  `ds-refuse` and a sentence citing the dossier (DS's `motivation` is free text written to the applicant: not
+  copied); `sans_suite` → withdrawn. A dossier first seen further on is brought there in one go (filed, then
+  instructed, then decided);
+- goes back: `accepte|refuse|sans_suite → en_instruction` → `DecisionReverted` (funding's use case: if nothing
+  was paid, release the commitment and reopen the instruction; if something was paid, refuse it with
+  `DS_DECISION_REVERTED_AFTER_PAYMENT` so it is a dead letter and staff act); a new decision then follows as usual;
+  `en_instruction → en_construction`: nothing (the door keeps the dossier under instruction);
+- edits of a dossier that keep its state (amounts changed en construction, annotation changed after acceptance)
+  are not mirrored: staff act on the platform (reduce a grant...);
+- commune: the project's commune champ (else the applicant's), a Paris, Lyon or Marseille arrondissement located
+  as its commune; company: the form's SIRET (else the applicant's), SIREN from it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import datetime
+from uuid import UUID, uuid5
+
+from pydantic import TypeAdapter, ValidationError
+
+from tdi_contracts.errors import ErrorCode
+from tdi_contracts.ids import Siren
+from tdi_contracts.reference import Instrument, Programme
+from tdi_contracts.reference.programmes_catalogue import ProjectType
+from tdi_runtime.doors.demarches.cursor import Applied
+from tdi_runtime.doors.demarches.model import DossierState
+from tdi_runtime.doors.demarches.refusals import refusal
+from tdi_runtime.doors.demarches.translator import DossierSnapshot
+
+DS_NAMESPACE = UUID("5b0f3d1e-7c2a-4e8b-9d61-2f4a8c3e1b70")
+"""Namespace of the application ids of DS dossiers (never change it: ids would change)."""
+DS_REJECTION_REASON = "ds-refuse"
+"""The rejection reason code of a dossier refused on DS (to add to `RejectionReason` with funding's use cases)."""
+
+
+def application_id(demarche: int, number: int) -> UUID:
+    return uuid5(DS_NAMESPACE, f"ds:{demarche}:{number}")
+
+
+def partner_reference(demarche: int, number: int) -> str:
+    return f"ds:{demarche}:{number}"
+
+
+_PLM = (("13201", "13216", "13055"), ("69381", "69389", "69123"), ("75101", "75120", "75056"))
+
+
+def commune_of(insee: str) -> str:
+    """DS gives a Paris, Lyon or Marseille project its arrondissement (API Géo's `arrondissement-municipal`): the
+    commune the territories list is 75056, 69123 or 13055."""
+    for first, last, commune in _PLM:
+        if first <= insee <= last and len(insee) == 5:
+            return commune
+    return insee
+
+
+@dataclass(frozen=True)
+class Options:
+    """The Fonds vert settings file's `[options]`."""
+
+    programme: Programme
+    instrument: Instrument
+    envelope: str
+
+
+def options_of(options: Mapping[str, str | int | bool]) -> Options:
+    return Options(
+        programme=Programme(str(options.get("programme", Programme.FONDS_VERT_TI.value))),
+        instrument=Instrument(str(options.get("instrument", Instrument.SUBVENTION.value))),
+        envelope=str(options.get("envelope", "by-region")),
+    )
+
+
+@dataclass(frozen=True)
+class Filed:
+    application_id: UUID
+    partner_reference: str
+    demarche: int
+    number: int
+    link: str
+    programme: Programme
+    instrument: Instrument
+    envelope: str
+    project_title: str
+    commune_insee: str
+    applicant_siren: str
+    establishment_siret: str | None
+    requested_cents: int
+    eligible_cost_cents: int | None
+    project_type: ProjectType | None
+    filed_at: datetime
+
+
+@dataclass(frozen=True)
+class InstructionStarted:
+    application_id: UUID
+    at: datetime
+
+
+@dataclass(frozen=True)
+class Approved:
+    application_id: UUID
+    granted_cents: int
+    at: datetime
+
+
+@dataclass(frozen=True)
+class Refused:
+    application_id: UUID
+    reason_code: str
+    reason: str
+    at: datetime
+
+
+@dataclass(frozen=True)
+class Withdrawn:
+    application_id: UUID
+    at: datetime
+
+
+@dataclass(frozen=True)
+class DecisionReverted:
+    """DS took a decision back (« repasser en instruction »): `decided` is the decision that no longer holds."""
+
+    application_id: UUID
+    decided: DossierState
+    at: datetime
+
+
+DossierChange = Filed | InstructionStarted | Approved | Refused | Withdrawn | DecisionReverted
+
+_SIREN: TypeAdapter[str] = TypeAdapter(Siren)
+
+
+def _company(d: DossierSnapshot) -> tuple[str, str | None]:
+    siret = d.fields.text("establishment_siret") or (d.applicant.siret if d.applicant else None)
+    siren = siret[:9] if siret else (d.applicant.siren if d.applicant else None)
+    if siren is None:
+        raise refusal(ErrorCode.DS_CHAMP_MISSING, "Champ : applicant_siren.", field="applicant_siren")
+    try:
+        return _SIREN.validate_python(siren), siret
+    except ValidationError as error:
+        raise refusal(ErrorCode.DS_CHAMP_INVALID, "Champ : applicant_siren.", field="applicant_siren") from error
+
+
+def _filed(d: DossierSnapshot) -> Filed:
+    commune = d.fields.text("commune") or (d.applicant.commune if d.applicant else None)
+    if commune is None:
+        raise refusal(ErrorCode.DS_CHAMP_MISSING, "Champ : commune.", field="commune")
+    requested = d.fields.cents("requested_cents")
+    if requested is None:
+        raise refusal(ErrorCode.DS_CHAMP_MISSING, "Champ : requested_cents.", field="requested_cents")
+    siren, siret = _company(d)
+    options = options_of(d.options)
+    return Filed(
+        application_id=application_id(d.demarche, d.number),
+        partner_reference=partner_reference(d.demarche, d.number),
+        demarche=d.demarche,
+        number=d.number,
+        link=d.link,
+        programme=options.programme,
+        instrument=options.instrument,
+        envelope=options.envelope,
+        project_title=d.fields.text("project_title") or f"Dossier Démarches simplifiées n° {d.number}",
+        commune_insee=commune_of(commune),
+        applicant_siren=siren,
+        establishment_siret=siret,
+        requested_cents=requested,
+        eligible_cost_cents=d.fields.cents("eligible_cost_cents"),
+        project_type=_project_type(d.fields.text("project_type")),
+        filed_at=d.deposited_at,
+    )
+
+
+def _project_type(value: str | None) -> ProjectType | None:
+    if value is None:
+        return None
+    try:
+        return ProjectType(value)
+    except ValueError as error:  # the settings file maps a choice to a value funding does not know
+        raise refusal(ErrorCode.DS_CHAMP_INVALID, "Champ : project_type.", field="project_type") from error
+
+
+def _decision(d: DossierSnapshot, app: UUID) -> DossierChange:
+    at = d.processed_at or d.updated_at
+    if d.state is DossierState.ACCEPTE:
+        granted = d.fields.cents("granted_cents")
+        if granted is None:
+            raise refusal(ErrorCode.DS_GRANTED_AMOUNT_MISSING, field="granted_cents")
+        return Approved(app, granted, at)
+    if d.state is DossierState.REFUSE:
+        return Refused(app, DS_REJECTION_REASON, f"Refusé sur Démarches simplifiées (dossier n° {d.number}).", at)
+    return Withdrawn(app, at)
+
+
+def changes(d: DossierSnapshot, previous: Applied | None) -> list[DossierChange]:
+    """What funding must apply to bring the dossier from `previous` (None: never applied) to `d.state`."""
+    app = application_id(d.demarche, d.number)
+    found: list[DossierChange] = []
+    was = previous.state if previous is not None else None
+    if was is None:
+        found.append(_filed(d))
+        was = DossierState.EN_CONSTRUCTION
+    if was.decided and d.state is not was:
+        found.append(DecisionReverted(app, was, d.updated_at))
+        was = DossierState.EN_INSTRUCTION
+    if d.state is DossierState.EN_CONSTRUCTION:
+        return found
+    if was is DossierState.EN_CONSTRUCTION:
+        found.append(InstructionStarted(app, d.instruction_started_at or d.updated_at))
+    if d.state.decided and d.state is not was:
+        found.append(_decision(d, app))
+    return found
