@@ -22,6 +22,7 @@ import asyncpg
 import structlog
 
 from tdi_contracts.quoting import quote, sentence
+from tdi_contracts.reference import Partner
 from tdi_runtime import failpoints, inbox
 from tdi_runtime.deadletters import dead_letter, declared, fallback_dead_letter
 from tdi_runtime.delivery import UNKNOWN_SOURCE, Delivery, Violation, decode_record
@@ -93,6 +94,8 @@ class EventConsumer:
         """TEMPORARY adapter (issue 23, until every service is on a registry): `HandlerContext` handlers by type."""
         self._adapted: dict[Handler, Registration] = {}
         self._system = Caller.system(service)
+        self._partners: dict[Partner, Caller] = {}
+        """One caller per partner (a frozen value): not one per delivery."""
         self.metrics = metrics
         self.committer = committer or OffsetCommitter()
         self.feedback = feedback or Feedback()
@@ -221,7 +224,12 @@ class EventConsumer:
     def _caller_of(self, d: Delivery) -> Caller:
         """A partner's command acts as that partner; anything else as the service itself."""
         partner = self.feedback.partner_of(d)
-        return self._system if partner is None else Caller.of_partner(partner)
+        if partner is None:
+            return self._system
+        found = self._partners.get(partner)
+        if found is None:
+            found = self._partners[partner] = Caller.of_partner(partner)
+        return found
 
     async def _prefetched(self, uow: UnitOfWork, deliveries: list[Delivery], known: Mapping[inbox.Key, Any]) -> None:
         """Each prefetch of the batch's handlers, once, with every new admitted command of the handlers sharing it
