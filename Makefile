@@ -10,20 +10,21 @@ install:
 	@command -v uv >/dev/null 2>&1 || python3 -m uv --version >/dev/null 2>&1 || python3 -m pip install --quiet "uv>=0.9,<0.14"
 	@$(UV) sync --frozen --quiet
 
-# Debian's Chromium (the browser tests; never a downloaded browser) and promtool (the alert rules):
+# Debian's Chromium (the browser tests; never a downloaded browser), promtool (the alert rules) and pdftoppm
+# (poppler-utils: the report's pages as PNG):
 # installed when missing and root, see the script.
 browser:
 	@bash deploy/local/scripts/debian-tools.sh
 
 run: install
-	$(UV) run --frozen python -m tdi_localstack run $(if $(DEMO),--demo,)
+	$(UV) run --frozen python -m tdi_localstack run $(if $(DEMO),--demo,) $(if $(CLUSTER),--cluster,)
 
 # Feeds the platform of a running `make run` (another terminal) with the synthetic demonstration data.
 demo: install
 	$(UV) run --frozen python -m tdi_localstack demo
 
 stack: install
-	$(UV) run --frozen python -m tdi_localstack up
+	$(UV) run --frozen python -m tdi_localstack up $(if $(CLUSTER),--cluster,)
 
 lint: install
 	$(UV) run --frozen ruff check .

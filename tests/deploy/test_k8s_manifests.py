@@ -429,6 +429,7 @@ NOT_NEEDED = {
     "jwt_jwks_url": "the keys are mounted as a file (JWT_JWKS_FILE): no egress to the identity provider",
     "db_schema": "defaults to the service's own name",
     "topic_prefix": "tests only",
+    "homepage": "optional: the data package names its data.gouv.fr page once the programme has published one",
 }
 ONLY_FOR = {"ticket_secret": {"reporting"}}
 """Kit settings only some services use (the others read them and never need them)."""

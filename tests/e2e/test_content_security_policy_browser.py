@@ -52,7 +52,7 @@ async def visit(url: str, ready: str) -> dict[str, Any]:
 
 async def test_the_dashboard_works_under_the_content_security_policy(http_platform):
     url = f"{http_platform.urls['reporting']}/tableau-de-bord#access_token={http_platform.tokens['reader']}"
-    swatch = "document.querySelector('#legende .pastille')"
+    swatch = "document.querySelector('#legende span[style]')"  # the swatch, inside its entry `span.cle`
     drawn = f"document.querySelectorAll('#carte path').length >= 96 && {swatch}"
     drawn += f" && getComputedStyle({swatch}).backgroundColor"
     seen = await visit(url, drawn)

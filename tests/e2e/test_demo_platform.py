@@ -98,6 +98,19 @@ def test_the_demo_fed_through_http_and_partner_topics_reproduces_the_published_f
             ("departement", "Marne")
         }
         assert [e["plafond_centimes"] for e in grand_est["enveloppes"]] == [790_000_000]
+        # The registers (issue 24): the demo's synthetic sites, écoles and regional posts, and Bourg-en-Bresse.
+        registres = national_figures["registres"]
+        sites = registres["sites_cles_en_main"]
+        assert (sites["proposes"], sites["retenus"], sites["synthetiques"]) == (20, 2, 20)
+        assert {r["region"]: r["flag"] for r in sites["par_region"]} == {
+            "44": "dans-la-fourchette", "53": "moins-de-5", "84": "plus-de-10"
+        }  # fmt: skip
+        assert registres["ecoles_de_production"]["registre"] == {"ecoles": 5, "via_programme": 3, "synthetiques": 5}
+        assert registres["rebond_industriel"]["territoires"] == [
+            {"id": "tdi-84-bassin-de-bourg-en-bresse", "nom": "Bassin de Bourg-en-Bresse"}
+        ]
+        assert registres["reseau_chefs_de_projet"]["postes_regionaux"] == 3
+        assert grand_est["registres"]["sites_cles_en_main"]["proposes"] == 6
         if CHROMIUM is not None:
             asyncio.run(screenshots(url["reporting"]))
     finally:
@@ -108,7 +121,8 @@ def await_figures(reporting: str) -> None:
     """The reporting service folds the events as they come: wait until the demo's last ones are counted."""
     for _ in range(300):
         figures = get(f"{reporting}/api/figures")
-        if figures["fiches_actions"] >= 2150 and figures["vte_total"]["contrats_signes"] >= 300:
+        registers = figures["registres"]["reseau_chefs_de_projet"]["postes_regionaux"] >= 3
+        if figures["fiches_actions"] >= 2150 and figures["vte_total"]["contrats_signes"] >= 300 and registers:
             return
         time.sleep(0.5)
 

@@ -504,6 +504,10 @@ async def reporting_routes(m: Matrix, role: str) -> None:
         found = await m.call(role, case, "GET", "/api/exports/fiches.json", params={"region": region})
         if expected(role, case) is None:
             assert {r["territoire"] for r in found["rows"]} == {TERRITORY[region]}, "the region's fiches, as actions"
+        case = Case(s, "steering committee's report of a region", region)
+        report = await m.call(role, case, "GET", f"/api/reports/region:{region}.xlsx")
+        if expected(role, case) is None:
+            assert report.startswith(b"PK"), "the report's XLSX companion"
         shown = await m.feed(role, Case(s, "feed of a region", region), region=region)
         if expected(role, Case(s, "feed of a region", region)) is None:
             check_figures(role, shown)

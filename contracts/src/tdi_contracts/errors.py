@@ -79,6 +79,10 @@ class ErrorCode(StrEnum):
     TERRITORY_LABEL_WITHDRAWN = "TERRITORY_LABEL_WITHDRAWN"
     LABEL_ALREADY_WITHDRAWN = "LABEL_ALREADY_WITHDRAWN"
     TERRITORY_ALREADY_LISTED = "TERRITORY_ALREADY_LISTED"
+    COMMUNE_NOT_IN_COG = "COMMUNE_NOT_IN_COG"
+    UNKNOWN_SITE = "UNKNOWN_SITE"
+    SITE_ALREADY_SELECTED = "SITE_ALREADY_SELECTED"
+    REBOND_LAUREATE_ALREADY_RECORDED = "REBOND_LAUREATE_ALREADY_RECORDED"
     INVALID_TERRITORY = "INVALID_TERRITORY"
     OUTBOX_RECORD_TOO_LARGE = "OUTBOX_RECORD_TOO_LARGE"
     UNKNOWN_TOPIC = "UNKNOWN_TOPIC"
@@ -190,6 +194,10 @@ REASONS: dict[ErrorCode, str] = {
     ),
     _E.LABEL_ALREADY_WITHDRAWN: "Le label de ce territoire est déjà retiré.",
     _E.TERRITORY_ALREADY_LISTED: "Un territoire de ce nom ou de cet identifiant officiel figure déjà dans la liste.",
+    _E.COMMUNE_NOT_IN_COG: "Ce code n'est pas une commune du Code officiel géographique que la plateforme connaît.",
+    _E.UNKNOWN_SITE: "Le site clé en main désigné est inconnu du registre.",
+    _E.SITE_ALREADY_SELECTED: "Ce site est déjà retenu parmi les sites clés en main France 2030.",
+    _E.REBOND_LAUREATE_ALREADY_RECORDED: "Ce territoire est déjà inscrit comme lauréat de l'AMI Rebond industriel.",
     _E.INVALID_TERRITORY: "Le territoire est invalide (nom, départements, régions ou dates).",
     _E.OUTBOX_RECORD_TOO_LARGE: "L'événement à publier dépasse la taille maximale qu'accepte son flux.",
     _E.UNKNOWN_TOPIC: "L'événement à publier vise un flux que les contrats ne déclarent pas.",

@@ -1,12 +1,16 @@
 #!/usr/bin/env bash
 # Debian packages some tests drive, installed when missing and when we are root with apt (a CI machine):
-#   chromium  the dashboard's browser tests (never a downloaded browser);
+#   chromium  the dashboard's browser tests (never a downloaded browser), with chromium-l10n: its French (a date
+#             field reads JJ/MM/AAAA, as for the dashboard's users);
 #   promtool  (package prometheus) checks deploy/observability's alert rules; its daemon is never started.
+#   pdftoppm  (package poppler-utils) turns the steering committee report's pages into PNG in its tests.
 # Without root or apt, the tests that need them are skipped and say why.
 set -uo pipefail
 wanted=()
 command -v chromium >/dev/null 2>&1 || wanted+=(chromium)
+[ -e /usr/lib/chromium/locales/fr.pak ] || wanted+=(chromium-l10n)
 command -v promtool >/dev/null 2>&1 || wanted+=(prometheus)
+command -v pdftoppm >/dev/null 2>&1 || wanted+=(poppler-utils)
 [ ${#wanted[@]} -eq 0 ] && exit 0
 if [ "$(id -u)" != 0 ] || ! command -v apt-get >/dev/null 2>&1; then
   echo "not installed (needs root and apt): ${wanted[*]}; the tests that need them will be skipped"

@@ -42,7 +42,7 @@ def stop_services(services: list[platform.RunningService], timeout: float = 25.0
     print("[fake] services stopped", flush=True)
 
 
-cli._stack = lambda data_dir: FakeStack()  # type: ignore[assignment,return-value]
+cli._stack = lambda data_dir, cluster=False: FakeStack()  # type: ignore[assignment,return-value]
 platform.start_services = start_services  # type: ignore[assignment]
 platform.stop_services = stop_services
 platform.wait_ready = lambda services, timeout=120.0: 0.0

@@ -89,6 +89,7 @@ FIRST_RUN = {
         "filed": 144, "refused_at_filing": 0, "approval_200": 90, "refusal_200": 18
     },
     "VTE : 300 contrats Bpifrance": {"contracts_accepted": 300, "contracts_refused": 0, "green_missions_accepted": 100},
+    "registres : sites clés en main, écoles de production, réseau": {"201": 29},
 }  # fmt: skip
 TROUBLED_RUN = {
     "binômes de la Marne": {"201": 12, "404 UNKNOWN_TERRITORY": 2},
@@ -99,6 +100,7 @@ TROUBLED_RUN = {
         "filed": 140, "refused_at_filing": 4, "approval_200": 88, "approval_409": 2, "refusal_200": 18
     },
     "VTE : 300 contrats Bpifrance": {"contracts_accepted": 297, "contracts_refused": 3, "green_missions_accepted": 99},
+    "registres : sites clés en main, écoles de production, réseau": {"201": 27, "409": 2},
 }  # fmt: skip
 
 
@@ -130,19 +132,21 @@ def test_the_demo_says_one_readable_line_per_step_then_that_it_is_loaded_with_th
     assert len(said) == len(FIRST_RUN) + 1
     for line in said:
         assert not re.search(r"[{}]|'\w+': \d", line), f"a Python dict in: {line}"
-    binomes, fiches, fonds_vert, vte, last = said
+    binomes, fiches, fonds_vert, vte, registers, last = said
     assert "14 binômes" in binomes
     assert "2,150 fiches actions" in fiches and "2,150 created" in fiches
     assert "144 dossiers" in fonds_vert and "90 approved" in fonds_vert and "18 refused" in fonds_vert
     assert "300 VTE contracts" in vte and "100 green" in vte
+    assert "29 entries recorded" in registers
     assert "loaded" in last.lower()
     assert f"http://127.0.0.1:8005/tableau-de-bord#access_token={TOKEN}" in last
 
 
 def test_the_demo_names_what_was_refused_and_by_which_code(monkeypatch, tmp_path):
-    binomes, fiches, fonds_vert, vte, last = _said(monkeypatch, tmp_path, TROUBLED_RUN)
+    binomes, fiches, fonds_vert, vte, registers, last = _said(monkeypatch, tmp_path, TROUBLED_RUN)
     assert "12 binômes" in binomes and "2 refused" in binomes and "404 UNKNOWN_TERRITORY" in binomes
     assert "3 updated" in fiches and "2,140 unchanged" in fiches and "7 refused" in fiches
     assert "4 refused at filing" in fonds_vert and "2 approvals refused (409)" in fonds_vert
     assert "3 refused" in vte
+    assert "2 refused (409: 2)" in registers
     assert "loaded" in last.lower()

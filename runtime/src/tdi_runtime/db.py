@@ -22,7 +22,22 @@ KIT_MIGRATIONS = "tdi_runtime"
 
 
 async def create_pool(settings: ServiceSettings) -> asyncpg.Pool:
-    """A pool whose every connection works in the service's own schema (and only there)."""
+    """A pool whose every connection works in the service's own schema (and only there).
+
+    After a failover, a connection released by a server that now says it is read-only (a standby, or a demoted
+    primary) expires the whole pool: every connection is then made again through the address, which finds the
+    writable server (`target_session_attrs=read-write` on a multi-host address, or the failed-over service name),
+    instead of retrying read-only errors forever on connections that still work.
+    """
+    expire: list[asyncpg.Pool] = []
+
+    async def reset(conn: asyncpg.Connection[Any]) -> None:
+        if query := conn.get_reset_query():  # what asyncpg runs by default
+            await conn.execute(query)
+        if expire and _read_only(conn):
+            log.warning("database_read_only_reconnecting", server_pid=conn.get_server_pid())
+            await expire[0].expire_connections()
+
     pool = await asyncpg.create_pool(
         settings.database_url,
         min_size=settings.db_pool_min,
@@ -33,9 +48,17 @@ async def create_pool(settings: ServiceSettings) -> asyncpg.Pool:
             "statement_timeout": str(int(settings.db_statement_timeout_s * 1000)),  # a slow database is retried
         },
         command_timeout=60,
+        reset=reset,
     )
     assert pool is not None
+    expire.append(pool)
     return pool
+
+
+def _read_only(conn: asyncpg.Connection[Any]) -> bool:
+    """What the server last reported of itself (ParameterStatus, PostgreSQL 14+): no round trip."""
+    settings = conn.get_settings()
+    return "on" in (getattr(settings, "in_hot_standby", None), getattr(settings, "default_transaction_read_only", None))
 
 
 def _migration_files(package: str) -> list[tuple[str, Traversable]]:

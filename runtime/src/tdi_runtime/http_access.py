@@ -38,7 +38,10 @@ SCOPES = {
     "region": "a regional caller: its own region only",
     "region+programme": "a regional caller: its own region; an instructor: its own programme",
     "programme": "an instructor: its own programme only; a regional caller: its own region",
+    "public": "anyone, without a token",
 }
+PUBLIC = "public"
+"""The role and scope of a public route (`public()`): the open data, read by anyone without a token."""
 
 
 URL_TOKEN_REFUSED = (
@@ -110,6 +113,17 @@ def reads(*, scope: str = "region", ticket: str | None = None) -> Callable[..., 
     return _declare(guard, READ_ROLES, scope, write=False)
 
 
+def public() -> Callable[..., Any]:
+    """A route anyone reads without a token (the open data): OpenAPI says so (`x-tdi-roles: [public]`, scope
+    `public`, no bearer security). A token put in its address is refused all the same (400 ACCESS_TOKEN_IN_URL)."""
+
+    async def guard(request: Request) -> None:
+        if "access_token" in request.query_params:
+            raise DomainError(ErrorCode.ACCESS_TOKEN_IN_URL, URL_TOKEN_REFUSED)
+
+    return _declare(guard, (PUBLIC,), PUBLIC, write=False)
+
+
 def commands(
     *, scope: str = "region", instructors: bool = False, roles: tuple[str, ...] | None = None
 ) -> Callable[..., Any]:
@@ -145,6 +159,9 @@ def documented(router: APIRouter) -> APIRouter:
             continue
         roles, scope = declared["roles"], declared["scope"]
         route.openapi_extra = {**(route.openapi_extra or {}), "x-tdi-roles": roles, "x-tdi-scope": scope}
+        if scope == PUBLIC:
+            route.description = f"{route.description}\n\n**Access.** Public: anyone, without a token.".strip()
+            continue
         kind = "Command" if declared["write"] else "Read"
         note = f"**Access.** {kind} for roles {', '.join(roles)}; scope: {SCOPES.get(scope, scope)}."
         route.description = f"{route.description}\n\n{note}".strip()
@@ -157,12 +174,15 @@ def documented(router: APIRouter) -> APIRouter:
 
 
 def undocumented_routes(openapi: dict[str, Any], public: Iterable[str] = ()) -> list[str]:
-    """Operations of an OpenAPI document that declare no bearer security or no roles (what a test asserts empty)."""
+    """Operations of an OpenAPI document that declare no bearer security or no roles, and are not declared public
+    (what a test asserts empty)."""
     missing = []
     for path, operations in openapi.get("paths", {}).items():
         for method, operation in operations.items():
             if path in public or path in ("/healthz", "/readyz"):
                 continue
+            if operation.get("x-tdi-scope") == PUBLIC and operation.get("x-tdi-roles") == [PUBLIC]:
+                continue  # declared public (`public()`): no bearer, on purpose
             if not operation.get("security") or "x-tdi-roles" not in operation:
                 missing.append(f"{method.upper()} {path}")
     return missing

@@ -1,4 +1,5 @@
-"""Runs a service's app with uvicorn; SIGTERM and Ctrl-C stop it gracefully within the shutdown timeout."""
+"""Runs a service's app with uvicorn; SIGTERM drains (`drain.py`), then SIGTERM and Ctrl-C stop it gracefully
+within the shutdown timeout."""
 
 from __future__ import annotations
 
@@ -8,19 +9,21 @@ import typer
 import uvicorn
 from fastapi import FastAPI
 
+from tdi_runtime.drain import Drain, DrainGate, DrainingServer
 from tdi_runtime.settings import ConfigurationError, ServiceSettings
 
 
 def serve(create_app: Callable[[ServiceSettings], FastAPI], settings: ServiceSettings) -> None:
-    app = create_app(settings)
-    uvicorn.run(
-        app,
+    drain = Drain(settings.drain_s)
+    config = uvicorn.Config(
+        DrainGate(create_app(settings), drain),
         host=settings.http_host,
         port=settings.http_port,
         log_level=settings.log_level.lower(),
         access_log=False,
         timeout_graceful_shutdown=int(settings.shutdown_timeout_s),
     )
+    DrainingServer(config, drain).run()
 
 
 def service_cli(create_app: Callable[[ServiceSettings], FastAPI], service: str) -> typer.Typer:

@@ -145,7 +145,7 @@ async def _start(rt: Runtime, specs: Sequence[ConsumerSpec], unit_of_work: UnitO
         retention = run_retention(rt.pool, Retention.of(s), s.retention_interval_s, rt.metrics)
         rt.retention_task = asyncio.create_task(retention, name=f"retention-{s.service}")
     rt.broker = KafkaBroker(
-        s.kafka_bootstrap_servers,
+        s.kafka_bootstrap_servers.split(","),  # FastStream takes a string as one host, aiokafka a list as several
         client_id=f"tdi-{s.service}",
         graceful_timeout=s.shutdown_timeout_s,
         log_level=logging.DEBUG,

@@ -9,6 +9,10 @@ from typing import Any, Literal, Self
 from pydantic import Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+DEFAULT_DRAIN_S = 5.0
+"""Platform rule: a terminating pod leaves its Service's endpoints within a few seconds (kube-proxy, ingress);
+with the kit's 20 s graceful shutdown it stays within Kubernetes' 30 s termination grace period."""
+
 
 class ConfigurationError(ValueError):
     """A setting a deployment must fix before the service may start (a missing or weak secret...): the command
@@ -97,6 +101,12 @@ class ServiceSettings(BaseSettings):
         default=2.0, gt=0, description="/readyz reports the database slow past this (platform rule)"
     )
     shutdown_timeout_s: float = 20.0
+    shutdown_drain_s: float | None = Field(
+        default=None,
+        ge=0,
+        description="After SIGTERM, /readyz answers 503 and requests are still served this long before the graceful "
+        "shutdown, so a load balancer stops sending any first (platform rule; default 5 s in production, 0 locally)",
+    )
     start_consumers: bool = True
     start_relay: bool = True
     idempotency_reservation_s: float = Field(
@@ -183,6 +193,13 @@ class ServiceSettings(BaseSettings):
             {"model_config": SettingsConfigDict(env_prefix=f"TDI_{service.upper()}_", extra="ignore")},
         )
         return prefixed(service=service, **overrides)  # type: ignore[no-any-return]
+
+    @property
+    def drain_s(self) -> float:
+        """The drain period: `shutdown_drain_s`, else 5 s in production and none on this machine (no balancer)."""
+        if self.shutdown_drain_s is not None:
+            return self.shutdown_drain_s
+        return DEFAULT_DRAIN_S if self.deployment == "production" else 0.0
 
     def kafka_security(self) -> dict[str, Any]:
         """aiokafka options of the service's own principal (PLAINTEXT unless KAFKA_SECURITY_PROTOCOL says SASL or

@@ -10,7 +10,12 @@ import asyncpg
 import pytest
 
 from tdi_contracts.envelope import Envelope, encode_event, spec_for
-from tdi_contracts.events.territory import CommuneAssigned, EpciLeft, TerritoryReferenceUpdated
+from tdi_contracts.events.territory import (
+    CommuneAssigned,
+    CommuneCodeAliased,
+    EpciLeft,
+    TerritoryReferenceUpdated,
+)
 from tdi_runtime.consumer import EventConsumer
 from tdi_runtime.db import KIT_MIGRATIONS, migrate
 from tdi_runtime.outbox import Outbox
@@ -23,6 +28,8 @@ from tdi_runtime.territories import (
     find_territories,
     find_territory,
     list_territories,
+    locate_commune,
+    locate_communes,
     territories_of_communes,
     territory_handlers,
     territory_of_commune,
@@ -129,3 +136,67 @@ async def test_the_batch_lookups_find_what_the_single_lookups_find_in_one_query_
         communes, territories = CommuneTerritories(conn), KnownTerritories(conn)  # a unit of work's lookups
         assert await communes.get_many(["51454", "75056"]) == {"51454": by_commune["51454"], "75056": None}
         assert await territories.get("ti-8413") == by_id["ti-8413"] and await territories.get("ti-0000") is None
+
+
+AMP = "tdi-93-aix-marseille-provence"
+TOPIC = "tdi.territory.territory.v1"
+
+
+def amp_reference(revision: int, **changes):
+    return reference(
+        revision,
+        territory_id=AMP,
+        name="Aix-Marseille-Provence",
+        regions=["93"],
+        departements=["13"],
+        epci_sirens=["200054807"],
+        official_id=None,
+        **changes,
+    )
+
+
+def amp_event(model, **fields):
+    wire = {"territory_id": AMP, "epci_siren": "200054807", "departement": "13", **fields}
+    return model.model_validate_json(json.dumps(wire))
+
+
+async def test_an_arrondissement_of_marseille_locates_in_aix_marseille_provence_until_its_epci_leaves(pool, projection):
+    """Issue 24 (A3), `P:673` « les entreprises situées en Territoires d'industrie »: SIRENE gives 13203 for an
+    establishment in Marseille; the territory's EPCI lists 13055."""
+    c = projection
+    assigned = amp_event(CommuneAssigned, commune_insee="13055", assigned_on="2024-01-15")
+    aliased = amp_event(
+        CommuneCodeAliased, alias_insee="13203", commune_insee="13055", kind="arrondissement", aliased_on="2024-01-15"
+    )
+    batch = [record(amp_reference(2, perimeter_known=True), 0), record(assigned, 0, TOPIC), record(aliased, 1, TOPIC)]
+    await c.handle_batch(batch, DetachedConsumer())
+    async with pool.acquire() as conn:
+        found = await territory_of_commune(conn, "13203")
+        place = await locate_commune(conn, "13203")
+    assert found is not None and found.territory_id == AMP and found.perimeter_known
+    assert (place.commune_insee, place.alias_kind, place.territory_id) == ("13055", "arrondissement", AMP)
+    left = EpciLeft(territory_id=AMP, epci_siren="200054807", left_on=date(2025, 6, 30))
+    await c.handle_batch([record(left, 2, TOPIC)], DetachedConsumer())
+    async with pool.acquire() as conn:
+        assert await territory_of_commune(conn, "13203") is None and await territory_of_commune(conn, "13055") is None
+
+
+async def test_a_commune_outside_every_known_perimeter_of_its_departement_is_outside_every_territory(pool, projection):
+    """Every territory of département 13 that could hold 13201… has a known perimeter: 13999 is in none of them,
+    even though its département has a territory (never by département, issue 24; `P:673`)."""
+    c = projection
+    await c.handle_batch([record(amp_reference(2, perimeter_known=True), 0)], DetachedConsumer())
+    async with pool.acquire() as conn:
+        place = await locate_commune(conn, "13999")
+    assert place.territory is None and place.candidates == (AMP,) and place.perimeter_known and not place.waiting_for
+
+
+async def test_a_commune_whose_departement_has_a_territory_of_unknown_perimeter_waits_for_it(pool, projection):
+    c = projection
+    await c.handle_batch([record(amp_reference(2), 0)], DetachedConsumer())  # older event: perimeter_known absent
+    async with pool.acquire() as conn:
+        place = await locate_commune(conn, "13999", quoted=REIMS)
+        places = await locate_communes(conn, ["13999", "13203"])
+    assert place.territory is None and not place.perimeter_known
+    assert place.waiting_for == (AMP,)  # the quoted Grand Reims is not known to this projection
+    assert set(places) == {"13999", "13203"} and places["13203"].waiting_for == (AMP,)

@@ -6,6 +6,7 @@ Playwright's own browser builds are never fetched: the page is launched on the s
 from __future__ import annotations
 
 import asyncio
+import os
 import shutil
 import time
 from pathlib import Path
@@ -21,6 +22,9 @@ CHROMIUM_FLAGS = (
     "--disable-component-update",
     "--disable-sync",
 )
+FRENCH = {"LANGUAGE": "fr"}
+"""The browser in French, as the dashboard's users have it (a date field reads JJ/MM/AAAA): Debian's `chromium`
+wrapper takes its language from the environment, with the `chromium-l10n` package (`make browser` installs it)."""
 
 
 class Page:
@@ -31,13 +35,17 @@ class Page:
         self.exceptions: list[str] = []  # uncaught errors of the page's scripts
         self.console_errors: list[str] = []  # errors the browser reported (e.g. a Content-Security-Policy refusal)
         self.blocked: list[str] = []  # requests aborted by `loopback_only`
+        self.requests: list[str] = []  # every URL the page asked for
 
     async def __aenter__(self) -> Page:
         from playwright.async_api import async_playwright
 
         self._playwright = await async_playwright().start()
-        self._browser = await self._playwright.chromium.launch(executable_path=self.binary, args=list(CHROMIUM_FLAGS))
-        self._page = await self._browser.new_page()
+        self._browser = await self._playwright.chromium.launch(
+            executable_path=self.binary, args=list(CHROMIUM_FLAGS), env={**os.environ, **FRENCH}
+        )
+        self._page = await self._browser.new_page()  # no `locale=`: it would put the date fields back in English
+        self._page.on("request", lambda request: self.requests.append(request.url))
         self._page.on("pageerror", lambda error: self.exceptions.append(str(error)[:500]))
         self._page.on("console", lambda m: self.console_errors.append(m.text[:500]) if m.type == "error" else None)
         return self
@@ -82,6 +90,26 @@ class Page:
                 raise TimeoutError(f"still falsy after {timeout_s:.0f}s: {expression[:200]}")
             await asyncio.sleep(0.2)
         return value
+
+    async def add_script(self, path: Path) -> None:
+        """Run a script file of the tests in the page (e.g. axe-core) through DevTools: the page's own
+        Content-Security-Policy, which refuses inline scripts, stays as it is."""
+        source = await asyncio.to_thread(path.read_text, encoding="utf-8")
+        await self._page.evaluate(source)
+
+    async def press(self, key: str) -> None:
+        """A key pressed on the keyboard (`Tab`, `Enter`…), as a user would."""
+        await self._page.keyboard.press(key)
+
+    async def rewrite_json(self, pattern: str, change: Any) -> None:
+        """Answers of URLs matching `pattern` reach the page as `change(the JSON the server sent)`."""
+        import json
+
+        async def handle(route: Any) -> None:
+            answer = await route.fetch()
+            await route.fulfill(response=answer, json=change(json.loads(await answer.text())))
+
+        await self._page.route(pattern, handle)
 
     async def evaluate(self, expression: str) -> Any:
         return await self._page.evaluate(expression)

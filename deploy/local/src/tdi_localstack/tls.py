@@ -40,11 +40,30 @@ def _still_valid(path: Path) -> bool:
     return certificate.not_valid_after_utc - datetime.datetime.now(datetime.UTC) > datetime.timedelta(days=1)
 
 
+def _names_every(keystore: Path, hosts: tuple[str, ...]) -> bool:
+    """Whether the broker certificate of `keystore` names every host (a cluster's nodes may move between starts)."""
+    if not keystore.exists():
+        return False
+    broker = x509.load_pem_x509_certificates(keystore.read_bytes())[0]  # the key, then the broker's, then the CA's
+    san = broker.extensions.get_extension_for_class(x509.SubjectAlternativeName).value
+    named = {str(a) for a in san.get_values_for_type(x509.IPAddress)} | set(san.get_values_for_type(x509.DNSName))
+    return all(str(ipaddress.ip_address(h)) in named if _is_ip(h) else h in named for h in hosts)
+
+
+def _is_ip(host: str) -> bool:
+    try:
+        ipaddress.ip_address(host)
+    except ValueError:
+        return False
+    return True
+
+
 def local_tls(folder: Path, hosts: tuple[str, ...] = ("127.0.0.1", "localhost")) -> TlsMaterial:
-    """The folder's CA and broker certificate, made (again) when missing or about to expire."""
+    """The folder's CA and broker certificate, made (again) when missing, about to expire or not naming every host
+    (one certificate for every node of a cluster)."""
     folder.mkdir(parents=True, exist_ok=True)
     material = TlsMaterial(folder / "ca.pem", folder / "broker.pem")
-    if _still_valid(material.ca_file) and material.keystore_file.exists():
+    if _still_valid(material.ca_file) and _names_every(material.keystore_file, hosts):
         return material
     now = datetime.datetime.now(datetime.UTC)
     ca_key = ec.generate_private_key(ec.SECP256R1())
@@ -63,12 +82,9 @@ def local_tls(folder: Path, hosts: tuple[str, ...] = ("127.0.0.1", "localhost"))
         .sign(ca_key, hashes.SHA256())
     )
     key = ec.generate_private_key(ec.SECP256R1())
-    names: list[x509.GeneralName] = []
-    for host in hosts:
-        try:
-            names.append(x509.IPAddress(ipaddress.ip_address(host)))
-        except ValueError:
-            names.append(x509.DNSName(host))
+    names: list[x509.GeneralName] = [
+        x509.IPAddress(ipaddress.ip_address(h)) if _is_ip(h) else x509.DNSName(h) for h in dict.fromkeys(hosts)
+    ]
     broker = (
         x509.CertificateBuilder()
         .subject_name(_name("TDI local Kafka broker"))
@@ -89,14 +105,16 @@ def local_tls(folder: Path, hosts: tuple[str, ...] = ("127.0.0.1", "localhost"))
     return material
 
 
-def listener_properties(base: dict[str, str], port: int, material: TlsMaterial) -> dict[str, str]:
-    """The broker's secure properties plus a SASL_SSL listener on `port` (SCRAM over TLS, as the partners' listener
-    of deploy/k8s), keyed by the PEM keystore."""
+def listener_properties(
+    base: dict[str, str], port: int, material: TlsMaterial, host: str = "127.0.0.1"
+) -> dict[str, str]:
+    """The broker's secure properties plus a SASL_SSL listener on `host:port` (SCRAM over TLS, as the partners'
+    listener of deploy/k8s), keyed by the PEM keystore."""
     jaas = base["listener.name.sasl_plaintext.scram-sha-512.sasl.jaas.config"]
     return {
         **base,
-        "listeners": f"{base['listeners']},SASL_SSL://127.0.0.1:{port}",
-        "advertised.listeners": f"{base['advertised.listeners']},SASL_SSL://127.0.0.1:{port}",
+        "listeners": f"{base['listeners']},SASL_SSL://{host}:{port}",
+        "advertised.listeners": f"{base['advertised.listeners']},SASL_SSL://{host}:{port}",
         "listener.security.protocol.map": f"{base['listener.security.protocol.map']},SASL_SSL:SASL_SSL",
         "listener.name.sasl_ssl.scram-sha-512.sasl.jaas.config": jaas,
         "listener.name.sasl_ssl.ssl.keystore.type": "PEM",

@@ -35,10 +35,13 @@ SENSITIVE: dict[str, tuple[frozenset[str], str | None]] = {
     "post_cost": (frozenset({"national", "regional"}), "chef-de-projet"),
     "binome_company": (frozenset({"national", "regional"}), None),
     "undecided_amount": (frozenset({"national", "regional"}), OWN_PROGRAMME),
+    "vte_aid_amount": (frozenset(READ_ROLES), None),  # every staff role; the public (open data) gets counts only
 }
 """Field family -> (roles that see it, the programme whose instructors also see it, or `OWN_PROGRAMME`). Platform
 rule: the issue asks for a role; a reader never sees them, an instructor sees the amounts of its own programme's
-dossiers only. Every service that shows such a field, and reporting's figures built from it, ask `may_see`."""
+dossiers only. Every service that shows such a field, and reporting's figures built from it, ask `may_see`.
+`vte_aid_amount`: the VTE aid amounts summed per zone, which in a territory of one or two contracts are each
+company's aid; every token's role sees them, the anonymous public of the open data (role `public`) does not."""
 COUNTS_ONLY_ROLES = frozenset({"reader"})
 """Roles that get counts, never rows, of records next to personal data (VTE contracts: a candidate's status, study
 level and graduation year beside the establishment's SIRET and the start date). Platform rule (issue 22 #13)."""

@@ -13,10 +13,13 @@ territory service. Wiring: the service's registry includes the projection's, its
 """
 
 from tdi_runtime.territories.lookup import (
+    CommunePlace,
     TerritoryRef,
     find_territories,
     find_territory,
     list_territories,
+    locate_commune,
+    locate_communes,
     territories_of_communes,
     territory_of_commune,
 )
@@ -32,12 +35,15 @@ __all__ = [
     "TERRITORY_MIGRATIONS",
     "TERRITORY_PROJECTION",
     "TERRITORY_TOPICS",
+    "CommunePlace",
     "CommuneTerritories",
     "KnownTerritories",
     "TerritoryRef",
     "find_territories",
     "find_territory",
     "list_territories",
+    "locate_commune",
+    "locate_communes",
     "territories_of_communes",
     "territory_handlers",
     "territory_of_commune",

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
+from datetime import date
 from typing import Any
 from uuid import UUID
 
+from tdi_contracts.reference.geography import departement_of_commune, is_commune
 from tdi_runtime.db import Connection
 
 
@@ -24,6 +26,9 @@ class TerritoryRef:
     active_binomes: int
     chefs_de_projet: tuple[UUID, ...]
     revision: int
+    perimeter_known: bool = False
+    """Every commune of the territory is known (issue 24): a commune absent from it is outside the territory."""
+    perimeter_as_of: date | None = None
 
     @property
     def epci_count(self) -> int:
@@ -33,7 +38,7 @@ class TerritoryRef:
 
 _COLUMNS = (
     "territory_id, official_id, name, labelled, regions, departements, epci_sirens, active_binomes,"
-    " chefs_de_projet, revision"
+    " chefs_de_projet, revision, perimeter_known, perimeter_as_of"
 )
 
 
@@ -49,6 +54,8 @@ def _ref(row: Any) -> TerritoryRef:
         active_binomes=row["active_binomes"],
         chefs_de_projet=tuple(row["chefs_de_projet"]),
         revision=row["revision"],
+        perimeter_known=row["perimeter_known"],
+        perimeter_as_of=row["perimeter_as_of"],
     )
 
 
@@ -64,7 +71,8 @@ async def find_territory(conn: Connection, any_id: str) -> TerritoryRef | None:
 
 
 async def territory_of_commune(conn: Connection, insee: str) -> TerritoryRef | None:
-    """The territory a commune was assigned to (None when no territory event named the commune)."""
+    """The territory a commune was assigned to (None when no territory event named the commune); an alias (a former
+    code, a commune déléguée or associée, a Paris-Lyon-Marseille arrondissement) gives its commune's."""
     row = await conn.fetchrow(
         f"SELECT {', '.join('t.' + c.strip() for c in _COLUMNS.split(','))}"
         " FROM known_communes c JOIN known_territories t USING (territory_id) WHERE c.insee = $1",
@@ -110,3 +118,77 @@ async def list_territories(
         departement,
     )
     return [_ref(r) for r in rows]
+
+
+def _departement(insee: str) -> str | None:
+    """The département of a commune (the contracts' one geography); None for a code of no known département."""
+    return departement_of_commune(insee).value if is_commune(insee) else None
+
+
+@dataclass(frozen=True)
+class CommunePlace:
+    """Where a commune stands (issue 24): its territory if a territory holds it (an alias resolved to its commune),
+    else the labelled territories that could hold it and those among them whose perimeter is not known yet.
+
+    "Could hold it" = the quoted territory, plus every labelled territory of the commune's département: the
+    département decides only between *outside every territory* (`perimeter_known`) and *wait* (`waiting_for`),
+    never that a commune is in a territory.
+    """
+
+    insee: str
+    commune_insee: str
+    alias_kind: str | None
+    territory: TerritoryRef | None
+    candidates: tuple[str, ...]
+    waiting_for: tuple[str, ...]
+
+    @property
+    def territory_id(self) -> str | None:
+        return None if self.territory is None else self.territory.territory_id
+
+    @property
+    def perimeter_known(self) -> bool:
+        """True when every territory that could hold the commune has a known perimeter (or one holds it)."""
+        return not self.waiting_for
+
+
+async def locate_communes(
+    conn: Connection, insees: Iterable[str], quoted: dict[str, str] | None = None
+) -> dict[str, CommunePlace]:
+    """`locate_commune` of many communes in two queries; `quoted` gives, per commune, the territory a partner named
+    (platform or official id)."""
+    codes = sorted(set(insees))
+    quoted = quoted or {}
+    held = await conn.fetch(
+        f"SELECT c.insee, c.alias_of, c.alias_kind, {', '.join('t.' + c.strip() for c in _COLUMNS.split(','))}"
+        " FROM known_communes c JOIN known_territories t USING (territory_id) WHERE c.insee = ANY($1::text[])",
+        codes,
+    )
+    places = {
+        r["insee"]: CommunePlace(r["insee"], r["alias_of"] or r["insee"], r["alias_kind"], _ref(r), (), ())
+        for r in held
+    }
+    missing = [i for i in codes if i not in places]
+    if missing:
+        rows = await conn.fetch(
+            f"SELECT {_COLUMNS} FROM known_territories WHERE labelled AND (departements && $1::text[]"
+            " OR territory_id = ANY($2::text[]) OR official_id = ANY($2::text[])) ORDER BY territory_id",
+            sorted({d for i in missing if (d := _departement(i)) is not None}),
+            sorted({quoted[i] for i in missing if i in quoted}),
+        )
+        refs = [_ref(r) for r in rows]
+        for insee in missing:
+            named = quoted.get(insee)
+            could = [
+                t for t in refs if _departement(insee) in t.departements or named in (t.territory_id, t.official_id)
+            ]
+            waiting = tuple(t.territory_id for t in could if not t.perimeter_known)
+            places[insee] = CommunePlace(insee, insee, None, None, tuple(t.territory_id for t in could), waiting)
+    return places
+
+
+async def locate_commune(conn: Connection, insee: str, quoted: str | None = None) -> CommunePlace:
+    """Where a commune stands: held by a territory (`territory`), or outside every territory (`perimeter_known`),
+    or not decidable yet (`waiting_for` the territories of unknown perimeter). `quoted`: the territory a partner
+    named (platform or official id), a candidate too."""
+    return (await locate_communes(conn, [insee], {insee: quoted} if quoted else None))[insee]

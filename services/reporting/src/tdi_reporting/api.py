@@ -10,6 +10,7 @@ from fastapi import APIRouter, Depends, Query, Request, Response
 from tdi_contracts.reference import Axis, Departement, DepartementParam, Region, RegionParam, categories_of
 from tdi_contracts.reference.labels import vocabulary
 from tdi_reporting import exports, views
+from tdi_reporting.capabilities import capabilities
 from tdi_reporting.domain import Filters, Level, departement_label, region_of_departement
 from tdi_reporting.limits import RateLimits
 from tdi_reporting.use_cases import Reporting
@@ -111,10 +112,12 @@ def build_router() -> APIRouter:
         return Response(body, media_type=exports.MEDIA_TYPES[fmt.value], headers=headers)
 
     @router.get("/reference")
-    async def reference(access: Reader) -> dict[str, Any]:
-        """Regions, départements (INSEE codes as text), axes and categories, with French names, and the one French
-        word of each concept (`libelles`, from `tdi_contracts.reference.labels`), for a dashboard."""
+    async def reference(request: Request, access: Reader) -> dict[str, Any]:
+        """Regions, départements (INSEE codes as text), axes and categories, with French names, the one French
+        word of each concept (`libelles`, from `tdi_contracts.reference.labels`), and which optional routes this
+        service has (`capacites`: figures as of a date, series, lineage, alerts, report), for a dashboard."""
         return {
+            "capacites": capabilities(request.app),
             "libelles": vocabulary(),
             "regions": [{"code": r.value, "libelle": r.label} for r in Region],
             "axes": [

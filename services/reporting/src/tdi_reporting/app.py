@@ -14,7 +14,10 @@ from tdi_reporting.feed import Feed, FiguresCache, build_feed_router
 from tdi_reporting.folding import reporting_handlers
 from tdi_reporting.limits import RateLimits, StreamSlots
 from tdi_reporting.notifier import NOTIFY_SQL, ChangeNotifier, channel_of
+from tdi_reporting.opendata.options import OpenDataOptions
+from tdi_reporting.opendata.routes import OpenData, build_open_data_router
 from tdi_reporting.options import ReportingOptions
+from tdi_reporting.reports_api import build_reports_router
 from tdi_reporting.store import change_cursor
 from tdi_runtime.db import Connection
 from tdi_runtime.service import Runtime, create_service_app
@@ -61,12 +64,19 @@ def create_app(settings: ServiceSettings | None = None, options: ReportingOption
         settings,
         title="Territoires d'industrie — reporting",
         description=DESCRIPTION,
-        routers=[build_router(), build_feed_router(), build_dashboard_router()],
+        routers=[
+            build_router(),
+            build_feed_router(),
+            build_reports_router(),
+            build_dashboard_router(options),
+            build_open_data_router(),
+        ],
         consumers=[consumer],
         migrations_package=["tdi_reporting", TERRITORY_MIGRATIONS],
         on_started=[started],
     )
     app.state.reporting = options
+    app.state.open_data = OpenData.of(OpenDataOptions())  # TDI_REPORTING_OPEN_DATA_* settings
     app.state.feed = Feed(
         notifier=notifier,
         slots=StreamSlots(options.feed_max_streams, options.feed_max_streams_per_caller),

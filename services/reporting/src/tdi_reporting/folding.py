@@ -46,6 +46,12 @@ def upsert_sql(table: str, key: str, columns: tuple[str, ...]) -> str:
 
 def reporting_handlers() -> dict[str, Handler]:
     """Every fold of the service, with the kit's territory projection (the territory map)."""
-    from tdi_reporting import folds_actions, folds_funding, folds_territory, folds_vte  # noqa: F401  (registers)
+    from tdi_reporting import (  # noqa: F401  (registers)
+        folds_actions,
+        folds_funding,
+        folds_registers,
+        folds_territory,
+        folds_vte,
+    )
 
     return {**territory_handlers(), **FOLDS}

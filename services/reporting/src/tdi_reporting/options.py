@@ -30,6 +30,11 @@ class ReportingOptions(BaseSettings):
     rate_tickets_per_minute: float = Field(default=120, gt=0, description="Tickets issued per caller")
     rate_tickets_burst: int = Field(default=40, ge=1)
     rebuild_batch_max: int = Field(default=5000, ge=1, description="Records folded per transaction in a rebuild")
+    state_identity: bool = Field(
+        default=False,
+        description="The State's identity on the dashboard (bloc marque « République française », Marianne fonts,"
+        " State favicon): only on a State site (.gouv.fr, after the SIG's agrément); off for local runs, demo, CI",
+    )
 
     @property
     def topics(self) -> list[str]:

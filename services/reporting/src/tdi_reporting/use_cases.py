@@ -9,6 +9,7 @@ import asyncpg
 from tdi_contracts.reference import Departement
 from tdi_reporting import views
 from tdi_reporting.domain import Filters, Level, TerritoryMap
+from tdi_reporting.registers import registers_figures
 from tdi_reporting.store import Scope, Snapshot, change_cursor, load_snapshot, load_territories
 from tdi_runtime.access import Access
 from tdi_runtime.errors import NotFoundError
@@ -83,7 +84,10 @@ class Reporting:
         self, region: str | None, departement: str | None, territory: str | None, access: Access
     ) -> dict[str, Any]:
         filters, snapshot = await self.read(FIGURES, region, departement, territory, access)
-        return views.figures(snapshot, filters, access)
+        figures = views.figures(snapshot, filters, access)
+        async with self.pool.acquire() as conn:  # the registers (issue 24): entries of their own, not of the map
+            figures["registres"] = await registers_figures(conn, filters)
+        return figures
 
 
 def _ids(tmap: TerritoryMap, filters: Filters) -> tuple[str, ...]:

@@ -9,6 +9,9 @@ and reporting applies them as the owning service does (issue 22 #6).
   (the amounts of dossiers still undecided) is null for whoever may not see that family (a `reader`).
 A regional caller's figures are narrowed to its region by the filters (`use_cases.Reporting.filters`) and the
 map and territory list of the dashboard likewise (`views.figures`).
+
+Audiences: every token's role, and `PUBLIC`, the anonymous caller of the open data (`opendata/`, no token), who
+reaches every programme but sees no sensitive family: its files leave out the columns `withheld` names.
 """
 
 from __future__ import annotations
@@ -20,6 +23,10 @@ from typing import Any
 from tdi_runtime.access import Access
 
 UNDECIDED_AMOUNT = "undecided_amount"
+VTE_AID_AMOUNT = "vte_aid_amount"
+PUBLIC = Access(subject="public", role="public")
+"""The open data's audience: anyone, without a token. Its role is in no `SENSITIVE` family, so it gets no post cost,
+no amount of an undecided dossier, no binôme's company and no VTE aid amount (counts only); no region narrows it."""
 
 
 @dataclass(frozen=True)
@@ -42,7 +49,21 @@ VISIBILITY: dict[str, Visibility] = {
         ),
     ),
     "enveloppes": Visibility(programme_column="programme"),
-    "vte": Visibility(programme="vte"),
+    "vte": Visibility(
+        programme="vte",
+        sensitive=dict.fromkeys(
+            (
+                "aide_base_centimes",
+                "aide_verte_centimes",
+                "aide_totale_centimes",
+                "aide_base_accordee_centimes",
+                "aide_verte_accordee_centimes",
+                "aide_demandee_centimes",
+                "aide_logement_centimes",
+            ),
+            VTE_AID_AMOUNT,
+        ),
+    ),
     "fiches": Visibility(),  # the fiches one by one: the actions API shows every role the same fields
 }
 
@@ -83,6 +104,14 @@ def shown_row(row: dict[str, Any], name: str, access: Access) -> dict[str, Any]:
         if column in out and not access.may_see(family, programme):
             out[column] = None
     return out
+
+
+def withheld(name: str, access: Access) -> frozenset[str]:
+    """The sensitive columns of a read model the caller sees for no row (an audience's files leave them out); an
+    instructor sees its own programme's, so they are not withheld from it."""
+    return frozenset(
+        c for c, family in VISIBILITY[name].sensitive.items() if not access.may_see(family, access.programme)
+    )
 
 
 def visibility_key(access: Access) -> tuple[str | None, ...]:

@@ -30,6 +30,8 @@ class TerritoryState:
     chefs_de_projet: tuple[UUID, ...]
     as_of: datetime
     labelled_on: date = LABELLED_ON
+    perimeter_known: bool = False
+    perimeter_as_of: date | None = None
 
 
 def reference_updated(state: TerritoryState) -> TerritoryReferenceUpdated:
@@ -46,6 +48,8 @@ def reference_updated(state: TerritoryState) -> TerritoryReferenceUpdated:
         active_binomes=state.active_binomes,
         chefs_de_projet=list(state.chefs_de_projet),
         as_of=state.as_of,
+        perimeter_known=state.perimeter_known,
+        perimeter_as_of=state.perimeter_as_of,
     )
 
 

@@ -102,8 +102,14 @@ def build_router() -> APIRouter:
             row = await store.find_territory(conn, commune["territory_id"])
         assert row is not None  # a commune's territory is a foreign key
         access.require_region(list(row["regions"]))
+        alias = {"alias_of": commune["insee"], "alias_kind": commune["alias_kind"]} if commune["alias_kind"] else {}
         return {
-            "commune": {"insee": insee, "name": commune["name"], "departement": commune["departement"]},
+            "commune": {
+                "insee": insee,
+                "name": commune["name"],
+                "departement": commune["departement"],
+                **alias,
+            },
             "territory": queries.summary(row),
         }
 
@@ -130,8 +136,13 @@ def build_router() -> APIRouter:
         request: Request, access: Writer, territory_id: AnyTerritoryId, command: JoinEpci
     ) -> dict[str, Any]:
         await _in_reach(request, access, [territory_id])
-        tid = await join_epci(_use_cases(request), territory_id, command)
-        return {"territory_id": tid, "siren": command.siren}
+        joined = await join_epci(_use_cases(request), territory_id, command)
+        return {
+            "territory_id": joined.territory_id,
+            "siren": command.siren,
+            "communes_assigned": joined.communes_assigned or 0,
+            "epci_in_cog": joined.communes_assigned is not None,
+        }
 
     @router.post("/territories/{territory_id}/epci/{siren}/leave", summary="An EPCI leaves")
     async def post_leave_epci(

@@ -11,6 +11,7 @@ from tdi_runtime.settings import ServiceSettings
 from tdi_territory.api import build_router
 from tdi_territory.label.use_cases import correct_reference, publish_reference_if_empty
 from tdi_territory.reference.catalogue import load_reference
+from tdi_territory.registers.api import build_router as build_registers_router
 from tdi_territory.use_cases import UseCases
 
 SERVICE = "territory"
@@ -28,7 +29,7 @@ def create_app(settings: ServiceSettings | None = None) -> FastAPI:
         settings,
         title="Territoires d'industrie — territory",
         description=DESCRIPTION,
-        routers=[build_router()],
+        routers=[build_router(), build_registers_router()],
         migrations_package="tdi_territory",
         on_started=[check_reference],
     )

@@ -18,6 +18,7 @@ from tdi_territory.label.use_cases import correct_reference, publish_reference_i
 from tdi_territory.perimeter.use_cases import LoadSummary
 from tdi_territory.perimeter.use_cases import load_open_data as apply_open_data
 from tdi_territory.reference.catalogue import load_reference
+from tdi_territory.reference.cog import load_cog
 from tdi_territory.reference.open_data import OpenDataFileError, load_open_data
 from tdi_territory.use_cases import UseCases
 
@@ -81,8 +82,13 @@ def render_summary(summary: LoadSummary) -> str:
         f"EPCI rattachés : {summary.epci_joined}",
         f"Communes rattachées : {summary.communes_assigned}"
         f" (dont {summary.communes_without_event} sans événement : EPCI de la commune inconnu)",
+        f"Communes apportées par leur EPCI ({load_cog().label}) : {summary.communes_from_epci}",
+        "Codes de communes rattachés (anciens codes, communes déléguées, arrondissements) :"
+        f" {summary.aliases_assigned}",
         f"Lignes déjà appliquées : {summary.already_applied}",
         f"Lignes refusées : {len(summary.rejected)}",
     ]
     lines += [f"  {r.file}:{r.line or '-'} {r.code} — {r.message}" for r in summary.rejected]
+    lines.append(f"Avertissements (appliqués, le fichier l'emporte) : {len(summary.notices)}")
+    lines += [f"  {r.file}:{r.line or '-'} {r.code} — {r.message}" for r in summary.notices]
     return "\n".join(lines)

@@ -11,6 +11,7 @@ __all__ = [
     "BinomeLimitReachedError",
     "BinomeRequiredError",
     "ChefDeProjetLimitReachedError",
+    "CommuneNotInCogError",
     "DomainError",
     "EpciAlreadyInTerritoryError",
     "EpciLimitReachedError",
@@ -21,10 +22,13 @@ __all__ = [
     "LabelAlreadyWithdrawnError",
     "LimitReachedError",
     "PostAlreadyEndedError",
+    "RebondLaureateAlreadyRecordedError",
+    "SiteAlreadySelectedError",
     "TerritoryAlreadyListedError",
     "TerritoryWithdrawnError",
     "UnknownBinomeError",
     "UnknownPostError",
+    "UnknownSiteError",
     "UnknownTerritoryError",
 ]
 
@@ -104,3 +108,19 @@ class InvalidTerritoryError(DomainError):
 def unknown_territory(territory_id: str) -> UnknownTerritoryError:
     message = f"Le territoire {territory_id} ne figure pas dans la liste des Territoires d'industrie."
     return UnknownTerritoryError(message, details={"field": "territory_id", "value": territory_id})
+
+
+class CommuneNotInCogError(DomainError):
+    code = "COMMUNE_NOT_IN_COG"
+
+
+class UnknownSiteError(NotFoundError):
+    code = "UNKNOWN_SITE"
+
+
+class SiteAlreadySelectedError(ConflictError):
+    code = "SITE_ALREADY_SELECTED"
+
+
+class RebondLaureateAlreadyRecordedError(ConflictError):
+    code = "REBOND_LAUREATE_ALREADY_RECORDED"

@@ -5,6 +5,8 @@ from uuid import UUID
 
 from tdi_runtime.access import Access
 from tdi_runtime.db import Connection
+from tdi_territory.perimeter.communes import perimeter_known
+from tdi_territory.reference.cog import load_cog
 
 BINOME_COMPANY = ("industrial_company", "industrial_company_size")
 POST_COST = ("annual_cost_cents",)
@@ -34,6 +36,8 @@ async def detail(conn: Connection, row: Any, access: Access) -> dict[str, Any]:
         tid,
     )
     communes = await conn.fetchval("SELECT count(*) FROM communes WHERE territory_id = $1", tid)
+    sirens = [r["siren"] for r in epcis]
+    known = perimeter_known(load_cog(), sirens)
     binomes = await conn.fetch(
         "SELECT id, elected_mandate, elected_authority, industrial_company, industrial_company_size,"
         " industrial_sector, appointed_on, ended_on, synthetic FROM binomes WHERE territory_id = $1"
@@ -53,6 +57,11 @@ async def detail(conn: Connection, row: Any, access: Access) -> dict[str, Any]:
         **summary(row),
         "epci": [dict(r) for r in epcis],
         "communes_count": int(communes),
+        "perimeter": {
+            "known": known,
+            "cog": load_cog().label,
+            "epci_not_in_cog": [s for s in sirens if load_cog().epci(s) is None],
+        },
         "binomes": [b for b in shown if b["ended_on"] is None],
         "former_binomes": [b for b in shown if b["ended_on"] is not None],
         "chefs_de_projet": [

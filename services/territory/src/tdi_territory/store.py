@@ -9,7 +9,9 @@ from tdi_runtime.db import Connection
 from tdi_territory.announcements import TerritoryState
 from tdi_territory.domain import Territory, TerritoryStatus, normalise_name
 from tdi_territory.governance.domain import Binome, ElectedMandate
+from tdi_territory.perimeter.communes import perimeter_known
 from tdi_territory.perimeter.domain import Epci, NatureJuridique
+from tdi_territory.reference.cog import load_cog
 
 Row = Any  # an asyncpg Record: read by column name
 
@@ -107,7 +109,14 @@ async def current_state(conn: Connection, territory_id: str) -> TerritoryState:
 async def _state(conn: Connection, row: Row) -> TerritoryState:
     tid = row["id"]
     sirens = await conn.fetch(
-        "SELECT siren FROM epci_memberships WHERE territory_id = $1 AND left_on IS NULL ORDER BY joined_on, id", tid
+        "SELECT siren, joined_on FROM epci_memberships WHERE territory_id = $1 AND left_on IS NULL"
+        " ORDER BY joined_on, id",
+        tid,
+    )
+    known = perimeter_known(load_cog(), [r["siren"] for r in sirens])
+    changed_on = await conn.fetchval(  # the latest EPCI change: a join, or a leave
+        "SELECT max(greatest(joined_on, coalesce(left_on, joined_on))) FROM epci_memberships WHERE territory_id = $1",
+        tid,
     )
     binomes = await conn.fetchval("SELECT count(*) FROM binomes WHERE territory_id = $1 AND ended_on IS NULL", tid)
     posts = await _open_posts(conn, tid)
@@ -123,6 +132,8 @@ async def _state(conn: Connection, row: Row) -> TerritoryState:
         active_binomes=int(binomes),
         chefs_de_projet=posts,
         labelled_on=row["labelled_on"],
+        perimeter_known=known,
+        perimeter_as_of=changed_on if known else None,
         as_of=row["updated_at"].astimezone(UTC) if isinstance(row["updated_at"], datetime) else row["updated_at"],
     )
 

@@ -29,6 +29,7 @@ def schema() -> str:
 
 STAFF_TOKEN = "test-staff-token"
 READER_TOKEN = "test-reader-token"
+BRETAGNE_TOKEN = "test-regional-bretagne-token"
 
 
 @pytest.fixture
@@ -38,7 +39,7 @@ def territory_service(run_service, platform_stack, schema):
 
     @contextlib.asynccontextmanager
     async def _start(as_staff: bool = True, **overrides: Any) -> Any:
-        tokens = {STAFF_TOKEN: "staff", READER_TOKEN: "reader"}
+        tokens = {STAFF_TOKEN: "staff", READER_TOKEN: "reader", BRETAGNE_TOKEN: "regional:53"}
         async with run_service(
             create_app,
             "territory",

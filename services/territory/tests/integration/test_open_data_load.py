@@ -37,7 +37,12 @@ async def test_after_the_load_a_commune_tells_its_territory_also_after_a_restart
 
     assert "Identifiants officiels enregistrés : 7" in out
     assert "EPCI rattachés : 7" in out
-    assert "Communes rattachées : 10 (dont 4 sans événement : EPCI de la commune inconnu)" in out
+    # every commune of the file is announced (issue 24): the 4 of territories of several EPCI through their own
+    # EPCI in the COG; the fixture's SIRENs are in no millésime, so every row is flagged, none refused
+    assert "Communes rattachées : 10 (dont 0 sans événement : EPCI de la commune inconnu)" in out
+    assert "Communes apportées par leur EPCI (@etalab/decoupage-administratif@6.0.0 (COG 2026)) : 0" in out
+    assert "Avertissements (appliqués, le fichier l'emporte) : 17" in out
+    assert out.count("EPCI_NOT_IN_COG") == 7 and out.count("COMMUNE_EPCI_MISMATCH") == 10
     assert "Lignes refusées : 12" in out
     assert "communes:12 UNKNOWN_TERRITORY — Le territoire « Territoire imaginaire » (ti-9999)" in out
 
@@ -53,8 +58,14 @@ async def test_the_load_announces_epci_and_communes_after_the_labels_of_the_firs
 
     assert sum(kind == "TerritoryLabelled" for kind, _ in kinds) == 182  # at first start, before the load
     assert sum(kind == "EpciJoined" for kind, _ in kinds) == 7
-    assert sum(kind == "CommuneAssigned" for kind, _ in kinds) == 6  # in territories of a single EPCI
-    assert [kind for kind, _ in reims] == ["TerritoryLabelled", "EpciJoined", "CommuneAssigned", "CommuneAssigned"]
+    assert sum(kind == "CommuneAssigned" for kind, _ in kinds) == 10  # every commune of the file (issue 24)
+    assert [kind for kind, _ in reims] == [
+        "TerritoryLabelled",
+        "EpciJoined",
+        "CommuneAssigned",
+        "CommuneAssigned",
+        "CommuneCodeAliased",  # Reims's former code 51401
+    ]
     labelled = reims[0][1]
     assert (labelled.official_id, labelled.epci_sirens, str(labelled.labelled_on)) == (None, [], "2023-11-09")
     assert reims[1][1].epci_siren == "200067403"

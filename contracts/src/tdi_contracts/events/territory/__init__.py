@@ -7,7 +7,26 @@ from .governance import (
     ChefDeProjetEnded,
     ChefDeProjetShared,
 )
-from .perimeter import CommuneAssigned, EpciJoined, EpciLeft, TerritoryLabelled, TerritoryLabelWithdrawn
+from .perimeter import (
+    CommuneAliasKind,
+    CommuneAssigned,
+    CommuneCodeAliased,
+    EpciJoined,
+    EpciLeft,
+    TerritoryLabelled,
+    TerritoryLabelWithdrawn,
+)
+from .registers import (
+    EcoleDeProductionRecorded,
+    RebondLaureateRecorded,
+    RegionalChefDeProjetAppointed,
+    RegionalChefDeProjetEnded,
+    SiteCriteriaAssessed,
+    SiteMaturityChanged,
+    SiteProposed,
+    SiteSelected,
+    SiteSupportRecorded,
+)
 from .snapshot import TerritoryReferenceUpdated
 
 __all__ = [
@@ -16,9 +35,20 @@ __all__ = [
     "ChefDeProjetAppointed",
     "ChefDeProjetEnded",
     "ChefDeProjetShared",
+    "CommuneAliasKind",
     "CommuneAssigned",
+    "CommuneCodeAliased",
+    "EcoleDeProductionRecorded",
     "EpciJoined",
     "EpciLeft",
+    "RebondLaureateRecorded",
+    "RegionalChefDeProjetAppointed",
+    "RegionalChefDeProjetEnded",
+    "SiteCriteriaAssessed",
+    "SiteMaturityChanged",
+    "SiteProposed",
+    "SiteSelected",
+    "SiteSupportRecorded",
     "TerritoryLabelWithdrawn",
     "TerritoryLabelled",
     "TerritoryReferenceUpdated",

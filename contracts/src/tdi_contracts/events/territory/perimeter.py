@@ -1,6 +1,7 @@
 """Territory events on its label and perimeter: regions, départements, EPCI (intercommunalités), communes."""
 
 from datetime import date
+from enum import StrEnum
 from typing import Annotated
 
 from pydantic import Field, StringConstraints
@@ -87,3 +88,30 @@ class TerritoryLabelWithdrawn(ContractModel):
         description="Platform id of the Territoire d'industrie", examples=["tdi-44-grand-reims"]
     )
     withdrawn_on: date = Field(description="Date the label was withdrawn", examples=["2025-12-31"])
+
+
+class CommuneAliasKind(StrEnum):
+    """Why a code stands for another commune: a former code (merger), a commune déléguée or associée, or an
+    arrondissement municipal of Paris, Lyon or Marseille (SIRENE gives these for an establishment there)."""
+
+    ANCIEN = "ancien"
+    DELEGUE = "delegue"
+    ASSOCIE = "associe"
+    ARRONDISSEMENT = "arrondissement"
+
+
+@contract(service="territory", topics=(TERRITORY.name,), subject="territory_id")
+class CommuneCodeAliased(ContractModel):
+    """A code that is not a current commune (former code, commune déléguée or associée, arrondissement municipal)
+    stands for a commune of the territory: locate it like its commune. Emitted with the commune's assignment;
+    the alias goes with its EPCI (`EpciLeft`)."""
+
+    territory_id: PlatformTerritoryId = Field(
+        description="Platform id of the Territoire d'industrie", examples=["tdi-93-aix-marseille-provence"]
+    )
+    alias_insee: InseeCommune = Field(description="The code an address may carry", examples=["13203"])
+    commune_insee: InseeCommune = Field(description="The current commune it stands for", examples=["13055"])
+    kind: CommuneAliasKind = Field(description="Why the code stands for the commune", examples=["arrondissement"])
+    epci_siren: Siren = Field(description="SIREN of the commune's EPCI", examples=["200054807"])
+    departement: Departement = Field(description="Département of the commune", examples=["13"])
+    aliased_on: date = Field(description="Date of the commune's assignment", examples=["2024-01-15"])

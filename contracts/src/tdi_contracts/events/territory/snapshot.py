@@ -1,5 +1,7 @@
 """A territory's full current state on the compacted reference topic, so a new consumer builds its view."""
 
+from datetime import date
+
 from pydantic import Field
 
 from ...base import ContractModel, contract
@@ -38,6 +40,18 @@ class TerritoryReferenceUpdated(ContractModel):
         description="Official open-data id of the territory (null until the open data is loaded); "
         "partners may quote it instead of territory_id",
         examples=["ti-8413"],
+    )
+    perimeter_known: bool = Field(
+        default=False,
+        description="True once every commune of the territory is known: it has EPCI and each is in the "
+        "administrative reference (COG) the platform vendors; false (the default of older events) holds "
+        "decisions by commune pending",
+        examples=[True],
+    )
+    perimeter_as_of: date | None = Field(
+        default=None,
+        description="Date of the latest EPCI change of a known perimeter (null while it is unknown)",
+        examples=["2024-01-15"],
     )
 
     def is_interregional(self) -> bool:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import http.client
 import json
 import time
 import urllib.error
@@ -10,11 +11,18 @@ from typing import Any
 
 
 def call(
-    base: str, path: str, token: str, body: Any = None, key: str | None = None, timeout_s: float = 600.0
+    base: str,
+    path: str,
+    token: str,
+    body: Any = None,
+    key: str | None = None,
+    timeout_s: float = 600.0,
+    refusals: list[str] | None = None,
 ) -> tuple[int, Any]:
     """POST (with a body) or GET; retried through connection errors and 502-504 until `timeout_s`. (status, body).
 
     The body is the JSON answer, or its text when it is not JSON (as a 500 from outside the error handlers is).
+    `refusals` collects why each retried attempt was refused (the status, or the connection error's name).
     """
     deadline, pause = time.monotonic() + timeout_s, 0.2
     headers = {"Authorization": f"Bearer {token}", "Content-Type": "application/json"}
@@ -35,9 +43,13 @@ def call(
             retry = error.code in (502, 503, 504) or (error.code == 409 and code == "REQUEST_IN_PROGRESS")
             if not retry or time.monotonic() > deadline:
                 return error.code, content
-        except (OSError, urllib.error.URLError, json.JSONDecodeError):
+            if refusals is not None:
+                refusals.append(str(code or error.code))
+        except (OSError, urllib.error.URLError, http.client.HTTPException, json.JSONDecodeError) as error:
             if time.monotonic() > deadline:
                 raise
+            if refusals is not None:
+                refusals.append(type(error).__name__)
         time.sleep(pause)
         pause = min(pause * 1.5, 2.0)
 

@@ -25,6 +25,7 @@ class Ledger:
     tag: str
     partner_events: dict[str, PartnerEvent] = field(default_factory=dict)
     http: dict[str, tuple[int, Any]] = field(default_factory=dict)  # Idempotency-Key -> (status, body)
+    refused: dict[str, list[str]] = field(default_factory=dict)  # Idempotency-Key -> refusals retried with it
     poison: dict[str, str] = field(default_factory=dict)  # poison event id -> topic
     applications: dict[int, str] = field(default_factory=dict)  # unit -> application id
     grants: dict[int, str] = field(default_factory=dict)  # unit -> grant id

@@ -37,7 +37,7 @@ def _rng(seed: int) -> random.Random:
 def restore(platform: FaultPlatform) -> None:
     """Every service back with its ordinary settings (a restart to disarm is not a fault of the scenario)."""
     faults = platform.faults
-    for service in SERVICES:
+    for service in list(platform.services):  # every instance (two of each service in the cluster harness)
         if not platform.alive(service) or platform.env_of.get(service):
             platform.restart(service, sig=signal.SIGTERM)
     platform.faults = faults

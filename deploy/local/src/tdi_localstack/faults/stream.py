@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import math
 import random
+import threading
 import zlib
 from typing import Any
 
@@ -57,11 +58,14 @@ class Stream:
     def applied(self) -> int:
         return self.ledger.applied
 
-    def run(self, wave: int = 8) -> Ledger:
-        """Waves of `wave` units, each through every service, so every service has work all along."""
-        territories = self._territories()
-        for start in range(0, self.size, wave):
-            units = range(start, min(start + wave, self.size))
+    def run(self, wave: int = 8, until: threading.Event | None = None) -> Ledger:
+        """Waves of `wave` units, each through every service, so every service has work all along; with `until`,
+        more waves past `size` until it is set (the faults are done), at most ten times as many."""
+        territories = self.territories()
+        for start in range(0, self.size * (10 if until is not None else 1), wave):
+            if start >= self.size and (until is None or until.is_set()):
+                break
+            units = range(start, start + wave if until is not None else min(start + wave, self.size))
             self._staff_commands(territories, units)
             self._funding(territories, units)
             self._vte(territories, units)
@@ -69,14 +73,16 @@ class Stream:
 
     # -- staff (HTTP) ---------------------------------------------------------------------------------------
     def _post(self, service: str, path: str, body: Any, key: str) -> tuple[int, Any]:
-        key = f"faults-{self.ledger.tag}-{key}"
-        status, answer = call(self.platform.urls[service], path, self.platform.token, body, key)
+        key, refusals = f"faults-{self.ledger.tag}-{key}", list[str]()
+        status, answer = call(self.platform.urls[service], path, self.platform.token, body, key, refusals=refusals)
         self.ledger.http[key] = (status, answer)
+        if refusals:
+            self.ledger.refused[key] = refusals
         if status < 300:
             self.ledger.count_applied()
         return status, answer
 
-    def _territories(self) -> list[dict[str, Any]]:
+    def territories(self) -> list[dict[str, Any]]:
         _, listed = call(self.platform.urls["territory"], "/territories?limit=500", self.platform.token)
         envelope_regions = {
             s.region.value for s in ENVELOPE_SEEDS if s.programme is Programme.FONDS_VERT_TI and s.region
@@ -116,40 +122,39 @@ class Stream:
                 )
 
     # -- funding: ADEME and the prefecture's staff --------------------------------------------------------
-    def _funding(self, territories: list[dict[str, Any]], units: range) -> None:
+    def application(self, territories: list[dict[str, Any]], i: int, requested: int) -> dict[str, Any]:
+        """ADEME's Fonds vert application of unit `i` (also what the cluster scenarios' answer probe files)."""
         envelopes = {
             s.region.value: s.envelope_id
             for s in ENVELOPE_SEEDS
             if s.programme is Programme.FONDS_VERT_TI and s.region and s.year == 2024
         }
+        territory = territories[(self.base + 7 * i) % len(territories)]
+        region = next(r for r in territory["regions"] if r in envelopes)
+        n = self.base + i
+        return {
+            "partner_reference": f"ADEME-{self.ledger.tag}-{i}",
+            "territory_id": territory["id"],
+            "programme": "fonds-vert-ti",
+            "envelope_id": envelopes[region],
+            "applicant_siren": siren(n),
+            "establishment_siret": siret(n),
+            "project_title": f"Projet {self.ledger.tag}-{i}",
+            "requested_cents": requested,
+            "eligible_cost_cents": requested * 3,
+            "instrument": "subvention",
+            "value_chain": "bioeconomie",
+            "project_type": "investissement-industriel",
+            "expected_jobs": 5,
+            "productive_investment_cents": requested * 3,
+            "funding_year": 2024,
+        }
+
+    def _funding(self, territories: list[dict[str, Any]], units: range) -> None:
         applications: list[tuple[str, dict[str, Any]]] = []
         for i in units:
-            territory = territories[(self.base + 7 * i) % len(territories)]
-            region = next(r for r in territory["regions"] if r in envelopes)
             requested = self.rng.randrange(15, 90) * 10_000_00
-            n = self.base + i
-            applications.append(
-                (
-                    str(i),
-                    {
-                        "partner_reference": f"ADEME-{self.ledger.tag}-{i}",
-                        "territory_id": territory["id"],
-                        "programme": "fonds-vert-ti",
-                        "envelope_id": envelopes[region],
-                        "applicant_siren": siren(n),
-                        "establishment_siret": siret(n),
-                        "project_title": f"Projet {self.ledger.tag}-{i}",
-                        "requested_cents": requested,
-                        "eligible_cost_cents": requested * 3,
-                        "instrument": "subvention",
-                        "value_chain": "bioeconomie",
-                        "project_type": "investissement-industriel",
-                        "expected_jobs": 5,
-                        "productive_investment_cents": requested * 3,
-                        "funding_year": 2024,
-                    },
-                )
-            )
+            applications.append((str(i), self.application(territories, i, requested)))
         filed = self._publish(ADEME, FILE, applications)
         commits, amounts = [], {}
         for (ref, payload), event_id in zip(applications, filed, strict=True):

@@ -4,6 +4,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 from tdi_territory import limits
+from tdi_territory.perimeter.communes import departement_of_commune as departement_of_commune
 from tdi_territory.perimeter.domain import Epci
 from tdi_territory.reference.open_data import Commune, OpenDataResult, RejectedRow
 
@@ -73,8 +74,3 @@ def plan_open_data(result: OpenDataResult, current: CurrentPerimeter) -> OpenDat
             else:
                 plan.communes.append((territory_id, commune))
     return plan
-
-
-def departement_of_commune(insee: str) -> str:
-    """The département of an INSEE commune code: 3 characters overseas (97x), else 2 ("51", "2A")."""
-    return insee[:3] if insee.startswith("97") else insee[:2]

@@ -1,0 +1,79 @@
+"""HTTP commands of the registers (staff today; the Démarches simplifiées door will feed site candidacies through
+the same use case later)."""
+
+from datetime import date
+from typing import Annotated
+
+from pydantic import Field
+
+from tdi_contracts.fields import Label, UniqueList
+from tdi_contracts.ids import InseeCommune
+from tdi_contracts.money import Cents
+from tdi_contracts.reference.registers import RegionalEmployer, SiteCriterion, SiteMaturity, SiteSupport
+from tdi_contracts.spreadsheet_safety import PlainLabel
+from tdi_territory.commands import Command
+
+Criteria = Annotated[
+    UniqueList[SiteCriterion],
+    Field(max_length=6, description="Criteria met (P:584-589, « pas nécessairement cumulatifs »: any number)"),
+]
+_SYNTHETIC = Field(default=False, description="Demonstration data (`make demo`), never a real entry")
+
+
+class ProposeSite(Command):
+    """Propose a site for the sites clés en main France 2030 (in or outside the territories, P:599)."""
+
+    name: PlainLabel = Field(examples=["Parc industriel de la Husselle"])
+    commune_insee: InseeCommune
+    criteria: Criteria = Field(examples=[["maitrise-fonciere", "raccordement-reseaux"]])
+    maturity: SiteMaturity = Field(examples=["friche-a-rehabiliter"])
+    proposed_on: date = Field(examples=["2023-12-01"], description="First round: 2023-12-01 (P:582)")
+    synthetic: bool = _SYNTHETIC
+
+
+class AssessSiteCriteria(Command):
+    criteria: Criteria = Field(examples=[["maitrise-fonciere"]])
+    assessed_on: date
+
+
+class ChangeSiteMaturity(Command):
+    maturity: SiteMaturity = Field(examples=["deja-cle-en-main"])
+    changed_on: date
+
+
+class RecordSiteSupport(Command):
+    """Support received (P:595-597): engineering, procedures, financing (with its amount when known)."""
+
+    support: SiteSupport = Field(examples=["financement"])
+    amount_cents: Cents | None = Field(default=None, examples=[25_000_000])
+    recorded_on: date
+
+
+class SelectSite(Command):
+    selected_on: date
+
+
+class RecordEcoleDeProduction(Command):
+    name: PlainLabel = Field(examples=["École de production de Reims"])
+    commune_insee: InseeCommune
+    opened_on: date
+    via_programme: bool = Field(description="Deployed with the programme's support since 2021 (P:687)")
+    synthetic: bool = _SYNTHETIC
+
+
+class RecordRebondLaureate(Command):
+    laureate_since: date
+    source: Label = Field(
+        description="Where the fact comes from", examples=["Dossier de presse du 9 novembre 2023, l. 644"]
+    )
+    synthetic: bool = _SYNTHETIC
+
+
+class AppointRegionalChefDeProjet(Command):
+    employer: RegionalEmployer = Field(examples=["prefecture"])
+    appointed_on: date
+    synthetic: bool = _SYNTHETIC
+
+
+class EndRegionalChefDeProjet(Command):
+    ended_on: date
