@@ -273,6 +273,89 @@ REASONS: dict[ErrorCode, str] = {
 }
 """The French sentence sent to partners for each code (a service may send a more precise one)."""
 
+HTTP_STATUS: dict[ErrorCode, int] = {
+    **dict.fromkeys(
+        (_E.MALFORMED_REQUEST, _E.INVALID_CHARACTER, _E.INVALID_IDEMPOTENCY_KEY, _E.ACCESS_TOKEN_IN_URL), 400
+    ),
+    **dict.fromkeys((_E.UNAUTHENTICATED, _E.INVALID_TOKEN, _E.TOKEN_EXPIRED, _E.INVALID_TICKET), 401),
+    **dict.fromkeys(
+        (
+            _E.FORBIDDEN,
+            _E.OUT_OF_REGION,
+            _E.OUT_OF_PROGRAMME,
+            _E.READ_ONLY_ROLE,
+            _E.AGGREGATES_ONLY,
+            _E.PROGRAMME_NOT_OPERATED,
+            _E.PROGRAMME_NOT_DECIDED_BY_PARTNER,
+        ),
+        403,
+    ),
+    **dict.fromkeys(
+        (
+            _E.NOT_FOUND,
+            _E.UNKNOWN_TERRITORY,
+            _E.UNKNOWN_AGGREGATE,
+            _E.UNKNOWN_COMMUNE,
+            _E.UNKNOWN_BINOME,
+            _E.UNKNOWN_CHEF_DE_PROJET_POST,
+            _E.UNKNOWN_FICHE_ACTION,
+            _E.UNKNOWN_SITE,
+            _E.UNKNOWN_PROGRAMME,
+        ),
+        404,
+    ),
+    _E.METHOD_NOT_ALLOWED: 405,
+    **dict.fromkeys(
+        (
+            _E.CONFLICT,
+            _E.REQUEST_IN_PROGRESS,
+            _E.EPCI_ALREADY_IN_TERRITORY,
+            _E.EPCI_NOT_IN_TERRITORY,
+            _E.CHEF_DE_PROJET_POST_ENDED,
+            _E.BINOME_REQUIRED,
+            _E.BINOME_ALREADY_ENDED,
+            _E.EPCI_LIMIT_REACHED,
+            _E.BINOME_LIMIT_REACHED,
+            _E.CHEF_DE_PROJET_LIMIT_REACHED,
+            _E.TERRITORY_LABEL_WITHDRAWN,
+            _E.LABEL_ALREADY_WITHDRAWN,
+            _E.TERRITORY_ALREADY_LISTED,
+            _E.TERRITORY_NOT_LABELLED,
+            _E.FICHE_ACTION_ALREADY_EXISTS,
+            _E.FICHE_ACTION_CLOSED,
+            _E.FICHE_ACTION_TRANSITION_FORBIDDEN,
+            _E.ENVELOPE_CEILING_EXCEEDED,
+            _E.ENVELOPE_ALREADY_OPENED,
+            _E.ENVELOPE_CLOSED,
+            _E.PAYMENT_EXCEEDS_COMMITMENT,
+            _E.RELEASE_EXCEEDS_COMMITMENT,
+            _E.APPLICATION_STATE_CONFLICT,
+            _E.SITE_ALREADY_SELECTED,
+            _E.REBOND_LAUREATE_ALREADY_RECORDED,
+            _E.CHEF_DE_PROJET_CAP_REACHED,
+            _E.ENVELOPE_CEILING_NOT_SET,
+            _E.ENVELOPE_CEILING_BELOW_COMMITTED,
+            _E.REGIONAL_CEILINGS_ABOVE_NATIONAL,
+            _E.ENVELOPE_FILING_CLOSED,
+            _E.ENVELOPE_STILL_OPEN,
+            _E.PROGRAMME_ALREADY_DECLARED,
+        ),
+        409,
+    ),
+    **dict.fromkeys((_E.REQUEST_TOO_LARGE, _E.IMPORT_FILE_TOO_LARGE), 413),
+    **dict.fromkeys((_E.UNSUPPORTED_MEDIA_TYPE, _E.IMPORT_FILE_FORMAT_UNSUPPORTED), 415),
+    **dict.fromkeys((_E.TOO_MANY_IDEMPOTENCY_KEYS, _E.TOO_MANY_STREAMS, _E.RATE_LIMITED), 429),
+    _E.INTERNAL_ERROR: 500,
+    **dict.fromkeys((_E.SERVICE_UNAVAILABLE, _E.STREAMS_FULL), 503),
+}
+"""The HTTP status of each code that is not 422 (a rule refused the request: the default)."""
+
+
+def http_status_of(code: ErrorCode) -> int:
+    """The status an HTTP answer of this code carries (422 unless `HTTP_STATUS` says otherwise)."""
+    return HTTP_STATUS.get(code, 422)
+
+
 CODE_PATTERN = r"^[A-Z][A-Z0-9_]{1,79}$"
 
 

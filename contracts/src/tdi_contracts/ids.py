@@ -8,6 +8,7 @@ from pydantic import AfterValidator, Field, StringConstraints, WithJsonSchema
 from pydantic_core import PydanticCustomError
 
 from .base import ContractModel
+from .reference.geography import COMMUNE_PATTERN, DEPARTEMENT_PATTERN, REGION_PATTERN
 
 LA_POSTE_SIREN = "356000000"
 """La Poste's SIREN: its establishments' SIRET fail Luhn and use a digit-sum-multiple-of-5 rule instead."""
@@ -77,19 +78,17 @@ TerritoryId = Annotated[
 ]
 RegionCode = Annotated[
     str,
-    StringConstraints(pattern=r"^(0[1-46]|11|24|27|28|32|44|52|53|75|76|84|93|94)$"),
+    StringConstraints(pattern=REGION_PATTERN),
     Field(description="INSEE region code (18 regions)", examples=["44"]),
 ]
 DepartementCode = Annotated[
     str,
-    StringConstraints(pattern=r"^(0[1-9]|1[0-9]|2[1-9AB]|[3-8][0-9]|9[0-5]|97[1-46])$"),
+    StringConstraints(pattern=DEPARTEMENT_PATTERN),
     Field(description="INSEE département code, text: '01'..'95', '2A', '2B', '971'..'974', '976'"),
 ]
 InseeCommune = Annotated[
     str,
-    StringConstraints(
-        pattern=r"^(?:(?:0[1-9]|1[0-9]|2[1-9]|[3-8][0-9]|9[0-5])[0-9]{3}|2[AB][0-9]{3}|97[1-46][0-9]{2})$"
-    ),
+    StringConstraints(pattern=COMMUNE_PATTERN),
     Field(description="INSEE commune code (code officiel géographique), 5 characters", examples=["51454"]),
 ]
 Siren = Annotated[

@@ -1,8 +1,10 @@
 """The idempotent consumer: a batch of records applied in one transaction with its inbox rows and outbox rows.
 
 Per batch: decode every record against the contracts; drop events the inbox has already seen; apply the
-rest through their handlers; record them in the inbox; write every outgoing record (events the handlers
-emit, dead letters, partner feedback) to the outbox; commit; only then mark the offsets for commit.
+rest through their handlers (the registry's, `tdi_runtime.pipeline`), one unit of work for the whole batch
+(its prefetch warms the repositories once, its flush writes every change at the end); record them in the
+inbox; write every outgoing record (events the handlers emit, dead letters, partner feedback) to the outbox;
+commit; only then mark the offsets for commit.
 A record that cannot be decoded, or that a handler rejects, becomes a dead letter (and a rejection
 feedback on partner topics) and the partition moves on. A transient failure (database away) retries the
 whole batch with backoff and never dead-letters anything.
@@ -20,16 +22,19 @@ import asyncpg
 import structlog
 
 from tdi_contracts.quoting import quote, sentence
+from tdi_contracts.reference import Partner
 from tdi_runtime import failpoints, inbox
-from tdi_runtime.db import Connection
 from tdi_runtime.deadletters import dead_letter, declared, fallback_dead_letter
 from tdi_runtime.delivery import UNKNOWN_SOURCE, Delivery, Violation, decode_record
 from tdi_runtime.errors import DomainError, is_transient
-from tdi_runtime.handling import Feedback, Handler, HandlerContext, InCommit, Prepare
+from tdi_runtime.handling import Feedback, Handler, HandlerContext, InCommit
 from tdi_runtime.lag import record_lag
 from tdi_runtime.metrics import Metrics
 from tdi_runtime.offsets import OffsetCommitter
 from tdi_runtime.outbox import Outbox, OutgoingMessage
+from tdi_runtime.pipeline.caller import Caller
+from tdi_runtime.pipeline.registry import Registration, Registry, registration_of
+from tdi_runtime.pipeline.uow import UnitOfWork, UnitOfWorkFactory, plain_unit_of_work
 from tdi_runtime.tracing import event_scope
 
 log = structlog.get_logger(__name__)
@@ -48,7 +53,6 @@ class _Outcome:
     entries: list[inbox.Entry] = field(default_factory=list)
     retried: dict[inbox.Key, str] = field(default_factory=dict)  # key -> source of the rejected row it updates
     outgoing: list[OutgoingMessage] = field(default_factory=list)
-    deferred: dict[str, list[tuple[Any, ...]]] = field(default_factory=dict)
     applied: int = 0
     rejected: list[str] = field(default_factory=list)
 
@@ -63,14 +67,16 @@ class EventConsumer:
         group: str,
         pool: asyncpg.Pool,
         outbox: Outbox,
-        handlers: Mapping[str, Handler],
+        registry: Registry[Any] | None = None,
+        unit_of_work: UnitOfWorkFactory[Any] | None = None,
+        prefetch: bool = True,
+        handlers: Mapping[str, Handler] | None = None,
         metrics: Metrics | None = None,
         committer: OffsetCommitter | None = None,
         feedback: Feedback | None = None,
         strict: bool = False,
         backoff_max_s: float = 5.0,
         on_outbox: Callable[[], None] | None = None,
-        prepare: Prepare | None = None,
         in_commit: InCommit | None = None,
         after_commit: Callable[[], None] | None = None,
     ) -> None:
@@ -80,13 +86,20 @@ class EventConsumer:
         self.group = group
         self.pool = pool
         self.outbox = outbox
-        self.handlers = dict(handlers)
+        self.registry: Registry[Any] = registry if registry is not None else Registry()
+        self.unit_of_work = unit_of_work or plain_unit_of_work(service)
+        self.prefetch = prefetch
+        """Run the handlers' prefetch once per batch (fast path only: see `_prefetched`)."""
+        self.handlers = dict(handlers or {})
+        """TEMPORARY adapter (issue 23, until every service is on a registry): `HandlerContext` handlers by type."""
+        self._adapted: dict[Handler, Registration] = {}
+        self._system = Caller.system(service)
+        self._partners: dict[Partner, Caller] = {}
+        """One caller per partner (a frozen value): not one per delivery."""
         self.metrics = metrics
         self.committer = committer or OffsetCommitter()
         self.feedback = feedback or Feedback()
         self.strict = strict
-        self.prepare = prepare
-        """Reads once per batch what its handlers need (`ctx.batch`); never in careful mode, see `_prepared`."""
         self.in_commit = in_commit
         """Runs last in the transaction of a batch that applied events (either mode)."""
         self.after_commit = after_commit
@@ -158,7 +171,9 @@ class EventConsumer:
         async with self.pool.acquire() as conn, conn.transaction():
             known = await inbox.seen(conn, self.group, keys)
             admitted = [d for d, refusal in zip(deliveries, refusals, strict=True) if refusal is None]
-            batch = None if careful else await self._prepared(conn, admitted, known)
+            uow = self.unit_of_work(conn, self._system)  # the batch's: its repositories' identity maps span it
+            if not careful and self.prefetch:
+                await self._prefetched(uow, admitted, known)
             in_batch: dict[inbox.Key, inbox.Entry] = {}  # a Seen is built from it only for a repeat (rare)
             for d, refusal, key in zip(deliveries, refusals, keys, strict=True):
                 prior = known.get(key)
@@ -180,13 +195,13 @@ class EventConsumer:
                 if refusal is not None:
                     entry: inbox.Entry | None = self._reject(d, refusal, out, key=key)
                 else:
-                    entry = await self._apply_one(conn, d, careful, out, batch)
+                    entry = await self._apply_one(uow, d, careful, out)
                 if entry is not None:
                     entry.replaces = out.retried.get(key)
                     in_batch[key] = entry
-            for sql, rows in out.deferred.items():
+            if not careful:
                 try:
-                    await conn.executemany(sql, rows)
+                    await uow.flush()  # every repository's writes and deferred writes: one executemany each
                 except Exception as error:
                     if is_transient(error):
                         raise
@@ -197,57 +212,78 @@ class EventConsumer:
                 await self.in_commit(conn)
         return out
 
-    async def _prepared(self, conn: Connection, deliveries: list[Delivery], known: Mapping[inbox.Key, Any]) -> Any:
-        """The `prepare` hook's reads for the new admitted events with a handler (fast path only: in careful
-        mode a savepoint rolled back must not leave a changed aggregate behind in what was prepared)."""
-        if self.prepare is None:
-            return None
-        todo = [d for d in deliveries if d.event_type in self.handlers and (d.source, d.event_id) not in known]
-        if not todo:
-            return None
+    def _registration(self, event_type: str) -> Registration | None:
+        found = self.registry.for_type(event_type)
+        if found is None and event_type in self.handlers:  # TEMPORARY adapter: a `handlers` mapping
+            handler = self.handlers[event_type]
+            found = self._adapted.get(handler)
+            if found is None:
+                found = self._adapted[handler] = registration_of(event_type, _context_handler(handler))
+        return found
+
+    def _caller_of(self, d: Delivery) -> Caller:
+        """A partner's command acts as that partner; anything else as the service itself."""
+        partner = self.feedback.partner_of(d)
+        if partner is None:
+            return self._system
+        found = self._partners.get(partner)
+        if found is None:
+            found = self._partners[partner] = Caller.of_partner(partner)
+        return found
+
+    async def _prefetched(self, uow: UnitOfWork, deliveries: list[Delivery], known: Mapping[inbox.Key, Any]) -> None:
+        """Each prefetch of the batch's handlers, once, with every new admitted command of the handlers sharing it
+        (fast path only: in careful mode a savepoint rolled back must not leave a changed aggregate behind)."""
+        batches: dict[Any, list[Any]] = {}
+        for d in deliveries:
+            registration = self._registration(d.event_type)
+            if registration is not None and registration.prefetch is not None and (d.source, d.event_id) not in known:
+                batches.setdefault(registration.prefetch, []).append(d.payload)
         try:
-            return await self.prepare(conn, todo)
+            for prefetch, commands in batches.items():
+                await prefetch(commands, uow)
         except Exception as error:
             if is_transient(error):
                 raise
-            log.exception("batch_prepare_failed", group=self.group, events=len(todo))
+            log.exception("batch_prefetch_failed", group=self.group, events=sum(map(len, batches.values())))
             raise _NeedsSavepointsError from error  # event by event, each handler reading for itself
 
-    async def _apply_one(
-        self, conn: Connection, d: Delivery, careful: bool, out: _Outcome, batch: Any = None
-    ) -> inbox.Entry | None:
+    async def _apply_one(self, uow: UnitOfWork, d: Delivery, careful: bool, out: _Outcome) -> inbox.Entry | None:
         """Apply one admitted event through its handler, with its acceptance."""
-        handler = self.handlers.get(d.event_type)
-        if handler is None:
+        registration = self._registration(d.event_type)
+        if registration is None:
             if self.strict and self.feedback.strict_for(d.topic):
                 reason = UNHANDLED_REASON.format(quote(d.event_type))
                 return self._reject(d, Violation("UNKNOWN_EVENT_TYPE", reason), out)
             return None  # consumers of domain topics pick the types they need and pass over the others
-        ctx = HandlerContext(conn, d, deferred=None if careful else out.deferred, batch=batch)
+        uow.begin(self._caller_of(d), d)
         try:
             with event_scope(d):
                 # An event never publishable, or an acceptance that cannot be built, refuses this event only.
                 if careful:
-                    async with conn.transaction():
-                        await handler(ctx)
-                        self.outbox.check(ctx.emitted)
-                        accepted = self.feedback.accepted(d, ctx.results)
+                    uow.discard()  # read again what the events before it wrote
+                    async with uow.conn.transaction():
+                        await registration.handler(d.payload, uow)
+                        await uow.flush()
+                        self.outbox.check(uow.emitted)
+                        accepted = self.feedback.accepted(d, uow.results)
                 else:
-                    await handler(ctx)
-                    self.outbox.check(ctx.emitted)
-                    accepted = self.feedback.accepted(d, ctx.results)
+                    await registration.handler(d.payload, uow)
+                    self.outbox.check(uow.emitted)
+                    accepted = self.feedback.accepted(d, uow.results)
         except Exception as error:
             if is_transient(error):
                 raise
             if not careful:
                 raise _NeedsSavepointsError from error
+            uow.discard()  # the savepoint rolled back: nothing it read or changed stands
             if isinstance(error, DomainError):
                 return self._reject(d, Violation(error.code, error.message, error.details), out)
             log.exception("handler_failed", group=self.group, event_id=d.event_id)
             return self._reject(d, Violation("INTERNAL_ERROR", INTERNAL_REASON.format(type(error).__name__)), out)
-        out.outgoing += ctx.emitted
+        out.outgoing += uow.emitted
         out.outgoing += accepted
-        results = [list(r) for r in ctx.results] or None
+        results = [list(r) for r in uow.results] or None
         entry = inbox.Entry(d.event_id, d.topic, d.partition, d.offset, "applied", d.digest, results, d.source)
         out.entries.append(entry)
         out.applied += 1
@@ -332,6 +368,19 @@ class EventConsumer:
         for code in outcome.rejected:
             m.consumed.labels(self.service, topic, "rejected").inc()
             m.dead_lettered.labels(self.service, topic, code).inc()
+
+
+def _context_handler(handler: Handler) -> Any:
+    """TEMPORARY adapter (issue 23): a `HandlerContext` handler run on the batch's unit of work."""
+
+    async def run(payload: object, uow: UnitOfWork) -> None:
+        assert uow.delivery is not None
+        ctx = HandlerContext(uow.conn, uow.delivery, deferred=uow.deferred)
+        await handler(ctx)
+        uow.emitted.extend(ctx.emitted)
+        uow.results.extend(ctx.results)
+
+    return run
 
 
 def _inbox_key(d: Delivery, refusal: Violation | None) -> inbox.Key:

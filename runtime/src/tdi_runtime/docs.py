@@ -16,7 +16,8 @@ from fastapi import FastAPI, Request
 from fastapi.openapi.docs import swagger_ui_default_parameters
 from fastapi.responses import HTMLResponse, Response
 
-from tdi_runtime.errors import NotFoundError
+from tdi_contracts.errors import ErrorCode
+from tdi_runtime.errors import DomainError
 
 ASSETS_URL = "/docs/assets"
 FILES = {
@@ -74,5 +75,5 @@ def install_api_docs(app: FastAPI) -> None:
     @app.get(ASSETS_URL + "/{path:path}", include_in_schema=False)
     async def api_docs_asset(path: str) -> Response:
         if path not in FILES:
-            raise NotFoundError("Ce fichier n'existe pas.", code="NOT_FOUND")
+            raise DomainError(ErrorCode.NOT_FOUND, "Ce fichier n'existe pas.")
         return Response(_asset(path), media_type=FILES[path], headers={"Cache-Control": "public, max-age=3600"})

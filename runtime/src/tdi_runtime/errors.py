@@ -3,19 +3,66 @@
 from __future__ import annotations
 
 import asyncio
-from typing import Any, ClassVar
+from typing import Any, ClassVar, overload
 
 import asyncpg
 
+from tdi_contracts.errors import REASONS, ErrorCode, http_status_of
+from tdi_contracts.quoting import quote
+
 
 class DomainError(Exception):
-    """A rule of the programme refused the input. `code` is stable (English), `message` is for staff (French)."""
+    """A rule of the programme (or of access) refused the input: a code of the catalogue, its French sentence.
+
+    The one way to raise one: `raise DomainError(ErrorCode.UNKNOWN_TERRITORY, field="territory_id", value=any_id)`.
+    `message` is the catalogue's sentence (`REASONS`), followed by `detail` when the use case adds one; the HTTP
+    status is the catalogue's (`HTTP_STATUS`, 422 by default); `field`, `value` and other keywords are the details
+    an HTTP answer lists and a partner's rejection carries (the value quoted safely: `tdi_contracts.quoting`).
+    """
 
     code: str = "DOMAIN_RULE_VIOLATED"
     http_status: int = 422
     headers: ClassVar[dict[str, str] | None] = None
+    """Headers of its HTTP answer besides the status's own (a 401 always says `WWW-Authenticate: Bearer`)."""
 
-    def __init__(self, message: str, *, code: str | None = None, details: dict[str, Any] | None = None) -> None:
+    @overload
+    def __init__(
+        self,
+        error: ErrorCode,
+        /,
+        detail: str | None = None,
+        *,
+        field: str | None = None,
+        value: object = None,
+        **more: Any,
+    ) -> None: ...
+
+    @overload
+    def __init__(self, error: str, /, *, code: str | None = None, details: dict[str, Any] | None = None) -> None: ...
+
+    def __init__(
+        self,
+        error: ErrorCode | str,
+        /,
+        detail: str | None = None,
+        *,
+        code: str | None = None,
+        details: dict[str, Any] | None = None,
+        field: str | None = None,
+        value: object = None,
+        **more: Any,
+    ) -> None:
+        if not isinstance(error, ErrorCode):  # the legacy form `(message, code=…)`: gone once every service is ported
+            self._legacy(error, code, details)
+            return
+        self.code = error.value
+        self.message = REASONS[error] if not detail else f"{REASONS[error]} {detail}"
+        super().__init__(self.message)
+        self.http_status = http_status_of(error)
+        found = {"field": field, "value": None if value is None else _quoted(value), **more}
+        self.details = {k: v for k, v in found.items() if v is not None}
+
+    def _legacy(self, message: str, code: str | None, details: dict[str, Any] | None) -> None:
         super().__init__(message)
         self.message = message
         if code is not None:
@@ -23,23 +70,36 @@ class DomainError(Exception):
         self.details = details or {}
 
 
+def _quoted(value: object) -> object:
+    """A detail's value as an answer may quote it: numbers and booleans as they are, anything else as safe text."""
+    return value if isinstance(value, bool | int | float) else quote(value)
+
+
 class NotFoundError(DomainError):
+    """Legacy (until every service raises `DomainError(ErrorCode.X)`): a 404 whatever its code."""
+
     code = "NOT_FOUND"
     http_status = 404
 
 
 class ConflictError(DomainError):
+    """Legacy (until every service raises `DomainError(ErrorCode.X)`): a 409 whatever its code."""
+
     code = "CONFLICT"
     http_status = 409
 
 
 class UnauthenticatedError(DomainError):
+    """Legacy (until every service raises `DomainError(ErrorCode.X)`): a 401 whatever its code."""
+
     code = "UNAUTHENTICATED"
     http_status = 401
     headers: ClassVar[dict[str, str] | None] = {"WWW-Authenticate": "Bearer"}
 
 
 class ForbiddenError(DomainError):
+    """Legacy (until every service raises `DomainError(ErrorCode.X)`): a 403 whatever its code."""
+
     code = "FORBIDDEN"
     http_status = 403
 

@@ -1,28 +1,30 @@
-"""What a handler sees: the context of one consumed event, and how its producer hears back (feedback)."""
+"""How a consumed event's producer hears back (feedback), and the handler context of the services not yet on the
+pipeline (`HandlerContext`, `Handler`: a TEMPORARY adapter of issue 23, deleted once every service is ported)."""
 
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from tdi_runtime import inbox
 from tdi_runtime.db import Connection
 from tdi_runtime.delivery import Delivery, Violation
 from tdi_runtime.outbox import OutgoingMessage
 
+if TYPE_CHECKING:
+    from tdi_contracts.reference import Partner
+
 
 @dataclass
 class HandlerContext:
-    """What a handler gets: the open transaction, the decoded event, and where to put what it emits."""
+    """What a not yet ported handler gets: the open transaction, the decoded event, where to put what it emits."""
 
     conn: Connection
     delivery: Delivery
     emitted: list[OutgoingMessage] = field(default_factory=list)
     results: list[tuple[str, str]] = field(default_factory=list)
     deferred: dict[str, list[tuple[Any, ...]]] | None = None
-    batch: Any = None
-    """What the consumer's `prepare` hook read for the whole batch (None without one, and event by event)."""
 
     @property
     def envelope(self) -> Any:
@@ -39,7 +41,7 @@ class HandlerContext:
         """A write sent with the rest of the batch (one executemany per statement) before the inbox rows.
 
         Only for writes nothing later in the same batch reads back (effects, projections); with a rejected
-        event in the batch the kit runs event by event and the write is sent at once.
+        event in the batch the kit runs event by event and the write is sent with its event's savepoint.
         """
         if self.deferred is None:
             await self.conn.execute(sql, *args)
@@ -52,14 +54,16 @@ class HandlerContext:
 
 
 Handler = Callable[[HandlerContext], Awaitable[None]]
-Prepare = Callable[[Connection, list[Delivery]], Awaitable[Any]]
-"""Reads once what a batch's handlers need (locks, aggregates) in the batch's transaction: `ctx.batch`."""
 InCommit = Callable[[Connection], Awaitable[None]]
 """Runs last in the transaction of a batch that applied events (e.g. one NOTIFY per batch, delivered at commit)."""
 
 
 class Feedback:
     """How a producer hears back; silent by default. Partner ingress topics answer (tdi_runtime.partners)."""
+
+    def partner_of(self, delivery: Delivery) -> Partner | None:
+        """The partner whose command this is (its ingress topic's owner); None for a domain event."""
+        return None
 
     def strict_for(self, topic: str) -> bool:
         """Whether a strict consumer refuses an event type it has no handler for on this topic."""

@@ -11,18 +11,16 @@ from typing import Any
 import aiokafka.errors
 import asyncpg
 import structlog
-from fastapi import APIRouter, Depends, FastAPI, Request
+from fastapi import APIRouter, FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
-from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from opentelemetry import propagate, trace
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from tdi_contracts.field_errors import french_message
-from tdi_runtime.auth import authenticate
 from tdi_runtime.db import pending_migrations
-from tdi_runtime.errors import TRANSIENT_ERRORS, DomainError, ForbiddenError, UnauthenticatedError, is_transient
+from tdi_runtime.errors import TRANSIENT_ERRORS, DomainError, is_transient
 from tdi_runtime.http_edge import RequestTooLarge, printable
 
 log = structlog.get_logger(__name__)
@@ -52,6 +50,8 @@ _DATA_ERRORS: tuple[type[Exception], ...] = (
     asyncpg.DataError,  # SQLSTATE class 22, "data exception"
     asyncpg.exceptions._base.DataError,  # an argument asyncpg cannot encode (an int past int32): before the server
 )
+_STATUS_HEADERS = {401: {"WWW-Authenticate": "Bearer"}}
+"""Headers an answer of a status always carries: a 401 says how to authenticate (RFC 6750)."""
 UNAVAILABLE_REASON = "Le service est momentanément indisponible (base de données ou Kafka injoignable) ; réessayez."
 
 
@@ -61,7 +61,7 @@ def install_error_handlers(app: FastAPI) -> None:
         return JSONResponse(
             error_body(error.code, error.message, [error.details] if error.details else None),
             status_code=error.http_status,
-            headers=error.headers,
+            headers=error.headers or _STATUS_HEADERS.get(error.http_status),
         )
 
     @app.exception_handler(StarletteHTTPException)
@@ -108,30 +108,6 @@ def install_error_handlers(app: FastAPI) -> None:
             error_body("INVALID_REQUEST", f"La requête est invalide (champs en cause : {names}).", fields),
             status_code=422,
         )
-
-
-_bearer = HTTPBearer(auto_error=False, description="Jeton d'accès (Authorization: Bearer <jeton>)")
-
-
-def require_role(role: str) -> Any:
-    """A route dependency: the caller's bearer token (static or JWT, `tdi_runtime.auth`) must carry `role`.
-
-    `staff` (what commands require) is held by the national, regional and instructor roles; `reader` only
-    reads. The caller is kept in `request.state.principal` so a route can check the region it acts on.
-    No token configured and no JWT keys means no caller is let in: commands are closed until ops hand out tokens.
-    """
-
-    async def check(request: Request, credentials: HTTPAuthorizationCredentials | None = Depends(_bearer)) -> str:
-        if credentials is None:
-            raise UnauthenticatedError("Jeton d'accès absent : ajoutez l'en-tête Authorization: Bearer <jeton>.")
-        principal = await authenticate(credentials.credentials, request.app.state.runtime.settings)
-        if not principal.satisfies(role):
-            message = f"Le rôle « {principal.role} » ne permet pas cette opération (rôle « {role} » requis)."
-            raise ForbiddenError(message)
-        request.state.principal = principal
-        return principal.role
-
-    return Depends(check)
 
 
 def install_tracing(app: FastAPI) -> None:

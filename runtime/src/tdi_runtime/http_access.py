@@ -1,9 +1,9 @@
-"""Route guards: FastAPI dependencies that turn the bearer token into an `Access`, and the OpenAPI they document.
+"""Route guards: FastAPI dependencies that turn the bearer token into a `Caller`, and the OpenAPI they document.
 
     READ = reads()                                   # any role with a valid token
     WRITE = commands()                               # national, regional; reader -> READ_ONLY_ROLE
     @router.get("/things/{id}")
-    async def one(id: str, access: Annotated[Access, Depends(READ)]): access.require_region(thing.regions)
+    async def one(id: str, caller: Annotated[Caller, Depends(READ)]): caller.require_region(thing.regions)
     ...
     return documented(router)                        # x-tdi-roles / x-tdi-scope on every guarded route
 
@@ -21,9 +21,10 @@ from fastapi import APIRouter, Depends, Query, Request
 from fastapi.routing import APIRoute
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
-from tdi_runtime.access import PROGRAMME_WRITE_ROLES, READ_ROLES, WRITE_ROLES, Access
+from tdi_contracts.errors import ErrorCode
 from tdi_runtime.auth import authenticate
-from tdi_runtime.errors import DomainError, UnauthenticatedError
+from tdi_runtime.errors import DomainError
+from tdi_runtime.pipeline.caller import PROGRAMME_WRITE_ROLES, READ_ROLES, WRITE_ROLES, Caller
 from tdi_runtime.tickets import Credential, Tickets, token_digest
 
 bearer = HTTPBearer(
@@ -43,14 +44,8 @@ PUBLIC = "public"
 """The role and scope of a public route (`public()`): the open data, read by anyone without a token."""
 
 
-class TokenInUrlError(DomainError):
-    code = "ACCESS_TOKEN_IN_URL"
-    http_status = 400
-
-
 URL_TOKEN_REFUSED = (
-    "Le jeton d'accès ne se passe plus dans l'adresse (journaux, historique) : envoyez l'en-tête Authorization: "  # noqa: S105
-    "Bearer <jeton>, ou, pour un flux ou un téléchargement, demandez un ticket (POST /api/tickets) et passez ?ticket=."
+    "Une adresse finit dans les journaux et l'historique : envoyez l'en-tête Authorization: Bearer <jeton>."  # noqa: S105
 )
 
 
@@ -70,13 +65,13 @@ def _credential(token: str, settings: Any) -> Credential:
     return Credential(float(exp) if exp is not None else None)
 
 
-async def _access(request: Request, token: str | None) -> Access:
+async def _access(request: Request, token: str | None) -> Caller:
     if "access_token" in request.query_params:  # a token in an address lands in logs and history: never again
-        raise TokenInUrlError(URL_TOKEN_REFUSED)
+        raise DomainError(ErrorCode.ACCESS_TOKEN_IN_URL, URL_TOKEN_REFUSED)
     if not token:
-        raise UnauthenticatedError("Jeton d'accès absent : ajoutez l'en-tête Authorization: Bearer <jeton>.")
+        raise DomainError(ErrorCode.UNAUTHENTICATED, "Ajoutez l'en-tête Authorization: Bearer <jeton>.")
     settings = request.app.state.runtime.settings
-    access = Access.of(await authenticate(token, settings))
+    access = await authenticate(token, settings)
     request.state.access = access
     request.state.credential = _credential(token, settings)
     return access
@@ -100,11 +95,11 @@ def reads(*, scope: str = "region", ticket: str | None = None) -> Callable[..., 
             ticket: str | None = Query(
                 None, max_length=1024, description=f"A ticket of purpose `{purpose}` (POST /api/tickets), for browsers"
             ),
-        ) -> Access:
+        ) -> Caller:
             if credentials or not ticket:
                 return await _access(request, credentials.credentials if credentials else None)
             if "access_token" in request.query_params:
-                raise TokenInUrlError(URL_TOKEN_REFUSED)
+                raise DomainError(ErrorCode.ACCESS_TOKEN_IN_URL, URL_TOKEN_REFUSED)
             settings = request.app.state.runtime.settings
             access, credential = tickets(request).redeem(ticket, purpose, settings)
             request.state.access, request.state.credential = access, credential
@@ -112,7 +107,7 @@ def reads(*, scope: str = "region", ticket: str | None = None) -> Callable[..., 
 
         return _declare(guard_t, READ_ROLES, scope, write=False)
 
-    async def guard(request: Request, credentials: HTTPAuthorizationCredentials | None = Depends(bearer)) -> Access:
+    async def guard(request: Request, credentials: HTTPAuthorizationCredentials | None = Depends(bearer)) -> Caller:
         return await _access(request, credentials.credentials if credentials else None)
 
     return _declare(guard, READ_ROLES, scope, write=False)
@@ -124,7 +119,7 @@ def public() -> Callable[..., Any]:
 
     async def guard(request: Request) -> None:
         if "access_token" in request.query_params:
-            raise TokenInUrlError(URL_TOKEN_REFUSED)
+            raise DomainError(ErrorCode.ACCESS_TOKEN_IN_URL, URL_TOKEN_REFUSED)
 
     return _declare(guard, (PUBLIC,), PUBLIC, write=False)
 
@@ -136,7 +131,7 @@ def commands(
     `roles` narrows it further (e.g. national only)."""
     roles = roles or (PROGRAMME_WRITE_ROLES if instructors else WRITE_ROLES)
 
-    async def guard(request: Request, credentials: HTTPAuthorizationCredentials | None = Depends(bearer)) -> Access:
+    async def guard(request: Request, credentials: HTTPAuthorizationCredentials | None = Depends(bearer)) -> Caller:
         access = await _access(request, credentials.credentials if credentials else None)
         access.require_write(roles)
         return access

@@ -24,14 +24,15 @@ from typing import Any, ClassVar
 import jwt
 import structlog
 
-from tdi_runtime.errors import DomainError, UnauthenticatedError
+from tdi_contracts.errors import ErrorCode
+from tdi_runtime.errors import DomainError
 
 log = structlog.get_logger(__name__)
 
 
 class KeysUnavailable(DomainError):  # noqa: N818 (a refusal, like the kit's other DomainErrors)
-    code = "SERVICE_UNAVAILABLE"
-    http_status = 503
+    """SERVICE_UNAVAILABLE, retried after the keys' refetch interval rather than at once."""
+
     headers: ClassVar[dict[str, str] | None] = {"Retry-After": "5"}
 
 
@@ -59,8 +60,8 @@ class SigningKeys:
         if found is not None:
             return found.key
         if not self._keys:
-            raise KeysUnavailable("Les clés du fournisseur d'identité sont momentanément injoignables ; réessayez.")
-        raise UnauthenticatedError("Jeton signé par une clé inconnue.", code="INVALID_TOKEN")
+            raise KeysUnavailable(ErrorCode.SERVICE_UNAVAILABLE, "Les clés d'identité sont injoignables.")
+        raise DomainError(ErrorCode.INVALID_TOKEN, "Jeton signé par une clé inconnue.")
 
     def _find(self, kid: str | None) -> jwt.PyJWK | None:
         for key in self._keys or ():

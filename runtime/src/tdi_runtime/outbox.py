@@ -12,6 +12,7 @@ import zlib
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
+from tdi_contracts.errors import ErrorCode
 from tdi_contracts.topics import ALL_TOPICS, DLQ_TOPICS, MAX_MESSAGE_BYTES, TopicSpec
 from tdi_runtime.db import Connection
 from tdi_runtime.errors import DomainError
@@ -81,9 +82,7 @@ CONTRACT_TOPICS = TopicCatalogue.from_contracts()
 
 
 class OutboxRecordRefusedError(DomainError):
-    """The event could never be published: the command that wanted to announce it must fail."""
-
-    http_status = 422
+    """The event could never be published: the command that wanted to announce it must fail (422)."""
 
 
 def _type_of(m: OutgoingMessage) -> str:
@@ -95,18 +94,21 @@ def refusal(m: OutgoingMessage, topics: TopicCatalogue) -> OutboxRecordRefusedEr
     limit = topics.limit_of(m.topic)
     if limit is None:
         return OutboxRecordRefusedError(
-            f"L'événement « {_type_of(m)} » vise le flux « {m.topic} », qui n'est pas déclaré dans les contrats :"
-            " il ne pourrait jamais être publié.",
-            code="UNKNOWN_TOPIC",
-            details={"field": "topic", "topic": m.topic},
+            ErrorCode.UNKNOWN_TOPIC,
+            f"L'événement « {_type_of(m)} » vise le flux « {m.topic} » : il ne pourrait jamais être publié.",
+            field="topic",
+            topic=m.topic,
         )
     size = record_bytes(m.key, m.value, [k for k, _ in m.headers], [v for _, v in m.headers])
     if size > limit:
         return OutboxRecordRefusedError(
+            ErrorCode.OUTBOX_RECORD_TOO_LARGE,
             f"L'événement « {_type_of(m)} » pèse {size} octets, au-delà des {limit} octets qu'accepte le flux"
             f" « {m.topic} » : il ne pourrait jamais être publié.",
-            code="OUTBOX_RECORD_TOO_LARGE",
-            details={"field": "value", "topic": m.topic, "bytes": size, "limit": limit},
+            field="value",
+            topic=m.topic,
+            bytes=size,
+            limit=limit,
         )
     return None
 

@@ -32,6 +32,9 @@ class PartnerFeedback(Feedback):
         self.allowed = frozenset(allowed)
         self.topic = partner_feedback_topic(partner)
 
+    def partner_of(self, delivery: Delivery) -> Partner | None:
+        return self.partner
+
     def admit(self, delivery: Delivery) -> Violation | None:
         envelope = delivery.envelope
         if envelope.producer != self.partner.value:
@@ -104,11 +107,15 @@ class PartnerIngressFeedback(Feedback):
             own = [t for t in types if t in SPECS and SPECS[t].service == service]
             self.by_topic[partner_ingress_topic(partner, service)] = PartnerFeedback(partner, own)
 
-    def _of(self, delivery: Delivery) -> Feedback | None:
+    def _of(self, delivery: Delivery) -> PartnerFeedback | None:
         return self.by_topic.get(delivery.topic)
 
     def strict_for(self, topic: str) -> bool:
         return topic in self.by_topic
+
+    def partner_of(self, delivery: Delivery) -> Partner | None:
+        partner = self._of(delivery)
+        return None if partner is None else partner.partner_of(delivery)
 
     def admit(self, delivery: Delivery) -> Violation | None:
         partner = self._of(delivery)

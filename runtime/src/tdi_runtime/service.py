@@ -26,6 +26,7 @@ from tdi_runtime.logs import configure_logging
 from tdi_runtime.metrics import Metrics
 from tdi_runtime.offsets import OffsetCommitter
 from tdi_runtime.outbox import Outbox
+from tdi_runtime.pipeline import Pipeline, Registry, UnitOfWorkFactory, plain_unit_of_work
 from tdi_runtime.relay import Relay
 from tdi_runtime.retention import Retention, run_retention
 from tdi_runtime.settings import ServiceSettings
@@ -49,6 +50,8 @@ class Runtime:
     relay: Relay | None = None
     consumers: list[EventConsumer] = field(default_factory=list)
     committers: list[OffsetCommitter] = field(default_factory=list)
+    pipeline: Pipeline[Any] | None = None
+    """The one-command door of the service's registry (`Pipeline.of(request)` in a route)."""
     relay_task: asyncio.Task[None] | None = None
     retention_task: asyncio.Task[None] | None = None
     doors: list[Any] = field(default_factory=list)  # doors started by on_started hooks (tdi_runtime.doors)
@@ -63,8 +66,13 @@ def create_service_app(
     consumers: Sequence[ConsumerSpec] = (),
     migrations_package: str | Sequence[str] | None = None,
     on_started: Sequence[Callable[[Runtime], Awaitable[None]]] = (),
+    registry: Registry[Any] | None = None,
+    uow: UnitOfWorkFactory[Any] | None = None,
 ) -> FastAPI:
-    """The FastAPI app of a service; its lifespan starts and stops everything else."""
+    """The FastAPI app of a service; its lifespan starts and stops everything else. `registry` and `uow` (its
+    unit of work factory) make the service's pipeline: HTTP routes run commands through `Pipeline.of(request)`,
+    consumers apply their registry's handlers on the same unit of work."""
+    unit_of_work = uow or plain_unit_of_work(settings.service)
     runtime = Runtime(
         settings=settings,
         metrics=Metrics(settings.service),
@@ -77,7 +85,9 @@ def create_service_app(
         configure_logging(settings.service, settings.log_level, settings.log_json)
         configure_tracing(settings.service)
         aiokafka_speedups_loaded()
-        await _start(runtime, consumers)
+        await _start(runtime, consumers, unit_of_work)
+        if registry is not None:
+            runtime.pipeline = Pipeline(registry, unit_of_work, runtime.pool, runtime.outbox)
         for hook in on_started:  # after migrations, before the first request is served
             await hook(runtime)
         log.info("service_started", http_port=settings.http_port)
@@ -111,7 +121,7 @@ def _packages(migrations: str | Sequence[str] | None) -> list[str]:
     return [migrations] if isinstance(migrations, str) else list(migrations)
 
 
-async def _start(rt: Runtime, specs: Sequence[ConsumerSpec]) -> None:
+async def _start(rt: Runtime, specs: Sequence[ConsumerSpec], unit_of_work: UnitOfWorkFactory[Any]) -> None:
     s = rt.settings
     rt.pool = await create_pool(s)
     await migrate(rt.pool, s.db_schema, rt.migration_packages)
@@ -148,12 +158,14 @@ async def _start(rt: Runtime, specs: Sequence[ConsumerSpec]) -> None:
             group=spec.group,
             pool=rt.pool,
             outbox=rt.outbox,
+            registry=spec.registry,
+            unit_of_work=unit_of_work,
+            prefetch=s.consumer_batch_prefetch,
             handlers=spec.handlers,
             metrics=rt.metrics,
             committer=committer,
             feedback=spec.feedback,
             strict=spec.strict,
-            prepare=spec.prepare if s.consumer_batch_prepare else None,
             backoff_max_s=s.retry_backoff_max_s,
             on_outbox=rt.relay.wake,
             in_commit=spec.in_commit,

@@ -79,8 +79,8 @@ class ServiceSettings(BaseSettings):
     log_json: bool = True
     consumer_batch_max: int = Field(default=500, description="Most records handled in one DB transaction")
     consumer_batch_timeout_ms: int = 100
-    consumer_batch_prepare: bool = Field(
-        default=True, description="Run consumers' per-batch `prepare` hooks (off: every handler reads for itself)"
+    consumer_batch_prefetch: bool = Field(
+        default=True, description="Run handlers' per-batch prefetch (off: every handler reads for itself)"
     )
     consumer_session_timeout_ms: int = Field(default=10_000, description="A dead consumer's partitions move after")
     commit_interval_s: float = Field(default=0.5, description="Offsets are committed this often, after the DB")

@@ -4,7 +4,7 @@ header decoded by FastStream), the kit's consumer behind it."""
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from faststream.kafka import KafkaBroker, KafkaMessage
@@ -12,21 +12,23 @@ from faststream.kafka.message import FAKE_CONSUMER, KafkaAckableMessage
 from faststream.middlewares import AckPolicy
 
 from tdi_runtime.consumer import EventConsumer
-from tdi_runtime.handling import Feedback, Handler, InCommit, Prepare
+from tdi_runtime.handling import Feedback, Handler, InCommit
+from tdi_runtime.pipeline.registry import Registry
 from tdi_runtime.settings import ServiceSettings
 
 
 @dataclass
 class ConsumerSpec:
-    """A consumer group: the topics it reads and a handler per event type it applies."""
+    """A consumer group: the topics it reads and the registry of the handlers it applies (by event class)."""
 
     group: str
     topics: Sequence[str]
-    handlers: Mapping[str, Handler]
+    handlers: Mapping[str, Handler] = field(default_factory=dict)
+    """TEMPORARY (issue 23): `HandlerContext` handlers by type, for the services not yet on a registry."""
+    registry: Registry[Any] | None = None
+    """The handlers (and their prefetches) this group applies, on the service's unit of work."""
     strict: bool = False
     feedback: Feedback | None = None
-    prepare: Prepare | None = None
-    """Called once per batch before its handlers, on the fast path only; its result is `ctx.batch`."""
     in_commit: InCommit | None = None
     """Called once per batch that applied events, inside its transaction, last (e.g. a NOTIFY sent at commit)."""
     after_commit: Callable[[], None] | None = None

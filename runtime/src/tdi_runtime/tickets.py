@@ -23,11 +23,12 @@ import time
 from dataclasses import dataclass
 from typing import Any
 
-from tdi_runtime.access import Access
-from tdi_runtime.errors import UnauthenticatedError
+from tdi_contracts.errors import ErrorCode
+from tdi_runtime.errors import DomainError
+from tdi_runtime.pipeline.caller import Caller
 
 PURPOSES = ("feed", "export")
-INVALID = "Ticket absent, expiré, ou émis pour un autre usage : demandez-en un nouveau (POST /api/tickets)."
+INVALID = "Un ticket se demande par POST /api/tickets."
 
 
 @dataclass(frozen=True)
@@ -81,7 +82,7 @@ class Tickets:
     def _sign(self, body: str) -> str:
         return _b64(hmac.new(self.secret, body.encode("ascii"), hashlib.sha256).digest())
 
-    def issue(self, access: Access, purpose: str, credential: Credential, now: float | None = None) -> str:
+    def issue(self, access: Caller, purpose: str, credential: Credential, now: float | None = None) -> str:
         if purpose not in PURPOSES:
             raise ValueError(purpose)
         claims = {
@@ -98,7 +99,7 @@ class Tickets:
         body = _b64(json.dumps(claims, separators=(",", ":")).encode())
         return f"{body}.{self._sign(body)}"
 
-    def redeem(self, ticket: str, purpose: str, settings: Any, now: float | None = None) -> tuple[Access, Credential]:
+    def redeem(self, ticket: str, purpose: str, settings: Any, now: float | None = None) -> tuple[Caller, Credential]:
         """The access and credential behind a valid ticket of this purpose; else 401 INVALID_TICKET."""
         try:
             body, signature = ticket.split(".")
@@ -109,7 +110,7 @@ class Tickets:
             if claims["p"] != purpose or (now or time.time()) >= claims["x"]:
                 raise ValueError("purpose or expiry")
         except (ValueError, KeyError, TypeError, UnicodeError):
-            raise UnauthenticatedError(INVALID, code="INVALID_TICKET") from None
+            raise DomainError(ErrorCode.INVALID_TICKET, INVALID) from None
         if not credential.still_valid(settings, now):
-            raise UnauthenticatedError(INVALID, code="INVALID_TICKET")
-        return Access(claims["s"], claims["r"], claims["g"], claims["m"]), credential
+            raise DomainError(ErrorCode.INVALID_TICKET, INVALID)
+        return Caller(claims["s"], claims["r"], claims["g"], claims["m"]), credential

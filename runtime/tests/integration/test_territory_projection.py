@@ -19,8 +19,12 @@ from tdi_contracts.events.territory import (
 from tdi_runtime.consumer import EventConsumer
 from tdi_runtime.db import KIT_MIGRATIONS, migrate
 from tdi_runtime.outbox import Outbox
+from tdi_runtime.pipeline import Registry
 from tdi_runtime.territories import (
     TERRITORY_MIGRATIONS,
+    TERRITORY_PROJECTION,
+    CommuneTerritories,
+    KnownTerritories,
     find_territories,
     find_territory,
     list_territories,
@@ -73,14 +77,20 @@ async def pool(platform_stack):
     await pool.close()
 
 
-def consumer(pool) -> EventConsumer:
+@pytest.fixture(params=["registry", "handlers"])
+def projection(request, pool) -> EventConsumer:
+    """The projection as a service's registry includes it, and as the services not yet ported map it."""
+    if request.param == "registry":
+        return EventConsumer(
+            service="funding", group="tdi-funding", pool=pool, outbox=Outbox(), registry=Registry(TERRITORY_PROJECTION)
+        )
     return EventConsumer(
         service="funding", group="tdi-funding", pool=pool, outbox=Outbox(), handlers=territory_handlers()
     )
 
 
-async def test_the_latest_revision_of_a_territory_wins_whatever_the_order_it_arrives_in(pool):
-    c = consumer(pool)
+async def test_the_latest_revision_of_a_territory_wins_whatever_the_order_it_arrives_in(pool, projection):
+    c = projection
     await c.handle_batch([record(reference(3, epci_sirens=["200067213", "245100615"]), 0)], DetachedConsumer())
     await c.handle_batch([record(reference(2, labelled=False), 1)], DetachedConsumer())
     async with pool.acquire() as conn:
@@ -91,8 +101,8 @@ async def test_the_latest_revision_of_a_territory_wins_whatever_the_order_it_arr
     assert (by_platform_id.revision, by_platform_id.labelled, by_platform_id.epci_count) == (3, True, 2)
 
 
-async def test_a_commune_is_in_its_territory_until_its_epci_leaves(pool):
-    c = consumer(pool)
+async def test_a_commune_is_in_its_territory_until_its_epci_leaves(pool, projection):
+    c = projection
     wire = {"territory_id": REIMS, "commune_insee": "51454", "epci_siren": "200067213", "departement": "51"}
     assigned = CommuneAssigned.model_validate_json(json.dumps({**wire, "assigned_on": "2024-01-05"}))
     topic = "tdi.territory.territory.v1"
@@ -108,8 +118,8 @@ async def test_a_commune_is_in_its_territory_until_its_epci_leaves(pool):
         assert await territory_of_commune(conn, "51454") is None
 
 
-async def test_the_batch_lookups_find_what_the_single_lookups_find_in_one_query_each(pool):
-    c = consumer(pool)
+async def test_the_batch_lookups_find_what_the_single_lookups_find_in_one_query_each(pool, projection):
+    c = projection
     wire = {"territory_id": REIMS, "epci_siren": "200067213", "departement": "51", "assigned_on": "2024-01-05"}
     communes = [
         CommuneAssigned.model_validate_json(json.dumps({**wire, "commune_insee": i})) for i in ("51454", "51250")
@@ -123,6 +133,9 @@ async def test_the_batch_lookups_find_what_the_single_lookups_find_in_one_query_
         by_id = await find_territories(conn, [REIMS, "ti-8413", "ti-0000"])
         assert by_id == {REIMS: await find_territory(conn, REIMS), "ti-8413": await find_territory(conn, "ti-8413")}
         assert await territories_of_communes(conn, []) == {} and await find_territories(conn, []) == {}
+        communes, territories = CommuneTerritories(conn), KnownTerritories(conn)  # a unit of work's lookups
+        assert await communes.get_many(["51454", "75056"]) == {"51454": by_commune["51454"], "75056": None}
+        assert await territories.get("ti-8413") == by_id["ti-8413"] and await territories.get("ti-0000") is None
 
 
 AMP = "tdi-93-aix-marseille-provence"
@@ -147,10 +160,10 @@ def amp_event(model, **fields):
     return model.model_validate_json(json.dumps(wire))
 
 
-async def test_an_arrondissement_of_marseille_locates_in_aix_marseille_provence_until_its_epci_leaves(pool):
+async def test_an_arrondissement_of_marseille_locates_in_aix_marseille_provence_until_its_epci_leaves(pool, projection):
     """Issue 24 (A3), `P:673` « les entreprises situées en Territoires d'industrie »: SIRENE gives 13203 for an
     establishment in Marseille; the territory's EPCI lists 13055."""
-    c = consumer(pool)
+    c = projection
     assigned = amp_event(CommuneAssigned, commune_insee="13055", assigned_on="2024-01-15")
     aliased = amp_event(
         CommuneCodeAliased, alias_insee="13203", commune_insee="13055", kind="arrondissement", aliased_on="2024-01-15"
@@ -168,18 +181,18 @@ async def test_an_arrondissement_of_marseille_locates_in_aix_marseille_provence_
         assert await territory_of_commune(conn, "13203") is None and await territory_of_commune(conn, "13055") is None
 
 
-async def test_a_commune_outside_every_known_perimeter_of_its_departement_is_outside_every_territory(pool):
+async def test_a_commune_outside_every_known_perimeter_of_its_departement_is_outside_every_territory(pool, projection):
     """Every territory of département 13 that could hold 13201… has a known perimeter: 13999 is in none of them,
     even though its département has a territory (never by département, issue 24; `P:673`)."""
-    c = consumer(pool)
+    c = projection
     await c.handle_batch([record(amp_reference(2, perimeter_known=True), 0)], DetachedConsumer())
     async with pool.acquire() as conn:
         place = await locate_commune(conn, "13999")
     assert place.territory is None and place.candidates == (AMP,) and place.perimeter_known and not place.waiting_for
 
 
-async def test_a_commune_whose_departement_has_a_territory_of_unknown_perimeter_waits_for_it(pool):
-    c = consumer(pool)
+async def test_a_commune_whose_departement_has_a_territory_of_unknown_perimeter_waits_for_it(pool, projection):
+    c = projection
     await c.handle_batch([record(amp_reference(2), 0)], DetachedConsumer())  # older event: perimeter_known absent
     async with pool.acquire() as conn:
         place = await locate_commune(conn, "13999", quoted=REIMS)

@@ -5,14 +5,17 @@ from __future__ import annotations
 import json
 import time
 from types import SimpleNamespace
+from typing import Annotated
 
 import jwt
 import pytest
 from cryptography.hazmat.primitives.asymmetric import rsa
-from fastapi import FastAPI, Request
+from fastapi import Depends, FastAPI
 from fastapi.testclient import TestClient
 
-from tdi_runtime.http import install_error_handlers, require_role
+from tdi_runtime.http import install_error_handlers
+from tdi_runtime.http_access import commands
+from tdi_runtime.pipeline.caller import Caller
 from tdi_runtime.settings import ServiceSettings
 
 ISSUER, AUDIENCE = "https://sso.example.gouv.fr/realms/tdi", "tdi-platform"
@@ -47,10 +50,10 @@ def client(settings) -> TestClient:
     api.state.runtime = SimpleNamespace(settings=settings)
     install_error_handlers(api)
 
-    @api.post("/regions/{region}/decisions", dependencies=[require_role("staff")])
-    def decide(region: str, request: Request) -> dict[str, str]:
-        request.state.principal.require_region(region)
-        return {"decided_by": request.state.principal.subject}
+    @api.post("/regions/{region}/decisions")
+    def decide(region: str, caller: Annotated[Caller, Depends(commands())]) -> dict[str, str]:
+        caller.require_region(region)
+        return {"decided_by": caller.subject}
 
     return TestClient(api)
 
@@ -75,7 +78,13 @@ def test_a_read_only_user_cannot_send_commands(settings, signing_key):
     for bearer in (token(signing_key, tdi_role="reader"), "viewer"):
         answer = post(settings, bearer)
         assert answer.status_code == 403
-        assert answer.json()["code"] == "FORBIDDEN"
+        assert answer.json()["code"] == "READ_ONLY_ROLE"
+
+
+def test_an_instructor_is_refused_a_command_route_that_does_not_name_instructors(settings, signing_key):
+    bearer = token(signing_key, tdi_role="instructor", tdi_programme="fonds-vert-ti")
+    answer = post(settings, bearer)
+    assert (answer.status_code, answer.json()["code"]) == (403, "FORBIDDEN")
 
 
 def test_an_expired_forged_or_foreign_token_is_refused_with_its_own_code(settings, signing_key):

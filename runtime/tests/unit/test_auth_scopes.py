@@ -6,21 +6,21 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from tdi_runtime.access import Access
-from tdi_runtime.auth import Principal
-from tdi_runtime.errors import ForbiddenError
+from tdi_contracts.reference import Partner
+from tdi_runtime.errors import DomainError
+from tdi_runtime.pipeline.caller import Caller
 
 REGIONS = ["11", "24", "27", "28", "32", "44", "52", "53", "75", "76", "84", "93", "94", "01", "02", "03", "04", "06"]
-GRAND_EST = Access("prefecture-ge", "regional", region="44")
-FONDS_VERT = Access("instructeur-fv", "instructor", programme="fonds-vert-ti")
-READER = Access("lecteur", "reader")
-NATIONAL = Access("anct", "national")
+GRAND_EST = Caller("prefecture-ge", "regional", region="44")
+FONDS_VERT = Caller("instructeur-fv", "instructor", programme="fonds-vert-ti")
+READER = Caller("lecteur", "reader")
+NATIONAL = Caller("anct", "national")
 
 
 def refused_code(call, *args) -> str | None:
     try:
         call(*args)
-    except ForbiddenError as error:
+    except DomainError as error:
         assert error.http_status == 403 and error.message
         return error.code
     return None
@@ -29,7 +29,7 @@ def refused_code(call, *args) -> str | None:
 @settings(max_examples=100)
 @given(own=st.sampled_from(REGIONS), regions=st.lists(st.sampled_from(REGIONS), max_size=3))
 def test_a_regional_caller_reaches_an_object_exactly_when_one_of_its_regions_is_its_own(own, regions):
-    access = Access("p", "regional", region=own)
+    access = Caller("p", "regional", region=own)
     expected = None if own in regions else "OUT_OF_REGION"
     assert refused_code(access.require_region, regions) == expected
     assert access.sees(regions) is (own in regions)
@@ -78,7 +78,7 @@ def test_a_reader_never_writes_and_a_role_the_route_does_not_name_is_forbidden()
         (NATIONAL, True, True, True),
         (GRAND_EST, True, True, True),
         (FONDS_VERT, False, False, False),  # an undecided amount: only of its own programme's dossiers (below)
-        (Access("i", "instructor", programme="chef-de-projet"), True, False, False),
+        (Caller("i", "instructor", programme="chef-de-projet"), True, False, False),
         (READER, False, False, False),
     ],
 )
@@ -111,6 +111,18 @@ def test_a_hidden_field_is_null_and_the_others_stay():
 
 def test_the_local_staff_and_admin_tokens_are_national():
     for role in ("staff", "admin", "national"):
-        assert Access.of(Principal("token", role)).role == "national"
-    regional = Access.of(Principal("token:regional", "regional", region="44"))
+        assert Caller.of_token("token", role).role == "national"
+    regional = Caller.of_token("token:regional", "regional", region="44")
     assert (regional.role, regional.region) == ("regional", "44")
+
+
+def test_a_partner_and_the_service_itself_are_bound_to_no_region_and_never_see_sensitive_fields():
+    bpifrance, vte = Caller.of_partner(Partner.BPIFRANCE), Caller.system("vte")
+    assert (bpifrance.subject, bpifrance.partner, vte.subject) == (
+        "partner:bpifrance",
+        Partner.BPIFRANCE,
+        "service:vte",
+    )
+    for caller in (bpifrance, vte):
+        assert refused_code(caller.require_region, ["76"]) is None
+        assert not caller.may_see("post_cost") and refused_code(caller.require_write) == "FORBIDDEN"

@@ -2,11 +2,12 @@
 
 from datetime import date
 
-from fastapi import FastAPI, Query
+from fastapi import Depends, FastAPI, Query
 from fastapi.testclient import TestClient
 from pydantic import BaseModel, Field
 
-from tdi_runtime.errors import ConflictError
+from tdi_contracts.errors import REASONS, ErrorCode
+from tdi_runtime.errors import ConflictError, DomainError
 from tdi_runtime.http import install_error_handlers
 
 
@@ -44,20 +45,23 @@ def test_a_business_conflict_answers_409_with_its_code_and_sentence():
 def guarded_app() -> FastAPI:
     from types import SimpleNamespace
 
-    from tdi_runtime.http import require_role
+    from tdi_runtime.http_access import commands
 
     api = FastAPI()
     install_error_handlers(api)
-    api.state.runtime = SimpleNamespace(settings=SimpleNamespace(api_tokens={"s3cret": "staff", "r3ad": "reader"}))
+    tokens = {"s3cret": "staff", "r3ad": "reader"}
+    api.state.runtime = SimpleNamespace(
+        settings=SimpleNamespace(api_tokens=tokens, jwt_jwks_file=None, jwt_jwks_url=None)
+    )
 
-    @api.post("/binomes", dependencies=[require_role("staff")])
+    @api.post("/binomes", dependencies=[Depends(commands())])
     def record() -> dict[str, str]:
         return {"status": "recorded"}
 
     return api
 
 
-def test_a_command_needs_a_known_bearer_token_with_the_staff_role():
+def test_a_command_needs_a_known_bearer_token_of_a_role_that_writes():
     client = TestClient(guarded_app())
     missing = client.post("/binomes")
     unknown = client.post("/binomes", headers={"Authorization": "Bearer guess"})
@@ -65,7 +69,7 @@ def test_a_command_needs_a_known_bearer_token_with_the_staff_role():
     staff = client.post("/binomes", headers={"Authorization": "Bearer s3cret"})
     assert (missing.status_code, missing.json()["code"]) == (401, "UNAUTHENTICATED")
     assert (unknown.status_code, unknown.json()["code"]) == (401, "UNAUTHENTICATED")
-    assert (reader.status_code, reader.json()["code"]) == (403, "FORBIDDEN")
+    assert (reader.status_code, reader.json()["code"]) == (403, "READ_ONLY_ROLE")
     assert staff.status_code == 200
 
 
@@ -138,3 +142,34 @@ def test_an_unknown_field_named_with_control_characters_still_gets_a_readable_an
         {"field": "body.\\u0007\\u009b", "code": "extra_forbidden", "message": "Champ inconnu : vérifiez son nom (les"
          " champs non prévus sont refusés)."}
     ]  # fmt: skip
+
+
+def catalogue_app() -> FastAPI:
+    api = FastAPI()
+    install_error_handlers(api)
+
+    @api.get("/territories/{territory_id}")
+    def territory(territory_id: str) -> dict[str, str]:
+        raise DomainError(ErrorCode.UNKNOWN_TERRITORY, field="territory_id", value=territory_id)
+
+    @api.get("/me")
+    def me() -> dict[str, str]:
+        raise DomainError(ErrorCode.TOKEN_EXPIRED)
+
+    return api
+
+
+def test_a_domain_error_answers_with_the_status_and_sentence_of_its_code():
+    answer = TestClient(catalogue_app()).get("/territories/ti-0")
+    assert answer.status_code == 404
+    assert answer.json() == {
+        "code": "UNKNOWN_TERRITORY",
+        "message": REASONS[ErrorCode.UNKNOWN_TERRITORY],
+        "errors": [{"field": "territory_id", "value": "ti-0"}],
+    }
+
+
+def test_an_unauthenticated_caller_is_told_how_to_authenticate():
+    answer = TestClient(catalogue_app()).get("/me")
+    assert (answer.status_code, answer.json()["code"]) == (401, "TOKEN_EXPIRED")
+    assert answer.headers["WWW-Authenticate"] == "Bearer"

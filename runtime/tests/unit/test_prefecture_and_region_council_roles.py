@@ -13,8 +13,8 @@ import pytest
 from cryptography.hazmat.primitives.asymmetric import rsa
 
 from tdi_runtime.access import READ_ROLES, Access
-from tdi_runtime.auth import principal_of
-from tdi_runtime.errors import ForbiddenError
+from tdi_runtime.auth import authenticate
+from tdi_runtime.errors import DomainError
 
 ISSUER, AUDIENCE = "https://sso.example.gouv.fr/realms/tdi", "tdi-platform"
 
@@ -40,36 +40,35 @@ def signed(key, **claims) -> str:
     return jwt.encode(body, key, algorithm="RS256", headers={"kid": "k1"})
 
 
-def test_a_prefecture_token_is_the_regional_role_of_its_region__P547_M275(settings, key):
-    static = principal_of("pref-ge", settings)
-    claimed = principal_of(signed(key, tdi_role="prefecture", tdi_region="44"), settings)
+async def test_a_prefecture_token_is_the_regional_role_of_its_region__P547_M275(settings, key):
+    static = await authenticate("pref-ge", settings)
+    claimed = await authenticate(signed(key, tdi_role="prefecture", tdi_region="44"), settings)
     assert (static.role, static.region) == (claimed.role, claimed.region) == ("regional", "44")
 
 
-def test_a_region_council_reads_and_acts_within_its_own_region_only__P547(settings, key):
-    for principal in (
-        principal_of("cr-ge", settings),
-        principal_of(signed(key, tdi_role="region-council", tdi_region="44"), settings),
+async def test_a_region_council_reads_and_acts_within_its_own_region_only__P547(settings, key):
+    for access in (
+        await authenticate("cr-ge", settings),
+        await authenticate(signed(key, tdi_role="region-council", tdi_region="44"), settings),
     ):
-        access = Access.of(principal)
         assert (access.role, access.region) == ("region-council", "44")
         assert access.sees(["44", "76"]) and not access.sees(["76"])
         assert access.region_filter(None) == "44"
-        with pytest.raises(ForbiddenError) as refused:
+        with pytest.raises(DomainError) as refused:
             access.require_region("76")
         assert refused.value.code == "OUT_OF_REGION"
     assert "region-council" in READ_ROLES
 
 
-def test_a_region_council_token_without_its_region_is_refused(settings, key):
-    with pytest.raises(ForbiddenError) as refused:
-        principal_of(signed(key, tdi_role="region-council"), settings)
+async def test_a_region_council_token_without_its_region_is_refused(settings, key):
+    with pytest.raises(DomainError) as refused:
+        await authenticate(signed(key, tdi_role="region-council"), settings)
     assert refused.value.code == "FORBIDDEN"
 
 
 def test_a_region_council_sends_no_command_the_routes_do_not_name_for_it():
     council = Access("cr", "region-council", region="44")
-    with pytest.raises(ForbiddenError) as refused:
+    with pytest.raises(DomainError) as refused:
         council.require_write()
     assert refused.value.code == "FORBIDDEN"
     council.require_write(("instructor", "region-council"))

@@ -2,17 +2,19 @@
 
 A service that needs territories (funding: the EPCI count; vte: which territory a commune is in; actions: is it
 labelled) keeps this projection in its own schema and looks it up at decision time, never calling the
-territory service. Wiring, in the service's `app.py`:
+territory service. Wiring: the service's registry includes the projection's, its unit of work reads it through
+`KnownTerritories` / `CommuneTerritories`, and `app.py` lists its migrations and topics:
 
-    create_service_app(..., migrations_package=["tdi_funding", TERRITORY_MIGRATIONS],
-                       consumers=[ConsumerSpec("tdi-funding", [*TERRITORY_TOPICS, ...],
-                                               {**territory_handlers(), ...})])
+    registry: Registry[VteUnitOfWork] = Registry(TERRITORY_PROJECTION)
+    create_service_app(..., migrations_package=["tdi_vte", TERRITORY_MIGRATIONS], registry=registry, uow=...,
+                       consumers=[ConsumerSpec("tdi-vte", [*TERRITORY_TOPICS, ...], registry=registry)])
+
+(`territory_handlers()` is the same projection as a `handlers` mapping, for the services not yet ported.)
 """
 
 from tdi_runtime.territories.lookup import (
     CommunePlace,
     TerritoryRef,
-    departement_of_commune,
     find_territories,
     find_territory,
     list_territories,
@@ -21,14 +23,22 @@ from tdi_runtime.territories.lookup import (
     territories_of_communes,
     territory_of_commune,
 )
-from tdi_runtime.territories.projection import TERRITORY_MIGRATIONS, TERRITORY_TOPICS, territory_handlers
+from tdi_runtime.territories.projection import (
+    TERRITORY_MIGRATIONS,
+    TERRITORY_PROJECTION,
+    TERRITORY_TOPICS,
+    territory_handlers,
+)
+from tdi_runtime.territories.repositories import CommuneTerritories, KnownTerritories
 
 __all__ = [
     "TERRITORY_MIGRATIONS",
+    "TERRITORY_PROJECTION",
     "TERRITORY_TOPICS",
     "CommunePlace",
+    "CommuneTerritories",
+    "KnownTerritories",
     "TerritoryRef",
-    "departement_of_commune",
     "find_territories",
     "find_territory",
     "list_territories",

@@ -8,6 +8,7 @@ from datetime import date
 from typing import Any
 from uuid import UUID
 
+from tdi_contracts.reference.geography import departement_of_commune, is_commune
 from tdi_runtime.db import Connection
 
 
@@ -119,9 +120,9 @@ async def list_territories(
     return [_ref(r) for r in rows]
 
 
-def departement_of_commune(insee: str) -> str:
-    """The département of an INSEE commune code: 3 characters overseas (97x), else 2 ("51", "2A")."""
-    return insee[:3] if insee.startswith("97") else insee[:2]
+def _departement(insee: str) -> str | None:
+    """The département of a commune (the contracts' one geography); None for a code of no known département."""
+    return departement_of_commune(insee).value if is_commune(insee) else None
 
 
 @dataclass(frozen=True)
@@ -172,16 +173,14 @@ async def locate_communes(
         rows = await conn.fetch(
             f"SELECT {_COLUMNS} FROM known_territories WHERE labelled AND (departements && $1::text[]"
             " OR territory_id = ANY($2::text[]) OR official_id = ANY($2::text[])) ORDER BY territory_id",
-            sorted({departement_of_commune(i) for i in missing}),
+            sorted({d for i in missing if (d := _departement(i)) is not None}),
             sorted({quoted[i] for i in missing if i in quoted}),
         )
         refs = [_ref(r) for r in rows]
         for insee in missing:
             named = quoted.get(insee)
             could = [
-                t
-                for t in refs
-                if departement_of_commune(insee) in t.departements or named in (t.territory_id, t.official_id)
+                t for t in refs if _departement(insee) in t.departements or named in (t.territory_id, t.official_id)
             ]
             waiting = tuple(t.territory_id for t in could if not t.perimeter_known)
             places[insee] = CommunePlace(insee, insee, None, None, tuple(t.territory_id for t in could), waiting)

@@ -7,15 +7,28 @@ only when its revision is newer, so a replay, a redelivery or a late older copy 
 
 from __future__ import annotations
 
+from typing import Any, Protocol
+
 from tdi_contracts.events.territory import CommuneAssigned, CommuneCodeAliased, EpciLeft, TerritoryReferenceUpdated
 from tdi_contracts.registry import spec_for
 from tdi_contracts.topics import TERRITORY, TERRITORY_REFERENCE
 from tdi_runtime.handling import Handler, HandlerContext
+from tdi_runtime.pipeline.registry import Registry
+from tdi_runtime.pipeline.uow import UnitOfWork
 
 TERRITORY_MIGRATIONS = "tdi_runtime.territories"
 """The migrations package of the projection's tables, to list beside the service's own."""
 TERRITORY_TOPICS: tuple[str, ...] = (TERRITORY_REFERENCE.name, TERRITORY.name)
 """The topics the projection reads (other event types on them are passed over)."""
+TERRITORY_PROJECTION: Registry[UnitOfWork] = Registry()
+"""The projection's handlers: a service's registry includes it (`Registry(TERRITORY_PROJECTION)`)."""
+
+
+class Deferring(Protocol):
+    """Where the projection's writes go: a unit of work (or, until every service is ported, a handler context)."""
+
+    async def defer(self, sql: str, *args: Any) -> None: ...
+
 
 _UPSERT_TERRITORY = """
 INSERT INTO known_territories (territory_id, official_id, name, labelled, regions, departements, epci_sirens,
@@ -41,9 +54,9 @@ WHERE known_communes.assigned_on <= excluded.assigned_on
 _EPCI_LEFT = "DELETE FROM known_communes WHERE territory_id = $1 AND epci_siren = $2 AND assigned_on <= $3"
 
 
-async def on_reference_updated(ctx: HandlerContext) -> None:
-    t: TerritoryReferenceUpdated = ctx.payload
-    await ctx.defer(
+@TERRITORY_PROJECTION.handles(TerritoryReferenceUpdated)
+async def on_reference_updated(t: TerritoryReferenceUpdated, uow: Deferring) -> None:
+    await uow.defer(
         _UPSERT_TERRITORY,
         t.territory_id,
         t.official_id,
@@ -61,18 +74,18 @@ async def on_reference_updated(ctx: HandlerContext) -> None:
     )
 
 
-async def on_commune_assigned(ctx: HandlerContext) -> None:
-    c: CommuneAssigned = ctx.payload
+@TERRITORY_PROJECTION.handles(CommuneAssigned)
+async def on_commune_assigned(c: CommuneAssigned, uow: Deferring) -> None:
     departement = c.departement.value
-    await ctx.defer(
+    await uow.defer(
         _UPSERT_COMMUNE, c.commune_insee, c.territory_id, c.epci_siren, departement, c.assigned_on, None, None
     )
 
 
-async def on_commune_code_aliased(ctx: HandlerContext) -> None:
+@TERRITORY_PROJECTION.handles(CommuneCodeAliased)
+async def on_commune_code_aliased(a: CommuneCodeAliased, uow: Deferring) -> None:
     """An alias is a row like its commune's (same territory and EPCI: it leaves with its EPCI), naming it."""
-    a: CommuneCodeAliased = ctx.payload
-    await ctx.defer(
+    await uow.defer(
         _UPSERT_COMMUNE,
         a.alias_insee,
         a.territory_id,
@@ -84,16 +97,23 @@ async def on_commune_code_aliased(ctx: HandlerContext) -> None:
     )
 
 
-async def on_epci_left(ctx: HandlerContext) -> None:
-    e: EpciLeft = ctx.payload
-    await ctx.defer(_EPCI_LEFT, e.territory_id, e.epci_siren, e.left_on)
+@TERRITORY_PROJECTION.handles(EpciLeft)
+async def on_epci_left(e: EpciLeft, uow: Deferring) -> None:
+    await uow.defer(_EPCI_LEFT, e.territory_id, e.epci_siren, e.left_on)
 
 
 def territory_handlers() -> dict[str, Handler]:
-    """The projection's handlers by event type, to merge into the service's consumer."""
+    """TEMPORARY (issue 23): the projection's handlers by event type, for the services not yet on a registry."""
+
+    def of(handler: Any) -> Handler:
+        async def run(ctx: HandlerContext) -> None:
+            await handler(ctx.payload, ctx)
+
+        return run
+
     return {
-        spec_for(TerritoryReferenceUpdated).type: on_reference_updated,
-        spec_for(CommuneAssigned).type: on_commune_assigned,
-        spec_for(CommuneCodeAliased).type: on_commune_code_aliased,
-        spec_for(EpciLeft).type: on_epci_left,
+        spec_for(TerritoryReferenceUpdated).type: of(on_reference_updated),
+        spec_for(CommuneAssigned).type: of(on_commune_assigned),
+        spec_for(CommuneCodeAliased).type: of(on_commune_code_aliased),
+        spec_for(EpciLeft).type: of(on_epci_left),
     }

@@ -34,7 +34,7 @@ from tdi_reporting.asof import PARIS
 from tdi_reporting.domain import Filters
 from tdi_reporting.facts import envelope_rows
 from tdi_reporting.store import Scope, load_snapshot, load_territories
-from tdi_runtime.access import Access
+from tdi_runtime.access import REGION_ROLES, Access
 
 log = structlog.get_logger(__name__)
 
@@ -254,7 +254,7 @@ def message(kind: str, subject: str, details: dict[str, Any]) -> str:
 def visible(access: Access, kind: str, details: dict[str, Any]) -> bool:
     """Who sees an alert: a regional caller those of its region (never a partner's), an instructor an envelope of
     its own programme only; the other roles every alert."""
-    if access.role == "regional":
+    if access.role in REGION_ROLES:
         regions = details.get("regions") or ([details["region"]] if details.get("region") else [])
         return kind != "partenaire-rejets" and access.region in regions
     if access.role == "instructor" and kind == "enveloppe-engagee":

@@ -22,7 +22,7 @@ from tdi_reporting.store import (
     tables_of,
 )
 from tdi_reporting.visibility import narrowed
-from tdi_runtime.access import Access
+from tdi_runtime.access import REGION_ROLES, Access
 from tdi_runtime.db import Connection
 from tdi_runtime.errors import NotFoundError
 
@@ -83,7 +83,7 @@ class Reporting:
             territories=_ids(tmap, filters) if filters.any else None,
             programme=access.programme if access.role == "instructor" else None,
             with_map=figures,
-            map_territories=_ids(tmap, Filters(region=access.region)) if access.role == "regional" else None,
+            map_territories=_ids(tmap, Filters(region=access.region)) if access.role in REGION_ROLES else None,
         )
         snapshot = await load_snapshot(conn, tmap, scope)
         snapshot.situation = situation

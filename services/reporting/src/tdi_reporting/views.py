@@ -12,7 +12,7 @@ from tdi_reporting.domain import Filters, Level, Measure, TerritoryMap, aggregat
 from tdi_reporting.readmodels import ENVELOPE_COLUMNS, FICHE_COLUMNS, READ_MODELS, with_labels
 from tdi_reporting.store import Snapshot
 from tdi_reporting.visibility import narrowed, reaches, require_model, shown, shown_row
-from tdi_runtime.access import Access
+from tdi_runtime.access import REGION_ROLES, Access
 
 ENVELOPES = "enveloppes"
 FICHES = "fiches"
@@ -125,7 +125,7 @@ def _map(snapshot: Snapshot, level: Level, access: Access) -> dict[str, dict[str
     """Per zone code of a level, each map figure (whole country, or a regional caller's whole region: the map
     shows where the filters sit), from the per-territory sums the store read (`Snapshot.map_facts`)."""
     out: dict[str, dict[str, int]] = {}
-    everywhere = Filters(region=access.region) if access.role == "regional" else Filters()
+    everywhere = Filters(region=access.region) if access.role in REGION_ROLES else Filters()
     per_territory = snapshot.map_facts or {}
     for figure, (name, column) in MAP_FIGURES.items():
         if not reaches(access, name):

@@ -11,7 +11,7 @@ from tdi_reporting import views
 from tdi_reporting.domain import Filters, Level, Territory, TerritoryMap
 from tdi_reporting.store import Snapshot
 from tdi_runtime.access import Access
-from tdi_runtime.errors import ForbiddenError
+from tdi_runtime.errors import DomainError
 
 REIMS = Territory("tdi-44-grand-reims", "ti-8413", "Grand Reims", True, ("44",), ("51",))
 LACQ = Territory("tdi-76-albi", None, "Albi", True, ("76",), ("81",))
@@ -80,7 +80,7 @@ def test_an_instructor_reads_its_own_programmes_funding_only_and_no_other_progra
     rows = views.rows(snapshot(), "financements", Level.NATIONAL, Filters(), FONDS_VERT)
     assert [r["programme"] for r in rows] == ["fonds-vert-ti"]
     assert rows[0]["montant_demande_centimes"] == 20_000_000, "its own programme's dossiers, amounts included"
-    with pytest.raises(ForbiddenError) as refused:
+    with pytest.raises(DomainError) as refused:
         views.rows(snapshot(), "vte", Level.NATIONAL, Filters(), FONDS_VERT)
     assert refused.value.code == "OUT_OF_PROGRAMME"
     shown = views.figures(snapshot(), Filters(), FONDS_VERT)

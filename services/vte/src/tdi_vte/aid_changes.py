@@ -8,6 +8,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
+from tdi_contracts.errors import ErrorCode
 from tdi_contracts.events.vte import (
     ContractEndReason,
     DeclareVteGreenMission,
@@ -17,7 +18,8 @@ from tdi_contracts.events.vte import (
     VteGreenScope,
 )
 from tdi_contracts.reference.figures import VTE_GREEN_TOP_UP_MAX, VTE_MAX_PER_CONTRACT
-from tdi_vte.domain import GreenMission, VteContract, refuse
+from tdi_runtime.errors import DomainError
+from tdi_vte.domain import GreenMission, VteContract
 from tdi_vte.money import pro_rata
 from tdi_vte.payments import payment_requests
 from tdi_vte.rules import VteRules
@@ -29,15 +31,15 @@ def declare_green(c: VteContract, declaration: DeclareVteGreenMission) -> list[A
     if c.green is not None:
         if c.green == mission:
             return []  # the same declaration again: nothing changes
-        raise refuse("VTE_GREEN_ALREADY_DECLARED", "Une autre mission « VTE vert » est déjà déclarée pour ce contrat.")
+        raise DomainError(ErrorCode.VTE_GREEN_ALREADY_DECLARED)
     if c.ended_on is not None:
-        raise refuse(
-            "VTE_CONTRACT_ALREADY_ENDED", "Le contrat est terminé : une mission verte ne peut plus être déclarée."
-        )
+        raise DomainError(ErrorCode.VTE_CONTRACT_ALREADY_ENDED, "Une mission verte ne peut plus être déclarée.")
     if not c.granted:
-        raise refuse("VTE_NOT_ELIGIBLE", "L'aide VTE de ce contrat a été refusée : pas de complément « VTE vert ».")
+        raise DomainError(ErrorCode.VTE_NOT_ELIGIBLE, "L'aide VTE de ce contrat a été refusée : pas de complément.")
     if declaration.scope is VteGreenScope.OTHER:
-        raise refuse("VTE_NOT_ELIGIBLE", "La mission ne porte pas sur la transition énergétique ou écologique.")
+        raise DomainError(
+            ErrorCode.VTE_NOT_ELIGIBLE, "La mission ne porte pas sur la transition énergétique ou écologique."
+        )
     c.green = mission
     green = min(declaration.requested_cents, VTE_GREEN_TOP_UP_MAX, VTE_MAX_PER_CONTRACT - c.base_cents)
     return adjust(c, c.base_cents, green, VteAdjustmentCause.GREEN_MISSION_DECLARED, None, mission.declared_on)
@@ -48,8 +50,8 @@ def end(c: VteContract, reason: ContractEndReason, ended_on: date, rules: VteRul
     if c.ended_on is not None:
         if (c.ended_on, c.end_reason) == (ended_on, reason.value):
             return []
-        raise refuse(
-            "VTE_CONTRACT_ALREADY_ENDED", "Ce contrat est déjà terminé à une autre date ou pour une autre raison."
+        raise DomainError(
+            ErrorCode.VTE_CONTRACT_ALREADY_ENDED, "Il est terminé à une autre date ou pour une autre raison."
         )
     c.ended_on, c.end_reason = ended_on, reason.value
     if reason is not ContractEndReason.ENDED_EARLY or not c.granted:

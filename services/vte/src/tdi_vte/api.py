@@ -1,43 +1,47 @@
-"""HTTP routes of the vte service: aids (filtered, paginated), totals, one contract's decision; staff commands."""
+"""HTTP routes of the vte service: aids (filtered, paginated), totals, one contract's decision; staff commands.
+
+A command route is a door: body → the contract's command → `Pipeline.run(command, caller)` (the handler of
+`tdi_vte.handlers` that also serves Bpifrance's topic, rights checked there) → the decision as the API shows it.
+"""
 
 from __future__ import annotations
 
 import json
-from typing import Annotated, Any
+from typing import Annotated, Any, TypeVar
 from uuid import UUID
 
 from fastapi import APIRouter, Body, Depends, Query, Request, status
 from fastapi.exceptions import RequestValidationError
 from pydantic import BaseModel, ValidationError
 
+from tdi_contracts.errors import ErrorCode
 from tdi_contracts.events.vte import DeclareVteGreenMission, EndVteContractV2, RecordVteContractV2
 from tdi_contracts.reference import CompanySize, Departement, DepartementParam, RegionParam
-from tdi_runtime.access import Access
-from tdi_runtime.errors import NotFoundError
-from tdi_runtime.events import outgoing
+from tdi_runtime.errors import DomainError
 from tdi_runtime.http_access import commands, documented, reads
+from tdi_runtime.pipeline import Caller, Pipeline
 from tdi_runtime.territories import find_territory
-from tdi_vte import queries, use_cases
-from tdi_vte.rules import VteRules
+from tdi_vte import queries
+from tdi_vte.domain import VteContract
 
 PROGRAMME = "vte"
 """The VTE is one programme: its instructors read and act here, another programme's instructors do not."""
 
 
-async def _reader(access: Annotated[Access, Depends(reads(scope="region+programme"))]) -> Access:
-    access.require_programme(PROGRAMME)
-    return access
+async def _reader(caller: Annotated[Caller, Depends(reads(scope="region+programme"))]) -> Caller:
+    caller.require_programme(PROGRAMME)
+    return caller
 
 
 async def _writer(
-    access: Annotated[Access, Depends(commands(scope="region+programme", instructors=True))],
-) -> Access:
-    access.require_programme(PROGRAMME)
-    return access
+    caller: Annotated[Caller, Depends(commands(scope="region+programme", instructors=True))],
+) -> Caller:
+    caller.require_programme(PROGRAMME)
+    return caller
 
 
-Reader = Annotated[Access, Depends(_reader)]
-Writer = Annotated[Access, Depends(_writer)]
+Reader = Annotated[Caller, Depends(_reader)]
+Writer = Annotated[Caller, Depends(_writer)]
 
 
 def _filters(
@@ -61,7 +65,7 @@ def _filters(
 Filters = Annotated[queries.AidFilter, Depends(_filters)]
 
 
-async def _resolved(conn: Any, f: queries.AidFilter, access: Access) -> queries.AidFilter:
+async def _resolved(conn: Any, f: queries.AidFilter, access: Caller) -> queries.AidFilter:
     """An official territory id (ti-…) is read as the platform id events and tables carry; the filters are
     narrowed to the caller's region (another region's territory or département: 403 OUT_OF_REGION)."""
     if f.departement is not None:
@@ -71,19 +75,16 @@ async def _resolved(conn: Any, f: queries.AidFilter, access: Access) -> queries.
         return queries.AidFilter(**narrowed)
     ref = await find_territory(conn, f.territory_id)
     if ref is None:
-        raise NotFoundError(
-            f"Le territoire {f.territory_id} n'est pas un Territoire d'industrie connu.",
-            code="UNKNOWN_TERRITORY",
-            details={"field": "territory_id", "value": f.territory_id},
-        )
+        raise DomainError(ErrorCode.UNKNOWN_TERRITORY, field="territory_id", value=f.territory_id)
     access.require_region(ref.regions)
     return queries.AidFilter(**{**narrowed, "territory_id": ref.territory_id})
 
 
+C = TypeVar("C", bound=BaseModel)
 JsonBody = Annotated[dict[str, Any], Body(description="The command, as Bpifrance sends it on its topic")]
 
 
-def _command(model: type[BaseModel], body: dict[str, Any]) -> Any:
+def _command(model: type[C], body: dict[str, Any]) -> C:
     """The contracts are strict Python-side (an enum is an enum): read the body as JSON, as from Kafka."""
     try:
         return model.model_validate_json(json.dumps(body))
@@ -91,73 +92,62 @@ def _command(model: type[BaseModel], body: dict[str, Any]) -> Any:
         raise RequestValidationError([{**e, "loc": ("body", *e["loc"])} for e in error.errors()]) from error
 
 
-def build_router(rules: VteRules) -> APIRouter:
+async def _decided(
+    request: Request, command: RecordVteContractV2 | DeclareVteGreenMission | EndVteContractV2, caller: Caller
+) -> dict[str, Any]:
+    """Run the command through the pipeline, then answer with the contract's decision as the API shows it."""
+    contract = await Pipeline.of(request).run(command, caller, expect=VteContract)
+    async with request.app.state.runtime.pool.acquire() as conn:
+        decided = await queries.decision(conn, contract.vte_contract_id)
+    assert decided is not None  # the handler saved it, or found it recorded
+    return decided
+
+
+def build_router() -> APIRouter:
     router = APIRouter(prefix="/vte", tags=["vte"])
 
     @router.get("/aids", summary="VTE aids by territory, département, region, company size, green; paginated")
     async def list_aids(
         request: Request,
-        access: Reader,
+        caller: Reader,
         f: Filters,
         limit: Annotated[int, Query(ge=1, le=500)] = 50,
         offset: Annotated[int, Query(ge=0, le=1_000_000)] = 0,
     ) -> dict[str, Any]:
         """The aids one by one. A reader gets counts, not rows (`/vte/aids/totals`): 403 AGGREGATES_ONLY."""
-        access.require_rows()
+        caller.require_rows()
         async with request.app.state.runtime.pool.acquire() as conn:
-            return await queries.list_aids(conn, await _resolved(conn, f, access), limit, offset)
+            return await queries.list_aids(conn, await _resolved(conn, f, caller), limit, offset)
 
     @router.get("/aids/totals", summary="Totals of the aids matching the same filters, in euro cents")
-    async def totals(request: Request, access: Reader, f: Filters) -> dict[str, Any]:
+    async def totals(request: Request, caller: Reader, f: Filters) -> dict[str, Any]:
         async with request.app.state.runtime.pool.acquire() as conn:
-            return await queries.totals(conn, await _resolved(conn, f, access))
+            return await queries.totals(conn, await _resolved(conn, f, caller))
 
     @router.get("/contracts/{vte_contract_id}", summary="One contract's decision, with every reason of a refusal")
-    async def contract_decision(request: Request, vte_contract_id: UUID, access: Reader) -> dict[str, Any]:
+    async def contract_decision(request: Request, vte_contract_id: UUID, caller: Reader) -> dict[str, Any]:
         """One contract with its candidate's status, study level and graduation year: not for a reader (counts only)."""
-        access.require_rows()
+        caller.require_rows()
         async with request.app.state.runtime.pool.acquire() as conn:
             found = await queries.decision(conn, vte_contract_id)
         if found is None:
-            raise NotFoundError(
-                f"Le contrat VTE {vte_contract_id} est inconnu.",
-                code="UNKNOWN_AGGREGATE",
-                details={"field": "vte_contract_id", "value": str(vte_contract_id)},
-            )
-        access.require_region(found["regions"])
+            raise DomainError(ErrorCode.UNKNOWN_AGGREGATE, field="vte_contract_id", value=vte_contract_id)
+        caller.require_region(found["regions"])
         return found
 
-    async def in_transaction(request: Request, command: Any, access: Access) -> Any:
-        runtime = request.app.state.runtime
-        async with runtime.pool.acquire() as conn, conn.transaction():
-            contract: Any  # the caller's region is checked by the use case, on the place it writes (issue 22 #2)
-            if isinstance(command, RecordVteContractV2):
-                contract, events = await use_cases.record_signed_contract(
-                    conn, command, rules, reach=access.require_region
-                )
-            else:
-                contract, events = await use_cases.apply_follow_up(conn, command, rules, reach=access.require_region)
-            await runtime.outbox.add(conn, [outgoing(e, use_cases.PRODUCER) for e in events])
-        assert contract is not None
-        async with runtime.pool.acquire() as conn:
-            return await queries.decision(conn, contract.vte_contract_id)
-
     @router.post("/contracts", status_code=status.HTTP_201_CREATED, summary="Record a signed contract")
-    async def post_contract(request: Request, access: Writer, body: JsonBody) -> dict[str, Any]:
+    async def post_contract(request: Request, caller: Writer, body: JsonBody) -> dict[str, Any]:
         """For staff recording a contract Bpifrance sent by other means (body: RecordVteContract.v2)."""
-        result: dict[str, Any] = await in_transaction(request, _command(RecordVteContractV2, body), access)
-        return result
+        return await _decided(request, _command(RecordVteContractV2, body), caller)
 
     @router.post("/contracts/green-mission", summary="Declare a « VTE vert » mission")
-    async def post_green(request: Request, access: Writer, body: JsonBody) -> dict[str, Any]:
+    async def post_green(request: Request, caller: Writer, body: JsonBody) -> dict[str, Any]:
         """Body: DeclareVteGreenMission.v1."""
-        result: dict[str, Any] = await in_transaction(request, _command(DeclareVteGreenMission, body), access)
-        return result
+        return await _decided(request, _command(DeclareVteGreenMission, body), caller)
 
     @router.post("/contracts/end", summary="Record the end of a contract")
-    async def post_end(request: Request, access: Writer, body: JsonBody) -> dict[str, Any]:
+    async def post_end(request: Request, caller: Writer, body: JsonBody) -> dict[str, Any]:
         """Body: EndVteContract.v2."""
-        result: dict[str, Any] = await in_transaction(request, _command(EndVteContractV2, body), access)
-        return result
+        return await _decided(request, _command(EndVteContractV2, body), caller)
 
     return documented(router)

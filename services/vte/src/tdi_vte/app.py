@@ -9,7 +9,8 @@ from tdi_runtime.service import create_service_app
 from tdi_runtime.settings import ServiceSettings
 from tdi_runtime.territories import TERRITORY_MIGRATIONS
 from tdi_vte.api import build_router
-from tdi_vte.handlers import GROUP, consumer_spec
+from tdi_vte.handlers import GROUP, consumer_spec, registry
+from tdi_vte.repositories import vte_unit_of_work
 from tdi_vte.rules import DEV_PSEUDONYM_KEY, VteRules, check_pseudonym_key
 
 SERVICE = "vte"
@@ -35,7 +36,9 @@ def create_app(
         settings,
         title="Territoires d'industrie — vte",
         description=DESCRIPTION,
-        routers=[build_router(rules)],
-        consumers=[consumer_spec(rules, consumer_group)],
+        routers=[build_router()],
+        consumers=[consumer_spec(consumer_group)],
         migrations_package=["tdi_vte", TERRITORY_MIGRATIONS],
+        registry=registry,
+        uow=vte_unit_of_work(rules),
     )

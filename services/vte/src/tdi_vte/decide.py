@@ -1,13 +1,14 @@
 """One Bpifrance command applied to the contract it names: the new aggregate and the events it establishes.
 
-Pure: the caller (use case) loads the contract, locates the establishment and pseudonymises the candidate
-before, and saves the contract and its events after, in one transaction.
+Pure: the caller (a handler, `tdi_vte.handlers`) loads the contract, locates the establishment and pseudonymises
+the candidate before, and saves the contract and announces its events after, in one unit of work.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
+from tdi_contracts.errors import ErrorCode
 from tdi_contracts.events.vte import (
     DeclareVteGreenMission,
     EndVteContractV2,
@@ -16,8 +17,9 @@ from tdi_contracts.events.vte import (
     RecordVteHousingAid,
 )
 from tdi_contracts.reference.figures import VTE_BASE_AID
+from tdi_runtime.errors import DomainError
 from tdi_vte import aid_changes, housing, payments
-from tdi_vte.domain import VteContract, contract_id_of, refuse
+from tdi_vte.domain import VteContract, contract_id_of
 from tdi_vte.eligibility import Refusal, refusals
 from tdi_vte.location import Location
 from tdi_vte.payments import payment_requests
@@ -37,10 +39,7 @@ def record_contract(
     if existing is not None:
         if existing.same_terms(command, pseudonym):
             return existing, []
-        raise refuse(
-            "VTE_CONTRACT_ALREADY_RECORDED",
-            f"Le contrat {command.contract_reference} est déjà enregistré avec d'autres conditions.",
-        )
+        raise DomainError(ErrorCode.VTE_CONTRACT_ALREADY_RECORDED, f"Contrat : {command.contract_reference}.")
     return sign(command, pseudonym, location, refusals(command, location, rules), rules)
 
 
@@ -48,8 +47,8 @@ def follow_up(existing: VteContract | None, command: FollowUp, rules: VteRules) 
     """A green mission, an end or a payment on a recorded contract (an unknown one is refused: send it again
     once the contract is accepted)."""
     if existing is None:
-        raise refuse(
-            "UNKNOWN_AGGREGATE",
+        raise DomainError(
+            ErrorCode.UNKNOWN_AGGREGATE,
             f"Le contrat VTE {command.contract_reference} n'est pas encore enregistré : envoyez d'abord sa signature.",
         )
     if isinstance(command, DeclareVteGreenMission):

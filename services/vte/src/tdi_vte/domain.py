@@ -23,7 +23,6 @@ from tdi_contracts.events.vte import (
     VteRefusal,
 )
 from tdi_contracts.reference import CompanySize
-from tdi_runtime.errors import DomainError
 from tdi_vte.eligibility import Refusal
 from tdi_vte.location import Location
 from tdi_vte.money import Parts
@@ -117,8 +116,3 @@ class VteContract:
             granted_on=self.decided_on,
             synthetic=self.terms.synthetic,
         )
-
-
-def refuse(code: str, message: str) -> DomainError:
-    """A command the contract's state refuses: a stable code, a French sentence (HTTP 422 / partner feedback)."""
-    return DomainError(message, code=code)

@@ -5,8 +5,10 @@ from __future__ import annotations
 
 from typing import Any
 
+from tdi_contracts.errors import ErrorCode
 from tdi_contracts.events.vte import RecordVteHousingAid, VteHousingAidRecorded
-from tdi_vte.domain import VteContract, refuse
+from tdi_runtime.errors import DomainError
+from tdi_vte.domain import VteContract
 
 
 def record_housing_aid(c: VteContract, aid: RecordVteHousingAid) -> list[Any]:
@@ -15,10 +17,8 @@ def record_housing_aid(c: VteContract, aid: RecordVteHousingAid) -> list[Any]:
     if known is not None:
         if known == aid.amount_cents:
             return []
-        raise refuse(
-            "CONFLICTING_REDELIVERY",
-            f"L'aide au logement {aid.housing_aid_reference} est déjà enregistrée avec un autre montant.",
-        )
+        detail = f"L'aide au logement {aid.housing_aid_reference} est déjà enregistrée avec un autre montant."
+        raise DomainError(ErrorCode.CONFLICTING_REDELIVERY, detail)
     c.housing_aids[aid.housing_aid_reference] = aid.amount_cents
     return [
         VteHousingAidRecorded(

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from tdi_contracts.reference.geography import departement_of_commune
 from tdi_runtime.territories import TerritoryRef
 
 
@@ -20,14 +21,9 @@ class Location:
     by_commune: bool
 
 
-def departement_of_commune(insee: str) -> str:
-    """'51454' -> '51', '2A004' -> '2A', '97411' -> '974' (overseas départements have three characters)."""
-    return insee[:3] if insee.startswith("97") else insee[:2]
-
-
 def locate(insee: str, of_commune: TerritoryRef | None, quoted: TerritoryRef | None) -> Location | None:
     """The territory of the commune when known, else the quoted one if the département matches, else None."""
-    departement = departement_of_commune(insee)
+    departement = departement_of_commune(insee).value
     if of_commune is not None and of_commune.labelled:
         return Location(of_commune.territory_id, departement, of_commune.regions, by_commune=True)
     if of_commune is None and quoted is not None and quoted.labelled and departement in quoted.departements:

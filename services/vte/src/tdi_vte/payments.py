@@ -7,9 +7,11 @@ import uuid
 from datetime import date
 from typing import Any
 
+from tdi_contracts.errors import ErrorCode
 from tdi_contracts.events.vte import VteAidPaid, VteAidPaymentRequested
 from tdi_contracts.money import format_eur
-from tdi_vte.domain import VteContract, refuse
+from tdi_runtime.errors import DomainError
+from tdi_vte.domain import VteContract
 from tdi_vte.money import funder_parts
 
 
@@ -18,17 +20,16 @@ def record_payment(c: VteContract, reference: str, amount_cents: int, paid_on: d
     if reference in c.payments:
         if c.payments[reference] == amount_cents:
             return []
-        raise refuse("CONFLICTING_REDELIVERY", f"Le versement {reference} est déjà enregistré avec un autre montant.")
+        detail = f"Le versement {reference} est déjà enregistré avec un autre montant."
+        raise DomainError(ErrorCode.CONFLICTING_REDELIVERY, detail)
     if not c.granted:
-        raise refuse("VTE_NOT_ELIGIBLE", "L'aide VTE de ce contrat a été refusée : aucun versement n'est possible.")
+        raise DomainError(ErrorCode.VTE_NOT_ELIGIBLE, "L'aide VTE de ce contrat a été refusée : aucun versement.")
     if c.paid_cents >= c.total_cents:
-        raise refuse("VTE_AID_ALREADY_PAID", "L'aide VTE de ce contrat a déjà été versée en entier.")
+        raise DomainError(ErrorCode.VTE_AID_ALREADY_PAID)
     if c.paid_cents + amount_cents > c.total_cents:
         left = c.total_cents - c.paid_cents
-        raise refuse(
-            "VTE_PAYMENT_EXCEEDS_AID",
-            f"Il reste {format_eur(left)} d'aide à verser sur ce contrat, pas {format_eur(amount_cents)}.",
-        )
+        detail = f"Il reste {format_eur(left)} d'aide à verser sur ce contrat, pas {format_eur(amount_cents)}."
+        raise DomainError(ErrorCode.VTE_PAYMENT_EXCEEDS_AID, detail)
     base_part = min(amount_cents, max(c.base_cents - c.paid_cents, 0))
     c.payments[reference] = amount_cents
     c.paid_cents += amount_cents

@@ -1,5 +1,6 @@
-"""Bpifrance's commands read batch-wide (locks, contracts and places in a few statements) decide exactly what
-they decide one batch per command: same contracts, same events, same answers, refusals included."""
+"""Bpifrance's commands read batch-wide (the handlers' prefetch: locks, contracts and places in a few statements,
+one unit of work per batch) decide exactly what they decide one batch per command and with the prefetch off: same
+contracts, same events, same answers, refusals included."""
 
 from __future__ import annotations
 
@@ -21,11 +22,15 @@ from tdi_contracts.events.vte import (
     RecordVteContractV2,
 )
 from tdi_runtime.consumer import EventConsumer
-from tdi_runtime.db import KIT_MIGRATIONS, migrate
+from tdi_runtime.db import KIT_MIGRATIONS, Connection, migrate
+from tdi_runtime.delivery import Delivery
 from tdi_runtime.outbox import Outbox
-from tdi_runtime.territories import TERRITORY_MIGRATIONS
+from tdi_runtime.pipeline import Caller
+from tdi_runtime.territories import TERRITORY_MIGRATIONS, TerritoryRef
 from tdi_runtime.testing import DetachedConsumer, unique_name
+from tdi_vte.domain import VteContract
 from tdi_vte.handlers import consumer_spec
+from tdi_vte.repositories import ContractRepository, OfferRepository, Place, PlaceLookup, VteUnitOfWork
 from tdi_vte.rules import VteRules
 
 pytestmark = pytest.mark.integration
@@ -88,15 +93,57 @@ def records(payloads: list[Any]) -> list[SimpleNamespace]:
 
 @dataclass
 class Seen:
-    """What the batch hook read, as the handlers left it, and how many times a handler ran (a refusal on the
-    fast path runs the batch again event by event)."""
+    """What the units of work read and wrote, and how many times a handler ran (a refusal on the fast path runs the
+    batch again event by event)."""
 
-    prepared: list[Any] = field(default_factory=list)
+    contract_loads: list[list[str]] = field(default_factory=list)
+    contract_saves: list[list[str]] = field(default_factory=list)
+    place_loads: list[list[Place]] = field(default_factory=list)
+    quoted: list[list[str]] = field(default_factory=list)
     handled: int = 0
 
 
+class SeenContracts(ContractRepository):
+    def __init__(self, conn: Connection, seen: Seen) -> None:
+        super().__init__(conn)
+        self.seen = seen
+
+    async def _load_many(self, keys: list[str]) -> dict[str, VteContract]:
+        self.seen.contract_loads.append(keys)
+        return await super()._load_many(keys)
+
+    async def _save_many(self, aggregates: list[VteContract]) -> None:
+        self.seen.contract_saves.append([c.contract_reference for c in aggregates])
+        await super()._save_many(aggregates)
+
+
+class SeenPlaces(PlaceLookup):
+    def __init__(self, conn: Connection, seen: Seen) -> None:
+        super().__init__(conn)
+        self.seen = seen
+
+    async def _load_many(self, keys: list[Place]) -> Any:
+        self.seen.place_loads.append(keys)
+        return await super()._load_many(keys)
+
+    async def _territories(self, any_ids: list[str]) -> dict[str, TerritoryRef]:
+        self.seen.quoted.append(any_ids)
+        return await super()._territories(any_ids)
+
+
+class SeenUnitOfWork(VteUnitOfWork):
+    def __init__(self, conn: Connection, caller: Caller, seen: Seen) -> None:
+        contracts, places = SeenContracts(conn, seen), SeenPlaces(conn, seen)
+        super().__init__(conn, caller, rules=RULES, contracts=contracts, places=places, offers=OfferRepository(conn))
+        self.seen = seen
+
+    def begin(self, caller: Caller, delivery: Delivery | None = None) -> None:
+        self.seen.handled += 1
+        super().begin(caller, delivery)
+
+
 async def outcome(
-    platform_stack: Any, fed: list[SimpleNamespace], batches: list[int], prepare: bool, seen: Seen | None = None
+    platform_stack: Any, fed: list[SimpleNamespace], batches: list[int], prefetch: bool, seen: Seen | None = None
 ) -> Any:
     """Contracts, events and answers of a fresh vte schema fed these records in batches of these sizes."""
     seen = seen or Seen()
@@ -116,30 +163,17 @@ async def outcome(
         await pool.execute(
             "INSERT INTO known_communes VALUES ('51454', $1, '200067213', '51', current_date)", TERRITORY
         )
-        spec = consumer_spec(RULES, "tdi-vtebatchtest")  # a schema of its own: same group in every run
-        assert spec.prepare is not None
-
-        async def hook(conn: Any, deliveries: Any) -> Any:
-            batch = await spec.prepare(conn, deliveries)  # type: ignore[misc]
-            seen.prepared.append(batch)
-            return batch
-
-        def counted(handler: Any) -> Any:
-            async def run(ctx: Any) -> None:
-                seen.handled += 1
-                await handler(ctx)
-
-            return run
-
+        spec = consumer_spec("tdi-vtebatchtest")  # a schema of its own: same group in every run
         consumer = EventConsumer(
             service="vte",
             group=spec.group,
             pool=pool,
             outbox=Outbox(),
-            handlers={t: counted(h) for t, h in spec.handlers.items()},
+            registry=spec.registry,
+            unit_of_work=lambda conn, caller: SeenUnitOfWork(conn, caller, seen),
+            prefetch=prefetch,
             feedback=spec.feedback,
             strict=spec.strict,
-            prepare=hook if prepare else None,
         )
         start = 0
         for size in batches:
@@ -165,13 +199,13 @@ async def test_a_contract_its_green_mission_and_a_payment_in_one_batch_end_as_in
     ref = f"BPI-VTE-{uuid.uuid4().hex[:8]}"
     fed = records([signed(ref), green(ref), paid(ref, "P1", 500_000)])
     seen = Seen()
-    one = await outcome(platform_stack, fed, [3], prepare=True, seen=seen)
-    [batch] = seen.prepared
+    one = await outcome(platform_stack, fed, [3], prefetch=True, seen=seen)
     assert seen.handled == 3, "applied in one go, each command reading what the previous one left in the batch"
-    assert set(batch.states) == {ref} and batch.communes.keys() == {"51454"}, "one lock, one read for the batch"
-    three = await outcome(platform_stack, fed, [1, 1, 1], prepare=True)
-    unprepared = await outcome(platform_stack, fed, [3], prepare=False)
-    assert one == three == unprepared
+    assert seen.contract_loads == [[ref]] and seen.place_loads == [[("51454", None)]], "one read for the batch"
+    assert seen.contract_saves == [[ref]], "saved once, as the last command left it"
+    three = await outcome(platform_stack, fed, [1, 1, 1], prefetch=True)
+    unprefetched = await outcome(platform_stack, fed, [3], prefetch=False)
+    assert one == three == unprefetched
     rows, events = one
     assert [(r["base_cents"], r["green_cents"], r["paid_cents"]) for r in rows] == [(400_000, 800_000, 500_000)]
     answers = [e for e in events if e[0].startswith("tdi.partner.")]
@@ -200,20 +234,18 @@ async def test_a_batch_of_many_contracts_with_repeats_refusals_and_places_decide
             signed(d, commune="51454"),
         ]
     )
-    one = await outcome(platform_stack, fed, [len(fed)], prepare=True)
-    each = await outcome(platform_stack, fed, [1] * len(fed), prepare=True)
+    one = await outcome(platform_stack, fed, [len(fed)], prefetch=True)
+    each = await outcome(platform_stack, fed, [1] * len(fed), prefetch=True)
     assert one == each, "a refusal sends the batch event by event, each handler reading for itself"
     accepted = [r for n, r in enumerate(fed) if n not in (2, 7)]
     seen = Seen()
-    assert await outcome(platform_stack, accepted, [len(accepted)], prepare=True, seen=seen) == await outcome(
-        platform_stack, accepted, [1] * len(accepted), prepare=False
+    assert await outcome(platform_stack, accepted, [len(accepted)], prefetch=True, seen=seen) == await outcome(
+        platform_stack, accepted, [1] * len(accepted), prefetch=False
     )
     assert seen.handled == len(accepted)
-    prepared = seen.prepared
-    states = prepared[0].states
-    assert sorted(states) == sorted({a, b, c, d}) and all(states.values()), "saved into the batch as decided"
-    quoted = prepared[0].territories  # by official and platform id, for the communes the projection lacks
-    assert {q: t.territory_id for q, t in quoted.items() if t} == {"ti-9999": TERRITORY, TERRITORY: TERRITORY}
+    assert seen.contract_loads == [sorted({a, b, c, d})], "every contract of the batch read at once"
+    assert [sorted(refs) for refs in seen.contract_saves] == [sorted({a, b, c, d})], "and saved at once, as decided"
+    assert seen.quoted == [sorted({"ti-9999", TERRITORY})], "by official and platform id, for unknown communes only"
     rows, events = one
     decisions = {r["contract_reference"]: (r["decision"], r["territory_id"], r["paid_cents"]) for r in rows}
     assert decisions == {
@@ -231,8 +263,8 @@ async def test_many_contracts_in_one_batch_take_their_reads_from_the_batch(platf
     refs = [f"BPI-VTE-{uuid.uuid4().hex[:8]}" for _ in range(20)]
     fed = records([signed(r) for r in refs] + [green(r) for r in refs])
     seen = Seen()
-    one = await outcome(platform_stack, fed, [len(fed)], prepare=True, seen=seen)
-    halves = await outcome(platform_stack, fed, [20, 20], prepare=False)
+    one = await outcome(platform_stack, fed, [len(fed)], prefetch=True, seen=seen)
+    halves = await outcome(platform_stack, fed, [20, 20], prefetch=False)
     assert one == halves
-    assert seen.handled == 40 and len(seen.prepared) == 1 and sorted(seen.prepared[0].states) == sorted(refs)
+    assert seen.handled == 40 and seen.contract_loads == [sorted(refs)] and len(seen.contract_saves) == 1
     assert [r["green_cents"] for r in one[0]] == [800_000] * 20

@@ -14,11 +14,11 @@ from vte_builders import IN_REIMS, contract, ended, green, housing, payment
 
 from tdi_contracts.events.vte import VteAidGrantedV2, VteAidPaymentRequested, VteEarlyEndRule, VteFunder
 from tdi_runtime.errors import DomainError
+from tdi_vte.contract_state import aggregate_of, state_of
 from tdi_vte.decide import follow_up, record_contract
 from tdi_vte.domain import VteContract
 from tdi_vte.money import funder_parts
 from tdi_vte.rules import VteRules
-from tdi_vte.store import aggregate_of, state_of
 
 REFS = ["BPI-VTE-A", "BPI-VTE-B"]
 signed = st.builds(

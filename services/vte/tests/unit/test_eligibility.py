@@ -7,7 +7,7 @@ from vte_builders import IN_REIMS, REIMS, contract
 from tdi_contracts.events.vte import VteContractType, VteRefusalReason
 from tdi_runtime.territories import TerritoryRef
 from tdi_vte.eligibility import refusals
-from tdi_vte.location import departement_of_commune, locate
+from tdi_vte.location import locate
 from tdi_vte.rules import VteRules
 
 RULES = VteRules()
@@ -68,4 +68,3 @@ def test_an_unknown_commune_is_located_by_the_quoted_territory_of_its_departemen
     assert locate("51454", None, None) is None
     unlabelled = TerritoryRef(**{**REIMS.__dict__, "labelled": False})
     assert locate("51454", unlabelled, REIMS) is None
-    assert departement_of_commune("97411") == "974" and departement_of_commune("2A004") == "2A"

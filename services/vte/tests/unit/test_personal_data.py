@@ -8,9 +8,9 @@ import json
 from vte_builders import contract
 
 from tdi_contracts.envelope import Envelope, decode_event, encode_event, spec_for
+from tdi_vte.handlers import pseudonymised
 from tdi_vte.pseudonyms import pseudonym_of
 from tdi_vte.rules import VteRules
-from tdi_vte.use_cases import pseudonymised
 
 PERSONAL = {"nom": "Durand", "prenom": "Camille", "email": "camille.durand@example.org", "date_naissance": "1999-04-17"}
 

@@ -1,4 +1,7 @@
-"""SQL of the vte service (asyncpg): a contract is loaded and saved as a whole aggregate, under a lock."""
+"""A contract as stored: the whole aggregate as JSON (`state`) beside the columns the queries filter on.
+
+`repositories.ContractRepository` reads and writes it; `queries` reads the columns and the state for the API.
+"""
 
 from __future__ import annotations
 
@@ -6,33 +9,11 @@ import json
 from datetime import date
 from typing import Any
 
-from tdi_contracts.events.vte import RecordVteContractV2, RecordVteOffer, VteAidPart, VteFunder, VteRefusalReason
-from tdi_runtime.db import Connection
+from tdi_contracts.events.vte import RecordVteContractV2, VteAidPart, VteFunder, VteRefusalReason
+from tdi_contracts.reference.geography import departement_of_commune
 from tdi_vte.domain import GreenMission, VteContract, contract_id_of, eligible_size
 from tdi_vte.eligibility import Refusal
-from tdi_vte.location import Location, departement_of_commune
-
-
-async def lock(conn: Connection, contract_reference: str) -> None:
-    """Serialise every command on one contract (creation included) until the transaction ends."""
-    await conn.execute("SELECT pg_advisory_xact_lock(hashtext('vte-contract'), hashtext($1))", contract_reference)
-
-
-async def load(conn: Connection, contract_reference: str) -> VteContract | None:
-    row = await conn.fetchrow(
-        "SELECT state FROM vte_contracts WHERE vte_contract_id = $1", contract_id_of(contract_reference)
-    )
-    return None if row is None else of_state(row["state"])
-
-
-def of_state(state: str | None) -> VteContract | None:
-    """The aggregate from its `state` column as read (None: not recorded)."""
-    return None if state is None else aggregate_of(json.loads(state))
-
-
-async def save(conn: Connection, c: VteContract) -> None:
-    await conn.execute(SAVE, *row_of(c, json.dumps(state_of(c))))
-
+from tdi_vte.location import Location
 
 SAVE = """
         INSERT INTO vte_contracts (vte_contract_id, contract_reference, territory_id, departement, regions,
@@ -45,14 +26,14 @@ SAVE = """
         """
 
 
-def row_of(c: VteContract, state: str) -> tuple[Any, ...]:
+def row_of(c: VteContract) -> tuple[Any, ...]:
     """The arguments of SAVE: the columns the queries read, and the whole aggregate as `state` (JSON)."""
     size = c.terms.establishment.size.value if c.refusals else eligible_size(c.terms.establishment.size).value
     return (
         c.vte_contract_id,
         c.contract_reference,
         c.territory_id,
-        departement_of_commune(c.terms.establishment.commune_insee),
+        departement_of_commune(c.terms.establishment.commune_insee).value,
         list(c.regions),
         size,
         "granted" if c.granted else "refused",
@@ -61,26 +42,9 @@ def row_of(c: VteContract, state: str) -> tuple[Any, ...]:
         c.paid_cents,
         c.green_cents > 0,
         c.candidate_pseudonym,
-        state,
+        json.dumps(state_of(c)),
         c.decided_on,
     )
-
-
-async def record_offer(conn: Connection, offer: RecordVteOffer, territory_id: str | None) -> bool:
-    """True when the offer is new (the same offer again changes nothing)."""
-    e = offer.establishment
-    status = await conn.execute(
-        "INSERT INTO vte_offers VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT (offer_reference) DO NOTHING",
-        offer.offer_reference,
-        e.siret,
-        e.siren,
-        e.size.value,
-        e.commune_insee,
-        territory_id,
-        offer.green_mission,
-        offer.published_on,
-    )
-    return bool(status.endswith(" 1"))
 
 
 def state_of(c: VteContract) -> dict[str, Any]:
