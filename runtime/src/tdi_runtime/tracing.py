@@ -24,11 +24,11 @@ def configure_tracing(service: str) -> None:
     trace.set_tracer_provider(provider)
 
 
-def trace_headers() -> tuple[tuple[str, str], ...]:
-    """The current trace context as Kafka headers (traceparent, tracestate)."""
+def trace_headers() -> tuple[tuple[str, bytes], ...]:
+    """The current trace context as Kafka headers (traceparent, tracestate), ready to send."""
     carrier: dict[str, str] = {}
     propagate.inject(carrier)
-    return tuple(carrier.items())
+    return tuple((k, v.encode()) for k, v in carrier.items())
 
 
 _tracer = trace.get_tracer("tdi_runtime")
