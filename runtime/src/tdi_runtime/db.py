@@ -12,6 +12,7 @@ import structlog
 from asyncpg.pool import PoolConnectionProxy
 
 from tdi_runtime.settings import ServiceSettings
+from tdi_runtime.tracing import untraced
 
 log = structlog.get_logger(__name__)
 
@@ -33,9 +34,17 @@ async def create_pool(settings: ServiceSettings) -> asyncpg.Pool:
             "statement_timeout": str(int(settings.db_statement_timeout_s * 1000)),  # a slow database is retried
         },
         command_timeout=60,
+        reset=_reset,
     )
     assert pool is not None
     return pool
+
+
+async def _reset(conn: asyncpg.Connection) -> None:
+    """What asyncpg does to a released connection (its reset query), outside any trace: no span per release."""
+    if query := conn.get_reset_query():
+        with untraced():
+            await conn.execute(query)
 
 
 def _migration_files(package: str) -> list[tuple[str, Traversable]]:

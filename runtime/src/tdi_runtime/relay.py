@@ -40,7 +40,7 @@ from typing import Any
 import asyncpg
 import structlog
 
-from tdi_runtime import failpoints
+from tdi_runtime import failpoints, tracing
 from tdi_runtime.db import Connection
 from tdi_runtime.kafka import MAX_REQUEST_BYTES
 from tdi_runtime.metrics import Metrics
@@ -83,6 +83,7 @@ class _Batch:
     clean: bool = True
     """No row failed before it was sent (topic, size, `send()`): its read-ahead may be used."""
     started: float = field(default_factory=time.perf_counter)
+    started_ns: int = field(default_factory=time.time_ns)
 
 
 async def _acknowledged(tries: list[tuple[Any, Any, Any]]) -> None:
@@ -97,6 +98,10 @@ async def _acknowledged(tries: list[tuple[Any, Any, Any]]) -> None:
         await asyncio.wait(last.values())
     if rest := [f for _, _, f in tries if not isinstance(f, BaseException) and not f.done()]:
         await asyncio.wait(rest)
+
+
+def _error(result: Any) -> BaseException | None:
+    return result if isinstance(result, BaseException) else None
 
 
 def _outcome(f: Any) -> Any:
@@ -226,6 +231,15 @@ class Relay:
                     broken.add((row[_TOPIC], partition))
             else:
                 sent.append(row[_ID])  # in the acknowledged prefix of its partition
+        if tracing.exporting():  # a span per record of a sampled trace, only when spans leave the process
+            tracing.publish_spans(
+                (
+                    (row[_TOPIC], row[_BYTES][row[_NAMES].index("traceparent")], _error(result))
+                    for (row, _, _), result in zip(batch.tries, results, strict=True)
+                    if "traceparent" in row[_NAMES]
+                ),
+                batch.started_ns,
+            )
         if failed:
             await record_failures(
                 conn, failed, max_attempts=self.max_attempts, schema=self.schema, metrics=self.metrics
@@ -340,7 +354,13 @@ class Relay:
             self.metrics.retrying.labels(self.metrics.service, "relay").set(self.retrying)
 
     async def run(self) -> None:
-        """Relay until stopped: back-to-back batches while rows are pending, a short poll when idle."""
+        """Relay until stopped: back-to-back batches while rows are pending, a short poll when idle. Its own
+        statements make no spans (an idle poll every `poll_interval_s` would flood the traces): its records'
+        `publish` spans say what it did."""
+        with tracing.untraced():
+            await self._run()
+
+    async def _run(self) -> None:
         backoff = 0.1
         while True:
             try:

@@ -14,6 +14,7 @@ from faststream.middlewares import AckPolicy
 from tdi_runtime.consumer import EventConsumer
 from tdi_runtime.handling import Feedback, Handler, InCommit, Prepare
 from tdi_runtime.settings import ServiceSettings
+from tdi_runtime.tracing import batch_scope
 
 
 @dataclass
@@ -68,4 +69,5 @@ def subscribe(broker: KafkaBroker, spec: ConsumerSpec, consumer: EventConsumer, 
 
     @subscriber
     async def on_batch(records: Any, message: KafkaMessage) -> None:  # KafkaMessage is Annotated Context
-        await consumer.handle_batch(message.raw_message, message.consumer)
+        with batch_scope(spec.group, spec.topics, message.raw_message):  # span `consume <group>` (tracing)
+            await consumer.handle_batch(message.raw_message, message.consumer)

@@ -70,7 +70,8 @@ async def run_subscriber(bootstrap, pool, group, topic, until, **consumer_kwargs
                     break
                 await asyncio.sleep(0.1)
             await consumer.committer.close()
-        await relay.drain()
+        relay.stop()  # publishes what is pending, then returns (a drain() beside it could claim no shard)
+        await asyncio.wait_for(relaying, 60)
     finally:
         relaying.cancel()
         await asyncio.gather(relaying, return_exceptions=True)
