@@ -172,7 +172,7 @@ class Generator:
                 docs.append((tick, {"territory_id": tid, "official_id": f"ti-{8000 + i}", "name": f"Territoire {i}",
                                     "labelled": True, "regions": [dep.region.value], "departements": [dep.value],
                                     "epci_sirens": epci, "active_binomes": 1 + revision % 4,
-                                    "chefs_de_projet": chefs, "revision": revision,
+                                    "chefs_de_projet": chefs, "revision": revision, "perimeter_known": False,
                                     "as_of": self.history.at(tick).isoformat()}))  # fmt: skip
             yield from self._versions("known_territories", tid, docs, "TerritoryReferenceUpdated")
 

@@ -25,8 +25,8 @@ COLUMNS = ["shard", "topic", "key", "value", "header_keys", "header_values", "ev
 def outbox_row(topic: str, record: Record, shards: int = 8) -> tuple[object, ...]:
     key, value, headers = record
     event_id = next(v.decode() for k, v in headers if k == "ce_id")
-    names, texts = [k for k, _ in headers], [v.decode() for _, v in headers]
-    return (shard_of(key, shards), topic, key, value, names, texts, event_id)
+    names, values = [k for k, _ in headers], [v for _, v in headers]
+    return (shard_of(key, shards), topic, key, value, names, values, event_id)
 
 
 class RelayScenario:

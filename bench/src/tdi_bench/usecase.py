@@ -39,7 +39,7 @@ class UseCaseScenario:
 
     async def prepare(self) -> None:
         self.messages = [
-            OutgoingMessage(TOPIC, k, v, tuple((hk, hv.decode()) for hk, hv in h), dict(h)["ce_id"].decode())
+            OutgoingMessage(TOPIC, k, v, tuple(h), dict(h)["ce_id"].decode())
             for k, v, h in self.w.events[: self.records]
         ]
 

@@ -12,6 +12,7 @@ import structlog
 from asyncpg.pool import PoolConnectionProxy
 
 from tdi_runtime.settings import ServiceSettings
+from tdi_runtime.tracing import untraced
 
 log = structlog.get_logger(__name__)
 
@@ -32,8 +33,9 @@ async def create_pool(settings: ServiceSettings) -> asyncpg.Pool:
     expire: list[asyncpg.Pool] = []
 
     async def reset(conn: asyncpg.Connection[Any]) -> None:
-        if query := conn.get_reset_query():  # what asyncpg runs by default
-            await conn.execute(query)
+        if query := conn.get_reset_query():  # what asyncpg runs by default, outside any trace: no span per release
+            with untraced():
+                await conn.execute(query)
         if expire and _read_only(conn):
             log.warning("database_read_only_reconnecting", server_pid=conn.get_server_pid())
             await expire[0].expire_connections()

@@ -131,12 +131,12 @@ def _with_why(
     message: OutgoingMessage, d: Delivery, group: str, code: str, reason: str, attempts: int
 ) -> OutgoingMessage:
     why = (
-        ("tdi_dlq_code", code),
-        ("tdi_dlq_reason", reason),
-        ("tdi_dlq_attempts", str(attempts)),
-        ("tdi_dlq_source_topic", d.topic),
-        ("tdi_dlq_source_partition", str(d.partition)),
-        ("tdi_dlq_source_offset", str(d.offset)),
-        ("tdi_dlq_consumer_group", group),
+        ("tdi_dlq_code", code.encode()),
+        ("tdi_dlq_reason", reason.encode()),
+        ("tdi_dlq_attempts", str(attempts).encode()),
+        ("tdi_dlq_source_topic", d.topic.encode()),
+        ("tdi_dlq_source_partition", str(d.partition).encode()),
+        ("tdi_dlq_source_offset", str(d.offset).encode()),
+        ("tdi_dlq_consumer_group", group.encode()),
     )
     return dataclasses.replace(message, headers=message.headers + why)

@@ -30,6 +30,6 @@ def outgoing(
             raise ValueError(f"{spec.type} travels on several topics: name one of {spec.topics}")
         topic = spec.topics[0]
     envelope = envelope_for(payload, producer, cause=cause, causation_id=causation_id, correlation_id=correlation_id)
-    key, value, headers = encode_event(envelope, payload)
-    text_headers = tuple((k, v.decode()) for k, v in headers) + trace_headers()
-    return OutgoingMessage(topic=topic, key=key, value=value, headers=text_headers, event_id=envelope.id)
+    key, value, encoded = encode_event(envelope, payload)
+    headers = (*encoded, *trace_headers())  # ready to send: stored and relayed as they are
+    return OutgoingMessage(topic=topic, key=key, value=value, headers=headers, event_id=envelope.id)

@@ -22,6 +22,7 @@ from tdi_contracts.field_errors import french_message
 from tdi_runtime.db import pending_migrations
 from tdi_runtime.errors import TRANSIENT_ERRORS, DomainError, is_transient
 from tdi_runtime.http_edge import RequestTooLarge, printable
+from tdi_runtime.tracing import instrument_fastapi, untraced
 
 log = structlog.get_logger(__name__)
 
@@ -111,8 +112,10 @@ def install_error_handlers(app: FastAPI) -> None:
 
 
 def install_tracing(app: FastAPI) -> None:
-    """Each request runs in a server span continuing the caller's W3C trace context (traceparent header)."""
-    app.add_middleware(TracingMiddleware)
+    """Each request runs in a server span continuing the caller's W3C trace context (traceparent header): the
+    stock FastAPI instrumentation when spans are exported (`tracing.instrument_fastapi`), else the kit's lean one."""
+    if not instrument_fastapi(app):
+        app.add_middleware(TracingMiddleware)
 
 
 class TracingMiddleware:
@@ -133,9 +136,10 @@ class TracingMiddleware:
 
 
 async def _database_answers(rt: Any) -> list[str]:
-    async with rt.pool.acquire() as conn:
-        await conn.fetchval("SELECT 1")
-    return await pending_migrations(rt.pool, rt.migration_packages)
+    with untraced():  # a probe every few seconds: no statement spans
+        async with rt.pool.acquire() as conn:
+            await conn.fetchval("SELECT 1")
+        return await pending_migrations(rt.pool, rt.migration_packages)
 
 
 def _failure(error: str | BaseException) -> str:

@@ -4,7 +4,7 @@ consumer lag, and the service's own gauges refreshed from its database on each s
 from __future__ import annotations
 
 import time
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Awaitable, Callable, Mapping
 from typing import Any
 
 from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram, generate_latest
@@ -121,10 +121,10 @@ class Metrics:
             for refresh in self._refreshers:
                 await refresh(conn)
 
-    def observe_relay(self, rows: Sequence[Any], results: Sequence[Any], seconds: float) -> None:
-        for row, result in zip(rows, results, strict=True):
-            if not isinstance(result, BaseException):
-                self.produced.labels(self.service, row["topic"]).inc()
+    def observe_relay(self, produced: Mapping[str, int], seconds: float) -> None:
+        """One relay batch: records acknowledged per topic, and how long the batch took."""
+        for topic, count in produced.items():
+            self.produced.labels(self.service, topic).inc(count)
         self.relay_latency.labels(self.service).observe(seconds)
 
     async def sample_outbox_lag(self, conn: Connection, every_s: float = 5.0) -> None:

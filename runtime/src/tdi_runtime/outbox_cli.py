@@ -50,7 +50,9 @@ async def list_parked(conn: Connection) -> list[ParkedRow]:
             topic=r["topic"],
             key=None if r["key"] is None else bytes(r["key"]).decode("utf-8", "replace"),
             event_id=r["event_id"],
-            event_type=dict(zip(r["header_keys"], r["header_values"], strict=True)).get("ce_type", ""),
+            event_type=dict(zip(r["header_keys"], r["header_values"], strict=True))
+            .get("ce_type", b"")
+            .decode("utf-8", "replace"),
             size=r["size"],
             attempts=r["attempts"],
             last_error=r["last_error"],

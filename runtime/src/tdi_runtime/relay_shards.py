@@ -46,10 +46,14 @@ class ShardClaims:
     async def live_relays(self, conn: Connection) -> int:
         return int(await conn.fetchval(_LIVE, self.member_space))
 
-    async def rebalance(self, conn: Connection) -> None:
-        """Keep ⌈shards / live relays⌉ shards: give the extra ones up, claim free ones up to the share."""
+    async def share(self, conn: Connection) -> int:
+        """⌈shards / live relays⌉: how many shards this relay should hold now (it joins the live relays first)."""
         await self.join(conn)
-        share = -(-self.shards // max(1, await self.live_relays(conn)))
+        return -(-self.shards // max(1, await self.live_relays(conn)))
+
+    async def rebalance(self, conn: Connection, share: int | None = None) -> None:
+        """Keep `share` (default: the fair share now) shards: give the extra ones up, claim free ones up to it."""
+        share = await self.share(conn) if share is None else share
         while len(self.held) > share:
             await self._unlock(conn, self.held.pop())
         await self._claim(conn, share)

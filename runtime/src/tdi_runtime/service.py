@@ -104,6 +104,7 @@ def create_service_app(
     )
     app.state.runtime = runtime
     install_error_handlers(app)
+    configure_tracing(settings.service)  # here, not only in the lifespan: the HTTP instrumentation depends on it
     install_tracing(app)
     install_idempotency(app)
     app.add_middleware(EdgeMiddleware, max_body_bytes=settings.http_max_body_bytes)  # the outermost

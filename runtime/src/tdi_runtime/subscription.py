@@ -15,6 +15,7 @@ from tdi_runtime.consumer import EventConsumer
 from tdi_runtime.handling import Feedback, Handler, InCommit
 from tdi_runtime.pipeline.registry import Registry
 from tdi_runtime.settings import ServiceSettings
+from tdi_runtime.tracing import batch_scope
 
 
 @dataclass
@@ -70,4 +71,5 @@ def subscribe(broker: KafkaBroker, spec: ConsumerSpec, consumer: EventConsumer, 
 
     @subscriber
     async def on_batch(records: Any, message: KafkaMessage) -> None:  # KafkaMessage is Annotated Context
-        await consumer.handle_batch(message.raw_message, message.consumer)
+        with batch_scope(spec.group, spec.topics, message.raw_message):  # span `consume <group>` (tracing)
+            await consumer.handle_batch(message.raw_message, message.consumer)

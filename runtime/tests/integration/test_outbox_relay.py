@@ -18,7 +18,7 @@ pytestmark = pytest.mark.integration
 
 def message(topic: str, territory: int, seq: int) -> OutgoingMessage:
     key, value, headers = probe_event(territory, seq)
-    return OutgoingMessage(topic, key, value, tuple((k, v.decode()) for k, v in headers), f"{territory}-{seq}")
+    return OutgoingMessage(topic, key, value, tuple(headers), f"{territory}-{seq}")
 
 
 async def relay_for(pool, schema, bootstrap):

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 
 import pytest
+from relay_helpers import HeldAcks
 
 from tdi_runtime.kafka import create_producer, read_to_end
 from tdi_runtime.metrics import Metrics
@@ -18,7 +19,7 @@ pytestmark = pytest.mark.integration
 def message(topic: str, territory: int, seq: int, padding: int = 0) -> OutgoingMessage:
     key, value, headers = probe_event(territory, seq)
     value = value[:-1] + b', "padding": "' + b"p" * padding + b'"}' if padding else value
-    return OutgoingMessage(topic, key, value, tuple((k, v.decode()) for k, v in headers), f"{territory}-{seq}")
+    return OutgoingMessage(topic, key, value, tuple(headers), f"{territory}-{seq}")
 
 
 async def test_a_relay_batch_stops_at_its_byte_cap_before_its_row_cap(platform_stack, kit_pool, kit_schema, new_topic):
@@ -39,18 +40,6 @@ async def test_a_relay_batch_stops_at_its_byte_cap_before_its_row_cap(platform_s
     assert len(await read_to_end(platform_stack.bootstrap_servers, topic)) == 12
 
 
-class _Watched(Relay):
-    """A relay that notes what /metrics says about the outbox each time it starts a batch."""
-
-    pending_seen: list[float | None]
-
-    async def publish_batch(self, conn, shards=None):
-        assert self.metrics is not None
-        value = self.metrics.registry.get_sample_value("tdi_outbox_pending_rows", {"service": "kit-test"})
-        self.pending_seen.append(value)
-        return await super().publish_batch(conn, shards)
-
-
 async def test_the_outbox_lag_gauge_shows_the_backlog_while_the_relay_is_still_draining_it(
     platform_stack, kit_pool, kit_schema, new_topic
 ):
@@ -59,20 +48,27 @@ async def test_the_outbox_lag_gauge_shows_the_backlog_while_the_relay_is_still_d
         await Outbox(topics=TEST_TOPICS).add(conn, [message(topic, 7400, s) for s in range(40)])
     producer = create_producer(platform_stack.bootstrap_servers, "test-relay")
     await producer.start()
-    relay = _Watched(kit_pool, producer, schema=kit_schema, batch_size=10, metrics=Metrics("kit-test"))
-    relay.pending_seen = []
+    held = HeldAcks(producer)  # the first batch stays unacknowledged until the gauge is read
+    metrics = Metrics("kit-test")
+    relay = Relay(kit_pool, held, schema=kit_schema, batch_size=10, metrics=metrics)
     running = asyncio.create_task(relay.run())
     try:
         for _ in range(1200):  # bounded: fail rather than hang
+            if held.sent:
+                break
+            await asyncio.sleep(0.05)
+        pending = metrics.registry.get_sample_value("tdi_outbox_pending_rows", {"service": "kit-test"})
+        held.release()
+        for _ in range(1200):
             if not await kit_pool.fetchval("SELECT count(*) FROM outbox WHERE sent_at IS NULL"):
                 break
             await asyncio.sleep(0.05)
         relay.stop()
         await running
     finally:
+        held.release()
         running.cancel()
         await asyncio.gather(running, return_exceptions=True)
         await producer.stop()
-    backlog = [v for v in relay.pending_seen if v]
-    print(f"\n[lag gauge] pending rows seen at the start of each batch: {relay.pending_seen}")
-    assert backlog and backlog[0] == 40  # sampled before the first batch, not only once idle
+    print(f"\n[lag gauge] pending rows shown while the first batch was in flight: {pending}")
+    assert pending == 40  # sampled before the first batch, not only once idle

@@ -22,7 +22,7 @@ SHARDS = 8
 
 def message(topic: str, territory: int, seq: int) -> OutgoingMessage:
     key, value, headers = probe_event(territory, seq)
-    return OutgoingMessage(topic, key, value, tuple((k, v.decode()) for k, v in headers), f"{territory}-{seq}")
+    return OutgoingMessage(topic, key, value, tuple(headers), f"{territory}-{seq}")
 
 
 def territories_covering_every_shard() -> list[int]:

@@ -66,9 +66,9 @@ class NoKafka:
 
 
 def outbox_rows(conn: MemoryConnection) -> list[tuple[str, bytes | None, bytes, dict[str, str]]]:
-    """(topic, key, value, headers) of every outbox row the batch wrote."""
+    """(topic, key, value, headers) of every outbox row the batch wrote, header values read as UTF-8 text."""
     rows = []
     for row in conn.outbox:
         topic, key, value, names, values = row[1], row[2], row[3], row[4], row[5]
-        rows.append((topic, key, value, dict(zip(names, values, strict=True))))
+        rows.append((topic, key, value, {k: v.decode() for k, v in zip(names, values, strict=True)}))
     return rows

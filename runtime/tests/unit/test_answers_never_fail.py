@@ -70,7 +70,7 @@ def test_any_reason_and_field_error_a_violation_may_quote_make_a_valid_dead_lett
     SENTENCE.validate_python(body["reason"])
     SENTENCE.validate_python(body["field_errors"][0]["message"])
     SENTENCE.validate_python(json.loads(letter.value)["reason"])
-    assert all("\x00" not in v for _, v in letter.headers + answer.headers)
+    assert all(b"\x00" not in v for _, v in letter.headers + answer.headers)
 
 
 async def test_when_building_the_answers_fails_a_fallback_quoting_the_place_is_sent_and_logged(monkeypatch):

@@ -18,7 +18,7 @@ def delivery(extra_headers=()):
 
 
 def body_and_headers(message):
-    return json.loads(message.value), dict(message.headers)
+    return json.loads(message.value), {k: v.decode() for k, v in message.headers}
 
 
 def test_a_declared_code_is_kept_and_an_undeclared_one_is_internal_error_in_body_and_headers_alike():

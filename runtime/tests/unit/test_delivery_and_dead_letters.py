@@ -44,14 +44,14 @@ def test_a_dead_letter_keeps_the_original_record_and_says_why_in_headers_and_bod
     delivery = decode_record(record(key, value, headers))
     message = dead_letter(delivery, "tdi-reporting", "UNKNOWN_TERRITORY", "Le territoire ti-8413 est inconnu.")
     assert message.topic == "tdi.dlq.tdi-reporting.v1"
-    why = dict(message.headers)
+    why = {k: v.decode() for k, v in message.headers}
     assert why["tdi_dlq_code"] == "UNKNOWN_TERRITORY"
     assert (why["tdi_dlq_source_topic"], why["tdi_dlq_source_partition"], why["tdi_dlq_source_offset"]) == (
         "tdi.territory.territory.v1",
         "2",
         "7",
     )
-    _, body = decode_event(message.key, message.value, [(k, v.encode()) for k, v in message.headers])
+    _, body = decode_event(message.key, message.value, list(message.headers))
     assert base64.b64decode(body.original_value_base64) == value
     assert body.reason == "Le territoire ti-8413 est inconnu."
 

@@ -23,9 +23,9 @@ def test_an_event_emitted_while_handling_a_consumed_one_carries_the_same_trace_i
         assert format(trace.get_current_span().get_span_context().trace_id, "032x") == TRACE
         emitted = outgoing(example_payload(EpciLeft), "territory", cause=delivery.envelope)
 
-    traceparent = dict(emitted.headers)["traceparent"]
+    traceparent = dict(emitted.headers)["traceparent"].decode()
     assert traceparent.split("-")[1] == TRACE
-    assert dict(emitted.headers)["ce_correlationid"] == delivery.envelope.correlation_id
+    assert dict(emitted.headers)["ce_correlationid"] == delivery.envelope.correlation_id.encode()
 
 
 def test_every_log_line_written_while_handling_an_event_names_that_event():

@@ -123,10 +123,7 @@ async def test_an_official_id_is_resolved_and_every_event_is_keyed_by_the_platfo
         "SELECT key, value, header_keys, header_values FROM outbox WHERE topic = $1 ORDER BY id", FICHE_ACTION.name
     )
     events = [
-        decode_event(
-            r["key"], r["value"], list(zip(r["header_keys"], [v.encode() for v in r["header_values"]], strict=True))
-        )
-        for r in rows
+        decode_event(r["key"], r["value"], list(zip(r["header_keys"], r["header_values"], strict=True))) for r in rows
     ]
     mine = [(e.type.split(".")[-2], p) for e, p in events if str(getattr(p, "fiche_action_id", "")) == fiche_id]
 

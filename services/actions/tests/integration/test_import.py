@@ -148,7 +148,7 @@ async def test_an_xlsx_plan_imports_its_good_rows_explains_each_bad_one_and_a_re
     friche = next(r for r in state if r["title"] == "Friche Vallourec")
     assert (friche["status"], friche["done_on"].isoformat()) == ("done", "2024-04-30")
     assert third.json()["summary"] == {"created": 0, "updated": 1, "unchanged": 2, "refused": 7}
-    types = [next(v for v in r["header_values"] if v.startswith("fr.")).split(".")[-2] for r in new_events]
+    types = [next(v for v in r["header_values"] if v.startswith(b"fr.")).decode().split(".")[-2] for r in new_events]
     assert types == ["FicheActionBudgetRevised", "FicheActionStarted"]
 
 

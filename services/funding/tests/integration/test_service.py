@@ -281,7 +281,7 @@ async def test_a_dossier_filed_as_demonstration_data_is_announced_as_synthetic(f
         real = await client.post("/applications", json=dossier(t["three"]))
         filed = "fr.territoires-industrie.funding.ApplicationFiled.v2"
         rows = await app.state.runtime.pool.fetch(
-            "SELECT value FROM outbox WHERE $1 = ANY(header_values) ORDER BY id", filed
+            "SELECT value FROM outbox WHERE $1 = ANY(header_values) ORDER BY id", filed.encode()
         )
     assert (demo.status_code, real.status_code) == (201, 201), demo.text
     assert [json.loads(r["value"])["synthetic"] for r in rows] == [True, False]

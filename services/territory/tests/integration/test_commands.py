@@ -224,7 +224,7 @@ async def test_the_event_of_a_command_continues_the_callers_trace(territory_serv
         "SELECT header_keys, header_values FROM outbox WHERE topic = 'tdi.territory.territory.v1'"
         " AND convert_from(key, 'UTF8') = 'tdi-44-nord-ardennes' ORDER BY id DESC LIMIT 1"
     )
-    headers = dict(zip(row["header_keys"], row["header_values"], strict=True))
+    headers = {k: v.decode() for k, v in zip(row["header_keys"], row["header_values"], strict=True)}
     assert headers["ce_type"].endswith("BinomeAppointed.v1")
     assert headers["traceparent"].split("-")[1] == trace_id
 
@@ -238,6 +238,6 @@ async def test_a_binome_recorded_as_demonstration_data_is_announced_and_shown_as
         shown = (await client.get("/territories/tdi-44-grand-reims")).json()["binomes"]
     assert (demo.status_code, real.status_code) == (201, 201), (demo.json(), real.json())
     appointed = "fr.territoires-industrie.territory.BinomeAppointed.v1"
-    rows = await db.fetch("SELECT value FROM outbox WHERE $1 = ANY(header_values) ORDER BY id", appointed)
+    rows = await db.fetch("SELECT value FROM outbox WHERE $1 = ANY(header_values) ORDER BY id", appointed.encode())
     assert [json.loads(r["value"])["synthetic"] for r in rows] == [True, False]
     assert sorted(b["synthetic"] for b in shown) == [False, True]

@@ -41,7 +41,7 @@ async def outbox_events(db) -> list[tuple[str, str, dict]]:
     rows = await db.fetch("SELECT key, value, header_keys, header_values FROM outbox ORDER BY id OFFSET 364")
     return [
         (
-            dict(zip(r["header_keys"], r["header_values"], strict=True))["ce_type"].split(".")[-2],
+            dict(zip(r["header_keys"], r["header_values"], strict=True))["ce_type"].decode().split(".")[-2],
             r["key"].decode(),
             json.loads(r["value"]),
         )
