@@ -12,6 +12,7 @@ of the broker's certificate) or --security-protocol SASL_SSL (TDI_PARTNER_SECURI
 from __future__ import annotations
 
 import asyncio
+import json
 from collections import Counter
 from enum import StrEnum
 from pathlib import Path
@@ -111,6 +112,7 @@ def publish(
     if dry_run or not valid:
         return
     acknowledged: list[Command] = []
+    in_order: list[tuple[Command, client.Sent]] = []
     with Progress(console=console, transient=True) as progress:
         task = progress.add_task("Envoi", total=len(valid))
 
@@ -119,8 +121,8 @@ def publish(
             progress.advance(task)
 
         credentials = client.Credentials(bootstrap, username, password, security_protocol, ca_file)
-        asyncio.run(client.publish(partner, credentials, valid, on_sent))
-    sent_log.append(sent, file, acknowledged)
+        asyncio.run(client.publish(partner, credentials, valid, on_sent, in_order))
+    sent_log.append(sent, file, [c for c, _ in in_order], {c.event_id: s for c, s in in_order})
     console.print(f"{len(acknowledged)} commande(s) envoyée(s) ; suivi : tdi-partner follow --partner {partner.value}")
 
 
@@ -163,3 +165,64 @@ def follow(
     for event_id in missing[:20]:
         console.print(f"  sans réponse : {event_id} (ligne {expected[event_id].get('line')})")
     raise typer.Exit(2 if missing else 1 if rejected else 0)
+
+
+def _pairs(values: list[str], option: str) -> dict[str, str]:
+    pairs = {}
+    for value in values:
+        service, sep, where = value.partition("=")
+        if not sep or not service or not where:
+            typer.echo(f"{option} attend service=valeur (ex. vte=http://…), reçu : {value}", err=True)
+            raise typer.Exit(3)
+        pairs[service] = where
+    return pairs
+
+
+@app.command()
+def verify(
+    partner: Partner = PARTNER,
+    sent: Path = SENT_LOG,
+    service: list[str] = typer.Option(
+        [], "--service", "-s", help="service=URL of a service's HTTP API, e.g. vte=https://vte.example (repeatable)"
+    ),
+    links: list[str] = typer.Option([], "--links", help="service=FILE of links already fetched (repeatable)"),
+    token: str | None = typer.Option(
+        None, "--token", envvar="TDI_PARTNER_CHAIN_TOKEN", help="Your bearer token for the chain route"
+    ),
+    as_json: bool = typer.Option(False, "--json", help="One JSON document instead of French lines"),
+) -> None:
+    """Check the platform's chain of your accepted events against your sent log: nothing dropped, changed or
+    reordered (per key), and every link follows from the one before.
+
+    Exit status: 0 nothing found, 1 a finding, 3 the chain or the log could not be read.
+    """
+    from tdi_partner.verify import fetch_links, read_links
+    from tdi_partner.verify import verify as check
+
+    if not sent.exists():
+        typer.echo(f"Journal d'envoi introuvable : {sent}", err=True)
+        raise typer.Exit(3)
+    chains = {}
+    try:
+        for name, path in _pairs(links, "--links").items():
+            chains[name] = read_links(Path(path))
+        for name, url in _pairs(service, "--service").items():
+            chains[name] = fetch_links(url, partner.value, token)
+    except (OSError, ValueError, KeyError) as error:
+        typer.echo(f"Chaîne illisible : {type(error).__name__}: {error}", err=True)
+        raise typer.Exit(3) from None
+    if not chains:
+        typer.echo("Donnez au moins une chaîne : --service vte=URL ou --links vte=FICHIER.", err=True)
+        raise typer.Exit(3)
+    report = check(sent_log.in_send_order(sent), chains)
+    if as_json:
+        typer.echo(json.dumps(report.as_json(), ensure_ascii=False, indent=2))
+    else:
+        for finding in report.findings:
+            typer.echo(finding.message)
+        for note in report.notes:
+            typer.echo(f"Note : {note}")
+        counts = ", ".join(f"{s} : {n} lien(s)" for s, n in report.links.items())
+        verdict = "aucun écart" if not report.findings else f"{len(report.findings)} écart(s)"
+        typer.echo(f"Vérifiés : {report.checked} événement(s) envoyé(s) ; chaînes {counts} ; {verdict}.")
+    raise typer.Exit(1 if report.findings else 0)

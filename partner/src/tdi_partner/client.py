@@ -18,6 +18,7 @@ from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
 
 from tdi_contracts.access import partner_group_prefix
 from tdi_contracts.base import SPECS
+from tdi_contracts.chain import event_hash
 from tdi_contracts.envelope import Envelope, decode_event, encode_event
 from tdi_contracts.events.partners import PartnerEventAccepted, PartnerEventRejected
 from tdi_contracts.reference import Partner
@@ -84,25 +85,58 @@ def record_of(partner: Partner, command: Command) -> tuple[str, bytes | None, by
     return partner_ingress_topic(partner, spec.service), key, value, headers
 
 
+@dataclass(frozen=True)
+class Sent:
+    """What the sent log keeps of one acknowledged record, to verify the platform's chain later (`verify`)."""
+
+    event_id: str
+    type: str
+    service: str
+    source: str
+    key: str | None
+    event_hash: str
+    """`tdi_contracts.chain.event_hash` of the record exactly as sent."""
+
+
+Record = tuple[str, bytes | None, bytes, list[tuple[str, bytes]]]
+"""(topic, key, value, headers) of one Kafka record."""
+
+
+def sent_of(partner: Partner, command: Command, record: Record) -> Sent:
+    """The sent-log entry of a record (`record_of`'s): its chain hash from the bytes that leave."""
+    _, key, value, headers = record
+    ce = {name: raw.decode() for name, raw in headers if name in ("ce_source", "ce_id", "ce_type")}
+    hashed = event_hash(ce["ce_source"], ce["ce_id"], ce["ce_type"], value)
+    service = SPECS[command.type].service
+    return Sent(command.event_id, command.type, service, ce["ce_source"], None if key is None else key.decode(), hashed)
+
+
 async def publish(
     partner: Partner,
     credentials: Credentials,
     commands: Iterable[Command],
     on_sent: Callable[[Command], None] = lambda _: None,
+    sent: list[tuple[Command, Sent]] | None = None,
 ) -> int:
-    """Send every valid command (idempotent producer, acks=all); returns how many the broker acknowledged."""
+    """Send every valid command (idempotent producer, acks=all); returns how many the broker acknowledged.
+    `sent` receives the acknowledged ones in send order (the order of their key's partition), with what the sent
+    log keeps of each."""
     producer = AIOKafkaProducer(acks="all", enable_idempotence=True, linger_ms=5, **credentials.kafka_options())
     try:
         await producer.start()  # inside: a broker that cannot be reached must not leave the producer open
-        pending = []
+        pending, in_order = [], []
         for command in commands:
             if not command.valid:
                 continue
-            topic, key, value, headers = record_of(partner, command)
+            record = record_of(partner, command)
+            topic, key, value, headers = record
             future = await producer.send(topic, value=value, key=key, headers=headers)
             future.add_done_callback(lambda f, c=command: None if f.exception() else on_sent(c))
             pending.append(future)
+            in_order.append((command, sent_of(partner, command, record)))
         await asyncio.gather(*pending)
+        if sent is not None:
+            sent.extend(in_order)
         return len(pending)
     finally:
         await producer.stop()

@@ -21,9 +21,10 @@ from typing import Any
 import asyncpg
 import structlog
 
+from tdi_contracts.chain import event_hash
 from tdi_contracts.quoting import quote, sentence
 from tdi_contracts.reference import Partner
-from tdi_runtime import failpoints, inbox
+from tdi_runtime import chain, failpoints, inbox
 from tdi_runtime.deadletters import dead_letter, declared, fallback_dead_letter
 from tdi_runtime.delivery import UNKNOWN_SOURCE, Delivery, Violation, decode_record
 from tdi_runtime.errors import DomainError, is_transient
@@ -55,6 +56,7 @@ class _Outcome:
     outgoing: list[OutgoingMessage] = field(default_factory=list)
     applied: int = 0
     rejected: list[str] = field(default_factory=list)
+    chained: list[chain.Pending] = field(default_factory=list)  # accepted partner events: their chain's links
 
 
 class EventConsumer:
@@ -206,6 +208,7 @@ class EventConsumer:
                     if is_transient(error):
                         raise
                     raise _NeedsSavepointsError from error  # find the event at fault, one by one
+            await chain.append(conn, out.chained)  # last lock of the batch: each partner's chain head
             await inbox.record(conn, self.group, out.entries)
             await self.outbox.add(conn, out.outgoing)
             if out.applied and self.in_commit is not None:
@@ -287,6 +290,9 @@ class EventConsumer:
         entry = inbox.Entry(d.event_id, d.topic, d.partition, d.offset, "applied", d.digest, results, d.source)
         out.entries.append(entry)
         out.applied += 1
+        if (partner := self.feedback.partner_of(d)) is not None:
+            hashed = event_hash(d.source, d.event_id, d.event_type, d.value)
+            out.chained.append(chain.Pending(partner.value, d.source, d.event_id, hashed))
         return entry
 
     def _reject(

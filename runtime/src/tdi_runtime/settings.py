@@ -48,6 +48,15 @@ class ServiceSettings(BaseSettings):
         description='Static bearer token -> role, as JSON (e.g. {"<secret>": "staff"}, {"<s>": "regional:44"}); '
         "for local use: production uses JWTs",
     )
+    partner_chain_tokens: dict[str, str] = Field(
+        default_factory=dict,
+        description='Static bearer token -> partner slug, as JSON (e.g. {"<secret>": "bpifrance"}): opens that'
+        " partner's own chain (GET /partners/<partner>/chain) and nothing else, until partners have an HTTP identity"
+        " (platform rule)",
+    )
+    partner_chain_page_max: int = Field(
+        default=1000, gt=0, description="Most links one page of a partner's chain holds (platform rule)"
+    )
     kafka_username: str | None = Field(default=None, description="SASL/SCRAM user of the service (secure broker)")
     kafka_password: str | None = Field(default=None, description="Its password (from a secret)")
     jwt_jwks_file: str | None = Field(default=None, description="JWKS file of the identity provider's keys")
