@@ -5,6 +5,7 @@ from __future__ import annotations
 import structlog
 from fastapi import FastAPI
 
+from tdi_runtime.doors.http_partner import partner_door
 from tdi_runtime.service import create_service_app
 from tdi_runtime.settings import ServiceSettings
 from tdi_runtime.territories import TERRITORY_MIGRATIONS
@@ -36,7 +37,7 @@ def create_app(
         settings,
         title="Territoires d'industrie — vte",
         description=DESCRIPTION,
-        routers=[build_router()],
+        routers=[build_router(), partner_door(SERVICE, group=consumer_group)],
         consumers=[consumer_spec(consumer_group)],
         migrations_package=["tdi_vte", TERRITORY_MIGRATIONS],
         registry=registry,
