@@ -139,8 +139,7 @@ def _headers(item: dict[str, Any], partner: Partner) -> tuple[list[tuple[str, by
         texts.setdefault("ce_correlationid", event_id)
         texts.setdefault("ce_causationid", event_id)
     major = _MAJOR.search(event_type or "")
-    if major is not None:
-        texts.setdefault("ce_schemaversion", major.group(1))
+    texts.setdefault("ce_schemaversion", major.group(1) if major is not None else "1")  # a bad type: its own error
     return [(header, text.encode("utf-8", "surrogatepass")) for header, text in texts.items()], wrong
 
 
