@@ -8,7 +8,6 @@ partner) or an OIDC client-credentials JWT verified as staff tokens are (`auth.v
 `TDI_<S>_PARTNER_JWT_CLAIM` (`tdi_partner`) names the partner.
 """
 
-
 import asyncio
 import hashlib
 import hmac
