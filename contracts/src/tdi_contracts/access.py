@@ -145,6 +145,9 @@ def service_rules(service: str) -> list[AclRule]:
     rules += _topic(who, dead_letters, "write", "describe", pattern="prefixed")
     if service in INGRESS_SERVICES:
         rules += [r for p in Partner for r in _topic(who, partner_feedback_topic(p), "write", "describe")]
+        # The partners' HTTP door (issue 25) produces a partner's commands onto its ingress topic of this service.
+        door = [t for p in Partner for t in commanded_ingress_topics(p) if t == partner_ingress_topic(p, service)]
+        rules += [r for t in door for r in _topic(who, t, "write")]
     rules.append(AclRule(who, "group", "prefixed", consumer_group(service), "read"))
     return rules
 

@@ -126,6 +126,10 @@ class ErrorCode(StrEnum):
     ENVELOPE_STILL_OPEN = "ENVELOPE_STILL_OPEN"
     UNKNOWN_PROGRAMME = "UNKNOWN_PROGRAMME"
     PROGRAMME_ALREADY_DECLARED = "PROGRAMME_ALREADY_DECLARED"
+    NOT_A_CLOUDEVENT = "NOT_A_CLOUDEVENT"
+    PARTNER_BATCH_TOO_LARGE = "PARTNER_BATCH_TOO_LARGE"
+    NOT_A_PARTNER = "NOT_A_PARTNER"
+    RECEIPT_NOT_FOUND = "RECEIPT_NOT_FOUND"
     SERVICE_UNAVAILABLE = "SERVICE_UNAVAILABLE"
     INTERNAL_ERROR = "INTERNAL_ERROR"
 
@@ -267,6 +271,12 @@ REASONS: dict[ErrorCode, str] = {
     _E.ENVELOPE_STILL_OPEN: "L'enveloppe est encore ouverte : clôturez-la avant d'en libérer le solde non engagé.",
     _E.UNKNOWN_PROGRAMME: "Le programme désigné n'est ni au catalogue ni déclaré par un partenaire.",
     _E.PROGRAMME_ALREADY_DECLARED: "Ce code de programme est déjà pris par un autre programme.",
+    _E.NOT_A_CLOUDEVENT: (
+        "L'événement n'est pas un objet CloudEvents en JSON (mode structuré) : attributs et champ data attendus."
+    ),
+    _E.PARTNER_BATCH_TOO_LARGE: "Le lot contient trop d'événements pour une seule requête : découpez-le.",
+    _E.NOT_A_PARTNER: "Ce jeton n'identifie aucun partenaire du programme : seul un partenaire envoie ses événements.",
+    _E.RECEIPT_NOT_FOUND: "Aucun accusé de réception de votre organisation ne porte cet identifiant.",
     _E.SERVICE_UNAVAILABLE: "Le service est momentanément indisponible (base de données ou Kafka injoignable) ;"
     " réessayez.",
     _E.INTERNAL_ERROR: "La plateforme n'a pas pu traiter l'événement ; il a été mis de côté pour analyse.",
@@ -277,7 +287,11 @@ HTTP_STATUS: dict[ErrorCode, int] = {
     **dict.fromkeys(
         (_E.MALFORMED_REQUEST, _E.INVALID_CHARACTER, _E.INVALID_IDEMPOTENCY_KEY, _E.ACCESS_TOKEN_IN_URL), 400
     ),
+    _E.NOT_A_CLOUDEVENT: 400,
     **dict.fromkeys((_E.UNAUTHENTICATED, _E.INVALID_TOKEN, _E.TOKEN_EXPIRED, _E.INVALID_TICKET), 401),
+    _E.NOT_A_PARTNER: 403,
+    _E.RECEIPT_NOT_FOUND: 404,
+    _E.PARTNER_BATCH_TOO_LARGE: 413,
     **dict.fromkeys(
         (
             _E.FORBIDDEN,

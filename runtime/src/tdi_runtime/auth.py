@@ -65,9 +65,17 @@ def _kid(token: str) -> str | None:
     return kid
 
 
-def _from_jwt(token: str, key: Any, settings: Any) -> Caller:
+async def verified_claims(token: str, settings: Any) -> dict[str, Any] | None:
+    """The claims of a JWT verified as `authenticate` verifies it (keys, issuer, audience, leeway); None when the
+    token is not a JWT or no keys are configured. Other doors (the partners' HTTP door) read their own claims."""
+    if not _is_jwt(_well_formed(token), settings):
+        return None
+    return _claims(token, await signing_keys(settings).key_for(_kid(token)), settings)
+
+
+def _claims(token: str, key: Any, settings: Any) -> dict[str, Any]:
     try:
-        claims = jwt.decode(
+        claims: dict[str, Any] = jwt.decode(
             token,
             key,
             algorithms=list(settings.jwt_algorithms),
@@ -80,6 +88,11 @@ def _from_jwt(token: str, key: Any, settings: Any) -> Caller:
         raise DomainError(ErrorCode.TOKEN_EXPIRED) from None
     except (jwt.PyJWTError, ValueError, TypeError) as error:
         raise DomainError(ErrorCode.INVALID_TOKEN, f"({type(error).__name__})") from None
+    return claims
+
+
+def _from_jwt(token: str, key: Any, settings: Any) -> Caller:
+    claims = _claims(token, key, settings)
     roles = [claims.get("tdi_role")] if claims.get("tdi_role") else list(claims.get("roles") or [])
     roles = [ROLE_ALIASES.get(r, r) if isinstance(r, str) else r for r in roles]
     role = next((r for r in roles if r in ROLES and r not in ("staff", "admin")), None)

@@ -33,6 +33,7 @@ from tdi_runtime.lag import record_lag
 from tdi_runtime.metrics import Metrics
 from tdi_runtime.offsets import OffsetCommitter
 from tdi_runtime.outbox import Outbox, OutgoingMessage
+from tdi_runtime.partners import safe_field_errors
 from tdi_runtime.pipeline.caller import Caller
 from tdi_runtime.pipeline.registry import Registration, Registry, registration_of
 from tdi_runtime.pipeline.uow import UnitOfWork, UnitOfWorkFactory, plain_unit_of_work
@@ -185,7 +186,7 @@ class EventConsumer:
                     if (prior.topic, prior.partition, prior.offset) == (d.topic, d.partition, d.offset):
                         continue  # Kafka redelivered it: already handled, nothing to say twice
                     if prior.outcome == "applied":
-                        if prior.digest != d.digest:
+                        if not prior.same_content(d.digest, d.content_digest):
                             self._reject(d, Violation("CONFLICTING_REDELIVERY", CONFLICT_REASON), out, record=False)
                         else:
                             out.outgoing += self._duplicate(d, prior)
@@ -288,6 +289,7 @@ class EventConsumer:
         out.outgoing += accepted
         results = [list(r) for r in uow.results] or None
         entry = inbox.Entry(d.event_id, d.topic, d.partition, d.offset, "applied", d.digest, results, d.source)
+        entry.content_digest = d.content_digest
         out.entries.append(entry)
         out.applied += 1
         if (partner := self.feedback.partner_of(d)) is not None:
@@ -321,7 +323,11 @@ class EventConsumer:
         )
         out.rejected.append(code)
         source, event_id = key or (d.source, d.event_id)
-        entry = inbox.Entry(event_id, d.topic, d.partition, d.offset, "rejected", d.digest, source=source)
+        # The answer kept for the HTTP door's receipts: the code, reason and field errors of the feedback.
+        fields = [e.model_dump() for e in safe_field_errors(violation.details.get("field_errors") or [])]
+        answer = {"code": code, "reason": reason, "field_errors": fields}
+        entry = inbox.Entry(event_id, d.topic, d.partition, d.offset, "rejected", d.digest, answer, source=source)
+        entry.content_digest = d.content_digest
         if record:
             out.entries.append(entry)
         return entry

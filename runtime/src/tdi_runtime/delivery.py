@@ -8,7 +8,7 @@ from typing import Any
 
 from tdi_contracts.envelope import ContractViolation, decode_event
 from tdi_contracts.fields import is_token
-from tdi_runtime.inbox import digest
+from tdi_runtime.inbox import content_digest, digest
 
 
 @dataclass(frozen=True, slots=True)
@@ -34,6 +34,7 @@ class Delivery:
     digest: str = ""
     source: str = ""  # CloudEvents source: only (source, id) is unique, so the inbox keys on both
     correlation_id: str = ""  # of a record whose envelope could not be read: its ce_correlationid if valid
+    content_digest: str | None = None  # of a decoded value's JSON content (`inbox.content_digest`), door-neutral
 
     def header(self, name: str) -> str | None:
         for key, value in self.headers:
@@ -112,4 +113,5 @@ def decode_record(record: Any) -> Delivery:
         return d
     d.event_id, d.event_type, d.envelope, d.payload = envelope.id, envelope.type, envelope, payload
     d.source = envelope.source
+    d.content_digest = content_digest(record.value)
     return d

@@ -25,6 +25,18 @@ def digest(value: bytes | None) -> str:
     return hashlib.sha256(value or b"").hexdigest()[:32]
 
 
+def content_digest(value: bytes | None) -> str | None:
+    """The digest of a JSON value's content, whatever its spacing and key order (sorted keys, no spaces, UTF-8):
+    the same event sent as bytes of its own (Kafka) and re-serialised (the HTTP door) is the same content.
+    None for a value that is not JSON (it never reaches a handler anyway)."""
+    try:
+        document = json.loads(value or b"")
+    except ValueError:
+        return None
+    canonical = json.dumps(document, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    return hashlib.sha256(canonical.encode("utf-8", "surrogatepass")).hexdigest()[:32]
+
+
 @dataclass(frozen=True, slots=True)
 class Seen:
     topic: str
@@ -34,6 +46,11 @@ class Seen:
     digest: str
     result: Any = None
     source: str = LEGACY_SOURCE  # of the stored row: the one a retried event replaces
+    content_digest: str | None = None  # rows written before migration 0008 have none
+
+    def same_content(self, raw: str, content: str | None) -> bool:
+        """Same bytes (or the original a re-driven copy stands for), or the same JSON content (another door)."""
+        return self.digest == raw or (content is not None and self.content_digest == content)
 
 
 @dataclass(slots=True)
@@ -47,6 +64,7 @@ class Entry:
     result: Any = field(default=None)
     source: str = LEGACY_SOURCE
     replaces: str | None = None  # source of the rejected row this retried event updates; None: a new row
+    content_digest: str | None = None
 
     @property
     def key(self) -> Key:
@@ -54,13 +72,22 @@ class Entry:
 
     def as_seen(self) -> Seen:
         """The event as a later copy in the same batch sees it (as `seen` would read it back once recorded)."""
-        return Seen(self.topic, self.partition, self.offset, self.outcome, self.digest, self.result, self.source)
+        return Seen(
+            self.topic,
+            self.partition,
+            self.offset,
+            self.outcome,
+            self.digest,
+            self.result,
+            self.source,
+            self.content_digest,
+        )
 
 
 async def seen(conn: Connection, consumer: str, keys: Sequence[Key]) -> dict[Key, Seen]:
     """The rows of these events; a row of the same source wins over a legacy (source-less) one."""
     rows = await conn.fetch(
-        'SELECT source, event_id, topic, partition, "offset", outcome, digest, result FROM inbox'
+        'SELECT source, event_id, topic, partition, "offset", outcome, digest, result, content_digest FROM inbox'
         " WHERE consumer = $1 AND event_id = ANY($2::text[])",
         consumer,
         list({event_id for _, event_id in keys}),
@@ -76,6 +103,7 @@ async def seen(conn: Connection, consumer: str, keys: Sequence[Key]) -> dict[Key
             r["digest"],
             json.loads(r["result"]) if r["result"] is not None else None,
             r["source"],
+            r["content_digest"],
         )
         if r["source"] == LEGACY_SOURCE:
             found.update({k: entry for k in wanted if k[1] == r["event_id"]})
@@ -84,7 +112,9 @@ async def seen(conn: Connection, consumer: str, keys: Sequence[Key]) -> dict[Key
     return found
 
 
-_COLUMNS = "$2::text[], $3::text[], $4::text[], $5::int[], $6::bigint[], $7::text[], $8::text[], $9::jsonb[]"
+_COLUMNS = (
+    "$2::text[], $3::text[], $4::text[], $5::int[], $6::bigint[], $7::text[], $8::text[], $9::jsonb[], $10::text[]"
+)
 
 
 async def record(conn: Connection, consumer: str, entries: Sequence[Entry]) -> None:
@@ -106,8 +136,9 @@ async def record(conn: Connection, consumer: str, entries: Sequence[Entry]) -> N
         )
     if entries:
         await conn.execute(
-            'INSERT INTO inbox (consumer, source, event_id, topic, partition, "offset", outcome, digest, result)'
-            f" SELECT $1, s, e, t, p, o, r, d, j FROM unnest({_COLUMNS}) AS x(s, e, t, p, o, r, d, j)",
+            'INSERT INTO inbox (consumer, source, event_id, topic, partition, "offset", outcome, digest, result,'
+            " content_digest)"
+            f" SELECT $1, s, e, t, p, o, r, d, j, c FROM unnest({_COLUMNS}) AS x(s, e, t, p, o, r, d, j, c)",
             consumer,
             *_columns(entries),
         )
@@ -123,4 +154,5 @@ def _columns(entries: Sequence[Entry]) -> list[list[Any]]:
         [e.outcome for e in entries],
         [e.digest for e in entries],
         [None if e.result is None else json.dumps(e.result) for e in entries],
+        [e.content_digest for e in entries],
     ]

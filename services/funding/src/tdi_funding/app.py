@@ -21,6 +21,7 @@ from tdi_funding.programmes import declare_all
 from tdi_funding.settings import FundingRules
 from tdi_funding.use_cases import PRODUCER
 from tdi_runtime import chain_routes
+from tdi_runtime.doors.http_partner import partner_door
 from tdi_runtime.events import outgoing
 from tdi_runtime.service import Runtime, create_service_app
 from tdi_runtime.settings import ServiceSettings
@@ -46,7 +47,7 @@ def create_app(
         settings,
         title="Territoires d'industrie — funding",
         description=DESCRIPTION,
-        routers=[build_router(), chain_routes.router()],
+        routers=[build_router(), partner_door(SERVICE, group=group), chain_routes.router()],
         consumers=[consumer_spec(group, rules)],
         migrations_package=["tdi_funding", TERRITORY_MIGRATIONS],
         on_started=[open_catalogue_envelopes, start_envelope_gauges],

@@ -6,6 +6,7 @@ import structlog
 from fastapi import FastAPI
 
 from tdi_runtime import chain_routes
+from tdi_runtime.doors.http_partner import partner_door
 from tdi_runtime.service import create_service_app
 from tdi_runtime.settings import ServiceSettings
 from tdi_runtime.territories import TERRITORY_MIGRATIONS
@@ -37,7 +38,7 @@ def create_app(
         settings,
         title="Territoires d'industrie — vte",
         description=DESCRIPTION,
-        routers=[build_router(), chain_routes.router()],
+        routers=[build_router(), partner_door(SERVICE, group=consumer_group), chain_routes.router()],
         consumers=[consumer_spec(consumer_group)],
         migrations_package=["tdi_vte", TERRITORY_MIGRATIONS],
         registry=registry,
