@@ -91,7 +91,8 @@ async def test_only_published_ceilings_are_set_and_an_unpublished_one_takes_no_c
         bretagne = (await client.get("/envelopes/fonds-vert-ti-2024-r53", headers=STAFF)).json()
         national = (await client.get("/envelopes/fonds-vert-ti-2024", headers=STAFF)).json()
         events = [r["t"] for r in await app.state.runtime.pool.fetch(
-            "SELECT header_values[array_position(header_keys, 'ce_type')] AS t FROM outbox ORDER BY id")]  # fmt: skip
+            "SELECT convert_from(header_values[array_position(header_keys, 'ce_type')], 'UTF8') AS t FROM outbox"
+            " ORDER BY id")]  # fmt: skip
 
     assert len(envelopes) == 19
     assert envelopes["fonds-vert-ti-2024"]["ceiling_cents"] == eur(100_000_000)

@@ -76,10 +76,11 @@ async def test_a_partner_declares_a_programme_and_files_and_commits_on_it_with_a
             await producer.stop()
         envelope = (await client.get(f"/envelopes/{code}-env")).json()
         types = [r["t"] for r in await app.state.runtime.pool.fetch(
-            "SELECT header_values[array_position(header_keys, 'ce_type')] AS t FROM outbox ORDER BY id")]  # fmt: skip
+            "SELECT convert_from(header_values[array_position(header_keys, 'ce_type')], 'UTF8') AS t FROM outbox"
+            " ORDER BY id")]  # fmt: skip
         granted = await app.state.runtime.pool.fetch(
             "SELECT value FROM outbox WHERE $1 = ANY(header_values)",
-            "fr.territoires-industrie.funding.GrantCommitted.v2",
+            b"fr.territoires-industrie.funding.GrantCommitted.v2",
         )
         grant = json.loads(granted[0]["value"])
 

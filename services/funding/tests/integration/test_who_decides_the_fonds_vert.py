@@ -137,7 +137,7 @@ async def test_ademe_and_the_region_council_record_an_avis_and_cannot_decide_ove
         seen = (await client.get(f"/applications/{application}", headers=STAFF)).json()
         recorded = await app.state.runtime.pool.fetch(
             "SELECT value FROM outbox WHERE $1 = ANY(header_values) ORDER BY id",
-            "fr.territoires-industrie.funding.ApplicationOpinionRecorded.v1",
+            b"fr.territoires-industrie.funding.ApplicationOpinionRecorded.v1",
         )
 
     assert opened.status_code == 200, opened.text

@@ -16,7 +16,7 @@ from __future__ import annotations
 import base64
 import hashlib
 import json
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -220,13 +220,7 @@ async def lineage(
                 after,
                 limit + 1,  # one more: whether there is a next page
             )
-        reference = query.reference(situation.tick)
-        await conn.execute(
-            "INSERT INTO lineage_refs (reference, query, tick) VALUES ($1, $2::jsonb, $3) ON CONFLICT DO NOTHING",
-            reference,
-            json.dumps(query.as_json()),
-            situation.tick,
-        )
+        [reference] = await remember_references(conn, [query], situation.tick)
     page = [_event(e) for e in events[:limit]]
     more = len(events) > limit
     return {
@@ -268,6 +262,15 @@ def _event(row: Any) -> dict[str, Any]:
         "partition": row["partition"],
         "offset": row["offset"],
     }
+
+
+async def remember_references(conn: Any, queries: Sequence[FigureQuery], tick: int) -> list[str]:
+    """Keep what each reference stands for (`lineage_refs`), so `GET /api/lineage/{reference}` answers it later."""
+    rows = [(q.reference(tick), json.dumps(q.as_json()), tick) for q in queries]
+    await conn.executemany(
+        "INSERT INTO lineage_refs (reference, query, tick) VALUES ($1, $2::jsonb, $3) ON CONFLICT DO NOTHING", rows
+    )
+    return [r[0] for r in rows]
 
 
 async def query_of_reference(pool: asyncpg.Pool, reference: str) -> tuple[FigureQuery, int]:

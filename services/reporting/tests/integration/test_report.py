@@ -1,6 +1,7 @@
 """The steering committee's report for Grand Est (issue 26), against the real stack: the command writes a French
 PDF (parsed back: pages, accents, the synthetic notice on every page; its first pages turned into PNG by
-`pdftoppm`) and its XLSX companion, whose every figure equals the API's; the dashboard's route answers the same
+`pdftoppm`) and its XLSX companion, whose every figure equals the API's and whose lineage references answer
+`GET /api/lineage/{reference}`; the dashboard's route answers the same
 documents and refuses a bad zone with a code and a French sentence."""
 
 from __future__ import annotations
@@ -77,7 +78,7 @@ async def test_the_grand_est_report_is_a_french_pdf_its_first_pages_png_and_its_
     assert str(pdf.trailer["/Root"]["/Lang"]).startswith("fr")
 
     book = openpyxl.load_workbook(xlsx_path)
-    compared = 0
+    compared, references = 0, []
     for sheet in book.worksheets[1:]:
         rows = list(sheet.iter_rows(values_only=True))
         assert "DONNÉES SYNTHÉTIQUES" in rows[0][0]
@@ -89,9 +90,14 @@ async def test_the_grand_est_report_is_a_french_pdf_its_first_pages_png_and_its_
                 assert record["reference_lignee"] == "non publié"
             else:
                 assert record["reference_lignee"].startswith("L-")
+                references.append(record["reference_lignee"])
             compared += 1
     print(f"XLSX: {compared} figures equal to GET /api/figures?region=44")
     assert compared > 80
+    async with reporting_service() as client:  # a printed reference answers its lineage later
+        for reference in references[:3]:
+            answer = await client.get(f"/api/lineage/{reference}")
+            assert answer.status_code == 200 and answer.json()["reference"] == reference, answer.text[:300]
 
     if shutil.which("pdftoppm") is None:
         pytest.skip("no pdftoppm (Debian poppler-utils: make browser installs it)")

@@ -44,7 +44,7 @@ async def outbox_events(db: asyncpg.Pool, name: str) -> list[dict[str, Any]]:
     found = []
     for r in rows:
         headers = dict(zip(r["header_keys"], r["header_values"], strict=True))
-        if headers["ce_type"].split(".")[-2] == name:
+        if headers["ce_type"].decode().split(".")[-2] == name:
             found.append(json.loads(r["value"]))
     return found
 

@@ -36,7 +36,7 @@ async def outbox_events(db: asyncpg.Pool, name: str) -> list[tuple[str, dict[str
     return [
         (bytes(r["key"]).decode(), json.loads(r["value"]))
         for r in rows
-        if dict(zip(r["header_keys"], r["header_values"], strict=True))["ce_type"].split(".")[-2] == name
+        if dict(zip(r["header_keys"], r["header_values"], strict=True))["ce_type"].decode().split(".")[-2] == name
     ]
 
 

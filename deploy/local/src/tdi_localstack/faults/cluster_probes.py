@@ -104,7 +104,7 @@ class AnswerProbe:
                     row = await conn.fetchrow(
                         f"SELECT shard, created_at, sent_at FROM {schema}.outbox"
                         " WHERE topic LIKE '%.feedback.v1' AND $1 = ANY(header_values)",
-                        event_id,
+                        event_id.encode(),
                     )
                     sent = self.sent_wall[event_id]
                     found.append(

@@ -10,14 +10,12 @@ no reference to give: « non publié »."""
 
 from __future__ import annotations
 
-import base64
-import hashlib
-import json
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlencode
 
+from tdi_reporting.lineage import FigureQuery
 from tdi_reporting.report.french import NON_PUBLIE, count, euros, percent
 
 COUNT, CENTS, PCT = "nombre", "centimes d'euro", "pourcentage"
@@ -110,11 +108,10 @@ def lineage_query(figure: dict[str, Any] | None, as_of: str) -> str:
 
 
 def lineage_reference(figure: dict[str, Any] | None, tick: int | None) -> str:
-    """The lineage route's reference of a figure at a tick (« non publié » without one)."""
+    """The lineage route's reference of a figure at a tick (« non publié » without one): `lineage.FigureQuery`'s."""
     if figure is None or tick is None:
         return NON_PUBLIE
-    canonical = json.dumps({**figure, "tick": tick}, sort_keys=True, separators=(",", ":"))
-    return "L-" + base64.b32encode(hashlib.sha256(canonical.encode()).digest()).decode()[:20]
+    return FigureQuery.of_json(figure).reference(tick)
 
 
 class Builder:

@@ -2,20 +2,20 @@
 the caller may see them, then builds the document. Used by the command (`python -m tdi_reporting report`) and the
 route (`GET /api/reports/{zone}.pdf|xlsx`).
 
-Figures as of a date come from the reporting backend (`Reporting.figures(..., as_of=)`, issue 26): until it takes
-`as_of`, the report gives the live figures and prints the instant they were read, and says which date was asked."""
+Figures as of a date are the history's (`Reporting.figures(..., as_of=)`, issue 26); every figure's lineage reference
+is kept (`lineage_refs`), so the reference printed answers `GET /api/lineage/{reference}` later."""
 
 from __future__ import annotations
 
-import importlib
-import inspect
 import json
 from datetime import UTC, date, datetime
 from importlib import resources
 from typing import Any
 
 from tdi_contracts.reference import Axis, Region, categories_of
+from tdi_reporting.asof import AsOf
 from tdi_reporting.domain import departement_label
+from tdi_reporting.lineage import FigureQuery, remember_references
 from tdi_reporting.report.document import Report, build_report
 from tdi_reporting.report.french import day, instant
 from tdi_reporting.report.zone import Zone, parse_as_of
@@ -50,16 +50,11 @@ def zone_label(figures: dict[str, Any]) -> str:
 async def make_report(reporting: Reporting, zone: Zone, as_of_text: str | None, access: Access) -> Report:
     as_of = parse_as_of(as_of_text)
     region, departement, territory = zone.filters
-    takes_as_of = "as_of" in inspect.signature(reporting.figures).parameters
-    if as_of is not None and takes_as_of:
-        asked = _backend_as_of(as_of_text) or as_of
-        read: Any = reporting.figures  # with the backend's `as_of` (typed there, not in every version of this service)
-        figures = await read(region, departement, territory, access, as_of=asked)
-    else:
-        figures = await reporting.figures(region, departement, territory, access)
+    asked = AsOf.parse(as_of_text) if as_of is not None and as_of_text else None
+    figures = await reporting.figures(region, departement, territory, access, as_of=asked)
     read_at = datetime.now(UTC).replace(microsecond=0)
-    situation, note, iso = _situation(as_of, as_of_text, takes_as_of, read_at, figures.get("situation"))
-    return build_report(
+    situation, note, iso = _situation(as_of, as_of_text, read_at, figures.get("situation"))
+    report = build_report(
         figures,
         zone_label=zone_label(figures),
         situation=situation,
@@ -68,15 +63,11 @@ async def make_report(reporting: Reporting, zone: Zone, as_of_text: str | None, 
         map_data=json.loads(MAP.read_text(encoding="utf-8")),
         axes=reference_axes(),
     )
-
-
-def _backend_as_of(text: str | None) -> Any:
-    """The insight backend's own reading of a date (`tdi_reporting.asof.AsOf`), when this service has it."""
-    try:
-        module = importlib.import_module("tdi_reporting.asof")
-    except ModuleNotFoundError:
-        return None
-    return module.AsOf.parse(text)
+    if report.tick is not None:  # every reference the PDF and the XLSX print answers `GET /api/lineage/{reference}`
+        queries = [FigureQuery.of_json(doc) for f in report.figures if (doc := report.lineage_of(f)) is not None]
+        async with reporting.pool.acquire() as conn:
+            await remember_references(conn, queries, report.tick)
+    return report
 
 
 def _shown(moment: date | datetime) -> str:
@@ -84,21 +75,16 @@ def _shown(moment: date | datetime) -> str:
 
 
 def _situation(
-    as_of: date | datetime | None, text: str | None, applied: bool, read_at: datetime, state: dict[str, Any] | None
+    as_of: date | datetime | None, text: str | None, read_at: datetime, state: dict[str, Any] | None
 ) -> tuple[str, str, str]:
     """(the situation printed, a note on it, the as-of date every figure and lineage query carries). `state` is the
-    figures' `situation` (the tick they describe and when it was committed), when the backend gives it."""
+    figures' `situation` (the tick they describe and when it was committed)."""
     tick = f"état n° {state['tick']} de la plateforme" if state else ""
     committed = datetime.fromisoformat(state["instant"]) if state and state.get("instant") else None
     since = f", enregistré le {instant(committed)} (heure de Paris)" if committed else ""
-    if as_of is not None and applied:
+    if as_of is not None:
         note = "Chiffres tels que la plateforme les connaissait à cette date, recalculés depuis l'historique"
         return _shown(as_of), f"{note}{' (' + tick + since + ')' if tick else ''}.", str(text)
     moment = committed or read_at
     live = f"Chiffres en direct, lus le {instant(read_at)} (heure de Paris){' : ' + tick + since if tick else ''}."
-    if as_of is not None:
-        live = (
-            f"Date demandée : {_shown(as_of)}. Les chiffres à une date passée ne sont pas encore calculés par la"
-            f" plateforme : ce rapport donne les chiffres en direct, lus le {instant(read_at)} (heure de Paris)."
-        )
     return instant(read_at), live, moment.isoformat()
