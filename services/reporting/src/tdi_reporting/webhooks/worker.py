@@ -107,7 +107,10 @@ class WebhookWorker:
 
                 async def one(subscription_id: uuid.UUID) -> None:
                     async with limit:
-                        await self.deliver_one(client, subscription_id)
+                        try:
+                            await self.deliver_one(client, subscription_id)
+                        except Exception as error:  # one subscription's trouble never holds the others back
+                            log.warning("webhook_delivery_failed", subscription=str(subscription_id), error=repr(error))
 
                 await asyncio.gather(*(one(r["subscription_id"]) for r in due))
         if time.monotonic() - self._purged_at > 600:
@@ -166,7 +169,7 @@ class WebhookWorker:
                 await conn.execute(
                     "UPDATE webhook_subscriptions SET pending_tick = $2, pending_src = $3, pending_seq = $4,"
                     " attempts = $5, failing_since = $6, next_attempt_at = coalesce($7, next_attempt_at),"
-                    " enabled = $8, disabled_at = CASE WHEN $8 THEN NULL ELSE $9 END,"
+                    " enabled = $8, disabled_at = CASE WHEN $8 THEN NULL ELSE $9::timestamptz END,"
                     " disabled_reason = $10 WHERE subscription_id = $1",
                     subscription_id, *last, attempt, failing_since, next_at, not disabled, now, reason,
                 )  # fmt: skip
