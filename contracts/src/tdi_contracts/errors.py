@@ -130,6 +130,7 @@ class ErrorCode(StrEnum):
     PARTNER_BATCH_TOO_LARGE = "PARTNER_BATCH_TOO_LARGE"
     NOT_A_PARTNER = "NOT_A_PARTNER"
     RECEIPT_NOT_FOUND = "RECEIPT_NOT_FOUND"
+    WEBHOOK_TARGET_REFUSED = "WEBHOOK_TARGET_REFUSED"
     SERVICE_UNAVAILABLE = "SERVICE_UNAVAILABLE"
     INTERNAL_ERROR = "INTERNAL_ERROR"
 
@@ -277,6 +278,8 @@ REASONS: dict[ErrorCode, str] = {
     _E.PARTNER_BATCH_TOO_LARGE: "Le lot contient trop d'événements pour une seule requête : découpez-le.",
     _E.NOT_A_PARTNER: "Ce jeton n'identifie aucun partenaire du programme : seul un partenaire envoie ses événements.",
     _E.RECEIPT_NOT_FOUND: "Aucun accusé de réception de votre organisation ne porte cet identifiant.",
+    _E.WEBHOOK_TARGET_REFUSED: "L'adresse de destination du webhook est refusée : seules des adresses https publiques"
+    " sont permises.",
     _E.SERVICE_UNAVAILABLE: "Le service est momentanément indisponible (base de données ou Kafka injoignable) ;"
     " réessayez.",
     _E.INTERNAL_ERROR: "La plateforme n'a pas pu traiter l'événement ; il a été mis de côté pour analyse.",

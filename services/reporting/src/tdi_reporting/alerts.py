@@ -8,7 +8,9 @@ sources give none; the 90 % comes from the issue):
 - `partenaire-rejets`: a partner whose answers of the last hour are rejections above `alert_partner_reject_pct`
   (20 %), once it got at least `alert_partner_min_answers` (20) answers in that hour;
 - `territoire-sans-chef-de-projet`: a labelled territory without a chef de projet for `alert_no_chef_de_projet_days`
-  (90) days, counted from the territory map's revision (`as_of`) that left it without one.
+  (90) days, counted from the territory map's revision (`as_of`) that left it without one;
+- `webhook-desactive`: a webhook subscription disabled after failing too long (`tdi_reporting.webhooks`), until it
+  is enabled again or deleted.
 
 Judged after each consumer batch (coalesced) and every `alert_interval_s` (time alone raises the "N days" ones), by
 one replica at a time; an alert is a row of `alerts`, raised once and cleared when its cause is gone. Each change is
@@ -43,6 +45,7 @@ KINDS = {
     "plan-sans-progres": "Plan d'action sans progrès",
     "partenaire-rejets": "Taux de rejet d'un partenaire au-delà du seuil",
     "territoire-sans-chef-de-projet": "Territoire sans chef de projet",
+    "webhook-desactive": "Webhook désactivé après des échecs répétés",
 }
 RAISED, CLEARED = "declenchee", "levee"
 
@@ -188,6 +191,19 @@ async def _without_chef(conn: Any, rules: AlertRules, now: datetime) -> dict[tup
     return found
 
 
+_DISABLED_WEBHOOKS = """
+SELECT subscription_id::text AS id, url, disabled_at, disabled_reason FROM webhook_subscriptions
+WHERE NOT enabled AND disabled_at IS NOT NULL
+"""
+
+
+async def _disabled_webhooks(conn: Any) -> dict[tuple[str, str], dict[str, Any]]:
+    return {
+        ("webhook-desactive", row["id"]): {"depuis": row["disabled_at"].isoformat(), "raison": row["disabled_reason"]}
+        for row in await conn.fetch(_DISABLED_WEBHOOKS)
+    }
+
+
 async def conditions(conn: Any, rules: AlertRules, now: datetime) -> dict[tuple[str, str], dict[str, Any]]:
     """(kind, subject) -> details, for every alert whose cause holds at `now`."""
     today = now.astimezone(PARIS).date()
@@ -196,6 +212,7 @@ async def conditions(conn: Any, rules: AlertRules, now: datetime) -> dict[tuple[
         **await _idle_plans(conn, rules, today),
         **await _partners(conn, rules, now),
         **await _without_chef(conn, rules, now),
+        **await _disabled_webhooks(conn),
     }
 
 
@@ -230,6 +247,11 @@ async def evaluate_alerts(
                     kind, subject, now,
                 )  # fmt: skip
                 changes.append(AlertChange(kind, subject, CLEARED, now, json.loads(row["details"])))
+        for change in changes:  # the webhooks' ordered stream of alerts (it takes this transaction's tick)
+            await conn.execute(
+                "INSERT INTO alert_log (kind, subject, state, at, details) VALUES ($1, $2, $3, $4, $5::jsonb)",
+                change.kind, change.subject, change.state, change.at, json.dumps(change.details),
+            )  # fmt: skip
     await signal.publish(changes)
     return changes
 
@@ -248,6 +270,9 @@ def message(kind: str, subject: str, details: dict[str, Any]) -> str:
         rate = str(d.get("taux_rejet_pct", "?")).replace(".", ",")
         return (f"Le partenaire {subject} a vu {d.get('rejets', '?')} de ses {d.get('reponses', '?')} derniers "
                 f"événements refusés dans l'heure ({rate} %).")  # fmt: skip
+    if kind == "webhook-desactive":
+        return (f"Le webhook {subject} est désactivé depuis le {str(d.get('depuis', '?'))[:10]} après des échecs "
+                f"répétés ({d.get('raison', '?')}) : réactivez-le une fois le destinataire rétabli.")  # fmt: skip
     return f"Le territoire {subject} n'a pas de chef de projet depuis le {d.get('depuis', '?')}."
 
 

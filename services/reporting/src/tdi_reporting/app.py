@@ -25,6 +25,8 @@ from tdi_reporting.options import ReportingOptions
 from tdi_reporting.reports_api import build_reports_router
 from tdi_reporting.snapshots import take_due_snapshots_now
 from tdi_reporting.store import MIGRATIONS, change_cursor
+from tdi_reporting.webhooks.routes import build_webhooks_router
+from tdi_reporting.webhooks.worker import WebhookMetrics, WebhookWorker
 from tdi_runtime.db import Connection
 from tdi_runtime.service import Runtime, create_service_app
 from tdi_runtime.settings import ServiceSettings
@@ -50,17 +52,20 @@ def create_app(settings: ServiceSettings | None = None, options: ReportingOption
 
     notifier = ChangeNotifier(read_cursor)
     signal = AlertSignal()
+    judge_alerts = Recurring(
+        "alerts",
+        lambda: evaluate_alerts(runtime[0].pool, rules_of(options), datetime.now(UTC), signal),
+        options.alert_interval_s,
+    )
+    webhooks: list[WebhookWorker] = []
     background = [
         Recurring(
             "figure-snapshots",
             lambda: take_due_snapshots_now(runtime[0].pool, options.snapshot_every_events),
             options.snapshot_interval_s,
         ),
-        Recurring(
-            "alerts",
-            lambda: evaluate_alerts(runtime[0].pool, rules_of(options), datetime.now(UTC), signal),
-            options.alert_interval_s,
-        ),
+        judge_alerts,
+        Recurring("webhooks", lambda: webhooks[0].deliver_due(), options.webhook_interval_s),
     ]
     background = [task for task in background if task.interval_s > 0]  # 0: off (tests judge when they say)
 
@@ -84,6 +89,9 @@ def create_app(settings: ServiceSettings | None = None, options: ReportingOption
     async def started(rt: Runtime) -> None:
         runtime.append(rt)
         rt.metrics.add_refresher(alerts_gauge(rt.metrics.registry, rt.settings.service))
+        webhook_metrics = WebhookMetrics(rt.metrics.registry, rt.settings.service)
+        rt.metrics.add_refresher(webhook_metrics.refresh)
+        webhooks.append(WebhookWorker(rt.pool, options, webhook_metrics, on_disabled=judge_alerts.signal))
         await notifier.refresh_now()
 
     app = create_service_app(
@@ -97,6 +105,7 @@ def create_app(settings: ServiceSettings | None = None, options: ReportingOption
             build_reports_router(),
             build_dashboard_router(options),
             build_open_data_router(),
+            build_webhooks_router(),
         ],
         consumers=[consumer],
         migrations_package=MIGRATIONS,

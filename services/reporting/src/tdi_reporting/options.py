@@ -66,6 +66,29 @@ class ReportingOptions(BaseSettings):
         description="Days a commitment may wait for its payment (a State transfer: after its budget year's end)"
         " before the ledger calls the gap unexplained (platform rule)",
     )
+    webhook_interval_s: float = Field(
+        default=1.0,
+        ge=0,
+        description="How often due webhook deliveries are looked for, besides after each batch"
+        " (0: no delivery worker in this process)",
+    )
+    webhook_batch_max: int = Field(default=100, ge=1, le=1000, description="Events in one webhook POST at most")
+    webhook_timeout_s: float = Field(default=10.0, gt=0, description="Wait for a receiver's answer")
+    webhook_concurrency: int = Field(default=4, ge=1, description="Subscriptions delivered at once per instance")
+    webhook_backoff_base_s: float = Field(default=5.0, gt=0, description="First retry wait (then doubling)")
+    webhook_backoff_cap_s: float = Field(default=3600.0, gt=0, description="Longest retry wait")
+    webhook_disable_after_s: float = Field(
+        default=86_400.0, gt=0, description="A subscription failing this long (since its first failure) is disabled"
+    )
+    webhook_disable_after_attempts: int = Field(
+        default=0, ge=0, description="…or after this many failed attempts of one batch (0: no attempt limit)"
+    )
+    webhook_retention_days: float = Field(default=7.0, gt=0, description="Delivery log kept this long")
+    webhook_allowed_hosts: list[str] = Field(
+        default_factory=list,
+        description="Hosts a webhook may target whatever their address, and over http (tests: 127.0.0.1)",
+    )
+    webhook_page_max: int = Field(default=1000, ge=1, description="Events of one catch-up page at most")
     definition: int = Field(
         default=1, ge=1, description="Fold definition applied live (`folding.DEFINITIONS`; switch, then rebuild)"
     )
