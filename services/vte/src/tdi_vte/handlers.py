@@ -90,14 +90,7 @@ async def record_signed_contract(command: RecordVteContractV2, uow: VteUnitOfWor
     return contract
 
 
-@registry.handles(
-    DeclareVteGreenMission,
-    DeclareVteGreenMissionV2,
-    EndVteContractV2,
-    RecordVteAidPaymentV2,
-    RecordVteHousingAid,
-    prefetch=warm,
-)
+@registry.handles(DeclareVteGreenMissionV2, EndVteContractV2, RecordVteAidPaymentV2, RecordVteHousingAid, prefetch=warm)
 async def apply_follow_up(command: FollowUp, uow: VteUnitOfWork) -> VteContract:
     existing = await uow.contracts.get(command.contract_reference)
     if existing is not None:  # an unknown contract is answered by the rule (UNKNOWN_AGGREGATE), in any region
@@ -110,6 +103,12 @@ async def apply_follow_up(command: FollowUp, uow: VteUnitOfWork) -> VteContract:
     uow.emit(*events)
     uow.resulted_in("vte-contract", existing.vte_contract_id)
     return existing
+
+
+@registry.handles(DeclareVteGreenMission, prefetch=warm)
+async def apply_green_v1(command: DeclareVteGreenMission, uow: VteUnitOfWork) -> VteContract:
+    """The v1 green mission (8,000 EUR at most asked) is a v2 one: the same rule."""
+    return await apply_follow_up(DeclareVteGreenMissionV2.model_validate(command.model_dump()), uow)
 
 
 @registry.handles(RecordVteOffer, prefetch=warm)
