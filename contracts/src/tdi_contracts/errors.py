@@ -91,6 +91,7 @@ class ErrorCode(StrEnum):
     TOKEN_EXPIRED = "TOKEN_EXPIRED"  # noqa: S105 (a code, not a secret)
     OUT_OF_REGION = "OUT_OF_REGION"
     OUT_OF_PROGRAMME = "OUT_OF_PROGRAMME"
+    OUT_OF_TERRITORY = "OUT_OF_TERRITORY"
     READ_ONLY_ROLE = "READ_ONLY_ROLE"
     AGGREGATES_ONLY = "AGGREGATES_ONLY"
     TOO_MANY_STREAMS = "TOO_MANY_STREAMS"
@@ -219,6 +220,7 @@ REASONS: dict[ErrorCode, str] = {
     _E.INVALID_TOKEN: "Le jeton d'accès est invalide (signature, émetteur ou audience refusés).",
     _E.TOKEN_EXPIRED: "Le jeton d'accès a expiré : demandez-en un nouveau.",
     _E.OUT_OF_REGION: "Votre rôle régional ne permet d'agir que sur les territoires de votre région.",
+    _E.OUT_OF_TERRITORY: "Votre rôle de territoire ne permet de voir et d'agir que sur votre propre territoire.",
     _E.OUT_OF_PROGRAMME: "Votre rôle d'instructeur ne permet d'agir que sur les dossiers de votre programme.",
     _E.READ_ONLY_ROLE: "Votre rôle est en lecture seule : il ne permet aucune modification.",
     _E.AGGREGATES_ONLY: "Votre rôle donne accès aux totaux seulement, pas aux dossiers un par un.",
@@ -300,6 +302,7 @@ HTTP_STATUS: dict[ErrorCode, int] = {
             _E.FORBIDDEN,
             _E.OUT_OF_REGION,
             _E.OUT_OF_PROGRAMME,
+            _E.OUT_OF_TERRITORY,
             _E.READ_ONLY_ROLE,
             _E.AGGREGATES_ONLY,
             _E.PROGRAMME_NOT_OPERATED,

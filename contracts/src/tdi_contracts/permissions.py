@@ -13,6 +13,7 @@ from .events.funding import (
 )
 from .events.vte import (
     DeclareVteGreenMission,
+    DeclareVteGreenMissionV2,
     EndVteContract,
     EndVteContractV2,
     RecordVteAidPayment,
@@ -32,7 +33,14 @@ _FUNDING = tuple(spec_for(m).type for m in (FileApplication, FileApplicationV2, 
 _OPERATE = (spec_for(DeclareProgramme).type,)
 _ADVICE = (spec_for(RecordApplicationOpinion).type,)
 _VTE_V1 = (RecordVteContract, EndVteContract, RecordVteAidPayment)
-_VTE_V2 = (RecordVteOffer, RecordVteContractV2, DeclareVteGreenMission, EndVteContractV2, RecordVteAidPaymentV2)
+_VTE_V2 = (
+    RecordVteOffer,
+    RecordVteContractV2,
+    DeclareVteGreenMission,
+    DeclareVteGreenMissionV2,
+    EndVteContractV2,
+    RecordVteAidPaymentV2,
+)
 _VTE = tuple(spec_for(m).type for m in (*_VTE_V1, *_VTE_V2))
 
 PARTNER_COMMANDS: dict[Partner, frozenset[str]] = {

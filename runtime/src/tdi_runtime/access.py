@@ -16,6 +16,7 @@ from tdi_runtime.pipeline.caller import (
     READ_ROLES,
     REGION_ROLES,
     SENSITIVE,
+    TERRITORY_ROLE,
     WRITE_ROLES,
     Caller,
 )
@@ -33,6 +34,7 @@ __all__ = [
     "READ_ROLES",
     "REGION_ROLES",
     "SENSITIVE",
+    "TERRITORY_ROLE",
     "WRITE_ROLES",
     "Access",
     "Reach",

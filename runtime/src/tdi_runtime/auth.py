@@ -1,13 +1,13 @@
 """Who is calling: a bearer token is a static token (local use) or an OIDC-compatible JWT, and gives a `Caller`.
 
-Roles (issue 14): `national` (ANCT, DGE: everything), `regional` (a prefecture: one region; `prefecture` is
-accepted as its alias, issue 24), `region-council` (a Conseil régional: one region, consulted: it gives an avis),
-`instructor` (one programme), `reader` (read-only). `staff` is the local static token of `make run`, equal to
-`national`; `admin` passes every check. A static token maps to `role` or `role:scope` (`regional:44`,
-`instructor:fonds-vert-ti`) in `api_tokens`. A JWT is verified against the configured keys (a JWKS file or URL,
-`tdi_runtime.jwks`), its issuer and audience (both required outside local mode), with `jwt_leeway_s` of clock
-skew allowed on `exp`, `nbf` and `iat`; its claims give the role (`tdi_role`, else the first of `roles` we know)
-and the scope (`tdi_region` / `tdi_programme`).
+Roles (issue 14): `national` (ANCT, DGE: everything), `regional` (a prefecture: one region; `prefecture` is accepted as
+its alias, issue 24), `region-council` (a Conseil régional: one region, consulted: it gives an avis), `instructor` (one
+programme), `territory` (a territory's chef de projet and binôme: one territory, issue 24), `reader` (read-only).
+`staff` is the local static token of `make run`, equal to `national`; `admin` passes every check. A static token maps to
+`role` or `role:scope` (`regional:44`, `instructor:fonds-vert-ti`, `territory:tdi-44-grand-reims`) in `api_tokens`. A
+JWT is verified against the configured keys (a JWKS file or URL, `tdi_runtime.jwks`), its issuer and audience (both
+required outside local mode), with `jwt_leeway_s` of clock skew allowed on `exp`, `nbf` and `iat`; its claims give the
+role (`tdi_role`, else the first of `roles` we know) and the scope (`tdi_region` / `tdi_programme` / `tdi_territory`).
 """
 
 from __future__ import annotations
@@ -21,9 +21,9 @@ import jwt
 from tdi_contracts.errors import ErrorCode
 from tdi_runtime.errors import DomainError
 from tdi_runtime.jwks import signing_keys
-from tdi_runtime.pipeline.caller import REGION_ROLES, Caller
+from tdi_runtime.pipeline.caller import REGION_ROLES, TERRITORY_ROLE, Caller
 
-ROLES = ("national", "regional", "region-council", "instructor", "reader", "staff", "admin")
+ROLES = ("national", "regional", "region-council", "instructor", "territory", "reader", "staff", "admin")
 """Roles a token may carry (`staff` and `admin`: local static tokens only, equal to `national`)."""
 ROLE_ALIASES = {"prefecture": "regional"}
 """Other names a token may give a role (issue 24: the regional prefecture is the `regional` role)."""
@@ -52,6 +52,7 @@ def _static(token: str, tokens: dict[str, str]) -> Caller | None:
         role,
         region=scope if role in REGION_ROLES else None,
         programme=scope if role == "instructor" else None,
+        territory=scope if role == TERRITORY_ROLE else None,
     )
 
 
@@ -99,9 +100,21 @@ def _from_jwt(token: str, key: Any, settings: Any) -> Caller:
     if role is None:
         raise DomainError(ErrorCode.FORBIDDEN, "Ce jeton ne porte aucun rôle de la plateforme.")
     region, programme = claims.get("tdi_region"), claims.get("tdi_programme")
-    if (role in REGION_ROLES and not region) or (role == "instructor" and not programme):
-        raise DomainError(ErrorCode.FORBIDDEN, f"Le rôle « {role} » doit préciser sa région ou son programme.")
-    return Caller.of_token(str(claims["sub"]), role, region if role in REGION_ROLES else None, programme)
+    territory = claims.get("tdi_territory") if role == TERRITORY_ROLE else None
+    if (
+        (role in REGION_ROLES and not region)
+        or (role == "instructor" and not programme)
+        or (role == TERRITORY_ROLE and not (isinstance(territory, str) and territory))
+    ):
+        message = f"Le rôle « {role} » doit préciser sa région, son programme ou son territoire."
+        raise DomainError(ErrorCode.FORBIDDEN, message)
+    return Caller.of_token(
+        str(claims["sub"]),
+        role,
+        region if role in REGION_ROLES else None,
+        programme if role == "instructor" else None,
+        territory,
+    )
 
 
 def _is_jwt(token: str, settings: Any) -> bool:

@@ -24,7 +24,7 @@ from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from tdi_contracts.errors import ErrorCode
 from tdi_runtime.auth import authenticate
 from tdi_runtime.errors import DomainError
-from tdi_runtime.pipeline.caller import PROGRAMME_WRITE_ROLES, READ_ROLES, WRITE_ROLES, Caller
+from tdi_runtime.pipeline.caller import PROGRAMME_WRITE_ROLES, READ_ROLES, TERRITORY_ROLE, WRITE_ROLES, Caller
 from tdi_runtime.tickets import Credential, Tickets, token_digest
 
 bearer = HTTPBearer(
@@ -39,6 +39,7 @@ SCOPES = {
     "region+programme": "a regional caller: its own region; an instructor: its own programme",
     "programme": "an instructor: its own programme only; a regional caller: its own region",
     "public": "anyone, without a token",
+    "region+territory": "a regional caller: its own region; a territory caller: its own territory",
 }
 PUBLIC = "public"
 """The role and scope of a public route (`public()`): the open data, read by anyone without a token."""
@@ -82,10 +83,13 @@ def _declare(guard: Callable[..., Any], roles: Iterable[str], scope: str, write:
     return guard
 
 
-def reads(*, scope: str = "region", ticket: str | None = None) -> Callable[..., Any]:
-    """Any role with a valid token reads. `ticket` (a purpose of `tdi_runtime.tickets`): also `?ticket=`, for what
-    a browser opens without headers (an EventSource, a download link). `?access_token=` is refused everywhere
-    (400 ACCESS_TOKEN_IN_URL)."""
+def reads(*, scope: str = "region", ticket: str | None = None, territories: bool = False) -> Callable[..., Any]:
+    """Any staff role with a valid token reads; a `territory` caller only where `territories` (the route narrows what it
+    shows to the caller's territory: `territory_filter`, `require_territory`), else FORBIDDEN. `ticket` (a purpose of
+    `tdi_runtime.tickets`): also `?ticket=`, for what a browser opens without headers (an EventSource, a download link).
+    `?access_token=` is refused everywhere (400 ACCESS_TOKEN_IN_URL).
+    """
+    roles = (*READ_ROLES, TERRITORY_ROLE) if territories else READ_ROLES
     if ticket is not None:
         purpose = ticket
 
@@ -97,20 +101,25 @@ def reads(*, scope: str = "region", ticket: str | None = None) -> Callable[..., 
             ),
         ) -> Caller:
             if credentials or not ticket:
-                return await _access(request, credentials.credentials if credentials else None)
+                found = await _access(request, credentials.credentials if credentials else None)
+                found.require_role(roles)
+                return found
             if "access_token" in request.query_params:
                 raise DomainError(ErrorCode.ACCESS_TOKEN_IN_URL, URL_TOKEN_REFUSED)
             settings = request.app.state.runtime.settings
             access, credential = tickets(request).redeem(ticket, purpose, settings)
+            access.require_role(roles)
             request.state.access, request.state.credential = access, credential
             return access
 
-        return _declare(guard_t, READ_ROLES, scope, write=False)
+        return _declare(guard_t, roles, scope, write=False)
 
     async def guard(request: Request, credentials: HTTPAuthorizationCredentials | None = Depends(bearer)) -> Caller:
-        return await _access(request, credentials.credentials if credentials else None)
+        found = await _access(request, credentials.credentials if credentials else None)
+        found.require_role(roles)
+        return found
 
-    return _declare(guard, READ_ROLES, scope, write=False)
+    return _declare(guard, roles, scope, write=False)
 
 
 def public() -> Callable[..., Any]:
@@ -125,11 +134,18 @@ def public() -> Callable[..., Any]:
 
 
 def commands(
-    *, scope: str = "region", instructors: bool = False, roles: tuple[str, ...] | None = None
+    *,
+    scope: str = "region",
+    instructors: bool = False,
+    roles: tuple[str, ...] | None = None,
+    territories: bool = False,
 ) -> Callable[..., Any]:
     """A command: national and regional callers (and instructors when the route acts on a programme's objects);
-    `roles` narrows it further (e.g. national only)."""
+    `roles` narrows it further (e.g. national only); `territories` admits a territory caller too (the route checks
+    its territory: `require_territory`)."""
     roles = roles or (PROGRAMME_WRITE_ROLES if instructors else WRITE_ROLES)
+    if territories:
+        roles = (*roles, TERRITORY_ROLE)
 
     async def guard(request: Request, credentials: HTTPAuthorizationCredentials | None = Depends(bearer)) -> Caller:
         access = await _access(request, credentials.credentials if credentials else None)
@@ -167,7 +183,7 @@ def documented(router: APIRouter) -> APIRouter:
         route.description = f"{route.description}\n\n{note}".strip()
         route.responses = {
             401: {"description": "UNAUTHENTICATED, TOKEN_EXPIRED or INVALID_TOKEN"},
-            403: {"description": "FORBIDDEN, READ_ONLY_ROLE, OUT_OF_REGION or OUT_OF_PROGRAMME"},
+            403: {"description": "FORBIDDEN, READ_ONLY_ROLE, OUT_OF_REGION, OUT_OF_PROGRAMME or OUT_OF_TERRITORY"},
             **route.responses,
         }
     return router

@@ -20,6 +20,7 @@ from tdi_runtime.events import outgoing
 from tdi_runtime.handling import Feedback
 from tdi_runtime.inbox import Seen
 from tdi_runtime.outbox import OutgoingMessage
+from tdi_runtime.pipeline.uow import NOTE
 
 _FEEDBACK_PRODUCER = "platform"
 
@@ -54,8 +55,9 @@ class PartnerFeedback(Feedback):
             partner=self.partner,
             partner_event_id=delivery.event_id,
             partner_event_type=delivery.event_type,
-            resulting_ids=[ResultingId(kind=ResultKind(kind), id=UUID(id_)) for kind, id_ in results],
+            resulting_ids=[ResultingId(kind=ResultKind(kind), id=UUID(id_)) for kind, id_ in results if kind != NOTE],
             accepted_at=datetime.now(UTC),
+            notes=[text for kind, text in results if kind == NOTE][:5],
         )
         return [outgoing(answer, _FEEDBACK_PRODUCER, topic=self.topic, **delivery.caused())]
 

@@ -91,6 +91,7 @@ class Tickets:
             "r": access.role,
             "g": access.region,
             "m": access.programme,
+            "t": access.territory,
             "x": round((now or time.time()) + self.ttl_s, 3),
             "e": credential.expires_at,
             "h": credential.token_digest,
@@ -113,4 +114,4 @@ class Tickets:
             raise DomainError(ErrorCode.INVALID_TICKET, INVALID) from None
         if not credential.still_valid(settings, now):
             raise DomainError(ErrorCode.INVALID_TICKET, INVALID)
-        return Caller(claims["s"], claims["r"], claims["g"], claims["m"]), credential
+        return Caller(claims["s"], claims["r"], claims["g"], claims["m"], claims.get("t")), credential

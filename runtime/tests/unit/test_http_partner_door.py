@@ -123,3 +123,14 @@ def test_a_control_character_in_a_command_is_refused_as_on_kafka():
 def test_a_receipt_id_is_stable_for_the_same_source_and_id_and_differs_otherwise():
     assert receipt_id("/partners/bpifrance", "E1") == receipt_id("/partners/bpifrance", "E1")
     assert receipt_id("/partners/bpifrance", "E1") != receipt_id("/partners/bpifrance/erp", "E1")
+
+
+def test_an_accepted_receipt_carries_the_notes_the_feedback_topic_carries():
+    """A decision taken otherwise than asked (a VTE green top-up capped at 8,000 EUR, seed 000 l. 673) says so on
+    the feedback topic (`PartnerEventAccepted.notes`); the HTTP receipt of the same event says the same."""
+    from tdi_runtime.doors.http_partner.receipts import accepted_parts
+
+    contract = "7d3f4e2a-1b2c-4d5e-8f90-123456789abc"
+    ids, notes = accepted_parts([["vte-contract", contract], ["note", "Complément plafonné à 8 000,00 €."]])
+    assert [(str(i.kind), str(i.id)) for i in ids] == [("vte-contract", contract)]
+    assert notes == ["Complément plafonné à 8 000,00 €."]

@@ -52,6 +52,12 @@ class PartnerEventAccepted(ContractModel):
         examples=[[{"kind": "application", "id": "9a8b7c6d-5e4f-4a3b-8c2d-1e0f9a8b7c05"}]],
     )
     accepted_at: UtcDatetime = Field(description="When it was applied", examples=["2024-01-15T09:30:02Z"])
+    notes: list[FrenchSentence] = Field(
+        default_factory=list,
+        max_length=5,
+        description="What the platform decided otherwise than asked (e.g. an amount granted up to its cap)",
+        examples=[["Complément « VTE vert » demandé : 9 500,00 € ; accordé : 8 000,00 € (plafond du dispositif)."]],
+    )
 
 
 @contract(

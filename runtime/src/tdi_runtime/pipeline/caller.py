@@ -2,16 +2,17 @@
 
 A person comes with a bearer token (`Caller.of_token`, built by `tdi_runtime.auth`): `national` (ANCT, DGE; the local
 `staff` and `admin` tokens are national), `regional` (the regional prefecture: one region), `region-council` (the
-Conseil régional: one region, consulted: it gives an avis, issue 24), `instructor` (one programme), `reader` (reads
-only). A partner's command comes from its ingress topic (`Caller.of_partner`): partners are bound to the commands
-`PARTNER_COMMANDS` grants them, not to a region. Domain events, projections and start-up jobs act as the service
-itself (`Caller.system`).
+Conseil régional: one region, consulted: it gives an avis, issue 24), `instructor` (one programme), `territory` (a
+territory's chef de projet and its binôme: one territory, issue 24), `reader` (reads only). A partner's command comes
+from its ingress topic (`Caller.of_partner`): partners are bound to the commands `PARTNER_COMMANDS` grants them, not to
+a region. Domain events, projections and start-up jobs act as the service itself (`Caller.system`).
 
-The scope rules (issue 14): a `regional` or `region-council` caller sees and acts on its own region only (lists
-narrowed to it, another region's object refused `OUT_OF_REGION`); an `instructor` acts for its programme only
-(`OUT_OF_PROGRAMME`); a `reader` never writes (`READ_ONLY_ROLE`). A handler checks them on what it computed
-(`uow.caller.require_region(location.regions)`), never only on what the caller quoted (issue 22 #2). Sensitive fields
-are shown only to the roles `SENSITIVE` names (platform rule); the others get `null`.
+The scope rules (issue 14): a `regional` or `region-council` caller sees and acts on its own region only (lists narrowed
+to it, another region's object refused `OUT_OF_REGION`); an `instructor` acts for its programme only
+(`OUT_OF_PROGRAMME`); a `territory` caller acts on the routes that name it only, and there on its own territory
+(`require_territory`, `territory_filter`: `OUT_OF_TERRITORY`); a `reader` never writes (`READ_ONLY_ROLE`). A handler
+checks them on what it computed (`uow.caller.require_region(location.regions)`), never only on what the caller quoted
+(issue 22 #2). Sensitive fields are shown only to the roles `SENSITIVE` names (platform rule); the others get `null`.
 """
 
 from __future__ import annotations
@@ -29,6 +30,9 @@ REGION_ROLES = frozenset({"regional", "region-council"})
 """Roles bound to one region (`tdi_region` claim, `role:<region>` static token)."""
 WRITE_ROLES = ("national", "regional")
 PROGRAMME_WRITE_ROLES = ("national", "regional", "instructor")
+TERRITORY_ROLE = "territory"
+"""A territory's chef de projet and its binôme (`tdi_territory` claim, `territory:<territory_id>` static token):
+admitted only by the routes that name it (`reads(territories=True)`, `commands(territories=True)`), never by default."""
 PARTNER_ROLE = "partner"
 SYSTEM_ROLE = "system"
 
@@ -61,13 +65,20 @@ class Caller:
     region: str | None = None
     programme: str | None = None
     territory: str | None = None
-    """Reserved for a territory-bound role (a chef de projet): no token carries one yet."""
+    """The one territory of a `territory` caller (its platform `tdi-…` or official `ti-…` id, as its token says)."""
     partner: Partner | None = None
 
     @classmethod
-    def of_token(cls, subject: str, role: str, region: str | None = None, programme: str | None = None) -> Caller:
+    def of_token(
+        cls,
+        subject: str,
+        role: str,
+        region: str | None = None,
+        programme: str | None = None,
+        territory: str | None = None,
+    ) -> Caller:
         """A person, from a verified bearer token (`tdi_runtime.auth`)."""
-        return cls(subject, "national" if role in NATIONAL_ROLES else role, region, programme)
+        return cls(subject, "national" if role in NATIONAL_ROLES else role, region, programme, territory)
 
     @classmethod
     def of_partner(cls, partner: Partner) -> Caller:
@@ -96,6 +107,30 @@ class Caller:
         if asked is not None:
             self.require_region(asked)
         return self.region
+
+    def reaches_territory(self, territory_ids: Iterable[str | None] | str | None) -> bool:
+        """Whether an object of this territory (any of its ids: platform, official) is within reach: a territory
+        caller's own territory only; other roles are bound to no territory."""
+        wanted = (territory_ids,) if isinstance(territory_ids, str) or territory_ids is None else tuple(territory_ids)
+        return self.role != TERRITORY_ROLE or (self.territory is not None and self.territory in wanted)
+
+    def require_territory(self, territory_ids: Iterable[str | None] | str | None) -> None:
+        """Refuse (403 OUT_OF_TERRITORY) an object of another territory (give every id the object is known by)."""
+        if not self.reaches_territory(territory_ids):
+            raise DomainError(ErrorCode.OUT_OF_TERRITORY, f"Ce jeton est limité au territoire {self.territory}.")
+
+    def territory_filter(self, asked: str | None) -> str | None:
+        """A list's territory filter: a territory caller's lists are its territory's; asking for another is refused."""
+        if self.role != TERRITORY_ROLE:
+            return asked
+        if asked is not None:
+            self.require_territory(asked)
+        return self.territory
+
+    def require_role(self, roles: Iterable[str]) -> None:
+        """A read: a role the route does not name (a territory caller on a route not opened to it) gets FORBIDDEN."""
+        if self.role not in tuple(roles):
+            raise DomainError(ErrorCode.FORBIDDEN, f"Le rôle « {self.role} » ne permet pas cette lecture.")
 
     def require_programme(self, programme: str | None) -> None:
         """Refuse (403 OUT_OF_PROGRAMME) an instructor acting or reading outside its programme."""

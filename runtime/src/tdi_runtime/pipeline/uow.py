@@ -24,6 +24,10 @@ from tdi_runtime.outbox import OutgoingMessage
 from tdi_runtime.pipeline.caller import Caller
 from tdi_runtime.pipeline.repository import Repository
 
+NOTE = "note"
+"""The kind of a `results` pair that is a sentence for the partner's answer (`UnitOfWork.note`), not an id: kept
+with the ids in the inbox, so a redelivery gets the same answer, notes included."""
+
 
 class UnitOfWork:
     """What a handler gets besides its command: the caller, the repositories, and where its outcome goes."""
@@ -52,6 +56,11 @@ class UnitOfWork:
     def resulted_in(self, kind: str, id_: object) -> None:
         """An id the command created or changed, quoted back to a partner in its acceptance."""
         self.results.append((kind, str(id_)))
+
+    def note(self, sentence: str) -> None:
+        """A French sentence for the partner's acceptance: what was decided otherwise than asked (issue 24: a
+        top-up granted up to its cap). HTTP callers read it in the decision the handler emits."""
+        self.results.append((NOTE, sentence))
 
     async def defer(self, sql: str, *args: Any) -> None:
         """A write sent at the flush with the others of its statement (one `executemany`): for writes nothing

@@ -12,11 +12,13 @@ from tdi_contracts.errors import ErrorCode
 from tdi_contracts.events.vte import (
     ContractEndReason,
     DeclareVteGreenMission,
+    DeclareVteGreenMissionV2,
     VteAdjustmentCause,
     VteAidAdjusted,
     VteEarlyEndRule,
     VteGreenScope,
 )
+from tdi_contracts.money import format_eur
 from tdi_contracts.reference.figures import VTE_GREEN_TOP_UP_MAX, VTE_MAX_PER_CONTRACT
 from tdi_runtime.errors import DomainError
 from tdi_vte.domain import GreenMission, VteContract
@@ -25,8 +27,9 @@ from tdi_vte.payments import payment_requests
 from tdi_vte.rules import VteRules
 
 
-def declare_green(c: VteContract, declaration: DeclareVteGreenMission) -> list[Any]:
-    """The green top-up, once: what was asked within 8,000 EUR and the 12,000 EUR total, in scope only."""
+def declare_green(c: VteContract, declaration: DeclareVteGreenMission | DeclareVteGreenMissionV2) -> list[Any]:
+    """The green top-up, once: what was asked within 8,000 EUR and the 12,000 EUR total, in scope only. More asked
+    is granted the cap, and the decision says it was capped (seed 000 line 673: « jusqu'à 8 000 euros »)."""
     mission = GreenMission(declaration.scope.value, declaration.requested_cents, declaration.declared_on)
     if c.green is not None:
         if c.green == mission:
@@ -41,8 +44,19 @@ def declare_green(c: VteContract, declaration: DeclareVteGreenMission) -> list[A
             ErrorCode.VTE_NOT_ELIGIBLE, "La mission ne porte pas sur la transition énergétique ou écologique."
         )
     c.green = mission
-    green = min(declaration.requested_cents, VTE_GREEN_TOP_UP_MAX, VTE_MAX_PER_CONTRACT - c.base_cents)
-    return adjust(c, c.base_cents, green, VteAdjustmentCause.GREEN_MISSION_DECLARED, None, mission.declared_on)
+    asked = declaration.requested_cents
+    green = min(asked, VTE_GREEN_TOP_UP_MAX, VTE_MAX_PER_CONTRACT - c.base_cents)
+    events = adjust(c, c.base_cents, green, VteAdjustmentCause.GREEN_MISSION_DECLARED, None, mission.declared_on)
+    events[0] = events[0].model_copy(update={"requested_cents": asked, "capped": green < asked})
+    return events
+
+
+def capped_note(asked_cents: int, granted_cents: int) -> str:
+    """The partner's answer when the top-up granted is less than asked."""
+    return (
+        f"Complément « VTE vert » demandé : {format_eur(asked_cents)} ; accordé : {format_eur(granted_cents)} "
+        "(plafond du dispositif)."
+    )
 
 
 def end(c: VteContract, reason: ContractEndReason, ended_on: date, rules: VteRules) -> list[Any]:

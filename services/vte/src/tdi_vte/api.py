@@ -15,7 +15,7 @@ from fastapi.exceptions import RequestValidationError
 from pydantic import BaseModel, ValidationError
 
 from tdi_contracts.errors import ErrorCode
-from tdi_contracts.events.vte import DeclareVteGreenMission, EndVteContractV2, RecordVteContractV2
+from tdi_contracts.events.vte import DeclareVteGreenMissionV2, EndVteContractV2, RecordVteContractV2
 from tdi_contracts.reference import CompanySize, Departement, DepartementParam, RegionParam
 from tdi_runtime.errors import DomainError
 from tdi_runtime.http_access import commands, documented, reads
@@ -93,7 +93,7 @@ def _command(model: type[C], body: dict[str, Any]) -> C:
 
 
 async def _decided(
-    request: Request, command: RecordVteContractV2 | DeclareVteGreenMission | EndVteContractV2, caller: Caller
+    request: Request, command: RecordVteContractV2 | DeclareVteGreenMissionV2 | EndVteContractV2, caller: Caller
 ) -> dict[str, Any]:
     """Run the command through the pipeline, then answer with the contract's decision as the API shows it."""
     contract = await Pipeline.of(request).run(command, caller, expect=VteContract)
@@ -142,8 +142,9 @@ def build_router() -> APIRouter:
 
     @router.post("/contracts/green-mission", summary="Declare a « VTE vert » mission")
     async def post_green(request: Request, caller: Writer, body: JsonBody) -> dict[str, Any]:
-        """Body: DeclareVteGreenMission.v1."""
-        return await _decided(request, _command(DeclareVteGreenMission, body), caller)
+        """Body: DeclareVteGreenMission.v2 (a v1 body is one too): the top-up asked, granted up to 8,000 EUR; the
+        decision (`VteAidAdjusted.capped`) says when it was capped."""
+        return await _decided(request, _command(DeclareVteGreenMissionV2, body), caller)
 
     @router.post("/contracts/end", summary="Record the end of a contract")
     async def post_end(request: Request, caller: Writer, body: JsonBody) -> dict[str, Any]:

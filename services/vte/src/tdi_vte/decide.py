@@ -11,6 +11,7 @@ from typing import Any
 from tdi_contracts.errors import ErrorCode
 from tdi_contracts.events.vte import (
     DeclareVteGreenMission,
+    DeclareVteGreenMissionV2,
     EndVteContractV2,
     RecordVteAidPaymentV2,
     RecordVteContractV2,
@@ -25,7 +26,9 @@ from tdi_vte.location import Location
 from tdi_vte.payments import payment_requests
 from tdi_vte.rules import VteRules
 
-FollowUp = DeclareVteGreenMission | EndVteContractV2 | RecordVteAidPaymentV2 | RecordVteHousingAid
+FollowUp = (
+    DeclareVteGreenMission | DeclareVteGreenMissionV2 | EndVteContractV2 | RecordVteAidPaymentV2 | RecordVteHousingAid
+)
 
 
 def record_contract(
@@ -51,7 +54,7 @@ def follow_up(existing: VteContract | None, command: FollowUp, rules: VteRules) 
             ErrorCode.UNKNOWN_AGGREGATE,
             f"Le contrat VTE {command.contract_reference} n'est pas encore enregistré : envoyez d'abord sa signature.",
         )
-    if isinstance(command, DeclareVteGreenMission):
+    if isinstance(command, DeclareVteGreenMission | DeclareVteGreenMissionV2):
         return aid_changes.declare_green(existing, command)
     if isinstance(command, RecordVteHousingAid):
         return housing.record_housing_aid(existing, command)

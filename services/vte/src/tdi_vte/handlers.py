@@ -16,6 +16,7 @@ from collections.abc import Sequence
 from tdi_contracts.errors import ErrorCode
 from tdi_contracts.events.vte import (
     DeclareVteGreenMission,
+    DeclareVteGreenMissionV2,
     EndVteContract,
     EndVteContractV2,
     RecordVteAidPayment,
@@ -24,6 +25,7 @@ from tdi_contracts.events.vte import (
     RecordVteContractV2,
     RecordVteHousingAid,
     RecordVteOffer,
+    VteAidAdjusted,
 )
 from tdi_contracts.topics import ingress_topics_of
 from tdi_runtime.errors import DomainError
@@ -31,6 +33,7 @@ from tdi_runtime.partners import PartnerIngressFeedback
 from tdi_runtime.pipeline import Registry
 from tdi_runtime.subscription import ConsumerSpec
 from tdi_runtime.territories import TERRITORY_PROJECTION, TERRITORY_TOPICS
+from tdi_vte.aid_changes import capped_note
 from tdi_vte.decide import FollowUp, follow_up, record_contract
 from tdi_vte.domain import VteContract
 from tdi_vte.pseudonyms import pseudonym_of
@@ -87,17 +90,25 @@ async def record_signed_contract(command: RecordVteContractV2, uow: VteUnitOfWor
     return contract
 
 
-@registry.handles(DeclareVteGreenMission, EndVteContractV2, RecordVteAidPaymentV2, RecordVteHousingAid, prefetch=warm)
+@registry.handles(DeclareVteGreenMissionV2, EndVteContractV2, RecordVteAidPaymentV2, RecordVteHousingAid, prefetch=warm)
 async def apply_follow_up(command: FollowUp, uow: VteUnitOfWork) -> VteContract:
     existing = await uow.contracts.get(command.contract_reference)
     if existing is not None:  # an unknown contract is answered by the rule (UNKNOWN_AGGREGATE), in any region
         uow.caller.require_region(existing.regions)
     events = follow_up(existing, command, uow.rules)
     assert existing is not None  # `follow_up` refused an unknown contract
+    for capped in (e for e in events if isinstance(e, VteAidAdjusted) and e.capped and e.requested_cents):
+        uow.note(capped_note(capped.requested_cents or 0, capped.green_top_up_cents))
     uow.contracts.changed(existing)  # an end with no aid change is still recorded
     uow.emit(*events)
     uow.resulted_in("vte-contract", existing.vte_contract_id)
     return existing
+
+
+@registry.handles(DeclareVteGreenMission, prefetch=warm)
+async def apply_green_v1(command: DeclareVteGreenMission, uow: VteUnitOfWork) -> VteContract:
+    """The v1 green mission (8,000 EUR at most asked) is a v2 one: the same rule."""
+    return await apply_follow_up(DeclareVteGreenMissionV2.model_validate(command.model_dump()), uow)
 
 
 @registry.handles(RecordVteOffer, prefetch=warm)

@@ -7,7 +7,7 @@ from datetime import date
 import pytest
 from vte_builders import IN_REIMS, contract, ended, green, housing, payment
 
-from tdi_contracts.events.vte import VteAidPaymentRequested, VteEarlyEndRule, VteFunder
+from tdi_contracts.events.vte import VteAidAdjusted, VteAidPaymentRequested, VteEarlyEndRule, VteFunder
 from tdi_runtime.errors import DomainError
 from tdi_vte.decide import follow_up, record_contract
 from tdi_vte.domain import VteContract
@@ -126,3 +126,22 @@ def test_a_contract_sent_as_demonstration_data_is_decided_as_synthetic_and_a_rea
     ]  # fmt: skip
     assert [type(d).__name__ for d in decided] == ["VteAidGrantedV2" if size == "pme" else "VteAidRefused"] * 2
     assert [d.synthetic for d in decided] == [True, False]
+
+
+def test_a_green_top_up_asked_above_8000_eur_is_granted_8000_and_the_decision_says_it_was_capped() -> None:
+    """Seed 000 line 673: the « VTE vert » aid goes « jusqu'à 8 000 euros (soit 12 000 euros total) »; a request
+    of 9,500 EUR is granted 8,000 EUR, never refused (issue 24)."""
+    rules = VteRules()
+    c = granted(rules)
+    [adjusted, *_] = follow_up(c, green(requested=950_000), rules)
+    assert isinstance(adjusted, VteAidAdjusted)
+    assert (adjusted.green_top_up_cents, adjusted.requested_cents, adjusted.capped) == (800_000, 950_000, True)
+    assert c.total_cents == 1_200_000
+
+
+def test_a_green_top_up_asked_within_8000_eur_is_granted_as_asked_and_not_capped() -> None:
+    """Seed 000 line 673: up to 8,000 EUR, what was asked is granted."""
+    rules = VteRules()
+    [adjusted, *_] = follow_up(granted(rules), green(requested=500_000), rules)
+    assert isinstance(adjusted, VteAidAdjusted)
+    assert (adjusted.green_top_up_cents, adjusted.requested_cents, adjusted.capped) == (500_000, 500_000, False)

@@ -3,7 +3,9 @@ the same port): the same handler serves Bpifrance's topic and the staff's HTTP r
 
 from __future__ import annotations
 
+import json
 from datetime import date
+from types import SimpleNamespace
 from typing import Any
 
 import pytest
@@ -12,6 +14,7 @@ from vte_builders import REIMS, contract, green, payment
 from tdi_contracts.events.vte import RecordVteContract, RecordVteOffer
 from tdi_contracts.reference import Partner
 from tdi_runtime.errors import DomainError
+from tdi_runtime.partners import PartnerFeedback
 from tdi_runtime.pipeline import Caller
 from tdi_runtime.territories import TerritoryRef
 from tdi_runtime.testing import example_payload
@@ -164,3 +167,19 @@ async def test_a_batch_is_read_once_by_its_prefetch_and_its_handlers_read_nothin
         uow.begin(BPIFRANCE)
         await run(command, uow)
     assert len(uow.contracts.loads) == 1 and places.queries == 1
+
+
+async def test_a_green_top_up_asked_above_8000_eur_is_accepted_and_the_partners_answer_says_it_was_capped():
+    """Seed 000 line 673 (« jusqu'à 8 000 euros »): Bpifrance asks 9,500 EUR; its answer is an acceptance whose note
+    says the top-up granted is 8,000 EUR (before: INVALID_PAYLOAD, and the contract kept its base only)."""
+    uow = fake_unit_of_work()
+    await run(contract(), uow)
+    uow.begin(BPIFRANCE)
+    await run(green(requested=950_000), uow)
+    delivery = SimpleNamespace(event_id="BPI-EVT-9", event_type="green", caused=dict)
+    [answer] = PartnerFeedback(Partner.BPIFRANCE, ["green"]).accepted(delivery, uow.results)  # type: ignore[arg-type]
+    body = json.loads(answer.value)
+    assert [r["kind"] for r in body["resulting_ids"]] == ["vte-contract"]
+    assert body["notes"] == [
+        "Complément « VTE vert » demandé : 9 500,00 € ; accordé : 8 000,00 € (plafond du dispositif)."
+    ]

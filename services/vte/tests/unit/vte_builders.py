@@ -6,7 +6,7 @@ from datetime import date
 from typing import Any
 
 from tdi_contracts.events.vte import (
-    DeclareVteGreenMission,
+    DeclareVteGreenMissionV2,
     EndVteContractV2,
     RecordVteAidPaymentV2,
     RecordVteContractV2,
@@ -61,14 +61,14 @@ def contract(reference: str = "BPI-VTE-0001", **overrides: Any) -> RecordVteCont
 
 def green(
     reference: str = "BPI-VTE-0001", requested: int = 800_000, scope: str = "decarbonation"
-) -> DeclareVteGreenMission:
+) -> DeclareVteGreenMissionV2:
     document = {
         "contract_reference": reference,
         "scope": scope,
         "requested_cents": requested,
         "declared_on": "2024-09-25",
     }
-    return DeclareVteGreenMission.model_validate(document, strict=False)
+    return DeclareVteGreenMissionV2.model_validate(document, strict=False)
 
 
 def ended(

@@ -3,6 +3,7 @@
 from .aid import VteAidGranted, VteAidPaid, VteGreenTopUpGranted
 from .bpifrance import (
     DeclareVteGreenMission,
+    DeclareVteGreenMissionV2,
     EndVteContractV2,
     RecordVteAidPaymentV2,
     RecordVteContractV2,
@@ -31,6 +32,7 @@ __all__ = [
     "CandidateStatus",
     "ContractEndReason",
     "DeclareVteGreenMission",
+    "DeclareVteGreenMissionV2",
     "DegreeLevel",
     "EligibleCompanySize",
     "EndVteContract",

@@ -37,7 +37,11 @@ ESTABLISHMENT = Field(
     examples=[{"siret": "73282932000074", "siren": "732829320", "size": "pme", "commune_insee": "51454"}],
 )
 PositiveCents = Annotated[int, Strict(), Field(ge=1, le=VTE_MAX_PER_CONTRACT), BeforeValidator(refuse_non_integers)]
-GreenRequest = Annotated[int, Strict(), Field(ge=1, le=VTE_GREEN_TOP_UP_MAX), BeforeValidator(refuse_non_integers)]
+GREEN_REQUEST_BOUND = 100 * VTE_GREEN_TOP_UP_MAX
+"""A sanity bound on the top-up asked (800,000 EUR): anything above is a typing error, not a request. The aid granted
+is capped at 8,000 EUR whatever is asked (issue 24: a request above the cap is granted the cap, never refused)."""
+GreenRequestV1 = Annotated[int, Strict(), Field(ge=1, le=VTE_GREEN_TOP_UP_MAX), BeforeValidator(refuse_non_integers)]
+GreenRequest = Annotated[int, Strict(), Field(ge=1, le=GREEN_REQUEST_BOUND), BeforeValidator(refuse_non_integers)]
 
 
 @contract(service="vte", topics=INGRESS, subject="offer_reference", key="offer_reference", kind="command")
@@ -90,7 +94,21 @@ class DeclareVteGreenMission(ContractModel):
 
     contract_reference: PartnerReference = CONTRACT_REFERENCE
     scope: VteGreenScope = Field(description="Theme of the mission", examples=["decarbonation"])
-    requested_cents: GreenRequest = Field(description="Top-up asked, in euro cents", examples=[800_000])
+    requested_cents: GreenRequestV1 = Field(description="Top-up asked, in euro cents", examples=[800_000])
+    declared_on: date = Field(description="Declaration date", examples=["2024-09-20"])
+
+
+@contract(service="vte", topics=INGRESS, subject=REF, key=REF, kind="command", version=2, name="DeclareVteGreenMission")
+class DeclareVteGreenMissionV2(ContractModel):
+    """Declare the contract's mission a « VTE vert » one, with its scope and the top-up asked: any amount, granted up to
+    8,000 EUR (issue 24: v1 refused more as INVALID_PAYLOAD; the answer and the decision now say it was capped)."""
+
+    contract_reference: PartnerReference = CONTRACT_REFERENCE
+    scope: VteGreenScope = Field(description="Theme of the mission", examples=["decarbonation"])
+    requested_cents: GreenRequest = Field(
+        description="Top-up asked, in euro cents; above 8,000 EUR it is granted 8,000 EUR (the answer says so)",
+        examples=[800_000],
+    )
     declared_on: date = Field(description="Declaration date", examples=["2024-09-20"])
 
 

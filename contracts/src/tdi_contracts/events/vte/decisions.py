@@ -87,6 +87,11 @@ class VteRefusal(ContractModel):
     )
 
 
+RequestedCents = Annotated[
+    int, Strict(), Field(ge=1, le=100 * VTE_GREEN_TOP_UP_MAX), BeforeValidator(refuse_non_integers)
+]
+
+
 @contract(service="vte", topics=TOPIC, subject="vte_contract_id", version=2, name="VteAidGranted")
 class VteAidGrantedV2(ContractModel):
     """The aid of a contract was granted: the 4,000 EUR base, once, and the green top-up known so far."""
@@ -136,6 +141,14 @@ class VteAidAdjusted(ContractModel):
     base_delta_cents: DeltaCents = Field(description="Change of the base (negative: reduced)", examples=[0])
     green_delta_cents: DeltaCents = Field(description="Change of the top-up", examples=[800_000])
     adjusted_on: date = Field(description="Date of the decision", examples=["2024-09-20"])
+    requested_cents: RequestedCents | None = Field(
+        default=None, description="Green top-up asked (a green mission's change only)", examples=[950_000]
+    )
+    capped: bool = Field(
+        default=False,
+        description="True when the top-up asked was above what the rules grant (8,000 EUR; 12,000 EUR in all)",
+        examples=[True],
+    )
 
 
 @contract(service="vte", topics=TOPIC, subject="vte_contract_id")

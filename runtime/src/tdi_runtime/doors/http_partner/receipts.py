@@ -18,6 +18,7 @@ from tdi_runtime.consumer import CONFLICT_REASON
 from tdi_runtime.db import Connection
 from tdi_runtime.doors.http_partner.events import Checked, receipt_id
 from tdi_runtime.partners import safe_field_errors
+from tdi_runtime.pipeline.uow import NOTE
 
 Status = Literal["pending", "accepted", "rejected"]
 
@@ -33,6 +34,9 @@ class Receipt(BaseModel):
     reason: str | None = Field(default=None, description="Why it was rejected, in French")
     field_errors: list[FieldError] = Field(default_factory=list)
     resulting_ids: list[ResultingId] = Field(default_factory=list, description="Platform ids it created or changed")
+    notes: list[str] = Field(
+        default_factory=list, description="What was decided otherwise than asked, in French (as on the feedback topic)"
+    )
 
 
 class Receipts(BaseModel):
@@ -91,7 +95,8 @@ async def status(conn: Connection, group: str, partner: Partner, rid: str) -> Re
             return receipt.model_copy(
                 update={"status": "rejected", "code": ErrorCode.CONFLICTING_REDELIVERY.value, "reason": CONFLICT_REASON}
             )
-        return receipt.model_copy(update={"status": "accepted", "resulting_ids": _resulting(seen.result)})
+        ids, notes = accepted_parts(seen.result)
+        return receipt.model_copy(update={"status": "accepted", "resulting_ids": ids, "notes": notes})
     answer: dict[str, Any] = seen.result if isinstance(seen.result, dict) else {}
     errors = safe_field_errors(answer.get("field_errors") or [])
     return receipt.model_copy(
@@ -104,12 +109,16 @@ async def status(conn: Connection, group: str, partner: Partner, rid: str) -> Re
     )
 
 
-def _resulting(result: Any) -> list[ResultingId]:
-    found = []
+def accepted_parts(result: Any) -> tuple[list[ResultingId], list[str]]:
+    """An accepted event's stored results: the platform ids it created or changed, and its notes (`uow.NOTE`)."""
+    found, notes = [], []
     for item in result or []:
         try:
-            kind, id_ = item
-            found.append(ResultingId(kind=ResultKind(kind), id=UUID(str(id_))))
+            kind, value = item
+            if kind == NOTE:
+                notes.append(str(value))
+            else:
+                found.append(ResultingId(kind=ResultKind(kind), id=UUID(str(value))))
         except (TypeError, ValueError):
             continue
-    return found
+    return found, notes[:5]
