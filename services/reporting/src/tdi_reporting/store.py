@@ -7,7 +7,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from tdi_reporting.asof import AsOfConnection, Situation
+from tdi_reporting.asof import VERSIONED_TABLES, AsOfConnection, Situation
 from tdi_reporting.domain import Territory, TerritoryMap
 from tdi_reporting.ledger import (
     Grant,
@@ -27,24 +27,7 @@ MIGRATIONS = [TERRITORY_MIGRATIONS, "tdi_reporting"]
 """The migrations of reporting's schema after the kit's, in order: the territory projection's tables first, since
 reporting's history (migration 0007) versions them too."""
 
-READ_MODEL_TABLES = (
-    "rm_fiche_action",
-    "rm_envelope",
-    "rm_application",
-    "rm_grant",
-    "rm_grant_release",
-    "rm_payment",
-    "rm_vte_contract",
-    "rm_vte_payment",
-    "rm_vte_payment_request",
-    "rm_vte_housing_aid",
-    "rm_binome",
-    "rm_state_transfer",
-    "rm_ledger_note",
-    "rm_partner_answer",
-    "known_territories",
-    "known_communes",
-)
+READ_MODEL_TABLES = (*VERSIONED_TABLES, "rm_partner_answer", "known_communes")
 """Every table a rebuild empties (the kit's territory projection included: it is a read model here too)."""
 
 _FICHES = """
