@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from tdi_localstack.kafka_jars import kafka_libs
-from tdi_localstack.kafka_server import _LOG4J2, KafkaServer, _properties, _secure_properties
+from tdi_localstack.kafka_server import _LOG4J2, KafkaServer, _properties, _secure_properties, kafka_jvm
 from tdi_localstack.processes import spawn
 
 REPLICATION_FACTOR = 3
@@ -94,19 +94,7 @@ class KafkaNode(KafkaServer):
         config.write_text("".join(f"{k}={v}\n" for k, v in self.properties().items()), encoding="utf-8")
         log4j = self.data_dir / "log4j2.yaml"
         log4j.write_text(_LOG4J2.format(log=self.log_path), encoding="utf-8")
-        jvm = [
-            java,
-            f"-Xmx{self.heap}",
-            f"-Xms{self.heap}",
-            "-XX:MaxMetaspaceSize=128m",
-            "-XX:+UseG1GC",
-            "-XX:MaxGCPauseMillis=20",
-            "-Djava.awt.headless=true",
-            f"-Dlog4j2.configurationFile={log4j}",
-            f"-Dkafka.logs.dir={self.data_dir}",
-            "-cp",
-            f"{libs}/*",
-        ]
+        jvm = kafka_jvm(java, self.heap, log4j, self.data_dir, libs, "-XX:MaxMetaspaceSize=128m")
         if not (self.data_dir / "logs" / "meta.properties").exists():
             cluster_id = (self.data_dir.parent / "cluster-id").read_text(encoding="utf-8").strip()
             storage = ["kafka.tools.StorageTool", "format", "--ignore-formatted", "-t", cluster_id, "-c", str(config)]

@@ -181,18 +181,7 @@ class KafkaServer:
         config.write_text(_properties(self.data_dir, self.port, self.controller_port, 6, secure), encoding="utf-8")
         log4j = self.data_dir / "log4j2.yaml"
         log4j.write_text(_LOG4J2.format(log=self.log_path), encoding="utf-8")
-        jvm = [
-            java,
-            f"-Xmx{self.heap}",
-            f"-Xms{self.heap}",
-            "-XX:+UseG1GC",
-            "-XX:MaxGCPauseMillis=20",
-            "-Djava.awt.headless=true",
-            f"-Dlog4j2.configurationFile={log4j}",
-            f"-Dkafka.logs.dir={self.data_dir}",
-            "-cp",
-            f"{libs}/*",
-        ]
+        jvm = kafka_jvm(java, self.heap, log4j, self.data_dir, libs)
         if not (self.data_dir / "logs" / "meta.properties").exists():
             cluster_id = new_cluster_id()
             subprocess.run(
@@ -280,3 +269,20 @@ async def metadata_answers(bootstrap_servers: str, options: dict[str, str] | Non
     finally:
         await admin.close()
         logging.getLogger("aiokafka").setLevel(logging.NOTSET)
+
+
+def kafka_jvm(java: str, heap: str, log4j: Path, data_dir: Path, libs: Path | str, *options: str) -> list[str]:
+    """The JVM command line of a broker (single or a cluster's node): an explicit heap, G1, its log4j2 file."""
+    return [
+        java,
+        f"-Xmx{heap}",
+        f"-Xms{heap}",
+        *options,
+        "-XX:+UseG1GC",
+        "-XX:MaxGCPauseMillis=20",
+        "-Djava.awt.headless=true",
+        f"-Dlog4j2.configurationFile={log4j}",
+        f"-Dkafka.logs.dir={data_dir}",
+        "-cp",
+        f"{libs}/*",
+    ]
