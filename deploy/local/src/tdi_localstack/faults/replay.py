@@ -16,8 +16,14 @@ from tdi_localstack.faults.harness import FaultPlatform
 _ROUNDS = itertools.count(1)
 
 
+CURRENT_VERSIONS = "SELECT rm, fact_key, doc FROM {schema}.rm_history WHERE tick_to = 9223372036854775807"
+"""The history (issue 26): its ticks are the live run's transactions, while a replay writes the same facts in ticks
+of its own; what must agree is each fact's current version."""
+
+
 async def _table(conn: asyncpg.Connection, schema: str, table: str) -> list[tuple[str, ...]]:
-    rows = await conn.fetch(f"SELECT * FROM {schema}.{table}")
+    query = CURRENT_VERSIONS if table == "rm_history" else "SELECT * FROM {schema}." + table
+    rows = await conn.fetch(query.format(schema=schema))
     return sorted(tuple(str(v) for v in r.values()) for r in rows)
 
 
