@@ -1,4 +1,5 @@
-"""Retention: sent outbox rows, inbox rows and answered Idempotency-Keys are purged once old enough.
+"""Retention: sent outbox rows, inbox rows (and the HTTP door's receipts that read them) and answered
+Idempotency-Keys are purged once old enough.
 
 Each DELETE removes at most `retention_batch_rows` rows (short locks, small WAL bursts) and skips rows
 another transaction holds (SKIP LOCKED), so several replicas may purge at once. Inbox rows are kept longer
@@ -41,6 +42,8 @@ _PURGES = {
     "http_requests": "DELETE FROM http_requests WHERE ctid = ANY(ARRAY(SELECT ctid FROM http_requests"
     " WHERE created_at < now() - $1::interval AND (status IS NOT NULL OR reserved_until IS NULL"
     " OR reserved_until < now()) ORDER BY created_at LIMIT $2 FOR UPDATE SKIP LOCKED))",
+    "partner_receipts": "DELETE FROM partner_receipts WHERE ctid = ANY(ARRAY(SELECT ctid FROM partner_receipts"
+    " WHERE received_at < now() - $1::interval ORDER BY received_at LIMIT $2 FOR UPDATE SKIP LOCKED))",
 }
 """One batch per table; an Idempotency-Key still reserved by a running request is never purged."""
 
@@ -68,6 +71,7 @@ class Retention:
 
     def ages(self) -> dict[str, timedelta]:
         ages = {"outbox": self.outbox_sent, "inbox": self.inbox, "http_requests": self.idempotency}
+        ages["partner_receipts"] = self.inbox  # a receipt reads its inbox row (the partners' HTTP door)
         if self.inbox_rejected is not None and self.inbox_rejected < self.inbox:
             ages["inbox_rejected"] = self.inbox_rejected
         return ages

@@ -73,7 +73,12 @@ async def test_old_rows_are_purged_in_small_batches_and_useful_rows_are_kept(kit
 
     purged = await purge(kit_pool, policy, metrics)
 
-    assert purged == {"outbox": 5, "inbox": 5, "http_requests": 5}  # batches of 2 rows, until one comes back short
+    assert purged == {
+        "outbox": 5,
+        "inbox": 5,
+        "http_requests": 5,
+        "partner_receipts": 0,
+    }  # batches of 2 rows, until one comes back short
     assert await remaining(kit_pool) == {
         "outbox": ["recent", "unsent-old"],
         "inbox": ["recent"],
@@ -81,7 +86,12 @@ async def test_old_rows_are_purged_in_small_batches_and_useful_rows_are_kept(kit
     }
     exposed = metrics.exposition().decode()
     assert 'tdi_retention_purged_rows_total{service="probe",table="inbox"} 5.0' in exposed
-    assert await purge(kit_pool, policy, metrics) == {"outbox": 0, "inbox": 0, "http_requests": 0}
+    assert await purge(kit_pool, policy, metrics) == {
+        "outbox": 0,
+        "inbox": 0,
+        "http_requests": 0,
+        "partner_receipts": 0,
+    }
 
 
 async def test_the_kit_runs_retention_in_the_background_of_every_service(run_service, platform_stack):
@@ -140,3 +150,19 @@ def test_rejected_rows_are_never_purged_before_their_ingress_topic_forgets_the_r
     with pytest.raises(ValueError, match="retention_inbox"):
         ServiceSettings.for_service("probe", retention_inbox_rejected=timedelta(days=200))
     assert ServiceSettings.for_service("probe").retention_inbox_rejected >= ingress
+
+
+async def test_partner_receipts_are_purged_with_the_inbox_rows_they_read(kit_pool):
+    """A receipt of the partners' HTTP door (issue 25) says what its inbox row says: once that row is gone the
+    receipt could only say `pending` for ever, so receipts older than the inbox's retention go too."""
+    for label, age in {"old-receipt": 40, "recent-receipt": 1}.items():
+        await kit_pool.execute(
+            "INSERT INTO partner_receipts (receipt_id, partner, source, event_id, event_type, received_at)"
+            " VALUES ($1, 'bpifrance', '/partners/bpifrance', $1, 't', now() - $2::interval)",
+            label,
+            age * DAY,
+        )
+    policy = Retention(outbox_sent=7 * DAY, inbox=30 * DAY, idempotency=7 * DAY, batch_rows=2)
+    purged = await purge(kit_pool, policy)
+    kept = [r[0] for r in await kit_pool.fetch("SELECT receipt_id FROM partner_receipts ORDER BY 1")]
+    assert purged["partner_receipts"] == 1 and kept == ["recent-receipt"]
