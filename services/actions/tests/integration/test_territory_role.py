@@ -57,7 +57,8 @@ async def test_a_territory_token_reads_and_writes_its_own_territory_and_gets_403
     assert (read.status_code, read.json()["territory_id"]) == (200, MINE)
     assert listed.status_code == 200
     assert {f["territory_id"] for f in listed.json()["fiches"]} == {MINE}
-    assert mine in {f["id"] for f in listed.json()["fiches"]} and theirs not in {f["id"] for f in listed.json()["fiches"]}
+    ids = {f["id"] for f in listed.json()["fiches"]}
+    assert mine in ids and theirs not in ids
     assert counted.json()["fiches"] == listed.json()["total"]
     assert imported.status_code == 200, imported.json()
     rows = {r["line"]: r for r in imported.json()["rows"]}
