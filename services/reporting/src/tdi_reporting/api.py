@@ -24,9 +24,10 @@ Reader = Annotated[Access, Depends(reads())]
 """Read with the bearer header."""
 TerritoryReader = Annotated[Access, Depends(reads(scope="region+territory", territories=True))]
 """Read with the bearer header; a territory caller too (issue 24), its figures narrowed to its own territory."""
-ExportReader = Annotated[Access, Depends(reads(ticket="export", scope="region+territory", territories=True))]
-"""The bearer header, or a ticket of purpose `export` (a browser's download link sends no header); a territory
-caller's files are its own territory's."""
+ExportReader = Annotated[Access, Depends(reads(ticket="export"))]
+"""The bearer header, or a ticket of purpose `export` (a browser's download link sends no header)."""
+TerritoryExportReader = Annotated[Access, Depends(reads(ticket="export", scope="region+territory", territories=True))]
+"""`ExportReader`, and a territory caller too (issue 24): the read models' files, narrowed to its own territory."""
 
 
 class ExportFormat(StrEnum):
@@ -111,7 +112,7 @@ def build_router() -> APIRouter:
     @router.get("/exports/{name}.{fmt}")
     async def export(
         request: Request,
-        access: ExportReader,
+        access: TerritoryExportReader,
         name: str,
         fmt: ExportFormat,
         level: Level = LEVEL,
