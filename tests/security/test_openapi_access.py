@@ -35,3 +35,27 @@ def test_every_route_declares_its_bearer_security_roles_and_scope(service: str) 
     ]
     assert operations and all(op["x-tdi-roles"] and op["x-tdi-scope"] for op in operations)
     assert all("reader" not in op["x-tdi-roles"] for op in operations if op.get("requestBody") is not None)
+
+
+TERRITORY_ROUTES = {
+    "territory": set(),
+    "actions": {"GET /fiches", "GET /fiches/{fiche_id}", "GET /counts", "POST /fiches",
+                "POST /fiches/{fiche_id}/revision", "POST /fiches/{fiche_id}/status", "POST /imports"},
+    "funding": {"POST /applications", "GET /applications", "GET /applications/{application_id}"},
+    "vte": set(),
+    "reporting": {"GET /api/figures", "GET /api/read-models", "GET /api/read-models/{name}",
+                  "GET /api/exports/{name}.{fmt}", "GET /api/reference", "POST /api/tickets"},
+}  # fmt: skip
+"""Issue 24: the routes a territory's chef de projet and binôme may call (each narrows to its own territory)."""
+
+
+@pytest.mark.parametrize("service", list(APPS))
+def test_openapi_lists_the_territory_role_on_exactly_the_routes_that_admit_it(service: str) -> None:
+    document = APPS[service](ServiceSettings.for_service(service)).openapi()
+    admitted = {
+        f"{method.upper()} {path}"
+        for path, ops in document["paths"].items()
+        for method, op in ops.items()
+        if "territory" in op.get("x-tdi-roles", [])
+    }
+    assert admitted == TERRITORY_ROUTES[service]

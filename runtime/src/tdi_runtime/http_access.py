@@ -40,6 +40,9 @@ SCOPES = {
     "programme": "an instructor: its own programme only; a regional caller: its own region",
     "public": "anyone, without a token",
     "region+territory": "a regional caller: its own region; a territory caller: its own territory",
+    "region+programme+territory": (
+        "a regional caller: its own region; an instructor: its own programme; a territory caller: its own territory"
+    ),
 }
 PUBLIC = "public"
 """The role and scope of a public route (`public()`): the open data, read by anyone without a token."""

@@ -101,3 +101,12 @@ def test_openapi_names_the_territory_role_exactly_where_it_is_admitted():
     assert "territory" in paths["/plans/{territory}"]["post"]["x-tdi-roles"]
     assert "territory" not in paths["/others"]["get"]["x-tdi-roles"]
     assert "territory" not in paths["/others"]["post"]["x-tdi-roles"]
+
+
+def test_a_territory_caller_sees_its_post_cost_and_vte_aid_amounts_but_not_undecided_amounts_nor_binome_companies():
+    """Platform rule (issue 24): what the territory caller reads is narrowed to its own territory, so it sees the cost
+    of its chef de projet post and the VTE aid of its own companies; a dossier's amounts before the decision stay the
+    State's and the programme's, and a binôme's company is the national and regional staff's only."""
+    seen = {family: REIMS.may_see(family) for family in ("post_cost", "vte_aid_amount", "undecided_amount")}
+    seen["binome_company"] = REIMS.may_see("binome_company")
+    assert seen == {"post_cost": True, "vte_aid_amount": True, "undecided_amount": False, "binome_company": False}

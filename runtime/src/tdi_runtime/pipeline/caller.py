@@ -39,16 +39,19 @@ SYSTEM_ROLE = "system"
 OWN_PROGRAMME = "*"
 """In `SENSITIVE`: the instructors of the object's own programme also see the family."""
 SENSITIVE: dict[str, tuple[frozenset[str], str | None]] = {
-    "post_cost": (frozenset({"national", "regional"}), "chef-de-projet"),
+    "post_cost": (frozenset({"national", "regional", TERRITORY_ROLE}), "chef-de-projet"),
     "binome_company": (frozenset({"national", "regional"}), None),
     "undecided_amount": (frozenset({"national", "regional", "region-council"}), OWN_PROGRAMME),
-    "vte_aid_amount": (frozenset(READ_ROLES), None),  # every staff role; the public (open data) gets counts only
+    "vte_aid_amount": (frozenset({*READ_ROLES, TERRITORY_ROLE}), None),  # every token; the public: counts only
 }
 """Field family -> (roles that see it, the programme whose instructors also see it, or `OWN_PROGRAMME`). Platform
 rule: the issue asks for a role; a reader never sees them, an instructor sees the amounts of its own programme's
 dossiers only. Every service that shows such a field, and reporting's figures built from it, ask `may_see`.
 `vte_aid_amount`: the VTE aid amounts summed per zone, which in a territory of one or two contracts are each
-company's aid; every token's role sees them, the anonymous public of the open data (role `public`) does not."""
+company's aid; every token's role sees them, the anonymous public of the open data (role `public`) does not.
+`territory` (issue 24, platform rule): what it reads is narrowed to its own territory (`territory_filter`,
+`require_territory`), so it sees its own chef de projet post's cost and its own companies' VTE aid; the amounts of a
+dossier before the decision (`undecided_amount`) and a binôme's company (`binome_company`) it does not see."""
 COUNTS_ONLY_ROLES = frozenset({"reader"})
 """Roles that get counts, never rows, of records next to personal data (VTE contracts: a candidate's status, study
 level and graduation year beside the establishment's SIRET and the start date). Platform rule (issue 22 #13)."""

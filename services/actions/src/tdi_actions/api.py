@@ -23,9 +23,10 @@ from tdi_runtime.access import Access
 from tdi_runtime.http_access import commands, documented, reads
 from tdi_runtime.http_edge import body_limit
 
-Reader = Annotated[Access, Depends(reads())]
-Writer = Annotated[Access, Depends(commands())]
-NATIONAL = [Depends(commands(roles=("national",)))]  # an action plan file may span regions (platform rule)
+Reader = Annotated[Access, Depends(reads(scope="region+territory", territories=True))]
+Writer = Annotated[Access, Depends(commands(scope="region+territory", territories=True))]
+# an action plan file may span regions (platform rule): national, or a territory for its own rows (issue 24)
+Importer = Annotated[Access, Depends(commands(roles=("national",), scope="region+territory", territories=True))]
 TerritoryQuery = Annotated[str | None, Query(max_length=200, description="Platform (tdi-…) or official (ti-…) id")]
 
 
@@ -42,25 +43,33 @@ async def _fiche(request: Request, fiche_id: UUID) -> dict[str, Any]:
 
 
 async def _in_reach(request: Request, access: Access, territory_id: str) -> None:
-    """The territory (platform or official id) must be in the caller's region; unknown: UNKNOWN_TERRITORY."""
+    """The territory (platform or official id) must be in the caller's region and, for a territory caller, be its
+    own (any of its ids); unknown: UNKNOWN_TERRITORY."""
     async with request.app.state.runtime.pool.acquire() as conn:
-        access.require_region((await territory(conn, territory_id)).regions)
+        ref = await territory(conn, territory_id)
+    access.require_region(ref.regions)
+    access.require_territory((ref.territory_id, ref.official_id))
 
 
 async def _fiche_in_reach(request: Request, access: Access, fiche_id: UUID) -> None:
     async with request.app.state.runtime.pool.acquire() as conn:
         regions = await queries.regions_of(conn, fiche_id)
+        territories = await queries.territory_ids_of(conn, fiche_id)
     if regions is not None:  # an unknown fiche is answered by the use case (404)
         access.require_region(regions)
+        access.require_territory(territories)
 
 
 async def _scope(request: Request, access: Access, territory_id: str | None, **filters: Any) -> queries.Scope:
-    """The list's filters, narrowed to the caller's region (another region's territory or département: 403)."""
+    """The list's filters, narrowed to the caller's region (another region's territory or département: 403) and,
+    for a territory caller, to its territory (another territory: 403 OUT_OF_TERRITORY, checked on the resolved ids)."""
     platform_id = None
-    if territory_id is not None:
+    wanted = territory_id if territory_id is not None else access.territory_filter(None)
+    if wanted is not None:
         async with request.app.state.runtime.pool.acquire() as conn:
-            ref = await territory(conn, territory_id)
+            ref = await territory(conn, wanted)
         access.require_region(ref.regions)
+        access.require_territory((ref.territory_id, ref.official_id))
         platform_id = ref.territory_id
     if filters.get("departement") is not None:
         access.require_region(filters["departement"].region.value)
@@ -106,10 +115,12 @@ def build_router(import_settings: ImportSettings | None = None) -> APIRouter:
         async with request.app.state.runtime.pool.acquire() as conn:
             found = await queries.one(conn, fiche_id)
             regions = await queries.regions_of(conn, fiche_id)
+            territories = await queries.territory_ids_of(conn, fiche_id)
         if found is None:
             message = f"La fiche action {fiche_id} est inconnue."
             raise UnknownFicheActionError(message, details={"field": "fiche_id", "value": str(fiche_id)})
         access.require_region(regions)
+        access.require_territory(territories)
         return found
 
     @router.get("/fiches", summary="Fiches by territory, département, region, axis, category, status; paginated")
@@ -149,17 +160,16 @@ def build_router(import_settings: ImportSettings | None = None) -> APIRouter:
 
     @router.post(
         "/imports",
-        dependencies=NATIONAL,
         summary="Import an action plan (body: the XLSX or CSV file itself); a per-row report",
         openapi_extra={
             "requestBody": {"content": {"application/octet-stream": {"schema": {"type": "string"}}}},
             **body_limit(limits.max_bytes, ErrorCode.IMPORT_FILE_TOO_LARGE),  # a file: not the kit's JSON limit
         },
     )
-    async def import_plan(request: Request, on: date | None = None) -> dict[str, Any]:
+    async def import_plan(request: Request, access: Importer, on: date | None = None) -> dict[str, Any]:
         data = await _body_within(request, limits.max_bytes)
         table = await read_table_bounded(data, limits)  # a child process bounded in time and memory
-        report = await import_table(_use_cases(request), table, on or datetime.now(UTC).date())
+        report = await import_table(_use_cases(request), table, on or datetime.now(UTC).date(), access)
         return report.as_json()
 
     return documented(router)

@@ -107,3 +107,13 @@ async def regions_of(conn: Connection, fiche_id: Any) -> list[str] | None:
         fiche_id,
     )
     return None if row is None else list(row["regions"])
+
+
+async def territory_ids_of(conn: Connection, fiche_id: Any) -> list[str]:
+    """The ids of a fiche's territory: its platform id and, when known, its official one (empty: no such fiche)."""
+    row = await conn.fetchrow(
+        "SELECT f.territory_id, k.official_id FROM fiches f"
+        " LEFT JOIN known_territories k ON k.territory_id = f.territory_id WHERE f.id = $1",
+        fiche_id,
+    )
+    return [] if row is None else [i for i in (row["territory_id"], row["official_id"]) if i]

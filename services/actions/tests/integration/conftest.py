@@ -23,6 +23,8 @@ from tdi_runtime.testing import publish_records, unique_name
 
 STAFF_TOKEN = "test-staff-token"
 READER_TOKEN = "test-reader-token"
+TERRITORY_TOKEN = "test-territory-token"
+"""A territory's chef de projet (issue 24): Grand Reims only."""
 MARNE = [
     ("tdi-44-grand-reims", "Grand Reims", ["51"]),
     ("tdi-44-ouest-champenois", "Ouest Champenois", ["10", "51"]),
@@ -101,7 +103,7 @@ def actions_service(run_service, platform_stack, schema, suffix, territories):
         records = [encode_event(envelope_for(t, "territory"), t) for t in territories.values()]
         await publish_records(platform_stack.bootstrap_servers, TERRITORY_REFERENCE.name, records)
         factory = functools.partial(create_app, consumer_group=f"tdi-actions-{suffix}")
-        tokens = {STAFF_TOKEN: "staff", READER_TOKEN: "reader"}
+        tokens = {STAFF_TOKEN: "staff", READER_TOKEN: "reader", TERRITORY_TOKEN: "territory:tdi-44-grand-reims"}
         async with run_service(
             factory, "actions", database_url=platform_stack.database_url, db_schema=schema, api_tokens=tokens
         ) as (app, client):

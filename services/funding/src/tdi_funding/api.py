@@ -30,6 +30,9 @@ from tdi_runtime.http_access import commands, documented
 Writer = Annotated[Access, Depends(commands())]
 National = Annotated[Access, Depends(commands(roles=("national",)))]
 Instructor = Annotated[Access, Depends(commands(scope="region+programme", instructors=True))]
+Filer = Annotated[
+    Access, Depends(commands(scope="region+programme+territory", instructors=True, territories=True))
+]  # a territory: its own chef de projet dossier only (rights.TERRITORY_FILES, checked by the use case)
 Adviser = Annotated[Access, Depends(commands(scope="region+programme", roles=("instructor", "region-council")))]
 
 
@@ -49,13 +52,14 @@ def _ids(result: Result) -> dict[str, str]:
 def _staff(request: Request, access: Access) -> Actor:
     """Staff acting over HTTP: the use case checks the caller's region on the dossier and envelope it writes, and
     whether its role decides or advises on the programme. The history names the role, never the person."""
-    scope = access.region or access.programme
+    scope = access.region or access.programme or access.territory
     rules: FundingRules = request.app.state.funding_rules
     return Actor(
         f"{access.role}:{scope}" if scope else access.role or STAFF.name,
         reach=access.require_region,
         role=access.role,
         national_decides_fonds_vert=rules.national_decides_fonds_vert,
+        territory_reach=access.require_territory,
     )
 
 
@@ -124,7 +128,7 @@ def build_router() -> APIRouter:
         return {"envelope_id": envelope_id, "released_cents": result.value}
 
     @router.post("/applications", status_code=status.HTTP_201_CREATED, summary="File a dossier")
-    async def post_application(request: Request, command: FileApplicationRequest, access: Instructor) -> dict[str, Any]:
+    async def post_application(request: Request, command: FileApplicationRequest, access: Filer) -> dict[str, Any]:
         access.require_programme(command.programme)
         rules: FundingRules = request.app.state.funding_rules
         result = await _use_cases(request).run(

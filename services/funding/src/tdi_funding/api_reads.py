@@ -20,6 +20,8 @@ from tdi_runtime.http_access import documented, reads
 from tdi_runtime.territories import find_territory
 
 Reader = Annotated[Access, Depends(reads(scope="region+programme"))]
+DossierReader = Annotated[Access, Depends(reads(scope="region+programme+territory", territories=True))]
+"""The dossiers: a territory caller reads its own territory's (issue 24), its lists narrowed to it."""
 TerritoryParam = Annotated[str | None, Query(max_length=80, description="Platform id or official id")]
 ProgrammeParam = Annotated[
     str | None,
@@ -56,7 +58,7 @@ def build_read_router() -> APIRouter:
     @router.get("/applications", summary="Dossiers by territory, programme, region and state, paginated")
     async def list_applications(
         request: Request,
-        access: Reader,
+        access: DossierReader,
         territory_id: TerritoryParam = None,
         programme: ProgrammeParam = None,
         region: RegionParam | None = None,
@@ -64,9 +66,11 @@ def build_read_router() -> APIRouter:
         limit: Annotated[int, Query(ge=1, le=200)] = 50,
         offset: Annotated[int, Query(ge=0, le=1_000_000)] = 0,
     ) -> dict[str, Any]:
+        territory_id = territory_id if territory_id is not None else access.territory_filter(None)
         async with request.app.state.runtime.pool.acquire() as conn:
             if territory_id is not None:
                 ref = await find_territory(conn, territory_id)
+                access.require_territory((ref.territory_id, ref.official_id) if ref else territory_id)
                 territory_id = ref.territory_id if ref else territory_id
                 access.require_region(ref.regions if ref else None)
             total, rows = await store_applications.search(
@@ -86,13 +90,15 @@ def build_read_router() -> APIRouter:
         }
 
     @router.get("/applications/{application_id}", summary="One dossier with its dated history")
-    async def get_application(request: Request, application_id: UUID, access: Reader) -> dict[str, Any]:
+    async def get_application(request: Request, application_id: UUID, access: DossierReader) -> dict[str, Any]:
         async with request.app.state.runtime.pool.acquire() as conn:
             stored = await store_applications.load(conn, application_id)
+            ref = None if stored is None else await find_territory(conn, stored.application.territory_id)
         if stored is None:
             raise UnknownApplicationError(
                 f"Le dossier {application_id} est inconnu.", details={"field": "application_id"}
             )
+        access.require_territory((stored.application.territory_id, ref.official_id if ref else None))
         access.require_region(stored.regions)
         access.require_programme(stored.application.programme)
         return queries.dossier(stored, access)

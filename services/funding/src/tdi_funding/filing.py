@@ -34,7 +34,7 @@ async def file_application(
     eligibility reason. `without_ceiling` (platform rule, `TDI_FUNDING_FILING_WITHOUT_CEILING`): an envelope whose
     ceiling is not published yet takes dossiers (committed only once staff set it)."""
     rules = await rules_for(conn, str(details.programme))
-    actor.require_instruction(rules)
+    actor.require_filing(rules)
     if partner_reference is not None:
         existing = await store_applications.find_by_partner_reference(conn, actor.name, partner_reference)
         if existing is not None:  # the same dossier sent again under another event id: one dossier
@@ -48,12 +48,14 @@ async def file_application(
     if rules.requires_labelled_territory:
         ref = await known_territory(conn, details.territory_id)
         territory_id, labelled, regions, epci = ref.territory_id, ref.labelled, ref.regions, ref.epci_count
+        actor.require_territory((ref.territory_id, ref.official_id))
     else:  # platform rule: a site clé en main may lie outside any known Territoire d'industrie
         ref_or_none = await find_territory(conn, details.territory_id)
         territory_id = ref_or_none.territory_id if ref_or_none else details.territory_id
         labelled = bool(ref_or_none and ref_or_none.labelled)
         regions = ref_or_none.regions if ref_or_none else ((envelope.region,) if envelope.region else ())
         epci = ref_or_none.epci_count if ref_or_none else 0
+        actor.require_territory((territory_id, ref_or_none.official_id if ref_or_none else None))
     actor.require_reach(tuple(regions), envelope)
     dossier = Dossier(
         territory_labelled=labelled,

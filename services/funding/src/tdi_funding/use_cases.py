@@ -5,7 +5,7 @@ runs it in the kit's batch transaction and emits the payloads there.
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
@@ -36,6 +36,13 @@ class Actor:
     reach: Reach | None = None
     role: str | None = None
     national_decides_fonds_vert: bool = True
+    territory_reach: Callable[[Iterable[str | None]], None] | None = None
+    """A territory caller's check (`Caller.require_territory`) on the ids of the territory the use case resolved."""
+
+    def require_territory(self, territory_ids: Iterable[str | None]) -> None:
+        """An HTTP caller bound to one territory acts on its own territory only (403 OUT_OF_TERRITORY)."""
+        if self.territory_reach is not None:
+            self.territory_reach(territory_ids)
 
     def require_reach(self, regions: tuple[str, ...], envelope: Envelope) -> None:
         """An HTTP caller acts where the dossier lies and, on a regional envelope, in that envelope's region only:
@@ -55,6 +62,10 @@ class Actor:
     def require_instruction(self, rules: ProgrammeRules) -> None:
         """File, open the instruction: deciders and advisers."""
         rights.require_instruction(rules, partner=self.partner, role=self.role)
+
+    def require_filing(self, rules: ProgrammeRules) -> None:
+        """File: deciders and advisers; a territory its chef de projet dossier (`rights.TERRITORY_FILES`)."""
+        rights.require_filing(rules, partner=self.partner, role=self.role)
 
     def require_opinion(self, rules: ProgrammeRules) -> None:
         """Record an avis: advisers only."""

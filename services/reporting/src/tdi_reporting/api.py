@@ -22,8 +22,12 @@ from tdi_runtime.tickets import PURPOSES, subject_digest
 
 Reader = Annotated[Access, Depends(reads())]
 """Read with the bearer header."""
+TerritoryReader = Annotated[Access, Depends(reads(scope="region+territory", territories=True))]
+"""Read with the bearer header; a territory caller too (issue 24), its figures narrowed to its own territory."""
 ExportReader = Annotated[Access, Depends(reads(ticket="export"))]
 """The bearer header, or a ticket of purpose `export` (a browser's download link sends no header)."""
+TerritoryExportReader = Annotated[Access, Depends(reads(ticket="export", scope="region+territory", territories=True))]
+"""`ExportReader`, and a territory caller too (issue 24): the read models' files, narrowed to its own territory."""
 
 
 class ExportFormat(StrEnum):
@@ -81,14 +85,14 @@ def build_router() -> APIRouter:
     router = APIRouter(prefix="/api", tags=["read models"])
 
     @router.get("/read-models")
-    async def list_read_models(access: Reader) -> list[dict[str, Any]]:
+    async def list_read_models(access: TerritoryReader) -> list[dict[str, Any]]:
         """Every read model with its title and its stable columns."""
         return [{"name": n, "title": views.TITLES[n], "columns": list(columns_of(n))} for n in views.NAMES]
 
     @router.get("/read-models/{name}")
     async def read_model(
         request: Request,
-        access: Reader,
+        access: TerritoryReader,
         name: str,
         level: Level = LEVEL,
         region: RegionParam | None = REGION,
@@ -108,7 +112,7 @@ def build_router() -> APIRouter:
     @router.get("/exports/{name}.{fmt}")
     async def export(
         request: Request,
-        access: ExportReader,
+        access: TerritoryExportReader,
         name: str,
         fmt: ExportFormat,
         level: Level = LEVEL,
@@ -140,7 +144,7 @@ def build_router() -> APIRouter:
         )
 
     @router.get("/reference")
-    async def reference(request: Request, access: Reader) -> dict[str, Any]:
+    async def reference(request: Request, access: TerritoryReader) -> dict[str, Any]:
         """Regions, départements (INSEE codes as text), axes and categories, with French names, the one French
         word of each concept (`libelles`, from `tdi_contracts.reference.labels`), and which optional routes this
         service has (`capacites`: figures as of a date, series, lineage, alerts, report), for a dashboard."""
@@ -165,7 +169,7 @@ def build_router() -> APIRouter:
     @router.get("/figures")
     async def figures(
         request: Request,
-        access: Reader,
+        access: TerritoryReader,
         region: RegionParam | None = REGION,
         departement: DepartementParam | None = DEPARTEMENT,
         territory: str | None = TERRITORY,
@@ -180,7 +184,7 @@ def build_router() -> APIRouter:
     async def ticket(
         request: Request,
         response: Response,
-        access: Reader,
+        access: TerritoryReader,
         purpose: Annotated[TicketPurpose, Query(description="feed (the live feed) or export (a file)")],
     ) -> dict[str, Any]:
         """A short-lived ticket for what a browser opens without headers (`?ticket=` on the feed or an export): the

@@ -22,7 +22,7 @@ from tdi_reporting.store import (
     tables_of,
 )
 from tdi_reporting.visibility import narrowed
-from tdi_runtime.access import REGION_ROLES, Access
+from tdi_runtime.access import REGION_ROLES, TERRITORY_ROLE, Access
 from tdi_runtime.db import Connection
 from tdi_runtime.errors import NotFoundError
 
@@ -83,7 +83,7 @@ class Reporting:
             territories=_ids(tmap, filters) if filters.any else None,
             programme=access.programme if access.role == "instructor" else None,
             with_map=figures,
-            map_territories=_ids(tmap, Filters(region=access.region)) if access.role in REGION_ROLES else None,
+            map_territories=_map_territories(tmap, filters, access),
         )
         snapshot = await load_snapshot(conn, tmap, scope)
         snapshot.situation = situation
@@ -101,12 +101,16 @@ class Reporting:
         tmap: TerritoryMap, region: str | None, departement: str | None, territory: str | None, access: Access
     ) -> Filters:
         """The page's filters; a territory may be quoted by its platform id or its official id. A regional
-        caller's filters are narrowed to its region; another region's territory or département is refused."""
+        caller's filters are narrowed to its region; another region's territory or département is refused. A
+        territory caller's are narrowed to its territory (issue 24): another is 403 OUT_OF_TERRITORY, judged on the
+        ids of the territory resolved (its token may name it by its official id, the filter by its platform id)."""
+        territory = territory or access.territory_filter(None)
         if territory:
             found = tmap.resolve(territory)
             if found is None:
                 raise NotFoundError(UNKNOWN_TERRITORY.format(territory), code="UNKNOWN_TERRITORY")
             access.require_region(found.regions)
+            access.require_territory((found.territory_id, found.official_id))
             territory = found.territory_id
         if departement:
             access.require_region(Departement(str(departement)).region.value)
@@ -185,6 +189,16 @@ class Reporting:
         figures = views.figures(snapshot, filters, access)
         figures["registres"] = snapshot.registers
         return figures
+
+
+def _map_territories(tmap: TerritoryMap, filters: Filters, access: Access) -> tuple[str, ...] | None:
+    """The territories the dashboard's map counts: a regional caller's region, a territory caller's own territory
+    (its filters always name it), everything for the others (None)."""
+    if access.role in REGION_ROLES:
+        return _ids(tmap, Filters(region=access.region))
+    if access.role == TERRITORY_ROLE:
+        return _ids(tmap, Filters(territory=filters.territory))
+    return None
 
 
 def _ids(tmap: TerritoryMap, filters: Filters) -> tuple[str, ...]:

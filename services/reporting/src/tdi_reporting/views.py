@@ -12,7 +12,7 @@ from tdi_reporting.domain import Filters, Level, Measure, TerritoryMap, aggregat
 from tdi_reporting.readmodels import ENVELOPE_COLUMNS, FICHE_COLUMNS, READ_MODELS, with_labels
 from tdi_reporting.store import Snapshot
 from tdi_reporting.visibility import narrowed, reaches, require_model, shown, shown_row
-from tdi_runtime.access import REGION_ROLES, Access
+from tdi_runtime.access import REGION_ROLES, TERRITORY_ROLE, Access
 
 ENVELOPES = "enveloppes"
 FICHES = "fiches"
@@ -126,6 +126,9 @@ def _map(snapshot: Snapshot, level: Level, access: Access) -> dict[str, dict[str
     shows where the filters sit), from the per-territory sums the store read (`Snapshot.map_facts`)."""
     out: dict[str, dict[str, int]] = {}
     everywhere = Filters(region=access.region) if access.role in REGION_ROLES else Filters()
+    if access.role == TERRITORY_ROLE:  # its own territory only (issue 24): the map shows where it lies
+        own = snapshot.territories.resolve(access.territory)
+        everywhere = Filters(territory=own.territory_id if own else access.territory)
     per_territory = snapshot.map_facts or {}
     for figure, (name, column) in MAP_FIGURES.items():
         if not reaches(access, name):

@@ -119,5 +119,6 @@ def withheld(name: str, access: Access) -> frozenset[str]:
 
 
 def visibility_key(access: Access) -> tuple[str | None, ...]:
-    """What makes two callers' figures differ (for caches shared between streams): role, region, programme."""
-    return (access.role, access.region, access.programme)
+    """What makes two callers' figures differ (for caches shared between streams): role, region, programme,
+    territory."""
+    return (access.role, access.region, access.programme, access.territory)

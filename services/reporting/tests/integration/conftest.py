@@ -29,6 +29,8 @@ STAFF_TOKEN = "test-reporting-staff"
 REGIONAL_TOKEN = "test-reporting-grand-est"
 READER_TOKEN = "test-reporting-reader"
 FONDS_VERT_TOKEN = "test-reporting-fonds-vert"
+TERRITORY_TOKEN = "test-reporting-territory"
+"""A territory's chef de projet (issue 24), named by its official id: `test_territory_role.py`'s territory."""
 AS_STAFF = {"Authorization": f"Bearer {STAFF_TOKEN}"}
 """Every read needs a token (issue 14): the tests read as national staff unless they say otherwise."""
 
@@ -63,6 +65,7 @@ def settings(platform_stack, isolation) -> ServiceSettings:
             REGIONAL_TOKEN: "regional:44",
             READER_TOKEN: "reader",
             FONDS_VERT_TOKEN: "instructor:fonds-vert-ti",
+            TERRITORY_TOKEN: "territory:ti-990001",
         },
     )
 

@@ -20,6 +20,7 @@ from tdi_actions.importing.rows import RowCommand, RowRefusal, parse_row
 from tdi_actions.importing.spreadsheet import Table
 from tdi_actions.lifecycle import path_to
 from tdi_actions.use_cases import UseCases
+from tdi_runtime.pipeline.caller import Caller
 from tdi_runtime.territories import TerritoryRef, find_territory
 
 
@@ -62,8 +63,9 @@ def _apply(row: RowCommand, ref: TerritoryRef, existing: FicheAction | None, on:
     return fiche
 
 
-async def import_table(uc: UseCases, table: Table, on: date) -> ImportReport:
-    """Every row of the table, in one transaction; `on` dates the revisions of fiches already known."""
+async def import_table(uc: UseCases, table: Table, on: date, caller: Caller | None = None) -> ImportReport:
+    """Every row of the table, in one transaction; `on` dates the revisions of fiches already known. A territory
+    caller's rows of another territory are refused (OUT_OF_TERRITORY), checked on the territory each row resolves to."""
     report = ImportReport()
     parsed = [parse_row(line, cells, on) for line, cells in table.rows]
     async with uc.saving() as (conn, changed):
@@ -88,6 +90,9 @@ async def import_table(uc: UseCases, table: Table, on: date) -> ImportReport:
                 if ref is None or key is None:
                     message = f"Ligne {row.line} : le territoire « {row.fiche.territory_id} » n'est pas connu."
                     raise UnknownTerritoryError(message, details={"field": "territoire"})
+                if caller is not None:
+                    caller.require_region(ref.regions)
+                    caller.require_territory((ref.territory_id, ref.official_id))
                 if key in seen:
                     message = f"Ligne {row.line} : une ligne précédente du fichier décrit déjà cette fiche action."
                     raise DomainError(message, code="IMPORT_ROW_DUPLICATED", details={"field": "reference"})

@@ -55,6 +55,21 @@ def require_instruction(rules: ProgrammeRules, *, partner: Partner | None = None
         _forbidden(role, rules, "instruire")
 
 
+TERRITORY_FILES = frozenset({Programme.CHEF_DE_PROJET.value})
+"""Platform rule (issue 24): the programmes on which a territory's chef de projet and binôme (role `territory`) file
+their own territory's dossier: the chef de projet post only; every other dossier is filed by the programme's staff."""
+
+
+def require_filing(rules: ProgrammeRules, *, partner: Partner | None = None, role: str | None = None) -> None:
+    """Filing: the programme's deciders and advisers, and a territory on the programmes of `TERRITORY_FILES` (its own
+    territory: checked by the use case on the territory it resolves)."""
+    if role == "territory" and partner is None:
+        if rules.code not in TERRITORY_FILES:
+            _forbidden(role, rules, "déposer un dossier")
+        return
+    require_instruction(rules, partner=partner, role=role)
+
+
 def require_opinion(rules: ProgrammeRules, *, partner: Partner | None = None, role: str | None = None) -> None:
     """An avis comes from those who advise (a decider decides: its avis would be its decision)."""
     if partner is not None:
