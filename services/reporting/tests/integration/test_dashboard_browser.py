@@ -306,6 +306,7 @@ async def test_the_registers_section_counts_sites_per_region_with_the_five_to_te
     assert seen["sites"]["Sites proposés"] == ["19", "dont 2 de démonstration"]
     assert seen["sites"]["Sites retenus"] == ["1"] and seen["sites"]["Objectif national"] == ["50"]
     assert seen["sites"]["Hors territoires d'industrie"] == ["13"] and seen["sites"]["Sites accompagnés"] == ["1"]
+    assert seen["sites"]["Financements connus des sites"] == ["aucun financement enregistré"]  # ingénierie only
     assert ["Déjà clé en main", "1"] in seen["maturites"] and ["Friche à réhabiliter", "18"] in seen["maturites"]
     assert seen["ecoles"] == [
         ["Écoles ouvertes", "65", "3 (dont 1 de démonstration)"],
