@@ -174,7 +174,8 @@
     $("registres").hidden = !r;
     if (!r) return;
     const s = r.sites_cles_en_main, [bas, haut] = s.par_region_attendus || [5, 10], regle = `« ${bas} à ${haut} sites par région »`;
-    const fourchette = (flag) => flag === `moins-de-${bas}` ? `moins de ${bas} : en deçà de la fourchette ${regle}` : flag === `plus-de-${haut}` ? `plus de ${haut} : au-delà de la fourchette ${regle}` : flag === "dans-la-fourchette" ? `dans la fourchette ${regle}` : NON_PUBLIE;
+    // The rule is the column's header; each row says where it stands in words (short enough for a phone).
+    const fourchette = (flag) => flag === `moins-de-${bas}` ? `moins de ${bas} : en deçà de la fourchette` : flag === `plus-de-${haut}` ? `plus de ${haut} : au-delà de la fourchette` : flag === "dans-la-fourchette" ? "dans la fourchette" : NON_PUBLIE;
     const releve = s.premiere_releve ? new Date(s.premiere_releve + "T00:00:00").toLocaleDateString("fr-FR", { day: "numeric", month: "long", year: "numeric" }) : NON_PUBLIE;
     $("registres-sites-note").textContent = `Objectif national : ${nb(s.objectif_national)} sites ; ${bas} à ${haut} sites proposés par région ; première relève le ${releve}. Une région hors de la fourchette est signalée, jamais refusée ; un site peut être hors des territoires d'industrie.`;
     // Money known only from financing supports that carry an amount: none recorded says so, one without an amount
