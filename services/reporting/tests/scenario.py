@@ -349,3 +349,56 @@ def synthetic_events() -> list[Any]:
         ),
         _example(VteAidRefused, vte_contract_id=_id("vte-demo-2"), territory_id=None, synthetic=True),
     ]
+
+
+def registers() -> list[Any]:
+    """The programme's registers (issue 24), one region per flag of `P:580` « 5 à 10 sites par région »: 11 sites
+    proposed in Hauts-de-France (above), 6 in Grand Est (within; one retained, two synthetic, one supported) and 2 in
+    Bretagne (below), outside every territory but Grand Reims'; three écoles de production (one synthetic), a
+    synthetic Rebond industriel laureate, and a synthetic regional chef de projet post in Grand Est (Bretagne's
+    ended)."""
+    from tdi_contracts.events.territory import (
+        EcoleDeProductionRecorded,
+        RebondLaureateRecorded,
+        RegionalChefDeProjetAppointed,
+        RegionalChefDeProjetEnded,
+        SiteMaturityChanged,
+        SiteProposed,
+        SiteSelected,
+        SiteSupportRecorded,
+    )
+
+    def site(n: int, region: str, departement: str, commune: str, territory: str | None) -> Any:
+        return _wire(SiteProposed, site_id=_id(f"site-{region}-{n}"), region=region, departement=departement,
+                     commune_insee=commune, territory_id=territory, name=f"Site {n}",
+                     criteria=["maitrise-fonciere"] if n % 2 else [], maturity="friche-a-rehabiliter",
+                     proposed_on="2023-12-01", synthetic=region == "44" and n >= 4)  # fmt: skip
+
+    def ecole(n: int, region: str, departement: str, commune: str, territory: str | None, **more: Any) -> Any:
+        return _wire(EcoleDeProductionRecorded, ecole_id=_id(f"ecole-{n}"), region=region, departement=departement,
+                     commune_insee=commune, territory_id=territory, name=f"École de production {n}",
+                     opened_on="2022-09-01", **more)  # fmt: skip
+
+    sites = [
+        *(site(n, "32", "59", "59350", None) for n in range(11)),
+        *(site(n, "44", "51", "51454", REIMS) for n in range(6)),
+        *(site(n, "53", "35", "35238", None) for n in range(2)),
+    ]
+    return [
+        *sites,
+        _wire(SiteSelected, site_id=_id("site-44-1"), region="44", selected_on="2024-02-15"),
+        _wire(SiteMaturityChanged, site_id=_id("site-44-2"), region="44", maturity="deja-cle-en-main",
+              changed_on="2024-06-01"),
+        _wire(SiteSupportRecorded, site_id=_id("site-44-1"), region="44", support_id=_id("support-44-1"),
+              support="ingenierie", recorded_on="2024-04-15"),
+        ecole(1, "44", "51", "51454", REIMS, via_programme=True),
+        ecole(2, "44", "51", "51230", None, via_programme=False),
+        ecole(3, "53", "35", "35238", None, via_programme=True, synthetic=True),
+        _wire(RebondLaureateRecorded, territory_id=REIMS, laureate_since="2023-06-01", source="Démonstration",
+              synthetic=True),
+        _wire(RegionalChefDeProjetAppointed, post_id=_id("post-44"), region="44", employer="prefecture",
+              appointed_on="2024-03-01", synthetic=True),
+        _wire(RegionalChefDeProjetAppointed, post_id=_id("post-53"), region="53", employer="conseil-regional",
+              appointed_on="2024-03-01"),
+        _wire(RegionalChefDeProjetEnded, post_id=_id("post-53"), region="53", ended_on="2024-12-31"),
+    ]  # fmt: skip

@@ -238,3 +238,98 @@ async def test_a_figure_the_callers_role_may_not_see_reads_non_publie_never_zero
     assert instructor["cartes_vte"] and all(NOT_PUBLISHED in card for card in instructor["cartes_vte"])
     assert instructor["carte"] and set(instructor["carte"]) == {NOT_PUBLISHED}
     assert NOT_PUBLISHED in instructor["tableau_vte"] and "Aucune donnée" not in instructor["tableau_vte"]
+
+
+REGISTERS = """(() => {
+  const s = document.querySelector('#registres');
+  if (!s || s.hidden) return null;
+  const lignes = (id) => [...document.querySelectorAll(`#${id} tbody tr`)]
+    .map((r) => [...r.cells].map((c) => c.textContent));
+  const cartes = (id) => Object.fromEntries([...document.querySelectorAll(`#${id} > div`)]
+    .map((d) => [d.querySelector('dt').textContent, [...d.querySelectorAll('dd')].map((x) => x.textContent)]));
+  return { titre: s.querySelector('h2').textContent, sites: cartes('registres-sites-chiffres'),
+           par_region: lignes('registres-sites'),
+           entetes_sites: [...document.querySelectorAll('#registres-sites thead th')].map((h) => h.textContent),
+           maturites: lignes('registres-maturites'),
+           ecoles: lignes('registres-ecoles'), rebond: cartes('registres-rebond-chiffres'),
+           laureats: lignes('registres-rebond'), chefs: cartes('registres-chefs-chiffres'),
+           reseau: lignes('registres-reseau'), legendes: [...s.querySelectorAll('caption')].map((c) => c.textContent),
+           banniere: document.querySelector('#synthetique').textContent,
+           largeur: document.documentElement.scrollWidth, fenetre: document.documentElement.clientWidth };
+})()"""
+
+
+async def _registers_folded(client) -> dict | None:
+    f = (await client.get("/api/figures")).json()
+    r = f.get("registres") or {}
+    sites, ecoles = r.get("sites_cles_en_main", {}), r.get("ecoles_de_production", {}).get("registre", {})
+    done = sites.get("proposes") == 19 and sites.get("retenus") == 1 and ecoles.get("ecoles") == 3
+    done = done and r["rebond_industriel"]["laureats"] == 1 and r["reseau_chefs_de_projet"]["postes_regionaux"] == 1
+    return r if done and f["territoires"]["territoires_labellises"] >= len(scenario.territories()) else None
+
+
+async def _registers_drawn(page: Page) -> dict | None:
+    seen = await page.evaluate(REGISTERS)
+    return seen if seen and len(seen["par_region"]) == 3 and seen["reseau"] else None
+
+
+async def test_the_registers_section_counts_sites_per_region_with_the_five_to_ten_flag_in_words__P580(served, publish):
+    """« Registres du programme » (issue 24): the sites clés en main per region with the `P:580` flag « 5 à 10 par
+    région » written out, the écoles de production beside the press kit's figures (`P:683`, `P:687`), the Rebond
+    industriel laureates and the regional chefs de projet, « non publié » where the sources give no figure, the
+    demonstration entries said; no WCAG violation; screenshots at desktop and phone widths."""
+    from .test_dashboard_accessibility import AXE, RUN_AXE
+
+    assert CHROMIUM is not None
+    shots = {}
+    async with served() as base, httpx.AsyncClient(base_url=base, timeout=60, headers=AS_STAFF) as client:
+        await publish([*scenario.programme(), *scenario.registers()])
+        registres = await eventually(lambda: _registers_folded(client))
+        async with Page(CHROMIUM) as page:
+            await page.viewport(1400, 900)
+            await page.goto(f"{base}/tableau-de-bord#access_token={STAFF_TOKEN}")
+            seen = await eventually(lambda: _registers_drawn(page))
+            await page.add_script(AXE)
+            axe = await page.evaluate(RUN_AXE)
+            shots["bureau"] = await page.screenshot(ARTIFACTS / "tableau-de-bord-registres-bureau.png")
+            await page.viewport(390, 844, mobile=True)
+            phone = await eventually(lambda: _registers_drawn(page))
+            shots["telephone"] = await page.screenshot(ARTIFACTS / "tableau-de-bord-registres-telephone.png")
+            assert page.exceptions == []
+
+    print(f"\nregisters on the page: {seen}\naxe: {axe['violations']}\nscreenshots: {shots}")
+    assert seen["titre"] == "Registres du programme"
+    assert seen["par_region"] == [
+        ["Hauts-de-France", "11", "0", "plus de 10 : au-delà de la fourchette"],
+        ["Grand Est", "6", "1", "dans la fourchette"],
+        ["Bretagne", "2", "0", "moins de 5 : en deçà de la fourchette"],
+    ]
+    assert seen["entetes_sites"][-1] == "Fourchette « 5 à 10 sites par région »"
+    assert seen["sites"]["Sites proposés"] == ["19", "dont 2 de démonstration"]
+    assert seen["sites"]["Sites retenus"] == ["1"] and seen["sites"]["Objectif national"] == ["50"]
+    assert seen["sites"]["Hors territoires d'industrie"] == ["13"] and seen["sites"]["Sites accompagnés"] == ["1"]
+    assert seen["sites"]["Financements connus des sites"] == ["aucun financement enregistré"]  # ingénierie only
+    assert ["Déjà clé en main", "1"] in seen["maturites"] and ["Friche à réhabiliter", "18"] in seen["maturites"]
+    assert seen["ecoles"] == [
+        ["Écoles ouvertes", "65", "3 (dont 1 de démonstration)"],
+        ["Déployées dans le cadre du programme (depuis 2021)", "39", "2"],
+        ["Ouvertes en 2020", "25", NOT_PUBLISHED],
+        ["Objectif d'ici 2027", "100", "sans objet"],
+    ]
+    assert seen["rebond"]["Territoires lauréats (registre)"] == ["1", "dont 1 de démonstration"]
+    assert seen["rebond"]["Territoires lauréats (chiffre publié)"] == [NOT_PUBLISHED]
+    assert seen["laureats"] == [["Grand Reims"]]
+    assert seen["chefs"]["Chefs de projet régionaux en poste"] == ["1", "dont 1 de démonstration"]
+    assert seen["chefs"]["Postes régionaux prévus (chiffre publié)"] == [NOT_PUBLISHED]
+    network = registres["reseau_chefs_de_projet"]["par_region"]
+    assert seen["reseau"] == [
+        [r["libelle_region"], *(str(r[k]) for k in ("postes_regionaux", "postes_des_territoires", "territoires",
+                                                    "territoires_sans_chef_de_projet"))]
+        for r in network
+    ]  # fmt: skip
+    assert seen["reseau"][[r["region"] for r in network].index("44")][:2] == ["Grand Est", "1"]
+    assert "2 sites clés en main" in seen["banniere"] and "1 école de production" in seen["banniere"]
+    assert all(caption.strip() for caption in seen["legendes"]) and len(seen["legendes"]) >= 5
+    assert axe["violations"] == []
+    assert phone["largeur"] <= phone["fenetre"] == 390, "the page scrolls sideways on a phone"
+    assert all(shot.stat().st_size > 10_000 for shot in shots.values())

@@ -89,12 +89,13 @@
     $("annexe").hidden = !annexe;
     $("annexe").textContent = annexe ? `Le programme compte ${nombre.format(f.territoires_annonces)} territoires lauréats ; ${nombre.format(t.territoires_labellises)} sont connus du tableau de bord. Un territoire de la liste officielle ne figure pas dans l'annexe du dossier de presse (${nombre.format(f.territoires_annexe)} territoires) : il apparaîtra ici dès qu'il aura été saisi.` : "";
     $("sans-chef").innerHTML = f.territoires_sans_chef_de_projet.map((x) => `<li>${esc(x.nom)}</li>`).join("") || "<li>Aucun : chaque territoire a un chef de projet.</li>";
-    const parts = [[demo.fiches_actions, "fiche action", "fiches actions"], [demo.binomes, ref.libelles.binome || "binôme élu-industriel", ref.libelles.binomes], [demo.demandes, "demande de financement", "demandes de financement"], [demo.contrats_vte, "contrat VTE", "contrats VTE"]].filter(([n]) => n > 0);
+    const reg = f.registres || {}, demoReg = (k) => (reg[k] || {}).synthetiques || 0;
+    const parts = [[demo.fiches_actions, "fiche action", "fiches actions"], [demo.binomes, ref.libelles.binome || "binôme élu-industriel", ref.libelles.binomes], [demo.demandes, "demande de financement", "demandes de financement"], [demo.contrats_vte, "contrat VTE", "contrats VTE"], [demoReg("sites_cles_en_main"), "site clé en main", "sites clés en main"], [((reg.ecoles_de_production || {}).registre || {}).synthetiques, "école de production", "écoles de production"], [demoReg("rebond_industriel"), "lauréat Rebond industriel", "lauréats Rebond industriel"], [demoReg("reseau_chefs_de_projet"), "poste de chef de projet régional", "postes de chef de projet régionaux"]].filter(([n]) => n > 0);
     const total = parts.reduce((somme, [n]) => somme + n, 0);
     const liste = parts.map(([n, un, plusieurs]) => accord(n, un, plusieurs));
     $("synthetique-bloc").hidden = !total; $("demo-entete").hidden = !total;
     $("synthetique").textContent = total ? `Données de démonstration : ${liste.length > 1 ? liste.slice(0, -1).join(", ") + " et " + liste[liste.length - 1] : liste[0]} de ce périmètre ${total > 1 ? "sont des données synthétiques" : "est une donnée synthétique"}, comme les montants qui en découlent : ${total > 1 ? "ce ne sont pas des données réelles" : "ce n'est pas une donnée réelle"}.` : "";
-    rendreCarte(f, e); rendreAxes(f); rendreEnveloppes(f); rendreVte(f); rendreExports(e);
+    rendreCarte(f, e); rendreAxes(f); rendreEnveloppes(f); rendreVte(f); rendreRegistres(f); rendreExports(e);
     $("etat").textContent = e.situation_au ? `Situation au ${new Date(e.situation_au + "T00:00:00").toLocaleDateString("fr-FR")} : chiffres à cette date, sans mise à jour en direct.` : "Mis à jour en direct à " + new Date().toLocaleTimeString("fr-FR");
   }
 
@@ -162,6 +163,36 @@
     $("vte-chiffres").innerHTML = cartes([["Contrats signés", nb(v.contrats_signes), (f.synthetique || {}).contrats_vte, ["vte", "contrats_signes"]], ["dont VTE vert", nb(v.contrats_verts), 0, ["vte", "contrats_verts"]], [`Aide ${accorde}e (base + vert)`, eur(accordee(v))], [`Aides ${verse}es`, nb(v.aides_versees), 0, ["vte", "aides_versees"]], [`Aide de base ${verse}e`, eur(v.aide_base_centimes), 0, ["vte", "aide_base_centimes"]], [`Complément vert ${verse}`, eur(v.aide_verte_centimes), 0, ["vte", "aide_verte_centimes"]], [`Total ${verse}`, eur(v.aide_totale_centimes), 0, ["vte", "aide_totale_centimes"]], [`Aides ${ref.libelles.refuse}es`, nb(v.aides_refusees), 0, ["vte", "aides_refusees"]], ["Aides logement (Action Logement)", v.aides_logement == null ? NON_PUBLIE : `${nb(v.aides_logement)} · ${eur(v.aide_logement_centimes)}`]]);
     if (v.contrats_signes == null) { $("vte-tableau").innerHTML = `<p>VTE par taille d'entreprise : ${NON_PUBLIE} pour ce rôle.</p>`; return; }
     $("vte-tableau").innerHTML = table("VTE par taille d'entreprise", ["Taille d'entreprise", "Contrats signés", "dont VTE vert", `Aides ${ref.libelles.refuse}es`, `Aide ${accorde}e (base + vert)`, `Aides ${verse}es`, `Aide ${verse}e (base + vert)`], f.vte.map((r) => [r.libelle_taille_entreprise, nb(r.contrats_signes), nb(r.contrats_verts), nb(r.aides_refusees), eur(accordee(r)), nb(r.aides_versees), eur(r.aide_totale_centimes)]), [1, 2, 3, 4, 5, 6]);
+  }
+  // « Registres du programme » (issue 24): the registers' counts within the filters, beside the figures the press kit
+  // publishes (national, never summed with them); « non publié » where the sources give no figure; the « 5 à 10 sites
+  // par région » rule (P:580) said in words in every region's row, a flag and never a refusal.
+  const MATURITES = { "deja-cle-en-main": "Déjà clé en main", "a-reconvertir": "À reconvertir", "zone-activites": "Zone d'activités", "friche-a-rehabiliter": "Friche à réhabiliter", autre: "Autre" };
+  const SOUTIENS = { ingenierie: "Ingénierie", procedures: "Procédures administratives", financement: "Financement" };
+  function rendreRegistres(f) {
+    const r = f.registres;
+    $("registres").hidden = !r;
+    if (!r) return;
+    const s = r.sites_cles_en_main, [bas, haut] = s.par_region_attendus || [5, 10], regle = `« ${bas} à ${haut} sites par région »`;
+    // The rule is the column's header; each row says where it stands in words (short enough for a phone).
+    const fourchette = (flag) => flag === `moins-de-${bas}` ? `moins de ${bas} : en deçà de la fourchette` : flag === `plus-de-${haut}` ? `plus de ${haut} : au-delà de la fourchette` : flag === "dans-la-fourchette" ? "dans la fourchette" : NON_PUBLIE;
+    const releve = s.premiere_releve ? new Date(s.premiere_releve + "T00:00:00").toLocaleDateString("fr-FR", { day: "numeric", month: "long", year: "numeric" }) : NON_PUBLIE;
+    $("registres-sites-note").textContent = `Objectif national : ${nb(s.objectif_national)} sites ; ${bas} à ${haut} sites proposés par région ; première relève le ${releve}. Une région hors de la fourchette est signalée, jamais refusée ; un site peut être hors des territoires d'industrie.`;
+    // Money known only from financing supports that carry an amount: none recorded says so, one without an amount
+    // leaves the sum « non publié », never a 0 nobody counted.
+    const financements = (s.soutiens || {}).financement || 0;
+    const financement = !financements ? "aucun financement enregistré" : s.financements_connus_centimes ? eur(s.financements_connus_centimes) : NON_PUBLIE;
+    $("registres-sites-chiffres").innerHTML = cartes([["Sites proposés", nb(s.proposes), s.synthetiques], ["Sites retenus", nb(s.retenus)], ["Objectif national", nb(s.objectif_national)], ["Hors territoires d'industrie", nb(s.hors_territoires)], ["Sites accompagnés", nb(s.accompagnes)], ["Financements connus des sites", financement]]);
+    $("registres-sites").innerHTML = table(`Sites clés en main proposés par région, et la fourchette ${regle}`, ["Région", "Sites proposés", "dont retenus", `Fourchette ${regle}`], s.par_region.map((x) => [x.libelle_region, nb(x.proposes), nb(x.retenus), fourchette(x.flag)]), [1, 2]);
+    $("registres-maturites").innerHTML = table("Sites clés en main par maturité", ["Maturité", "Sites"], Object.entries(s.par_maturite || {}).map(([k, n]) => [MATURITES[k] || k, nb(n)]), [1]) + table("Soutiens reçus par les sites (un site peut en recevoir plusieurs)", ["Soutien", "Soutiens reçus"], Object.entries(s.soutiens || {}).map(([k, n]) => [SOUTIENS[k] || k, nb(n)]), [1]);
+    const ep = r.ecoles_de_production, p = ep.publie || {}, re = ep.registre || {};
+    $("registres-ecoles").innerHTML = table("Écoles de production : chiffres publiés et registre de la plateforme", ["Indicateur", "Chiffre publié (France entière, 9 novembre 2023)", "Registre de la plateforme (périmètre choisi)"], [["Écoles ouvertes", nb(p.ouvertes), nb(re.ecoles) + (re.synthetiques ? ` (dont ${nombre.format(re.synthetiques)} de démonstration)` : "")], ["Déployées dans le cadre du programme (depuis 2021)", nb(p.via_programme), nb(re.via_programme)], ["Ouvertes en 2020", nb(p.ouvertes_en_2020), NON_PUBLIE], ["Objectif d'ici 2027", nb(p.objectif_2027), "sans objet"]], [1, 2]);
+    const rb = r.rebond_industriel;
+    $("registres-rebond-chiffres").innerHTML = cartes([["Territoires lauréats (registre)", nb(rb.laureats), rb.synthetiques], ["Territoires lauréats (chiffre publié)", NON_PUBLIE]]);
+    $("registres-rebond").innerHTML = table("Territoires lauréats de l'AMI Rebond industriel (registre)", ["Territoire"], (rb.territoires || []).map((x) => [x.nom]), []);
+    const rc = r.reseau_chefs_de_projet;
+    $("registres-chefs-chiffres").innerHTML = cartes([["Chefs de projet régionaux en poste", nb(rc.postes_regionaux), rc.synthetiques], ["Postes régionaux prévus (chiffre publié)", NON_PUBLIE], ["Chefs de projet des territoires en poste", nb(f.territoires.chefs_de_projet)]]);
+    $("registres-reseau").innerHTML = table("Réseau des chefs de projet par région : postes régionaux et postes des territoires", ["Région", "Chefs de projet régionaux en poste", "Postes de chef de projet des territoires", "Territoires labellisés", "Territoires sans chef de projet"], rc.par_region.map((x) => [x.libelle_region, nb(x.postes_regionaux), nb(x.postes_des_territoires), nb(x.territoires), nb(x.territoires_sans_chef_de_projet)]), [1, 2, 3, 4]);
   }
   function rendreExports(e) {
     const qs = filtresQS(e), niveau = e.territory ? "territory" : e.departement ? "departement" : e.region ? "region" : "national";
