@@ -88,3 +88,20 @@ def test_an_instance_that_refuses_connections_is_skipped_for_the_next_one(instan
         assert _answers(balancer.url("svc"), 3) == ["two"] * 3
     finally:
         balancer.stop()
+
+
+def test_a_stopped_balancer_leaves_no_probe_pending_for_a_later_test_to_trip_on() -> None:
+    """An instance that accepts and never answers keeps a probe waiting; stop() must still end it in its loop
+    (a probe left pending was collected during the next fault test as 'Event loop is closed' and failed it)."""
+    import socket
+
+    silent = socket.create_server(("127.0.0.1", 0))
+    try:
+        balancer = Balancer({"svc": {"svc/1": silent.getsockname()[1]}}, period_s=0.05)
+        balancer.start()
+        time.sleep(0.3)  # the probe is now waiting for a status line that never comes
+        balancer.stop()
+        assert all(task.done() for task in balancer._tasks)
+        assert balancer._loop.is_closed()
+    finally:
+        silent.close()

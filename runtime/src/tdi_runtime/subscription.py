@@ -7,12 +7,14 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from aiokafka import ConsumerRebalanceListener, TopicPartition
 from faststream.kafka import KafkaBroker, KafkaMessage
 from faststream.kafka.message import FAKE_CONSUMER, KafkaAckableMessage
 from faststream.middlewares import AckPolicy
 
 from tdi_runtime.consumer import EventConsumer
 from tdi_runtime.handling import Feedback, Handler, InCommit
+from tdi_runtime.offsets import OffsetCommitter
 from tdi_runtime.pipeline.registry import Registry
 from tdi_runtime.settings import ServiceSettings
 from tdi_runtime.tracing import batch_scope
@@ -34,6 +36,19 @@ class ConsumerSpec:
     """Called once per batch that applied events, inside its transaction, last (e.g. a NOTIFY sent at commit)."""
     after_commit: Callable[[], None] | None = None
     """Called once a batch that applied events has committed (e.g. wake this process's readers)."""
+
+
+class CommitterListener(ConsumerRebalanceListener):  # type: ignore[misc]
+    """The group's rebalances told to the offset committer (commit on revocation, void marks on assignment)."""
+
+    def __init__(self, committer: OffsetCommitter) -> None:
+        self.committer = committer
+
+    async def on_partitions_revoked(self, revoked: set[TopicPartition]) -> None:
+        await self.committer.revoked(revoked)
+
+    async def on_partitions_assigned(self, assigned: set[TopicPartition]) -> None:
+        self.committer.assigned(assigned)
 
 
 def subscribe(broker: KafkaBroker, spec: ConsumerSpec, consumer: EventConsumer, settings: ServiceSettings) -> None:
@@ -67,6 +82,7 @@ def subscribe(broker: KafkaBroker, spec: ConsumerSpec, consumer: EventConsumer, 
         session_timeout_ms=settings.consumer_session_timeout_ms,
         heartbeat_interval_ms=max(1000, settings.consumer_session_timeout_ms // 5),
         title=f"{spec.group}:{','.join(spec.topics)}",
+        listener=CommitterListener(consumer.committer),
     )
 
     @subscriber

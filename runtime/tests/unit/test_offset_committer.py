@@ -58,22 +58,76 @@ async def test_a_batch_over_several_partitions_commits_the_offset_after_the_last
     assert consumer.committed == {TP: 13, other: 4}
 
 
-class RebalancingConsumer(FlakyConsumer):
-    """Between the revocation and the new assignment of a rebalance, the consumer owns no partition."""
+class RebalancingConsumer:
+    """Between the revocation and the new assignment of a rebalance, the consumer owns no partition; `group` holds
+    the group's committed offsets, whichever member committed them."""
 
     def __init__(self) -> None:
-        super().__init__()
-        self.failures = 0
         self.owned: set[TopicPartition] = set()
+        self.group: dict[TopicPartition, int] = {}
 
     def assignment(self) -> set[TopicPartition]:
         return self.owned
 
+    async def commit(self, offsets: dict[TopicPartition, int]) -> None:
+        self.group |= offsets
 
-async def test_offsets_marked_just_before_a_rebalance_are_committed_once_the_partition_is_assigned_again():
+    async def committed(self, tp: TopicPartition) -> int | None:
+        return self.group.get(tp)
+
+
+def _record(offset: int) -> SimpleNamespace:
+    return SimpleNamespace(topic=TP.topic, partition=0, offset=offset)
+
+
+async def test_an_offset_marked_before_a_rebalance_never_takes_the_group_back_behind_another_members_commit():
+    """The rebalance storm's stuck lag: this member applied up to 9 and lost the partition before its flush;
+    another member applied 10 to 13 and committed 14; the partition came back and no record followed. The old
+    mark (10) committed then left the group 4 behind for good."""
     consumer, committer = RebalancingConsumer(), OffsetCommitter()
-    committer.mark(consumer, [SimpleNamespace(topic=TP.topic, partition=0, offset=7)])
-    await committer.flush()  # mid-rebalance: nothing assigned
-    consumer.owned = {TP}  # the same partition comes back to this member, and no new record arrives
+    consumer.owned = {TP}
+    committer.assigned({TP})
+    committer.mark(consumer, [_record(9)], committer.epoch)
+    consumer.owned = set()  # revoked mid-flight: the flush in the revocation could not reach the broker
+    await committer.revoked({TP})
+    consumer.group[TP] = 14  # the other member's commit
+    consumer.owned = {TP}
+    committer.assigned({TP})
     await committer.flush()
-    assert consumer.committed == {TP: 8}
+    assert consumer.group == {TP: 14}
+
+
+async def test_a_batch_that_straddled_a_rebalance_marks_nothing_and_its_records_come_again():
+    consumer, committer = RebalancingConsumer(), OffsetCommitter()
+    consumer.owned = {TP}
+    committer.assigned({TP})
+    started_under = committer.epoch  # the batch starts...
+    committer.assigned({TP})  # ...a rebalance hands the partition back (position: the group's offset)...
+    committer.mark(consumer, [_record(20)], started_under)  # ...and its database commit ends after it
+    await committer.flush()
+    assert consumer.group == {}
+
+
+async def test_a_batch_fetched_before_the_assignment_never_commits_below_the_groups_offset():
+    consumer, committer = RebalancingConsumer(), OffsetCommitter()
+    consumer.group[TP] = 30  # what the group had committed when the partition became ours
+    consumer.owned = {TP}
+    committer.assigned({TP})
+    committer.mark(consumer, [_record(11)], committer.epoch)  # fetched before, handed to us after the listener
+    await committer.flush()
+    assert consumer.group == {TP: 30}
+    committer.mark(consumer, [_record(31)], committer.epoch)
+    await committer.flush()
+    assert consumer.group == {TP: 32}
+
+
+async def test_offsets_applied_before_a_revocation_are_committed_while_the_partition_is_still_ours():
+    consumer, committer = RebalancingConsumer(), OffsetCommitter()
+    consumer.owned = {TP}
+    committer.assigned({TP})
+    committer.mark(consumer, [_record(7)], committer.epoch)
+    await committer.flush()
+    committer.mark(consumer, [_record(8)], committer.epoch)
+    await committer.revoked({TP})  # the listener runs before the assignment is taken away
+    assert consumer.group == {TP: 9}
+    assert committer.pending == {}

@@ -106,16 +106,23 @@ class Balancer:
         client_w.close()
 
     def stop(self) -> None:
+        """Every probe and connection task cancelled and awaited inside the loop, then the loop stopped and closed:
+        a task left pending would be collected later, in another test, as an 'Event loop is closed' error."""
+
         async def _stop() -> None:
-            for task in self._tasks:
-                task.cancel()
             for server in self._servers:
                 server.close()
+            tasks = [*self._tasks, *self._live]
+            for task in tasks:
+                task.cancel()
+            await asyncio.gather(*tasks, return_exceptions=True)
 
         with contextlib.suppress(Exception):
             asyncio.run_coroutine_threadsafe(_stop(), self._loop).result(10)
         self._loop.call_soon_threadsafe(self._loop.stop)
         self._thread.join(10)
+        if not self._thread.is_alive():
+            self._loop.close()
 
 
 async def _pipe(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
