@@ -41,6 +41,7 @@ class ErrorCode(StrEnum):
     VTE_GREEN_ALREADY_DECLARED = "VTE_GREEN_ALREADY_DECLARED"
     VTE_CONTRACT_ALREADY_ENDED = "VTE_CONTRACT_ALREADY_ENDED"
     VTE_PAYMENT_EXCEEDS_AID = "VTE_PAYMENT_EXCEEDS_AID"
+    TERRITORY_PERIMETER_PENDING = "TERRITORY_PERIMETER_PENDING"
     PROGRAMME_NOT_OPERATED = "PROGRAMME_NOT_OPERATED"
     APPLICATION_NOT_ELIGIBLE = "APPLICATION_NOT_ELIGIBLE"
     APPLICATION_STATE_CONFLICT = "APPLICATION_STATE_CONFLICT"
@@ -165,6 +166,8 @@ REASONS: dict[ErrorCode, str] = {
     _E.VTE_GREEN_ALREADY_DECLARED: "Une autre mission « VTE vert » est déjà déclarée pour ce contrat.",
     _E.VTE_CONTRACT_ALREADY_ENDED: "Ce contrat VTE est terminé : cette déclaration n'est plus possible.",
     _E.VTE_PAYMENT_EXCEEDS_AID: "Le versement dépasse le montant de l'aide VTE restant à verser pour ce contrat.",
+    _E.TERRITORY_PERIMETER_PENDING: "Le périmètre du territoire n'est pas encore connu : le contrat est en attente et"
+    " sera décidé dès qu'il le sera.",
     _E.PROGRAMME_NOT_OPERATED: "Ce partenaire n'opère ni n'instruit ce programme : il ne peut pas y décider.",
     _E.APPLICATION_NOT_ELIGIBLE: "Le dossier ne remplit pas les conditions d'éligibilité du programme.",
     _E.APPLICATION_STATE_CONFLICT: "Cette décision n'est pas possible dans l'état actuel du dossier.",

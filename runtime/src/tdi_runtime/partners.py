@@ -9,7 +9,13 @@ from uuid import UUID
 from tdi_contracts.access import partner_sources, speaks_for
 from tdi_contracts.base import SPECS
 from tdi_contracts.envelope import COMMAND_TYPES, REASONS, ErrorCode, FieldError
-from tdi_contracts.events.partners import PartnerEventAccepted, PartnerEventRejected, ResultingId, ResultKind
+from tdi_contracts.events.partners import (
+    AcceptanceStatus,
+    PartnerEventAccepted,
+    PartnerEventRejected,
+    ResultingId,
+    ResultKind,
+)
 from tdi_contracts.fields import is_type_name
 from tdi_contracts.permissions import PARTNER_COMMANDS
 from tdi_contracts.quoting import quote, sentence
@@ -20,7 +26,7 @@ from tdi_runtime.events import outgoing
 from tdi_runtime.handling import Feedback
 from tdi_runtime.inbox import Seen
 from tdi_runtime.outbox import OutgoingMessage
-from tdi_runtime.pipeline.uow import NOTE
+from tdi_runtime.pipeline.uow import NOTE, PENDING
 
 _FEEDBACK_PRODUCER = "platform"
 
@@ -51,13 +57,18 @@ class PartnerFeedback(Feedback):
         return None
 
     def accepted(self, delivery: Delivery, results: Sequence[tuple[str, str]]) -> list[OutgoingMessage]:
+        held = [code for kind, code in results if kind == PENDING]
         answer = PartnerEventAccepted(
             partner=self.partner,
             partner_event_id=delivery.event_id,
             partner_event_type=delivery.event_type,
-            resulting_ids=[ResultingId(kind=ResultKind(kind), id=UUID(id_)) for kind, id_ in results if kind != NOTE],
+            resulting_ids=[
+                ResultingId(kind=ResultKind(kind), id=UUID(id_)) for kind, id_ in results if kind not in (NOTE, PENDING)
+            ],
             accepted_at=datetime.now(UTC),
             notes=[text for kind, text in results if kind == NOTE][:5],
+            status=AcceptanceStatus.PENDING if held else AcceptanceStatus.APPLIED,
+            pending_code=held[0] if held else None,
         )
         return [outgoing(answer, _FEEDBACK_PRODUCER, topic=self.topic, **delivery.caused())]
 

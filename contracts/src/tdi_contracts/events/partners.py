@@ -29,6 +29,13 @@ class ResultKind(StrEnum):
     VTE_CONTRACT = "vte-contract"
 
 
+class AcceptanceStatus(StrEnum):
+    """What an accepted event led to: applied, or recorded with its decision held (`pending_code` says why)."""
+
+    APPLIED = "applied"
+    PENDING = "pending"
+
+
 class ResultingId(ContractModel):
     """A platform id resulting from an accepted command, to quote in later commands."""
 
@@ -57,6 +64,17 @@ class PartnerEventAccepted(ContractModel):
         max_length=5,
         description="What the platform decided otherwise than asked (e.g. an amount granted up to its cap)",
         examples=[["Complément « VTE vert » demandé : 9 500,00 € ; accordé : 8 000,00 € (plafond du dispositif)."]],
+    )
+    status: AcceptanceStatus = Field(
+        default=AcceptanceStatus.APPLIED,
+        description="applied; or pending: the event is recorded but its decision is held until what it waits for is"
+        " known (why: `pending_code` and `notes`); the decision follows as a domain event, with no second answer",
+        examples=["pending"],
+    )
+    pending_code: OpenErrorCode | None = Field(
+        default=None,
+        description="Why the decision is held, a stable code of ErrorCode (status pending only)",
+        examples=["TERRITORY_PERIMETER_PENDING"],
     )
 
 

@@ -27,6 +27,9 @@ from tdi_runtime.pipeline.repository import Repository
 NOTE = "note"
 """The kind of a `results` pair that is a sentence for the partner's answer (`UnitOfWork.note`), not an id: kept
 with the ids in the inbox, so a redelivery gets the same answer, notes included."""
+PENDING = "pending"
+"""The kind of a `results` pair naming the code of a decision held (`UnitOfWork.hold`): the acceptance says
+`status: pending` with that code."""
 
 
 class UnitOfWork:
@@ -61,6 +64,13 @@ class UnitOfWork:
         """A French sentence for the partner's acceptance: what was decided otherwise than asked (issue 24: a
         top-up granted up to its cap). HTTP callers read it in the decision the handler emits."""
         self.results.append((NOTE, sentence))
+
+    def hold(self, code: str, sentence: str) -> None:
+        """The command is recorded but its decision is held (issue 24: a VTE contract waiting for its territory's
+        perimeter): the partner's acceptance says `status: pending`, `pending_code` = `code` (an ErrorCode) and the
+        French sentence in its notes. The decision follows later as a domain event, with no second answer."""
+        self.results.append((PENDING, code))
+        self.note(sentence)
 
     async def defer(self, sql: str, *args: Any) -> None:
         """A write sent at the flush with the others of its statement (one `executemany`): for writes nothing

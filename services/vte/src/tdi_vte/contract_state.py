@@ -18,9 +18,11 @@ from tdi_vte.location import Location
 SAVE = """
         INSERT INTO vte_contracts (vte_contract_id, contract_reference, territory_id, departement, regions,
             company_size, decision, base_cents, green_cents, paid_cents, green_mission, candidate_pseudonym,
-            state, decided_on)
-        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)
-        ON CONFLICT (vte_contract_id) DO UPDATE SET base_cents = excluded.base_cents,
+            state, decided_on, waiting_for)
+        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)
+        ON CONFLICT (vte_contract_id) DO UPDATE SET territory_id = excluded.territory_id,
+            regions = excluded.regions, company_size = excluded.company_size, decision = excluded.decision,
+            waiting_for = excluded.waiting_for, base_cents = excluded.base_cents,
             green_cents = excluded.green_cents, paid_cents = excluded.paid_cents,
             green_mission = excluded.green_mission, state = excluded.state, updated_at = now()
         """
@@ -36,7 +38,7 @@ def row_of(c: VteContract) -> tuple[Any, ...]:
         departement_of_commune(c.terms.establishment.commune_insee).value,
         list(c.regions),
         size,
-        "granted" if c.granted else "refused",
+        "pending" if c.pending else "granted" if c.granted else "refused",
         c.base_cents,
         c.green_cents,
         c.paid_cents,
@@ -44,6 +46,7 @@ def row_of(c: VteContract) -> tuple[Any, ...]:
         c.candidate_pseudonym,
         json.dumps(state_of(c)),
         c.decided_on,
+        list(c.waiting_for),
     )
 
 
@@ -68,6 +71,7 @@ def state_of(c: VteContract) -> dict[str, Any]:
         "housing": c.housing_aids,
         "state_bp": c.rules_state_bp,
         "green_funder": c.rules_green_funder.value,
+        "waiting_for": list(c.waiting_for),
     }
 
 
@@ -96,4 +100,5 @@ def aggregate_of(s: dict[str, Any]) -> VteContract:
         housing_aids=dict(s.get("housing", {})),
         rules_state_bp=s["state_bp"],
         rules_green_funder=VteFunder(s["green_funder"]),
+        waiting_for=tuple(s.get("waiting_for", ())),
     )

@@ -16,13 +16,14 @@ from tdi_contracts.events.vte import (
     RecordVteAidPaymentV2,
     RecordVteContractV2,
     RecordVteHousingAid,
+    VteRefusalReason,
 )
 from tdi_contracts.reference.figures import VTE_BASE_AID
 from tdi_runtime.errors import DomainError
 from tdi_vte import aid_changes, housing, payments
 from tdi_vte.domain import VteContract, contract_id_of
 from tdi_vte.eligibility import Refusal, refusals
-from tdi_vte.location import Location
+from tdi_vte.location import Location, Place, Waiting
 from tdi_vte.payments import payment_requests
 from tdi_vte.rules import VteRules
 
@@ -35,15 +36,40 @@ def record_contract(
     existing: VteContract | None,
     command: RecordVteContractV2,
     pseudonym: str,
-    location: Location | None,
+    place: Place,
     rules: VteRules,
 ) -> tuple[VteContract, list[Any]]:
-    """A signed contract is decided once: the same terms again change nothing, other terms are refused."""
+    """A signed contract is decided once: the same terms again change nothing, other terms are refused.
+
+    Where its commune waits for a territory's perimeter, it is HELD (no event: decided by `decide_held` when the
+    perimeter arrives), unless another check already fails it: then it is refused at once with those reasons
+    (PLATFORM RULE, README: no place could make it eligible)."""
     if existing is not None:
         if existing.same_terms(command, pseudonym):
             return existing, []
         raise DomainError(ErrorCode.VTE_CONTRACT_ALREADY_RECORDED, f"Contrat : {command.contract_reference}.")
-    return sign(command, pseudonym, location, refusals(command, location, rules), rules)
+    if isinstance(place, Waiting):
+        failed = [r for r in refusals(command, None, rules) if r.reason is not VteRefusalReason.OUTSIDE_EVERY_TERRITORY]
+        if failed:
+            return sign(command, pseudonym, None, failed, rules)
+        return new_contract(command, pseudonym, None, [], rules, waiting_for=place.territories), []
+    return sign(command, pseudonym, place, refusals(command, place, rules), rules)
+
+
+def decide_held(contract: VteContract, place: Place, rules: VteRules) -> list[Any]:
+    """A held contract once its place is known: granted or refused, with the events a direct decision emits,
+    dated by the aid's request as a direct one; still waiting (maybe for other territories): nothing. A contract
+    already decided is never decided again."""
+    if not contract.pending:
+        return []
+    if isinstance(place, Waiting):
+        contract.waiting_for = place.territories
+        return []
+    contract.waiting_for = ()
+    contract.location = place
+    contract.refusals = refusals(contract.terms, place, rules)
+    contract.base_cents = 0 if contract.refusals else VTE_BASE_AID
+    return [contract.decision_event(), *payment_requests(contract, contract.decided_on)]
 
 
 def follow_up(existing: VteContract | None, command: FollowUp, rules: VteRules) -> list[Any]:
@@ -53,6 +79,12 @@ def follow_up(existing: VteContract | None, command: FollowUp, rules: VteRules) 
         raise DomainError(
             ErrorCode.UNKNOWN_AGGREGATE,
             f"Le contrat VTE {command.contract_reference} n'est pas encore enregistré : envoyez d'abord sa signature.",
+        )
+    if existing.pending and not isinstance(command, RecordVteHousingAid):  # Action Logement's aid is not ours
+        raise DomainError(
+            ErrorCode.TERRITORY_PERIMETER_PENDING,
+            f"Le contrat VTE {command.contract_reference} est en attente du périmètre de son territoire : envoyez"
+            " de nouveau cette déclaration une fois l'aide décidée.",
         )
     if isinstance(command, DeclareVteGreenMission | DeclareVteGreenMissionV2):
         return aid_changes.declare_green(existing, command)
@@ -67,7 +99,20 @@ def sign(
     terms: RecordVteContractV2, pseudonym: str, location: Location | None, failed: list[Refusal], rules: VteRules
 ) -> tuple[VteContract, list[Any]]:
     """A newly recorded contract: the 4,000 EUR base when no check failed (funders asked their parts), else refused."""
-    contract = VteContract(
+    contract = new_contract(terms, pseudonym, location, failed, rules)
+    return contract, [contract.decision_event(), *payment_requests(contract, contract.decided_on)]
+
+
+def new_contract(
+    terms: RecordVteContractV2,
+    pseudonym: str,
+    location: Location | None,
+    failed: list[Refusal],
+    rules: VteRules,
+    waiting_for: tuple[str, ...] = (),
+) -> VteContract:
+    """The aggregate of a signature, dated by the aid's request; the base only when decided and eligible."""
+    return VteContract(
         vte_contract_id=contract_id_of(terms.contract_reference),
         contract_reference=terms.contract_reference,
         terms=terms,
@@ -75,8 +120,8 @@ def sign(
         location=location,
         refusals=failed,
         decided_on=terms.aid_requested_on,
-        base_cents=0 if failed else VTE_BASE_AID,
+        base_cents=0 if failed or waiting_for else VTE_BASE_AID,
         rules_state_bp=rules.state_share_basis_points,
         rules_green_funder=rules.green_funder,
+        waiting_for=waiting_for,
     )
-    return contract, [contract.decision_event(), *payment_requests(contract, contract.decided_on)]

@@ -1,7 +1,8 @@
 """The VTE contract aggregate: the facts Bpifrance reported and the aid decided on them, in exact cents.
 
 Invariants, whatever the order or repetition of Bpifrance's events (property-tested):
-- the base (exactly 4,000 EUR) is granted at most once per contract, and only to an eligible contract;
+- the base (exactly 4,000 EUR) is granted at most once per contract, and only to an eligible contract, never while
+  it is held pending (its territory's perimeter unknown: issue 24);
 - the green top-up (8,000 EUR at most) exists only for a declared green mission on a granted contract;
 - the aid never exceeds 12,000 EUR, and the payments never exceed the aid;
 - what every funder was asked for, net of what was taken back, is its part of the aid as it stands.
@@ -70,10 +71,17 @@ class VteContract:
     housing_aids: dict[str, int] = field(default_factory=dict)
     rules_state_bp: int = 5000
     rules_green_funder: VteFunder = VteFunder.ETAT
+    waiting_for: tuple[str, ...] = ()
+    """Held pending (issue 24): the territories of unknown perimeter its commune may be in; () once decided."""
+
+    @property
+    def pending(self) -> bool:
+        """Recorded but not decided: where the establishment stands is not known yet (never granted meanwhile)."""
+        return bool(self.waiting_for)
 
     @property
     def granted(self) -> bool:
-        return not self.refusals
+        return not self.refusals and not self.pending
 
     @property
     def total_cents(self) -> int:

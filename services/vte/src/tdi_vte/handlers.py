@@ -7,6 +7,10 @@ Rights are checked here, on the place the handler computed and under the contrac
 only on the territory the caller quotes, since a contract is placed by its establishment's commune (issue 22 #2).
 Partners are bound to no region. For a whole consumer batch, `warm` reads every contract and place its commands
 name at once (one lock statement, one read, two place lookups); handlers then find them in the identity map.
+
+Where a territory's perimeter is not known yet, a contract its commune may belong to is HELD (issue 24): the
+partner's one answer says `pending` with `TERRITORY_PERIMETER_PENDING`; the territory events that may make it known
+(the kit's projection, wrapped here) decide the contracts held for that territory in the same transaction.
 """
 
 from __future__ import annotations
@@ -14,6 +18,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from tdi_contracts.errors import ErrorCode
+from tdi_contracts.events.territory import CommuneAssigned, CommuneCodeAliased, EpciLeft, TerritoryReferenceUpdated
 from tdi_contracts.events.vte import (
     DeclareVteGreenMission,
     DeclareVteGreenMissionV2,
@@ -32,17 +37,25 @@ from tdi_runtime.errors import DomainError
 from tdi_runtime.partners import PartnerIngressFeedback
 from tdi_runtime.pipeline import Registry
 from tdi_runtime.subscription import ConsumerSpec
-from tdi_runtime.territories import TERRITORY_PROJECTION, TERRITORY_TOPICS
+from tdi_runtime.territories import TERRITORY_TOPICS
+from tdi_runtime.territories.projection import (
+    on_commune_assigned,
+    on_commune_code_aliased,
+    on_epci_left,
+    on_reference_updated,
+)
 from tdi_vte.aid_changes import capped_note
-from tdi_vte.decide import FollowUp, follow_up, record_contract
+from tdi_vte.decide import FollowUp, decide_held, follow_up, record_contract
 from tdi_vte.domain import VteContract
+from tdi_vte.location import Location, Waiting
 from tdi_vte.pseudonyms import pseudonym_of
 from tdi_vte.repositories import RecordedOffer, VteUnitOfWork
 from tdi_vte.rules import VteRules
 
 GROUP = "tdi-vte"
-registry: Registry[VteUnitOfWork] = Registry(TERRITORY_PROJECTION)
-"""Bpifrance's and Action Logement's commands, and the kit's territory projection (to locate establishments)."""
+registry: Registry[VteUnitOfWork] = Registry()
+"""Bpifrance's and Action Logement's commands, and the kit's territory projection (to locate establishments), whose
+handlers are wrapped here to decide the contracts held for a territory (`decide_held_contracts`)."""
 
 
 def consumer_spec(group: str = GROUP) -> ConsumerSpec:
@@ -75,19 +88,83 @@ async def warm(commands: Sequence[VteCommand], uow: VteUnitOfWork) -> None:
 async def record_signed_contract(command: RecordVteContractV2, uow: VteUnitOfWork) -> VteContract:
     terms, pseudonym = pseudonymised(command, uow.rules)
     existing = await uow.contracts.get(terms.contract_reference)
-    location = None
+    place = None
     if existing is None:
-        location = await uow.places.get((terms.establishment.commune_insee, terms.territory_id))
-    # The place written: the recorded contract's, else where its commune puts it (none: out of a regional's reach).
+        place = await uow.places.get((terms.establishment.commune_insee, terms.territory_id))
+    # The place written: the recorded contract's, else where its commune puts it (none: outside every territory or
+    # waiting for a perimeter, out of a regional's reach).
     uow.caller.require_region(
-        existing.regions if existing is not None else () if location is None else location.regions
+        existing.regions if existing is not None else place.regions if isinstance(place, Location) else ()
     )
-    contract, events = record_contract(existing, terms, pseudonym, location, uow.rules)
-    if events:
-        uow.contracts.changed(contract)
+    contract, events = record_contract(existing, terms, pseudonym, place, uow.rules)
+    if existing is None:
+        uow.contracts.add(contract)
     uow.emit(*events)
     uow.resulted_in("vte-contract", contract.vte_contract_id)
+    if contract.pending:  # held: one answer says so; the decision follows when the perimeter arrives
+        uow.held.hold(contract)
+        uow.hold(ErrorCode.TERRITORY_PERIMETER_PENDING.value, pending_sentence(Waiting(contract.waiting_for)))
     return contract
+
+
+def pending_sentence(waiting: Waiting) -> str:
+    """The partner's answer to a held contract (the catalogue's sentence, naming the territories)."""
+    names = ", ".join(waiting.territories)
+    if len(waiting.territories) == 1:
+        return (
+            f"Le périmètre du territoire {names} n'est pas encore connu : le contrat est en attente et sera décidé"
+            " dès qu'il le sera."
+        )
+    return (
+        f"Les périmètres des territoires {names} ne sont pas encore connus : le contrat est en attente et sera"
+        " décidé dès qu'ils le seront."
+    )
+
+
+TerritoryEvent = TerritoryReferenceUpdated | CommuneAssigned | CommuneCodeAliased
+
+
+async def warm_held(events: Sequence[TerritoryEvent], uow: VteUnitOfWork) -> None:
+    """The contracts held for the territories a batch's territory events name: one query."""
+    await uow.held.get_many({e.territory_id for e in events})
+
+
+@registry.handles(TerritoryReferenceUpdated, CommuneAssigned, CommuneCodeAliased, prefetch=warm_held)
+async def territory_changed(event: TerritoryEvent, uow: VteUnitOfWork) -> None:
+    """The kit's projection, then the contracts held for this territory decided if their place is now known."""
+    if isinstance(event, TerritoryReferenceUpdated):
+        await on_reference_updated(event, uow)
+    elif isinstance(event, CommuneAssigned):
+        await on_commune_assigned(event, uow)
+    else:
+        await on_commune_code_aliased(event, uow)
+    await decide_held_contracts(event.territory_id, uow)
+
+
+registry.handles(EpciLeft)(on_epci_left)  # an EPCI leaving makes no perimeter known
+
+
+async def decide_held_contracts(territory_id: str, uow: VteUnitOfWork) -> None:
+    """Each contract held for the territory, located again on the projection as this event leaves it: granted or
+    refused with the events of a direct decision, or still held (maybe for another territory). Nothing to read
+    when none is held (a whole open-data load costs one query per batch)."""
+    references = await uow.held.waiting_for(territory_id)
+    if not references:
+        return
+    await uow.flush()  # this batch's projection writes so far, which the lookup below must see
+    uow.places.discard()  # what it read before them is stale
+    found = await uow.contracts.get_many(references)
+    held = [c for c in found.values() if c is not None and c.pending]
+    places = await uow.places.get_many({_key(c) for c in held})
+    for contract in held:
+        uow.emit(*decide_held(contract, places[_key(contract)], uow.rules))
+        uow.contracts.changed(contract)
+        if contract.pending:
+            uow.held.hold(contract)
+
+
+def _key(contract: VteContract) -> tuple[str, str | None]:
+    return contract.terms.establishment.commune_insee, contract.terms.territory_id
 
 
 @registry.handles(DeclareVteGreenMissionV2, EndVteContractV2, RecordVteAidPaymentV2, RecordVteHousingAid, prefetch=warm)
@@ -114,8 +191,8 @@ async def apply_green_v1(command: DeclareVteGreenMission, uow: VteUnitOfWork) ->
 @registry.handles(RecordVteOffer, prefetch=warm)
 async def record_offer(offer: RecordVteOffer, uow: VteUnitOfWork) -> None:
     """An offer, kept for the counts with the territory it is located in now (none outside every territory)."""
-    location = await uow.places.get((offer.establishment.commune_insee, offer.territory_id))
-    uow.offers.add(RecordedOffer.of(offer, None if location is None else location.territory_id))
+    place = await uow.places.get((offer.establishment.commune_insee, offer.territory_id))
+    uow.offers.add(RecordedOffer.of(offer, place.territory_id if isinstance(place, Location) else None))
 
 
 @registry.handles(RecordVteContract, EndVteContract, RecordVteAidPayment)

@@ -1,8 +1,9 @@
-"""Where an establishment is: the territory of its commune, or the quoted territory by the commune's département.
+"""Where an establishment is (issue 24): the territory that holds its commune, never a territory of its département.
 
-PLATFORM RULE (README): the territory projection knows a commune only once the open data named it. For a
-commune it does not know, the territory Bpifrance quoted is accepted when the commune's département (read
-from its INSEE code) is one of that territory's départements; otherwise the contract is outside every territory.
+Programme rule (seed 000 line 673, « les entreprises situées en Territoires d'industrie »): a company is located by
+the commune of its establishment. The kit's projection answers for each commune (`locate_communes`): a territory
+holds it, or none does (every territory that could hold it has a known perimeter), or it waits for the perimeter
+of territories that could hold it. The département only tells *outside* from *wait*, in the kit, never *inside*.
 """
 
 from __future__ import annotations
@@ -10,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from tdi_contracts.reference.geography import departement_of_commune
-from tdi_runtime.territories import TerritoryRef
+from tdi_runtime.territories import CommunePlace
 
 
 @dataclass(frozen=True)
@@ -18,14 +19,29 @@ class Location:
     territory_id: str
     departement: str
     regions: tuple[str, ...]
-    by_commune: bool
+    by_commune: bool = True
+    """Always true since issue 24 (kept: contracts stored before it say false when located by département)."""
 
 
-def locate(insee: str, of_commune: TerritoryRef | None, quoted: TerritoryRef | None) -> Location | None:
-    """The territory of the commune when known, else the quoted one if the département matches, else None."""
-    departement = departement_of_commune(insee).value
-    if of_commune is not None and of_commune.labelled:
-        return Location(of_commune.territory_id, departement, of_commune.regions, by_commune=True)
-    if of_commune is None and quoted is not None and quoted.labelled and departement in quoted.departements:
-        return Location(quoted.territory_id, departement, quoted.regions, by_commune=False)
+@dataclass(frozen=True)
+class Waiting:
+    """The commune may be in these labelled territories, whose perimeter is not known yet: decide nothing."""
+
+    territories: tuple[str, ...]
+
+
+Place = Location | Waiting | None
+"""Where an establishment stands: in a territory, waiting for a perimeter, or (None) outside every territory."""
+
+
+def place_of(found: CommunePlace) -> Place:
+    """The labelled territory holding the commune; else wait for the perimeters not known yet; else outside.
+    An unlabelled territory never locates."""
+    held = found.territory
+    if held is not None:
+        if not held.labelled:
+            return None
+        return Location(held.territory_id, departement_of_commune(found.insee).value, tuple(held.regions))
+    if found.waiting_for:
+        return Waiting(tuple(found.waiting_for))
     return None

@@ -74,6 +74,7 @@ async def totals(conn: Connection, f: AidFilter) -> dict[str, Any]:
     row = await conn.fetchrow(
         f"""SELECT count(*) AS contracts, count(*) FILTER (WHERE decision = 'granted') AS granted,
             count(*) FILTER (WHERE decision = 'refused') AS refused,
+            count(*) FILTER (WHERE decision = 'pending') AS pending,
             count(*) FILTER (WHERE green_cents > 0) AS green,
             coalesce(sum(base_cents), 0)::bigint AS base_cents, coalesce(sum(green_cents), 0)::bigint AS green_cents,
             coalesce(sum(paid_cents), 0)::bigint AS paid_cents
@@ -98,6 +99,7 @@ async def decision(conn: Connection, vte_contract_id: UUID) -> dict[str, Any] | 
     return {
         **_summary(row),
         "reasons": state["refusals"],
+        "waiting_for": state.get("waiting_for", []),
         "green_mission_declared": state["mission"],
         "ended_on": state["ended_on"],
         "end_reason": state["end_reason"],

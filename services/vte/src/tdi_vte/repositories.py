@@ -3,8 +3,10 @@
 - `ContractRepository`: contracts by Bpifrance's reference, each under an advisory lock (one statement for a
   whole batch, references sorted: every consumer takes them in the same order, no deadlock), read in one query,
   saved in one `executemany` at the flush.
-- `PlaceLookup`: where an establishment is (`location.locate`, README *Locating*), by (commune, quoted
-  territory): the communes in one query, then the quoted territories of communes the projection lacks in one.
+- `PlaceLookup`: where an establishment stands (`location.place_of`, README *Locating*), by (commune, quoted
+  territory): the kit's `locate_communes` for the whole batch (one query for the communes a territory holds,
+  one for the territories that could hold the others).
+- `HeldContracts`: the contracts held pending, by the territory whose perimeter they wait for.
 - `OfferRepository`: offers, written once each.
 """
 
@@ -17,14 +19,14 @@ from datetime import date
 from tdi_contracts.events.vte import RecordVteOffer
 from tdi_runtime.db import Connection
 from tdi_runtime.pipeline import Caller, Repository, UnitOfWork, UnitOfWorkFactory
-from tdi_runtime.territories import TerritoryRef, find_territories, territories_of_communes
+from tdi_runtime.territories import CommunePlace, locate_communes
 from tdi_vte.contract_state import SAVE, aggregate_of, row_of
 from tdi_vte.domain import VteContract, contract_id_of
-from tdi_vte.location import Location, locate
+from tdi_vte.location import Location, Waiting, place_of
 from tdi_vte.rules import VteRules
 
 PRODUCER = "vte"
-Place = tuple[str, str | None]
+PlaceKey = tuple[str, str | None]
 """(the establishment's commune, the territory the partner quoted, if any)."""
 
 
@@ -49,25 +51,62 @@ class ContractRepository(Repository[str, VteContract]):
         await self.conn.executemany(SAVE, [row_of(c) for c in aggregates])
 
 
-class PlaceLookup(Repository[Place, Location]):
-    """Read-only: the projection is the territory service's, this service never writes it here."""
+class PlaceLookup(Repository[PlaceKey, Location | Waiting]):
+    """Read-only: the projection is the territory service's, this service never writes it here. A key absent from
+    the answer is outside every territory. `discard()` before reading again what territory events changed."""
 
-    async def _load_many(self, keys: list[Place]) -> dict[Place, Location]:
-        communes = await self._territories_of_communes(sorted({insee for insee, _ in keys}))
-        quoted = sorted({q for insee, q in keys if q is not None and insee not in communes})
-        territories = await self._territories(quoted) if quoted else {}
-        found = {}
-        for insee, q in keys:
-            location = locate(insee, communes.get(insee), None if q is None else territories.get(q))
-            if location is not None:
-                found[(insee, q)] = location
+    async def _load_many(self, keys: list[PlaceKey]) -> dict[PlaceKey, Location | Waiting]:
+        found: dict[PlaceKey, Location | Waiting] = {}
+        rest = keys
+        while rest:  # one round per quoted territory of the same commune: one round almost always
+            communes: dict[str, str | None] = {}
+            later: list[PlaceKey] = []
+            for insee, quoted in rest:
+                if insee in communes:
+                    later.append((insee, quoted))
+                else:
+                    communes[insee] = quoted
+            places = await self._locate(list(communes), {i: q for i, q in communes.items() if q is not None})
+            for insee, quoted in communes.items():
+                place = place_of(places[insee])
+                if place is not None:
+                    found[(insee, quoted)] = place
+            rest = later
         return found
 
-    async def _territories_of_communes(self, insees: list[str]) -> dict[str, TerritoryRef]:
-        return await territories_of_communes(self.conn, insees)
+    async def _locate(self, insees: list[str], quoted: dict[str, str]) -> dict[str, CommunePlace]:
+        return await locate_communes(self.conn, insees, quoted)
 
-    async def _territories(self, any_ids: list[str]) -> dict[str, TerritoryRef]:
-        return await find_territories(self.conn, any_ids)
+
+class HeldContracts(Repository[str, tuple[str, ...]]):
+    """Read-only: the references of the contracts held pending, by a territory they wait for (read for a batch's
+    territory events at once); those this unit of work holds are added by `hold`, as they are not stored yet."""
+
+    def __init__(self, conn: Connection) -> None:
+        super().__init__(conn)
+        self._new: dict[str, set[str]] = {}
+
+    async def _load_many(self, keys: list[str]) -> dict[str, tuple[str, ...]]:
+        rows = await self.conn.fetch(
+            "SELECT t, array_agg(contract_reference ORDER BY contract_reference) AS refs"
+            " FROM vte_contracts, unnest(waiting_for) AS t"
+            " WHERE decision = 'pending' AND waiting_for && $1::text[] AND t = ANY($1::text[]) GROUP BY t",
+            keys,
+        )
+        return {row["t"]: tuple(row["refs"]) for row in rows}
+
+    def hold(self, contract: VteContract) -> None:
+        for territory in contract.waiting_for:
+            self._new.setdefault(territory, set()).add(contract.contract_reference)
+
+    async def waiting_for(self, territory_id: str) -> list[str]:
+        """Every contract that may be held for this territory (some may have been decided since: check)."""
+        stored = await self.get(territory_id) or ()
+        return sorted({*stored, *self._new.get(territory_id, ())})
+
+    def discard(self) -> None:
+        super().discard()
+        self._new.clear()
 
 
 @dataclass(frozen=True)
@@ -121,6 +160,7 @@ class VteUnitOfWork(UnitOfWork):
         contracts: ContractRepository,
         places: PlaceLookup,
         offers: OfferRepository,
+        held: HeldContracts,
     ) -> None:
         super().__init__(conn, caller, producer=PRODUCER)
         self.rules = rules
@@ -128,6 +168,7 @@ class VteUnitOfWork(UnitOfWork):
         self.contracts = contracts
         self.places = places
         self.offers = offers
+        self.held = held
 
 
 def vte_unit_of_work(rules: VteRules) -> UnitOfWorkFactory[VteUnitOfWork]:
@@ -139,6 +180,7 @@ def vte_unit_of_work(rules: VteRules) -> UnitOfWorkFactory[VteUnitOfWork]:
             contracts=ContractRepository(conn),
             places=PlaceLookup(conn),
             offers=OfferRepository(conn),
+            held=HeldContracts(conn),
         )
 
     return make

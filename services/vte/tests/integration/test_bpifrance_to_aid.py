@@ -84,12 +84,11 @@ async def test_bpifrance_events_get_their_aid_decision_one_answer_each_and_no_pe
     personal = {"nom": f"Testnom{run}", "prenom": f"Camille{run}", "email": f"camille.{run}@example.org"}
     birth = {"date_naissance": "1999-04-17", "birth_date": "1999-04-17"}
     async with vte_service() as (app, client, territory_id, group, commune):
-        unknown_commune = "51999" if commune != "51999" else "51998"  # not in the projection: same département
         ok, large, other = f"BPI-VTE-{run}-OK", f"BPI-VTE-{run}-GE", f"BPI-VTE-{run}-ZZ"
         records = [
             bpifrance_record(signed(ok, territory_id, commune), extra=personal, candidate_extra={**personal, **birth}),
             bpifrance_record(
-                signed(large, territory_id, unknown_commune, size="grande-entreprise", candidate_ref="BPI-CAND-2")
+                signed(large, territory_id, commune, size="grande-entreprise", candidate_ref="BPI-CAND-2")
             ),
             bpifrance_record(
                 DeclareVteGreenMission.model_validate(

@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-from vte_builders import IN_REIMS, REIMS, contract
+from vte_builders import IN_REIMS, contract
 
 from tdi_contracts.events.vte import VteContractType, VteRefusalReason
-from tdi_runtime.territories import TerritoryRef
 from tdi_vte.eligibility import refusals
-from tdi_vte.location import locate
 from tdi_vte.rules import VteRules
 
 RULES = VteRules()
@@ -60,11 +58,3 @@ def test_contract_type_length_and_delay_follow_the_platform_settings() -> None:
     strict = VteRules(eligible_contract_types=frozenset({VteContractType.CDI}), max_request_delay_days=10)
     found = [r.reason for r in refusals(contract(), IN_REIMS, strict)]
     assert found == [R.CONTRACT_TYPE_NOT_ELIGIBLE, R.AID_REQUESTED_TOO_LATE]
-
-
-def test_an_unknown_commune_is_located_by_the_quoted_territory_of_its_departement_only() -> None:
-    assert locate("51454", None, REIMS) is not None
-    assert locate("08105", None, REIMS) is None  # Ardennes is not one of the Grand Reims's départements
-    assert locate("51454", None, None) is None
-    unlabelled = TerritoryRef(**{**REIMS.__dict__, "labelled": False})
-    assert locate("51454", unlabelled, REIMS) is None

@@ -16,11 +16,18 @@ from tdi_contracts.reference import Partner
 from tdi_runtime.errors import DomainError
 from tdi_runtime.partners import PartnerFeedback
 from tdi_runtime.pipeline import Caller
-from tdi_runtime.territories import TerritoryRef
+from tdi_runtime.territories import CommunePlace, TerritoryRef
 from tdi_runtime.testing import example_payload
 from tdi_vte.domain import VteContract
 from tdi_vte.handlers import registry
-from tdi_vte.repositories import ContractRepository, OfferRepository, PlaceLookup, RecordedOffer, VteUnitOfWork
+from tdi_vte.repositories import (
+    ContractRepository,
+    HeldContracts,
+    OfferRepository,
+    PlaceLookup,
+    RecordedOffer,
+    VteUnitOfWork,
+)
 from tdi_vte.rules import VteRules
 
 BPIFRANCE = Caller.of_partner(Partner.BPIFRANCE)
@@ -55,13 +62,18 @@ class InMemoryPlaces(PlaceLookup):
         self.communes = communes
         self.queries = 0
 
-    async def _territories_of_communes(self, insees: list[str]) -> dict[str, TerritoryRef]:
+    async def _locate(self, insees: list[str], quoted: dict[str, str]) -> dict[str, CommunePlace]:
+        """The kit's answer on a projection where every perimeter is known (`locate_communes`)."""
         self.queries += 1
-        return {i: self.communes[i] for i in insees if i in self.communes}
+        return {i: CommunePlace(i, i, None, self.communes.get(i), (), ()) for i in insees}
 
-    async def _territories(self, any_ids: list[str]) -> dict[str, TerritoryRef]:
-        self.queries += 1
-        return {t.territory_id: t for t in (REIMS, OCCITANIE) if t.territory_id in any_ids}
+
+class NoneHeld(HeldContracts):
+    def __init__(self) -> None:
+        super().__init__(conn=None)  # type: ignore[arg-type]
+
+    async def _load_many(self, keys: list[str]) -> dict[str, tuple[str, ...]]:
+        return {}
 
 
 class InMemoryOffers(OfferRepository):
@@ -81,6 +93,7 @@ def fake_unit_of_work(caller: Caller = BPIFRANCE) -> VteUnitOfWork:
         contracts=InMemoryContracts(),
         places=InMemoryPlaces({"51454": REIMS, "46102": OCCITANIE}),
         offers=InMemoryOffers(),
+        held=NoneHeld(),
     )
 
 
@@ -183,3 +196,25 @@ async def test_a_green_top_up_asked_above_8000_eur_is_accepted_and_the_partners_
     assert body["notes"] == [
         "Complément « VTE vert » demandé : 9 500,00 € ; accordé : 8 000,00 € (plafond du dispositif)."
     ]
+
+
+class WaitingPlaces(InMemoryPlaces):
+    async def _locate(self, insees: list[str], quoted: dict[str, str]) -> dict[str, CommunePlace]:
+        """Département 08's territory has no known perimeter yet: its communes wait for it."""
+        return {i: CommunePlace(i, i, None, None, ("tdi-44-ardennes",), ("tdi-44-ardennes",)) for i in insees}
+
+
+async def test_a_contract_waiting_for_its_territorys_perimeter_is_held_saved_and_answered_pending():
+    """Issue 24 (seed 000 l.673): never granted by département; Bpifrance's one answer says why it waits."""
+    uow = fake_unit_of_work()
+    uow.places = WaitingPlaces({})
+    held = await run(contract(establishment={"commune_insee": "08105"}), uow)
+    assert held.pending and not held.granted and uow.emitted == []
+    delivery = SimpleNamespace(event_id="BPI-EVT-8", event_type="record", caused=dict)
+    [answer] = PartnerFeedback(Partner.BPIFRANCE, ["record"]).accepted(delivery, uow.results)  # type: ignore[arg-type]
+    body = json.loads(answer.value)
+    assert (body["status"], body["pending_code"]) == ("pending", "TERRITORY_PERIMETER_PENDING")
+    assert "tdi-44-ardennes" in body["notes"][0] and "en attente" in body["notes"][0]
+    assert await uow.held.waiting_for("tdi-44-ardennes") == ["BPI-VTE-0001"]
+    await uow.flush()
+    assert isinstance(uow.contracts, InMemoryContracts) and uow.contracts.saves == [["BPI-VTE-0001"]]
