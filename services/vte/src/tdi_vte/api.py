@@ -50,7 +50,10 @@ def _filters(
     region: Annotated[RegionParam | None, Query(description="INSEE region code or name")] = None,
     company_size: Annotated[CompanySize | None, Query(description="pme or eti (refused contracts: any)")] = None,
     green: Annotated[bool | None, Query(description="With a « VTE vert » top-up or not")] = None,
-    decision: Annotated[str | None, Query(pattern="^(granted|refused|pending)$", description="granted, refused or pending (held: issue 24)")] = None,
+    decision: Annotated[
+        str | None,
+        Query(pattern="^(granted|refused|pending)$", description="granted, refused or pending (held: issue 24)"),
+    ] = None,
 ) -> queries.AidFilter:
     return queries.AidFilter(
         territory_id=territory_id,
