@@ -36,7 +36,7 @@ from tdi_reporting.asof import PARIS
 from tdi_reporting.domain import Filters
 from tdi_reporting.facts import envelope_rows
 from tdi_reporting.store import Scope, load_snapshot, load_territories
-from tdi_runtime.access import REGION_ROLES, Access
+from tdi_runtime.access import REGION_ROLES, TERRITORY_ROLE, Access
 
 log = structlog.get_logger(__name__)
 
@@ -276,9 +276,16 @@ def message(kind: str, subject: str, details: dict[str, Any]) -> str:
     return f"Le territoire {subject} n'a pas de chef de projet depuis le {d.get('depuis', '?')}."
 
 
-def visible(access: Access, kind: str, details: dict[str, Any]) -> bool:
+TERRITORY_KINDS = frozenset({"plan-sans-progres", "territoire-sans-chef-de-projet"})
+"""The alerts whose subject is a territory (its platform id): the only ones a territory caller may see."""
+
+
+def visible(access: Access, kind: str, subject: str, details: dict[str, Any], official: dict[str, str | None]) -> bool:
     """Who sees an alert: a regional caller those of its region (never a partner's), an instructor an envelope of
-    its own programme only; the other roles every alert."""
+    its own programme only, a territory caller its own territory's (`official`: a territory's official id, its token
+    may name it so); the other roles every alert."""
+    if access.role == TERRITORY_ROLE:
+        return kind in TERRITORY_KINDS and access.reaches_territory((subject, official.get(subject)))
     if access.role in REGION_ROLES:
         regions = details.get("regions") or ([details["region"]] if details.get("region") else [])
         return kind != "partenaire-rejets" and access.region in regions
@@ -295,10 +302,14 @@ async def list_alerts(pool: asyncpg.Pool, access: Access, *, active: bool, kind:
         active,
         kind,
     )
+    official: dict[str, str | None] = {}
+    if access.role == TERRITORY_ROLE:
+        known = await pool.fetch("SELECT territory_id, official_id FROM known_territories")
+        official = {k["territory_id"]: k["official_id"] for k in known}
     out = []
     for r in rows:
         details = json.loads(r["details"])
-        if not visible(access, r["kind"], details):
+        if not visible(access, r["kind"], r["subject"], details, official):
             continue
         out.append(
             {

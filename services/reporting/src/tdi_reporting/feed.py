@@ -35,7 +35,8 @@ from tdi_runtime.access import Access
 from tdi_runtime.http_access import documented, reads
 from tdi_runtime.tickets import Credential, subject_digest
 
-FeedReader = Annotated[Access, Depends(reads(ticket="feed"))]
+FeedReader = Annotated[Access, Depends(reads(ticket="feed", scope="region+territory", territories=True))]
+"""A territory caller too (issue 24): its figures narrowed to its own territory, as `/api/figures`."""
 """The bearer header, or a ticket of purpose `feed` (a browser's EventSource sends no header)."""
 EXPIRED = "Jeton expiré : le flux en direct s'arrête ; rouvrez le tableau de bord avec un nouveau jeton."
 REVOKED = "Jeton révoqué : le flux en direct s'arrête."

@@ -20,6 +20,7 @@ from tdi_reporting.api import (
     ExportFormat,
     ExportReader,
     Reader,
+    TerritoryReader,
     _limit,
     as_of_of,
     reporting,
@@ -57,7 +58,7 @@ def build_insight_router() -> APIRouter:
     @router.get("/series/{read_model}")
     async def monthly_series(
         request: Request,
-        access: Reader,
+        access: TerritoryReader,
         read_model: str,
         measure: str = Query(description="A figure of the read model", examples=["engage_centimes"], max_length=80),
         level: Level = LEVEL,
@@ -74,7 +75,7 @@ def build_insight_router() -> APIRouter:
     @router.get("/ledger")
     async def money_ledger(
         request: Request,
-        access: Reader,
+        access: TerritoryReader,
         year: int | None = Query(None, ge=2018, le=2100, description="Only this year's lines and gaps"),
         region: RegionParam | None = REGION,
         departement: DepartementParam | None = DEPARTEMENT,
@@ -90,13 +91,14 @@ def build_insight_router() -> APIRouter:
     @router.get("/alerts")
     async def alerts(
         request: Request,
-        access: Reader,
+        access: TerritoryReader,
         actives: bool = Query(True, description="Only the alerts not cleared (false: the last 1,000 of every state)"),
         kind: str | None = Query(None, alias="type", description="One kind of alert", examples=["enveloppe-engagee"]),
     ) -> dict[str, Any]:
         """The alerts (an envelope above its commitment threshold, an action plan without progress, a partner's
         rejection rate, a territory without chef de projet), each with its French label and sentence, when raised
-        and cleared, and its figures; the thresholds are the service's settings. A regional caller sees its region's."""
+        and cleared, and its figures; the thresholds are the service's settings. A regional caller sees its region's;
+        a territory caller its own territory's (issue 24)."""
         _limit(request, "reads", access)
         found = await list_alerts(request.app.state.runtime.pool, access, active=actives, kind=kind)
         return {"alertes": found, "types": KINDS}

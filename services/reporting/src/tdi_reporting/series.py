@@ -75,7 +75,10 @@ async def series(
 
 
 async def zone_of(conn: Any, level: Level, zone: str | None, access: Access) -> tuple[str, str]:
-    """The zone's code and French name; a regional caller only reaches zones of its region."""
+    """The zone's code and French name; a regional caller only reaches zones of its region, a territory caller its
+    own territory only (issue 24: 403 OUT_OF_TERRITORY for a wider zone or another territory)."""
+    if level is not Level.TERRITORY:
+        access.require_territory(())  # a territory caller: never a zone wider than its territory
     if level is Level.NATIONAL:
         access.require_region([])  # a regional caller sees its region, never the national figure
         return NATIONAL_CODE, "France"
@@ -96,6 +99,7 @@ async def zone_of(conn: Any, level: Level, zone: str | None, access: Access) -> 
         message = f"Le territoire « {zone[:60]} » n'est pas un Territoire d'industrie connu du tableau de bord."
         raise NotFoundError(message, code="UNKNOWN_TERRITORY")
     access.require_region(territory.regions)
+    access.require_territory((territory.territory_id, territory.official_id))
     return territory.territory_id, territory.name
 
 
