@@ -59,7 +59,9 @@ async def test_a_territory_token_reads_its_own_territory_and_gets_403_out_of_ter
             "read model": await client.get("/api/read-models/fiches", params={"territory": OTHER}),
             "export": await client.get("/api/exports/financements.csv", params={"territory": OTHER}),
         }
-        not_admitted = await client.get("/api/ledger")
+        not_admitted = await client.get(  # the lineage names events, not only figures: not opened to it
+            "/api/lineage", params={"read_model": "financements", "measure": "engage_centimes"}
+        )
 
     assert staff["fiches_actions"] == 2, "staff see both territories of the Marne"
     assert figures.status_code == 200, figures.text

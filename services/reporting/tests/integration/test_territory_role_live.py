@@ -8,6 +8,8 @@ from __future__ import annotations
 import json
 from datetime import UTC, datetime
 
+import asyncpg
+import httpx
 import pytest
 
 from .conftest import TERRITORY_TOKEN
@@ -41,9 +43,6 @@ async def test_a_territory_token_reads_its_own_live_feed_series_ledger_and_alert
                     json.dumps({"regions": ["44"], "depuis": "2024-01-01"}),
                 )
         client.headers.update(AS_TERRITORY)
-        async with client.stream("GET", "/api/feed") as stream:
-            assert stream.status_code == 200, await stream.aread()
-            fed = await _first_figures(stream)
         series = await client.get(
             "/api/series/financements", params={"measure": "engage_centimes", "level": "territory", "zone": MINE}
         )
@@ -63,7 +62,6 @@ async def test_a_territory_token_reads_its_own_live_feed_series_ledger_and_alert
             "ledger": await client.get("/api/ledger", params={"territory": OTHER}),
         }
 
-    assert (fed["filtres"]["territoire"], fed["fiches_actions"]) == (MINE, 1), "the feed narrowed to its territory"
     assert series.status_code == 200 and series.json()["zone"] == MINE, series.text
     assert asked.status_code == 200, asked.text
     assert all(p["valeur"] is None for p in asked.json()["points"]), "an undecided amount is not the territory's"
@@ -73,3 +71,16 @@ async def test_a_territory_token_reads_its_own_live_feed_series_ledger_and_alert
     assert {a["sujet"] for a in alerts.json()["alertes"]} == {MINE}, "its own territory's alerts only"
     for name, answer in refused.items():
         assert (answer.status_code, answer.json()["code"]) == (403, "OUT_OF_TERRITORY"), (name, answer.text)
+
+
+async def test_a_territory_token_follows_the_live_feed_of_its_own_territory(served, settings):
+    async with served() as base, httpx.AsyncClient(base_url=base, timeout=60, headers=AS_TERRITORY) as client:
+        conn = await asyncpg.connect(settings.database_url, server_settings={"search_path": settings.db_schema})
+        try:
+            await _two_territories_of_the_marne(conn)
+        finally:
+            await conn.close()
+        async with client.stream("GET", "/api/feed") as stream:
+            assert stream.status_code == 200, await stream.aread()
+            fed = await _first_figures(stream)
+    assert (fed["filtres"]["territoire"], fed["fiches_actions"]) == (MINE, 1), "the feed narrowed to its territory"
