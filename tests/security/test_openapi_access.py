@@ -44,7 +44,8 @@ TERRITORY_ROUTES = {
     "funding": {"POST /applications", "GET /applications", "GET /applications/{application_id}"},
     "vte": set(),
     "reporting": {"GET /api/figures", "GET /api/read-models", "GET /api/read-models/{name}",
-                  "GET /api/exports/{name}.{fmt}", "GET /api/reference", "POST /api/tickets"},
+                  "GET /api/exports/{name}.{fmt}", "GET /api/reference", "POST /api/tickets", "GET /api/feed",
+                  "GET /api/series/{read_model}", "GET /api/ledger", "GET /api/alerts"},
 }  # fmt: skip
 """Issue 24: the routes a territory's chef de projet and binôme may call (each narrows to its own territory)."""
 
