@@ -134,3 +134,14 @@ def test_an_accepted_receipt_carries_the_notes_the_feedback_topic_carries():
     ids, notes = accepted_parts([["vte-contract", contract], ["note", "Complément plafonné à 8 000,00 €."]])
     assert [(str(i.kind), str(i.id)) for i in ids] == [("vte-contract", contract)]
     assert notes == ["Complément plafonné à 8 000,00 €."]
+
+
+def test_an_accepted_receipt_of_a_held_decision_says_why_it_is_held_as_the_feedback_topic_does():
+    """Issue 24: a VTE contract held until its territory's perimeter is known is accepted with `status: pending` and
+    `pending_code` on the feedback topic; the HTTP receipt (status `accepted`: applied) carries the same code."""
+    from tdi_runtime.doors.http_partner.receipts import held_code
+
+    contract = "7d3f4e2a-1b2c-4d5e-8f90-123456789abc"
+    held = [["vte-contract", contract], ["pending", "TERRITORY_PERIMETER_PENDING"], ["note", "En attente."]]
+    assert held_code(held) == "TERRITORY_PERIMETER_PENDING"
+    assert held_code([["vte-contract", contract]]) is None and held_code(None) is None

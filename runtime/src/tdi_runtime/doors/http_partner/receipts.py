@@ -18,7 +18,7 @@ from tdi_runtime.consumer import CONFLICT_REASON
 from tdi_runtime.db import Connection
 from tdi_runtime.doors.http_partner.events import Checked, receipt_id
 from tdi_runtime.partners import safe_field_errors
-from tdi_runtime.pipeline.uow import NOTE
+from tdi_runtime.pipeline.uow import NOTE, PENDING
 
 Status = Literal["pending", "accepted", "rejected"]
 
@@ -36,6 +36,11 @@ class Receipt(BaseModel):
     resulting_ids: list[ResultingId] = Field(default_factory=list, description="Platform ids it created or changed")
     notes: list[str] = Field(
         default_factory=list, description="What was decided otherwise than asked, in French (as on the feedback topic)"
+    )
+    pending_code: str | None = Field(
+        default=None,
+        description="Accepted, but its decision is held until what it waits for is known: why, a code of the"
+        " catalogue (e.g. TERRITORY_PERIMETER_PENDING), as `pending_code` on the feedback topic",
     )
 
 
@@ -96,7 +101,10 @@ async def status(conn: Connection, group: str, partner: Partner, rid: str) -> Re
                 update={"status": "rejected", "code": ErrorCode.CONFLICTING_REDELIVERY.value, "reason": CONFLICT_REASON}
             )
         ids, notes = accepted_parts(seen.result)
-        return receipt.model_copy(update={"status": "accepted", "resulting_ids": ids, "notes": notes})
+        held = held_code(seen.result)
+        return receipt.model_copy(
+            update={"status": "accepted", "resulting_ids": ids, "notes": notes, "pending_code": held}
+        )
     answer: dict[str, Any] = seen.result if isinstance(seen.result, dict) else {}
     errors = safe_field_errors(answer.get("field_errors") or [])
     return receipt.model_copy(
@@ -122,3 +130,11 @@ def accepted_parts(result: Any) -> tuple[list[ResultingId], list[str]]:
         except (TypeError, ValueError):
             continue
     return found, notes[:5]
+
+
+def held_code(result: Any) -> str | None:
+    """The code of a decision held (`uow.PENDING`, `UnitOfWork.hold`) among an accepted event's stored results."""
+    for item in result or []:
+        if isinstance(item, list | tuple) and len(item) == 2 and item[0] == PENDING:
+            return str(item[1])
+    return None
