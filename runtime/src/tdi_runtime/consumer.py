@@ -117,7 +117,6 @@ class EventConsumer:
     async def handle_batch(self, records: Sequence[Any], consumer: Any) -> bool:
         """Apply a batch; returns False if it was handed back to Kafka (stopping during an outage)."""
         started = time.perf_counter()
-        epoch = self.committer.epoch  # a rebalance before the end voids this batch's offsets (redelivered)
         deliveries = [decode_record(r) for r in records]
         careful, backoff = False, 0.05
         while True:
@@ -157,7 +156,7 @@ class EventConsumer:
         if outcome.applied and self.after_commit is not None:
             self.after_commit()
         failpoints.hit(failpoints.CONSUMER_AFTER_DB_COMMIT)
-        self.committer.mark(consumer, records, epoch)
+        self.committer.mark(consumer, records)
         if self.committer.closing:
             await self.committer.flush()
         self._observe(records, outcome, time.perf_counter() - started)

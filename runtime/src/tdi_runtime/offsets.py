@@ -25,31 +25,29 @@ FLOOR_TIMEOUT_S = 10.0  # reading the group's offset of a newly assigned partiti
 class OffsetCommitter:
     """Offsets marked after each database commit, sent every `interval_s`; a rebalance listener of its consumer.
 
-    A rebalance gives every partition a fresh position at the group's committed offset (aiokafka builds a new
-    assignment each time), so what was marked under an earlier assignment is either committed on revocation or
-    forgotten: the partition's owner re-reads it and the inbox de-duplicates. Never committed late, where it would
-    take the group back behind another member's commit and leave a lag no new record would clear."""
+    Whoever applied a record, its effects are in the database: committing any offset this member marked is safe, as
+    long as it never takes the group back behind another member's commit (then the group would stay behind, with no
+    record to come that would move it). So after each assignment, the group's offset of each partition is read once
+    (no other member can commit after our assignment: its generation is over) and a mark at or below it is dropped
+    (its records are the other member's, or ours re-read). Nothing is committed between the revocation and the
+    listener's assignment call; marks are never dropped for a rebalance alone (a batch of the new assignment may be
+    marked before the listener runs: aiokafka fetches first)."""
 
     def __init__(self, interval_s: float = 0.5) -> None:
         self.interval_s = interval_s
         self.pending: dict[TopicPartition, int] = {}
         self.consumer: Any = None
         self.closing = False
-        self.epoch = 0
-        """Bumped at each assignment: a batch marks its offsets with the epoch it started under."""
+        self._rebalancing = False  # from the revocation to the assignment: no commit
+        self._generation = 0  # counts assignments: a floor read across one is not kept
         self._floors: dict[TopicPartition, int] = {}  # the group's offset when the partition became ours
-        self._unchecked: set[TopicPartition] = set()  # assigned, floor not read yet (read at the first flush)
+        self._unchecked: set[TopicPartition] = set()  # assigned, floor not read yet (read at the next flush)
         self._task: asyncio.Task[None] | None = None
         self._lock = asyncio.Lock()
 
-    def mark(self, consumer: Any, records: Iterable[Any], epoch: int | None = None) -> None:
-        """Records whose effects are committed in the database: their offsets may now be committed.
-
-        `epoch`: the committer's epoch when the batch started; a batch that straddled a rebalance marks nothing."""
+    def mark(self, consumer: Any, records: Iterable[Any]) -> None:
+        """Records whose effects are committed in the database: their offsets may now be committed."""
         self.consumer = consumer
-        if epoch is not None and epoch != self.epoch:
-            log.info("offsets_of_an_earlier_assignment_dropped", epoch=epoch, current=self.epoch)
-            return
         last: dict[tuple[str, int], int] = {}
         for record in records:  # a plain tuple per record; a TopicPartition per partition only (measured: ~3x)
             key = (record.topic, record.partition)
@@ -60,42 +58,44 @@ class OffsetCommitter:
             self.pending[tp] = max(self.pending.get(tp, 0), offset + 1)
 
     async def revoked(self, partitions: Iterable[TopicPartition]) -> None:
-        """Rebalance listener: commit what is applied while the partitions are still ours, then forget it."""
+        """Rebalance listener: commit what is applied while the partitions are still ours; then wait for the
+        assignment before committing anything else."""
         with contextlib.suppress(Exception):
             await self._flush(read_floors=False)
-        self.pending.clear()
+        self._rebalancing = True
+        self._floors.clear()
 
     def assigned(self, partitions: Iterable[TopicPartition]) -> None:
-        """Rebalance listener: a new assignment, every position at the group's offset; earlier marks are void."""
-        self.epoch += 1
-        self.pending.clear()
+        """Rebalance listener: the group's offset of every assigned partition is read before its next commit."""
+        self._generation += 1
         self._floors.clear()
         self._unchecked = set(partitions)
+        self._rebalancing = False
 
     async def flush(self) -> None:
         await self._flush(read_floors=True)
 
     async def _flush(self, *, read_floors: bool) -> None:
         async with self._lock:
-            if not self.pending or self.consumer is None:
+            if not self.pending or self.consumer is None or self._rebalancing:
                 return
             assigned = self.consumer.assignment()
             offsets = {tp: off for tp, off in self.pending.items() if tp in assigned}
             if not offsets:
-                return  # mid-rebalance: the new assignment voids them (`assigned`)
+                return  # mid-rebalance: kept until the partitions are ours again (or the process ends)
             if read_floors:
                 try:
                     await self._read_floors(offsets)
                 except (KafkaError, TimeoutError) as error:
                     log.warning("offset_floor_retried", error=repr(error))  # kept: sent at the next flush
                     return
-            for tp in offsets:
-                del self.pending[tp]
-            # Never below the group's offset at our assignment (a batch fetched before it, marked after it), and
-            # not for a partition whose floor is unknown yet (a revocation does not read it: redelivered).
-            offsets = {
-                tp: off for tp, off in offsets.items() if tp not in self._unchecked and off > self._floors.get(tp, -1)
-            }
+            # A partition whose floor is unknown waits (a revocation does not read it); one at or below it is void.
+            offsets = {tp: off for tp, off in offsets.items() if tp not in self._unchecked and not self._rebalancing}
+            for tp, off in list(offsets.items()):
+                if self.pending.get(tp) == off:
+                    del self.pending[tp]
+                if off <= self._floors.get(tp, -1):
+                    del offsets[tp]
             if not offsets:
                 return
             try:
@@ -113,9 +113,9 @@ class OffsetCommitter:
         """The group's committed offset of each newly assigned partition, once per assignment (no other member
         can commit it after our assignment: its generation is over)."""
         for tp in [tp for tp in offsets if tp in self._unchecked]:
-            epoch = self.epoch
+            generation = self._generation
             committed = await asyncio.wait_for(self.consumer.committed(tp), FLOOR_TIMEOUT_S)
-            if epoch == self.epoch:  # not reassigned while reading
+            if generation == self._generation and not self._rebalancing:  # not reassigned while reading
                 self._floors[tp] = committed or 0
                 self._unchecked.discard(tp)
 
