@@ -5,7 +5,10 @@ from __future__ import annotations
 from tdi_localstack.demo import MARNE_BINOMES, binome_body
 from tdi_localstack.demo_data import DemoTerritory, fonds_vert_applications, vte_contracts
 
-TERRITORIES = [DemoTerritory("tdi-44-grand-reims", ("44",), ("51",)), DemoTerritory("tdi-75-x", ("75",), ("86",))]
+TERRITORIES = [
+    DemoTerritory("tdi-44-grand-reims", ("44",), ("51",), ("51454", "51012")),
+    DemoTerritory("tdi-75-x", ("75",), ("86",)),
+]
 
 
 def test_every_binome_dossier_and_vte_contract_of_the_demo_is_sent_as_synthetic():
@@ -36,3 +39,13 @@ def test_the_demo_sets_synthetic_ceilings_only_where_none_is_published_within_th
     assert sum(ceilings.values()) == eur(92_100_000)
     assert min(ceilings.values()) >= APPROVED_PER_REGION * MAX_REQUESTED, "every approval of the demo fits"
     assert ceilings["84"] > ceilings[Region.MAYOTTE.value], "a region of 25 territories gets more than one of 1"
+
+
+def test_every_demo_vte_contract_stands_in_a_commune_its_territory_holds_never_a_code_made_up_from_a_departement():
+    """Issue 24: the vte service locates by commune and holds a contract while its territory's perimeter is unknown;
+    the demo sends its 300 contracts only in communes of the territories it gave a perimeter (`perimeters`)."""
+    contracts = [c for c, _ in vte_contracts(TERRITORIES)]
+    assert len(contracts) == 300
+    assert {(c["territory_id"], c["establishment"]["commune_insee"]) for c in contracts} == {
+        ("tdi-44-grand-reims", "51454"), ("tdi-44-grand-reims", "51012")
+    }  # fmt: skip

@@ -23,6 +23,7 @@ from tdi_localstack.demo_data import (
     fonds_vert_applications,
     vte_contracts,
 )
+from tdi_localstack.perimeters import known_perimeters
 
 STATE_SHARE_BP = 5_000  # the vte service's State share of the base aid (basis points), a setting there
 COMMITTED_ON, PAID_ON, VTE_PAID_ON, TRANSFERRED_ON = "2024-03-04", "2024-10-15", "2023-12-15", "2024-02-15"
@@ -37,8 +38,15 @@ def _id(prefix: str, seed: str) -> str:
 
 
 def territories() -> list[DemoTerritory]:
+    """The scenario's territories; those the demo gives a known perimeter carry its communes (the VTE contracts')."""
+    communes = {p.territory_id: p.communes for p in known_perimeters()}
     return [
-        DemoTerritory(t.territory_id, tuple(r.value for r in t.regions), tuple(d.value for d in t.departements))
+        DemoTerritory(
+            t.territory_id,
+            tuple(r.value for r in t.regions),
+            tuple(d.value for d in t.departements),
+            communes.get(t.territory_id, ()),
+        )
         for t in scenario.territories()
     ]
 

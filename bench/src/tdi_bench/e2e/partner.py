@@ -1,7 +1,9 @@
 """Bpifrance's side of the run: VTE contracts (RecordVteContract v2) built once, sent on its ingress topic.
 
 Records are validated and encoded by the partner SDK (`tdi_partner`) as a partner would send them, before any
-clock starts; sending is then a plain idempotent producer (acks=all), at full speed or at a fixed pace.
+clock starts; sending is then a plain idempotent producer (acks=all), at full speed or at a fixed pace. Each
+establishment stands in a commune of a territory whose perimeter the platform knows (`tdi_localstack.perimeters`,
+joined before the run: issue 24), so every contract is granted at once, never held.
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ from aiokafka import AIOKafkaProducer
 
 from tdi_contracts.reference import Partner
 from tdi_localstack.demo_data import siren, siret
+from tdi_localstack.perimeters import KnownPerimeter
 from tdi_partner.client import record_of
 from tdi_partner.commands import validate
 from tdi_vte.domain import contract_id_of
@@ -27,12 +30,6 @@ SIZES = ("pme", "eti")  # eligible employers: every contract is granted its aid
 TEMPLATES = 200
 _PLACEHOLDER = b"XQXQXQX"  # 7 characters, as the numbers that replace it
 _IDS = uuid.UUID("0b7c3e52-8d1f-4a6e-9c2b-5e4f3a2d1c0b")
-
-
-@dataclass(frozen=True)
-class Territory:
-    territory_id: str
-    departement: str
 
 
 @dataclass(frozen=True)
@@ -51,11 +48,11 @@ class PartnerRecord:
         return str(contract_id_of(self.reference))
 
 
-def contract(run: str, n: int, territory: Territory) -> dict[str, Any]:
+def contract(run: str, n: int, territory: KnownPerimeter) -> dict[str, Any]:
     return {
         "contract_reference": reference(run, n),
         "establishment": {"siret": siret(n), "siren": siren(n), "size": SIZES[n % 2],
-                          "commune_insee": f"{territory.departement}{n % 900 + 1:03d}"[:5]},
+                          "commune_insee": territory.commune(n)},
         "territory_id": territory.territory_id,
         "candidate": {"candidate_reference": f"BPI-CAND-BENCH-{run}-{n:07d}", "status": "jeune-diplome",
                       "study_level": "bac+5", "graduated_in": "2026-06"},
@@ -67,7 +64,7 @@ def contract(run: str, n: int, territory: Territory) -> dict[str, Any]:
     }  # fmt: skip
 
 
-def make_records(run: str, start: int, count: int, territories: Sequence[Territory]) -> list[PartnerRecord]:
+def make_records(run: str, start: int, count: int, territories: Sequence[KnownPerimeter]) -> list[PartnerRecord]:
     """`count` distinct contracts numbered from `start`, spread over the territories.
 
     The SDK validates and encodes one contract per establishment template (a few hundred); each record is
@@ -99,7 +96,7 @@ def reference(run: str, n: int) -> str:
 Template = tuple[str, bytes | None, bytes, list[tuple[str, bytes]], bytes]
 
 
-def _template(run: str, t: int, territory: Territory) -> Template:
+def _template(run: str, t: int, territory: KnownPerimeter) -> Template:
     values = contract(run, t, territory)
     values["contract_reference"] = f"BPI-VTE-BENCH-{run}-{_PLACEHOLDER.decode()}"
     values["candidate"]["candidate_reference"] = f"BPI-CAND-BENCH-{run}-{_PLACEHOLDER.decode()}"

@@ -10,10 +10,11 @@ from typing import Any
 from tdi_bench.e2e.footprint import footprint, peak
 from tdi_bench.e2e.latency import read_model_latency, sse_latency
 from tdi_bench.e2e.modes import Mode
-from tdi_bench.e2e.partner import PartnerRecord, Territory, make_records, producer, send_all
+from tdi_bench.e2e.partner import PartnerRecord, make_records, producer, send_all
 from tdi_bench.e2e.readers import export_rate, held_streams
-from tdi_bench.e2e.services import TOKEN, Platform, vte_territories
+from tdi_bench.e2e.services import TOKEN, Platform, vte_perimeters
 from tdi_bench.e2e.throughput import drain
+from tdi_localstack.perimeters import KnownPerimeter
 from tdi_localstack.platform import wait_ready
 
 
@@ -22,7 +23,7 @@ class Contracts:
     """Fresh contracts, never sent before in this run."""
 
     run: str
-    territories: list[Territory]
+    territories: list[KnownPerimeter]
     sent: int = 0
 
     def next(self, count: int) -> list[PartnerRecord]:
@@ -35,7 +36,7 @@ async def run_scenarios(
     platform: Platform, mode: Mode, run: str, results: dict[str, Any], save: Callable[[], None]
 ) -> None:
     bootstrap, admin = platform.stack.bootstrap_servers, platform.admin_url
-    contracts = Contracts(run, await vte_territories(admin))
+    contracts = Contracts(run, await vte_perimeters(platform))
     results["footprint"] = {"idle": footprint(platform)}
     results["latency"] = await read_model_latency(
         bootstrap, admin, contracts.next(max(1, int(mode.latency_rate * mode.latency_s))), mode.latency_rate

@@ -20,10 +20,9 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import asyncpg
 from aiokafka.admin import AIOKafkaAdminClient, NewPartitions
 
-from tdi_bench.e2e.partner import Territory
+from tdi_localstack.perimeters import KnownPerimeter, await_projected, http_post, join_epcis, known_perimeters
 from tdi_localstack.platform import RunningService, stop_services, wait_ready
 from tdi_localstack.ports import free_port
 from tdi_localstack.processes import spawn
@@ -139,22 +138,12 @@ async def _more_partitions(bootstrap: str) -> None:
         await admin.close()
 
 
-async def vte_territories(database_url: str, timeout: float = 120.0) -> list[Territory]:
-    """The labelled territories the vte service knows, once its projection has stopped growing."""
-    conn = await asyncpg.connect(database_url)
-    try:
-        last, stable, waited = -1, 0, 0.0
-        while stable < 3 and waited < timeout:
-            count = await conn.fetchval("SELECT count(*) FROM vte.known_territories WHERE labelled")
-            stable = stable + 1 if count == last and count > 0 else 0
-            last = count
-            await asyncio.sleep(0.5)
-            waited += 0.5
-        rows = await conn.fetch(
-            "SELECT territory_id, departements[1] AS d FROM vte.known_territories WHERE labelled ORDER BY 1"
-        )
-    finally:
-        await conn.close()
-    if not rows:
-        raise TimeoutError("the vte service learnt no territory from the territory service")
-    return [Territory(r["territory_id"], r["d"]) for r in rows]
+async def vte_perimeters(platform: Platform, timeout: float = 300.0) -> list[KnownPerimeter]:
+    """The territories the contracts stand in: they join the EPCI they are named after (`tdi_localstack.perimeters`),
+    then the run waits until the vte service's projection holds their communes and knows their perimeters, so no
+    contract of the run is held pending (issue 24)."""
+    joined = join_epcis(http_post(platform.running["territory"][0].url, TOKEN))
+    if set(joined) != {"joined"}:
+        raise RuntimeError(f"the territories could not join their EPCI: {joined}")
+    await await_projected(platform.admin_url, timeout_s=timeout)
+    return list(known_perimeters())

@@ -6,7 +6,9 @@ re-run is answered as a duplicate). Never a database write. Every record it make
 
 The figures reproduced come from the source documents (`shared/domain.md`): Marne's 14 binômes, the 2,150
 fiches actions and their category counts, the Fonds vert regional envelopes with applications and
-decisions, 300 VTE contracts, some of them green.
+decisions, 300 VTE contracts, some of them green. First, 32 territories join the EPCI they are named after
+(`tdi_localstack.perimeters`), so their perimeter is known and the VTE contracts, sent in their communes, are
+decided at once (issue 24); before the contracts the demo reads the vte service's projection until it has them.
 """
 
 from __future__ import annotations
@@ -34,6 +36,7 @@ from tdi_localstack.demo_data import (
     vte_contracts,
 )
 from tdi_localstack.demo_registers import record_registers, registers_line
+from tdi_localstack.perimeters import join_epcis, known_perimeters, wait_projected
 from tdi_partner.client import Answer, Credentials, answers, publish
 from tdi_partner.commands import validate
 
@@ -58,6 +61,8 @@ class Platform:
     urls: dict[str, str]
     token: str
     bootstrap_servers: str
+    database_url: str | None = None
+    """The stack's database (read only: the vte service's territory projection, before the VTE contracts)."""
 
     @classmethod
     def from_folder(cls, folder: Path) -> Platform:
@@ -68,7 +73,7 @@ class Platform:
             if "=" in line
         )
         token = (folder / "staff-token").read_text(encoding="utf-8").strip()
-        return cls(urls, token, env["KAFKA_BOOTSTRAP_SERVERS"])
+        return cls(urls, token, env["KAFKA_BOOTSTRAP_SERVERS"], env.get("DATABASE_URL"))
 
     def post(self, service: str, path: str, body: Any, key: str) -> tuple[int, Any]:
         """A staff command; the Idempotency-Key makes a second run answer the first answer again."""
@@ -149,9 +154,18 @@ def marne_binomes(platform: Platform) -> dict[str, int]:
     return statuses
 
 
+def perimeters(platform: Platform) -> dict[str, int]:
+    """32 territories join the EPCI they are named after, through the territory service's command: their
+    perimeter is known, so the vte service decides the contracts of their communes (issue 24)."""
+    return join_epcis(lambda path, body, key: platform.post("territory", path, body, f"demo-v1-{key}"))
+
+
 def _territories(platform: Platform) -> list[DemoTerritory]:
     listed = platform.get("territory", "/territories")["territories"]
-    return [DemoTerritory(t["id"], tuple(t["regions"]), tuple(t["departements"])) for t in listed]
+    communes = {p.territory_id: p.communes for p in known_perimeters()}
+    return [
+        DemoTerritory(t["id"], tuple(t["regions"]), tuple(t["departements"]), communes.get(t["id"], ())) for t in listed
+    ]
 
 
 def national_action_plan(platform: Platform) -> dict[str, int]:
@@ -241,7 +255,10 @@ def fonds_vert(platform: Platform) -> dict[str, int]:
 
 
 def vte(platform: Platform) -> dict[str, int]:
-    """300 VTE contracts sent by Bpifrance, a third of them green, each decided by the vte service."""
+    """300 VTE contracts sent by Bpifrance, a third of them green, each decided by the vte service: in the communes
+    of the perimeters the demo made known, once the vte service has them (else a contract would wait)."""
+    if platform.database_url:
+        wait_projected(platform.database_url)
     records = vte_contracts(_territories(platform))
     contracts = _publish(
         platform, "bpifrance", "fr.territoires-industrie.vte.RecordVteContract.v2", [c for c, _ in records]
@@ -298,6 +315,12 @@ def fonds_vert_line(tally: dict[str, int]) -> str:
     return line
 
 
+def perimeters_line(tally: dict[str, int]) -> str:
+    refused = {k: v for k, v in tally.items() if k != "joined"}
+    line = f"{_n(tally.get('joined', 0))} territories joined the EPCI they are named after (perimeter known)"
+    return line + (f", {_refused(refused)}" if refused else "")
+
+
 def vte_line(counts: dict[str, int]) -> str:
     line = f"{_n(counts.get('contracts_accepted', 0))} VTE contracts accepted from Bpifrance"
     if counts.get("contracts_refused"):
@@ -307,6 +330,7 @@ def vte_line(counts: dict[str, int]) -> str:
 
 Step = tuple[str, Callable[[Platform], dict[str, int]], Callable[[dict[str, int]], str]]
 STEPS: list[Step] = [
+    ("périmètres : 32 territoires et leur EPCI", perimeters, perimeters_line),
     ("binômes de la Marne", marne_binomes, binomes_line),
     ("plan d'action national (2 150 fiches actions)", national_action_plan, action_plan_line),
     ("Fonds vert 2024 : dossiers et décisions", fonds_vert, fonds_vert_line),

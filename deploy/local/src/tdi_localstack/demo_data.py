@@ -4,7 +4,8 @@ Fonds vert 2024: in each region, applications filed through ADEME's ingress topi
 require (supported by the local authorities, linked to the territory's strategy), most approved by staff within the
 regional envelope, one refused, the rest still under instruction. Only Grand Est's ceiling is published: the demo
 sets the 17 others as staff would, labelled synthetic (`synthetic_ceilings`).
-VTE: 300 contracts sent by Bpifrance (the figure of Nov 2023), about a third on a « VTE vert » mission.
+VTE: 300 contracts sent by Bpifrance (the figure of Nov 2023), about a third on a « VTE vert » mission, each in a
+commune of a territory the demo gave a known perimeter (`DemoTerritory.communes`, from `tdi_localstack.perimeters`).
 """
 
 from __future__ import annotations
@@ -34,6 +35,8 @@ class DemoTerritory:
     territory_id: str
     regions: tuple[str, ...]
     departements: tuple[str, ...]
+    communes: tuple[str, ...] = ()
+    """Communes the territory holds once its perimeter is known (`tdi_localstack.perimeters`); none: no VTE there."""
 
 
 def _with_luhn(digits: str) -> str:
@@ -103,13 +106,17 @@ def synthetic_ceilings(territories_per_region: dict[str, int]) -> dict[str, int]
 def vte_contracts(
     territories: list[DemoTerritory], seed: int = 2023
 ) -> list[tuple[dict[str, Any], dict[str, Any] | None]]:
-    """Bpifrance's RecordVteContract (v2) payloads, each with its green mission declaration or None."""
+    """Bpifrance's RecordVteContract (v2) payloads, each with its green mission declaration or None, spread over
+    the territories with communes (issue 24: the vte service locates an establishment by its commune), each in one of
+    its communes (real INSEE codes)."""
     rng = random.Random(seed)  # noqa: S311 - reproducible demo data, not a secret
+    located = [t for t in territories if t.communes]
+    if not located:
+        raise ValueError("no territory with a known perimeter: the VTE contracts would be held, not decided")
     records = []
     for n in range(VTE_CONTRACTS):
-        territory = territories[n % len(territories)]
-        departement = territory.departements[0]
-        commune = f"{departement}{rng.randrange(1, 90):03d}"[:5]  # a commune of its département (synthetic code)
+        territory = located[n % len(located)]
+        commune = territory.communes[rng.randrange(len(territory.communes))]
         reference = f"BPI-VTE-DEMO-{n:04d}"
         contract = {
             "contract_reference": reference,

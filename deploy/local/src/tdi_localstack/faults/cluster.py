@@ -88,6 +88,7 @@ def fault_cluster(
                 {s: {name: platform.services[name].port for name in platform.instances(s)} for s in SERVICES}
             )
             platform.balancer.start()
+            platform.know_perimeters()
             yield platform
         finally:
             platform.stop()

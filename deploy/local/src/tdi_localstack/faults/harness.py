@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TypeVar
 
+from tdi_localstack.perimeters import join_epcis, wait_projected
 from tdi_localstack.platform import RunningService, wait_ready
 from tdi_localstack.ports import free_port
 from tdi_localstack.processes import spawn, stop
@@ -150,6 +151,19 @@ class FaultPlatform:
             time.sleep(0.2)
         return done
 
+    def know_perimeters(self) -> None:
+        """Before any fault: the territories of `tdi_localstack.perimeters` join their EPCI, and the vte service
+        applies them, so the stream's VTE contracts (in their communes) are decided at once (issue 24)."""
+        from tdi_localstack.faults.http import call
+
+        def post(path: str, body: dict[str, Any], key: str) -> tuple[int, Any]:
+            return call(self.urls["territory"], path, self.token, body, f"faults-{key}")
+
+        joined = join_epcis(post)
+        if set(joined) != {"joined"}:
+            raise RuntimeError(f"the territories could not join their EPCI: {joined}")
+        wait_projected(self.stack.database_url)
+
     def stop(self) -> None:
         for service in self.services.values():
             if service.process.poll() is None:
@@ -176,6 +190,7 @@ def fault_platform(
             for name in SERVICES:
                 platform.start(name, (service_env or {}).get(name), wait=False)
             platform.wait_ready(timeout=240)
+            platform.know_perimeters()
             yield platform
         finally:
             platform.stop()

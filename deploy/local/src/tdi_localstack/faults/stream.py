@@ -6,8 +6,9 @@ committed by Bpifrance (`CommitGrant`, 3 units in 4) or refused by staff, then p
 5th grant also gets a payment beyond its commitment, to be refused); Bpifrance operates that programme and decides
 on it, while on the Fonds vert ADEME only advises (issue 24, A1); a Bpifrance VTE contract
 (`RecordVteContract.v2`), a green mission for one in three (every 6th declared twice with another amount, to be
-refused) and, every 7th, the same contract again with other terms (refused: no base aid twice). The 90 M€
-envelope runs out when the stream is large: the refusals prove the ceiling holds.
+refused) and, every 7th, the same contract again with other terms (refused: no base aid twice), in a commune of a
+territory whose perimeter the platform knows (`tdi_localstack.perimeters`, joined before any fault: issue 24). The
+90 M€ envelope runs out when the stream is large: the refusals prove the ceiling holds.
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ from tdi_localstack.faults import partners as p
 from tdi_localstack.faults.harness import FaultPlatform
 from tdi_localstack.faults.http import call
 from tdi_localstack.faults.ledger import Ledger
+from tdi_localstack.perimeters import known_perimeters
 
 FILE = "fr.territoires-industrie.funding.FileApplication.v1"
 REBOND = "rebond-industriel-investissement"
@@ -68,7 +70,7 @@ class Stream:
             units = range(start, start + wave if until is not None else min(start + wave, self.size))
             self._staff_commands(territories, units)
             self._funding(territories, units)
-            self._vte(territories, units)
+            self._vte(units)
         return self.ledger
 
     # -- staff (HTTP) ---------------------------------------------------------------------------------------
@@ -193,10 +195,11 @@ class Stream:
         self._publish(BPI, PAY, payments)
 
     # -- VTE: Bpifrance ------------------------------------------------------------------------------------
-    def _vte(self, territories: list[dict[str, Any]], units: range) -> None:
+    def _vte(self, units: range) -> None:
         contracts, greens, again = [], [], []
+        perimeters = known_perimeters()
         for i in units:
-            territory = territories[(self.base + 3 * i) % len(territories)]
+            perimeter = perimeters[(self.base + 3 * i) % len(perimeters)]
             reference, n = f"BPI-VTE-{self.ledger.tag}-{i}", 50_000 + self.base + i
             contract = {
                 "contract_reference": reference,
@@ -204,9 +207,9 @@ class Stream:
                     "siret": siret(n),
                     "siren": siren(n),
                     "size": "pme",
-                    "commune_insee": f"{territory['departements'][0]}001"[:5],
+                    "commune_insee": perimeter.commune(self.base + i),
                 },
-                "territory_id": territory["id"],
+                "territory_id": perimeter.territory_id,
                 "candidate": {
                     "candidate_reference": f"BPI-CAND-{self.ledger.tag}-{i}",
                     "status": "jeune-diplome",
