@@ -119,26 +119,34 @@ async def publish_as_bpifrance(bootstrap: str, payloads: list[Any]) -> None:
 
 
 async def know_territory(database_url: str, schema: str) -> tuple[str, str]:
-    """(territory id, commune) made known to the vte service's territory projection, as its events would."""
+    """(territory id, commune) made known to the vte service's territory projection, as its events would: a
+    territory of its own with a known perimeter (issue 24) holding one real commune of the CU du Grand Reims (the
+    EPCI `tdi_localstack.perimeters` joins to Grand Reims), taken from an earlier test's territory if need be."""
     import asyncpg
 
+    from tdi_localstack.perimeters import known_perimeters
+
+    reims = next(p for p in known_perimeters() if p.territory_id == "tdi-44-grand-reims")
     territory_id = f"tdi-44-ct-{uuid.uuid4().hex[:6]}"  # Grand Est (44), which holds the Marne (51)
-    commune = f"{DEPARTEMENT}{uuid.uuid4().int % 1000:03d}"
+    commune = reims.commune(uuid.uuid4().int)
     conn = await asyncpg.connect(database_url)
     try:
         await conn.execute(
             f"INSERT INTO {schema}.known_territories (territory_id, official_id, name, labelled, regions,"
-            " departements, epci_sirens, active_binomes, chefs_de_projet, revision, as_of)"
-            " VALUES ($1, NULL, 'Territoire du test conteneurs', true, '{44}', $2, '{200067213}', 1, '{}', 1, $3)",
+            " departements, epci_sirens, active_binomes, chefs_de_projet, revision, as_of, perimeter_known)"
+            " VALUES ($1, NULL, 'Territoire du test conteneurs', true, '{44}', $2, $3, 1, '{}', 1, $4, true)",
             territory_id,
             [DEPARTEMENT],
+            [reims.siren],
             datetime.now(UTC),
         )
         await conn.execute(
             f"INSERT INTO {schema}.known_communes (insee, territory_id, epci_siren, departement, assigned_on)"
-            " VALUES ($1, $2, '200067213', $3, current_date)",
+            " VALUES ($1, $2, $3, $4, current_date)"
+            " ON CONFLICT (insee) DO UPDATE SET territory_id = EXCLUDED.territory_id",
             commune,
             territory_id,
+            reims.siren,
             DEPARTEMENT,
         )
     finally:
