@@ -81,6 +81,7 @@ def test_make_run_stopped_by_ctrl_c_or_sigterm_ends_with_a_line_saying_everythin
 
 
 FIRST_RUN = {
+    "périmètres : 32 territoires et leur EPCI": {"joined": 32},
     "binômes de la Marne": {"201": 14},
     "plan d'action national (2 150 fiches actions)": {
         "created": 2150, "updated": 0, "unchanged": 0, "refused": 0, "http": 200
@@ -92,6 +93,7 @@ FIRST_RUN = {
     "registres : sites clés en main, écoles de production, réseau": {"201": 29},
 }  # fmt: skip
 TROUBLED_RUN = {
+    "périmètres : 32 territoires et leur EPCI": {"joined": 31, "409 TERRITORY_LABEL_WITHDRAWN": 1},
     "binômes de la Marne": {"201": 12, "404 UNKNOWN_TERRITORY": 2},
     "plan d'action national (2 150 fiches actions)": {
         "created": 0, "updated": 3, "unchanged": 2140, "refused": 7, "http": 200
@@ -132,7 +134,8 @@ def test_the_demo_says_one_readable_line_per_step_then_that_it_is_loaded_with_th
     assert len(said) == len(FIRST_RUN) + 1
     for line in said:
         assert not re.search(r"[{}]|'\w+': \d", line), f"a Python dict in: {line}"
-    binomes, fiches, fonds_vert, vte, registers, last = said
+    perimeters, binomes, fiches, fonds_vert, vte, registers, last = said
+    assert "32 territories joined the EPCI" in perimeters
     assert "14 binômes" in binomes
     assert "2,150 fiches actions" in fiches and "2,150 created" in fiches
     assert "144 dossiers" in fonds_vert and "90 approved" in fonds_vert and "18 refused" in fonds_vert
@@ -143,7 +146,8 @@ def test_the_demo_says_one_readable_line_per_step_then_that_it_is_loaded_with_th
 
 
 def test_the_demo_names_what_was_refused_and_by_which_code(monkeypatch, tmp_path):
-    binomes, fiches, fonds_vert, vte, registers, last = _said(monkeypatch, tmp_path, TROUBLED_RUN)
+    perimeters, binomes, fiches, fonds_vert, vte, registers, last = _said(monkeypatch, tmp_path, TROUBLED_RUN)
+    assert "31 territories" in perimeters and "1 refused (409 TERRITORY_LABEL_WITHDRAWN: 1)" in perimeters
     assert "12 binômes" in binomes and "2 refused" in binomes and "404 UNKNOWN_TERRITORY" in binomes
     assert "3 updated" in fiches and "2,140 unchanged" in fiches and "7 refused" in fiches
     assert "4 refused at filing" in fonds_vert and "2 approvals refused (409)" in fonds_vert
