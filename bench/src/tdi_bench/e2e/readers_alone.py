@@ -16,29 +16,20 @@ import uuid
 from typing import Any
 
 from tdi_bench.e2e.modes import MODES, Mode
-from tdi_bench.e2e.partner import make_records, producer, send_all
-from tdi_bench.e2e.readers import export_rate, held_streams
-from tdi_bench.e2e.services import TOKEN, Platform, platform, vte_territories
+from tdi_bench.e2e.partner import producer, send_all
+from tdi_bench.e2e.run import Contracts, readers
+from tdi_bench.e2e.services import Platform, platform, vte_territories
 
 
 async def _run(running: Platform, mode: Mode) -> dict[str, Any]:
-    run, sent = uuid.uuid4().hex[:8], 0
-    territories = await vte_territories(running.admin_url)
+    contracts = Contracts(uuid.uuid4().hex[:8], await vte_territories(running.admin_url))
     sender = await producer(running.stack.bootstrap_servers)
-
-    async def change() -> None:  # one new contract: a fold in reporting, a change on every stream
-        nonlocal sent
-        await send_all(sender, make_records(run, sent, 1, territories))
-        sent += 1
-
-    reporting = running.running["reporting"][0].url
     try:
-        await change()  # the first fold, before any stream
-        await asyncio.sleep(2)
-        held = await held_streams(reporting, TOKEN, change, mode.readers_steps, mode.readers_changes)
+        await send_all(sender, contracts.next(1))  # the first fold, before any stream
     finally:
         await sender.stop()
-    return {"streams": held, "exports": await export_rate(reporting, TOKEN, mode.exports_s)}
+    await asyncio.sleep(2)
+    return await readers(running, mode, contracts)
 
 
 def main(argv: list[str]) -> None:
