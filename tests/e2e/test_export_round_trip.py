@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import functools
+import sys
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime
 from typing import Any
@@ -41,12 +42,22 @@ COMPARED = ("external_reference", "title", "description", "maturity", "lead_kind
             "proposed_on", "planned_on", "started_on", "done_on", "abandoned_on")  # fmt: skip
 
 
-async def until(check: Any, what: str, timeout: float = 180.0) -> Any:
+async def until(check: Any, what: str, timeout: float = 180.0, each_s: float = 20.0) -> Any:
+    """`check()` again and again until it is true; one check that hangs is given up after `each_s` with the stack
+    of every task printed (CI of stop 31: one read of reporting in-process never answered, the test hung 600 s)."""
     deadline = asyncio.get_running_loop().time() + timeout
-    while not (found := await check()):
+    while True:
+        try:
+            found = await asyncio.wait_for(check(), each_s)
+        except TimeoutError:
+            print(f"\n[round trip] a check hung {each_s:.0f}s ({what}); the tasks:", flush=True)
+            for task in asyncio.all_tasks():
+                task.print_stack(limit=12, file=sys.stdout)
+            found = None
+        if found:
+            return found
         assert asyncio.get_running_loop().time() < deadline, what
         await asyncio.sleep(0.3)
-    return found
 
 
 @pytest.fixture

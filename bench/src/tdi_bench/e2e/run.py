@@ -45,13 +45,13 @@ async def run_scenarios(
     reporting = platform.running["reporting"][0].url
     results["sse"] = await sse_latency(bootstrap, reporting, TOKEN, contracts.next(mode.sse_probes))
     save()
-    results["readers"] = await _readers(platform, mode, contracts)
+    results["readers"] = await readers(platform, mode, contracts)
     save()
     await _throughput(platform, mode, contracts, results, save)
     await _scale_out(platform, mode, contracts, results, save)
 
 
-async def _readers(platform: Platform, mode: Mode, contracts: Contracts) -> dict[str, Any]:
+async def readers(platform: Platform, mode: Mode, contracts: Contracts) -> dict[str, Any]:
     """Scenario "readers": live streams one reporting instance holds (updates ≤ 100 ms after the fold), exports/s."""
     reporting = platform.running["reporting"][0].url
     sender = await producer(platform.stack.bootstrap_servers)

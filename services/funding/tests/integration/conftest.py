@@ -3,6 +3,7 @@ a territory known to the local projection, and envelopes opened for the test."""
 
 from __future__ import annotations
 
+import functools
 from datetime import UTC, date, datetime
 from typing import Any
 
@@ -12,12 +13,28 @@ import pytest
 from tdi_contracts.events.funding.applications import ApplicationDetails
 from tdi_contracts.reference import Instrument, Programme, ValueChain
 from tdi_contracts.reference.programmes_catalogue import ProjectType
+from tdi_funding.app import create_app
 from tdi_runtime.db import KIT_MIGRATIONS, migrate
 from tdi_runtime.territories import TERRITORY_MIGRATIONS
 from tdi_runtime.testing import unique_name
 
 STAFF_TOKEN = "test-staff-token"
 READER_TOKEN = "test-reader-token"
+
+
+def http_only_funding(run_service: Any, platform_stack: Any, name: str, tokens: dict[str, str]) -> Any:
+    """`async with http_only_funding(run_service, platform_stack, "env", tokens) as (app, client)`: the funding
+    service in-process on a schema of its own, its HTTP routes only (no consumers, relay or retention)."""
+    return run_service(
+        functools.partial(create_app, group=unique_name(f"tdi-funding{name}")),
+        "funding",
+        database_url=platform_stack.database_url,
+        db_schema=unique_name(f"funding_{name}"),
+        api_tokens={STAFF_TOKEN: "staff", **tokens},
+        start_consumers=False,
+        start_relay=False,
+        start_retention=False,
+    )
 
 
 @pytest.fixture

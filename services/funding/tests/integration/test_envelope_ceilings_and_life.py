@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import functools
 import uuid
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
@@ -18,10 +17,8 @@ import pytest
 
 from tdi_contracts.money import eur
 from tdi_contracts.reference import Region
-from tdi_funding.app import create_app
-from tdi_runtime.testing import unique_name
 
-from .conftest import STAFF_TOKEN
+from .conftest import STAFF_TOKEN, http_only_funding
 
 pytestmark = [pytest.mark.integration, pytest.mark.timeout(300)]
 STAFF, PREFECTURE = {"Authorization": f"Bearer {STAFF_TOKEN}"}, {"Authorization": "Bearer t-pref-53"}
@@ -36,16 +33,8 @@ def funding(run_service, platform_stack):
 
     @contextlib.asynccontextmanager
     async def _start() -> Any:
-        async with run_service(
-            functools.partial(create_app, group=unique_name("tdi-fundingenv")),
-            "funding",
-            database_url=platform_stack.database_url,
-            db_schema=unique_name("funding_env"),
-            api_tokens={STAFF_TOKEN: "staff", "t-pref-53": "prefecture:53"},
-            start_consumers=False,
-            start_relay=False,
-            start_retention=False,
-        ) as (app, client):
+        tokens = {"t-pref-53": "prefecture:53"}
+        async with http_only_funding(run_service, platform_stack, "env", tokens) as (app, client):
             for region, territory_id in territories.items():
                 await app.state.runtime.pool.execute(
                     "INSERT INTO known_territories (territory_id, official_id, name, labelled, regions, departements,"

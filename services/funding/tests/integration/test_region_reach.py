@@ -5,7 +5,6 @@ caller quotes being partly in its region is not enough."""
 from __future__ import annotations
 
 import contextlib
-import functools
 import uuid
 from datetime import UTC, datetime
 from typing import Any
@@ -13,10 +12,8 @@ from typing import Any
 import pytest
 
 from tdi_contracts.money import eur
-from tdi_funding.app import create_app
-from tdi_runtime.testing import unique_name
 
-from .conftest import STAFF_TOKEN
+from .conftest import STAFF_TOKEN, http_only_funding
 
 pytestmark = [pytest.mark.integration, pytest.mark.timeout(240)]
 
@@ -33,16 +30,8 @@ def funding_http(run_service, platform_stack):
 
     @contextlib.asynccontextmanager
     async def _start() -> Any:
-        async with run_service(
-            functools.partial(create_app, group=unique_name("tdi-fundingreach")),
-            "funding",
-            database_url=platform_stack.database_url,
-            db_schema=unique_name("funding_r"),
-            api_tokens={STAFF_TOKEN: "staff", REGIONAL_44_TOKEN: "regional:44"},
-            start_consumers=False,
-            start_relay=False,
-            start_retention=False,
-        ) as (app, client):
+        tokens = {REGIONAL_44_TOKEN: "regional:44"}
+        async with http_only_funding(run_service, platform_stack, "reach", tokens) as (app, client):
             await app.state.runtime.pool.execute(
                 "INSERT INTO known_territories (territory_id, official_id, name, labelled, regions, departements,"
                 " epci_sirens, active_binomes, chefs_de_projet, revision, as_of) VALUES ($1, NULL,"

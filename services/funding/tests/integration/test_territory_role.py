@@ -6,7 +6,6 @@ nothing else; another territory's dossiers are 403 OUT_OF_TERRITORY, judged on t
 from __future__ import annotations
 
 import contextlib
-import functools
 import uuid
 from datetime import UTC, datetime
 from typing import Any
@@ -14,10 +13,8 @@ from typing import Any
 import pytest
 
 from tdi_contracts.money import eur
-from tdi_funding.app import create_app
-from tdi_runtime.testing import unique_name
 
-from .conftest import STAFF_TOKEN, know_post, open_envelope
+from .conftest import STAFF_TOKEN, http_only_funding, know_post, open_envelope
 from .test_region_reach import dossier as fonds_vert_dossier
 
 pytestmark = [pytest.mark.integration, pytest.mark.timeout(240)]
@@ -53,16 +50,8 @@ def funding_territories(run_service, platform_stack):
 
     @contextlib.asynccontextmanager
     async def _start() -> Any:
-        async with run_service(
-            functools.partial(create_app, group=unique_name("tdi-fundingterritory")),
-            "funding",
-            database_url=platform_stack.database_url,
-            db_schema=unique_name("funding_tr"),
-            api_tokens={STAFF_TOKEN: "staff", TERRITORY_TOKEN: f"territory:{ids['official']}"},
-            start_consumers=False,
-            start_relay=False,
-            start_retention=False,
-        ) as (app, client):
+        tokens = {TERRITORY_TOKEN: f"territory:{ids['official']}"}
+        async with http_only_funding(run_service, platform_stack, "territory", tokens) as (app, client):
             async with app.state.runtime.pool.acquire() as conn:
                 for key, official in (("mine", ids["official"]), ("other", None)):
                     await conn.execute(
