@@ -18,11 +18,11 @@ from typing import Any
 from tdi_bench.e2e.modes import MODES, Mode
 from tdi_bench.e2e.partner import producer, send_all
 from tdi_bench.e2e.run import Contracts, readers
-from tdi_bench.e2e.services import Platform, platform, vte_territories
+from tdi_bench.e2e.services import Platform, platform, vte_perimeters
 
 
 async def _run(running: Platform, mode: Mode) -> dict[str, Any]:
-    contracts = Contracts(uuid.uuid4().hex[:8], await vte_territories(running.admin_url))
+    contracts = Contracts(uuid.uuid4().hex[:8], await vte_perimeters(running))
     sender = await producer(running.stack.bootstrap_servers)
     try:
         await send_all(sender, contracts.next(1))  # the first fold, before any stream
