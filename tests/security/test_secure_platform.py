@@ -14,6 +14,7 @@ from tdi_contracts.envelope import Envelope, decode_event, encode_event, spec_fo
 from tdi_contracts.events.vte import RecordVteContractV2
 from tdi_contracts.topics import partner_feedback_topic, partner_ingress_topic
 from tdi_localstack.acls import confluent_options
+from tdi_localstack.perimeters import await_projected, known_perimeters
 from tdi_localstack.stack import LocalStack
 from tdi_runtime.testing import unique_name
 from tdi_territory.app import create_app as create_territory
@@ -64,15 +65,19 @@ async def test_a_partner_with_librdkafka_gets_its_vte_decision_from_services_run
 ):
     schemas = {"territory": unique_name("sec_t"), "vte": unique_name("sec_v")}
     url = secure_stack.database_url
+    staff = {"test-staff-token": "staff"}
     async with (
-        run_service(create_territory, "territory", database_url=url, db_schema=schemas["territory"]),
+        run_service(create_territory, "territory", database_url=url, db_schema=schemas["territory"],
+                    api_tokens=staff) as (_, territory_client),
         run_service(create_vte, "vte", database_url=url, db_schema=schemas["vte"]) as (vte_app, vte_client),
-    ):
-        pool = vte_app.state.runtime.pool
-        for _ in range(300):  # the vte service learns the territories from the territory service's topic
-            if await pool.fetchval("SELECT count(*) FROM known_territories WHERE territory_id = $1", REIMS):
-                break
-            await asyncio.sleep(0.2)
+    ):  # fmt: skip
+        # Reims joins its EPCI through the territory service's door: the vte service learns the perimeter (its
+        # communes and « périmètre connu ») from the territory topics, so the contract below is decided, not held.
+        territory_client.headers["Authorization"] = "Bearer test-staff-token"
+        [reims] = [p for p in known_perimeters() if p.territory_id == REIMS]
+        joined = await territory_client.post(f"/territories/{REIMS}/epci", json=reims.join_body())
+        assert joined.status_code == 201, joined.text
+        await await_projected(url, [reims], schemas["vte"], timeout_s=120)
         assert vte_app.state.runtime.settings.kafka_username == "svc-vte"
 
         payload = contract(f"BPI-VTE-SEC-{uuid.uuid4().hex[:6]}")
