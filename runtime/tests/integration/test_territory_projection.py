@@ -200,3 +200,28 @@ async def test_a_commune_whose_departement_has_a_territory_of_unknown_perimeter_
     assert place.territory is None and not place.perimeter_known
     assert place.waiting_for == (AMP,)  # the quoted Grand Reims is not known to this projection
     assert set(places) == {"13999", "13203"} and places["13203"].waiting_for == (AMP,)
+
+
+async def test_a_perimeter_whose_reference_arrives_before_its_communes_is_waited_for_until_they_all_arrived(
+    pool, projection
+):
+    """Issue 24: the reference (reference topic) and the communes (territory topic) reach a consumer in any order.
+    The reference counts the communes of the known perimeter; until the projection holds that many, a commune of
+    the département is not outside every territory, it waits (a VTE contract there is held, not refused)."""
+    c = projection
+    await c.handle_batch([record(amp_reference(2, perimeter_known=True, perimeter_communes=2), 0)], DetachedConsumer())
+    first = amp_event(CommuneAssigned, commune_insee="13055", assigned_on="2024-01-15")
+    second = amp_event(CommuneAssigned, commune_insee="13001", assigned_on="2024-01-15")
+    aliased = amp_event(
+        CommuneCodeAliased, alias_insee="13203", commune_insee="13055", kind="arrondissement", aliased_on="2024-01-15"
+    )
+    await c.handle_batch([record(first, 0, TOPIC), record(aliased, 1, TOPIC)], DetachedConsumer())
+    async with pool.acquire() as conn:
+        before = await locate_commune(conn, "13999")
+    assert before.territory is None and before.waiting_for == (AMP,), "an alias is not one of the communes counted"
+    await c.handle_batch([record(second, 2, TOPIC)], DetachedConsumer())
+    async with pool.acquire() as conn:
+        after = await locate_commune(conn, "13999")
+        inside = await locate_commune(conn, "13001")
+    assert after.territory is None and after.perimeter_known and not after.waiting_for
+    assert inside.territory_id == AMP

@@ -42,6 +42,14 @@ _COLUMNS = (
 )
 
 
+_PERIMETER_HELD = (
+    "(perimeter_known AND (perimeter_communes IS NULL OR perimeter_communes <= (SELECT count(*) FROM known_communes"
+    " k WHERE k.territory_id = t.territory_id AND k.alias_of IS NULL))) AS perimeter_known"
+)
+"""A perimeter is known here once the reference says so AND the projection holds as many of its communes as the
+reference counts: the two topics reach a consumer in any order, and a commune still on its way is not outside."""
+
+
 def _ref(row: Any) -> TerritoryRef:
     return TerritoryRef(
         territory_id=row["territory_id"],
@@ -171,7 +179,8 @@ async def locate_communes(
     missing = [i for i in codes if i not in places]
     if missing:
         rows = await conn.fetch(
-            f"SELECT {_COLUMNS} FROM known_territories WHERE labelled AND (departements && $1::text[]"
+            f"SELECT {_COLUMNS.replace('perimeter_known', _PERIMETER_HELD)} FROM known_territories t"
+            " WHERE labelled AND (departements && $1::text[]"
             " OR territory_id = ANY($2::text[]) OR official_id = ANY($2::text[])) ORDER BY territory_id",
             sorted({d for i in missing if (d := _departement(i)) is not None}),
             sorted({quoted[i] for i in missing if i in quoted}),

@@ -32,14 +32,15 @@ class Deferring(Protocol):
 
 _UPSERT_TERRITORY = """
 INSERT INTO known_territories (territory_id, official_id, name, labelled, regions, departements, epci_sirens,
-                               active_binomes, chefs_de_projet, revision, as_of, perimeter_known, perimeter_as_of)
-VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)
+                               active_binomes, chefs_de_projet, revision, as_of, perimeter_known, perimeter_as_of,
+                               perimeter_communes)
+VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)
 ON CONFLICT (territory_id) DO UPDATE SET
     official_id = excluded.official_id, name = excluded.name, labelled = excluded.labelled,
     regions = excluded.regions, departements = excluded.departements, epci_sirens = excluded.epci_sirens,
     active_binomes = excluded.active_binomes, chefs_de_projet = excluded.chefs_de_projet,
     revision = excluded.revision, as_of = excluded.as_of, perimeter_known = excluded.perimeter_known,
-    perimeter_as_of = excluded.perimeter_as_of
+    perimeter_as_of = excluded.perimeter_as_of, perimeter_communes = excluded.perimeter_communes
 WHERE known_territories.revision < excluded.revision
 """
 _UPSERT_COMMUNE = """
@@ -71,6 +72,7 @@ async def on_reference_updated(t: TerritoryReferenceUpdated, uow: Deferring) -> 
         t.as_of,
         t.perimeter_known,
         t.perimeter_as_of,
+        t.perimeter_communes,
     )
 
 

@@ -32,6 +32,7 @@ class TerritoryState:
     labelled_on: date = LABELLED_ON
     perimeter_known: bool = False
     perimeter_as_of: date | None = None
+    perimeter_communes: int | None = None
 
 
 def reference_updated(state: TerritoryState) -> TerritoryReferenceUpdated:
@@ -50,6 +51,7 @@ def reference_updated(state: TerritoryState) -> TerritoryReferenceUpdated:
         as_of=state.as_of,
         perimeter_known=state.perimeter_known,
         perimeter_as_of=state.perimeter_as_of,
+        perimeter_communes=state.perimeter_communes,
     )
 
 

@@ -118,6 +118,9 @@ async def _state(conn: Connection, row: Row) -> TerritoryState:
         "SELECT max(greatest(joined_on, coalesce(left_on, joined_on))) FROM epci_memberships WHERE territory_id = $1",
         tid,
     )
+    announced = await conn.fetchval(  # the communes published as `CommuneAssigned` (through an EPCI)
+        "SELECT count(*) FROM communes WHERE territory_id = $1 AND epci_siren IS NOT NULL", tid
+    )
     binomes = await conn.fetchval("SELECT count(*) FROM binomes WHERE territory_id = $1 AND ended_on IS NULL", tid)
     posts = await _open_posts(conn, tid)
     return TerritoryState(
@@ -134,6 +137,7 @@ async def _state(conn: Connection, row: Row) -> TerritoryState:
         labelled_on=row["labelled_on"],
         perimeter_known=known,
         perimeter_as_of=changed_on if known else None,
+        perimeter_communes=int(announced) if known else None,
         as_of=row["updated_at"].astimezone(UTC) if isinstance(row["updated_at"], datetime) else row["updated_at"],
     )
 

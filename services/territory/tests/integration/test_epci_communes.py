@@ -68,6 +68,8 @@ async def test_a_commune_of_the_second_epci_of_a_two_epci_territory_is_located_b
     assert {a["departement"] for a in assigned} == {"76", "80"}
     references = [r for r in await outbox_events(db, "TerritoryReferenceUpdated") if r["territory_id"] == BRESLE]
     assert references[-1]["perimeter_known"] is True and references[-1]["perimeter_as_of"] == "2024-02-01"
+    # the reference counts the communes published, so a consumer knows when it holds them all (any topic order)
+    assert references[-1]["perimeter_communes"] == len(assigned)
 
 
 async def test_an_establishment_in_marseille_13203_is_in_aix_marseille_provence(territory_service, db):
@@ -113,7 +115,11 @@ async def test_an_epci_unknown_to_the_vendored_cog_leaves_the_perimeter_unknown(
         "epci_not_in_cog": ["200067403"],
     }
     latest = [r for r in await outbox_events(db, "TerritoryReferenceUpdated") if r["territory_id"].endswith("reims")]
-    assert (latest[-1]["perimeter_known"], latest[-1]["perimeter_as_of"]) == (False, None)
+    assert (latest[-1]["perimeter_known"], latest[-1]["perimeter_as_of"], latest[-1]["perimeter_communes"]) == (
+        False,
+        None,
+        None,
+    )
 
 
 async def test_a_commune_another_territory_holds_is_not_taken_by_a_later_epci(territory_service):

@@ -53,6 +53,15 @@ class TerritoryReferenceUpdated(ContractModel):
         description="Date of the latest EPCI change of a known perimeter (null while it is unknown)",
         examples=["2024-01-15"],
     )
+    perimeter_communes: int | None = Field(
+        default=None,
+        ge=0,
+        description="How many communes (current INSEE codes, aliases excluded) the known perimeter holds, each "
+        "published as a `CommuneAssigned` on the territory topic: a consumer calls the perimeter known only once "
+        "it holds that many, whatever the order in which the two topics reach it (null: older events, or a "
+        "perimeter not known)",
+        examples=[143],
+    )
 
     def is_interregional(self) -> bool:
         """True when the territory spans several regions (marked * in the press kit annex)."""
