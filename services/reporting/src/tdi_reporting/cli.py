@@ -14,7 +14,8 @@ import typer
 from tdi_contracts.money import format_eur
 from tdi_reporting.app import SERVICE, create_app
 from tdi_reporting.asof import AsOf
-from tdi_reporting.folding import UnknownDefinitionError, reporting_handlers
+from tdi_reporting.folding import UnknownDefinitionError
+from tdi_reporting.handlers import registry_for
 from tdi_reporting.ledger import Rules
 from tdi_reporting.options import ReportingOptions
 from tdi_reporting.rebuild import RebuildReport, rebuild
@@ -38,7 +39,7 @@ async def _rebuild(settings: ServiceSettings, options: ReportingOptions) -> Rebu
             pool,
             settings.kafka_bootstrap_servers,
             options.topics,
-            reporting_handlers(options.definition),
+            registry_for(options.definition),
             batch_max=options.rebuild_batch_max,
             security=settings.kafka_security(),
         )
@@ -122,7 +123,7 @@ def shadow_command(
 ) -> None:
     """Fold the event history with another definition into the schema <schema>_shadow (the live figures untouched)."""
     try:
-        reporting_handlers(definition)
+        registry_for(definition)
     except UnknownDefinitionError as unknown:
         typer.echo(f"shadow: {unknown}")
         raise typer.Exit(2) from None

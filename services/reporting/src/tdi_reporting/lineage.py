@@ -25,9 +25,10 @@ import asyncpg
 from tdi_reporting import views
 from tdi_reporting.asof import AsOf, AsOfConnection, Situation, live_situation, overlay, situation_at
 from tdi_reporting.domain import Filters, Level, Measure, TerritoryMap, aggregate
-from tdi_reporting.folding import reporting_handlers
+from tdi_reporting.folding import replay
 from tdi_reporting.geography import zones
-from tdi_reporting.history import LOG_COLUMNS, replay
+from tdi_reporting.handlers import registry_for
+from tdi_reporting.history import LOG_COLUMNS
 from tdi_reporting.readmodels import ENVELOPE_COLUMNS, LABELS, READ_MODELS
 from tdi_reporting.series import zone_of
 from tdi_reporting.store import Scope, load_snapshot, load_territories, tables_of
@@ -291,7 +292,7 @@ async def refold_figure(pool: asyncpg.Pool, document: Mapping[str, Any], definit
         try:
             reader: AsOfConnection = await overlay(conn, None)
             rows = await conn.fetch(f"SELECT {LOG_COLUMNS} FROM event_log WHERE seq = ANY($1) ORDER BY seq", seqs)
-            await replay(reader, rows, reporting_handlers(definition, logged=False))
+            await replay(reader, rows, registry_for(definition))
             value, _, _ = await figure_and_facts(reader, query, EVERYTHING)
             return value
         finally:

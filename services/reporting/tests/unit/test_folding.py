@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from tdi_contracts.base import SPECS
 from tdi_contracts.topics import DOMAIN_TOPICS
-from tdi_reporting.folding import reporting_handlers
+from tdi_reporting.handlers import registry_for
 
 PASSED_OVER = {
     "fr.territoires-industrie.reporting.IndicatorsPublished.v1",
@@ -21,16 +21,16 @@ PASSED_OVER = {
 
 
 def test_every_event_on_a_domain_topic_has_a_fold_or_is_knowingly_passed_over():
-    handlers = reporting_handlers()
+    folded = registry_for().types
     domain = {t.name for t in DOMAIN_TOPICS}
     on_domain_topics = {
         event_type
         for event_type, spec in SPECS.items()
         if spec.kind == "event" and set(spec.topics) & domain and spec.service != "territory"
     }
-    missing = on_domain_topics - set(handlers) - PASSED_OVER
+    missing = on_domain_topics - folded - PASSED_OVER
     assert not missing, f"event types with no fold: {sorted(missing)}"
 
 
 def test_the_territory_map_comes_from_the_reference_topic():
-    assert "fr.territoires-industrie.territory.TerritoryReferenceUpdated.v1" in reporting_handlers()
+    assert "fr.territoires-industrie.territory.TerritoryReferenceUpdated.v1" in registry_for().types
