@@ -36,7 +36,7 @@ from tdi_reporting.asof import PARIS
 from tdi_reporting.domain import Filters
 from tdi_reporting.facts import envelope_rows
 from tdi_reporting.store import Scope, load_snapshot, load_territories
-from tdi_runtime.access import REGION_ROLES, Access
+from tdi_runtime.pipeline.caller import REGION_ROLES, Caller
 
 log = structlog.get_logger(__name__)
 
@@ -276,7 +276,7 @@ def message(kind: str, subject: str, details: dict[str, Any]) -> str:
     return f"Le territoire {subject} n'a pas de chef de projet depuis le {d.get('depuis', '?')}."
 
 
-def visible(access: Access, kind: str, details: dict[str, Any]) -> bool:
+def visible(access: Caller, kind: str, details: dict[str, Any]) -> bool:
     """Who sees an alert: a regional caller those of its region (never a partner's), an instructor an envelope of
     its own programme only; the other roles every alert."""
     if access.role in REGION_ROLES:
@@ -287,7 +287,7 @@ def visible(access: Access, kind: str, details: dict[str, Any]) -> bool:
     return True
 
 
-async def list_alerts(pool: asyncpg.Pool, access: Access, *, active: bool, kind: str | None) -> list[dict[str, Any]]:
+async def list_alerts(pool: asyncpg.Pool, access: Caller, *, active: bool, kind: str | None) -> list[dict[str, Any]]:
     rows = await pool.fetch(
         "SELECT alert_id, kind, subject, raised_at, cleared_at, details FROM alerts"
         " WHERE ($1::boolean IS FALSE OR cleared_at IS NULL) AND ($2::text IS NULL OR kind = $2)"

@@ -22,13 +22,13 @@ from tdi_reporting.rebuild import RebuildReport, rebuild
 from tdi_reporting.shadow import NoShadowError, build_shadow, compare
 from tdi_reporting.store import MIGRATIONS
 from tdi_reporting.use_cases import Reporting
-from tdi_runtime.access import Access
 from tdi_runtime.db import KIT_MIGRATIONS, create_pool, migrate
+from tdi_runtime.pipeline.caller import Caller
 from tdi_runtime.serve import service_cli
 from tdi_runtime.settings import ServiceSettings
 
 cli = service_cli(create_app, SERVICE)
-RECONCILER = Access("reporting-reconcile", "national")
+RECONCILER = Caller("reporting-reconcile", "national")
 
 
 async def _rebuild(settings: ServiceSettings, options: ReportingOptions) -> RebuildReport:
@@ -65,12 +65,12 @@ async def _report(
     from tdi_reporting.report.workbook import render_xlsx
     from tdi_reporting.report.zone import parse_zone
     from tdi_reporting.use_cases import Reporting
-    from tdi_runtime.access import Access
+    from tdi_runtime.pipeline.caller import Caller
 
     where = parse_zone(zone)
     pool = await create_pool(settings)
     try:
-        document = await make_report(Reporting(pool, options.consumer_group), where, as_of, Access("cli", "national"))
+        document = await make_report(Reporting(pool, options.consumer_group), where, as_of, Caller("cli", "national"))
     finally:
         await pool.close()
     return await asyncio.to_thread(

@@ -33,8 +33,8 @@ from tdi_reporting.readmodels import ENVELOPE_COLUMNS, LABELS, READ_MODELS
 from tdi_reporting.series import zone_of
 from tdi_reporting.store import Scope, load_snapshot, load_territories, tables_of
 from tdi_reporting.visibility import require_model, shown_row
-from tdi_runtime.access import Access
 from tdi_runtime.errors import DomainError, NotFoundError
+from tdi_runtime.pipeline.caller import Caller
 
 ENVELOPES = "enveloppes"
 ENVELOPE_MEASURES = tuple(c for c in ENVELOPE_COLUMNS if c.endswith(("_centimes", "_pct")))
@@ -57,7 +57,7 @@ EVENT_COLUMNS = [
 MAX_LIMIT = 10_000
 """Events per page of `GET /api/lineage`."""
 MAX_EXPORT = 200_000
-EVERYTHING = Access("reporting-lineage", "national")
+EVERYTHING = Caller("reporting-lineage", "national")
 
 
 def _invalid(message: str, field: str) -> DomainError:
@@ -129,7 +129,7 @@ def _contributes(measure: Measure, fact: Mapping[str, Any]) -> bool:
     return bool(fact.get(measure.field or ""))
 
 
-async def figure_and_facts(conn: Any, query: FigureQuery, access: Access) -> tuple[Any, list[str], TerritoryMap]:
+async def figure_and_facts(conn: Any, query: FigureQuery, access: Caller) -> tuple[Any, list[str], TerritoryMap]:
     """The figure as `access` may see it (None: not published to it) and the facts (with the rows belonging to
     them that feed the measure, and their territories) that make it, read through `conn` (live or an overlay)."""
     tmap = await load_territories(conn)
@@ -171,7 +171,7 @@ async def figure_and_facts(conn: Any, query: FigureQuery, access: Access) -> tup
 
 
 async def _envelope(
-    conn: Any, tmap: TerritoryMap, query: FigureQuery, access: Access, programme: str | None
+    conn: Any, tmap: TerritoryMap, query: FigureQuery, access: Caller, programme: str | None
 ) -> tuple[Any, list[str], TerritoryMap]:
     snapshot = await load_snapshot(conn, tmap, Scope(models=frozenset({ENVELOPES}), programme=programme))
     every = views.rows(snapshot, ENVELOPES, Level.NATIONAL, Filters(), access)
@@ -188,7 +188,7 @@ async def _envelope(
 async def lineage(
     pool: asyncpg.Pool,
     query: FigureQuery,
-    access: Access,
+    access: Caller,
     *,
     as_of: AsOf | None = None,
     tick: int | None = None,

@@ -26,9 +26,9 @@ from tdi_reporting.history import LOG_COLUMNS
 from tdi_reporting.readmodels import READ_MODELS
 from tdi_reporting.snapshots import figures_at
 from tdi_reporting.store import READ_MODEL_TABLES, Scope, load_snapshot, load_territories, tables_of
-from tdi_runtime.access import Access
+from tdi_runtime.pipeline.caller import Caller
 
-EVERYTHING = Access("reporting-shadow", "national")
+EVERYTHING = Caller("reporting-shadow", "national")
 SHADOW_MARK = "/* shadow */ "
 """Statements on the shadow schema are their own (never one prepared for the live tables under the same names)."""
 ALL_MODELS = {name: model.dims for name, model in READ_MODELS.items()}
