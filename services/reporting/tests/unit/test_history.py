@@ -70,3 +70,32 @@ def test_a_write_of_two_key_columns_names_both_and_an_unknown_statement_names_no
 def _columns() -> list[str]:
     head = EVENT_LOG_SQL.split("(", 1)[1].split(")", 1)[0]
     return [c.strip().strip('"') for c in head.split(",")]
+
+
+async def test_an_event_folded_again_after_a_rolled_back_savepoint_is_kept_once_with_its_facts():
+    folds = registry_for()
+    delivery = _delivery("fr.territoires-industrie.funding.PaymentMade.v1")
+    fold = folds.for_type(delivery.event_type)
+    assert fold is not None
+    uow = ReportingUnitOfWork(conn=None, caller=SYSTEM)  # type: ignore[arg-type]  # writes are only deferred
+    uow.begin(SYSTEM, delivery)
+    await fold.handler(delivery.payload, uow)
+    uow.discard()  # the kit's careful path: the savepoint rolled back, the event is folded again
+    uow.begin(SYSTEM, delivery)
+    await fold.handler(delivery.payload, uow)
+    [logged] = uow.deferred[EVENT_LOG_SQL]
+    facts = dict(zip(_columns(), logged, strict=True))["facts"]
+    assert facts[0].startswith("rm_payment:") and facts[1].startswith("rm_payment>rm_grant:")
+    assert len(facts) == len(set(facts)) == 2
+
+
+async def test_a_replay_folds_without_keeping_the_events_in_the_history():
+    folds = registry_for()
+    delivery = _delivery("fr.territoires-industrie.funding.PaymentMade.v1")
+    fold = folds.for_type(delivery.event_type)
+    assert fold is not None
+    uow = ReportingUnitOfWork(conn=None, caller=SYSTEM, history=False)  # type: ignore[arg-type]
+    uow.begin(SYSTEM, delivery)
+    await fold.handler(delivery.payload, uow)
+    assert EVENT_LOG_SQL not in uow.deferred
+    assert [sql.split("(")[0].strip() for sql in uow.deferred] == ["INSERT INTO rm_payment"]
