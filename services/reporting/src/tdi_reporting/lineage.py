@@ -22,6 +22,7 @@ from typing import Any
 
 import asyncpg
 
+from tdi_contracts.errors import ErrorCode
 from tdi_reporting import views
 from tdi_reporting.asof import AsOf, AsOfConnection, Situation, live_situation, overlay, situation_at
 from tdi_reporting.domain import Filters, Level, Measure, TerritoryMap, aggregate
@@ -33,7 +34,7 @@ from tdi_reporting.readmodels import ENVELOPE_COLUMNS, LABELS, READ_MODELS
 from tdi_reporting.series import zone_of
 from tdi_reporting.store import Scope, load_snapshot, load_territories, tables_of
 from tdi_reporting.visibility import require_model, shown_row
-from tdi_runtime.errors import DomainError, NotFoundError
+from tdi_runtime.errors import DomainError
 from tdi_runtime.pipeline.caller import Caller
 
 ENVELOPES = "enveloppes"
@@ -61,7 +62,7 @@ EVERYTHING = Caller("reporting-lineage", "national")
 
 
 def _invalid(message: str, field: str) -> DomainError:
-    return DomainError(message, code="INVALID_REQUEST", details={"field": field})
+    return DomainError(ErrorCode.INVALID_REQUEST, message, field=field)
 
 
 @dataclass(frozen=True)
@@ -85,7 +86,8 @@ class FigureQuery:
         model = READ_MODELS.get(read_model)
         if model is None:
             names = ", ".join((*READ_MODELS, ENVELOPES))
-            raise NotFoundError(f"Le jeu de données « {read_model[:40]} » n'a pas de lignage ; jeux : {names}.")
+            detail = f"Le jeu de données « {read_model[:40]} » n'a pas de lignage ; jeux : {names}."
+            raise DomainError(ErrorCode.NOT_FOUND, detail)
         if measure not in {m.name for m in model.measures}:
             raise _invalid(f"« {measure[:60]} » n'est pas une mesure de « {read_model} ».", "measure")
         for dim, value in dims.items():
@@ -277,7 +279,8 @@ async def remember_references(conn: Any, queries: Sequence[FigureQuery], tick: i
 async def query_of_reference(pool: asyncpg.Pool, reference: str) -> tuple[FigureQuery, int]:
     row = await pool.fetchrow("SELECT query, tick FROM lineage_refs WHERE reference = $1", reference)
     if row is None:
-        raise NotFoundError(f"Le lignage « {reference[:40]} » n'existe pas (une référence L-… est attendue).")
+        detail = f"Le lignage « {reference[:40]} » n'existe pas (une référence L-… est attendue)."
+        raise DomainError(ErrorCode.NOT_FOUND, detail)
     return FigureQuery.of_json(json.loads(row["query"])), row["tick"]
 
 

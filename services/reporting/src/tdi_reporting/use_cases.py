@@ -6,6 +6,7 @@ from typing import Any
 
 import asyncpg
 
+from tdi_contracts.errors import ErrorCode
 from tdi_contracts.reference import Departement
 from tdi_reporting import views
 from tdi_reporting.asof import AsOf, AsOfConnection, Situation, live_situation, overlay, situation_at
@@ -23,10 +24,9 @@ from tdi_reporting.store import (
 )
 from tdi_reporting.visibility import narrowed
 from tdi_runtime.db import Connection
-from tdi_runtime.errors import NotFoundError
+from tdi_runtime.errors import DomainError
 from tdi_runtime.pipeline.caller import REGION_ROLES, TERRITORY_ROLE, Caller
 
-UNKNOWN_TERRITORY = "Le territoire « {} » n'est pas un Territoire d'industrie connu du tableau de bord."
 FIGURES = "figures"
 """The dashboard's document (every read model and the map), as a view name of `Reporting.read`."""
 UNKNOWN_READ_MODEL = "Le jeu de données « {} » n'existe pas ; jeux de données disponibles : {}."
@@ -108,7 +108,7 @@ class Reporting:
         if territory:
             found = tmap.resolve(territory)
             if found is None:
-                raise NotFoundError(UNKNOWN_TERRITORY.format(territory), code="UNKNOWN_TERRITORY")
+                raise DomainError(ErrorCode.UNKNOWN_TERRITORY, field="territory", value=territory)
             access.require_region(found.regions)
             access.require_territory((found.territory_id, found.official_id))
             territory = found.territory_id
@@ -142,7 +142,7 @@ class Reporting:
     ) -> tuple[Filters, list[dict[str, Any]], Situation]:
         """`rows`, and the tick and instant they describe."""
         if name not in views.NAMES:
-            raise NotFoundError(UNKNOWN_READ_MODEL.format(name, ", ".join(views.NAMES)))
+            raise DomainError(ErrorCode.NOT_FOUND, UNKNOWN_READ_MODEL.format(name, ", ".join(views.NAMES)))
         filters, snapshot = await self.read(name, region, departement, territory, access, as_of)
         situation = snapshot.situation or Situation(0, None)
         return filters, views.rows(snapshot, name, level, filters, access), situation
