@@ -24,8 +24,9 @@ from aiokafka.structs import ConsumerRecord
 from tdi_bench.growth import fiche_events
 from tdi_bench.workload import NoKafka
 from tdi_contracts.topics import DOMAIN_TOPICS
-from tdi_reporting.folding import reporting_handlers
+from tdi_reporting.handlers import registry_for
 from tdi_reporting.notifier import NOTIFY_SQL, channel_of
+from tdi_reporting.repositories import reporting_unit_of_work
 from tdi_reporting.store import MIGRATIONS
 from tdi_runtime.consumer import EventConsumer
 from tdi_runtime.db import KIT_MIGRATIONS, Connection, migrate
@@ -60,7 +61,8 @@ async def fold(database_url: str, shares: list[list[Any]], notify: bool) -> floa
 
         async def run(group: str, records: list[Any]) -> None:
             consumer = EventConsumer(
-                service="reporting", group=group, pool=pool, outbox=Outbox(), handlers=reporting_handlers(),
+                service="reporting", group=group, pool=pool, outbox=Outbox(), registry=registry_for(),
+                unit_of_work=reporting_unit_of_work(),
                 in_commit=notify_in_commit if notify else None,
             )  # fmt: skip
             for i in range(0, len(records), BATCH):

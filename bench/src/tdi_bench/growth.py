@@ -32,7 +32,7 @@ from tdi_contracts.reference.action_plans import Category
 from tdi_contracts.topics import DOMAIN_TOPICS, FICHE_ACTION
 from tdi_contracts.wire import encode_event, envelope_for
 from tdi_localstack.provisioning import create_topics
-from tdi_reporting.folding import reporting_handlers
+from tdi_reporting.handlers import registry_for
 from tdi_reporting.rebuild import rebuild
 from tdi_reporting.store import MIGRATIONS
 from tdi_runtime.db import KIT_MIGRATIONS, migrate
@@ -109,7 +109,7 @@ class GrowthScenario:
         if profiler is not None:
             profiler.start()
         began, cpu = time.perf_counter(), time.process_time()
-        report = await rebuild(pool, self.w.bootstrap, self.topics, reporting_handlers())
+        report = await rebuild(pool, self.w.bootstrap, self.topics, registry_for())
         elapsed, cpu = time.perf_counter() - began, time.process_time() - cpu
         if profiler is not None:
             profiler.stop()

@@ -36,7 +36,7 @@ from tdi_reporting.asof import PARIS
 from tdi_reporting.domain import Filters
 from tdi_reporting.facts import envelope_rows
 from tdi_reporting.store import Scope, load_snapshot, load_territories
-from tdi_runtime.access import REGION_ROLES, TERRITORY_ROLE, Access
+from tdi_runtime.pipeline.caller import REGION_ROLES, TERRITORY_ROLE, Caller
 
 log = structlog.get_logger(__name__)
 
@@ -280,7 +280,7 @@ TERRITORY_KINDS = frozenset({"plan-sans-progres", "territoire-sans-chef-de-proje
 """The alerts whose subject is a territory (its platform id): the only ones a territory caller may see."""
 
 
-def visible(access: Access, kind: str, subject: str, details: dict[str, Any], official: dict[str, str | None]) -> bool:
+def visible(access: Caller, kind: str, subject: str, details: dict[str, Any], official: dict[str, str | None]) -> bool:
     """Who sees an alert: a regional caller those of its region (never a partner's), an instructor an envelope of
     its own programme only, a territory caller its own territory's (`official`: a territory's official id, its token
     may name it so); the other roles every alert."""
@@ -294,7 +294,7 @@ def visible(access: Access, kind: str, subject: str, details: dict[str, Any], of
     return True
 
 
-async def list_alerts(pool: asyncpg.Pool, access: Access, *, active: bool, kind: str | None) -> list[dict[str, Any]]:
+async def list_alerts(pool: asyncpg.Pool, access: Caller, *, active: bool, kind: str | None) -> list[dict[str, Any]]:
     rows = await pool.fetch(
         "SELECT alert_id, kind, subject, raised_at, cleared_at, details FROM alerts"
         " WHERE ($1::boolean IS FALSE OR cleared_at IS NULL) AND ($2::text IS NULL OR kind = $2)"

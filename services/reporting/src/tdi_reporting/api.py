@@ -16,17 +16,17 @@ from tdi_reporting.domain import Filters, Level, departement_label, region_of_de
 from tdi_reporting.ledger import Rules
 from tdi_reporting.limits import RateLimits
 from tdi_reporting.use_cases import Reporting
-from tdi_runtime.access import Access
 from tdi_runtime.http_access import documented, reads, tickets
+from tdi_runtime.pipeline.caller import Caller
 from tdi_runtime.tickets import PURPOSES, subject_digest
 
-Reader = Annotated[Access, Depends(reads())]
+Reader = Annotated[Caller, Depends(reads())]
 """Read with the bearer header."""
-TerritoryReader = Annotated[Access, Depends(reads(scope="region+territory", territories=True))]
+TerritoryReader = Annotated[Caller, Depends(reads(scope="region+territory", territories=True))]
 """Read with the bearer header; a territory caller too (issue 24), its figures narrowed to its own territory."""
-ExportReader = Annotated[Access, Depends(reads(ticket="export"))]
+ExportReader = Annotated[Caller, Depends(reads(ticket="export"))]
 """The bearer header, or a ticket of purpose `export` (a browser's download link sends no header)."""
-TerritoryExportReader = Annotated[Access, Depends(reads(ticket="export", scope="region+territory", territories=True))]
+TerritoryExportReader = Annotated[Caller, Depends(reads(ticket="export", scope="region+territory", territories=True))]
 """`ExportReader`, and a territory caller too (issue 24): the read models' files, narrowed to its own territory."""
 
 
@@ -48,7 +48,7 @@ def limiter(request: Request) -> RateLimits:
     return request.app.state.feed.limiter  # type: ignore[no-any-return]
 
 
-def _limit(request: Request, kind: str, access: Access) -> None:
+def _limit(request: Request, kind: str, access: Caller) -> None:
     """429 RATE_LIMITED with Retry-After past the caller's rate for this kind of call."""
     limiter(request).take(kind, subject_digest(access.subject))
 

@@ -14,7 +14,7 @@ from tdi_reporting.api import build_router
 from tdi_reporting.background import Recurring
 from tdi_reporting.dashboard import build_dashboard_router
 from tdi_reporting.feed import Feed, FiguresCache, build_feed_router
-from tdi_reporting.folding import reporting_handlers
+from tdi_reporting.handlers import registry_for
 from tdi_reporting.history import record_versions
 from tdi_reporting.insight_api import build_insight_router
 from tdi_reporting.limits import RateLimits, StreamSlots
@@ -23,6 +23,7 @@ from tdi_reporting.opendata.options import OpenDataOptions
 from tdi_reporting.opendata.routes import OpenData, build_open_data_router
 from tdi_reporting.options import ReportingOptions
 from tdi_reporting.reports_api import build_reports_router
+from tdi_reporting.repositories import reporting_unit_of_work
 from tdi_reporting.snapshots import take_due_snapshots_now
 from tdi_reporting.store import MIGRATIONS, change_cursor
 from tdi_reporting.webhooks.routes import build_webhooks_router
@@ -78,10 +79,11 @@ def create_app(settings: ServiceSettings | None = None, options: ReportingOption
         await record_versions(conn)  # the new versions of the facts this batch wrote (figures as of any date)
         await conn.execute(NOTIFY_SQL, channel)  # one NOTIFY per batch, delivered at its commit
 
+    folds = registry_for(options.definition)
     consumer = ConsumerSpec(
         group=options.consumer_group,
         topics=options.topics,
-        handlers=reporting_handlers(options.definition),
+        registry=folds,
         in_commit=in_commit,
         after_commit=after_commit,
     )
@@ -109,6 +111,8 @@ def create_app(settings: ServiceSettings | None = None, options: ReportingOption
         ],
         consumers=[consumer],
         migrations_package=MIGRATIONS,
+        registry=folds,
+        uow=reporting_unit_of_work(),
         on_started=[started],
     )
     app.state.reporting = options

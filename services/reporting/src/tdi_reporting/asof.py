@@ -21,6 +21,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from tdi_contracts.errors import ErrorCode
 from tdi_runtime.db import Connection
 from tdi_runtime.errors import DomainError
 
@@ -81,7 +82,7 @@ class AsOf:
                 return AsOf(value, moment.astimezone(UTC))
         except (ValueError, OverflowError):
             pass  # a date that does not exist (2024-02-30, 9999-12-31 + 1 day): the same answer as an unreadable one
-        raise DomainError(INVALID_AS_OF.format(value[:40]), code="INVALID_REQUEST", details={"field": "as_of"})
+        raise DomainError(ErrorCode.INVALID_REQUEST, INVALID_AS_OF.format(value[:40]), field="as_of")
 
     @staticmethod
     def of_day(day: date) -> AsOf:

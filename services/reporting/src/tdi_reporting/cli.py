@@ -14,20 +14,21 @@ import typer
 from tdi_contracts.money import format_eur
 from tdi_reporting.app import SERVICE, create_app
 from tdi_reporting.asof import AsOf
-from tdi_reporting.folding import UnknownDefinitionError, reporting_handlers
+from tdi_reporting.folding import UnknownDefinitionError
+from tdi_reporting.handlers import registry_for
 from tdi_reporting.ledger import Rules
 from tdi_reporting.options import ReportingOptions
 from tdi_reporting.rebuild import RebuildReport, rebuild
 from tdi_reporting.shadow import NoShadowError, build_shadow, compare
 from tdi_reporting.store import MIGRATIONS
 from tdi_reporting.use_cases import Reporting
-from tdi_runtime.access import Access
 from tdi_runtime.db import KIT_MIGRATIONS, create_pool, migrate
+from tdi_runtime.pipeline.caller import Caller
 from tdi_runtime.serve import service_cli
 from tdi_runtime.settings import ServiceSettings
 
 cli = service_cli(create_app, SERVICE)
-RECONCILER = Access("reporting-reconcile", "national")
+RECONCILER = Caller("reporting-reconcile", "national")
 
 
 async def _rebuild(settings: ServiceSettings, options: ReportingOptions) -> RebuildReport:
@@ -38,7 +39,7 @@ async def _rebuild(settings: ServiceSettings, options: ReportingOptions) -> Rebu
             pool,
             settings.kafka_bootstrap_servers,
             options.topics,
-            reporting_handlers(options.definition),
+            registry_for(options.definition),
             batch_max=options.rebuild_batch_max,
             security=settings.kafka_security(),
         )
@@ -64,12 +65,12 @@ async def _report(
     from tdi_reporting.report.workbook import render_xlsx
     from tdi_reporting.report.zone import parse_zone
     from tdi_reporting.use_cases import Reporting
-    from tdi_runtime.access import Access
+    from tdi_runtime.pipeline.caller import Caller
 
     where = parse_zone(zone)
     pool = await create_pool(settings)
     try:
-        document = await make_report(Reporting(pool, options.consumer_group), where, as_of, Access("cli", "national"))
+        document = await make_report(Reporting(pool, options.consumer_group), where, as_of, Caller("cli", "national"))
     finally:
         await pool.close()
     return await asyncio.to_thread(
@@ -122,7 +123,7 @@ def shadow_command(
 ) -> None:
     """Fold the event history with another definition into the schema <schema>_shadow (the live figures untouched)."""
     try:
-        reporting_handlers(definition)
+        registry_for(definition)
     except UnknownDefinitionError as unknown:
         typer.echo(f"shadow: {unknown}")
         raise typer.Exit(2) from None

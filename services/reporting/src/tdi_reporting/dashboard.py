@@ -10,9 +10,10 @@ from importlib import resources
 from fastapi import APIRouter
 from fastapi.responses import RedirectResponse, Response
 
+from tdi_contracts.errors import ErrorCode
 from tdi_reporting.options import ReportingOptions
 from tdi_reporting.vendored import DSFR, DSFR_ABOUT, DSFR_CORE, DSFR_FAVICON, DSFR_FONTS, DSFR_ICONS
-from tdi_runtime.errors import NotFoundError
+from tdi_runtime.errors import DomainError
 
 STATIC = resources.files("tdi_reporting").joinpath("static")
 _MEDIA = {
@@ -86,7 +87,7 @@ def build_dashboard_router(options: ReportingOptions | None = None) -> APIRouter
     @router.get("/static/{path:path}", include_in_schema=False)
     async def static(path: str) -> Response:
         if path not in served:
-            raise NotFoundError("Ce fichier n'existe pas.", code="NOT_FOUND")
+            raise DomainError(ErrorCode.NOT_FOUND, "Ce fichier n'existe pas.")
         return Response(STATIC.joinpath(path).read_bytes(), media_type=served[path], headers=_CACHED)
 
     return router

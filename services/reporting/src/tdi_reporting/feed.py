@@ -31,11 +31,11 @@ from tdi_reporting.api import DEPARTEMENT, REGION, TERRITORY, limiter, reporting
 from tdi_reporting.limits import RateLimits, StreamSlots
 from tdi_reporting.notifier import ChangeNotifier
 from tdi_reporting.visibility import visibility_key
-from tdi_runtime.access import Access
 from tdi_runtime.http_access import documented, reads
+from tdi_runtime.pipeline.caller import Caller
 from tdi_runtime.tickets import Credential, subject_digest
 
-FeedReader = Annotated[Access, Depends(reads(ticket="feed", scope="region+territory", territories=True))]
+FeedReader = Annotated[Caller, Depends(reads(ticket="feed", scope="region+territory", territories=True))]
 """A territory caller too (issue 24): its figures narrowed to its own territory, as `/api/figures`."""
 """The bearer header, or a ticket of purpose `feed` (a browser's EventSource sends no header)."""
 EXPIRED = "Jeton expiré : le flux en direct s'arrête ; rouvrez le tableau de bord avec un nouveau jeton."

@@ -1,48 +1,48 @@
-"""How an event becomes read-model rows: a registry of fold functions, one per event type.
+"""How an event becomes read-model rows: one fold per event class, registered on the kit's typed `Registry`.
 
-A fold is a small async function of the kit's `HandlerContext` that writes with `ctx.defer` (batched with the
-rest of the consumer's batch). Folding a new event type is one function:
+A fold is the handler of an event: `(event, uow)`, writing with `uow.defer` (sent at the flush with the rest of
+the batch, one `executemany` per statement). Folding a new event type is one function in a `folds_*` module:
 
-    @folds(SomethingHappened)
-    async def something_happened(ctx: HandlerContext) -> None:
-        await ctx.defer(UPSERT_SQL, ctx.payload.some_id, ...)
+    @registry.handles(SomethingHappened)
+    async def something_happened(event: SomethingHappened, uow: ReportingUnitOfWork) -> None:
+        await uow.defer(UPSERT_SQL, event.some_id, ...)
 
 Every fold must commute with the others (set only its own columns, keyed by a natural id), because deferred
 writes are grouped per statement within a batch and a rebuild replays topics in partition order, not in
-global order.
+global order. The live consumer, the rebuild and the replays of the history (shadow, lineage) all run the same
+folds through `fold` (the consumer: the kit's `EventConsumer`, on the same unit of work).
 
-**Definitions** (issue 26): the published folds are definition 1. A new way of folding an event type is registered
-under a later definition (`@folds(GrantCommitted, version=2)`) and changes nothing live: `python -m tdi_reporting
-shadow --definition 2` folds the event history with it into a shadow schema and `compare` lists every figure that
-would change; `TDI_REPORTING_DEFINITION=2` (then `rebuild`) switches to it. Definition N is every fold of a
-definition up to N, the highest winning for each event type. Every fold is wrapped by `history.logged`, which keeps
-the event and the facts it wrote in `event_log`.
+**Definitions** (issue 26): the published folds are definition 1 (`registry`). A new way of folding an event type
+is registered under a later definition (`@definition(2).handles(GrantCommitted)`) and changes nothing live: `python
+-m tdi_reporting shadow --definition 2` folds the event history with it into a shadow schema and `compare` lists
+every figure that would change; `TDI_REPORTING_DEFINITION=2` (then `rebuild`) switches to it. Definition N is every
+fold of a definition up to N, the highest winning for each event type (`handlers.registry_for`). Every event a fold
+applies is kept in `event_log` by the unit of work (`repositories.py`).
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Iterable
+from typing import Any, cast
 
-from tdi_contracts.base import ContractModel
-from tdi_contracts.registry import spec_for
-from tdi_runtime.handling import Handler
-from tdi_runtime.territories import territory_handlers
+from tdi_reporting.history import delivery_of
+from tdi_reporting.repositories import ReportingUnitOfWork
+from tdi_runtime.db import Connection
+from tdi_runtime.delivery import Delivery
+from tdi_runtime.pipeline import Caller, Registry
+from tdi_runtime.territories import TERRITORY_PROJECTION
 
-FOLDS: dict[str, Handler] = {}
-"""Event type -> fold of the published definition (1), filled by the `@folds` decorators of the folds_* modules."""
-DEFINITIONS: dict[int, dict[str, Handler]] = {1: FOLDS}
+registry: Registry[ReportingUnitOfWork] = Registry(TERRITORY_PROJECTION)
+"""Definition 1, the published folds (filled by the `folds_*` modules), with the kit's territory projection (the
+territory map)."""
+DEFINITIONS: dict[int, Registry[ReportingUnitOfWork]] = {1: registry}
 """Definition -> the folds it registers (a later definition only those it changes)."""
+SYSTEM = Caller.system("reporting")
 
 
-def folds(*models: type[ContractModel], version: int = 1) -> Callable[[Handler], Handler]:
-    """Register a fold for one or more event types (e.g. several versions of one event), in a definition."""
-
-    def register(fold: Handler) -> Handler:
-        for model in models:
-            DEFINITIONS.setdefault(version, {})[spec_for(model).type] = fold
-        return fold
-
-    return register
+def definition(version: int) -> Registry[ReportingUnitOfWork]:
+    """The registry of the folds a later definition changes: `@definition(2).handles(GrantCommitted)`."""
+    return DEFINITIONS.setdefault(version, Registry())
 
 
 def upsert_sql(table: str, key: str, columns: tuple[str, ...]) -> str:
@@ -57,22 +57,23 @@ class UnknownDefinitionError(ValueError):
     pass
 
 
-def reporting_handlers(definition: int = 1, *, logged: bool = True) -> dict[str, Handler]:
-    """Every fold of the service in a definition, with the kit's territory projection (the territory map), each
-    keeping its event in the history (`history.logged`; `logged=False`: folds alone, to fold the history again)."""
-    from tdi_reporting import (  # noqa: F401  (registers)
-        folds_actions,
-        folds_funding,
-        folds_partners,
-        folds_registers,
-        folds_territory,
-        folds_vte,
-    )
-    from tdi_reporting.history import logged_handlers
+async def fold(uow: ReportingUnitOfWork, deliveries: Iterable[Delivery], folds: Registry[ReportingUnitOfWork]) -> int:
+    """Fold decoded records outside the consumer (rebuild, replays) as it does: each through its fold on one unit of
+    work, their writes flushed once (one `executemany` per statement). Returns the events folded; records that did
+    not decode, or of a type without fold, are passed over."""
+    folded = 0
+    for delivery in deliveries:
+        found = folds.for_type(delivery.event_type)
+        if delivery.violation is None and found is not None:
+            uow.begin(SYSTEM, delivery)
+            await found.handler(delivery.payload, uow)
+            folded += 1
+    await uow.flush()
+    return folded
 
-    if definition not in DEFINITIONS:
-        raise UnknownDefinitionError(f"no fold definition {definition}: known {sorted(DEFINITIONS)}")
-    handlers = {**territory_handlers()}
-    for version in sorted(v for v in DEFINITIONS if v <= definition):
-        handlers.update(DEFINITIONS[version])
-    return logged_handlers(handlers) if logged else handlers
+
+async def replay(conn: Any, rows: Iterable[Any], folds: Registry[ReportingUnitOfWork]) -> int:
+    """Fold logged events (`event_log` rows) again through `folds` on `conn`, e.g. an `AsOfConnection` onto a
+    shadow schema or temporary tables, keeping nothing in the history. Returns the events folded."""
+    uow = ReportingUnitOfWork(cast(Connection, conn), SYSTEM, history=False)  # the flush only runs executemany
+    return await fold(uow, (delivery_of(row) for row in rows), folds)

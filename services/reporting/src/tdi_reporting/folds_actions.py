@@ -12,8 +12,8 @@ from tdi_contracts.events.actions import (
     FicheActionRecategorised,
     FicheActionStarted,
 )
-from tdi_reporting.folding import folds, upsert_sql
-from tdi_runtime.handling import HandlerContext
+from tdi_reporting.folding import registry, upsert_sql
+from tdi_reporting.repositories import ReportingUnitOfWork
 
 # Categories are a last-writer-wins register on the event time, so a late older event never wins.
 _CATEGORIES = """
@@ -35,37 +35,32 @@ ON CONFLICT (fiche_action_id) DO UPDATE SET {column} = excluded.{column}
 """
 
 
-@folds(FicheActionPlanned)
-async def fiche_planned(ctx: HandlerContext) -> None:
-    p: FicheActionPlanned = ctx.payload
+@registry.handles(FicheActionPlanned)
+async def fiche_planned(p: FicheActionPlanned, uow: ReportingUnitOfWork) -> None:
     fiche = str(p.fiche_action_id)
-    await ctx.defer(_PLANNED, fiche, p.territory_id, p.planned_on, p.title)
-    await ctx.defer(_CATEGORIES, fiche, p.territory_id, [c.value for c in p.categories], ctx.envelope.time)
+    await uow.defer(_PLANNED, fiche, p.territory_id, p.planned_on, p.title)
+    await uow.defer(_CATEGORIES, fiche, p.territory_id, [c.value for c in p.categories], uow.event.time)
 
 
-@folds(FicheActionRecategorised)
-async def fiche_recategorised(ctx: HandlerContext) -> None:
-    p: FicheActionRecategorised = ctx.payload
+@registry.handles(FicheActionRecategorised)
+async def fiche_recategorised(p: FicheActionRecategorised, uow: ReportingUnitOfWork) -> None:
     categories = [c.value for c in p.categories]
-    await ctx.defer(_CATEGORIES, str(p.fiche_action_id), p.territory_id, categories, ctx.envelope.time)
+    await uow.defer(_CATEGORIES, str(p.fiche_action_id), p.territory_id, categories, uow.event.time)
 
 
-@folds(FicheActionStarted)
-async def fiche_started(ctx: HandlerContext) -> None:
-    p: FicheActionStarted = ctx.payload
-    await ctx.defer(_lifecycle("started_on"), str(p.fiche_action_id), p.territory_id, p.started_on)
+@registry.handles(FicheActionStarted)
+async def fiche_started(p: FicheActionStarted, uow: ReportingUnitOfWork) -> None:
+    await uow.defer(_lifecycle("started_on"), str(p.fiche_action_id), p.territory_id, p.started_on)
 
 
-@folds(FicheActionCompleted)
-async def fiche_completed(ctx: HandlerContext) -> None:
-    p: FicheActionCompleted = ctx.payload
-    await ctx.defer(_lifecycle("completed_on"), str(p.fiche_action_id), p.territory_id, p.completed_on)
+@registry.handles(FicheActionCompleted)
+async def fiche_completed(p: FicheActionCompleted, uow: ReportingUnitOfWork) -> None:
+    await uow.defer(_lifecycle("completed_on"), str(p.fiche_action_id), p.territory_id, p.completed_on)
 
 
-@folds(FicheActionAbandoned)
-async def fiche_abandoned(ctx: HandlerContext) -> None:
-    p: FicheActionAbandoned = ctx.payload
-    await ctx.defer(_lifecycle("abandoned_on"), str(p.fiche_action_id), p.territory_id, p.abandoned_on)
+@registry.handles(FicheActionAbandoned)
+async def fiche_abandoned(p: FicheActionAbandoned, uow: ReportingUnitOfWork) -> None:
+    await uow.defer(_lifecycle("abandoned_on"), str(p.fiche_action_id), p.territory_id, p.abandoned_on)
 
 
 _PROPOSED = upsert_sql(
@@ -98,24 +93,21 @@ WHERE rm_fiche_action.budget_at IS NULL OR rm_fiche_action.budget_at <= excluded
 """
 
 
-@folds(FicheActionProposed)
-async def fiche_proposed(ctx: HandlerContext) -> None:
-    p: FicheActionProposed = ctx.payload
-    fiche, at = str(p.fiche_action_id), ctx.envelope.time
-    await ctx.defer(_PROPOSED, fiche, p.territory_id, p.proposed_on, p.synthetic, p.external_reference)
-    await ctx.defer(_CATEGORIES, fiche, p.territory_id, [c.value for c in p.categories], at)
-    await ctx.defer(_DETAILS, fiche, p.territory_id, *_details(p), at)
-    await ctx.defer(_BUDGET, fiche, p.territory_id, p.estimated_cost_cents, at)
+@registry.handles(FicheActionProposed)
+async def fiche_proposed(p: FicheActionProposed, uow: ReportingUnitOfWork) -> None:
+    fiche, at = str(p.fiche_action_id), uow.event.time
+    await uow.defer(_PROPOSED, fiche, p.territory_id, p.proposed_on, p.synthetic, p.external_reference)
+    await uow.defer(_CATEGORIES, fiche, p.territory_id, [c.value for c in p.categories], at)
+    await uow.defer(_DETAILS, fiche, p.territory_id, *_details(p), at)
+    await uow.defer(_BUDGET, fiche, p.territory_id, p.estimated_cost_cents, at)
 
 
-@folds(FicheActionDetailsRevised)
-async def fiche_details_revised(ctx: HandlerContext) -> None:
-    p: FicheActionDetailsRevised = ctx.payload
+@registry.handles(FicheActionDetailsRevised)
+async def fiche_details_revised(p: FicheActionDetailsRevised, uow: ReportingUnitOfWork) -> None:
     fiche = str(p.fiche_action_id)
-    await ctx.defer(_DETAILS, fiche, p.territory_id, *_details(p), ctx.envelope.time)
+    await uow.defer(_DETAILS, fiche, p.territory_id, *_details(p), uow.event.time)
 
 
-@folds(FicheActionBudgetRevised)
-async def fiche_budget_revised(ctx: HandlerContext) -> None:
-    p: FicheActionBudgetRevised = ctx.payload
-    await ctx.defer(_BUDGET, str(p.fiche_action_id), p.territory_id, p.estimated_cost_cents, ctx.envelope.time)
+@registry.handles(FicheActionBudgetRevised)
+async def fiche_budget_revised(p: FicheActionBudgetRevised, uow: ReportingUnitOfWork) -> None:
+    await uow.defer(_BUDGET, str(p.fiche_action_id), p.territory_id, p.estimated_cost_cents, uow.event.time)

@@ -21,8 +21,8 @@ from tdi_contracts.events.funding import (
     PaymentMade,
     StateTransferMade,
 )
-from tdi_reporting.folding import folds, upsert_sql
-from tdi_runtime.handling import HandlerContext
+from tdi_reporting.folding import registry, upsert_sql
+from tdi_reporting.repositories import ReportingUnitOfWork
 
 # The ceiling and its provenance of the opening are kept unless a balance already arrived (it is later and carries
 # them: a ceiling staff set comes with one), so the folds commute when a batch groups them (issue 24, A4).
@@ -66,26 +66,23 @@ _PAYMENT = (
 )
 
 
-@folds(EnvelopeOpened, EnvelopeOpenedV2)
-async def envelope_opened(ctx: HandlerContext) -> None:
-    p: EnvelopeOpened | EnvelopeOpenedV2 = ctx.payload
+@registry.handles(EnvelopeOpened, EnvelopeOpenedV2)
+async def envelope_opened(p: EnvelopeOpened | EnvelopeOpenedV2, uow: ReportingUnitOfWork) -> None:
     region = p.region.value if p.region else None
     provenance = getattr(p, "ceiling_provenance", None)  # v2: sources, staff, synthetic or null (not published)
     provenance = provenance.value if provenance else ("sources" if p.ceiling_cents is not None else None)
     args = (p.envelope_id, str(p.programme), region, p.year, p.ceiling_cents, p.opened_on, provenance)
-    await ctx.defer(_ENVELOPE, *args)
+    await uow.defer(_ENVELOPE, *args)
 
 
-@folds(EnvelopeClosed)
-async def envelope_closed(ctx: HandlerContext) -> None:
-    p: EnvelopeClosed = ctx.payload
-    await ctx.defer(_ENVELOPE_CLOSED, p.envelope_id, p.closed_on)
+@registry.handles(EnvelopeClosed)
+async def envelope_closed(p: EnvelopeClosed, uow: ReportingUnitOfWork) -> None:
+    await uow.defer(_ENVELOPE_CLOSED, p.envelope_id, p.closed_on)
 
 
-@folds(ApplicationFiled, ApplicationFiledV2)
-async def application_filed(ctx: HandlerContext) -> None:
-    p: ApplicationFiled = ctx.payload
-    await ctx.defer(
+@registry.handles(ApplicationFiled, ApplicationFiledV2)
+async def application_filed(p: ApplicationFiled | ApplicationFiledV2, uow: ReportingUnitOfWork) -> None:
+    await uow.defer(
         _FILED,
         str(p.application_id),
         p.territory_id,
@@ -101,39 +98,34 @@ async def application_filed(ctx: HandlerContext) -> None:
     )
 
 
-@folds(ApplicationApproved)
-async def application_approved(ctx: HandlerContext) -> None:
-    p: ApplicationApproved = ctx.payload
-    await ctx.defer(_APPROVED, str(p.application_id), p.territory_id, p.approved_cents, p.approved_at)
+@registry.handles(ApplicationApproved)
+async def application_approved(p: ApplicationApproved, uow: ReportingUnitOfWork) -> None:
+    await uow.defer(_APPROVED, str(p.application_id), p.territory_id, p.approved_cents, p.approved_at)
 
 
-@folds(ApplicationRejected)
-async def application_rejected(ctx: HandlerContext) -> None:
-    p: ApplicationRejected = ctx.payload
-    await ctx.defer(_REJECTED, str(p.application_id), p.territory_id, p.rejected_at)
+@registry.handles(ApplicationRejected)
+async def application_rejected(p: ApplicationRejected, uow: ReportingUnitOfWork) -> None:
+    await uow.defer(_REJECTED, str(p.application_id), p.territory_id, p.rejected_at)
 
 
-@folds(GrantCommitted, GrantCommittedV2)
-async def grant_committed(ctx: HandlerContext) -> None:
-    p: GrantCommitted = ctx.payload
+@registry.handles(GrantCommitted, GrantCommittedV2)
+async def grant_committed(p: GrantCommitted | GrantCommittedV2, uow: ReportingUnitOfWork) -> None:
     operator = p.operator.value if p.operator else None
     args = (p.territory_id, p.envelope_id, str(p.programme), p.amount_cents, p.committed_on, operator)
-    await ctx.defer(_GRANT, str(p.grant_id), *args)
+    await uow.defer(_GRANT, str(p.grant_id), *args)
 
 
-@folds(CommitmentReleased)
-async def commitment_released(ctx: HandlerContext) -> None:
-    p: CommitmentReleased = ctx.payload
+@registry.handles(CommitmentReleased)
+async def commitment_released(p: CommitmentReleased, uow: ReportingUnitOfWork) -> None:
     args = (str(p.grant_id), p.territory_id, p.envelope_id, p.released_cents, p.released_on)
-    await ctx.defer(_RELEASE, ctx.envelope.id, *args)
+    await uow.defer(_RELEASE, uow.event.id, *args)
 
 
-@folds(PaymentMade)
-async def payment_made(ctx: HandlerContext) -> None:
-    p: PaymentMade = ctx.payload
+@registry.handles(PaymentMade)
+async def payment_made(p: PaymentMade, uow: ReportingUnitOfWork) -> None:
     paid_by = getattr(p, "paid_by", None)  # absent: the State (contracts 0.2.0)
     args = (str(p.grant_id), p.territory_id, p.amount_cents, p.paid_on, paid_by.value if paid_by else None)
-    await ctx.defer(_PAYMENT, str(p.payment_id), *args)
+    await uow.defer(_PAYMENT, str(p.payment_id), *args)
 
 
 _INSTRUCTION = upsert_sql("rm_application", "application_id", ("territory_id", "instruction_started_at"))
@@ -151,27 +143,26 @@ WHERE rm_envelope.balance_at IS NULL OR rm_envelope.balance_at <= excluded.balan
 """
 
 
-@folds(ApplicationInstructionStarted)
-async def application_instruction_started(ctx: HandlerContext) -> None:
-    p: ApplicationInstructionStarted = ctx.payload
-    await ctx.defer(_INSTRUCTION, str(p.application_id), p.territory_id, p.started_at)
+@registry.handles(ApplicationInstructionStarted)
+async def application_instruction_started(p: ApplicationInstructionStarted, uow: ReportingUnitOfWork) -> None:
+    await uow.defer(_INSTRUCTION, str(p.application_id), p.territory_id, p.started_at)
 
 
-@folds(ApplicationWithdrawn)
-async def application_withdrawn(ctx: HandlerContext) -> None:
+@registry.handles(ApplicationWithdrawn)
+async def application_withdrawn(p: ApplicationWithdrawn, uow: ReportingUnitOfWork) -> None:
     """The money de-committed by a withdrawal arrives as its own CommitmentReleased: only the state here."""
-    p: ApplicationWithdrawn = ctx.payload
-    await ctx.defer(_WITHDRAWN, str(p.application_id), p.territory_id, p.withdrawn_at)
+    await uow.defer(_WITHDRAWN, str(p.application_id), p.territory_id, p.withdrawn_at)
 
 
-@folds(EnvelopeBalanceChanged, EnvelopeBalanceChangedV2)
-async def envelope_balance_changed(ctx: HandlerContext) -> None:
+@registry.handles(EnvelopeBalanceChanged, EnvelopeBalanceChangedV2)
+async def envelope_balance_changed(
+    p: EnvelopeBalanceChanged | EnvelopeBalanceChangedV2, uow: ReportingUnitOfWork
+) -> None:
     """v2: the ceiling may be null (not published) and says where it comes from; the latest balance wins."""
-    p: EnvelopeBalanceChanged | EnvelopeBalanceChangedV2 = ctx.payload
     provenance = getattr(p, "ceiling_provenance", None)
     provenance = provenance.value if provenance else None
     args = (p.envelope_id, str(p.programme), p.ceiling_cents, p.committed_cents, p.paid_cents, p.changed_at)
-    await ctx.defer(_BALANCE, *args, provenance, getattr(p, "allocated_cents", 0))
+    await uow.defer(_BALANCE, *args, provenance, getattr(p, "allocated_cents", 0))
 
 
 _TRANSFER = upsert_sql(
@@ -187,14 +178,12 @@ WHERE rm_ledger_note.explained_on IS NULL OR rm_ledger_note.explained_on <= excl
 """
 
 
-@folds(StateTransferMade)
-async def state_transfer_made(ctx: HandlerContext) -> None:
-    p: StateTransferMade = ctx.payload
+@registry.handles(StateTransferMade)
+async def state_transfer_made(p: StateTransferMade, uow: ReportingUnitOfWork) -> None:
     args = (p.programme.value, p.operator.value, p.envelope_id, p.budget_year, p.amount_cents, p.transferred_on)
-    await ctx.defer(_TRANSFER, str(p.transfer_id), *args)
+    await uow.defer(_TRANSFER, str(p.transfer_id), *args)
 
 
-@folds(LedgerGapExplained)
-async def ledger_gap_explained(ctx: HandlerContext) -> None:
-    p: LedgerGapExplained = ctx.payload
-    await ctx.defer(_NOTE, p.gap_reference, p.explanation, p.explained_on)
+@registry.handles(LedgerGapExplained)
+async def ledger_gap_explained(p: LedgerGapExplained, uow: ReportingUnitOfWork) -> None:
+    await uow.defer(_NOTE, p.gap_reference, p.explanation, p.explained_on)

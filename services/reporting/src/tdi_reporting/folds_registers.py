@@ -15,8 +15,8 @@ from tdi_contracts.events.territory import (
     SiteSelected,
     SiteSupportRecorded,
 )
-from tdi_reporting.folding import folds, upsert_sql
-from tdi_runtime.handling import HandlerContext
+from tdi_reporting.folding import registry, upsert_sql
+from tdi_reporting.repositories import ReportingUnitOfWork
 
 _SITE = upsert_sql(
     "rm_site",
@@ -37,11 +37,10 @@ _APPOINTED = upsert_sql("rm_regional_post", "post_id", ("region", "appointed_on"
 _ENDED = upsert_sql("rm_regional_post", "post_id", ("region", "ended_on"))
 
 
-@folds(SiteProposed)
-async def site_proposed(ctx: HandlerContext) -> None:
-    p: SiteProposed = ctx.payload
+@registry.handles(SiteProposed)
+async def site_proposed(p: SiteProposed, uow: ReportingUnitOfWork) -> None:
     criteria = [c.value for c in p.criteria]
-    await ctx.defer(
+    await uow.defer(
         _SITE,
         str(p.site_id),
         p.region.value,
@@ -54,50 +53,42 @@ async def site_proposed(ctx: HandlerContext) -> None:
     )
 
 
-@folds(SiteCriteriaAssessed)
-async def site_criteria_assessed(ctx: HandlerContext) -> None:
-    p: SiteCriteriaAssessed = ctx.payload
-    await ctx.defer(_CRITERIA, str(p.site_id), p.region.value, [c.value for c in p.criteria])
+@registry.handles(SiteCriteriaAssessed)
+async def site_criteria_assessed(p: SiteCriteriaAssessed, uow: ReportingUnitOfWork) -> None:
+    await uow.defer(_CRITERIA, str(p.site_id), p.region.value, [c.value for c in p.criteria])
 
 
-@folds(SiteMaturityChanged)
-async def site_maturity_changed(ctx: HandlerContext) -> None:
-    p: SiteMaturityChanged = ctx.payload
-    await ctx.defer(_MATURITY, str(p.site_id), p.region.value, p.maturity.value)
+@registry.handles(SiteMaturityChanged)
+async def site_maturity_changed(p: SiteMaturityChanged, uow: ReportingUnitOfWork) -> None:
+    await uow.defer(_MATURITY, str(p.site_id), p.region.value, p.maturity.value)
 
 
-@folds(SiteSelected)
-async def site_selected(ctx: HandlerContext) -> None:
-    p: SiteSelected = ctx.payload
-    await ctx.defer(_SELECTED, str(p.site_id), p.region.value, p.selected_on)
+@registry.handles(SiteSelected)
+async def site_selected(p: SiteSelected, uow: ReportingUnitOfWork) -> None:
+    await uow.defer(_SELECTED, str(p.site_id), p.region.value, p.selected_on)
 
 
-@folds(SiteSupportRecorded)
-async def site_support_recorded(ctx: HandlerContext) -> None:
-    p: SiteSupportRecorded = ctx.payload
-    await ctx.defer(_SUPPORT, str(p.support_id), str(p.site_id), p.support.value, p.amount_cents)
+@registry.handles(SiteSupportRecorded)
+async def site_support_recorded(p: SiteSupportRecorded, uow: ReportingUnitOfWork) -> None:
+    await uow.defer(_SUPPORT, str(p.support_id), str(p.site_id), p.support.value, p.amount_cents)
 
 
-@folds(EcoleDeProductionRecorded)
-async def ecole_recorded(ctx: HandlerContext) -> None:
-    p: EcoleDeProductionRecorded = ctx.payload
+@registry.handles(EcoleDeProductionRecorded)
+async def ecole_recorded(p: EcoleDeProductionRecorded, uow: ReportingUnitOfWork) -> None:
     values = (p.region.value, p.departement.value, p.territory_id, p.opened_on, p.via_programme, p.synthetic)
-    await ctx.defer(_ECOLE, str(p.ecole_id), *values)
+    await uow.defer(_ECOLE, str(p.ecole_id), *values)
 
 
-@folds(RebondLaureateRecorded)
-async def rebond_laureate_recorded(ctx: HandlerContext) -> None:
-    p: RebondLaureateRecorded = ctx.payload
-    await ctx.defer(_LAUREATE, p.territory_id, p.laureate_since, p.synthetic)
+@registry.handles(RebondLaureateRecorded)
+async def rebond_laureate_recorded(p: RebondLaureateRecorded, uow: ReportingUnitOfWork) -> None:
+    await uow.defer(_LAUREATE, p.territory_id, p.laureate_since, p.synthetic)
 
 
-@folds(RegionalChefDeProjetAppointed)
-async def regional_appointed(ctx: HandlerContext) -> None:
-    p: RegionalChefDeProjetAppointed = ctx.payload
-    await ctx.defer(_APPOINTED, str(p.post_id), p.region.value, p.appointed_on, p.synthetic)
+@registry.handles(RegionalChefDeProjetAppointed)
+async def regional_appointed(p: RegionalChefDeProjetAppointed, uow: ReportingUnitOfWork) -> None:
+    await uow.defer(_APPOINTED, str(p.post_id), p.region.value, p.appointed_on, p.synthetic)
 
 
-@folds(RegionalChefDeProjetEnded)
-async def regional_ended(ctx: HandlerContext) -> None:
-    p: RegionalChefDeProjetEnded = ctx.payload
-    await ctx.defer(_ENDED, str(p.post_id), p.region.value, p.ended_on)
+@registry.handles(RegionalChefDeProjetEnded)
+async def regional_ended(p: RegionalChefDeProjetEnded, uow: ReportingUnitOfWork) -> None:
+    await uow.defer(_ENDED, str(p.post_id), p.region.value, p.ended_on)

@@ -5,20 +5,18 @@ projection of the reference topic."""
 from __future__ import annotations
 
 from tdi_contracts.events.territory import BinomeAppointed, BinomeEnded
-from tdi_reporting.folding import folds, upsert_sql
-from tdi_runtime.handling import HandlerContext
+from tdi_reporting.folding import registry, upsert_sql
+from tdi_reporting.repositories import ReportingUnitOfWork
 
 _APPOINTED = upsert_sql("rm_binome", "binome_id", ("territory_id", "synthetic"))
 _ENDED = upsert_sql("rm_binome", "binome_id", ("territory_id", "ended_on"))
 
 
-@folds(BinomeAppointed)
-async def binome_appointed(ctx: HandlerContext) -> None:
-    p: BinomeAppointed = ctx.payload
-    await ctx.defer(_APPOINTED, str(p.binome_id), p.territory_id, p.synthetic)
+@registry.handles(BinomeAppointed)
+async def binome_appointed(p: BinomeAppointed, uow: ReportingUnitOfWork) -> None:
+    await uow.defer(_APPOINTED, str(p.binome_id), p.territory_id, p.synthetic)
 
 
-@folds(BinomeEnded)
-async def binome_ended(ctx: HandlerContext) -> None:
-    p: BinomeEnded = ctx.payload
-    await ctx.defer(_ENDED, str(p.binome_id), p.territory_id, p.ended_on)
+@registry.handles(BinomeEnded)
+async def binome_ended(p: BinomeEnded, uow: ReportingUnitOfWork) -> None:
+    await uow.defer(_ENDED, str(p.binome_id), p.territory_id, p.ended_on)

@@ -14,8 +14,8 @@ from tdi_contracts.events.vte import (
     VteGreenTopUpGranted,
     VteHousingAidRecorded,
 )
-from tdi_reporting.folding import folds, upsert_sql
-from tdi_runtime.handling import HandlerContext
+from tdi_reporting.folding import registry, upsert_sql
+from tdi_reporting.repositories import ReportingUnitOfWork
 
 _SIGNED = upsert_sql(
     "rm_vte_contract", "vte_contract_id", ("territory_id", "employer_size", "green_mission", "signed_on")
@@ -49,66 +49,57 @@ _REFUSED = (
 )
 
 
-@folds(VteContractSigned)
-async def contract_signed(ctx: HandlerContext) -> None:
-    p: VteContractSigned = ctx.payload
+@registry.handles(VteContractSigned)
+async def contract_signed(p: VteContractSigned, uow: ReportingUnitOfWork) -> None:
     contract = str(p.vte_contract_id)
-    await ctx.defer(_SIGNED, contract, p.territory_id, p.employer_size.value, p.green_mission, p.signed_on)
+    await uow.defer(_SIGNED, contract, p.territory_id, p.employer_size.value, p.green_mission, p.signed_on)
 
 
-@folds(VteContractEnded)
-async def contract_ended(ctx: HandlerContext) -> None:
-    p: VteContractEnded = ctx.payload
-    await ctx.defer(_ENDED, str(p.vte_contract_id), p.territory_id, p.ended_on)
+@registry.handles(VteContractEnded)
+async def contract_ended(p: VteContractEnded, uow: ReportingUnitOfWork) -> None:
+    await uow.defer(_ENDED, str(p.vte_contract_id), p.territory_id, p.ended_on)
 
 
-@folds(VteAidGranted)
-async def aid_granted(ctx: HandlerContext) -> None:
-    p: VteAidGranted = ctx.payload
-    await ctx.defer(_BASE, str(p.vte_contract_id), p.territory_id, p.amount_cents)
+@registry.handles(VteAidGranted)
+async def aid_granted(p: VteAidGranted, uow: ReportingUnitOfWork) -> None:
+    await uow.defer(_BASE, str(p.vte_contract_id), p.territory_id, p.amount_cents)
 
 
-@folds(VteGreenTopUpGranted)
-async def green_top_up_granted(ctx: HandlerContext) -> None:
-    p: VteGreenTopUpGranted = ctx.payload
-    await ctx.defer(_GREEN, str(p.vte_contract_id), p.territory_id, p.amount_cents)
+@registry.handles(VteGreenTopUpGranted)
+async def green_top_up_granted(p: VteGreenTopUpGranted, uow: ReportingUnitOfWork) -> None:
+    await uow.defer(_GREEN, str(p.vte_contract_id), p.territory_id, p.amount_cents)
 
 
-@folds(VteAidPaid)
-async def aid_paid(ctx: HandlerContext) -> None:
-    p: VteAidPaid = ctx.payload
+@registry.handles(VteAidPaid)
+async def aid_paid(p: VteAidPaid, uow: ReportingUnitOfWork) -> None:
     contract = str(p.vte_contract_id)
     args = (contract, p.territory_id, p.base_cents, p.green_top_up_cents, p.paid_on)
-    await ctx.defer(_PAID, str(p.payment_id), *args)
+    await uow.defer(_PAID, str(p.payment_id), *args)
 
 
-@folds(VteAidGrantedV2)
-async def aid_granted_v2(ctx: HandlerContext) -> None:
-    p: VteAidGrantedV2 = ctx.payload
+@registry.handles(VteAidGrantedV2)
+async def aid_granted_v2(p: VteAidGrantedV2, uow: ReportingUnitOfWork) -> None:
     contract = str(p.vte_contract_id)
-    await ctx.defer(_GRANTED_V2, contract, p.territory_id, p.company_size.value, p.granted_on, p.synthetic)
-    await ctx.defer(_AID, contract, p.territory_id, p.base_cents, p.green_top_up_cents, ctx.envelope.time)
+    await uow.defer(_GRANTED_V2, contract, p.territory_id, p.company_size.value, p.granted_on, p.synthetic)
+    await uow.defer(_AID, contract, p.territory_id, p.base_cents, p.green_top_up_cents, uow.event.time)
 
 
-@folds(VteAidAdjusted)
-async def aid_adjusted(ctx: HandlerContext) -> None:
-    p: VteAidAdjusted = ctx.payload
-    args = (p.territory_id, p.base_cents, p.green_top_up_cents, ctx.envelope.time)
-    await ctx.defer(_AID, str(p.vte_contract_id), *args)
+@registry.handles(VteAidAdjusted)
+async def aid_adjusted(p: VteAidAdjusted, uow: ReportingUnitOfWork) -> None:
+    args = (p.territory_id, p.base_cents, p.green_top_up_cents, uow.event.time)
+    await uow.defer(_AID, str(p.vte_contract_id), *args)
 
 
-@folds(VteAidRefused)
-async def aid_refused(ctx: HandlerContext) -> None:
+@registry.handles(VteAidRefused)
+async def aid_refused(p: VteAidRefused, uow: ReportingUnitOfWork) -> None:
     """A refusal outside every territory has no territory: it counts nationally only."""
-    p: VteAidRefused = ctx.payload
-    await ctx.defer(_REFUSED, str(p.vte_contract_id), p.territory_id or "", p.refused_on, p.synthetic)
+    await uow.defer(_REFUSED, str(p.vte_contract_id), p.territory_id or "", p.refused_on, p.synthetic)
 
 
-@folds(VteAidPaymentRequested)
-async def aid_payment_requested(ctx: HandlerContext) -> None:
-    p: VteAidPaymentRequested = ctx.payload
+@registry.handles(VteAidPaymentRequested)
+async def aid_payment_requested(p: VteAidPaymentRequested, uow: ReportingUnitOfWork) -> None:
     args = (str(p.vte_contract_id), p.territory_id, p.funder.value, p.part.value, p.amount_cents, p.requested_on)
-    await ctx.defer(_REQUESTED, str(p.payment_request_id), *args)
+    await uow.defer(_REQUESTED, str(p.payment_request_id), *args)
 
 
 _HOUSING = (
@@ -117,8 +108,7 @@ _HOUSING = (
 )
 
 
-@folds(VteHousingAidRecorded)
-async def housing_aid_recorded(ctx: HandlerContext) -> None:
-    p: VteHousingAidRecorded = ctx.payload
+@registry.handles(VteHousingAidRecorded)
+async def housing_aid_recorded(p: VteHousingAidRecorded, uow: ReportingUnitOfWork) -> None:
     args = (p.housing_aid_reference, p.territory_id or "", p.amount_cents)
-    await ctx.defer(_HOUSING, str(p.vte_contract_id), *args)
+    await uow.defer(_HOUSING, str(p.vte_contract_id), *args)

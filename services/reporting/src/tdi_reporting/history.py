@@ -1,8 +1,8 @@
 """The event history of reporting (issue 26): every event a fold applies is kept in `event_log`, with its envelope,
 its payload as received, the payload's SHA-256 and the facts (read-model rows) its fold wrote.
 
-Captured from reporting's side, without touching the kit: each fold is wrapped (`logged`) so that the writes it
-sends through `ctx.defer` are seen on their way. A write names its table and key (`INSERT INTO <table> (<key>, …)
+Captured from reporting's side, without touching the kit: reporting's unit of work (`repositories.py`) sees every
+write a fold sends through `uow.defer` on its way. A write names its table and key (`INSERT INTO <table> (<key>, …)
 VALUES ($1, …)`, every fold's shape), so the fact is `<table>:<key>`; a row that belongs to another fact also names
 it (`rm_payment>rm_grant:<grant>`: a payment of that grant), which is how a figure finds its events (`lineage.py`).
 The versions of the rows themselves are kept by database triggers (`rm_history`, migration 0007).
@@ -13,14 +13,13 @@ from __future__ import annotations
 import functools
 import hashlib
 import re
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Sequence
 from types import SimpleNamespace
-from typing import Any, cast
+from typing import Any
 
 from tdi_contracts.cloudevents import Envelope
 from tdi_runtime.db import Connection
 from tdi_runtime.delivery import Delivery, decode_record
-from tdi_runtime.handling import Handler, HandlerContext
 
 KEYS: dict[str, tuple[str, ...]] = {
     "rm_fiche_action": ("fiche_action_id",),
@@ -110,21 +109,6 @@ def facts_of(sql: str, args: Sequence[Any]) -> list[str]:
     return out
 
 
-class _Recording:
-    """The fold's context, passed through, with the facts its writes touch noted on their way."""
-
-    def __init__(self, ctx: HandlerContext) -> None:
-        self._ctx = ctx
-        self.facts: list[str] = []
-
-    def __getattr__(self, name: str) -> Any:
-        return getattr(self._ctx, name)
-
-    async def defer(self, sql: str, *args: Any) -> None:
-        self.facts.extend(f for f in facts_of(sql, args) if f not in self.facts)
-        await self._ctx.defer(sql, *args)
-
-
 EVENT_LOG_SQL = """
 INSERT INTO event_log (topic, partition, "offset", event_id, source, type, producer, time, subject, correlation_id,
                        causation_id, key, payload, payload_sha256, facts)
@@ -135,28 +119,13 @@ ON CONFLICT (source, event_id) DO UPDATE SET facts = excluded.facts
 """An event applied again (a rebuild) keeps its first tick and place; only the facts its fold wrote may change."""
 
 
-def logged(fold: Handler) -> Handler:
-    """The fold, and its event appended to `event_log` with the facts it wrote (in the same batch)."""
-
-    @functools.wraps(fold)
-    async def fold_and_log(ctx: HandlerContext) -> None:
-        recording = _Recording(ctx)
-        await fold(cast(HandlerContext, recording))
-        await ctx.defer(EVENT_LOG_SQL, *log_row(ctx, recording.facts))
-
-    return fold_and_log
-
-
-def log_row(ctx: HandlerContext, facts: Iterable[str]) -> tuple[Any, ...]:
-    d, e = ctx.delivery, ctx.envelope
+def log_row(d: Delivery, facts: list[str]) -> tuple[Any, ...]:
+    """The `event_log` row of a delivery; `facts` is kept as given (the unit of work extends it as the fold writes)."""
+    e = d.envelope
     value = d.value or b""
     key = None if d.key is None else d.key.decode("utf-8", "replace")
     return (d.topic, d.partition, d.offset, d.event_id, d.source, e.type, e.producer, e.time, e.subject,
-            e.correlation_id, e.causation_id, key, value, hashlib.sha256(value).digest(), list(facts))  # fmt: skip
-
-
-def logged_handlers(handlers: Mapping[str, Handler]) -> dict[str, Handler]:
-    return {event_type: logged(fold) for event_type, fold in handlers.items()}
+            e.correlation_id, e.causation_id, key, value, hashlib.sha256(value).digest(), facts)  # fmt: skip
 
 
 async def record_versions(conn: Connection, *, every_fact: bool = False) -> int:
@@ -195,19 +164,3 @@ def delivery_of(row: Any) -> Delivery:
         headers=envelope.to_kafka_headers(),
     )
     return decode_record(record)
-
-
-async def replay(conn: Any, rows: Iterable[Any], handlers: Mapping[str, Handler]) -> int:
-    """Fold logged events again through `handlers` (their writes sent as one executemany per statement, as the
-    consumer does) on `conn`, e.g. into a shadow schema or temporary tables. Returns the events folded."""
-    deferred: dict[str, list[tuple[Any, ...]]] = {}
-    folded = 0
-    for row in rows:
-        delivery = delivery_of(row)
-        handler = handlers.get(delivery.event_type)
-        if delivery.violation is None and handler is not None:
-            await handler(HandlerContext(conn, delivery, deferred=deferred))
-            folded += 1
-    for sql, args in deferred.items():
-        await conn.executemany(sql, args)
-    return folded

@@ -13,6 +13,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from tdi_contracts.errors import ErrorCode
 from tdi_runtime.errors import DomainError
 
 WAIT_S = 5
@@ -20,17 +21,17 @@ WAIT_S = 5
 
 
 class LimitError(DomainError):
-    """A limit answered with a code, a French sentence and `Retry-After`."""
+    """A limit: its code (status and sentence from the catalogue), a detail, and `Retry-After` (per refusal, so not a
+    catalogue's header)."""
 
-    def __init__(self, message: str, *, code: str, status: int, retry_after_s: int) -> None:
-        super().__init__(message, code=code)
-        self.http_status = status
+    def __init__(self, code: ErrorCode, detail: str, *, retry_after_s: int) -> None:
+        super().__init__(code, detail)
         self.headers = {"Retry-After": str(max(1, retry_after_s))}  # type: ignore[misc]
 
 
-TOO_MANY = "Trop de flux en direct ouverts avec ce jeton ({}) : fermez-en un avant d'en ouvrir un autre."
-FULL = "Le flux en direct est complet pour le moment ({} connexions) : réessayez dans quelques instants."
-RATE = "Trop de demandes en peu de temps : patientez {} s avant de réessayer."
+TOO_MANY = "Au plus {} flux par jeton."
+FULL = "Connexions ouvertes : {}."
+RATE = "Réessayez dans {} s."
 
 
 @dataclass
@@ -63,14 +64,9 @@ class StreamSlots:
 
     def take(self, caller: str) -> Slot:
         if self.by_caller.get(caller, 0) >= self.per_caller:
-            raise LimitError(
-                TOO_MANY.format(self.per_caller),
-                code="TOO_MANY_STREAMS",
-                status=429,
-                retry_after_s=WAIT_S,
-            )
+            raise LimitError(ErrorCode.TOO_MANY_STREAMS, TOO_MANY.format(self.per_caller), retry_after_s=WAIT_S)
         if self.open >= self.total:
-            raise LimitError(FULL.format(self.total), code="STREAMS_FULL", status=503, retry_after_s=WAIT_S)
+            raise LimitError(ErrorCode.STREAMS_FULL, FULL.format(self.total), retry_after_s=WAIT_S)
         self.open += 1
         self.by_caller[caller] = self.by_caller.get(caller, 0) + 1
         return Slot(self, caller)
@@ -93,7 +89,7 @@ class RateLimiter:
         tokens = min(self.burst, tokens + (now - at) * self.rate)
         if tokens < 1.0:
             wait = math.ceil((1.0 - tokens) / self.rate) if self.rate > 0 else 60
-            raise LimitError(RATE.format(wait), code="RATE_LIMITED", status=429, retry_after_s=wait)
+            raise LimitError(ErrorCode.RATE_LIMITED, RATE.format(wait), retry_after_s=wait)
         if len(self.buckets) >= self.max_keys:  # bounded memory: full buckets carry no information
             self.buckets = {k: v for k, v in self.buckets.items() if v[0] + (now - v[1]) * self.rate < self.burst}
         self.buckets[(kind, caller)] = (tokens - 1.0, now)

@@ -22,18 +22,20 @@ from typing import Any
 
 import asyncpg
 
+from tdi_contracts.errors import ErrorCode
 from tdi_reporting import views
 from tdi_reporting.asof import AsOf, AsOfConnection, Situation, live_situation, overlay, situation_at
 from tdi_reporting.domain import Filters, Level, Measure, TerritoryMap, aggregate
-from tdi_reporting.folding import reporting_handlers
+from tdi_reporting.folding import replay
 from tdi_reporting.geography import zones
-from tdi_reporting.history import LOG_COLUMNS, replay
+from tdi_reporting.handlers import registry_for
+from tdi_reporting.history import LOG_COLUMNS
 from tdi_reporting.readmodels import ENVELOPE_COLUMNS, LABELS, READ_MODELS
 from tdi_reporting.series import zone_of
 from tdi_reporting.store import Scope, load_snapshot, load_territories, tables_of
 from tdi_reporting.visibility import require_model, shown_row
-from tdi_runtime.access import Access
-from tdi_runtime.errors import DomainError, NotFoundError
+from tdi_runtime.errors import DomainError
+from tdi_runtime.pipeline.caller import Caller
 
 ENVELOPES = "enveloppes"
 ENVELOPE_MEASURES = tuple(c for c in ENVELOPE_COLUMNS if c.endswith(("_centimes", "_pct")))
@@ -56,11 +58,11 @@ EVENT_COLUMNS = [
 MAX_LIMIT = 10_000
 """Events per page of `GET /api/lineage`."""
 MAX_EXPORT = 200_000
-EVERYTHING = Access("reporting-lineage", "national")
+EVERYTHING = Caller("reporting-lineage", "national")
 
 
 def _invalid(message: str, field: str) -> DomainError:
-    return DomainError(message, code="INVALID_REQUEST", details={"field": field})
+    return DomainError(ErrorCode.INVALID_REQUEST, message, field=field)
 
 
 @dataclass(frozen=True)
@@ -84,7 +86,8 @@ class FigureQuery:
         model = READ_MODELS.get(read_model)
         if model is None:
             names = ", ".join((*READ_MODELS, ENVELOPES))
-            raise NotFoundError(f"Le jeu de données « {read_model[:40]} » n'a pas de lignage ; jeux : {names}.")
+            detail = f"Le jeu de données « {read_model[:40]} » n'a pas de lignage ; jeux : {names}."
+            raise DomainError(ErrorCode.NOT_FOUND, detail)
         if measure not in {m.name for m in model.measures}:
             raise _invalid(f"« {measure[:60]} » n'est pas une mesure de « {read_model} ».", "measure")
         for dim, value in dims.items():
@@ -128,7 +131,7 @@ def _contributes(measure: Measure, fact: Mapping[str, Any]) -> bool:
     return bool(fact.get(measure.field or ""))
 
 
-async def figure_and_facts(conn: Any, query: FigureQuery, access: Access) -> tuple[Any, list[str], TerritoryMap]:
+async def figure_and_facts(conn: Any, query: FigureQuery, access: Caller) -> tuple[Any, list[str], TerritoryMap]:
     """The figure as `access` may see it (None: not published to it) and the facts (with the rows belonging to
     them that feed the measure, and their territories) that make it, read through `conn` (live or an overlay)."""
     tmap = await load_territories(conn)
@@ -170,7 +173,7 @@ async def figure_and_facts(conn: Any, query: FigureQuery, access: Access) -> tup
 
 
 async def _envelope(
-    conn: Any, tmap: TerritoryMap, query: FigureQuery, access: Access, programme: str | None
+    conn: Any, tmap: TerritoryMap, query: FigureQuery, access: Caller, programme: str | None
 ) -> tuple[Any, list[str], TerritoryMap]:
     snapshot = await load_snapshot(conn, tmap, Scope(models=frozenset({ENVELOPES}), programme=programme))
     every = views.rows(snapshot, ENVELOPES, Level.NATIONAL, Filters(), access)
@@ -187,7 +190,7 @@ async def _envelope(
 async def lineage(
     pool: asyncpg.Pool,
     query: FigureQuery,
-    access: Access,
+    access: Caller,
     *,
     as_of: AsOf | None = None,
     tick: int | None = None,
@@ -276,7 +279,8 @@ async def remember_references(conn: Any, queries: Sequence[FigureQuery], tick: i
 async def query_of_reference(pool: asyncpg.Pool, reference: str) -> tuple[FigureQuery, int]:
     row = await pool.fetchrow("SELECT query, tick FROM lineage_refs WHERE reference = $1", reference)
     if row is None:
-        raise NotFoundError(f"Le lignage « {reference[:40]} » n'existe pas (une référence L-… est attendue).")
+        detail = f"Le lignage « {reference[:40]} » n'existe pas (une référence L-… est attendue)."
+        raise DomainError(ErrorCode.NOT_FOUND, detail)
     return FigureQuery.of_json(json.loads(row["query"])), row["tick"]
 
 
@@ -291,7 +295,7 @@ async def refold_figure(pool: asyncpg.Pool, document: Mapping[str, Any], definit
         try:
             reader: AsOfConnection = await overlay(conn, None)
             rows = await conn.fetch(f"SELECT {LOG_COLUMNS} FROM event_log WHERE seq = ANY($1) ORDER BY seq", seqs)
-            await replay(reader, rows, reporting_handlers(definition, logged=False))
+            await replay(reader, rows, registry_for(definition))
             value, _, _ = await figure_and_facts(reader, query, EVERYTHING)
             return value
         finally:

@@ -16,11 +16,13 @@ from typing import Any
 
 import asyncpg
 
+from tdi_reporting.folding import SYSTEM, fold
 from tdi_reporting.history import record_versions
+from tdi_reporting.repositories import ReportingUnitOfWork
 from tdi_reporting.store import READ_MODEL_TABLES
 from tdi_runtime.delivery import decode_record
-from tdi_runtime.handling import Handler, HandlerContext
 from tdi_runtime.kafka import batches_to_end
+from tdi_runtime.pipeline import Registry
 
 
 @dataclass
@@ -39,7 +41,7 @@ async def rebuild(
     pool: asyncpg.Pool,
     bootstrap_servers: str,
     topics: Sequence[str],
-    handlers: Mapping[str, Handler],
+    folds: Registry[ReportingUnitOfWork],
     *,
     batch_max: int = 5000,
     security: Mapping[str, Any] | None = None,
@@ -56,23 +58,10 @@ async def rebuild(
         for table in READ_MODEL_TABLES:
             await conn.execute(f"DELETE FROM {table}")
         async for records in batches:
-            await _fold(conn, records, handlers, report)
+            deliveries = [decode_record(record) for record in records]
+            report.records += len(deliveries)
+            report.skipped += sum(d.violation is not None for d in deliveries)
+            report.folded += await fold(ReportingUnitOfWork(conn, SYSTEM), deliveries, folds)
         await record_versions(conn, every_fact=True)  # one tick: what changed, if anything, is versioned
     report.seconds = time.perf_counter() - began
     return report
-
-
-async def _fold(conn: Any, records: list[Any], handlers: Mapping[str, Handler], report: RebuildReport) -> None:
-    """One batch through the folds, their writes sent as one executemany per statement (as the consumer does)."""
-    deferred: dict[str, list[tuple[Any, ...]]] = {}
-    for record in records:
-        report.records += 1
-        delivery = decode_record(record)
-        handler = handlers.get(delivery.event_type)
-        if delivery.violation is not None:
-            report.skipped += 1
-        elif handler is not None:
-            await handler(HandlerContext(conn, delivery, deferred=deferred))
-            report.folded += 1
-    for sql, rows in deferred.items():
-        await conn.executemany(sql, rows)

@@ -24,8 +24,8 @@ from tdi_reporting.readmodels import READ_MODELS
 from tdi_reporting.snapshots import SERIES_MODELS, compute, month_ends
 from tdi_reporting.store import load_territories
 from tdi_reporting.visibility import narrowed, require_model, shown_row
-from tdi_runtime.access import Access
 from tdi_runtime.errors import DomainError, NotFoundError
+from tdi_runtime.pipeline.caller import Caller
 
 MAX_MONTHS = 120
 _MONTH = re.compile(r"(\d{4})-(\d{2})")
@@ -51,7 +51,7 @@ async def series(
     measure: str,
     first: str | None,
     last: str | None,
-    access: Access,
+    access: Caller,
 ) -> dict[str, Any]:
     if name not in SERIES_MODELS:
         raise NotFoundError(UNKNOWN_SERIES.format(name[:40], ", ".join(SERIES_MODELS)))
@@ -74,7 +74,7 @@ async def series(
     }
 
 
-async def zone_of(conn: Any, level: Level, zone: str | None, access: Access) -> tuple[str, str]:
+async def zone_of(conn: Any, level: Level, zone: str | None, access: Caller) -> tuple[str, str]:
     """The zone's code and French name; a regional caller only reaches zones of its region, a territory caller its
     own territory only (issue 24: 403 OUT_OF_TERRITORY for a wider zone or another territory)."""
     if level is not Level.TERRITORY:
@@ -119,7 +119,7 @@ async def _months(conn: Any, first: str | None, last: str | None) -> list[tuple[
 
 
 async def _points(
-    conn: Any, name: str, level: Level, zone: str, measure: str, months: list[tuple[str, datetime]], access: Access
+    conn: Any, name: str, level: Level, zone: str, measure: str, months: list[tuple[str, datetime]], access: Caller
 ) -> list[dict[str, Any]]:
     ends = [end for _, end in months]
     ticks = await conn.fetch(
@@ -170,7 +170,7 @@ async def _computed(conn: Any, tick: int, name: str, level: Level, zone: str) ->
     return [r for r in found[f"{name}/{level.value}"] if r["code_zone"] == zone]
 
 
-def _value(rows: list[dict[str, Any]], name: str, measure: str, access: Access) -> Any:
+def _value(rows: list[dict[str, Any]], name: str, measure: str, access: Caller) -> Any:
     """The measure over the zone's rows the caller may count (an instructor: its programme's), or null where the
     caller may not see it."""
     counted = narrowed(rows, name, access)

@@ -20,14 +20,15 @@ import asyncpg
 from tdi_reporting import views
 from tdi_reporting.asof import AsOfConnection, live_situation, overlay
 from tdi_reporting.domain import Filters, Level
-from tdi_reporting.folding import reporting_handlers
-from tdi_reporting.history import LOG_COLUMNS, replay
+from tdi_reporting.folding import replay
+from tdi_reporting.handlers import registry_for
+from tdi_reporting.history import LOG_COLUMNS
 from tdi_reporting.readmodels import READ_MODELS
 from tdi_reporting.snapshots import figures_at
 from tdi_reporting.store import READ_MODEL_TABLES, Scope, load_snapshot, load_territories, tables_of
-from tdi_runtime.access import Access
+from tdi_runtime.pipeline.caller import Caller
 
-EVERYTHING = Access("reporting-shadow", "national")
+EVERYTHING = Caller("reporting-shadow", "national")
 SHADOW_MARK = "/* shadow */ "
 """Statements on the shadow schema are their own (never one prepared for the live tables under the same names)."""
 ALL_MODELS = {name: model.dims for name, model in READ_MODELS.items()}
@@ -51,7 +52,7 @@ class ShadowReport:
 
 async def build_shadow(pool: asyncpg.Pool, definition: int, *, batch: int = 5000) -> ShadowReport:
     """Fold the history up to the live tick into `<schema>_shadow` with `definition` (replacing what was there)."""
-    handlers = reporting_handlers(definition, logged=False)  # an unknown definition is refused before any change
+    folds = registry_for(definition)  # an unknown definition is refused before any change
     began = time.perf_counter()
     async with pool.acquire() as conn:
         schema = await conn.fetchval("SELECT current_schema()")
@@ -74,7 +75,7 @@ async def build_shadow(pool: asyncpg.Pool, definition: int, *, batch: int = 5000
                 )
                 if not rows:
                     break
-                events += await replay(AsOfConnection(conn, SHADOW_MARK), rows, handlers)
+                events += await replay(AsOfConnection(conn, SHADOW_MARK), rows, folds)
                 last = rows[-1]["seq"]
             await conn.execute(f"INSERT INTO {shadow}.shadow_info VALUES ($1, $2, $3)", definition, tick, events)
     return ShadowReport(definition, tick, events, time.perf_counter() - began)

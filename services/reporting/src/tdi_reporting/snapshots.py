@@ -21,7 +21,7 @@ from tdi_reporting.asof import PARIS, AsOfConnection, overlay
 from tdi_reporting.domain import Filters, Level, aggregate
 from tdi_reporting.readmodels import READ_MODELS
 from tdi_reporting.store import Scope, load_snapshot, load_territories, tables_of
-from tdi_runtime.access import Access
+from tdi_runtime.pipeline.caller import Caller
 
 log = structlog.get_logger(__name__)
 
@@ -32,7 +32,7 @@ SERIES_MODELS: dict[str, tuple[str, ...]] = {
     "vte": (),
 }
 """The zoned read models a series is given for, and the dimensions their snapshots keep."""
-EVERYTHING = Access("reporting-snapshots", "national")
+EVERYTHING = Caller("reporting-snapshots", "national")
 MAX_DAYS_PER_RUN = 62
 """Days closed in one run: a replica back after weeks catches up over a few runs, never one long transaction."""
 

@@ -6,6 +6,7 @@ from typing import Any
 
 import asyncpg
 
+from tdi_contracts.errors import ErrorCode
 from tdi_contracts.reference import Departement
 from tdi_reporting import views
 from tdi_reporting.asof import AsOf, AsOfConnection, Situation, live_situation, overlay, situation_at
@@ -22,11 +23,10 @@ from tdi_reporting.store import (
     tables_of,
 )
 from tdi_reporting.visibility import narrowed
-from tdi_runtime.access import REGION_ROLES, TERRITORY_ROLE, Access
 from tdi_runtime.db import Connection
-from tdi_runtime.errors import NotFoundError
+from tdi_runtime.errors import DomainError
+from tdi_runtime.pipeline.caller import REGION_ROLES, TERRITORY_ROLE, Caller
 
-UNKNOWN_TERRITORY = "Le territoire « {} » n'est pas un Territoire d'industrie connu du tableau de bord."
 FIGURES = "figures"
 """The dashboard's document (every read model and the map), as a view name of `Reporting.read`."""
 UNKNOWN_READ_MODEL = "Le jeu de données « {} » n'existe pas ; jeux de données disponibles : {}."
@@ -46,7 +46,7 @@ class Reporting:
         region: str | None,
         departement: str | None,
         territory: str | None,
-        access: Access,
+        access: Caller,
         as_of: AsOf | None = None,
     ) -> tuple[Filters, Snapshot]:
         """The filters and the rows one view needs (`view`: a read model's name, or `FIGURES` for the dashboard's
@@ -72,7 +72,7 @@ class Reporting:
         region: str | None,
         departement: str | None,
         territory: str | None,
-        access: Access,
+        access: Caller,
         situation: Situation,
     ) -> tuple[Filters, Snapshot]:
         tmap = await load_territories(conn)
@@ -98,7 +98,7 @@ class Reporting:
 
     @staticmethod
     def filters(
-        tmap: TerritoryMap, region: str | None, departement: str | None, territory: str | None, access: Access
+        tmap: TerritoryMap, region: str | None, departement: str | None, territory: str | None, access: Caller
     ) -> Filters:
         """The page's filters; a territory may be quoted by its platform id or its official id. A regional
         caller's filters are narrowed to its region; another region's territory or département is refused. A
@@ -108,7 +108,7 @@ class Reporting:
         if territory:
             found = tmap.resolve(territory)
             if found is None:
-                raise NotFoundError(UNKNOWN_TERRITORY.format(territory), code="UNKNOWN_TERRITORY")
+                raise DomainError(ErrorCode.UNKNOWN_TERRITORY, field="territory", value=territory)
             access.require_region(found.regions)
             access.require_territory((found.territory_id, found.official_id))
             territory = found.territory_id
@@ -124,7 +124,7 @@ class Reporting:
         region: str | None,
         departement: str | None,
         territory: str | None,
-        access: Access,
+        access: Caller,
         as_of: AsOf | None = None,
     ) -> tuple[Filters, list[dict[str, Any]]]:
         filters, found, _ = await self.situated_rows(name, level, region, departement, territory, access, as_of)
@@ -137,12 +137,12 @@ class Reporting:
         region: str | None,
         departement: str | None,
         territory: str | None,
-        access: Access,
+        access: Caller,
         as_of: AsOf | None = None,
     ) -> tuple[Filters, list[dict[str, Any]], Situation]:
         """`rows`, and the tick and instant they describe."""
         if name not in views.NAMES:
-            raise NotFoundError(UNKNOWN_READ_MODEL.format(name, ", ".join(views.NAMES)))
+            raise DomainError(ErrorCode.NOT_FOUND, UNKNOWN_READ_MODEL.format(name, ", ".join(views.NAMES)))
         filters, snapshot = await self.read(name, region, departement, territory, access, as_of)
         situation = snapshot.situation or Situation(0, None)
         return filters, views.rows(snapshot, name, level, filters, access), situation
@@ -153,7 +153,7 @@ class Reporting:
         region: str | None,
         departement: str | None,
         territory: str | None,
-        access: Access,
+        access: Caller,
         as_of: AsOf | None = None,
     ) -> dict[str, Any]:
         """The money ledger within the filters (and a year): its lines, its gaps, their totals and how many gaps
@@ -182,7 +182,7 @@ class Reporting:
         region: str | None,
         departement: str | None,
         territory: str | None,
-        access: Access,
+        access: Caller,
         as_of: AsOf | None = None,
     ) -> dict[str, Any]:
         filters, snapshot = await self.read(FIGURES, region, departement, territory, access, as_of)
@@ -191,7 +191,7 @@ class Reporting:
         return figures
 
 
-def _map_territories(tmap: TerritoryMap, filters: Filters, access: Access) -> tuple[str, ...] | None:
+def _map_territories(tmap: TerritoryMap, filters: Filters, access: Caller) -> tuple[str, ...] | None:
     """The territories the dashboard's map counts: a regional caller's region, a territory caller's own territory
     (its filters always name it), everything for the others (None)."""
     if access.role in REGION_ROLES:

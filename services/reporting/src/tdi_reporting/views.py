@@ -12,7 +12,7 @@ from tdi_reporting.domain import Filters, Level, Measure, TerritoryMap, aggregat
 from tdi_reporting.readmodels import ENVELOPE_COLUMNS, FICHE_COLUMNS, READ_MODELS, with_labels
 from tdi_reporting.store import Snapshot
 from tdi_reporting.visibility import narrowed, reaches, require_model, shown, shown_row
-from tdi_runtime.access import REGION_ROLES, TERRITORY_ROLE, Access
+from tdi_runtime.pipeline.caller import REGION_ROLES, TERRITORY_ROLE, Caller
 
 ENVELOPES = "enveloppes"
 FICHES = "fiches"
@@ -53,7 +53,7 @@ MAP_FIGURES = {
 """Figures the map can be coloured by: (read model, column)."""
 
 
-def model_facts(snapshot: Snapshot, name: str, access: Access) -> list[dict[str, Any]]:
+def model_facts(snapshot: Snapshot, name: str, access: Caller) -> list[dict[str, Any]]:
     """The facts of a read model the caller may count (built once per snapshot, narrowed per caller)."""
     key = "actions" if name == "actions_axes" else name
     if key not in snapshot.facts:
@@ -73,7 +73,7 @@ def _build_facts(snapshot: Snapshot, name: str) -> list[dict[str, Any]]:
     raise KeyError(name)
 
 
-def rows(snapshot: Snapshot, name: str, level: Level, filters: Filters, access: Access) -> list[dict[str, Any]]:
+def rows(snapshot: Snapshot, name: str, level: Level, filters: Filters, access: Caller) -> list[dict[str, Any]]:
     """The rows of one read model at one level, within the filters, as the caller may see them."""
     require_model(access, name)
     if name == ENVELOPES:
@@ -111,7 +111,7 @@ def ledger_rows(snapshot: Snapshot, name: str, filters: Filters) -> list[dict[st
     return out
 
 
-def _total(snapshot: Snapshot, name: str, filters: Filters, access: Access) -> dict[str, Any]:
+def _total(snapshot: Snapshot, name: str, filters: Filters, access: Caller) -> dict[str, Any]:
     model = READ_MODELS[name]
     if not reaches(access, name):  # another programme's figures: not published to this caller
         return dict.fromkeys((m.name for m in model.measures), None)
@@ -121,7 +121,7 @@ def _total(snapshot: Snapshot, name: str, filters: Filters, access: Access) -> d
     return shown_row({**zero, **{k: v for k, v in (found[0] if found else {}).items() if k in zero}}, name, access)
 
 
-def _map(snapshot: Snapshot, level: Level, access: Access) -> dict[str, dict[str, int]]:
+def _map(snapshot: Snapshot, level: Level, access: Caller) -> dict[str, dict[str, int]]:
     """Per zone code of a level, each map figure (whole country, or a regional caller's whole region: the map
     shows where the filters sit), from the per-territory sums the store read (`Snapshot.map_facts`)."""
     out: dict[str, dict[str, int]] = {}
@@ -153,12 +153,12 @@ def level_of(filters: Filters) -> Level:
 
 
 def _rows_reached(
-    snapshot: Snapshot, name: str, level: Level, filters: Filters, access: Access
+    snapshot: Snapshot, name: str, level: Level, filters: Filters, access: Caller
 ) -> list[dict[str, Any]]:
     return rows(snapshot, name, level, filters, access) if reaches(access, name) else []
 
 
-def figures(snapshot: Snapshot, filters: Filters, access: Access) -> dict[str, Any]:
+def figures(snapshot: Snapshot, filters: Filters, access: Caller) -> dict[str, Any]:
     """Everything the dashboard shows for one set of filters (every chart also as a table), as the caller may see
     it: a regional caller's map and territory list are its region's, another programme's figures are null. The
     rows carry the level and zone of the filters; `synthetique` counts every figure of the demonstration data;

@@ -5,7 +5,7 @@ and reporting applies them as the owning service does (issue 22 #6).
   refused `OUT_OF_PROGRAMME`, as by the VTE API, and its dashboard figures are null.
 - `programme_column`: each fact belongs to the programme in that column (funding): an instructor's facts are
   narrowed to its own programme, as the funding API's lists are.
-- `sensitive`: column -> field family of `tdi_runtime.access.SENSITIVE`. A column built from a family's fields
+- `sensitive`: column -> field family of `tdi_runtime.pipeline.caller.SENSITIVE`. A column built from a family's fields
   (the amounts of dossiers still undecided) is null for whoever may not see that family (a `reader`).
 A regional caller's figures are narrowed to its region by the filters (`use_cases.Reporting.filters`) and the
 map and territory list of the dashboard likewise (`views.figures`).
@@ -20,11 +20,11 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from tdi_runtime.access import Access
+from tdi_runtime.pipeline.caller import Caller
 
 UNDECIDED_AMOUNT = "undecided_amount"
 VTE_AID_AMOUNT = "vte_aid_amount"
-PUBLIC = Access(subject="public", role="public")
+PUBLIC = Caller(subject="public", role="public")
 """The open data's audience: anyone, without a token. Its role is in no `SENSITIVE` family, so it gets no post cost,
 no amount of an undecided dossier, no binôme's company and no VTE aid amount (counts only); no region narrows it."""
 
@@ -72,19 +72,19 @@ VISIBILITY: dict[str, Visibility] = {
 }
 
 
-def require_model(access: Access, name: str) -> None:
+def require_model(access: Caller, name: str) -> None:
     """Refuse (403 OUT_OF_PROGRAMME) a read model of a programme the caller does not reach."""
     programme = VISIBILITY[name].programme
     if programme is not None:
         access.require_programme(programme)
 
 
-def reaches(access: Access, name: str) -> bool:
+def reaches(access: Caller, name: str) -> bool:
     programme = VISIBILITY[name].programme
     return programme is None or access.reaches_programme(programme)
 
 
-def narrowed(facts: Iterable[Mapping[str, Any]], name: str, access: Access) -> list[Any]:
+def narrowed(facts: Iterable[Mapping[str, Any]], name: str, access: Caller) -> list[Any]:
     """The facts of a read model the caller may count (an instructor: its own programme's)."""
     column = VISIBILITY[name].programme_column
     if column is None or access.role != "instructor":
@@ -92,12 +92,12 @@ def narrowed(facts: Iterable[Mapping[str, Any]], name: str, access: Access) -> l
     return [f for f in facts if access.reaches_programme(f[column])]
 
 
-def shown(rows: list[dict[str, Any]], name: str, access: Access) -> list[dict[str, Any]]:
+def shown(rows: list[dict[str, Any]], name: str, access: Caller) -> list[dict[str, Any]]:
     """Rows with the sensitive columns the caller may not see set to null."""
     return [shown_row(r, name, access) for r in rows]
 
 
-def shown_row(row: dict[str, Any], name: str, access: Access) -> dict[str, Any]:
+def shown_row(row: dict[str, Any], name: str, access: Caller) -> dict[str, Any]:
     v = VISIBILITY[name]
     if not v.sensitive:
         return row
@@ -110,7 +110,7 @@ def shown_row(row: dict[str, Any], name: str, access: Access) -> dict[str, Any]:
     return out
 
 
-def withheld(name: str, access: Access) -> frozenset[str]:
+def withheld(name: str, access: Caller) -> frozenset[str]:
     """The sensitive columns of a read model the caller sees for no row (an audience's files leave them out); an
     instructor sees its own programme's, so they are not withheld from it."""
     return frozenset(
@@ -118,7 +118,7 @@ def withheld(name: str, access: Access) -> frozenset[str]:
     )
 
 
-def visibility_key(access: Access) -> tuple[str | None, ...]:
+def visibility_key(access: Caller) -> tuple[str | None, ...]:
     """What makes two callers' figures differ (for caches shared between streams): role, region, programme,
     territory."""
     return (access.role, access.region, access.programme, access.territory)

@@ -198,8 +198,9 @@ async def fold_directly(pool: Any, payloads: list[Any], *, definition: int = 1, 
     live consumer does, without Kafka (the records a relay would have published)."""
     from aiokafka.structs import ConsumerRecord
 
-    from tdi_reporting.folding import reporting_handlers
+    from tdi_reporting.handlers import registry_for
     from tdi_reporting.history import record_versions
+    from tdi_reporting.repositories import reporting_unit_of_work
     from tdi_runtime.consumer import EventConsumer
     from tdi_runtime.outbox import Outbox
     from tdi_runtime.testing import DetachedConsumer
@@ -216,7 +217,8 @@ async def fold_directly(pool: Any, payloads: list[Any], *, definition: int = 1, 
         group=group,
         pool=pool,
         outbox=Outbox(),
-        handlers=reporting_handlers(definition),
+        registry=registry_for(definition),
+        unit_of_work=reporting_unit_of_work(),
         in_commit=lambda conn: record_versions(conn),
     )
     assert await consumer.handle_batch(records, DetachedConsumer())

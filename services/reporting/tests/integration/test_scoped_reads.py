@@ -10,12 +10,12 @@ import pytest
 
 from tdi_reporting.domain import Level
 from tdi_reporting.use_cases import Reporting
-from tdi_runtime.access import Access
+from tdi_runtime.pipeline.caller import Caller
 
 pytestmark = [pytest.mark.integration, pytest.mark.timeout(240)]
 
 PLACES = {"44": ("tdi-44-lecture-a", "51"), "76": ("tdi-76-lecture-b", "81")}
-NATIONAL = Access("n", "national")
+NATIONAL = Caller("n", "national")
 
 
 async def _rows_of_two_regions(conn) -> None:
@@ -60,7 +60,7 @@ async def test_a_read_model_of_one_region_reads_only_that_regions_rows_of_its_ow
         _, rows = await reads.rows("financements", Level.TERRITORY, "44", None, None, NATIONAL)
         assert {r["code_zone"] for r in rows} == {PLACES["44"][0]}
 
-        instructor = Access("i", "instructor", programme="fonds-vert-ti")
+        instructor = Caller("i", "instructor", programme="fonds-vert-ti")
         _, snapshot = await reads.read("financements", None, None, None, instructor)
         assert {r["programme"] for r in snapshot.applications} == {"fonds-vert-ti"}
 

@@ -10,9 +10,9 @@ import scenario
 
 from tdi_contracts.events.funding import GrantCommitted
 from tdi_reporting import folding
-from tdi_reporting.folding import folds
+from tdi_reporting.folding import definition
 from tdi_reporting.folds_funding import _GRANT
-from tdi_runtime.handling import HandlerContext
+from tdi_reporting.repositories import ReportingUnitOfWork
 
 from .conftest import fold_directly, run_cli
 
@@ -25,12 +25,11 @@ ONE_CENT_LESS = 7
 def deliberately_different():
     """Definition 7: a grant commits one cent less than its event says (a definition that must not go live)."""
 
-    @folds(GrantCommitted, version=ONE_CENT_LESS)
-    async def grant_committed_one_cent_less(ctx: HandlerContext) -> None:
-        p: GrantCommitted = ctx.payload
+    @definition(ONE_CENT_LESS).handles(GrantCommitted)
+    async def grant_committed_one_cent_less(p: GrantCommitted, uow: ReportingUnitOfWork) -> None:
         operator = p.operator.value if p.operator else None
         args = (p.territory_id, p.envelope_id, p.programme.value, p.amount_cents - 1, p.committed_on, operator)
-        await ctx.defer(_GRANT, str(p.grant_id), *args)
+        await uow.defer(_GRANT, str(p.grant_id), *args)
 
     yield ONE_CENT_LESS
     del folding.DEFINITIONS[ONE_CENT_LESS]

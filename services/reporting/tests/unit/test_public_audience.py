@@ -9,12 +9,12 @@ from tdi_reporting import views
 from tdi_reporting.domain import Filters, Level, Territory, TerritoryMap
 from tdi_reporting.store import Snapshot
 from tdi_reporting.visibility import PUBLIC, withheld
-from tdi_runtime.access import Access
+from tdi_runtime.pipeline.caller import Caller
 
 REIMS = Territory("tdi-44-grand-reims", "ti-8413", "Grand Reims", True, ("44",), ("51",))
-READER = Access("l", "reader")
-NATIONAL = Access("n", "national")
-VTE_INSTRUCTOR = Access("v", "instructor", programme="vte")
+READER = Caller("l", "reader")
+NATIONAL = Caller("n", "national")
+VTE_INSTRUCTOR = Caller("v", "instructor", programme="vte")
 UNDECIDED = {"montant_demande_centimes", "investissement_prevu_centimes", "emplois_prevus"}
 VTE_AMOUNTS = {
     "aide_base_centimes",

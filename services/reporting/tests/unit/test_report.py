@@ -28,8 +28,8 @@ from tdi_reporting.report.pdf import render_pdf
 from tdi_reporting.report.workbook import COLUMNS, render_xlsx
 from tdi_reporting.report.zone import Zone, parse_as_of, parse_zone
 from tdi_reporting.store import Snapshot
-from tdi_runtime.access import Access
 from tdi_runtime.errors import DomainError
+from tdi_runtime.pipeline.caller import Caller
 
 sys.path.insert(0, str(Path(__file__).parents[1]))
 from figure_keys import figure_at
@@ -37,7 +37,7 @@ from figure_keys import figure_at
 REIMS = Territory("tdi-44-grand-reims", "ti-8413", "Grand Reims", True, ("44",), ("51",))
 LACQ = Territory("tdi-75-lacq-pau-tarbes", None, "Lacq – Pau – Tarbes", True, ("75", "76"), ("64", "65"))
 D = date(2024, 1, 1)
-NATIONAL = Access("n", "national")
+NATIONAL = Caller("n", "national")
 
 
 def fiche(territory: str, n: int, category: str, synthetic: bool = False) -> dict[str, Any]:

@@ -11,12 +11,12 @@ import pytest
 from tdi_reporting import views
 from tdi_reporting.domain import Filters, Level, Territory, TerritoryMap
 from tdi_reporting.store import Snapshot
-from tdi_runtime.access import Access
+from tdi_runtime.pipeline.caller import Caller
 
 REIMS = Territory("tdi-44-grand-reims", "ti-8413", "Grand Reims", True, ("44",), ("51",))
 LACQ = Territory("tdi-75-lacq-pau-tarbes", None, "Lacq – Pau – Tarbes", True, ("75", "76"), ("64", "65"))
 D = date(2024, 1, 1)
-NATIONAL = Access("n", "national")
+NATIONAL = Caller("n", "national")
 
 
 def fiche(territory: str, n: int, synthetic: bool = False) -> dict[str, Any]:

@@ -10,16 +10,16 @@ import pytest
 from tdi_reporting import views
 from tdi_reporting.domain import Filters, Level, Territory, TerritoryMap
 from tdi_reporting.store import Snapshot
-from tdi_runtime.access import Access
 from tdi_runtime.errors import DomainError
+from tdi_runtime.pipeline.caller import Caller
 
 REIMS = Territory("tdi-44-grand-reims", "ti-8413", "Grand Reims", True, ("44",), ("51",))
 LACQ = Territory("tdi-76-albi", None, "Albi", True, ("76",), ("81",))
-NATIONAL = Access("n", "national")
-GRAND_EST = Access("r", "regional", region="44")
-FONDS_VERT = Access("i", "instructor", programme="fonds-vert-ti")
-VTE_INSTRUCTOR = Access("v", "instructor", programme="vte")
-READER = Access("l", "reader")
+NATIONAL = Caller("n", "national")
+GRAND_EST = Caller("r", "regional", region="44")
+FONDS_VERT = Caller("i", "instructor", programme="fonds-vert-ti")
+VTE_INSTRUCTOR = Caller("v", "instructor", programme="vte")
+READER = Caller("l", "reader")
 FILED = datetime(2024, 1, 1, tzinfo=UTC)
 UNDECIDED_COLUMNS = ("montant_demande_centimes", "investissement_prevu_centimes", "emplois_prevus")
 

@@ -12,6 +12,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, Path, Query, Request, Response
 from fastapi.responses import RedirectResponse
 
+from tdi_contracts.errors import ErrorCode
 from tdi_reporting.limits import RateLimiter
 from tdi_reporting.opendata.catalogue import DATASETS, changed_since
 from tdi_reporting.opendata.conditional import Bodies, Body, client_key, etag, http_date, not_modified
@@ -20,7 +21,7 @@ from tdi_reporting.opendata.options import OpenDataOptions
 from tdi_reporting.opendata.package import data_package
 from tdi_reporting.opendata.schema import SCHEMA_DATE, Dataset, table_schema
 from tdi_reporting.opendata.store import changed_at, read_cursor, read_sources
-from tdi_runtime.errors import DomainError, NotFoundError
+from tdi_runtime.errors import DomainError
 from tdi_runtime.http_access import documented, public
 
 PREFIX = "/donnees-ouvertes"
@@ -60,7 +61,7 @@ def _state(request: Request) -> OpenData:
 def _dataset(slug: str) -> Dataset:
     found = DATASETS.get(slug)
     if found is None:
-        raise NotFoundError(UNKNOWN.format(slug, ", ".join(DATASETS)))
+        raise DomainError(ErrorCode.NOT_FOUND, UNKNOWN.format(slug, ", ".join(DATASETS)))
     return found
 
 
@@ -68,13 +69,13 @@ def _since(dataset: Dataset, updated_since: datetime | None) -> datetime | None:
     if updated_since is None:
         return None
     if dataset.updated is None:
-        raise DomainError(NOT_A_LIST, code="INVALID_REQUEST")
+        raise DomainError(ErrorCode.INVALID_REQUEST, NOT_A_LIST)
     if updated_since.tzinfo is None:
         return updated_since.replace(tzinfo=UTC)
     try:
         return updated_since.astimezone(UTC)
     except OverflowError:  # 0001-01-01T00:00+14:00: before any instant UTC can hold
-        raise DomainError(OUT_OF_RANGE, code="INVALID_REQUEST") from None
+        raise DomainError(ErrorCode.INVALID_REQUEST, OUT_OF_RANGE) from None
 
 
 def _headers(opened: OpenData, tag: str, modified: datetime | None) -> dict[str, str]:

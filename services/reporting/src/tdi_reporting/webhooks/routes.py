@@ -10,7 +10,7 @@ from fastapi import APIRouter, Depends, Query, Request
 from pydantic import BaseModel, ConfigDict, Field
 
 from tdi_contracts.errors import ErrorCode
-from tdi_reporting.folding import reporting_handlers
+from tdi_reporting.handlers import registry_for
 from tdi_reporting.webhooks import store, stream
 from tdi_runtime.doors.webhooks import check_target, new_secret
 from tdi_runtime.errors import DomainError
@@ -47,7 +47,7 @@ class NewSubscription(BaseModel):
 
 
 def _known_types(request: Request) -> set[str]:
-    return {*reporting_handlers(request.app.state.reporting.definition, logged=False), stream.ALERT_TYPE}
+    return {*registry_for(request.app.state.reporting.definition).types, stream.ALERT_TYPE}
 
 
 def _pool(request: Request) -> Any:
