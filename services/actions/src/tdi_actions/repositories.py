@@ -40,9 +40,13 @@ class FicheRepository(Repository[UUID, FicheAction]):
             detail = "Une autre requête vient de créer la même fiche action : rien n'a été enregistré, réessayez."
             raise DomainError(ErrorCode.FICHE_ACTION_ALREADY_EXISTS, detail, field="natural_key") from race
 
+    async def _load_by_keys(self, keys: list[str]) -> dict[str, FicheAction]:
+        """The port's second read: the stored fiches of these natural keys, locked, in one query."""
+        return await store.load_by_keys(self.conn, keys)
+
     async def by_keys(self, keys: Iterable[str]) -> dict[str, FicheAction]:
         """The stored fiches of these natural keys, locked, seen by this unit of work from now on."""
-        found = await store.load_by_keys(self.conn, sorted(set(keys)))
+        found = await self._load_by_keys(sorted(set(keys)))
         for fiche in found.values():
             self._seen.setdefault(fiche.id, fiche)
         return {key: self._seen[fiche.id] or fiche for key, fiche in found.items()}
