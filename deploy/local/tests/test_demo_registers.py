@@ -28,7 +28,7 @@ def test_each_request_has_its_own_idempotency_key_so_a_second_run_changes_nothin
 
 
 def test_the_demo_sites_make_one_region_in_range_one_below_and_one_above_five_to_ten__P580() -> None:
-    from tdi_territory.registers.use_cases import region_of_commune
+    from tdi_territory.registers.handlers import region_of_commune
 
     per_region: dict[str | None, int] = {}
     for path, body, _ in demo_requests():

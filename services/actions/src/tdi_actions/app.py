@@ -1,11 +1,13 @@
-"""Wiring of the actions service: settings, routes, consumers and migrations handed to the runtime kit."""
+"""Wiring of the actions service: settings, routes, consumers, its registry and unit of work, and migrations handed
+to the runtime kit."""
 
 from __future__ import annotations
 
 from fastapi import FastAPI
 
 from tdi_actions.api import build_router
-from tdi_actions.handlers import GROUP, consumers
+from tdi_actions.handlers import GROUP, consumers, registry
+from tdi_actions.repositories import actions_unit_of_work
 from tdi_actions.settings import ImportSettings
 from tdi_runtime.service import create_service_app
 from tdi_runtime.settings import ServiceSettings
@@ -28,4 +30,6 @@ def create_app(settings: ServiceSettings | None = None, *, consumer_group: str =
         routers=[build_router(ImportSettings())],
         consumers=consumers(consumer_group),
         migrations_package=["tdi_actions", TERRITORY_MIGRATIONS],
+        registry=registry,
+        uow=actions_unit_of_work(),
     )

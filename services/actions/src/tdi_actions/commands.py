@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date
 from typing import Annotated
 from uuid import UUID
@@ -79,3 +80,16 @@ class MoveFiche(Command):
     status: FicheStatus = Field(examples=["planned"])
     on: date = Field(description="Date of the step (never before the previous one)")
     reason: AbandonReason | None = Field(default=None, description="Why, when the fiche is abandoned")
+
+
+# What a route hands the pipeline: the body above and the fiche its path names (a handler is found by the class).
+@dataclass(frozen=True)
+class ReviseFicheOf:
+    fiche_id: UUID
+    body: ReviseFiche
+
+
+@dataclass(frozen=True)
+class MoveFicheOf:
+    fiche_id: UUID
+    body: MoveFiche

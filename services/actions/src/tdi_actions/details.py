@@ -6,8 +6,9 @@ import re
 from dataclasses import dataclass
 from uuid import UUID
 
-from tdi_actions.domain_errors import InvalidFicheActionError
+from tdi_contracts.errors import ErrorCode
 from tdi_contracts.events.actions import LeadKind, Maturity
+from tdi_runtime.errors import DomainError
 
 _PERSON = re.compile(r"^(m\.|mr\.?|mme\.?|mlle\.?|monsieur|madame|mademoiselle)(\s|$)", re.IGNORECASE)
 
@@ -28,7 +29,7 @@ class FicheDetails:
 
     def __post_init__(self) -> None:
         if not self.title.strip():
-            raise InvalidFicheActionError("Une fiche action doit avoir un titre.", details={"field": "title"})
+            raise DomainError(ErrorCode.INVALID_FICHE_ACTION, "Une fiche action doit avoir un titre.", field="title")
         if _PERSON.match(self.lead.strip()):
             message = f"Le porteur « {self.lead} » désigne une personne : indiquez un rôle ou une organisation."
-            raise InvalidFicheActionError(message, code="LEAD_IS_A_PERSON", details={"field": "lead"})
+            raise DomainError(ErrorCode.LEAD_IS_A_PERSON, message, field="lead")

@@ -2,8 +2,8 @@
 
 Lifecycle: proposed → planned → in progress → done; any open step → abandoned. Each step reached is dated,
 never before the step before it. A closed fiche (done or abandoned) keeps its history and takes no change.
-The aggregate records the facts it establishes (contract payloads) in `events`; the use case writes them to
-the outbox in the transaction that saves the fiche.
+The aggregate records the facts it establishes (contract payloads) in `events`; its handler hands them to the
+unit of work, which writes them to the outbox in the transaction that saves the fiche.
 """
 
 from __future__ import annotations
@@ -15,11 +15,12 @@ from uuid import UUID
 
 from tdi_actions import facts
 from tdi_actions.details import FicheDetails
-from tdi_actions.domain_errors import FicheActionClosedError, InvalidFicheActionError, TerritoryNotLabelledError
 from tdi_actions.lifecycle import FicheStatus, check_move
 from tdi_actions.text import normalise
+from tdi_contracts.errors import ErrorCode
 from tdi_contracts.events.actions import AbandonReason, LeadKind, Maturity
 from tdi_contracts.reference import Category
+from tdi_runtime.errors import DomainError
 
 __all__ = ["AbandonReason", "FicheAction", "FicheDetails", "FicheStatus", "LeadKind", "Maturity", "natural_key"]
 
@@ -27,14 +28,14 @@ __all__ = ["AbandonReason", "FicheAction", "FicheDetails", "FicheStatus", "LeadK
 def _categories(categories: tuple[Category, ...]) -> tuple[Category, ...]:
     if not categories or len(set(categories)) != len(categories):
         message = "Une fiche action compte dans au moins une catégorie, chacune une seule fois."
-        raise InvalidFicheActionError(message, details={"field": "categories"})
+        raise DomainError(ErrorCode.INVALID_FICHE_ACTION, message, field="categories")
     return categories
 
 
 def _budget(cents: int | None) -> int | None:
     if cents is not None and (isinstance(cents, bool) or not isinstance(cents, int) or cents < 0):
         message = "Le budget estimé est un nombre entier positif de centimes d'euro."
-        raise InvalidFicheActionError(message, details={"field": "estimated_cost_cents"})
+        raise DomainError(ErrorCode.INVALID_FICHE_ACTION, message, field="estimated_cost_cents")
     return cents
 
 
@@ -52,6 +53,8 @@ class FicheAction:
     external_reference: str | None = None
     synthetic: bool = False
     abandon_reason: AbandonReason | None = None
+    natural_key: str = field(default="", compare=False)
+    """What identifies it across imports (`natural_key()`), fixed when it is proposed."""
     events: list[Any] = field(default_factory=list, compare=False)
 
     @classmethod
@@ -71,7 +74,7 @@ class FicheAction:
         """A new fiche in its first state; a territory that lost its label takes no new fiche."""
         if not labelled:
             message = f"Le territoire {territory_id} n'est plus labellisé : il ne reçoit plus de nouvelle fiche action."
-            raise TerritoryNotLabelledError(message, details={"field": "territory_id", "value": territory_id})
+            raise DomainError(ErrorCode.TERRITORY_NOT_LABELLED, message, field="territory_id", value=territory_id)
         steps = {FicheStatus.PROPOSED: on}
         fiche = cls(
             fiche_id,
@@ -83,6 +86,7 @@ class FicheAction:
             steps,
             external_reference,
             synthetic,
+            natural_key=natural_key(territory_id, external_reference, details.title),
         )
         fiche.events.append(facts.proposed(fiche, on))
         return fiche
@@ -122,7 +126,7 @@ class FicheAction:
         """A change of a closed fiche is refused; restating what it already holds is not a change."""
         if self.closed:
             message = f"La fiche action « {self.details.title} » est close ({self.status.label}) : elle ne change plus."
-            raise FicheActionClosedError(message, details={"field": what})
+            raise DomainError(ErrorCode.FICHE_ACTION_CLOSED, message, field=what)
 
 
 def natural_key(territory_id: str, external_reference: str | None, title: str) -> str:

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from datetime import date
 
-from tdi_actions.domain_errors import TransitionDateError, TransitionForbiddenError
+from tdi_contracts.errors import ErrorCode
 from tdi_contracts.reference.labels import FicheStatus
+from tdi_runtime.errors import DomainError
 
 __all__ = ["ALLOWED", "ORDER", "FicheStatus", "check_move", "path_to"]
 """`FicheStatus` (codes, French words, `closed`) is the contracts', so every screen and export says the same word."""
@@ -27,13 +28,14 @@ def check_move(current: FicheStatus, target: FicheStatus, on: date, last_step_on
     """Refuse a step the lifecycle forbids, or one dated before the fiche's last step."""
     if target not in ALLOWED[current]:
         message = f"Une fiche action {current.label} ne peut pas passer à l'état « {target.label} »."
-        raise TransitionForbiddenError(message, details={"field": "status", "from": current.value, "to": target.value})
+        moving = {"from": current.value, "to": target.value}
+        raise DomainError(ErrorCode.FICHE_ACTION_TRANSITION_FORBIDDEN, message, field="status", **moving)
     if on < last_step_on:
         message = (
             f"La date du passage à l'état « {target.label} » ({on.isoformat()}) précède celle de l'étape"
             f" précédente ({last_step_on.isoformat()})."
         )
-        raise TransitionDateError(message, details={"field": "on", "value": on.isoformat()})
+        raise DomainError(ErrorCode.FICHE_ACTION_DATE_BEFORE_PREVIOUS_STEP, message, field="on", value=on.isoformat())
 
 
 def path_to(current: FicheStatus, target: FicheStatus) -> list[FicheStatus]:

@@ -1,4 +1,4 @@
-"""SQL of the fiches (asyncpg): a fiche is loaded and saved as a whole aggregate."""
+"""SQL of the fiches (asyncpg): a fiche is loaded and saved as a whole aggregate (`repositories.FicheRepository`)."""
 
 from __future__ import annotations
 
@@ -37,11 +37,11 @@ ON CONFLICT (id) DO UPDATE SET
 """
 
 
-def _row(f: FicheAction, natural_key: str) -> tuple[Any, ...]:
+def _row(f: FicheAction) -> tuple[Any, ...]:
     d = f.details
     axes = list(dict.fromkeys(c.axis.value for c in f.categories))
     return (
-        f.id, f.territory_id, natural_key, f.external_reference, d.title, d.description, d.maturity.value,
+        f.id, f.territory_id, f.natural_key, f.external_reference, d.title, d.description, d.maturity.value,
         d.lead_kind.value, d.lead, list(d.partners), [c.value for c in f.categories], axes, f.budget_cents,
         d.expected_jobs, d.expected_investment_cents, list(d.funding_application_ids), f.status.value,
         *(f.steps.get(s) for s in _STEP_COLUMNS), f.abandon_reason.value if f.abandon_reason else None, f.synthetic,
@@ -59,20 +59,22 @@ def fiche_of(row: Any) -> FicheAction:
     return FicheAction(
         row["id"], row["territory_id"], details, tuple(Category(c) for c in row["categories"]), row["budget_cents"],
         FicheStatus(row["status"]), steps, row["external_reference"], row["synthetic"],
-        AbandonReason(row["abandon_reason"]) if row["abandon_reason"] else None,
+        AbandonReason(row["abandon_reason"]) if row["abandon_reason"] else None, row["natural_key"],
     )  # fmt: skip
 
 
-async def save_all(conn: Connection, fiches: list[tuple[FicheAction, str]]) -> None:
-    """Insert or update whole fiches (with their natural key, fixed at creation)."""
+async def save_all(conn: Connection, fiches: list[FicheAction]) -> None:
+    """Insert or update whole fiches (with their natural key, fixed at creation), in one statement."""
     if fiches:
-        await conn.executemany(_SAVE, [_row(f, key) for f, key in fiches])
+        await conn.executemany(_SAVE, [_row(f) for f in fiches])
 
 
-async def load(conn: Connection, fiche_id: UUID) -> FicheAction | None:
-    """The fiche, locked until the end of the transaction."""
-    row = await conn.fetchrow(f"SELECT {_COLUMNS} FROM fiches WHERE id = $1 FOR UPDATE", fiche_id)
-    return None if row is None else fiche_of(row)
+async def load_many(conn: Connection, fiche_ids: list[UUID]) -> dict[UUID, FicheAction]:
+    """The fiches, locked until the end of the transaction (ids sorted: every transaction locks in one order)."""
+    rows = await conn.fetch(
+        f"SELECT {_COLUMNS} FROM fiches WHERE id = ANY($1::uuid[]) ORDER BY id FOR UPDATE", fiche_ids
+    )
+    return {r["id"]: fiche_of(r) for r in rows}
 
 
 async def load_by_keys(conn: Connection, keys: list[str]) -> dict[str, FicheAction]:
@@ -81,7 +83,3 @@ async def load_by_keys(conn: Connection, keys: list[str]) -> dict[str, FicheActi
         f"SELECT {_COLUMNS} FROM fiches WHERE natural_key = ANY($1::text[]) ORDER BY id FOR UPDATE", keys
     )
     return {r["natural_key"]: fiche_of(r) for r in rows}
-
-
-async def key_of(conn: Connection, fiche_id: UUID) -> str | None:
-    return await conn.fetchval("SELECT natural_key FROM fiches WHERE id = $1", fiche_id)  # type: ignore[no-any-return]

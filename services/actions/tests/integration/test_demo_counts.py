@@ -11,7 +11,6 @@ import time
 import pytest
 
 from tdi_actions.cli import load_demo
-from tdi_actions.use_cases import UseCases
 from tdi_contracts.reference import Category
 from tdi_contracts.topics import FICHE_ACTION
 from tdi_runtime.testing import unique_name
@@ -80,7 +79,7 @@ async def test_the_demonstration_reproduces_the_published_counts_nationally_and_
         page = (await client.get("/fiches", params={"departement": "51", "limit": 20, "offset": 20})).json()
         events = await db.fetchval("SELECT count(*) FROM outbox WHERE topic = $1", FICHE_ACTION.name)
         began = time.monotonic()
-        again = await load_demo(UseCases(app.state.runtime.pool, app.state.runtime.outbox))
+        again = await load_demo(app.state.runtime.pipeline)
         print(f"\nsecond load of the demonstration (in-process): {time.monotonic() - began:.1f} s")
         after = (await client.get("/counts")).json()
         events_after = await db.fetchval("SELECT count(*) FROM outbox WHERE topic = $1", FICHE_ACTION.name)

@@ -55,7 +55,10 @@ async def test_a_fiche_is_proposed_planned_started_and_done_each_step_dated(acti
         "2025-11-28",
     )
     assert (back.status_code, back.json()["code"]) == (409, "FICHE_ACTION_TRANSITION_FORBIDDEN")
-    assert back.json()["message"] == "Une fiche action réalisée ne peut pas passer à l'état « programmée »."
+    assert back.json()["message"] == (  # the catalogue's sentence, then the case
+        "Ce passage d'étape n'est pas permis par le cycle de vie de la fiche action."
+        " Une fiche action réalisée ne peut pas passer à l'état « programmée »."
+    )
     assert (revised.status_code, revised.json()["code"]) == (409, "FICHE_ACTION_CLOSED")
     assert read["budget_cents"] == 120_000_000
 

@@ -10,6 +10,8 @@ import zipfile
 import pytest
 from openpyxl import Workbook
 
+from tdi_contracts.errors import REASONS, ErrorCode
+
 pytestmark = pytest.mark.integration
 
 HEADER = [
@@ -205,7 +207,7 @@ async def test_a_crafted_csv_is_refused_whole_with_a_code_and_a_french_sentence(
         answer = await client.post("/imports", content=data, headers={"Content-Type": "text/csv"})
         after = await db.fetchval("SELECT count(*) FROM fiches")
     assert (answer.status_code, answer.json()["code"]) == (status, code)
-    assert answer.json()["message"].startswith("Ligne 2")
+    assert answer.json()["message"].startswith(f"{REASONS[ErrorCode(code)]} Ligne 2")  # the catalogue's, then the case
     assert after == before
 
 

@@ -18,7 +18,8 @@ import pytest
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
-from tdi_actions.importing.spreadsheet import ImportFileError, read_table
+from tdi_actions.importing.spreadsheet import read_table
+from tdi_runtime.errors import DomainError
 
 LIMITS = {"max_bytes": 100_000, "max_rows": 10}
 HEADER = ["territoire", "titre", "categories", "porteur"]
@@ -59,7 +60,7 @@ def _child(conn, data: bytes, limits: dict) -> None:
     try:
         table = read_table(data, **limits)
         conn.send(("read", [(n, dict(cells)) for n, cells in table.rows]))
-    except ImportFileError as refused:
+    except DomainError as refused:
         conn.send(("refused", (refused.code, refused.message, refused.details, refused.http_status)))
     except MemoryError:
         conn.send(("memory exhausted", None))
@@ -126,7 +127,7 @@ def test_a_zip_bomb_whose_parts_unpack_past_the_limit_is_refused_before_it_is_un
     padding = " " * (64 * 1024 * 1024)  # 64 MiB of blanks: a few dozen KB once deflated
     data = rewrite_sheet(xlsx([HEADER, ROW]), lambda xml: xml.replace("<sheetData>", "<sheetData>" + padding))
     assert len(data) < LIMITS["max_bytes"]
-    with pytest.raises(ImportFileError) as refused:
+    with pytest.raises(DomainError) as refused:
         read_table(data, **LIMITS)
     assert (refused.value.code, refused.value.http_status) == ("IMPORT_FILE_TOO_LARGE", 413)
     assert "décompressé" in refused.value.message
@@ -135,7 +136,7 @@ def test_a_zip_bomb_whose_parts_unpack_past_the_limit_is_refused_before_it_is_un
 
 def test_a_csv_cell_beyond_the_cell_limit_is_refused_in_french():
     data = ";".join(HEADER).encode() + b"\n" + b"tdi-44-grand-reims;" + b"x" * 200_000 + b";numerique;CU\n"
-    with pytest.raises(ImportFileError) as refused:
+    with pytest.raises(DomainError) as refused:
         read_table(data, max_bytes=1_000_000, max_rows=10)
     assert (refused.value.code, refused.value.http_status) == ("IMPORT_FILE_TOO_LARGE", 413)
     assert refused.value.details["line"] == 2
@@ -144,7 +145,7 @@ def test_a_csv_cell_beyond_the_cell_limit_is_refused_in_french():
 
 def test_a_csv_line_with_a_value_beyond_the_column_cap_is_refused():
     data = ";".join(HEADER).encode() + b"\n" + ";".join(ROW).encode() + b";" * 90_000 + b"x\n"
-    with pytest.raises(ImportFileError) as refused:
+    with pytest.raises(DomainError) as refused:
         read_table(data, max_bytes=1_000_000, max_rows=10)
     assert refused.value.code == "IMPORT_FILE_TOO_LARGE"
     assert refused.value.details["line"] == 2 and refused.value.details["max_columns"] > 0
@@ -159,11 +160,13 @@ def test_trailing_empty_csv_columns_are_not_counted():
 @pytest.mark.parametrize("character", ["\x00", "\x01", "\x1b", "\x7f", "\x85"])
 def test_a_control_character_in_a_cell_refuses_the_file_naming_the_line_and_column(character):
     data = f"{';'.join(HEADER)}\n{';'.join(ROW)}\ntdi-44-grand-reims;a{character}b;numerique;CU\n".encode()
-    with pytest.raises(ImportFileError) as refused:
+    with pytest.raises(DomainError) as refused:
         read_table(data, **LIMITS)
     assert (refused.value.code, refused.value.http_status) == ("IMPORT_FILE_INVALID", 422)
     assert (refused.value.details["line"], refused.value.details["column"]) == (3, "titre")
-    assert refused.value.message.startswith("Ligne 3, colonne « titre »")
+    assert refused.value.message.startswith(  # the catalogue's sentence, then the case
+        "Le fichier importé est illisible ou corrompu. Ligne 3, colonne « titre »"
+    )
 
 
 def test_tabs_and_line_breaks_inside_a_cell_are_kept():
@@ -215,7 +218,7 @@ async def test_a_read_past_its_memory_or_time_bound_is_stopped_and_refused_with_
     from tdi_actions.importing.bounded import read_table_bounded
     from tdi_actions.settings import ImportSettings
 
-    with pytest.raises(ImportFileError) as refused:
+    with pytest.raises(DomainError) as refused:
         await read_table_bounded(data(), ImportSettings(max_rows=10, **bound))
     assert (refused.value.code, refused.value.http_status) == ("IMPORT_FILE_TOO_LARGE", 413)
     assert words in refused.value.message

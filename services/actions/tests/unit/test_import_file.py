@@ -11,9 +11,10 @@ from hypothesis import strategies as st
 from openpyxl import Workbook
 
 from tdi_actions.importing.rows import RowCommand, RowRefusal, parse_row
-from tdi_actions.importing.spreadsheet import ImportFileError, read_table
+from tdi_actions.importing.spreadsheet import read_table
 from tdi_actions.lifecycle import FicheStatus
 from tdi_contracts.reference import Category
+from tdi_runtime.errors import DomainError
 
 LIMITS = {"max_bytes": 100_000, "max_rows": 10}
 HEADER = ["Territoire", "Référence", "Titre", "Catégories", "Porteur", "Budget (EUR)", "Statut"]
@@ -95,7 +96,7 @@ def test_a_bad_cell_refuses_its_row_naming_the_column_in_french(cells, column):
     ],
 )
 def test_a_file_that_cannot_be_imported_whole_is_refused_with_a_code(data, code):
-    with pytest.raises(ImportFileError) as refused:
+    with pytest.raises(DomainError) as refused:
         read_table(data, **LIMITS)
     assert refused.value.code == code
     assert refused.value.message
@@ -110,7 +111,7 @@ def test_any_csv_is_read_or_refused_with_a_code_and_any_row_parsed_or_refused(li
     text = "\n".join(separator.join(line) for line in [["territoire", "titre", "categories", "porteur"], *lines])
     try:
         table = read_table(text.encode(), **LIMITS)
-    except ImportFileError as refused:
+    except DomainError as refused:
         assert refused.code.startswith("IMPORT_")
         return
     for line, cells in table.rows:
@@ -122,11 +123,11 @@ def test_any_csv_is_read_or_refused_with_a_code_and_any_row_parsed_or_refused(li
 def test_any_bytes_are_read_or_refused_with_a_code(data):
     try:
         read_table(data, **LIMITS)
-    except ImportFileError as refused:
+    except DomainError as refused:
         assert refused.code.startswith("IMPORT_")
     try:
         read_table(b"PK\x03\x04" + data, **LIMITS)
-    except ImportFileError as refused:
+    except DomainError as refused:
         assert refused.code == "IMPORT_FILE_FORMAT_UNSUPPORTED"
 
 

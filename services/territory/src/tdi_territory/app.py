@@ -1,18 +1,20 @@
-"""Wiring of the territory service: settings, routes and migrations handed to the runtime kit, plus the
-publication of the reference list at first start."""
+"""Wiring of the territory service: settings, routes, its registry and unit of work, and migrations handed to the
+runtime kit, plus the publication of the reference list at first start."""
 
 from __future__ import annotations
 
 import structlog
 from fastapi import FastAPI
 
+from tdi_runtime.pipeline import Caller, Pipeline
 from tdi_runtime.service import Runtime, create_service_app
 from tdi_runtime.settings import ServiceSettings
 from tdi_territory.api import build_router
-from tdi_territory.label.use_cases import correct_reference, publish_reference_if_empty
+from tdi_territory.commands import CorrectReference, PublishReference
+from tdi_territory.handlers import registry
 from tdi_territory.reference.catalogue import load_reference
 from tdi_territory.registers.api import build_router as build_registers_router
-from tdi_territory.use_cases import UseCases
+from tdi_territory.repositories import TerritoryUnitOfWork, territory_unit_of_work
 
 SERVICE = "territory"
 DESCRIPTION = (
@@ -32,13 +34,22 @@ def create_app(settings: ServiceSettings | None = None) -> FastAPI:
         routers=[build_router(), build_registers_router()],
         migrations_package="tdi_territory",
         on_started=[check_reference],
+        registry=registry,
+        uow=territory_unit_of_work(),
     )
 
 
 async def check_reference(runtime: Runtime) -> None:
     """At first start, the reference list (territories + their events) is written and published once; later
     starts bring the errata of the annex to a database seeded before them (each with a new revision)."""
-    use_cases = UseCases(runtime.pool, runtime.outbox)
-    published = await publish_reference_if_empty(use_cases, load_reference())
-    corrected = await correct_reference(use_cases, load_reference())
+    assert runtime.pipeline is not None  # create_service_app(registry=...) built it before the start-up hooks
+    published, corrected = await reference_checked(runtime.pipeline)
     log.info("reference_checked", territories_published=published, territories_corrected=corrected)
+
+
+async def reference_checked(pipeline: Pipeline[TerritoryUnitOfWork]) -> tuple[int, list[str]]:
+    """The annex published if the database has none, then its errata applied (the service itself acts)."""
+    caller = Caller.system(SERVICE)
+    published = await pipeline.run(PublishReference(load_reference()), caller, expect=int)
+    corrected = await pipeline.run(CorrectReference(load_reference()), caller, expect=list)
+    return published, corrected

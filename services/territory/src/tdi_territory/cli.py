@@ -10,25 +10,27 @@ import typer
 
 from tdi_runtime.db import KIT_MIGRATIONS, create_pool, migrate
 from tdi_runtime.outbox import Outbox
+from tdi_runtime.pipeline import Caller, Pipeline
 from tdi_runtime.serve import service_cli
 from tdi_runtime.settings import ServiceSettings
-from tdi_territory.app import SERVICE, create_app
+from tdi_territory.app import SERVICE, create_app, reference_checked
+from tdi_territory.commands import LoadOpenData, PublishReference
+from tdi_territory.handlers import registry
 from tdi_territory.label import store as label_store
-from tdi_territory.label.use_cases import correct_reference, publish_reference_if_empty
-from tdi_territory.perimeter.use_cases import LoadSummary
-from tdi_territory.perimeter.use_cases import load_open_data as apply_open_data
+from tdi_territory.perimeter.handlers import LoadSummary
 from tdi_territory.reference.catalogue import load_reference
 from tdi_territory.reference.cog import load_cog
 from tdi_territory.reference.open_data import OpenDataFileError, load_open_data
-from tdi_territory.use_cases import UseCases
+from tdi_territory.repositories import TerritoryUnitOfWork, territory_unit_of_work
 
 cli = service_cli(create_app, SERVICE)
 
 
-async def _with_use_cases(settings: ServiceSettings) -> tuple[asyncpg.Pool, UseCases]:
+async def _pipeline(settings: ServiceSettings) -> tuple[asyncpg.Pool, Pipeline[TerritoryUnitOfWork]]:
+    """The service's pipeline outside the HTTP app: the same handlers, the command line acting as the service."""
     pool = await create_pool(settings)
     await migrate(pool, settings.db_schema, [KIT_MIGRATIONS, "tdi_territory"])
-    return pool, UseCases(pool, Outbox(settings.relay_shards))
+    return pool, Pipeline(registry, territory_unit_of_work(), pool, Outbox(settings.relay_shards))
 
 
 @cli.command("seed")
@@ -36,10 +38,9 @@ def seed() -> None:
     """Write the reference territories and their events if the database has none (the service does it too)."""
 
     async def run() -> int:
-        pool, uc = await _with_use_cases(ServiceSettings.for_service(SERVICE))
+        pool, pipeline = await _pipeline(ServiceSettings.for_service(SERVICE))
         try:
-            published = await publish_reference_if_empty(uc, load_reference())
-            await correct_reference(uc, load_reference())
+            published, _ = await reference_checked(pipeline)
             return published
         finally:
             await pool.close()
@@ -57,14 +58,16 @@ def load_open_data_command(
     settings = ServiceSettings.for_service(SERVICE)
 
     async def run() -> LoadSummary:
-        pool, uc = await _with_use_cases(settings)
+        pool, pipeline = await _pipeline(settings)
+        caller = Caller.system(SERVICE)
         try:
-            await publish_reference_if_empty(uc, load_reference())
+            await pipeline.run(PublishReference(load_reference()), caller)
             async with pool.acquire() as conn:
                 listed = await label_store.listed_territories(conn)  # the annex's and any entered since (the 183rd)
             with communes.open(encoding="utf-8") as c, epci.open(encoding="utf-8") as e:
                 result = load_open_data(c, e, listed)
-            return await apply_open_data(uc, result, date.fromisoformat(on) if on else date.today())
+            command = LoadOpenData(result, date.fromisoformat(on) if on else date.today())
+            return await pipeline.run(command, caller, expect=LoadSummary)
         finally:
             await pool.close()
 

@@ -4,8 +4,11 @@ Names (a territory's, an EPCI's, a binôme's company and sector) never start lik
 `@`): `PlainLabel`, refused with the field error `formula_like_text` (422).
 """
 
+from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import date
 from typing import Annotated
+from uuid import UUID
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -16,7 +19,9 @@ from tdi_contracts.reference import CompanySize, Departement, LocalAuthorityType
 from tdi_contracts.spreadsheet_safety import PlainLabel
 from tdi_territory.announcements import LABELLED_ON
 from tdi_territory.governance.domain import ElectedMandate
+from tdi_territory.reference.catalogue import ReferenceTerritory
 from tdi_territory.reference.nature_juridique import NatureJuridique
+from tdi_territory.reference.open_data import OpenDataResult
 
 
 class Command(BaseModel):
@@ -94,3 +99,85 @@ class EndChefDeProjet(Command):
     """Close a post: its last day."""
 
     ended_on: date
+
+
+# What a route hands the pipeline: the body above and the ids of its path (a handler is found by the class).
+@dataclass(frozen=True)
+class WithdrawLabelOf:
+    territory_id: str
+    """Platform or official id, as the route was given it."""
+    body: WithdrawLabel
+
+
+@dataclass(frozen=True)
+class JoinEpciOf:
+    territory_id: str
+    body: JoinEpci
+
+
+@dataclass(frozen=True)
+class LeaveEpciOf:
+    territory_id: str
+    siren: str
+    body: LeaveEpci
+
+
+@dataclass(frozen=True)
+class RecordBinomeOf:
+    territory_id: str
+    body: RecordBinome
+
+
+@dataclass(frozen=True)
+class EndBinomeOf:
+    territory_id: str
+    binome_id: UUID
+    body: EndBinome
+
+
+@dataclass(frozen=True)
+class AppointChefDeProjetOf:
+    territory_id: str
+    body: AppointChefDeProjet
+
+
+@dataclass(frozen=True)
+class ShareChefDeProjetOf:
+    post_id: UUID
+    body: ShareChefDeProjet
+
+
+@dataclass(frozen=True)
+class EndChefDeProjetOf:
+    post_id: UUID
+    body: EndChefDeProjet
+
+
+@dataclass(frozen=True)
+class PublishReference:
+    """First start (or `seed`): the annex's territories, written and announced once, if the database has none."""
+
+    reference: Sequence[ReferenceTerritory]
+
+
+@dataclass(frozen=True)
+class CorrectReference:
+    """Later starts: the errata of the annex reaching a database seeded before them."""
+
+    reference: Sequence[ReferenceTerritory]
+
+
+@dataclass(frozen=True)
+class LoadOpenData:
+    """The national open data, validated (`reference.open_data`), applied as of `on`."""
+
+    result: OpenDataResult
+    on: date
+
+
+@dataclass(frozen=True)
+class Created:
+    """What a command created: the territory's platform id and the new object's id."""
+
+    territory_id: str
+    id: UUID

@@ -3,14 +3,14 @@
 from typing import Any
 from uuid import UUID
 
-from tdi_runtime.access import Access
 from tdi_runtime.db import Connection
+from tdi_runtime.pipeline import Caller
 from tdi_territory.perimeter.communes import perimeter_known
 from tdi_territory.reference.cog import load_cog
 
 BINOME_COMPANY = ("industrial_company", "industrial_company_size")
 POST_COST = ("annual_cost_cents",)
-"""Sensitive fields (platform rule, issue 14): null unless the caller's role may see them (`tdi_runtime.access`)."""
+"""Sensitive fields (platform rule, issue 14): null unless the caller's role may see them (`Caller.may_see`)."""
 
 
 def summary(row: Any) -> dict[str, Any]:
@@ -28,7 +28,7 @@ def summary(row: Any) -> dict[str, Any]:
     }
 
 
-async def detail(conn: Connection, row: Any, access: Access) -> dict[str, Any]:
+async def detail(conn: Connection, row: Any, access: Caller) -> dict[str, Any]:
     tid = row["id"]
     epcis = await conn.fetch(
         "SELECT siren, name, nature_juridique, joined_on FROM epci_memberships"

@@ -1,16 +1,14 @@
-"""SQL of a territory as a whole (asyncpg, explicit queries): the aggregate the use cases load, its reference
-state for the events, and the search; every function runs on the caller's connection."""
+"""SQL of a territory as a whole (asyncpg, explicit queries): a territory's row by either id, its reference state
+for the events, and the search; every function runs on the caller's connection (the aggregate itself is loaded by
+`repositories.TerritoryRepository`)."""
 
 from datetime import UTC, datetime
 from typing import Any
 
-from tdi_contracts.reference import CompanySize
 from tdi_runtime.db import Connection
 from tdi_territory.announcements import TerritoryState
-from tdi_territory.domain import Territory, TerritoryStatus, normalise_name
-from tdi_territory.governance.domain import Binome, ElectedMandate
+from tdi_territory.domain import normalise_name
 from tdi_territory.perimeter.communes import perimeter_known
-from tdi_territory.perimeter.domain import Epci, NatureJuridique
 from tdi_territory.reference.cog import load_cog
 
 Row = Any  # an asyncpg Record: read by column name
@@ -26,47 +24,6 @@ async def find_territory(conn: Connection, any_id: str, *, for_update: bool = Fa
     lock = " FOR UPDATE" if for_update else ""
     query = f"SELECT {TERRITORY_COLUMNS}, label_announced FROM territories WHERE id = $1 OR official_id = $1{lock}"
     return await conn.fetchrow(query, any_id)
-
-
-async def load_territory(conn: Connection, any_id: str) -> Territory | None:
-    """The whole territory (platform or official id), locked until the transaction ends: its open EPCI
-    memberships, its binômes (ended ones too) and the open chef de projet posts serving it."""
-    row = await find_territory(conn, any_id, for_update=True)
-    if row is None:
-        return None
-    tid = row["id"]
-    epcis = await conn.fetch(
-        "SELECT siren, name, nature_juridique FROM epci_memberships WHERE territory_id = $1 AND left_on IS NULL"
-        " ORDER BY joined_on, id",
-        tid,
-    )
-    binomes = await conn.fetch("SELECT * FROM binomes WHERE territory_id = $1 ORDER BY appointed_on, id", tid)
-    return Territory(
-        id=tid,
-        name=row["name"],
-        departements=tuple(row["departements"]),
-        regions=tuple(row["regions"]),
-        interregional=row["interregional"],
-        official_id=row["official_id"],
-        labelled_for_temps_ii=row["labelled_for_temps_ii"],
-        status=TerritoryStatus(row["status"]),
-        epcis={r["siren"]: Epci(r["siren"], r["name"], NatureJuridique(r["nature_juridique"])) for r in epcis},
-        binomes=[
-            Binome(
-                ElectedMandate(r["elected_mandate"]),
-                r["industrial_company"],
-                CompanySize(r["industrial_company_size"]),
-                r["industrial_sector"],
-                r["id"],
-                r["appointed_on"],
-                r["ended_on"],
-                r["synthetic"],
-            )
-            for r in binomes
-        ],
-        chefs_de_projet=list(await _open_posts(conn, tid)),
-        labelled_on=row["labelled_on"],
-    )
 
 
 async def search(
@@ -151,5 +108,9 @@ async def _open_posts(conn: Connection, territory_id: str) -> tuple[Any, ...]:
     return tuple(r["id"] for r in posts)
 
 
-async def mark_label_announced(conn: Connection, territory_id: str) -> None:
-    await conn.execute("UPDATE territories SET label_announced = true WHERE id = $1", territory_id)
+async def mark_label_announced(conn: Connection, territory_id: str) -> bool:
+    """Whether the territory's label is announced now for the first time (one entered after the first start)."""
+    announced = await conn.fetchval(
+        "UPDATE territories SET label_announced = true WHERE id = $1 AND NOT label_announced RETURNING id", territory_id
+    )
+    return announced is not None

@@ -83,7 +83,7 @@ async def test_an_unknown_territory_is_404_with_a_stable_code_and_a_french_sente
     for answer in (read, command):
         assert answer.status_code == 404
         assert answer.json()["code"] == "UNKNOWN_TERRITORY"
-        assert "ne figure pas dans la liste des Territoires d'industrie" in answer.json()["message"]
+        assert answer.json()["message"] == "Le territoire désigné n'est pas un Territoire d'industrie connu."
 
 
 async def test_an_epci_already_in_a_territory_cannot_join_another_409(territory_service):
@@ -95,8 +95,9 @@ async def test_an_epci_already_in_a_territory_cannot_join_another_409(territory_
     assert joined.status_code == 201
     assert again.status_code == 409
     assert again.json()["code"] == "EPCI_ALREADY_IN_TERRITORY"
-    assert again.json()["message"] == (
-        "L'EPCI « CU du Grand Reims » (200067403) fait déjà partie du territoire « Grand Reims »."
+    assert again.json()["message"] == (  # the catalogue's sentence, then the case
+        "Cet EPCI appartient déjà à un autre Territoire d'industrie (un seul à la fois)."
+        " L'EPCI « CU du Grand Reims » (200067403) fait déjà partie du territoire « Grand Reims »."
     )
     assert chalons["epci"] == []
 

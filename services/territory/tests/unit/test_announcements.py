@@ -7,7 +7,7 @@ import pytest
 
 from tdi_contracts.events.territory import ChefDeProjetShared, EpciLeft
 from tdi_territory.announcements import LABELLED_ON, TerritoryState, labelled, reference_updated
-from tdi_territory.use_cases import check_platform_ids
+from tdi_territory.repositories import check_platform_ids
 
 POST = UUID("5d0c1c4e-7a55-4a7e-8d7b-2b8e3c1e9f02")
 

@@ -2,8 +2,8 @@
 
 import pytest
 
+from tdi_runtime.errors import DomainError
 from tdi_territory.domain import Territory
-from tdi_territory.domain_errors import EpciAlreadyInTerritoryError, EpciNotInTerritoryError, UnknownTerritoryError
 from tdi_territory.perimeter.domain import Epci, EpciMemberships, NatureJuridique
 
 GRAND_REIMS = Epci("200067403", "CU du Grand Reims", NatureJuridique.CU)
@@ -29,11 +29,12 @@ def test_an_epci_that_joins_a_territory_is_found_in_it() -> None:
 def test_an_epci_cannot_be_in_two_territories_at_a_time() -> None:
     memberships = programme()
     memberships.join("tdi-44-grand-reims", GRAND_REIMS)
-    with pytest.raises(EpciAlreadyInTerritoryError) as raised:
+    with pytest.raises(DomainError) as raised:
         memberships.join("tdi-44-pays-de-chalons", GRAND_REIMS)
     assert (raised.value.code, raised.value.http_status) == ("EPCI_ALREADY_IN_TERRITORY", 409)
-    assert raised.value.message == (
-        "L'EPCI « CU du Grand Reims » (200067403) fait déjà partie du territoire « Grand Reims »."
+    assert raised.value.message == (  # the catalogue's sentence, then the case
+        "Cet EPCI appartient déjà à un autre Territoire d'industrie (un seul à la fois)."
+        " L'EPCI « CU du Grand Reims » (200067403) fait déjà partie du territoire « Grand Reims »."
     )
     assert memberships.territories["tdi-44-pays-de-chalons"].epcis == {}
 
@@ -50,7 +51,7 @@ def test_an_epci_that_left_may_join_another_territory() -> None:
 def test_leaving_a_territory_the_epci_is_not_in_is_an_error_with_a_stable_code() -> None:
     memberships = programme()
     memberships.join("tdi-44-grand-reims", GRAND_REIMS)
-    with pytest.raises(EpciNotInTerritoryError) as raised:
+    with pytest.raises(DomainError) as raised:
         memberships.leave("tdi-44-pays-de-chalons", GRAND_REIMS.siren)
     assert raised.value.code == "EPCI_NOT_IN_TERRITORY"
     assert "Pays de Châlons" in raised.value.message
@@ -58,6 +59,6 @@ def test_leaving_a_territory_the_epci_is_not_in_is_an_error_with_a_stable_code()
 
 
 def test_joining_an_unknown_territory_is_refused() -> None:
-    with pytest.raises(UnknownTerritoryError) as raised:
+    with pytest.raises(DomainError) as raised:
         programme().join("tdi-99-nowhere", GRAND_REIMS)
     assert (raised.value.code, raised.value.http_status) == ("UNKNOWN_TERRITORY", 404)

@@ -3,7 +3,7 @@
 import pytest
 
 from tdi_contracts.reference.registers import SITES_CLES_EN_MAIN_OBJECTIVE, SITES_FIRST_ROUND, sites_flag
-from tdi_territory.registers.use_cases import region_of_commune
+from tdi_territory.registers.handlers import region_of_commune
 
 
 @pytest.mark.parametrize(

@@ -20,20 +20,12 @@ from typing import Any
 
 import structlog
 
-from tdi_actions.importing.spreadsheet import (
-    ImportFileError,
-    ImportFileTooLargeError,
-    ImportFormatError,
-    Table,
-    read_table,
-)
+from tdi_actions.importing.spreadsheet import Table, read_table
 from tdi_actions.settings import ImportSettings
+from tdi_contracts.errors import REASONS, ErrorCode
+from tdi_runtime.errors import DomainError
 
 log = structlog.get_logger(__name__)
-_ERRORS: dict[str, type[ImportFileError]] = {
-    "IMPORT_FILE_TOO_LARGE": ImportFileTooLargeError,
-    "IMPORT_FILE_FORMAT_UNSUPPORTED": ImportFormatError,
-}
 _MIB = 1024 * 1024
 
 
@@ -60,7 +52,7 @@ def read_table_in_worker(data: bytes, limits: ImportSettings) -> Table:
             f"La lecture du fichier dépasse {limits.parse_timeout_s:g} secondes, la limite de la plateforme :"
             " découpez le plan d'actions ou enregistrez-le en CSV."
         )
-        raise ImportFileTooLargeError(message, details={"parse_timeout_s": limits.parse_timeout_s}) from error
+        raise DomainError(ErrorCode.IMPORT_FILE_TOO_LARGE, message, parse_timeout_s=limits.parse_timeout_s) from error
     try:
         answer = json.loads(done.stdout)
     except ValueError:
@@ -69,8 +61,11 @@ def read_table_in_worker(data: bytes, limits: ImportSettings) -> Table:
         return Table([(int(line), dict(cells)) for line, cells in answer["rows"]])
     if "refused" in answer:
         refused = answer["refused"]
-        error_type = _ERRORS.get(refused["code"], ImportFileError)
-        raise error_type(refused["message"], code=refused["code"], details=refused["details"])
+        code = ErrorCode(
+            refused["code"]
+        )  # the child's refusal, as it raised it: the catalogue's sentence, then its own
+        detail = refused["message"].removeprefix(REASONS[code]).strip() or None
+        raise DomainError(code, detail, **refused["details"])
     if not answer.get("memory"):  # died without a word: out of memory before it could say so, or a defect
         log.warning(
             "import_worker_failed", returncode=done.returncode, stderr=done.stderr[-2000:].decode(errors="replace")
@@ -80,7 +75,7 @@ def read_table_in_worker(data: bytes, limits: ImportSettings) -> Table:
         f"La lecture du fichier demande plus de {megabytes} Mio de mémoire, la limite de la plateforme :"
         " découpez le plan d'actions ou enregistrez-le en CSV."
     )
-    raise ImportFileTooLargeError(message, details={"parse_memory_bytes": limits.parse_memory_bytes})
+    raise DomainError(ErrorCode.IMPORT_FILE_TOO_LARGE, message, parse_memory_bytes=limits.parse_memory_bytes)
 
 
 def _address_space() -> int:
@@ -95,7 +90,7 @@ def _child(argv: list[str]) -> dict[str, Any]:
     data = sys.stdin.buffer.read()
     try:
         return {"rows": read_table(data, **caps).rows}
-    except ImportFileError as refused:
+    except DomainError as refused:
         return {"refused": {"code": refused.code, "message": refused.message, "details": refused.details}}
     except MemoryError:
         return {"memory": True}

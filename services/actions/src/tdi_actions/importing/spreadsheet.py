@@ -27,6 +27,7 @@ from decimal import Decimal
 from typing import Any
 
 from tdi_actions.text import normalise
+from tdi_contracts.errors import ErrorCode
 from tdi_runtime.errors import DomainError
 
 MAX_COLUMNS = 64
@@ -68,20 +69,6 @@ COLUMNS = {
 REQUIRED = ("territoire", "titre", "categories", "porteur")
 
 
-class ImportFileError(DomainError):
-    code = "IMPORT_FILE_INVALID"
-
-
-class ImportFileTooLargeError(ImportFileError):
-    code = "IMPORT_FILE_TOO_LARGE"
-    http_status = 413
-
-
-class ImportFormatError(ImportFileError):
-    code = "IMPORT_FILE_FORMAT_UNSUPPORTED"
-    http_status = 415
-
-
 @dataclass(frozen=True)
 class Table:
     """The rows of the file as text by column name, each with its line number in the spreadsheet."""
@@ -105,13 +92,15 @@ def _unpacked_size(data: bytes, limit: int) -> None:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
             unpacked = sum(item.file_size for item in archive.infolist())
     except (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError, EOFError) as error:
-        raise ImportFormatError("Le fichier n'est pas un classeur XLSX lisible.") from error
+        raise DomainError(
+            ErrorCode.IMPORT_FILE_FORMAT_UNSUPPORTED, "Le fichier n'est pas un classeur XLSX lisible."
+        ) from error
     if unpacked > limit:
         message = (
             f"Le classeur décompressé occuperait {unpacked // _MIB} Mio, au-delà de la limite de {limit // _MIB} Mio"
             " : découpez le plan d'actions ou enregistrez-le en CSV."
         )
-        raise ImportFileTooLargeError(message, details={"max_uncompressed_bytes": limit})
+        raise DomainError(ErrorCode.IMPORT_FILE_TOO_LARGE, message, max_uncompressed_bytes=limit)
 
 
 def _xlsx_lines(data: bytes, max_uncompressed_bytes: int) -> Iterator[Sequence[Any]]:
@@ -125,7 +114,7 @@ def _xlsx_lines(data: bytes, max_uncompressed_bytes: int) -> Iterator[Sequence[A
     except MemoryError:
         raise
     except Exception as error:  # openpyxl raises many kinds on a damaged or foreign zip: all mean "not readable"
-        raise ImportFormatError(unreadable) from error
+        raise DomainError(ErrorCode.IMPORT_FILE_FORMAT_UNSUPPORTED, unreadable) from error
     try:
         try:
             sheet = book.worksheets[0]
@@ -134,7 +123,7 @@ def _xlsx_lines(data: bytes, max_uncompressed_bytes: int) -> Iterator[Sequence[A
         except MemoryError:
             raise
         except Exception as error:
-            raise ImportFormatError(unreadable) from error
+            raise DomainError(ErrorCode.IMPORT_FILE_FORMAT_UNSUPPORTED, unreadable) from error
         while True:
             try:
                 line = next(lines)
@@ -143,7 +132,7 @@ def _xlsx_lines(data: bytes, max_uncompressed_bytes: int) -> Iterator[Sequence[A
             except MemoryError:
                 raise
             except Exception as error:
-                raise ImportFormatError(unreadable) from error
+                raise DomainError(ErrorCode.IMPORT_FILE_FORMAT_UNSUPPORTED, unreadable) from error
             yield line
     finally:
         book.close()
@@ -154,7 +143,7 @@ def _csv_lines(data: bytes) -> Iterator[Sequence[Any]]:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as error:
         message = "Le fichier n'est ni un classeur XLSX ni un CSV encodé en UTF-8 : enregistrez-le en « CSV UTF-8 »."
-        raise ImportFormatError(message) from error
+        raise DomainError(ErrorCode.IMPORT_FILE_FORMAT_UNSUPPORTED, message) from error
     first = text[: text.find("\n")] if "\n" in text else text
     delimiter = ";" if first.count(";") >= first.count(",") else ","
     reader = csv.reader(io.StringIO(text), delimiter=delimiter)
@@ -170,10 +159,10 @@ def _csv_lines(data: bytes) -> Iterator[Sequence[Any]]:
                 message = (
                     f"Ligne {line} : une cellule dépasse {_fr(MAX_CELL_CHARS)} caractères, la limite d'une cellule."
                 )
-                details = {"line": line, "max_cell_chars": MAX_CELL_CHARS}
-                raise ImportFileTooLargeError(message, details=details) from error
+                too_large = ErrorCode.IMPORT_FILE_TOO_LARGE
+                raise DomainError(too_large, message, line=line, max_cell_chars=MAX_CELL_CHARS) from error
             message = f"Le fichier CSV est illisible à la ligne {line} (guillemets ou séparateurs mal placés)."
-            raise ImportFormatError(message, details={"line": line}) from error
+            raise DomainError(ErrorCode.IMPORT_FILE_FORMAT_UNSUPPORTED, message, line=line) from error
 
 
 def _column_label(header: list[str] | None, index: int) -> str:
@@ -193,22 +182,22 @@ def _cells(line: int, values: Sequence[Any], header: list[str] | None, max_colum
                 f"Ligne {line} : le fichier a des valeurs au-delà de la colonne {max_columns} ; un plan d'actions"
                 f" en compte au plus {max_columns} colonnes."
             )
-            raise ImportFileTooLargeError(message, details={"line": line, "max_columns": max_columns})
+            raise DomainError(ErrorCode.IMPORT_FILE_TOO_LARGE, message, line=line, max_columns=max_columns)
         values = values[:max_columns]
     cells = [_text(v) for v in values]
     for index, cell in enumerate(cells):
         if len(cell) > MAX_CELL_CHARS:
             column = _column_label(header, index)
             message = f"Ligne {line}, colonne « {column} » : la cellule dépasse {_fr(MAX_CELL_CHARS)} caractères."
-            details = {"line": line, "column": column, "max_cell_chars": MAX_CELL_CHARS}
-            raise ImportFileTooLargeError(message, details=details)
+            too_large = ErrorCode.IMPORT_FILE_TOO_LARGE
+            raise DomainError(too_large, message, line=line, column=column, max_cell_chars=MAX_CELL_CHARS)
         if found := CONTROL.search(cell):
             column = _column_label(header, index)
             message = (
                 f"Ligne {line}, colonne « {column} » : la cellule contient un caractère de contrôle"
                 f" (U+{ord(found.group()):04X}) qu'une fiche action ne peut pas contenir."
             )
-            raise ImportFileError(message, details={"line": line, "column": column})
+            raise DomainError(ErrorCode.IMPORT_FILE_INVALID, message, line=line, column=column)
     return cells
 
 
@@ -223,7 +212,7 @@ def read_table(
     """The rows of an XLSX or CSV file; refused as a whole when it cannot be imported as a whole."""
     if len(data) > max_bytes:
         message = f"Le fichier dépasse la taille maximale de {max_bytes // 1024} Kio : découpez le plan d'actions."
-        raise ImportFileTooLargeError(message, details={"max_bytes": max_bytes})
+        raise DomainError(ErrorCode.IMPORT_FILE_TOO_LARGE, message, max_bytes=max_bytes)
     lines = _xlsx_lines(data, max_uncompressed_bytes) if data[:4] == b"PK\x03\x04" else _csv_lines(data)
     header: list[str] | None = None
     rows: list[tuple[int, dict[str, str]]] = []
@@ -236,14 +225,14 @@ def read_table(
             missing = [c for c in REQUIRED if c not in header]
             if missing:
                 message = f"Colonnes obligatoires absentes : {', '.join(missing)} (attendues : {', '.join(REQUIRED)})."
-                raise ImportFileError(message, code="IMPORT_COLUMNS_MISSING", details={"missing": missing})
+                raise DomainError(ErrorCode.IMPORT_COLUMNS_MISSING, message, missing=missing)
             continue
         if len(rows) == max_rows:  # one line past the limit: stop reading here
             message = f"Le fichier compte plus de {max_rows} lignes ; un import en accepte au plus {max_rows}."
-            raise ImportFileTooLargeError(message, details={"max_rows": max_rows})
+            raise DomainError(ErrorCode.IMPORT_FILE_TOO_LARGE, message, max_rows=max_rows)
         rows.append((number, {name: cell for name, cell in zip(header, cells, strict=False) if name}))
     if header is None:
-        raise ImportFileError("Le fichier est vide.", code="IMPORT_FILE_EMPTY")
+        raise DomainError(ErrorCode.IMPORT_FILE_EMPTY, "Le fichier est vide.")
     if not rows:
-        raise ImportFileError("Le fichier ne contient aucune fiche action sous l'en-tête.", code="IMPORT_FILE_EMPTY")
+        raise DomainError(ErrorCode.IMPORT_FILE_EMPTY, "Le fichier ne contient aucune fiche action sous l'en-tête.")
     return Table(rows)

@@ -8,8 +8,9 @@ from datetime import date
 from enum import StrEnum
 from uuid import UUID, uuid4
 
+from tdi_contracts.errors import ErrorCode
 from tdi_contracts.reference import CompanySize, LocalAuthorityType
-from tdi_territory.domain_errors import InvalidPostError, PostAlreadyEndedError
+from tdi_runtime.errors import DomainError
 
 
 class ElectedMandate(StrEnum):
@@ -63,10 +64,11 @@ class ChefDeProjetPost:
 
     def __post_init__(self) -> None:
         if not self.territory_ids:
-            raise InvalidPostError("Un poste de chef de projet doit être rattaché à au moins un territoire.")
+            message = "Un poste de chef de projet doit être rattaché à au moins un territoire."
+            raise DomainError(ErrorCode.INVALID_CHEF_DE_PROJET_POST, message)
         if self.end is not None and self.end < self.start:
             message = f"Le poste ne peut pas finir ({self.end}) avant d'avoir commencé ({self.start})."
-            raise InvalidPostError(message, details={"field": "ended_on"})
+            raise DomainError(ErrorCode.INVALID_CHEF_DE_PROJET_POST, message, field="ended_on")
 
     @property
     def shared(self) -> bool:
@@ -87,4 +89,4 @@ class ChefDeProjetPost:
     def _refuse_if_ended(self, verb: str) -> None:
         if self.end is not None:
             message = f"Le poste a pris fin le {self.end.isoformat()} : il ne peut plus être {verb}."
-            raise PostAlreadyEndedError(message)
+            raise DomainError(ErrorCode.CHEF_DE_PROJET_POST_ENDED, message)

@@ -60,15 +60,6 @@ async def holder_of_name_or_official_id(conn: Connection, territory: Territory) 
     )
 
 
-async def withdraw_label(conn: Connection, territory_id: str, on: date) -> None:
-    await conn.execute(
-        "UPDATE territories SET labelled_for_temps_ii = false, status = 'withdrawn', label_withdrawn_on = $2"
-        " WHERE id = $1",
-        territory_id,
-        on,
-    )
-
-
 async def reference_rows(conn: Connection) -> dict[str, Row]:
     """What the database holds of each territory's reference data (name, départements, regions)."""
     rows = await conn.fetch("SELECT id, name, departements, regions, interregional FROM territories")

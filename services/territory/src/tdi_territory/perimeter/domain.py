@@ -6,7 +6,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from tdi_territory.domain_errors import unknown_territory
+from tdi_contracts.errors import ErrorCode
+from tdi_runtime.errors import DomainError
 from tdi_territory.reference.nature_juridique import NatureJuridique
 
 if TYPE_CHECKING:  # the aggregate holds EPCI; imported for types only, to keep one import direction
@@ -41,5 +42,5 @@ class EpciMemberships:
 
     def _get(self, territory_id: str) -> Territory:
         if territory_id not in self.territories:
-            raise unknown_territory(territory_id)
+            raise DomainError(ErrorCode.UNKNOWN_TERRITORY, field="territory_id", value=territory_id)
         return self.territories[territory_id]

@@ -4,8 +4,8 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from typing import TextIO
 
+from tdi_runtime.errors import DomainError
 from tdi_territory.domain import Territory
-from tdi_territory.domain_errors import DomainError
 from tdi_territory.perimeter.domain import Epci, EpciMemberships
 from tdi_territory.reference.catalogue import ANNOUNCED_TOTAL, ReferenceTerritory
 from tdi_territory.reference.names import normalise_name

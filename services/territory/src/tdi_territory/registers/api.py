@@ -1,5 +1,6 @@
 """HTTP routes of the registers: sites clés en main, écoles de production, Rebond laureates, the network of chefs
-de projet. A command on a region's entry needs that region within the caller's reach (403 OUT_OF_REGION)."""
+de projet. A command is a door (body → command → `Pipeline.run`); its handler (`registers.handlers`) checks that the
+entry's region is within the caller's reach (403 OUT_OF_REGION)."""
 
 import json
 from typing import Annotated, Any
@@ -17,31 +18,17 @@ from tdi_contracts.reference.registers import (
     SITES_PER_REGION,
     sites_flag,
 )
-from tdi_runtime.access import Access
 from tdi_runtime.http_access import commands, documented, reads
-from tdi_territory import store as territory_store
-from tdi_territory.domain_errors import unknown_territory
+from tdi_runtime.pipeline import Caller, Pipeline
 from tdi_territory.registers import commands as c
+from tdi_territory.registers import handlers as uc
 from tdi_territory.registers import store
-from tdi_territory.registers import use_cases as uc
-from tdi_territory.use_cases import UseCases
 
-Reader = Annotated[Access, Depends(reads())]
-Writer = Annotated[Access, Depends(commands())]
+Reader = Annotated[Caller, Depends(reads())]
+Writer = Annotated[Caller, Depends(commands())]
 RegionPath = Annotated[Region, Path(description="INSEE code of the region", examples=["44"])]
 RegionQuery = Annotated[Region | None, Query(description="INSEE code of the region")]
 AnyTerritoryId = Annotated[str, Path(description="Platform id (tdi-44-grand-reims) or official id (ti-8413)")]
-
-
-def _use_cases(request: Request) -> UseCases:
-    runtime = request.app.state.runtime
-    return UseCases(runtime.pool, runtime.outbox)
-
-
-async def _site_in_reach(request: Request, access: Access, site_id: UUID) -> None:
-    region = await uc.site_region(_use_cases(request), site_id)
-    if region is not None:  # an unknown site is answered by the use case (404)
-        access.require_region(region)
 
 
 def _site(row: Any) -> dict[str, Any]:
@@ -61,9 +48,8 @@ def build_router() -> APIRouter:
     router = APIRouter(tags=["registers"])
 
     @router.post("/sites", status_code=status.HTTP_201_CREATED, summary="Propose a site clé en main France 2030")
-    async def post_site(request: Request, access: Writer, command: c.ProposeSite) -> dict[str, Any]:
-        access.require_region(uc.region_of_commune(command.commune_insee))
-        proposed = await uc.propose_site(_use_cases(request), command)
+    async def post_site(request: Request, caller: Writer, command: c.ProposeSite) -> dict[str, Any]:
+        proposed = await Pipeline.of(request).run(command, caller, expect=uc.Proposed)
         return {
             "site_id": str(proposed.site_id),
             **proposed.place.__dict__,
@@ -73,37 +59,33 @@ def build_router() -> APIRouter:
 
     @router.post("/sites/{site_id}/criteria", summary="The criteria a site meets, assessed again")
     async def post_criteria(
-        request: Request, access: Writer, site_id: UUID, command: c.AssessSiteCriteria
+        request: Request, caller: Writer, site_id: UUID, command: c.AssessSiteCriteria
     ) -> dict[str, Any]:
-        await _site_in_reach(request, access, site_id)
-        await uc.assess_site(_use_cases(request), site_id, command)
+        await Pipeline.of(request).run(c.AssessSiteCriteriaOf(site_id, command), caller)
         return {"site_id": str(site_id)}
 
     @router.post("/sites/{site_id}/maturity", summary="A site's new maturity")
     async def post_maturity(
-        request: Request, access: Writer, site_id: UUID, command: c.ChangeSiteMaturity
+        request: Request, caller: Writer, site_id: UUID, command: c.ChangeSiteMaturity
     ) -> dict[str, Any]:
-        await _site_in_reach(request, access, site_id)
-        await uc.change_site_maturity(_use_cases(request), site_id, command)
+        await Pipeline.of(request).run(c.ChangeSiteMaturityOf(site_id, command), caller)
         return {"site_id": str(site_id)}
 
     @router.post("/sites/{site_id}/support", status_code=status.HTTP_201_CREATED, summary="Support a site received")
     async def post_support(
-        request: Request, access: Writer, site_id: UUID, command: c.RecordSiteSupport
+        request: Request, caller: Writer, site_id: UUID, command: c.RecordSiteSupport
     ) -> dict[str, Any]:
-        await _site_in_reach(request, access, site_id)
-        support_id = await uc.record_site_support(_use_cases(request), site_id, command)
+        support_id = await Pipeline.of(request).run(c.RecordSiteSupportOf(site_id, command), caller, expect=UUID)
         return {"site_id": str(site_id), "support_id": str(support_id)}
 
     @router.post("/sites/{site_id}/select", summary="Retain a site among the sites clés en main France 2030")
-    async def post_select(request: Request, access: Writer, site_id: UUID, command: c.SelectSite) -> dict[str, Any]:
-        await _site_in_reach(request, access, site_id)
-        await uc.select_site(_use_cases(request), site_id, command)
+    async def post_select(request: Request, caller: Writer, site_id: UUID, command: c.SelectSite) -> dict[str, Any]:
+        await Pipeline.of(request).run(c.SelectSiteOf(site_id, command), caller)
         return {"site_id": str(site_id), "selected_on": command.selected_on}
 
     @router.get("/sites", summary="The register of sites clés en main, with the count per region and its flag")
-    async def get_sites(request: Request, access: Reader, region: RegionQuery = None) -> dict[str, Any]:
-        wanted = access.region_filter(region.value if region else None)
+    async def get_sites(request: Request, caller: Reader, region: RegionQuery = None) -> dict[str, Any]:
+        wanted = caller.region_filter(region.value if region else None)
         async with request.app.state.runtime.pool.acquire() as conn:
             rows = await store.sites(conn, wanted)
         per_region: dict[str, list[Any]] = {}
@@ -126,14 +108,13 @@ def build_router() -> APIRouter:
         }
 
     @router.post("/ecoles-de-production", status_code=status.HTTP_201_CREATED, summary="An école de production")
-    async def post_ecole(request: Request, access: Writer, command: c.RecordEcoleDeProduction) -> dict[str, Any]:
-        access.require_region(uc.region_of_commune(command.commune_insee))
-        ecole_id, place = await uc.record_ecole(_use_cases(request), command)
-        return {"ecole_id": str(ecole_id), **place.__dict__}
+    async def post_ecole(request: Request, caller: Writer, command: c.RecordEcoleDeProduction) -> dict[str, Any]:
+        recorded = await Pipeline.of(request).run(command, caller, expect=uc.Recorded)
+        return {"ecole_id": str(recorded.ecole_id), **recorded.place.__dict__}
 
     @router.get("/ecoles-de-production", summary="The register of écoles de production beside the published figures")
-    async def get_ecoles(request: Request, access: Reader, region: RegionQuery = None) -> dict[str, Any]:
-        wanted = access.region_filter(region.value if region else None)
+    async def get_ecoles(request: Request, caller: Reader, region: RegionQuery = None) -> dict[str, Any]:
+        wanted = caller.region_filter(region.value if region else None)
         async with request.app.state.runtime.pool.acquire() as conn:
             rows = await store.ecoles(conn, wanted)
         return {
@@ -153,14 +134,9 @@ def build_router() -> APIRouter:
         summary="The territory is a laureate of the AMI Rebond industriel",
     )
     async def post_laureate(
-        request: Request, access: Writer, territory_id: AnyTerritoryId, command: c.RecordRebondLaureate
+        request: Request, caller: Writer, territory_id: AnyTerritoryId, command: c.RecordRebondLaureate
     ) -> dict[str, Any]:
-        async with request.app.state.runtime.pool.acquire() as conn:
-            row = await territory_store.find_territory(conn, territory_id)
-        if row is None:
-            raise unknown_territory(territory_id)
-        access.require_region(list(row["regions"]))
-        tid = await uc.record_rebond_laureate(_use_cases(request), territory_id, command)
+        tid = await Pipeline.of(request).run(c.RecordRebondLaureateOf(territory_id, command), caller, expect=str)
         return {"territory_id": tid, "laureate_since": command.laureate_since}
 
     @router.post(
@@ -169,25 +145,21 @@ def build_router() -> APIRouter:
         summary="Open a regional chef de projet post",
     )
     async def post_regional(
-        request: Request, access: Writer, region: RegionPath, command: c.AppointRegionalChefDeProjet
+        request: Request, caller: Writer, region: RegionPath, command: c.AppointRegionalChefDeProjet
     ) -> dict[str, Any]:
-        access.require_region(region.value)
-        post_id = await uc.appoint_regional(_use_cases(request), region, command)
+        post_id = await Pipeline.of(request).run(c.AppointRegionalChefDeProjetOf(region, command), caller, expect=UUID)
         return {"post_id": str(post_id), "region": region.value}
 
     @router.post("/chefs-de-projet-regionaux/{post_id}/end", summary="Close a regional chef de projet post")
     async def post_end_regional(
-        request: Request, access: Writer, post_id: UUID, command: c.EndRegionalChefDeProjet
+        request: Request, caller: Writer, post_id: UUID, command: c.EndRegionalChefDeProjet
     ) -> dict[str, Any]:
-        region = await uc.regional_post_region(_use_cases(request), post_id)
-        if region is not None:
-            access.require_region(region)
-        await uc.end_regional(_use_cases(request), post_id, command)
+        await Pipeline.of(request).run(c.EndRegionalChefDeProjetOf(post_id, command), caller)
         return {"post_id": str(post_id), "ended_on": command.ended_on}
 
     @router.get("/regions/{region}/reseau", summary="The network of chefs de projet of a region")
-    async def get_network(request: Request, access: Reader, region: RegionPath) -> dict[str, Any]:
-        access.require_region(region.value)
+    async def get_network(request: Request, caller: Reader, region: RegionPath) -> dict[str, Any]:
+        caller.require_region(region.value)
         async with request.app.state.runtime.pool.acquire() as conn:
             row = await store.network(conn, region.value)
         return {

@@ -1,14 +1,17 @@
 """HTTP commands of the registers (staff today; the Démarches simplifiées door will feed site candidacies through
 the same use case later)."""
 
+from dataclasses import dataclass
 from datetime import date
 from typing import Annotated
+from uuid import UUID
 
 from pydantic import Field
 
 from tdi_contracts.fields import Label, UniqueList
 from tdi_contracts.ids import InseeCommune
 from tdi_contracts.money import Cents
+from tdi_contracts.reference import Region
 from tdi_contracts.reference.registers import RegionalEmployer, SiteCriterion, SiteMaturity, SiteSupport
 from tdi_contracts.spreadsheet_safety import PlainLabel
 from tdi_territory.commands import Command
@@ -77,3 +80,47 @@ class AppointRegionalChefDeProjet(Command):
 
 class EndRegionalChefDeProjet(Command):
     ended_on: date
+
+
+# What a route hands the pipeline: the body above and the ids of its path (a handler is found by the class).
+@dataclass(frozen=True)
+class AssessSiteCriteriaOf:
+    site_id: UUID
+    body: AssessSiteCriteria
+
+
+@dataclass(frozen=True)
+class ChangeSiteMaturityOf:
+    site_id: UUID
+    body: ChangeSiteMaturity
+
+
+@dataclass(frozen=True)
+class RecordSiteSupportOf:
+    site_id: UUID
+    body: RecordSiteSupport
+
+
+@dataclass(frozen=True)
+class SelectSiteOf:
+    site_id: UUID
+    body: SelectSite
+
+
+@dataclass(frozen=True)
+class RecordRebondLaureateOf:
+    territory_id: str
+    """Platform or official id, as the route was given it."""
+    body: RecordRebondLaureate
+
+
+@dataclass(frozen=True)
+class AppointRegionalChefDeProjetOf:
+    region: Region
+    body: AppointRegionalChefDeProjet
+
+
+@dataclass(frozen=True)
+class EndRegionalChefDeProjetOf:
+    post_id: UUID
+    body: EndRegionalChefDeProjet

@@ -1,4 +1,6 @@
-"""Use cases on a territory's perimeter: EPCI join and leave, and the load of the official open data."""
+"""Handlers of a territory's perimeter: EPCI join and leave, and the load of the official open data."""
+
+from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date
@@ -7,7 +9,7 @@ import asyncpg
 
 from tdi_contracts.events.territory import CommuneAliasKind, CommuneAssigned, CommuneCodeAliased, EpciJoined, EpciLeft
 from tdi_contracts.reference import Departement
-from tdi_territory.commands import JoinEpci, LeaveEpci
+from tdi_territory.commands import JoinEpciOf, LeaveEpciOf, LoadOpenData
 from tdi_territory.domain import Territory
 from tdi_territory.label import store as label_store
 from tdi_territory.perimeter import store as perimeter_store
@@ -22,8 +24,8 @@ from tdi_territory.perimeter.communes import (
 from tdi_territory.perimeter.domain import Epci
 from tdi_territory.perimeter.open_data_sync import CurrentPerimeter, plan_open_data
 from tdi_territory.reference.cog import load_cog
-from tdi_territory.reference.open_data import Commune, OpenDataResult, RejectedRow
-from tdi_territory.use_cases import Changes, UseCases
+from tdi_territory.reference.open_data import Commune, RejectedRow
+from tdi_territory.repositories import TerritoryUnitOfWork
 
 
 @dataclass(frozen=True)
@@ -34,19 +36,25 @@ class Joined:
     communes_assigned: int | None
 
 
-async def join_epci(uc: UseCases, any_id: str, cmd: JoinEpci) -> Joined:
+async def join_epci(command: JoinEpciOf, uow: TerritoryUnitOfWork) -> Joined:
     """An EPCI joins the territory with every one of its communes (those no territory holds yet); refused (409)
     while it is in a territory, this one or another."""
+    cmd = command.body
     epci = Epci(cmd.siren, cmd.name, cmd.nature_juridique)
-    async with uc.transaction() as changes:
-        territory = await uc.territory(changes, any_id)
-        await _join(changes, territory, epci, cmd.joined_on)
-        brought = await bring_communes(changes, territory.id, epci.siren, cmd.joined_on)
+    territory = await uow.territory(command.territory_id)
+    await _join(uow, territory, epci, cmd.joined_on)
+    brought = await bring_communes(uow, territory.id, epci.siren, cmd.joined_on)
     return Joined(territory.id, brought)
 
 
 async def bring_communes(
-    changes: Changes, territory_id: str, siren: str, on: date, *, spare: frozenset[str] = frozenset()
+    uow: TerritoryUnitOfWork,
+    territory_id: str,
+    siren: str,
+    on: date,
+    *,
+    spare: frozenset[str] = frozenset(),
+    summary: LoadSummary | None = None,
 ) -> int | None:
     """Every member commune of the EPCI (vendored COG) no territory holds, and not in `spare` (communes the
     national file places elsewhere in the same load), is assigned through it, with its aliases; None: the EPCI
@@ -54,37 +62,41 @@ async def bring_communes(
     members = epci_communes(load_cog(), siren)
     if members is None:
         return None
-    held = await perimeter_store.held_communes(changes.conn, [c.insee for c in members])
+    held = await perimeter_store.held_communes(uow.conn, [c.insee for c in members])
     new = [c for c in members if c.insee not in held and c.insee not in spare]
-    await perimeter_store.assign_epci_communes(changes.conn, territory_id, new, on)
-    await announce_communes(changes, territory_id, new, on)
+    await perimeter_store.assign_epci_communes(uow.conn, territory_id, new, on)
+    aliases = await announce_communes(uow, territory_id, new, on)
+    if summary is not None:
+        summary.aliases_assigned += aliases
     return len(new)
 
 
 async def announce_communes(
-    changes: Changes, territory_id: str, communes: list[CommuneAssignment], on: date, *, known: bool = False
+    uow: TerritoryUnitOfWork, territory_id: str, communes: list[CommuneAssignment], on: date, *, known: bool = False
 ) -> int:
     """`CommuneAssigned` for each commune with an EPCI, then `CommuneCodeAliased` for each of its aliases (those
     not recorded yet, or all of them for communes `known` here already); the number of aliases announced."""
     through = [c for c in communes if c.epci_siren is not None]
-    changes.events.extend(
-        CommuneAssigned(
-            territory_id=territory_id,
-            commune_insee=c.insee,
-            epci_siren=siren,
-            departement=Departement(c.departement),
-            assigned_on=on,
+    uow.emit(
+        *(
+            CommuneAssigned(
+                territory_id=territory_id,
+                commune_insee=c.insee,
+                epci_siren=siren,
+                departement=Departement(c.departement),
+                assigned_on=on,
+            )
+            for c in through
+            if (siren := c.epci_siren) is not None
         )
-        for c in through
-        if (siren := c.epci_siren) is not None
     )
     insees = [c.insee for c in through]
     if known:
-        aliases = await perimeter_store.aliases_of_communes(changes.conn, insees)
+        aliases = await perimeter_store.aliases_of_communes(uow.conn, insees)
     else:
-        aliases = await perimeter_store.assign_aliases(changes.conn, aliases_of(load_cog(), insees), on)
+        aliases = await perimeter_store.assign_aliases(uow.conn, aliases_of(load_cog(), insees), on)
     by_insee = {c.insee: c for c in through}
-    changes.events.extend(_aliased(territory_id, a, by_insee[a.insee], on) for a in aliases)
+    uow.emit(*(_aliased(territory_id, a, by_insee[a.insee], on) for a in aliases))
     return len(aliases)
 
 
@@ -101,34 +113,32 @@ def _aliased(territory_id: str, alias: AliasAssignment, commune: CommuneAssignme
     )
 
 
-async def _join(changes: Changes, territory: Territory, epci: Epci, on: date) -> None:
-    territory.join(epci, await _holder(changes, epci.siren))
+async def _join(uow: TerritoryUnitOfWork, territory: Territory, epci: Epci, on: date) -> None:
+    territory.join(epci, await _holder(uow, epci.siren))
     try:
-        async with changes.conn.transaction():
-            await perimeter_store.join_epci(changes.conn, territory.id, epci, on)
+        async with uow.conn.transaction():
+            await perimeter_store.join_epci(uow.conn, territory.id, epci, on)
     except asyncpg.UniqueViolationError:  # a concurrent join of the same EPCI committed first: the index guards
         territory.epcis.pop(epci.siren)
-        territory.join(epci, await _holder(changes, epci.siren))
+        territory.join(epci, await _holder(uow, epci.siren))
         raise
-    changes.events.append(
-        EpciJoined(territory_id=territory.id, epci_siren=epci.siren, epci_name=epci.name, joined_on=on)
-    )
-    changes.touch(territory.id)
+    uow.emit(EpciJoined(territory_id=territory.id, epci_siren=epci.siren, epci_name=epci.name, joined_on=on))
+    uow.touch(territory.id)
 
 
-async def _holder(changes: Changes, siren: str) -> Territory | None:
-    holder = await perimeter_store.epci_holder(changes.conn, siren)
+async def _holder(uow: TerritoryUnitOfWork, siren: str) -> Territory | None:
+    holder = await perimeter_store.epci_holder(uow.conn, siren)
     return Territory(holder["territory_id"], holder["name"], (), (), False) if holder else None
 
 
-async def leave_epci(uc: UseCases, any_id: str, siren: str, cmd: LeaveEpci) -> str:
-    async with uc.transaction() as changes:
-        territory = await uc.territory(changes, any_id)
-        territory.leave(siren)
-        await perimeter_store.leave_epci(changes.conn, territory.id, siren, cmd.left_on)
-        await perimeter_store.unassign_epci_communes(changes.conn, territory.id, siren)  # the projections do too
-        changes.events.append(EpciLeft(territory_id=territory.id, epci_siren=siren, left_on=cmd.left_on))
-        changes.touch(territory.id)
+async def leave_epci(command: LeaveEpciOf, uow: TerritoryUnitOfWork) -> str:
+    territory = await uow.territory(command.territory_id)
+    siren, left_on = command.siren, command.body.left_on
+    territory.leave(siren)
+    await perimeter_store.leave_epci(uow.conn, territory.id, siren, left_on)
+    await perimeter_store.unassign_epci_communes(uow.conn, territory.id, siren)  # the projections do too
+    uow.emit(EpciLeft(territory_id=territory.id, epci_siren=siren, left_on=left_on))
+    uow.touch(territory.id)
     return territory.id
 
 
@@ -148,50 +158,45 @@ class LoadSummary:
     notices: list[RejectedRow] = field(default_factory=list)
 
 
-async def load_open_data(uc: UseCases, result: OpenDataResult, on: date) -> LoadSummary:
+async def load_open_data(command: LoadOpenData, uow: TerritoryUnitOfWork) -> LoadSummary:
     """Apply the validated open data in one transaction; a second run with the same files changes nothing."""
-    cog = load_cog()
-    async with uc.transaction() as changes:
-        conn = changes.conn
-        await conn.execute("LOCK TABLE epci_memberships, communes IN SHARE ROW EXCLUSIVE MODE")
-        current = CurrentPerimeter(
-            await label_store.official_ids(conn),
-            await perimeter_store.open_memberships(conn),
-            await perimeter_store.assigned_communes(conn, "open-data"),
-        )
-        plan = plan_open_data(result, current)
-        summary = LoadSummary(already_applied=plan.already_applied, rejected=[*result.rejected, *plan.rejected])
-        for territory_id, official in plan.official_ids.items():
-            await label_store.set_official_id(conn, territory_id, official)
-            changes.touch(territory_id)
-        placed = {c.insee: t for t, c in plan.communes}
-        for territory_id, epci in plan.joins:
-            await perimeter_store.join_epci(conn, territory_id, epci, on)
-            changes.events.append(
-                EpciJoined(territory_id=territory_id, epci_siren=epci.siren, epci_name=epci.name, joined_on=on)
+    cog, conn, on = load_cog(), uow.conn, command.on
+    await conn.execute("LOCK TABLE epci_memberships, communes IN SHARE ROW EXCLUSIVE MODE")
+    current = CurrentPerimeter(
+        await label_store.official_ids(conn),
+        await perimeter_store.open_memberships(conn),
+        await perimeter_store.assigned_communes(conn, "open-data"),
+    )
+    plan = plan_open_data(command.result, current)
+    summary = LoadSummary(already_applied=plan.already_applied, rejected=[*command.result.rejected, *plan.rejected])
+    for territory_id, official in plan.official_ids.items():
+        await label_store.set_official_id(conn, territory_id, official)
+        uow.touch(territory_id)
+    placed = {c.insee: t for t, c in plan.communes}
+    for territory_id, epci in plan.joins:
+        await perimeter_store.join_epci(conn, territory_id, epci, on)
+        uow.emit(EpciJoined(territory_id=territory_id, epci_siren=epci.siren, epci_name=epci.name, joined_on=on))
+        uow.touch(territory_id)
+        spare = frozenset(i for i, t in placed.items() if t != territory_id)
+        brought = await bring_communes(uow, territory_id, epci.siren, on, spare=spare, summary=summary)
+        if brought is None:
+            message = (
+                f"L'EPCI « {epci.name} » ({epci.siren}) n'est pas dans le Code officiel géographique"
+                f" {cog.label} : ses communes ne sont pas connues, le périmètre du territoire reste inconnu."
             )
-            changes.touch(territory_id)
-            spare = frozenset(i for i, t in placed.items() if t != territory_id)
-            brought = await bring_communes(changes, territory_id, epci.siren, on, spare=spare)
-            if brought is None:
-                message = (
-                    f"L'EPCI « {epci.name} » ({epci.siren}) n'est pas dans le Code officiel géographique"
-                    f" {cog.label} : ses communes ne sont pas connues, le périmètre du territoire reste inconnu."
-                )
-                summary.notices.append(RejectedRow("epci", 0, "EPCI_NOT_IN_COG", message))
-            summary.communes_from_epci += brought or 0
-        await _place_file_communes(changes, plan.communes, on, summary)
-        summary.aliases_assigned = sum(isinstance(e, CommuneCodeAliased) for e in changes.events)
-        summary.official_ids_set, summary.epci_joined = len(plan.official_ids), len(plan.joins)
+            summary.notices.append(RejectedRow("epci", 0, "EPCI_NOT_IN_COG", message))
+        summary.communes_from_epci += brought or 0
+    await _place_file_communes(uow, plan.communes, on, summary)
+    summary.official_ids_set, summary.epci_joined = len(plan.official_ids), len(plan.joins)
     return summary
 
 
 async def _place_file_communes(
-    changes: Changes, communes: list[tuple[str, Commune]], on: date, summary: LoadSummary
+    uow: TerritoryUnitOfWork, communes: list[tuple[str, Commune]], on: date, summary: LoadSummary
 ) -> None:
     """The national file's communes: each through the EPCI `commune_epci` gives; one an EPCI brought to the same
     territory is confirmed, one it brought to another is moved (the file keeps the last word, flagged)."""
-    conn, cog = changes.conn, load_cog()
+    conn, cog = uow.conn, load_cog()
     epcis: dict[str, list[str]] = {}
     for member, territory_id in sorted((await perimeter_store.open_memberships(conn)).items()):
         epcis.setdefault(territory_id, []).append(member)
@@ -229,6 +234,6 @@ async def _place_file_communes(
     await perimeter_store.assign_communes(conn, rows)
     await perimeter_store.confirm_communes(conn, confirmed)
     for territory_id, (new, moved) in announced.items():
-        await announce_communes(changes, territory_id, new, on)
-        await announce_communes(changes, territory_id, moved, on, known=True)
+        summary.aliases_assigned += await announce_communes(uow, territory_id, new, on)
+        summary.aliases_assigned += await announce_communes(uow, territory_id, moved, on, known=True)
     summary.communes_assigned = len(rows) + sum(len(m) for _, m in announced.values())
