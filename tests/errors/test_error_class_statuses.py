@@ -10,11 +10,10 @@ import pytest
 
 from tdi_actions import domain_errors as actions_errors
 from tdi_contracts.errors import ErrorCode, http_status_of
-from tdi_funding.domain import errors as funding_errors
 from tdi_runtime.errors import DomainError
 from tdi_territory import domain_errors as territory_errors
 
-MODULES = {"actions": actions_errors, "funding": funding_errors, "territory": territory_errors}
+MODULES = {"actions": actions_errors, "territory": territory_errors}
 
 
 def _classes(module: ModuleType) -> list[type[DomainError]]:
