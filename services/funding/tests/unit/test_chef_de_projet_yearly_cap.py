@@ -17,9 +17,10 @@ from tdi_contracts.errors import ErrorCode
 from tdi_contracts.money import eur
 from tdi_funding.domain.application import Application
 from tdi_funding.domain.chef_de_projet import CdpLedger, Post
-from tdi_funding.domain.decisions import apply_decision
 from tdi_funding.domain.envelope import Envelope
 from tdi_runtime.errors import DomainError
+
+from .unit_of_work import decided
 
 NOW = datetime(2024, 3, 1, tzinfo=UTC)
 TWO_EPCI, THREE_EPCI = 2, 3
@@ -45,7 +46,7 @@ def filed(territory: str, requested: int) -> Application:
 
 def approve(ledger: CdpLedger, envelope: Envelope, app: Application, p: Post, epci: int, amount: int) -> None:
     key = ledger.key(app.territory_id, 2024, p, epci)
-    apply_decision(app, envelope, lambda a: a.approve(amount, uuid4(), NOW, "national"), ledger=(ledger, key))
+    decided(app, envelope, lambda a: a.approve(amount, uuid4(), NOW, "national"), ledger=(ledger, key))
 
 
 def test_a_second_30000_eur_dossier_of_a_two_epci_territory_the_same_year_is_refused__P472_P475_M185():
@@ -98,9 +99,9 @@ def test_a_withdrawal_or_a_reduced_grant_gives_the_room_back():
     app = filed("tdi-44-a", eur(30_000))
     approve(ledger, envelope, app, p, TWO_EPCI, eur(30_000))
     key = ledger.key("tdi-44-a", 2024, p, TWO_EPCI)
-    apply_decision(app, envelope, lambda a: a.release(eur(10_000), NOW, "national"), ledger=(ledger, key))
+    decided(app, envelope, lambda a: a.release(eur(10_000), NOW, "national"), ledger=(ledger, key))
     assert ledger.room("tdi-44-a", 2024, TWO_EPCI) == eur(10_000)
-    apply_decision(app, envelope, lambda a: a.withdraw(NOW, "national"), ledger=(ledger, key))
+    decided(app, envelope, lambda a: a.withdraw(NOW, "national"), ledger=(ledger, key))
     assert ledger.room("tdi-44-a", 2024, TWO_EPCI) == eur(30_000)
 
 

@@ -14,10 +14,11 @@ from tdi_contracts.reference import Programme
 from tdi_contracts.reference.programmes_catalogue import CATALOGUE
 from tdi_funding.domain.application import Application, State
 from tdi_funding.domain.chef_de_projet import Post
-from tdi_funding.domain.decisions import apply_decision
 from tdi_funding.domain.eligibility import Dossier, check
 from tdi_funding.domain.envelope import Envelope
 from tdi_runtime.errors import DomainError
+
+from .unit_of_work import decided
 
 NOW = datetime(2024, 3, 1, tzinfo=UTC)
 
@@ -52,9 +53,9 @@ def test_envelope_is_never_committed_beyond_its_ceiling():
 
 def test_an_approval_the_envelope_cannot_hold_leaves_the_dossier_as_it_was():
     envelope, first, second = _envelope(), _filed(), _filed()
-    apply_decision(first, envelope, lambda a: a.approve(eur(600), uuid4(), NOW, "staff"))
+    decided(first, envelope, lambda a: a.approve(eur(600), uuid4(), NOW, "staff"))
     with refused_with(ErrorCode.ENVELOPE_CEILING_EXCEEDED):
-        apply_decision(second, envelope, lambda a: a.approve(eur(600), uuid4(), NOW, "staff"))
+        decided(second, envelope, lambda a: a.approve(eur(600), uuid4(), NOW, "staff"))
     assert second.state is State.FILED
     assert envelope.committed_cents == eur(600)
 
@@ -62,27 +63,27 @@ def test_an_approval_the_envelope_cannot_hold_leaves_the_dossier_as_it_was():
 def test_the_same_approval_arriving_twice_commits_once():
     envelope, app = _envelope(), _filed()
     grant = uuid4()
-    first = apply_decision(app, envelope, lambda a: a.approve(eur(500), grant, NOW, "bpifrance"))
-    again = apply_decision(app, envelope, lambda a: a.approve(eur(500), grant, NOW, "bpifrance"))
+    first = decided(app, envelope, lambda a: a.approve(eur(500), grant, NOW, "bpifrance"))
+    again = decided(app, envelope, lambda a: a.approve(eur(500), grant, NOW, "bpifrance"))
     assert first.changed and not again.changed
     assert envelope.committed_cents == eur(500)
 
 
 def test_a_payment_never_exceeds_what_is_committed_and_is_recorded_once_per_reference():
     envelope, app = _envelope(), _filed()
-    apply_decision(app, envelope, lambda a: a.approve(eur(500), uuid4(), NOW, "staff"))
-    apply_decision(app, envelope, lambda a: a.pay("PAY-1", eur(300), NOW, "staff"))
-    apply_decision(app, envelope, lambda a: a.pay("PAY-1", eur(300), NOW, "staff"))
+    decided(app, envelope, lambda a: a.approve(eur(500), uuid4(), NOW, "staff"))
+    decided(app, envelope, lambda a: a.pay("PAY-1", eur(300), NOW, "staff"))
+    decided(app, envelope, lambda a: a.pay("PAY-1", eur(300), NOW, "staff"))
     with refused_with(ErrorCode.PAYMENT_EXCEEDS_COMMITMENT):
-        apply_decision(app, envelope, lambda a: a.pay("PAY-2", eur(201), NOW, "staff"))
+        decided(app, envelope, lambda a: a.pay("PAY-2", eur(201), NOW, "staff"))
     assert (envelope.committed_cents, envelope.paid_cents, app.paid_cents) == (eur(500), eur(300), eur(300))
 
 
 def test_withdrawing_an_approved_dossier_gives_back_what_was_not_paid():
     envelope, app = _envelope(), _filed()
-    apply_decision(app, envelope, lambda a: a.approve(eur(500), uuid4(), NOW, "staff"))
-    apply_decision(app, envelope, lambda a: a.pay("PAY-1", eur(200), NOW, "staff"))
-    apply_decision(app, envelope, lambda a: a.withdraw(NOW, "holder"))
+    decided(app, envelope, lambda a: a.approve(eur(500), uuid4(), NOW, "staff"))
+    decided(app, envelope, lambda a: a.pay("PAY-1", eur(200), NOW, "staff"))
+    decided(app, envelope, lambda a: a.withdraw(NOW, "holder"))
     assert app.state is State.WITHDRAWN
     assert (envelope.committed_cents, envelope.paid_cents) == (eur(200), eur(200))
 
