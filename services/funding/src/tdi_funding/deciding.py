@@ -104,7 +104,9 @@ async def decide_on(
         written = await store_envelopes.apply(uow.conn, app.envelope_id, effect)
         uow.envelopes.now(app.envelope_id, written)
         events.append(balance_event(written, now))
-    stored.updated_at, stored.paid_on = now, paid_on
+    stored.updated_at = now
+    for reference in app.payments.keys() - stored.saved_payments - stored.paid_on.keys():
+        stored.paid_on[reference] = paid_on or now.date()  # the payment this decision recorded
     uow.dossiers.changed(stored)
     return effect, events
 

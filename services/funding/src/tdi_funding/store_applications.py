@@ -32,8 +32,8 @@ class StoredApplication:
     cdp_post_id: UUID | None = None
     updated_at: datetime = field(default_factory=lambda: datetime.now(UTC))
     """When the last decision changed it (its save's `updated_at`)."""
-    paid_on: date | None = None
-    """The date of the payment the last decision recorded (else that decision's day)."""
+    paid_on: dict[str, date] = field(default_factory=dict)
+    """The value date of each payment recorded since it was loaded, by reference (else the decision's day)."""
 
 
 def payment_id(application_id: UUID, reference: str) -> UUID:
@@ -97,7 +97,7 @@ async def _append(conn: Connection, dossiers: list[StoredApplication]) -> None:
             for i, h in enumerate(a.history[stored.saved_history :])
         ]
         payments += [
-            (a.application_id, ref, payment_id(a.application_id, ref), amount, stored.paid_on or now.date())
+            (a.application_id, ref, payment_id(a.application_id, ref), amount, stored.paid_on.get(ref, now.date()))
             for ref, amount in a.payments.items()
             if ref not in stored.saved_payments
         ]
