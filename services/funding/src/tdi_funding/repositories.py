@@ -1,8 +1,9 @@
 """The funding service's repositories and its unit of work (the kit opens, flushes and commits it).
 
 - `DossierRepository`: dossiers whole (history and payments), each locked for the transaction (`FOR UPDATE`, ids
-  sorted, one statement), read in one query, saved at the flush (one `executemany` per table). A new dossier is
-  written at once (`file`), so a partner's reference filed twice in one batch is one dossier.
+  sorted, one statement), read in one query, saved at the flush (one `executemany` per table); a consumer batch's
+  dossiers are locked and read before its decisions (`warm`). A new dossier is written at once (`file`), so a
+  partner's reference filed twice in one batch is one dossier.
 - `EnvelopeRepository`: envelopes, read without a lock (`held` locks one: staff changing its ceiling or life). Never
   saved whole: the amounts change only through the store's conditional UPDATEs (`store_envelopes`: the guard that
   keeps an envelope from ever being over-committed, under concurrency), whose answer the repository then keeps.
@@ -12,6 +13,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from uuid import UUID
 
 from tdi_contracts.errors import ErrorCode
@@ -48,6 +50,14 @@ class DossierRepository(Repository[UUID, StoredApplication]):
                 return stored
         application_id = await store_applications.application_of_grant(self.conn, grant_id)
         return None if application_id is None else await self.get(application_id)
+
+    async def warm(self, application_ids: Iterable[UUID], grant_ids: Iterable[UUID]) -> None:
+        """A consumer batch's dossiers (by their id or their grant's), locked in one statement and read in one query
+        before its decisions."""
+        ids, grants = list(application_ids), list(grant_ids)
+        if grants:
+            ids += await store_applications.applications_of_grants(self.conn, grants)
+        await self.get_many(ids)
 
     async def file(self, stored: StoredApplication) -> None:
         """A new dossier, written now (its row holds its lock until the commit)."""

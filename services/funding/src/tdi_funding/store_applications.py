@@ -141,6 +141,11 @@ async def application_of_grant(conn: Connection, grant_id: UUID) -> UUID | None:
     return None if value is None else UUID(str(value))
 
 
+async def applications_of_grants(conn: Connection, grant_ids: list[UUID]) -> list[UUID]:
+    rows = await conn.fetch("SELECT id FROM applications WHERE grant_id = ANY($1::uuid[])", grant_ids)
+    return [UUID(str(row["id"])) for row in rows]
+
+
 async def find_by_partner_reference(conn: Connection, filed_by: str, reference: str) -> UUID | None:
     value = await conn.fetchval(
         "SELECT id FROM applications WHERE filed_by = $1 AND partner_reference = $2", filed_by, reference
