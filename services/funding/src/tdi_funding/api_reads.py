@@ -6,6 +6,7 @@ from uuid import UUID
 
 from fastapi import APIRouter, Depends, Query, Request
 
+from tdi_contracts.errors import ErrorCode
 from tdi_contracts.money import MAX_CENTS
 from tdi_contracts.reference import RegionParam
 from tdi_contracts.reference.figures import chef_de_projet_cap
@@ -13,14 +14,14 @@ from tdi_contracts.reference.programmes import PROGRAMME_CODE_PATTERN
 from tdi_funding import queries, store_applications, store_cdp, store_envelopes
 from tdi_funding.domain.application import State
 from tdi_funding.domain.chef_de_projet import split_shared_post, state_subsidy
-from tdi_funding.domain.errors import UnknownApplicationError, UnknownEnvelopeError
-from tdi_funding.use_cases import territory
-from tdi_runtime.access import Access
+from tdi_runtime.db import Connection
+from tdi_runtime.errors import DomainError
 from tdi_runtime.http_access import documented, reads
-from tdi_runtime.territories import find_territory
+from tdi_runtime.pipeline import Caller
+from tdi_runtime.territories import TerritoryRef, find_territory
 
-Reader = Annotated[Access, Depends(reads(scope="region+programme"))]
-DossierReader = Annotated[Access, Depends(reads(scope="region+programme+territory", territories=True))]
+Reader = Annotated[Caller, Depends(reads(scope="region+programme"))]
+DossierReader = Annotated[Caller, Depends(reads(scope="region+programme+territory", territories=True))]
 """The dossiers: a territory caller reads its own territory's (issue 24), its lists narrowed to it."""
 TerritoryParam = Annotated[str | None, Query(max_length=80, description="Platform id or official id")]
 ProgrammeParam = Annotated[
@@ -50,7 +51,9 @@ def build_read_router() -> APIRouter:
         async with request.app.state.runtime.pool.acquire() as conn:
             found = await store_envelopes.load(conn, envelope_id)
         if found is None:
-            raise UnknownEnvelopeError(f"L'enveloppe {envelope_id} est inconnue.", details={"field": "envelope_id"})
+            raise DomainError(
+                ErrorCode.UNKNOWN_AGGREGATE, f"L'enveloppe {envelope_id} est inconnue.", field="envelope_id"
+            )
         access.require_region(found.region)
         access.require_programme(found.programme)
         return queries.envelope(found)
@@ -95,8 +98,8 @@ def build_read_router() -> APIRouter:
             stored = await store_applications.load(conn, application_id)
             ref = None if stored is None else await find_territory(conn, stored.application.territory_id)
         if stored is None:
-            raise UnknownApplicationError(
-                f"Le dossier {application_id} est inconnu.", details={"field": "application_id"}
+            raise DomainError(
+                ErrorCode.UNKNOWN_AGGREGATE, f"Le dossier {application_id} est inconnu.", field="application_id"
             )
         access.require_territory((stored.application.territory_id, ref.official_id if ref else None))
         access.require_region(stored.regions)
@@ -120,9 +123,9 @@ def build_read_router() -> APIRouter:
         ] = None,
     ) -> dict[str, Any]:
         async with request.app.state.runtime.pool.acquire() as conn:
-            ref = await territory(conn, territory_id)
+            ref = await _known_territory(conn, territory_id)
             access.require_region(ref.regions)
-            others = [(await territory(conn, t)).territory_id for t in shared_with or []]
+            others = [(await _known_territory(conn, t)).territory_id for t in shared_with or []]
             given = await store_cdp.given(conn, ref.territory_id, year)
         share = split_shared_post(post_cost_cents or 0, [ref.territory_id, *others])[ref.territory_id]
         subsidy = state_subsidy(ref.epci_count or None, share)
@@ -145,3 +148,11 @@ def build_read_router() -> APIRouter:
         }
 
     return documented(router)
+
+
+async def _known_territory(conn: Connection, any_id: str) -> TerritoryRef:
+    """The territory from the local projection, by platform or official id; unknown: UNKNOWN_TERRITORY."""
+    ref = await find_territory(conn, any_id)
+    if ref is None:
+        raise DomainError(ErrorCode.UNKNOWN_TERRITORY, field="territory_id", value=any_id)
+    return ref

@@ -1,5 +1,5 @@
-"""Wiring of the funding service: settings, routes, consumers and migrations handed to the runtime kit, and
-the envelopes of the catalogue opened at first start."""
+"""Wiring of the funding service: settings, routes, consumers, migrations, the handler registry and the unit of
+work handed to the runtime kit, and the envelopes of the catalogue opened at first start."""
 
 from __future__ import annotations
 
@@ -8,21 +8,15 @@ from datetime import UTC, datetime
 import structlog
 from fastapi import FastAPI
 
-from tdi_contracts.reference.programmes_catalogue import (
-    DECLARED_ENVELOPE_SEEDS,
-    DECLARED_PROGRAMMES,
-    ENVELOPE_SEEDS,
-)
 from tdi_funding.api import build_router
-from tdi_funding.envelopes import open_envelopes
+from tdi_funding.commands import OpenCatalogueEnvelopes
 from tdi_funding.gauges import start_envelope_gauges
-from tdi_funding.handlers import GROUP, consumer_spec
-from tdi_funding.programmes import declare_all
+from tdi_funding.handlers import GROUP, consumer_spec, registry
+from tdi_funding.repositories import PRODUCER, funding_unit_of_work
 from tdi_funding.settings import FundingRules
-from tdi_funding.use_cases import PRODUCER
 from tdi_runtime import chain_routes
 from tdi_runtime.doors.http_partner import partner_door
-from tdi_runtime.events import outgoing
+from tdi_runtime.pipeline import Caller
 from tdi_runtime.service import Runtime, create_service_app
 from tdi_runtime.settings import ServiceSettings
 from tdi_runtime.territories import TERRITORY_MIGRATIONS
@@ -43,25 +37,23 @@ def create_app(
     rules that are settings (`TDI_FUNDING_*`, `tdi_funding.settings`)."""
     settings = settings or ServiceSettings.for_service(SERVICE)
     rules = rules or FundingRules()
-    app = create_service_app(
+    return create_service_app(
         settings,
         title="Territoires d'industrie — funding",
         description=DESCRIPTION,
         routers=[build_router(), partner_door(SERVICE, group=group), chain_routes.router()],
-        consumers=[consumer_spec(group, rules)],
+        consumers=[consumer_spec(group)],
         migrations_package=["tdi_funding", TERRITORY_MIGRATIONS],
         on_started=[open_catalogue_envelopes, start_envelope_gauges],
+        registry=registry,
+        uow=funding_unit_of_work(rules),
     )
-    app.state.funding_rules = rules
-    return app
 
 
 async def open_catalogue_envelopes(runtime: Runtime) -> None:
     """The declared programmes and the envelopes of the catalogue, opened once (an existing envelope keeps its
-    amounts)."""
+    amounts), through the pipeline as the service itself."""
+    assert runtime.pipeline is not None  # create_service_app(registry=...)
     today = datetime.now(UTC).date()
-    async with runtime.pool.acquire() as conn, conn.transaction():
-        declared = await declare_all(conn, DECLARED_PROGRAMMES, today)
-        result = await open_envelopes(conn, [*ENVELOPE_SEEDS, *DECLARED_ENVELOPE_SEEDS], today)
-        await runtime.outbox.add(conn, [outgoing(e, PRODUCER) for e in [*declared.events, *result.events]])
-    log.info("envelopes_checked", opened=len(result.value))
+    opened = await runtime.pipeline.run(OpenCatalogueEnvelopes(today), Caller.system(PRODUCER), expect=list)
+    log.info("envelopes_checked", opened=len(opened))

@@ -6,22 +6,24 @@ from __future__ import annotations
 
 import copy
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from uuid import UUID
 
+from tdi_contracts.errors import ErrorCode
 from tdi_contracts.reference import Programme
 from tdi_funding import store_cdp
 from tdi_funding.domain.application import Application, Effect
 from tdi_funding.domain.chef_de_projet import CdpKey, CdpLedger
-from tdi_funding.domain.errors import ApplicationNotEligibleError
 from tdi_funding.posts import load_post
 from tdi_funding.store_applications import StoredApplication
-from tdi_runtime.db import Connection
-from tdi_runtime.territories import find_territory
+from tdi_runtime.errors import DomainError
+
+if TYPE_CHECKING:
+    from tdi_funding.repositories import FundingUnitOfWork
 
 
 async def counted_in(
-    conn: Connection, stored: StoredApplication, decide: Callable[[Application], Effect]
+    uow: FundingUnitOfWork, stored: StoredApplication, decide: Callable[[Application], Effect]
 ) -> tuple[CdpLedger, CdpKey] | None:
     """The counters a chef de projet decision changes (None for another programme, or a decision that neither commits
     nor gives back counted money). A commitment needs the dossier's year, a known post and the EPCI count."""
@@ -32,17 +34,17 @@ async def counted_in(
     if stored.cdp_year is not None and stored.cdp_post_id is not None and (probe.decommit or probe.commit):
         key = CdpKey(app.territory_id, stored.cdp_year, stored.cdp_post_id, 0, 0)
         if probe.commit:  # a counted dossier committing again (not a path today): counted with today's limits
-            key = await _key(conn, app, stored.cdp_year, stored.cdp_post_id)
+            key = await _key(uow, app, stored.cdp_year, stored.cdp_post_id)
     elif probe.commit:
-        key = await _key(conn, app, stored.details.get("funding_year"), _uuid(stored.details.get("chef_de_projet_id")))
+        key = await _key(uow, app, stored.details.get("funding_year"), _uuid(stored.details.get("chef_de_projet_id")))
     else:
         return None
-    return await store_cdp.ledger_for(conn, key.territory_id, key.year, key.post_id), key
+    return await store_cdp.ledger_for(uow.conn, key.territory_id, key.year, key.post_id), key
 
 
-async def _key(conn: Connection, app: Application, year: Any, post_id: UUID | None) -> CdpKey:
-    post = await load_post(conn, post_id)
-    ref = await find_territory(conn, app.territory_id)
+async def _key(uow: FundingUnitOfWork, app: Application, year: Any, post_id: UUID | None) -> CdpKey:
+    post = await load_post(uow.conn, post_id)
+    ref = await uow.territories.get(app.territory_id)
     epci = ref.epci_count if ref else 0
     missing = []
     if not isinstance(year, int):
@@ -54,9 +56,10 @@ async def _key(conn: Connection, app: Application, year: Any, post_id: UUID | No
     if not epci:
         missing.append(("epci-count-unknown", "territory_id", "Le nombre d'EPCI du territoire n'est pas encore connu."))
     if missing or post is None or not isinstance(year, int):
-        raise ApplicationNotEligibleError(
+        raise DomainError(
+            ErrorCode.APPLICATION_NOT_ELIGIBLE,
             "Décision impossible : " + " ".join(m for _, _, m in missing),
-            details={"field_errors": [{"path": f, "code": c, "message": m} for c, f, m in missing]},
+            field_errors=[{"path": f, "code": c, "message": m} for c, f, m in missing],
         )
     return CdpLedger.key(app.territory_id, year, post, epci)
 

@@ -1,7 +1,10 @@
-"""Commands the funding service accepts over HTTP (programme staff), validated field by field."""
+"""Commands the funding service accepts over HTTP (programme staff): the bodies, validated field by field, and the
+commands the routes build from them for the pipeline."""
 
+from dataclasses import dataclass
 from datetime import date
 from typing import Literal
+from uuid import UUID
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -80,3 +83,82 @@ class SetCeiling(Command):
 
     ceiling_cents: Cents
     provenance: StaffCeiling = Field(default=CeilingProvenance.STAFF, description="staff, or synthetic for the demo")
+
+
+# The staff's commands as the routes build them (path ids and body): each is handled by the same handler as the
+# partners' command of the same decision (`handlers`), with no territory quoted (`territory_id` None).
+
+
+@dataclass(frozen=True)
+class SetEnvelopeCeiling:
+    envelope_id: str
+    ceiling_cents: int
+    provenance: CeilingProvenance
+
+
+@dataclass(frozen=True)
+class CloseEnvelope:
+    envelope_id: str
+
+
+@dataclass(frozen=True)
+class ReleaseEnvelopeBalance:
+    envelope_id: str
+
+
+@dataclass(frozen=True)
+class OpenCatalogueEnvelopes:
+    """At first start: the declared programmes and the envelopes of the catalogue (those already open kept)."""
+
+    on: date
+
+
+@dataclass(frozen=True)
+class StartInstruction:
+    application_id: UUID
+
+
+@dataclass(frozen=True)
+class StaffApproval:
+    application_id: UUID
+    amount_cents: int
+    territory_id: None = None
+
+
+@dataclass(frozen=True)
+class StaffRefusal:
+    application_id: UUID
+    reason_code: RejectionReason
+    reason: str
+    territory_id: None = None
+
+
+@dataclass(frozen=True)
+class StaffWithdrawal:
+    application_id: UUID
+    territory_id: None = None
+
+
+@dataclass(frozen=True)
+class StaffOpinion:
+    application_id: UUID
+    opinion: Opinion
+    text: str
+    territory_id: None = None
+
+
+@dataclass(frozen=True)
+class StaffPayment:
+    grant_id: UUID
+    partner_reference: str
+    amount_cents: int
+    paid_on: date
+    territory_id: None = None
+
+
+@dataclass(frozen=True)
+class StaffReduction:
+    grant_id: UUID
+    released_cents: int
+    reason: ReleaseReason
+    territory_id: None = None

@@ -9,6 +9,7 @@ from collections.abc import Sequence
 from datetime import UTC, date, datetime
 from typing import Any
 
+from tdi_contracts.errors import ErrorCode
 from tdi_contracts.events.funding import (
     EnvelopeBalanceChangedV2,
     EnvelopeBalanceReleased,
@@ -19,11 +20,7 @@ from tdi_contracts.events.funding import (
 from tdi_contracts.reference.programmes_catalogue import CeilingProvenance, EnvelopeSeed
 from tdi_funding import store_envelopes
 from tdi_funding.domain.envelope import Envelope
-from tdi_funding.domain.errors import EnvelopeAlreadyOpenedError, UnknownEnvelopeError
-from tdi_funding.programmes import rules_for
-from tdi_funding.use_cases import Result
-from tdi_runtime.access import Reach
-from tdi_runtime.db import Connection
+from tdi_funding.repositories import FundingUnitOfWork
 from tdi_runtime.errors import DomainError
 
 
@@ -60,28 +57,28 @@ def balance_event(e: Envelope, at: datetime) -> EnvelopeBalanceChangedV2:
     )
 
 
-async def open_envelopes(conn: Connection, seeds: Sequence[EnvelopeSeed], opened_on: date) -> Result:
+async def open_envelopes(uow: FundingUnitOfWork, seeds: Sequence[EnvelopeSeed], opened_on: date) -> list[str]:
     """Opens the envelopes not opened yet (an envelope already open keeps its amounts); an envelope holding others
-    announces what it gave them."""
-    opened = set(await store_envelopes.open_envelopes(conn, seeds, opened_on))
-    events: list[Any] = [opened_event(s, opened_on) for s in seeds if s.envelope_id in opened]
+    announces what it gave them. Returns the ids opened now."""
+    opened = set(await store_envelopes.open_envelopes(uow.conn, seeds, opened_on))
+    uow.emit(*(opened_event(s, opened_on) for s in seeds if s.envelope_id in opened))
     parents = sorted({s.parent_id for s in seeds if s.envelope_id in opened and s.parent_id and s.ceiling_cents})
     for parent in parents:
-        now = await store_envelopes.load(conn, parent)
+        now = await store_envelopes.load(uow.conn, parent)
         assert now is not None  # opened first, or already there (foreign key)
-        events.append(balance_event(now, datetime.now(UTC)))
-    return Result(events=events, value=sorted(opened))
+        uow.emit(balance_event(uow.envelopes.now(parent, now) or now, datetime.now(UTC)))
+    return sorted(opened)
 
 
-async def open_envelope(conn: Connection, seed: EnvelopeSeed, opened_on: date, reach: Reach | None = None) -> Result:
+async def open_envelope(uow: FundingUnitOfWork, seed: EnvelopeSeed, opened_on: date) -> None:
     """Staff open one envelope; the same one opened again is answered the same, another one under its id is 409.
-    An envelope already open under that id is answered only to a caller who reaches its region (`reach`): a
-    regional caller never learns another region's envelope ids (issue 22 #2). A yearly programme's envelope has
-    its year (C4); an envelope held by another gets its ceiling from what that one has left (A4)."""
-    existing = await store_envelopes.load(conn, seed.envelope_id)
-    if existing is not None and reach is not None:
-        reach((existing.region,) if existing.region else ())
+    An envelope already open under that id is answered only to a caller who reaches its region: a regional caller
+    never learns another region's envelope ids (issue 22 #2). A yearly programme's envelope has its year (C4); an
+    envelope held by another gets its ceiling from what that one has left (A4)."""
+    uow.caller.require_region(None if seed.region is None else seed.region.value)
+    existing = await uow.envelopes.get(seed.envelope_id)
     if existing is not None:
+        uow.caller.require_region((existing.region,) if existing.region else ())
         same = (existing.programme, existing.ceiling_cents, existing.region, existing.year, existing.parent_id) == (
             str(seed.programme),
             seed.ceiling_cents,
@@ -90,60 +87,60 @@ async def open_envelope(conn: Connection, seed: EnvelopeSeed, opened_on: date, r
             seed.parent_id,
         )
         if same:
-            return Result(value=seed.envelope_id)
-        raise EnvelopeAlreadyOpenedError(
+            return
+        raise DomainError(
+            ErrorCode.ENVELOPE_ALREADY_OPENED,
             f"L'enveloppe {seed.envelope_id} existe déjà avec d'autres montants ou un autre périmètre.",
-            details={"field": "envelope_id"},
+            field="envelope_id",
         )
-    rules = await rules_for(conn, str(seed.programme))
+    rules = await uow.programmes.of(str(seed.programme))
     if rules.yearly and seed.year is None:
         raise DomainError(
+            ErrorCode.INVALID_REQUEST,
             f"« {rules.label} » est annuel : l'enveloppe doit préciser son année.",
-            code="INVALID_REQUEST",
-            details={"field": "year"},
+            field="year",
         )
     if seed.parent_id is not None:
-        parent = await store_envelopes.load(conn, seed.parent_id, for_update=True)
+        parent = await uow.envelopes.held(seed.parent_id)
         if parent is None or parent.programme != str(seed.programme):
-            raise UnknownEnvelopeError(
-                f"L'enveloppe {seed.parent_id} n'existe pas pour ce programme.", details={"field": "parent_envelope_id"}
+            raise DomainError(
+                ErrorCode.UNKNOWN_AGGREGATE,
+                f"L'enveloppe {seed.parent_id} n'existe pas pour ce programme.",
+                field="parent_envelope_id",
             )
         if seed.ceiling_cents:
             parent.allocate(seed.ceiling_cents)  # the readable refusal; the store's conditional UPDATE is the proof
-    return await open_envelopes(conn, [seed], opened_on)
+    await open_envelopes(uow, [seed], opened_on)
 
 
-async def _held(conn: Connection, envelope_id: str, reach: Reach | None) -> Envelope:
-    found = await store_envelopes.load(conn, envelope_id, for_update=True)
+async def _held(uow: FundingUnitOfWork, envelope_id: str) -> Envelope:
+    found = await uow.envelopes.held(envelope_id)
     if found is None:
-        raise UnknownEnvelopeError(f"L'enveloppe {envelope_id} est inconnue.", details={"field": "envelope_id"})
-    if reach is not None:
-        reach((found.region,) if found.region else ())
+        raise DomainError(ErrorCode.UNKNOWN_AGGREGATE, f"L'enveloppe {envelope_id} est inconnue.", field="envelope_id")
+    uow.caller.require_region((found.region,) if found.region else ())
     return found
 
 
 async def set_ceiling(
-    conn: Connection,
-    envelope_id: str,
-    ceiling_cents: int,
-    provenance: CeilingProvenance,
-    at: datetime,
-    reach: Reach | None = None,
-) -> Result:
+    uow: FundingUnitOfWork, envelope_id: str, ceiling_cents: int, provenance: CeilingProvenance, at: datetime
+) -> None:
     """Staff set an envelope's ceiling: never below what it holds, and, for an envelope held by another (a regional
     Fonds vert share), only within what that one has left (REGIONAL_CEILINGS_ABOVE_NATIONAL)."""
-    envelope = await _held(conn, envelope_id, reach)
+    envelope = await _held(uow, envelope_id)
     if (envelope.ceiling_cents, envelope.provenance) == (ceiling_cents, provenance):
-        return Result(value=envelope_id)  # the same decision twice
+        return  # the same decision twice
     before = envelope.ceiling_cents
     change = envelope.set_ceiling(ceiling_cents, provenance)
     events: list[Any] = []
     if envelope.parent_id is not None and change:
-        parent = await store_envelopes.load(conn, envelope.parent_id, for_update=True)
+        parent = await uow.envelopes.held(envelope.parent_id)
         assert parent is not None  # foreign key
         parent.allocate(change)
-        events.append(balance_event(await store_envelopes.allocate(conn, parent.envelope_id, change), at))
-    now = await store_envelopes.set_ceiling(conn, envelope_id, ceiling_cents, provenance)
+        given = await store_envelopes.allocate(uow.conn, parent.envelope_id, change)
+        events.append(balance_event(given, at))
+        uow.envelopes.now(parent.envelope_id, given)
+    now = await store_envelopes.set_ceiling(uow.conn, envelope_id, ceiling_cents, provenance)
+    uow.envelopes.now(envelope_id, now)
     set_event = EnvelopeCeilingFixed(
         envelope_id=envelope_id,
         programme=now.programme,
@@ -153,29 +150,31 @@ async def set_ceiling(
         parent_envelope_id=now.parent_id,
         set_on=at.date(),
     )
-    return Result(events=[set_event, balance_event(now, at), *events], value=envelope_id)
+    uow.emit(set_event, balance_event(now, at), *events)
 
 
-async def close_envelope(conn: Connection, envelope_id: str, at: datetime, reach: Reach | None = None) -> Result:
+async def close_envelope(uow: FundingUnitOfWork, envelope_id: str, at: datetime) -> None:
     """No more commitment nor filing on it (closing it twice: one closing)."""
-    envelope = await _held(conn, envelope_id, reach)
+    envelope = await _held(uow, envelope_id)
     if not envelope.close(at.date()):
-        return Result(value=envelope_id)
-    now = await store_envelopes.close(conn, envelope_id, at.date())
+        return
+    now = await store_envelopes.close(uow.conn, envelope_id, at.date())
     assert now is not None  # locked and open above
+    uow.envelopes.now(envelope_id, now)
     closed = EnvelopeClosed(envelope_id=envelope_id, committed_cents=now.committed_cents, closed_on=at.date())
-    return Result(events=[closed, balance_event(now, at)], value=envelope_id)
+    uow.emit(closed, balance_event(now, at))
 
 
-async def release_balance(conn: Connection, envelope_id: str, at: datetime, reach: Reach | None = None) -> Result:
+async def release_balance(uow: FundingUnitOfWork, envelope_id: str, at: datetime) -> int:
     """A closed envelope releases what it never committed; the envelope holding it gets it back to give again."""
-    envelope = await _held(conn, envelope_id, reach)
+    envelope = await _held(uow, envelope_id)
     released = envelope.release_balance()
     if not released:
-        return Result(value=0)
-    now = await store_envelopes.release(conn, envelope_id)
+        return 0
+    now = await store_envelopes.release(uow.conn, envelope_id)
     assert now is not None  # locked, closed, with a balance above
-    events: list[Any] = [
+    uow.envelopes.now(envelope_id, now)
+    uow.emit(
         EnvelopeBalanceReleased(
             envelope_id=envelope_id,
             released_cents=released,
@@ -184,8 +183,10 @@ async def release_balance(conn: Connection, envelope_id: str, at: datetime, reac
             released_on=at.date(),
         ),
         balance_event(now, at),
-    ]
+    )
     if now.parent_id is not None:
-        await store_envelopes.load(conn, now.parent_id, for_update=True)
-        events.append(balance_event(await store_envelopes.allocate(conn, now.parent_id, -released), at))
-    return Result(events=events, value=released)
+        await uow.envelopes.held(now.parent_id)
+        given_back = await store_envelopes.allocate(uow.conn, now.parent_id, -released)
+        uow.envelopes.now(now.parent_id, given_back)
+        uow.emit(balance_event(given_back, at))
+    return released

@@ -4,53 +4,52 @@ per partner reference (a partner filing the same reference again gets the same d
 from __future__ import annotations
 
 from datetime import datetime
-from uuid import uuid4
+from uuid import UUID, uuid4
 
+from tdi_contracts.errors import ErrorCode
 from tdi_contracts.events.funding import ApplicationFiledV2
 from tdi_contracts.events.funding.applications import ApplicationDetails
-from tdi_funding import store_applications, store_envelopes
+from tdi_funding import store_applications
+from tdi_funding.actor import Actor
 from tdi_funding.domain.application import Application
 from tdi_funding.domain.eligibility import Dossier, check
 from tdi_funding.domain.envelope import ceiling_not_set
-from tdi_funding.domain.errors import ApplicationNotEligibleError, UnknownEnvelopeError
 from tdi_funding.posts import load_post
-from tdi_funding.programmes import rules_for
-from tdi_funding.use_cases import Actor, Result
-from tdi_funding.use_cases import territory as known_territory
-from tdi_runtime.db import Connection
-from tdi_runtime.territories import find_territory
+from tdi_funding.repositories import FundingUnitOfWork
+from tdi_runtime.errors import DomainError
 
 
 async def file_application(
-    conn: Connection,
+    uow: FundingUnitOfWork,
     details: ApplicationDetails,
     actor: Actor,
     now: datetime,
     partner_reference: str | None = None,
-    *,
-    without_ceiling: bool = True,
-) -> Result:
+) -> UUID:
     """Files a dossier (draft then filed in one step) while its envelope takes dossiers (C4); refused with every failed
-    eligibility reason. `without_ceiling` (platform rule, `TDI_FUNDING_FILING_WITHOUT_CEILING`): an envelope whose
-    ceiling is not published yet takes dossiers (committed only once staff set it)."""
-    rules = await rules_for(conn, str(details.programme))
+    eligibility reason. Platform rule (`TDI_FUNDING_FILING_WITHOUT_CEILING`, `uow.rules.filing_without_ceiling`): an
+    envelope whose ceiling is not published yet takes dossiers (committed only once staff set it)."""
+    uow.caller.require_programme(str(details.programme))
+    rules = await uow.programmes.of(str(details.programme))
     actor.require_filing(rules)
     if partner_reference is not None:
-        existing = await store_applications.find_by_partner_reference(conn, actor.name, partner_reference)
+        existing = await store_applications.find_by_partner_reference(uow.conn, actor.name, partner_reference)
         if existing is not None:  # the same dossier sent again under another event id: one dossier
-            return Result(resulting=[("application", str(existing))], value=existing)
-    envelope = await store_envelopes.load(conn, details.envelope_id)
+            return existing
+    envelope = await uow.envelopes.get(details.envelope_id)
     if envelope is None:
-        raise UnknownEnvelopeError(f"L'enveloppe {details.envelope_id} est inconnue.", details={"field": "envelope_id"})
+        raise DomainError(
+            ErrorCode.UNKNOWN_AGGREGATE, f"L'enveloppe {details.envelope_id} est inconnue.", field="envelope_id"
+        )
     envelope.require_filing_open(now.date())
-    if envelope.ceiling_cents is None and not without_ceiling:
+    if envelope.ceiling_cents is None and not uow.rules.filing_without_ceiling:
         raise ceiling_not_set(envelope.envelope_id)
     if rules.requires_labelled_territory:
-        ref = await known_territory(conn, details.territory_id)
+        ref = await uow.territories.known(details.territory_id)
         territory_id, labelled, regions, epci = ref.territory_id, ref.labelled, ref.regions, ref.epci_count
         actor.require_territory((ref.territory_id, ref.official_id))
     else:  # platform rule: a site clé en main may lie outside any known Territoire d'industrie
-        ref_or_none = await find_territory(conn, details.territory_id)
+        ref_or_none = await uow.territories.get(details.territory_id)
         territory_id = ref_or_none.territory_id if ref_or_none else details.territory_id
         labelled = bool(ref_or_none and ref_or_none.labelled)
         regions = ref_or_none.regions if ref_or_none else ((envelope.region,) if envelope.region else ())
@@ -71,13 +70,14 @@ async def file_application(
         industrial_shock=details.industrial_shock,
         territory_id=territory_id,
         funding_year=details.funding_year,
-        post=await load_post(conn, details.chef_de_projet_id),
+        post=await load_post(uow.conn, details.chef_de_projet_id),
     )
     failed = check(rules, envelope, dossier)
     if failed:
-        raise ApplicationNotEligibleError(
-            "Le dossier n'est pas éligible : " + " ".join(f.message for f in failed),
-            details={"field_errors": [{"path": f.field, "code": f.code, "message": f.message} for f in failed]},
+        raise DomainError(
+            ErrorCode.APPLICATION_NOT_ELIGIBLE,
+            " ".join(f.message for f in failed),
+            field_errors=[{"path": f.field, "code": f.code, "message": f.message} for f in failed],
         )
     application = Application(
         uuid4(), territory_id, str(details.programme), envelope.envelope_id, details.requested_cents
@@ -90,8 +90,9 @@ async def file_application(
         partner_reference=partner_reference,
         details={k: v for k, v in details.model_dump(mode="json").items() if k in ApplicationDetails.model_fields},
         filed_at=now,
+        updated_at=now,
     )
-    await store_applications.insert(conn, stored, now)
+    await uow.dossiers.file(stored)
     filed = ApplicationFiledV2(
         **{k: getattr(details, k) for k in ApplicationDetails.model_fields if k != "territory_id"},
         territory_id=territory_id,
@@ -99,6 +100,5 @@ async def file_application(
         partner_reference=partner_reference,
         filed_at=now,
     )
-    return Result(
-        events=[filed], resulting=[("application", str(application.application_id))], value=application.application_id
-    )
+    uow.emit(filed)
+    return application.application_id

@@ -1,5 +1,6 @@
 """The chef de projet posts funding knows: its own projection of the territory service's post events (never a read
-of the territory service's tables), read when a chef de projet dossier is filed and decided (issue 24, B1)."""
+of the territory service's tables; its handlers are registered in `handlers`), read when a chef de projet dossier is
+filed and decided (issue 24, B1)."""
 
 from __future__ import annotations
 
@@ -7,10 +8,9 @@ from typing import Any
 from uuid import UUID
 
 from tdi_contracts.events.territory import ChefDeProjetAppointed, ChefDeProjetEnded, ChefDeProjetShared
-from tdi_contracts.registry import spec_for
 from tdi_funding.domain.chef_de_projet import Post
 from tdi_runtime.db import Connection
-from tdi_runtime.handling import Handler, HandlerContext
+from tdi_runtime.pipeline import UnitOfWork
 
 _APPOINTED = (
     "INSERT INTO known_posts (post_id, territory_id, annual_cost_cents, appointed_on) VALUES ($1, $2, $3, $4)"
@@ -27,28 +27,17 @@ _ENDED = (
 )
 
 
-async def on_appointed(ctx: HandlerContext) -> None:
-    p: ChefDeProjetAppointed = ctx.payload
-    await ctx.defer(_APPOINTED, p.chef_de_projet_id, p.territory_id, p.annual_cost_cents, p.appointed_on)
+async def on_appointed(p: ChefDeProjetAppointed, uow: UnitOfWork) -> None:
+    await uow.defer(_APPOINTED, p.chef_de_projet_id, p.territory_id, p.annual_cost_cents, p.appointed_on)
 
 
-async def on_shared(ctx: HandlerContext) -> None:
+async def on_shared(p: ChefDeProjetShared, uow: UnitOfWork) -> None:
     """`shared_with` is the post's whole list of other territories (platform rule: the latest event wins)."""
-    p: ChefDeProjetShared = ctx.payload
-    await ctx.defer(_SHARED, p.chef_de_projet_id, p.territory_id, sorted(p.shared_with))
+    await uow.defer(_SHARED, p.chef_de_projet_id, p.territory_id, sorted(p.shared_with))
 
 
-async def on_ended(ctx: HandlerContext) -> None:
-    p: ChefDeProjetEnded = ctx.payload
-    await ctx.defer(_ENDED, p.chef_de_projet_id, p.territory_id, p.ended_on)
-
-
-def post_handlers() -> dict[str, Handler]:
-    return {
-        spec_for(ChefDeProjetAppointed).type: on_appointed,
-        spec_for(ChefDeProjetShared).type: on_shared,
-        spec_for(ChefDeProjetEnded).type: on_ended,
-    }
+async def on_ended(p: ChefDeProjetEnded, uow: UnitOfWork) -> None:
+    await uow.defer(_ENDED, p.chef_de_projet_id, p.territory_id, p.ended_on)
 
 
 def _post(row: Any) -> Post:

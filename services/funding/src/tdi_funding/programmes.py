@@ -5,8 +5,9 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
+from tdi_contracts.errors import ErrorCode
 from tdi_contracts.events.funding import ProgrammeDeclared
 from tdi_contracts.reference import Instrument, Partner, Programme
 from tdi_contracts.reference.programmes_catalogue import (
@@ -16,9 +17,11 @@ from tdi_contracts.reference.programmes_catalogue import (
     ProjectType,
     declared_rules,
 )
-from tdi_funding.domain.errors import ProgrammeAlreadyDeclaredError, UnknownProgrammeError
-from tdi_funding.use_cases import Result
 from tdi_runtime.db import Connection
+from tdi_runtime.errors import DomainError
+
+if TYPE_CHECKING:
+    from tdi_funding.repositories import FundingUnitOfWork
 
 
 def _seed(row: Any) -> DeclaredProgrammeSeed:
@@ -32,27 +35,27 @@ def _seed(row: Any) -> DeclaredProgrammeSeed:
     )
 
 
-async def rules_for(conn: Connection, code: str) -> ProgrammeRules:
-    """The rules of a programme of the catalogue or declared by a partner, or UNKNOWN_PROGRAMME."""
-    if code in Programme.__members__.values():
-        return CATALOGUE[Programme(code)]
-    row = await conn.fetchrow("SELECT * FROM programmes WHERE code = $1", code)
-    if row is None:
-        raise UnknownProgrammeError(
-            f"Le programme « {code} » n'est ni au catalogue ni déclaré par un partenaire.",
-            details={"field": "programme", "value": code},
-        )
-    return declared_rules(_seed(row))
+async def rules_of(conn: Connection, codes: list[str]) -> dict[str, ProgrammeRules]:
+    """The rules of the programmes of the catalogue or declared by a partner among `codes` (unknown ones left out)."""
+    found = {code: CATALOGUE[Programme(code)] for code in codes if code in Programme.__members__.values()}
+    others = [code for code in codes if code not in found]
+    if others:
+        rows = await conn.fetch("SELECT * FROM programmes WHERE code = ANY($1::text[])", others)
+        found.update((row["code"], declared_rules(_seed(row))) for row in rows)
+    return found
 
 
-async def declare(conn: Connection, seed: DeclaredProgrammeSeed, on: date) -> Result:
+async def declare(uow: FundingUnitOfWork, seed: DeclaredProgrammeSeed, on: date) -> None:
     """A partner declares a programme it operates; the same declaration again is answered the same, a code of the
     catalogue or already declared otherwise is refused (PROGRAMME_ALREADY_DECLARED)."""
     if seed.programme in Programme.__members__.values():
-        raise ProgrammeAlreadyDeclaredError(
+        raise DomainError(
+            ErrorCode.PROGRAMME_ALREADY_DECLARED,
             f"« {seed.programme} » est un programme du catalogue de l'État : il ne se déclare pas.",
-            details={"field": "programme", "value": seed.programme},
+            field="programme",
+            value=seed.programme,
         )
+    conn = uow.conn
     inserted = await conn.fetchval(
         "INSERT INTO programmes (code, label, operator, instruments, project_types, labelled_territories_only,"
         " declared_on) VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (code) DO NOTHING RETURNING code",
@@ -67,10 +70,12 @@ async def declare(conn: Connection, seed: DeclaredProgrammeSeed, on: date) -> Re
     if inserted is None:
         existing = _seed(await conn.fetchrow("SELECT * FROM programmes WHERE code = $1", seed.programme))
         if existing == seed:
-            return Result(value=seed.programme)
-        raise ProgrammeAlreadyDeclaredError(
+            return
+        raise DomainError(
+            ErrorCode.PROGRAMME_ALREADY_DECLARED,
             f"Le programme « {seed.programme} » est déjà déclaré ({existing.operator.label}) avec d'autres termes.",
-            details={"field": "programme", "value": seed.programme},
+            field="programme",
+            value=seed.programme,
         )
     declared = ProgrammeDeclared(
         programme=seed.programme,
@@ -81,12 +86,11 @@ async def declare(conn: Connection, seed: DeclaredProgrammeSeed, on: date) -> Re
         labelled_territories_only=seed.labelled_territories_only,
         declared_on=on,
     )
-    return Result(events=[declared], value=seed.programme)
+    uow.programmes.declared(seed.programme, declared_rules(seed))
+    uow.emit(declared)
 
 
-async def declare_all(conn: Connection, seeds: Sequence[DeclaredProgrammeSeed], on: date) -> Result:
+async def declare_all(uow: FundingUnitOfWork, seeds: Sequence[DeclaredProgrammeSeed], on: date) -> None:
     """The declared programmes of the catalogue, at first start (declared once)."""
-    events: list[Any] = []
     for seed in seeds:
-        events += (await declare(conn, seed, on)).events
-    return Result(events=events)
+        await declare(uow, seed, on)

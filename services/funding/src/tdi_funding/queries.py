@@ -5,14 +5,14 @@ from typing import Any
 from tdi_funding.domain.application import LABELS, State
 from tdi_funding.domain.envelope import Envelope
 from tdi_funding.store_applications import StoredApplication
-from tdi_runtime.access import Access
+from tdi_runtime.pipeline import Caller
 
 UNDECIDED = frozenset({State.DRAFT.value, State.FILED.value, State.UNDER_INSTRUCTION.value})
 UNDECIDED_AMOUNTS = ("requested_cents", "details")
 """A dossier's amounts before its decision are sensitive (platform rule, issue 14): null for a reader."""
 
 
-def _shown(body: dict[str, Any], access: Access) -> dict[str, Any]:
+def _shown(body: dict[str, Any], access: Caller) -> dict[str, Any]:
     if body["state"] not in UNDECIDED:
         return body
     fields = [f for f in UNDECIDED_AMOUNTS if f in body]
@@ -51,7 +51,7 @@ def ceiling_label(e: Envelope) -> str | None:
     return CEILING_LABELS.get(e.provenance.value if e.provenance else "")
 
 
-def application_row(r: Any, access: Access) -> dict[str, Any]:
+def application_row(r: Any, access: Caller) -> dict[str, Any]:
     return _shown(
         {
             "application_id": str(r["id"]),
@@ -72,7 +72,7 @@ def application_row(r: Any, access: Access) -> dict[str, Any]:
     )
 
 
-def dossier(stored: StoredApplication, access: Access) -> dict[str, Any]:
+def dossier(stored: StoredApplication, access: Caller) -> dict[str, Any]:
     a = stored.application
     return _shown(
         {

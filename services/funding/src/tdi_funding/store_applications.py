@@ -1,11 +1,11 @@
-"""SQL of the applications (dossiers): one dossier is loaded whole (history and payments included), locked
-for the transaction, and saved back with only what changed appended."""
+"""SQL of the applications (dossiers): dossiers are loaded whole (history and payments included), locked for the
+transaction, and saved back with only what changed appended (`repositories.DossierRepository`)."""
 
 from __future__ import annotations
 
 import json
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from typing import Any
 from uuid import UUID, uuid5
 
@@ -30,6 +30,10 @@ class StoredApplication:
     cdp_year: int | None = None
     """Where an approved chef de projet dossier was counted (its year and post), for what it gives back later."""
     cdp_post_id: UUID | None = None
+    updated_at: datetime = field(default_factory=lambda: datetime.now(UTC))
+    """When the last decision changed it (its save's `updated_at`)."""
+    paid_on: dict[str, date] = field(default_factory=dict)
+    """The value date of each payment recorded since it was loaded, by reference (else the decision's day)."""
 
 
 def payment_id(application_id: UUID, reference: str) -> UUID:
@@ -55,60 +59,91 @@ async def insert(conn: Connection, stored: StoredApplication, now: datetime) -> 
         json.dumps(stored.details),
         now,
     )
-    await _append(conn, stored, now, None)
+    stored.updated_at = now
+    await _append(conn, [stored])
 
 
-async def save(conn: Connection, stored: StoredApplication, now: datetime, paid_on: date | None = None) -> None:
-    a = stored.application
-    await conn.execute(
+async def save_many(conn: Connection, dossiers: list[StoredApplication]) -> None:
+    """The dossiers' new state, then the history entries and payments each gained since it was loaded (one
+    statement each); `updated_at` and `paid_on` are those of the decision that changed it."""
+    await conn.executemany(
         "UPDATE applications SET state = $2, granted_cents = $3, released_cents = $4, paid_cents = $5,"
         " grant_id = $6, updated_at = $7, cdp_year = $8, cdp_post_id = $9 WHERE id = $1",
-        a.application_id,
-        a.state.value,
-        a.granted_cents,
-        a.released_cents,
-        a.paid_cents,
-        a.grant_id,
-        now,
-        stored.cdp_year,
-        stored.cdp_post_id,
+        [
+            (
+                s.application.application_id,
+                s.application.state.value,
+                s.application.granted_cents,
+                s.application.released_cents,
+                s.application.paid_cents,
+                s.application.grant_id,
+                s.updated_at,
+                s.cdp_year,
+                s.cdp_post_id,
+            )
+            for s in dossiers
+        ],
     )
-    await _append(conn, stored, now, paid_on)
+    await _append(conn, dossiers)
 
 
-async def _append(conn: Connection, stored: StoredApplication, now: datetime, paid_on: date | None) -> None:
-    """The history entries and payments the dossier gained since it was loaded."""
-    a = stored.application
-    new_entries = a.history[stored.saved_history :]
-    if new_entries:
+async def _append(conn: Connection, dossiers: list[StoredApplication]) -> None:
+    """The history entries and payments the dossiers gained since they were loaded."""
+    history, payments = [], []
+    for stored in dossiers:
+        a, now = stored.application, stored.updated_at
+        history += [
+            (a.application_id, stored.saved_history + i, h.at, h.state.value, h.actor, h.note)
+            for i, h in enumerate(a.history[stored.saved_history :])
+        ]
+        payments += [
+            (a.application_id, ref, payment_id(a.application_id, ref), amount, stored.paid_on.get(ref, now.date()))
+            for ref, amount in a.payments.items()
+            if ref not in stored.saved_payments
+        ]
+        stored.saved_history, stored.saved_payments = len(a.history), frozenset(a.payments)
+    if history:
         await conn.executemany(
             "INSERT INTO application_history (application_id, seq, at, state, actor, note)"
             " VALUES ($1, $2, $3, $4, $5, $6)",
-            [
-                (a.application_id, stored.saved_history + i, h.at, h.state.value, h.actor, h.note)
-                for i, h in enumerate(new_entries)
-            ],
+            history,
         )
-    new_payments = [(ref, amount) for ref, amount in a.payments.items() if ref not in stored.saved_payments]
-    if new_payments:
+    if payments:
         await conn.executemany(
             "INSERT INTO payments (application_id, reference, payment_id, amount_cents, paid_on)"
             " VALUES ($1, $2, $3, $4, $5)",
-            [
-                (a.application_id, ref, payment_id(a.application_id, ref), amount, paid_on or now.date())
-                for ref, amount in new_payments
-            ],
+            payments,
         )
-    stored.saved_history, stored.saved_payments = len(a.history), frozenset(a.payments)
 
 
-async def load(conn: Connection, application_id: UUID, *, for_update: bool = False) -> StoredApplication | None:
-    """The whole dossier; `for_update` locks it so two decisions on one dossier run one after the other."""
-    return await _whole(conn, "a.id", application_id, for_update)
+async def load(conn: Connection, application_id: UUID) -> StoredApplication | None:
+    """The whole dossier, as a read (no lock: the unit of work's `DossierRepository` locks what it decides on)."""
+    found = await load_many(conn, [application_id])
+    return found.get(application_id)
 
 
-async def find_by_grant(conn: Connection, grant_id: UUID, *, for_update: bool = False) -> StoredApplication | None:
-    return await _whole(conn, "a.grant_id", grant_id, for_update)
+async def lock_many(conn: Connection, application_ids: list[UUID]) -> None:
+    """Two decisions on one dossier run one after the other (ids sorted: every transaction locks in one order)."""
+    await conn.execute("SELECT id FROM applications WHERE id = ANY($1::uuid[]) ORDER BY id FOR UPDATE", application_ids)
+
+
+async def load_many(conn: Connection, application_ids: list[UUID]) -> dict[UUID, StoredApplication]:
+    """The dossiers with their history and payments, in one query. Locked first (`lock_many`), then read by this
+    second statement: under READ COMMITTED a statement that waited for a lock re-reads the locked row but not its
+    subqueries, so the history must be read with a snapshot taken after the lock (else two decisions in a row
+    append the same entry)."""
+    rows = await conn.fetch(f"{_WHOLE} WHERE a.id = ANY($1::uuid[])", application_ids)
+    return {row["id"]: _stored(row) for row in rows}
+
+
+async def application_of_grant(conn: Connection, grant_id: UUID) -> UUID | None:
+    value = await conn.fetchval("SELECT id FROM applications WHERE grant_id = $1", grant_id)
+    return None if value is None else UUID(str(value))
+
+
+async def applications_of_grants(conn: Connection, grant_ids: list[UUID]) -> list[UUID]:
+    rows = await conn.fetch("SELECT id FROM applications WHERE grant_id = ANY($1::uuid[])", grant_ids)
+    return [UUID(str(row["id"])) for row in rows]
 
 
 async def find_by_partner_reference(conn: Connection, filed_by: str, reference: str) -> UUID | None:
@@ -128,15 +163,7 @@ _WHOLE = (
 )
 
 
-async def _whole(conn: Connection, where: str, value: UUID, for_update: bool) -> StoredApplication | None:
-    """The dossier with its history and payments. Locked first, then read by a second statement: under READ
-    COMMITTED a statement that waited for a lock re-reads the locked row but not its subqueries, so the history
-    must be read with a snapshot taken after the lock (else two decisions in a row append the same entry)."""
-    if for_update:
-        await conn.execute(f"SELECT 1 FROM applications a WHERE {where} = $1 FOR UPDATE", value)
-    row = await conn.fetchrow(f"{_WHOLE} WHERE {where} = $1", value)
-    if row is None:
-        return None
+def _stored(row: Any) -> StoredApplication:
     history = json.loads(row["history_json"])
     payments: dict[str, int] = json.loads(row["payments_json"])
     application = Application(

@@ -8,17 +8,13 @@ from collections.abc import Iterable
 from datetime import date
 from typing import Any
 
+from tdi_contracts.errors import ErrorCode
 from tdi_contracts.money import format_eur
 from tdi_contracts.reference.programmes_catalogue import CeilingProvenance, EnvelopeSeed
 from tdi_funding.domain.application import Effect
-from tdi_funding.domain.envelope import Envelope, ceiling_exceeded, ceiling_not_set
-from tdi_funding.domain.errors import (
-    EnvelopeClosedError,
-    PaymentExceedsCommitmentError,
-    RegionalCeilingsAboveNationalError,
-    ReleaseExceedsCommitmentError,
-)
+from tdi_funding.domain.envelope import Envelope
 from tdi_runtime.db import Connection
+from tdi_runtime.errors import DomainError
 
 _COLUMNS = (
     "id, programme, region, year, operator, ceiling_cents, committed_cents, paid_cents, closed, allocated_cents,"
@@ -115,6 +111,11 @@ async def load(conn: Connection, envelope_id: str, *, for_update: bool = False) 
     return None if row is None else _envelope(row)
 
 
+async def load_many(conn: Connection, envelope_ids: list[str]) -> dict[str, Envelope]:
+    rows = await conn.fetch(f"SELECT {_COLUMNS} FROM envelopes WHERE id = ANY($1::text[])", envelope_ids)
+    return {row["id"]: _envelope(row) for row in rows}
+
+
 async def search(conn: Connection, programme: str | None, region: str | None, year: int | None) -> list[Envelope]:
     rows = await conn.fetch(
         f"SELECT {_COLUMNS} FROM envelopes WHERE ($1::text IS NULL OR programme = $1)"
@@ -128,21 +129,21 @@ async def search(conn: Connection, programme: str | None, region: str | None, ye
 
 async def apply(conn: Connection, envelope_id: str, effect: Effect) -> Envelope:
     """Writes a decision's effect on the envelope, each part conditionally, and returns the envelope after it.
-    A refusal raises the domain error with the envelope as it is now (another transaction may have taken the
-    money since it was read)."""
+    A refusal is the domain's (`Envelope.decommit`, `commit`, `pay`: the one wording of each rule), run on the
+    envelope as it is now (another transaction may have taken the money since it was read)."""
     row = None
-    if effect.decommit and (row := await conn.fetchrow(DECOMMIT, effect.decommit, envelope_id)) is None:
-        raise ReleaseExceedsCommitmentError("Désengagement refusé : il dépasse ce qui reste engagé et non versé.")
-    if effect.commit and (row := await conn.fetchrow(COMMIT, effect.commit, envelope_id)) is None:
-        now = await load(conn, envelope_id)
-        assert now is not None
-        if now.closed:
-            raise EnvelopeClosedError(f"L'enveloppe {envelope_id} est close : plus aucun engagement possible.")
-        if now.available_cents is None:
-            raise ceiling_not_set(envelope_id)
-        raise ceiling_exceeded(envelope_id, effect.commit, now.available_cents)
-    if effect.pay and (row := await conn.fetchrow(PAY, effect.pay, envelope_id)) is None:
-        raise PaymentExceedsCommitmentError("Versement refusé : il dépasse ce qui reste engagé sur l'enveloppe.")
+    for amount, statement, rule in (
+        (effect.decommit, DECOMMIT, Envelope.decommit),
+        (effect.commit, COMMIT, Envelope.commit),
+        (effect.pay, PAY, Envelope.pay),
+    ):
+        if amount and (row := await conn.fetchrow(statement, amount, envelope_id)) is None:
+            now = await load(conn, envelope_id)
+            assert now is not None  # foreign key
+            rule(now, amount)  # refuses, with the envelope's amounts as they are now
+            raise DomainError(  # the guard and the rule are the same condition: only a change in between
+                ErrorCode.CONFLICT, f"L'enveloppe {envelope_id} a changé pendant la décision : envoyez-la de nouveau."
+            )
     if row is None:
         raise ValueError("an effect without an amount changes no envelope")
     return _envelope(row)
@@ -154,10 +155,12 @@ async def allocate(conn: Connection, envelope_id: str, change_cents: int) -> Env
     if row is None:
         now = await load(conn, envelope_id)
         left = "aucun plafond" if now is None or now.available_cents is None else format_eur(now.available_cents)
-        raise RegionalCeilingsAboveNationalError(
+        raise DomainError(
+            ErrorCode.REGIONAL_CEILINGS_ABOVE_NATIONAL,
             f"Répartition refusée : l'enveloppe {envelope_id} n'a plus que {left} à répartir ; la somme des plafonds"
             " qu'elle contient ne dépasse jamais le sien.",
-            details={"field": "ceiling_cents", "available_cents": None if now is None else now.available_cents},
+            field="ceiling_cents",
+            available_cents=None if now is None else now.available_cents,
         )
     return _envelope(row)
 

@@ -14,7 +14,13 @@ from tdi_contracts.events.funding.applications import ApplicationDetails
 from tdi_contracts.reference import Instrument, Programme, ValueChain
 from tdi_contracts.reference.programmes_catalogue import ProjectType
 from tdi_funding.app import create_app
+from tdi_funding.commands import FileApplicationRequest
+from tdi_funding.handlers import registry
+from tdi_funding.repositories import FundingUnitOfWork, funding_unit_of_work
+from tdi_funding.settings import FundingRules
 from tdi_runtime.db import KIT_MIGRATIONS, migrate
+from tdi_runtime.outbox import Outbox
+from tdi_runtime.pipeline import Caller, Pipeline
 from tdi_runtime.territories import TERRITORY_MIGRATIONS
 from tdi_runtime.testing import unique_name
 
@@ -96,11 +102,25 @@ def fonds_vert_dossier(territory_id: str, envelope_id: str, requested_cents: int
     )
 
 
-class _Fold:
-    """The smallest handler context the projection's handlers need: the event, and writes at once."""
+STAFF = Caller.of_token("test-staff", "national")
+"""National staff: who sends the commands of the tests that run funding's pipeline without HTTP."""
 
-    def __init__(self, conn: Any, payload: Any) -> None:
-        self.conn, self.payload = conn, payload
+
+def staff_pipeline(pool: Any) -> Pipeline[FundingUnitOfWork]:
+    """Funding's own pipeline (handlers, unit of work) on a pool, without HTTP: `await pipeline.run(command, STAFF)`."""
+    return Pipeline(registry, funding_unit_of_work(FundingRules()), pool, Outbox())
+
+
+def filing(details: ApplicationDetails) -> FileApplicationRequest:
+    """The staff's filing command of these details."""
+    return FileApplicationRequest.model_validate(details.model_dump())
+
+
+class _Fold:
+    """The smallest unit of work the projection's handlers need: writes at once."""
+
+    def __init__(self, conn: Any) -> None:
+        self.conn = conn
 
     async def defer(self, sql: str, *args: Any) -> None:
         await self.conn.execute(sql, *args)
@@ -118,14 +138,14 @@ async def know_post(
          "employer_authority": "epci", "annual_cost_cents": annual_cost_cents, "appointed_on": "2024-01-02"},
         strict=False,
     )  # fmt: skip
-    await posts.on_appointed(_Fold(conn, appointed))  # type: ignore[arg-type]
+    await posts.on_appointed(appointed, _Fold(conn))  # type: ignore[arg-type]
     if shared_with:
         shared = ChefDeProjetShared.model_validate(
             {"territory_id": territory_id, "chef_de_projet_id": str(post_id), "shared_with": list(shared_with),
              "shared_on": "2024-01-02"},
             strict=False,
         )  # fmt: skip
-        await posts.on_shared(_Fold(conn, shared))  # type: ignore[arg-type]
+        await posts.on_shared(shared, _Fold(conn))  # type: ignore[arg-type]
 
 
 def chef_de_projet_dossier(

@@ -8,40 +8,48 @@ from __future__ import annotations
 
 import asyncio
 import uuid
-from datetime import UTC, datetime
 
 import pytest
 
 from tdi_contracts.money import eur
-from tdi_funding import deciding
-from tdi_funding.filing import file_application
-from tdi_funding.use_cases import STAFF, UseCases
+from tdi_funding.commands import StaffApproval, StaffWithdrawal
+from tdi_funding.repositories import FundingUnitOfWork
 from tdi_runtime.errors import DomainError
-from tdi_runtime.outbox import Outbox
+from tdi_runtime.pipeline import Pipeline
 
-from .conftest import chef_de_projet_dossier, know_post, know_territory, open_envelope
+from .conftest import (
+    STAFF,
+    chef_de_projet_dossier,
+    filing,
+    know_post,
+    know_territory,
+    open_envelope,
+    staff_pipeline,
+)
 from .test_service import funding_service  # noqa: F401  (fixture)
 
 pytestmark = [pytest.mark.integration, pytest.mark.timeout(180)]
-NOW = datetime(2024, 3, 1, tzinfo=UTC)
 
 
-async def _setup(pool, epci: int) -> tuple[UseCases, str, str]:  # type: ignore[no-untyped-def]
+async def _setup(pool, epci: int) -> tuple[Pipeline[FundingUnitOfWork], str, str]:  # type: ignore[no-untyped-def]
     territory, envelope = f"tdi-44-cdp-{uuid.uuid4().hex[:6]}", f"cdp-{uuid.uuid4().hex[:6]}"
     async with pool.acquire() as conn:
         await know_territory(conn, territory, epci=epci)
         await open_envelope(conn, envelope, eur(10_000_000), programme="chef-de-projet")
-    return UseCases(pool, Outbox()), territory, envelope
+    return staff_pipeline(pool), territory, envelope
 
 
-async def _file(use_cases: UseCases, territory: str, envelope: str, post: uuid.UUID, amount: int) -> uuid.UUID:
+async def _file(
+    use_cases: Pipeline[FundingUnitOfWork], territory: str, envelope: str, post: uuid.UUID, amount: int
+) -> uuid.UUID:
     dossier = chef_de_projet_dossier(territory, envelope, post, amount)
-    return (await use_cases.run(lambda c: file_application(c, dossier, STAFF, NOW))).value  # type: ignore[no-any-return]
+    ids = await use_cases.run(filing(dossier), STAFF, expect=dict)
+    return uuid.UUID(ids["application_id"])
 
 
-async def _approve(use_cases: UseCases, application: uuid.UUID, amount: int) -> str:
+async def _approve(use_cases: Pipeline[FundingUnitOfWork], application: uuid.UUID, amount: int) -> str:
     try:
-        await use_cases.run(lambda c: deciding.approve(c, application, amount, STAFF, NOW))
+        await use_cases.run(StaffApproval(application, amount), STAFF)
         return "approved"
     except DomainError as refused:
         return f"{refused.code}: {refused.message}"
@@ -58,7 +66,7 @@ async def test_a_second_30000_eur_dossier_of_a_two_epci_territory_the_same_year_
 
     approved = await _approve(use_cases, first, eur(30_000))
     refused = await _approve(use_cases, second, eur(30_000))
-    await use_cases.run(lambda c: deciding.withdraw(c, first, STAFF, NOW))
+    await use_cases.run(StaffWithdrawal(first), STAFF)
     after_withdrawal = await _approve(use_cases, second, eur(30_000))
 
     assert approved == "approved"
@@ -105,7 +113,7 @@ async def test_the_state_pays_at_most_70_percent_of_a_post_shared_by_two_territo
 
     outcomes = [await _approve(use_cases, x, amount) for x, amount in ((a, eur(17_500)), (b, eur(17_500)), (c, 1))]
     with pytest.raises(DomainError) as above_share:
-        await use_cases.run(lambda conn: file_application(conn, too_much, STAFF, NOW))
+        await use_cases.run(filing(too_much), STAFF)
 
     assert outcomes[:2] == ["approved", "approved"]
     assert outcomes[2].startswith("CHEF_DE_PROJET_CAP_REACHED") and "70 %" in outcomes[2]
@@ -122,7 +130,7 @@ async def test_a_chef_de_projet_dossier_names_a_known_post_of_its_territory_and_
     codes = []
     for dossier in (unknown, foreign):
         with pytest.raises(DomainError) as refused:
-            await use_cases.run(lambda conn, d=dossier: file_application(conn, d, STAFF, NOW))
+            await use_cases.run(filing(dossier), STAFF)
         codes.append([e["code"] for e in refused.value.details["field_errors"]])
     assert codes == [["chef-de-projet-post-unknown"], ["chef-de-projet-post-of-another-territory"]]
 

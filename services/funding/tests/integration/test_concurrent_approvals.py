@@ -7,16 +7,14 @@ import asyncio
 import os
 import time
 from datetime import UTC, datetime
+from uuid import UUID
 
 import pytest
 
-from tdi_funding import deciding, grants
-from tdi_funding.filing import file_application
-from tdi_funding.use_cases import STAFF, UseCases
+from tdi_funding.commands import StaffApproval, StaffPayment
 from tdi_runtime.errors import DomainError
-from tdi_runtime.outbox import Outbox
 
-from .conftest import fonds_vert_dossier, know_territory, open_envelope
+from .conftest import STAFF, filing, fonds_vert_dossier, know_territory, open_envelope, staff_pipeline
 
 pytestmark = pytest.mark.integration
 
@@ -28,8 +26,7 @@ RACERS, FITS, AMOUNT = 200, 100, 1_000_000  # 10,000 EUR each; the envelope hold
 
 @pytest.mark.timeout(120 + 30 * ROUNDS)  # a bound against hanging only, scaled to the rounds asked
 async def test_200_racing_approvals_on_an_envelope_that_fits_100_approve_exactly_100_every_time(funding_pool):
-    use_cases = UseCases(funding_pool, Outbox())
-    now = datetime.now(UTC)
+    use_cases = staff_pipeline(funding_pool)
     async with funding_pool.acquire() as conn:
         await know_territory(conn, "tdi-44-course-aux-fonds")
     timings = []
@@ -38,14 +35,12 @@ async def test_200_racing_approvals_on_an_envelope_that_fits_100_approve_exactly
         async with funding_pool.acquire() as conn:
             await open_envelope(conn, envelope_id, FITS * AMOUNT)
         dossier = fonds_vert_dossier("tdi-44-course-aux-fonds", envelope_id, AMOUNT)
-        filed = await asyncio.gather(
-            *(use_cases.run(lambda c, d=dossier: file_application(c, d, STAFF, now)) for _ in range(RACERS))
-        )
-        ids = [f.value for f in filed]
+        filed = await asyncio.gather(*(use_cases.run(filing(dossier), STAFF, expect=dict) for _ in range(RACERS)))
+        ids = [UUID(f["application_id"]) for f in filed]
 
         async def approve(application_id):  # type: ignore[no-untyped-def]
             try:
-                await use_cases.run(lambda c: deciding.approve(c, application_id, AMOUNT, STAFF, now))
+                await use_cases.run(StaffApproval(application_id, AMOUNT), STAFF)
                 return "approved"
             except DomainError as refused:
                 return refused.code
@@ -83,22 +78,23 @@ async def test_the_check_constraint_refuses_an_over_commitment_written_around_th
 
 
 async def test_one_decision_arriving_many_times_at_once_commits_once_and_payments_never_pass_the_grant(funding_pool):
-    use_cases = UseCases(funding_pool, Outbox())
+    use_cases = staff_pipeline(funding_pool)
     now = datetime.now(UTC)
     async with funding_pool.acquire() as conn:
         await know_territory(conn, "tdi-44-doublons")
         await open_envelope(conn, "fonds-vert-doublons", 100 * AMOUNT)
     filed = await use_cases.run(
-        lambda c: file_application(c, fonds_vert_dossier("tdi-44-doublons", "fonds-vert-doublons", AMOUNT), STAFF, now)
+        filing(fonds_vert_dossier("tdi-44-doublons", "fonds-vert-doublons", AMOUNT)), STAFF, expect=dict
     )
+    application_id = UUID(filed["application_id"])
     approvals = await asyncio.gather(
-        *(use_cases.run(lambda c: deciding.approve(c, filed.value, AMOUNT, STAFF, now)) for _ in range(20))
+        *(use_cases.run(StaffApproval(application_id, AMOUNT), STAFF, expect=dict) for _ in range(20))
     )
-    grant_id = approvals[0].value
+    grant_id = UUID(approvals[0]["grant_id"])
 
     async def pay(reference: str):  # type: ignore[no-untyped-def]
         try:
-            await use_cases.run(lambda c: grants.pay(c, grant_id, reference, AMOUNT // 4, now.date(), STAFF, now))
+            await use_cases.run(StaffPayment(grant_id, reference, AMOUNT // 4, now.date()), STAFF)
             return "paid"
         except DomainError as refused:
             return refused.code
@@ -108,8 +104,8 @@ async def test_one_decision_arriving_many_times_at_once_commits_once_and_payment
         envelope = await conn.fetchrow(
             "SELECT committed_cents, paid_cents FROM envelopes WHERE id = 'fonds-vert-doublons'"
         )
-        recorded = await conn.fetchval("SELECT count(*) FROM payments WHERE application_id = $1", filed.value)
-    assert {a.value for a in approvals} == {grant_id}
+        recorded = await conn.fetchval("SELECT count(*) FROM payments WHERE application_id = $1", application_id)
+    assert {UUID(a["grant_id"]) for a in approvals} == {grant_id}
     assert envelope["committed_cents"] == AMOUNT  # committed once
     assert recorded == 4 and envelope["paid_cents"] == AMOUNT  # 4 quarters fit; the 2 other references refused
     assert payments.count("PAYMENT_EXCEEDS_COMMITMENT") == 10

@@ -19,9 +19,10 @@ from tdi_contracts.money import eur
 from tdi_contracts.reference.figures import chef_de_projet_cap
 from tdi_funding.domain.application import Application
 from tdi_funding.domain.chef_de_projet import CdpKey, CdpLedger, Post, filing_failures, state_ceiling_of_post
-from tdi_funding.domain.decisions import apply_decision
 from tdi_funding.domain.envelope import Envelope
 from tdi_runtime.errors import DomainError
+
+from .unit_of_work import decided
 
 NOW = datetime(2024, 6, 1, tzinfo=UTC)
 TERRITORIES = ("tdi-44-a", "tdi-44-b", "tdi-44-c")
@@ -99,7 +100,7 @@ class ChefDeProjetYears(RuleBasedStateMachine):
             dossier.territory_id, year, self.posts[post_index], self.epci[dossier.territory_id]
         )
         try:
-            effect = apply_decision(dossier, self.envelope, decide, ledger=(self.ledger, key))
+            effect = decided(dossier, self.envelope, decide, ledger=(self.ledger, key))
         except DomainError as error:
             self.refused[error.code] += 1
             return

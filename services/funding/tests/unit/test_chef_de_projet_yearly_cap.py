@@ -6,20 +6,32 @@ engagement des territoires à assurer a minima 30 % de cofinancement du poste. D
 être recherchées »; M:185 « Maximum 30 000 € ou 40 000 € / an par territoire d'industrie »; M:192-193 « partager le
 chef de projet entre plusieurs territoires »."""
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import UTC, date, datetime
 from uuid import UUID, uuid4
 
 import pytest
 
+from tdi_contracts.errors import ErrorCode
 from tdi_contracts.money import eur
 from tdi_funding.domain.application import Application
 from tdi_funding.domain.chef_de_projet import CdpLedger, Post
-from tdi_funding.domain.decisions import apply_decision
 from tdi_funding.domain.envelope import Envelope
-from tdi_funding.domain.errors import ChefDeProjetCapReachedError
+from tdi_runtime.errors import DomainError
+
+from .unit_of_work import decided
 
 NOW = datetime(2024, 3, 1, tzinfo=UTC)
 TWO_EPCI, THREE_EPCI = 2, 3
+
+
+@contextmanager
+def refused_with(code: ErrorCode) -> Iterator[pytest.ExceptionInfo[DomainError]]:
+    """A rule's refusal: a `DomainError` of that code of the catalogue."""
+    with pytest.raises(DomainError) as error:
+        yield error
+    assert error.value.code == code.value
 
 
 def post(territory: str, cost_eur: int, *shared: str) -> Post:
@@ -34,7 +46,7 @@ def filed(territory: str, requested: int) -> Application:
 
 def approve(ledger: CdpLedger, envelope: Envelope, app: Application, p: Post, epci: int, amount: int) -> None:
     key = ledger.key(app.territory_id, 2024, p, epci)
-    apply_decision(app, envelope, lambda a: a.approve(amount, uuid4(), NOW, "national"), ledger=(ledger, key))
+    decided(app, envelope, lambda a: a.approve(amount, uuid4(), NOW, "national"), ledger=(ledger, key))
 
 
 def test_a_second_30000_eur_dossier_of_a_two_epci_territory_the_same_year_is_refused__P472_P475_M185():
@@ -42,7 +54,7 @@ def test_a_second_30000_eur_dossier_of_a_two_epci_territory_the_same_year_is_ref
     first_post, second_post = post("tdi-44-a", 60_000), post("tdi-44-a", 60_000)
     first, second = filed("tdi-44-a", eur(30_000)), filed("tdi-44-a", eur(30_000))
     approve(ledger, envelope, first, first_post, TWO_EPCI, eur(30_000))
-    with pytest.raises(ChefDeProjetCapReachedError) as refused:
+    with refused_with(ErrorCode.CHEF_DE_PROJET_CAP_REACHED) as refused:
         approve(ledger, envelope, second, second_post, TWO_EPCI, eur(30_000))
     assert refused.value.code == "CHEF_DE_PROJET_CAP_REACHED"
     assert "0,00 €" in refused.value.message and "2024" in refused.value.message
@@ -63,7 +75,7 @@ def test_a_territory_of_three_epci_has_40000_eur_a_year_whatever_the_number_of_d
     a, b = post("tdi-44-b", 40_000), post("tdi-44-b", 30_000)
     ledger.commit(ledger.key("tdi-44-b", 2024, a, THREE_EPCI), eur(28_000))
     assert ledger.room("tdi-44-b", 2024, THREE_EPCI) == eur(12_000)
-    with pytest.raises(ChefDeProjetCapReachedError):
+    with refused_with(ErrorCode.CHEF_DE_PROJET_CAP_REACHED):
         ledger.commit(ledger.key("tdi-44-b", 2024, b, THREE_EPCI), eur(12_001))
     ledger.commit(ledger.key("tdi-44-b", 2024, b, THREE_EPCI), eur(12_000))
 
@@ -75,7 +87,7 @@ def test_the_state_never_pays_more_than_70_percent_of_a_shared_post_across_its_t
     shared = post("tdi-44-a", 50_000, "tdi-44-c")
     ledger.commit(ledger.key("tdi-44-a", 2024, shared, TWO_EPCI), eur(17_500))
     ledger.commit(ledger.key("tdi-44-c", 2024, shared, THREE_EPCI), eur(17_500))
-    with pytest.raises(ChefDeProjetCapReachedError) as refused:
+    with refused_with(ErrorCode.CHEF_DE_PROJET_CAP_REACHED) as refused:
         ledger.commit(ledger.key("tdi-44-c", 2024, shared, THREE_EPCI), eur(1))
     assert "70 %" in refused.value.message
     assert ledger.room("tdi-44-c", 2024, THREE_EPCI) == eur(40_000) - eur(17_500)
@@ -87,9 +99,9 @@ def test_a_withdrawal_or_a_reduced_grant_gives_the_room_back():
     app = filed("tdi-44-a", eur(30_000))
     approve(ledger, envelope, app, p, TWO_EPCI, eur(30_000))
     key = ledger.key("tdi-44-a", 2024, p, TWO_EPCI)
-    apply_decision(app, envelope, lambda a: a.release(eur(10_000), NOW, "national"), ledger=(ledger, key))
+    decided(app, envelope, lambda a: a.release(eur(10_000), NOW, "national"), ledger=(ledger, key))
     assert ledger.room("tdi-44-a", 2024, TWO_EPCI) == eur(10_000)
-    apply_decision(app, envelope, lambda a: a.withdraw(NOW, "national"), ledger=(ledger, key))
+    decided(app, envelope, lambda a: a.withdraw(NOW, "national"), ledger=(ledger, key))
     assert ledger.room("tdi-44-a", 2024, TWO_EPCI) == eur(30_000)
 
 
@@ -98,7 +110,7 @@ def test_a_later_change_of_the_epci_count_does_not_claw_back_what_was_granted_pl
     p = post("tdi-44-b", 80_000)
     ledger.commit(ledger.key("tdi-44-b", 2024, p, THREE_EPCI), eur(40_000))
     assert ledger.room("tdi-44-b", 2024, TWO_EPCI) == 0  # never negative
-    with pytest.raises(ChefDeProjetCapReachedError):
+    with refused_with(ErrorCode.CHEF_DE_PROJET_CAP_REACHED):
         ledger.commit(ledger.key("tdi-44-b", 2024, p, TWO_EPCI), eur(1))
     ledger.release(ledger.key("tdi-44-b", 2024, p, TWO_EPCI), eur(40_000))
     assert ledger.room("tdi-44-b", 2024, TWO_EPCI) == eur(30_000)

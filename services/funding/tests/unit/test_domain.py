@@ -1,26 +1,34 @@
 """Envelopes, dossiers and eligibility, without a broker or a database."""
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import replace
 from datetime import UTC, date, datetime
 from uuid import uuid4
 
 import pytest
 
+from tdi_contracts.errors import ErrorCode
 from tdi_contracts.money import eur
 from tdi_contracts.reference import Programme
 from tdi_contracts.reference.programmes_catalogue import CATALOGUE
 from tdi_funding.domain.application import Application, State
 from tdi_funding.domain.chef_de_projet import Post
-from tdi_funding.domain.decisions import apply_decision
 from tdi_funding.domain.eligibility import Dossier, check
 from tdi_funding.domain.envelope import Envelope
-from tdi_funding.domain.errors import (
-    EnvelopeCeilingExceededError,
-    InvalidTransitionError,
-    PaymentExceedsCommitmentError,
-)
+from tdi_runtime.errors import DomainError
+
+from .unit_of_work import decided
 
 NOW = datetime(2024, 3, 1, tzinfo=UTC)
+
+
+@contextmanager
+def refused_with(code: ErrorCode) -> Iterator[pytest.ExceptionInfo[DomainError]]:
+    """A rule's refusal: a `DomainError` of that code of the catalogue."""
+    with pytest.raises(DomainError) as error:
+        yield error
+    assert error.value.code == code.value
 
 
 def _envelope(ceiling: int = eur(1_000), programme: str = "fonds-vert-ti", region: str | None = "44") -> Envelope:
@@ -36,7 +44,7 @@ def _filed(requested: int = eur(600)) -> Application:
 def test_envelope_is_never_committed_beyond_its_ceiling():
     envelope = _envelope()
     envelope.commit(eur(600))
-    with pytest.raises(EnvelopeCeilingExceededError) as refused:
+    with refused_with(ErrorCode.ENVELOPE_CEILING_EXCEEDED) as refused:
         envelope.commit(eur(401))
     assert refused.value.code == "ENVELOPE_CEILING_EXCEEDED"
     assert envelope.committed_cents == eur(600)
@@ -45,9 +53,9 @@ def test_envelope_is_never_committed_beyond_its_ceiling():
 
 def test_an_approval_the_envelope_cannot_hold_leaves_the_dossier_as_it_was():
     envelope, first, second = _envelope(), _filed(), _filed()
-    apply_decision(first, envelope, lambda a: a.approve(eur(600), uuid4(), NOW, "staff"))
-    with pytest.raises(EnvelopeCeilingExceededError):
-        apply_decision(second, envelope, lambda a: a.approve(eur(600), uuid4(), NOW, "staff"))
+    decided(first, envelope, lambda a: a.approve(eur(600), uuid4(), NOW, "staff"))
+    with refused_with(ErrorCode.ENVELOPE_CEILING_EXCEEDED):
+        decided(second, envelope, lambda a: a.approve(eur(600), uuid4(), NOW, "staff"))
     assert second.state is State.FILED
     assert envelope.committed_cents == eur(600)
 
@@ -55,27 +63,27 @@ def test_an_approval_the_envelope_cannot_hold_leaves_the_dossier_as_it_was():
 def test_the_same_approval_arriving_twice_commits_once():
     envelope, app = _envelope(), _filed()
     grant = uuid4()
-    first = apply_decision(app, envelope, lambda a: a.approve(eur(500), grant, NOW, "bpifrance"))
-    again = apply_decision(app, envelope, lambda a: a.approve(eur(500), grant, NOW, "bpifrance"))
+    first = decided(app, envelope, lambda a: a.approve(eur(500), grant, NOW, "bpifrance"))
+    again = decided(app, envelope, lambda a: a.approve(eur(500), grant, NOW, "bpifrance"))
     assert first.changed and not again.changed
     assert envelope.committed_cents == eur(500)
 
 
 def test_a_payment_never_exceeds_what_is_committed_and_is_recorded_once_per_reference():
     envelope, app = _envelope(), _filed()
-    apply_decision(app, envelope, lambda a: a.approve(eur(500), uuid4(), NOW, "staff"))
-    apply_decision(app, envelope, lambda a: a.pay("PAY-1", eur(300), NOW, "staff"))
-    apply_decision(app, envelope, lambda a: a.pay("PAY-1", eur(300), NOW, "staff"))
-    with pytest.raises(PaymentExceedsCommitmentError):
-        apply_decision(app, envelope, lambda a: a.pay("PAY-2", eur(201), NOW, "staff"))
+    decided(app, envelope, lambda a: a.approve(eur(500), uuid4(), NOW, "staff"))
+    decided(app, envelope, lambda a: a.pay("PAY-1", eur(300), NOW, "staff"))
+    decided(app, envelope, lambda a: a.pay("PAY-1", eur(300), NOW, "staff"))
+    with refused_with(ErrorCode.PAYMENT_EXCEEDS_COMMITMENT):
+        decided(app, envelope, lambda a: a.pay("PAY-2", eur(201), NOW, "staff"))
     assert (envelope.committed_cents, envelope.paid_cents, app.paid_cents) == (eur(500), eur(300), eur(300))
 
 
 def test_withdrawing_an_approved_dossier_gives_back_what_was_not_paid():
     envelope, app = _envelope(), _filed()
-    apply_decision(app, envelope, lambda a: a.approve(eur(500), uuid4(), NOW, "staff"))
-    apply_decision(app, envelope, lambda a: a.pay("PAY-1", eur(200), NOW, "staff"))
-    apply_decision(app, envelope, lambda a: a.withdraw(NOW, "holder"))
+    decided(app, envelope, lambda a: a.approve(eur(500), uuid4(), NOW, "staff"))
+    decided(app, envelope, lambda a: a.pay("PAY-1", eur(200), NOW, "staff"))
+    decided(app, envelope, lambda a: a.withdraw(NOW, "holder"))
     assert app.state is State.WITHDRAWN
     assert (envelope.committed_cents, envelope.paid_cents) == (eur(200), eur(200))
 
@@ -84,7 +92,7 @@ def test_a_refused_dossier_cannot_be_approved_and_the_history_reads_in_french_wi
     app = _filed()
     app.start_instruction(NOW, "ademe")
     app.refuse("projet hors filières cibles", NOW, "ademe")
-    with pytest.raises(InvalidTransitionError) as refused:
+    with refused_with(ErrorCode.APPLICATION_STATE_CONFLICT) as refused:
         app.approve(eur(100), uuid4(), NOW, "ademe")
     assert "refusé" in refused.value.message
     assert [(h.state, h.note) for h in app.history] == [

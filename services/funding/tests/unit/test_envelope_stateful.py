@@ -9,9 +9,10 @@ from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, invariant, precondition, rule
 
 from tdi_funding.domain.application import Application, State
-from tdi_funding.domain.decisions import apply_decision
 from tdi_funding.domain.envelope import Envelope
 from tdi_runtime.errors import DomainError
+
+from .unit_of_work import decided
 
 NOW = datetime(2024, 6, 1, tzinfo=UTC)
 CEILING = 1_000_000
@@ -28,7 +29,7 @@ class EnvelopeUnderRandomDecisions(RuleBasedStateMachine):
     def _decide(self, index: int, decide) -> None:  # type: ignore[no-untyped-def]
         dossier = self.dossiers[index % len(self.dossiers)]
         try:
-            apply_decision(dossier, self.envelope, decide)
+            decided(dossier, self.envelope, decide)
         except DomainError:
             self.refused_commitments += 1
 

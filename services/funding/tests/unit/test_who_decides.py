@@ -1,8 +1,12 @@
 """Who decides a dossier and who only advises (issue 24, A1), as pure rules: decide = approve, refuse, withdraw,
 reduce, pay; advise = file, open the instruction, record an avis."""
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+
 import pytest
 
+from tdi_contracts.errors import ErrorCode
 from tdi_contracts.reference import Partner, Programme
 from tdi_contracts.reference.programmes_catalogue import CATALOGUE
 from tdi_funding.domain.rights import require_decision, require_instruction, require_opinion
@@ -10,6 +14,14 @@ from tdi_runtime.errors import DomainError
 
 FONDS_VERT = CATALOGUE[Programme.FONDS_VERT_TI]
 REBOND = CATALOGUE[Programme.REBOND_INDUSTRIEL_INVESTISSEMENT]
+
+
+@contextmanager
+def refused_with(code: ErrorCode) -> Iterator[pytest.ExceptionInfo[DomainError]]:
+    """A rule's refusal: a `DomainError` of that code of the catalogue."""
+    with pytest.raises(DomainError) as error:
+        yield error
+    assert error.value.code == code.value
 
 
 def refusal(check, *args, **kwargs) -> str | None:
@@ -73,7 +85,6 @@ def test_an_avis_is_a_dated_line_of_the_history_and_leaves_the_dossier_where_it_
     from uuid import uuid4
 
     from tdi_funding.domain.application import Application, State
-    from tdi_funding.domain.errors import InvalidTransitionError
 
     at = datetime(2024, 2, 15, tzinfo=UTC)
     dossier = Application(uuid4(), "tdi-44-grand-reims", "fonds-vert-ti", "fonds-vert-ti-2024-r44", 15_000_000)
@@ -85,5 +96,5 @@ def test_an_avis_is_a_dated_line_of_the_history_and_leaves_the_dossier_where_it_
     assert dossier.history[-1].note == "Avis favorable : Projet cohérent avec la stratégie du territoire."
     assert dossier.history[-1].actor == "ademe" and len(dossier.history) == 2
     dossier.refuse("hors critères", at, "regional:44")
-    with pytest.raises(InvalidTransitionError):
+    with refused_with(ErrorCode.APPLICATION_STATE_CONFLICT):
         dossier.record_opinion("défavorable", "Trop tard.", at, "region-council:44")

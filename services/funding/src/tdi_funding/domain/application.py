@@ -11,13 +11,10 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from uuid import UUID
 
+from tdi_contracts.errors import ErrorCode
 from tdi_contracts.money import format_eur
 from tdi_contracts.reference.labels import ApplicationState
-from tdi_funding.domain.errors import (
-    InvalidTransitionError,
-    PaymentExceedsCommitmentError,
-    ReleaseExceedsCommitmentError,
-)
+from tdi_runtime.errors import DomainError
 
 State = ApplicationState
 """A dossier's states, with their French words, are the contracts' (`tdi_contracts.reference.labels`)."""
@@ -71,9 +68,10 @@ class Application:
 
     def _move(self, to: State, allowed: tuple[State, ...], at: datetime, actor: str, note: str) -> None:
         if self.state not in allowed:
-            raise InvalidTransitionError(
+            raise DomainError(
+                ErrorCode.APPLICATION_STATE_CONFLICT,
                 f"Le dossier est {LABELS[self.state]} : il ne peut pas passer à « {LABELS[to]} ».",
-                details={"state": self.state.value},
+                state=self.state.value,
             )
         self.state = to
         self.history.append(HistoryEntry(at, to, actor, note))
@@ -94,9 +92,10 @@ class Application:
         """An avis of those who advise (ADEME, the Conseil régional): a line of the history, never a state change;
         given before the decision only; the same avis from the same author twice is one line."""
         if self.state not in (State.FILED, State.UNDER_INSTRUCTION):
-            raise InvalidTransitionError(
+            raise DomainError(
+                ErrorCode.APPLICATION_STATE_CONFLICT,
                 f"Le dossier est {LABELS[self.state]} : un avis se donne avant la décision.",
-                details={"state": self.state.value},
+                state=self.state.value,
             )
         note = f"Avis {opinion} : {text}"
         if any(h.actor == actor and h.note == note for h in self.history):
@@ -109,10 +108,11 @@ class Application:
         if self.state is State.APPROVED and self.granted_cents == granted_cents:
             return NO_EFFECT  # the same decision arriving twice
         if granted_cents <= 0 or granted_cents > self.requested_cents:
-            raise InvalidTransitionError(
+            raise DomainError(
+                ErrorCode.APPLICATION_STATE_CONFLICT,
                 f"Le montant accordé doit être positif et au plus le montant demandé "
                 f"({format_eur(self.requested_cents)}).",
-                details={"field": "granted_cents"},
+                field="granted_cents",
             )
         note = f"Dossier accordé pour {format_eur(granted_cents)}."
         self._move(State.APPROVED, (State.FILED, State.UNDER_INSTRUCTION), at, actor, note)
@@ -140,10 +140,11 @@ class Application:
         """A reduced grant: part of the commitment goes back to the envelope (never what is already paid)."""
         self._require_approved("désengager")
         if amount_cents <= 0 or amount_cents > self.payable_cents:
-            raise ReleaseExceedsCommitmentError(
+            raise DomainError(
+                ErrorCode.RELEASE_EXCEEDS_COMMITMENT,
                 f"Désengagement de {format_eur(amount_cents)} refusé : {format_eur(self.payable_cents)} "
                 f"restent engagés et non versés sur ce dossier.",
-                details={"field": "released_cents"},
+                field="released_cents",
             )
         self.released_cents += amount_cents
         self.history.append(HistoryEntry(at, self.state, actor, f"{format_eur(amount_cents)} désengagés."))
@@ -155,15 +156,17 @@ class Application:
         if reference in self.payments:
             if self.payments[reference] == amount_cents:
                 return NO_EFFECT
-            raise InvalidTransitionError(
+            raise DomainError(
+                ErrorCode.APPLICATION_STATE_CONFLICT,
                 f"Le versement {reference} a déjà été enregistré pour {format_eur(self.payments[reference])}.",
-                details={"field": "partner_reference"},
+                field="partner_reference",
             )
         if amount_cents <= 0 or amount_cents > self.payable_cents:
-            raise PaymentExceedsCommitmentError(
+            raise DomainError(
+                ErrorCode.PAYMENT_EXCEEDS_COMMITMENT,
                 f"Versement de {format_eur(amount_cents)} refusé : {format_eur(self.payable_cents)} restent "
                 f"engagés et non versés sur ce dossier.",
-                details={"field": "amount_cents"},
+                field="amount_cents",
             )
         self.payments[reference] = amount_cents
         self.paid_cents += amount_cents
@@ -172,7 +175,8 @@ class Application:
 
     def _require_approved(self, verb: str) -> None:
         if self.state is not State.APPROVED:
-            raise InvalidTransitionError(
+            raise DomainError(
+                ErrorCode.APPLICATION_STATE_CONFLICT,
                 f"Le dossier est {LABELS[self.state]} : on ne peut {verb} que sur un dossier accordé.",
-                details={"state": self.state.value},
+                state=self.state.value,
             )

@@ -14,9 +14,10 @@ from dataclasses import dataclass, field
 from datetime import date
 from uuid import UUID
 
+from tdi_contracts.errors import ErrorCode
 from tdi_contracts.money import format_eur
 from tdi_contracts.reference.figures import CHEF_DE_PROJET_MAX_STATE_SHARE, chef_de_projet_cap
-from tdi_funding.domain.errors import ChefDeProjetCapReachedError
+from tdi_runtime.errors import DomainError
 
 
 @dataclass(frozen=True)
@@ -150,21 +151,27 @@ def check_cdp_room(key: CdpKey, amount_cents: int, given_cents: int, on_post_cen
         raise post_cap_reached(key, amount_cents, on_post_cents)
 
 
-def territory_cap_reached(key: CdpKey, amount_cents: int, given_cents: int) -> ChefDeProjetCapReachedError:
+def territory_cap_reached(key: CdpKey, amount_cents: int, given_cents: int) -> DomainError:
     room = max(0, key.cap_cents - given_cents)
-    return ChefDeProjetCapReachedError(
+    return DomainError(
+        ErrorCode.CHEF_DE_PROJET_CAP_REACHED,
         f"Part de l'État de {format_eur(amount_cents)} refusée : le plafond annuel du territoire "
         f"({format_eur(key.cap_cents)}) ne laisse que {format_eur(room)} en {key.year}.",
-        details={"field": "granted_cents", "remaining_cents": room, "year": key.year},
+        field="granted_cents",
+        remaining_cents=room,
+        year=key.year,
     )
 
 
-def post_cap_reached(key: CdpKey, amount_cents: int, on_post_cents: int) -> ChefDeProjetCapReachedError:
+def post_cap_reached(key: CdpKey, amount_cents: int, on_post_cents: int) -> DomainError:
     room = max(0, key.post_ceiling_cents - on_post_cents)
-    return ChefDeProjetCapReachedError(
+    return DomainError(
+        ErrorCode.CHEF_DE_PROJET_CAP_REACHED,
         f"Part de l'État de {format_eur(amount_cents)} refusée : l'État ne finance pas plus de 70 % du poste "
         f"({format_eur(key.post_ceiling_cents)} par an), il reste {format_eur(room)} en {key.year}.",
-        details={"field": "granted_cents", "remaining_cents": room, "year": key.year},
+        field="granted_cents",
+        remaining_cents=room,
+        year=key.year,
     )
 
 

@@ -1,12 +1,13 @@
-"""A decision on a dossier applied to the dossier and its envelope together, or to neither.
+"""A decision on a dossier applied to the dossier and its envelope together.
 
 The dossier says what the decision does in cents (`Effect`); the envelope applies those cents under its
-own invariant. If the envelope refuses (ceiling reached, closed), the dossier is left as it was.
+own invariant (the ceiling: `Envelope.commit`, guarded in the store by a conditional UPDATE). If the envelope or
+the chef de projet ledger refuses (ceiling reached, closed, cap), the refusal stops the unit of work, which is
+discarded with everything it read and changed (HTTP: its transaction; Kafka: its savepoint): no copy to roll back.
 """
 
 from __future__ import annotations
 
-import copy
 from collections.abc import Callable
 
 from tdi_funding.domain.application import Application, Effect
@@ -38,21 +39,12 @@ def apply_decision(
     decide: Callable[[Application], Effect],
     ledger: tuple[CdpLedger, CdpKey] | None = None,
 ) -> Effect:
-    """Run `decide` on the dossier, apply its effect to the envelope (and to the chef de projet ledger for that
-    programme); on any refusal nothing changes."""
+    """Run `decide` on the dossier, apply its effect to the chef de projet ledger for that programme and to the
+    envelope; a refusal raises, and the caller's unit of work discards the objects it changed."""
     if application.envelope_id != envelope.envelope_id:
         raise ValueError("a dossier's decisions apply to its own envelope")
-    draft, before = copy.deepcopy(application), copy.deepcopy(envelope)
-    before_ledger = copy.deepcopy(ledger[0]) if ledger else None
-    effect = decide(draft)
-    try:
-        if ledger is not None:
-            apply_ledger(ledger[0], ledger[1], effect)
-        apply_effect(envelope, effect)
-    except Exception:
-        envelope.__dict__.update(before.__dict__)
-        if ledger is not None and before_ledger is not None:
-            ledger[0].__dict__.update(before_ledger.__dict__)
-        raise
-    application.__dict__.update(draft.__dict__)
+    effect = decide(application)
+    if ledger is not None:
+        apply_ledger(ledger[0], ledger[1], effect)
+    apply_effect(envelope, effect)
     return effect

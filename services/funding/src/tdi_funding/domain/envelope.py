@@ -13,19 +13,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
+from tdi_contracts.errors import ErrorCode
 from tdi_contracts.money import format_eur
 from tdi_contracts.reference.programmes_catalogue import CeilingProvenance, EnvelopeSeed
-from tdi_funding.domain.errors import (
-    EnvelopeCeilingBelowCommittedError,
-    EnvelopeCeilingExceededError,
-    EnvelopeCeilingNotSetError,
-    EnvelopeClosedError,
-    EnvelopeFilingClosedError,
-    EnvelopeStillOpenError,
-    PaymentExceedsCommitmentError,
-    RegionalCeilingsAboveNationalError,
-    ReleaseExceedsCommitmentError,
-)
+from tdi_runtime.errors import DomainError
 
 
 @dataclass
@@ -72,7 +63,7 @@ class Envelope:
         """Engage money on the envelope; refused rather than ever going beyond the ceiling."""
         _positive(amount_cents)
         if self.closed:
-            raise EnvelopeClosedError(f"L'enveloppe {self.envelope_id} est close : plus aucun engagement possible.")
+            raise envelope_closed(self.envelope_id)
         if self.available_cents is None:
             raise ceiling_not_set(self.envelope_id)
         if amount_cents > self.available_cents:
@@ -83,9 +74,10 @@ class Envelope:
         """Give committed money back (withdrawal, reduced grant); what is already paid stays committed."""
         _positive(amount_cents)
         if amount_cents > self.committed_cents - self.paid_cents:
-            raise ReleaseExceedsCommitmentError(
+            raise DomainError(
+                ErrorCode.RELEASE_EXCEEDS_COMMITMENT,
                 f"Désengagement de {format_eur(amount_cents)} refusé : seuls "
-                f"{format_eur(self.committed_cents - self.paid_cents)} engagés restent à verser sur l'enveloppe."
+                f"{format_eur(self.committed_cents - self.paid_cents)} engagés restent à verser sur l'enveloppe.",
             )
         self.committed_cents -= amount_cents
 
@@ -93,9 +85,10 @@ class Envelope:
         """Record a payment (CP) drawn on the commitments (AE)."""
         _positive(amount_cents)
         if amount_cents > self.committed_cents - self.paid_cents:
-            raise PaymentExceedsCommitmentError(
+            raise DomainError(
+                ErrorCode.PAYMENT_EXCEEDS_COMMITMENT,
                 f"Versement de {format_eur(amount_cents)} refusé : il ne reste que "
-                f"{format_eur(self.committed_cents - self.paid_cents)} engagés à verser sur l'enveloppe."
+                f"{format_eur(self.committed_cents - self.paid_cents)} engagés à verser sur l'enveloppe.",
             )
         self.paid_cents += amount_cents
 
@@ -103,10 +96,11 @@ class Envelope:
         """Staff set (or change) the ceiling; never below what is committed or given on. Returns the change, which
         the envelope holding this one must give (`allocate`) first."""
         if ceiling_cents < self.committed_cents + self.allocated_cents:
-            raise EnvelopeCeilingBelowCommittedError(
+            raise DomainError(
+                ErrorCode.ENVELOPE_CEILING_BELOW_COMMITTED,
                 f"Plafond de {format_eur(ceiling_cents)} refusé : {format_eur(self.committed_cents)} sont déjà engagés"
                 f" et {format_eur(self.allocated_cents)} répartis sur l'enveloppe {self.envelope_id}.",
-                details={"field": "ceiling_cents"},
+                field="ceiling_cents",
             )
         change = ceiling_cents - (self.ceiling_cents or 0)
         self.ceiling_cents, self.provenance = ceiling_cents, provenance
@@ -116,17 +110,21 @@ class Envelope:
         """An envelope it holds got `change_cents` more (or less) of ceiling: never more than this one has left."""
         if change_cents > 0 and (self.available_cents is None or change_cents > self.available_cents):
             left = format_eur(self.available_cents) if self.available_cents is not None else "aucun plafond"
-            raise RegionalCeilingsAboveNationalError(
+            raise DomainError(
+                ErrorCode.REGIONAL_CEILINGS_ABOVE_NATIONAL,
                 f"Répartition de {format_eur(change_cents)} refusée : l'enveloppe {self.envelope_id} n'a plus que "
                 f"{left} à répartir ; la somme des plafonds régionaux ne dépasse jamais le sien.",
-                details={"field": "ceiling_cents", "available_cents": self.available_cents},
+                field="ceiling_cents",
+                available_cents=self.available_cents,
             )
         self.allocated_cents = max(0, self.allocated_cents + change_cents)
 
     def require_filing_open(self, on: date) -> None:
         """A dossier is filed while the envelope takes them: not closed, and between its filing dates."""
         if self.closed:
-            raise EnvelopeClosedError(f"L'enveloppe {self.envelope_id} est close : plus aucun dépôt possible.")
+            raise DomainError(
+                ErrorCode.ENVELOPE_CLOSED, f"L'enveloppe {self.envelope_id} est close : plus aucun dépôt possible."
+            )
         if (self.files_from and on < self.files_from) or (self.files_until and on > self.files_until):
             window = " ".join(
                 part
@@ -136,9 +134,10 @@ class Envelope:
                 )
                 if part
             )
-            raise EnvelopeFilingClosedError(
+            raise DomainError(
+                ErrorCode.ENVELOPE_FILING_CLOSED,
                 f"L'enveloppe {self.envelope_id} reçoit des dossiers {window} ; pas le {on:%d/%m/%Y}.",
-                details={"field": "envelope_id"},
+                field="envelope_id",
             )
 
     def close(self, on: date) -> bool:
@@ -154,9 +153,10 @@ class Envelope:
         envelope holding it may give that money to another (`allocate` with the negative amount). 0 when nothing
         is left to release."""
         if not self.closed:
-            raise EnvelopeStillOpenError(
+            raise DomainError(
+                ErrorCode.ENVELOPE_STILL_OPEN,
                 f"L'enveloppe {self.envelope_id} est encore ouverte : clôturez-la avant d'en libérer le solde.",
-                details={"field": "envelope_id"},
+                field="envelope_id",
             )
         released = self.available_cents or 0
         if released:
@@ -165,18 +165,27 @@ class Envelope:
         return released
 
 
-def ceiling_exceeded(envelope_id: str, amount_cents: int, available_cents: int) -> EnvelopeCeilingExceededError:
-    return EnvelopeCeilingExceededError(
+def ceiling_exceeded(envelope_id: str, amount_cents: int, available_cents: int) -> DomainError:
+    return DomainError(
+        ErrorCode.ENVELOPE_CEILING_EXCEEDED,
         f"Engagement de {format_eur(amount_cents)} refusé : l'enveloppe {envelope_id} n'a plus que "
         f"{format_eur(available_cents)} disponibles. Une enveloppe n'est jamais surengagée.",
-        details={"field": "amount_cents", "available_cents": available_cents},
+        field="amount_cents",
+        available_cents=available_cents,
     )
 
 
-def ceiling_not_set(envelope_id: str) -> EnvelopeCeilingNotSetError:
-    return EnvelopeCeilingNotSetError(
+def ceiling_not_set(envelope_id: str) -> DomainError:
+    return DomainError(
+        ErrorCode.ENVELOPE_CEILING_NOT_SET,
         f"Le plafond de l'enveloppe {envelope_id} n'est pas publié : aucun engagement tant qu'il n'est pas fixé.",
-        details={"field": "envelope_id"},
+        field="envelope_id",
+    )
+
+
+def envelope_closed(envelope_id: str) -> DomainError:
+    return DomainError(
+        ErrorCode.ENVELOPE_CLOSED, f"L'enveloppe {envelope_id} est close : plus aucun engagement possible."
     )
 
 

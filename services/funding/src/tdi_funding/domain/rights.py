@@ -8,10 +8,10 @@ each within its own scope, checked elsewhere: a region, a programme).
 
 from __future__ import annotations
 
+from tdi_contracts.errors import ErrorCode
 from tdi_contracts.reference import Partner, Programme
 from tdi_contracts.reference.programmes_catalogue import ProgrammeRules
-from tdi_funding.domain.errors import ProgrammeNotDecidedByPartnerError, ProgrammeNotOperatedError
-from tdi_runtime.errors import ForbiddenError
+from tdi_runtime.errors import DomainError
 
 
 def deciding_roles(rules: ProgrammeRules, national_decides_fonds_vert: bool = True) -> frozenset[str]:
@@ -37,10 +37,12 @@ def require_decision(
         return
     if role is not None and role not in deciding_roles(rules, national_decides_fonds_vert):
         if role in rules.advising_roles:
-            raise ProgrammeNotDecidedByPartnerError(
+            raise DomainError(
+                ErrorCode.PROGRAMME_NOT_DECIDED_BY_PARTNER,
                 f"Rôle « {role} » : sur « {rules.label} », vous instruisez et donnez un avis ; la décision revient"
                 " à la préfecture de région.",
-                details={"field": "programme", "value": rules.code},
+                field="programme",
+                value=rules.code,
             )
         _forbidden(role, rules, "décider")
 
@@ -81,22 +83,26 @@ def require_opinion(rules: ProgrammeRules, *, partner: Partner | None = None, ro
 
 
 def _refuse_partner(rules: ProgrammeRules, partner: Partner, verb: str = "décider sur") -> None:
-    details = {"field": "programme", "value": rules.code}
     if partner in rules.advisers:
-        raise ProgrammeNotDecidedByPartnerError(
+        raise DomainError(
+            ErrorCode.PROGRAMME_NOT_DECIDED_BY_PARTNER,
             f"{partner.label} instruit « {rules.label} » et donne un avis : la décision revient à la préfecture"
             " de région.",
-            details=details,
+            field="programme",
+            value=rules.code,
         )
-    raise ProgrammeNotOperatedError(
+    raise DomainError(
+        ErrorCode.PROGRAMME_NOT_OPERATED,
         f"{partner.label} n'opère ni n'instruit le programme « {rules.label} » : il ne peut pas {verb} ses dossiers.",
-        details=details,
+        field="programme",
+        value=rules.code,
     )
 
 
 def _forbidden(role: str, rules: ProgrammeRules, verb: str) -> None:
-    raise ForbiddenError(
+    raise DomainError(
+        ErrorCode.FORBIDDEN,
         f"Le rôle « {role} » ne permet pas de {verb} sur le programme « {rules.label} ».",
-        code="FORBIDDEN",
-        details={"field": "programme", "value": rules.code},
+        field="programme",
+        value=rules.code,
     )
