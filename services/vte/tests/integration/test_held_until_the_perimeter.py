@@ -48,17 +48,17 @@ async def decisions(client: Any, references: list[str], deadline_s: float = 90.0
 async def test_a_contract_is_held_until_its_territorys_perimeter_arrives_then_decided_once(vte_service, platform_stack):
     bootstrap = platform_stack.bootstrap_servers
     run = uuid.uuid4().hex[:6]
-    ardennes = f"tdi-44-ardennes-{run}"
+    landes = f"tdi-75-landes-{run}"  # the Landes (40): no territory of the annex, so none of another test waits
     n = uuid.uuid4().int % 900
-    inside, outside, later_outside = (f"08{n + k:03d}" for k in (1, 2, 3))  # Ardennes communes of this run
+    inside, outside, later_outside = (f"40{n + k:03d}" for k in (1, 2, 3))  # Landes communes of this run
     async with vte_service() as (app, client, _territory_id, _group, _commune):
         client.headers["Authorization"] = f"Bearer {STAFF_TOKEN}"
         async with app.state.runtime.pool.acquire() as conn:  # labelled, perimeter not known yet, no commune
-            await know_territory(conn, ardennes, ["08"], [])
+            await know_territory(conn, landes, ["40"], [], regions=("75",))
         held_in, held_out = f"BPI-VTE-{run}-IN", f"BPI-VTE-{run}-OUT"
         records = [
-            bpifrance_record(signed(held_in, ardennes, inside, candidate_ref="BPI-CAND-H1")),
-            bpifrance_record(signed(held_out, ardennes, outside, candidate_ref="BPI-CAND-H2")),
+            bpifrance_record(signed(held_in, landes, inside, candidate_ref="BPI-CAND-H1")),
+            bpifrance_record(signed(held_out, landes, outside, candidate_ref="BPI-CAND-H2")),
         ]
         await publish_as_bpifrance(bootstrap, records)
         answers = await answers_for(bootstrap, {r[0] for r in records})
@@ -67,7 +67,7 @@ async def test_a_contract_is_held_until_its_territorys_perimeter_arrives_then_de
             assert type(answer).__name__ == "PartnerEventAccepted"
             assert (answer.status.value, answer.pending_code) == ("pending", "TERRITORY_PERIMETER_PENDING")
             assert answer.notes == [
-                f"Le périmètre du territoire {ardennes} n'est pas encore connu : le contrat est en attente et sera"
+                f"Le périmètre du territoire {landes} n'est pas encore connu : le contrat est en attente et sera"
                 " décidé dès qu'il le sera."
             ]
         shown = (await client.get(f"/vte/contracts/{contract_id_of(held_in)}")).json()
@@ -76,28 +76,29 @@ async def test_a_contract_is_held_until_its_territorys_perimeter_arrives_then_de
         # The territory service learns the perimeter: the commune, then the reference that says it is complete.
         assigned = CommuneAssigned.model_validate(
             {
-                "territory_id": ardennes,
+                "territory_id": landes,
                 "commune_insee": inside,
                 "epci_siren": EPCI,
-                "departement": "08",
+                "departement": "40",
                 "assigned_on": "2024-01-15",
             },
             strict=False,
         )
         reference = TerritoryReferenceUpdated.model_validate(
             {
-                "territory_id": ardennes,
+                "territory_id": landes,
                 "revision": 2,
-                "name": "Ardennes",
+                "name": "Landes",
                 "labelled": True,
-                "regions": ["44"],
-                "departements": ["08"],
+                "regions": ["75"],
+                "departements": ["40"],
                 "epci_sirens": [EPCI],
                 "active_binomes": 1,
                 "chefs_de_projet": [],
                 "as_of": datetime.now(UTC).isoformat(),
                 "perimeter_known": True,
                 "perimeter_as_of": "2024-01-15",
+                "perimeter_communes": 1,  # as the territory service counts them: the two topics arrive in any order
             },
             strict=False,
         )
@@ -105,14 +106,14 @@ async def test_a_contract_is_held_until_its_territorys_perimeter_arrives_then_de
         await publish_records(bootstrap, TERRITORY_REFERENCE.name, [as_territory_service(reference)])
 
         decided = await decisions(client, [held_in, held_out])
-        assert (decided[held_in]["decision"], decided[held_in]["territory_id"]) == ("granted", ardennes)
+        assert (decided[held_in]["decision"], decided[held_in]["territory_id"]) == ("granted", landes)
         assert decided[held_in]["total_cents"] == 400_000
         assert decided[held_out]["decision"] == "refused"
         assert [r["reason"] for r in decided[held_out]["reasons"]] == ["outside-every-territory"]
 
-        # Now that the perimeter is known, a commune of the Ardennes outside it is refused at once.
+        # Now that the perimeter is known, a commune of the Landes outside it is refused at once.
         direct = f"BPI-VTE-{run}-LATER"
-        later = bpifrance_record(signed(direct, ardennes, later_outside, candidate_ref="BPI-CAND-H3"))
+        later = bpifrance_record(signed(direct, landes, later_outside, candidate_ref="BPI-CAND-H3"))
         await publish_as_bpifrance(bootstrap, [later])
         [answer] = await answers_for(bootstrap, {later[0]})
         assert (type(answer).__name__, answer.status.value, answer.pending_code) == (
