@@ -112,7 +112,9 @@ class ServiceSettings(BaseSettings):
     )
     relay_poll_interval_s: float = Field(default=0.1, description="Idle poll of the outbox's unsent-rows index")
     relay_shards: int = Field(default=8, description="Outbox shards; each is relayed by one instance at a time")
-    retry_backoff_max_s: float = 5.0
+    retry_backoff_max_s: float = Field(
+        default=5.0, gt=0, description="Longest wait between two failed rounds of a consumer or the outbox relay"
+    )
     db_statement_timeout_s: float = Field(
         default=30.0, gt=0, description="A statement running longer is cancelled and retried (platform rule)"
     )
