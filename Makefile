@@ -26,9 +26,11 @@ demo: install
 stack: install
 	$(UV) run --frozen python -m tdi_localstack up $(if $(CLUSTER),--cluster,)
 
+# ruff, then the architecture as a check: the import-linter contracts in pyproject.toml ([tool.importlinter]).
 lint: install
 	$(UV) run --frozen ruff check .
 	$(UV) run --frozen ruff format --check .
+	$(UV) run --frozen lint-imports
 
 typecheck: install
 	$(UV) run --frozen mypy

@@ -138,4 +138,7 @@ BinomeId = UUID
 ChefDeProjetId = UUID
 """Id of a chef de projet post (the post, not the person)."""
 CandidatePseudonym = UUID
-"""Pseudonym of a VTE candidate: random, held by Bpifrance, never derived from identity data."""
+"""Pseudonym of a VTE candidate in version 1 of Bpifrance's commands and events (`Candidate.pseudonym`), which
+the vte service now refuses. The pseudonym the platform keeps is not this one: it is derived, a keyed hash
+(HMAC-SHA256, 64 hex characters) of Bpifrance's candidate reference (`tdi_vte.pseudonyms.pseudonym_of`), which
+cannot be linked back to the reference without the deployment's key."""

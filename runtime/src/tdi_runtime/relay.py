@@ -127,6 +127,7 @@ class Relay:
         batch_max_bytes: int = 8 * 1024 * 1024,
         max_attempts: int = 5,
         poll_interval_s: float = 0.1,
+        backoff_max_s: float = 5.0,
         topics: TopicCatalogue | None = None,
         metrics: Metrics | None = None,
     ) -> None:
@@ -138,6 +139,8 @@ class Relay:
         self.batch_max_bytes = batch_max_bytes
         self.max_attempts = max_attempts
         self.poll_interval_s = poll_interval_s
+        self.backoff_max_s = backoff_max_s
+        """The longest wait between two failed rounds (the service's `retry_backoff_max_s`)."""
         self.topics = topics
         self.metrics = metrics
         self.claims = ShardClaims(schema, shards)
@@ -390,4 +393,4 @@ class Relay:
                     return
                 log.warning("relay_retrying", error=repr(error), backoff_s=backoff)
                 await asyncio.sleep(backoff)
-                backoff = min(backoff * 2, 5.0)
+                backoff = min(backoff * 2, self.backoff_max_s)

@@ -16,21 +16,16 @@ from typing import TYPE_CHECKING
 import asyncpg
 import structlog
 
-from tdi_contracts.topics import DLQ_TOPICS, PARTNER_INGRESS_TOPICS
 from tdi_runtime.metrics import Metrics
+
+# The windows live with the settings that validate against them (no settings -> retention import cycle).
+from tdi_runtime.settings import REDELIVERY_WINDOW as REDELIVERY_WINDOW
+from tdi_runtime.settings import REJECTED_REDELIVERY_WINDOW as REJECTED_REDELIVERY_WINDOW
 
 if TYPE_CHECKING:
     from tdi_runtime.settings import ServiceSettings
 
 log = structlog.get_logger(__name__)
-
-REDELIVERY_WINDOW = timedelta(milliseconds=max(t.retention_ms for t in (*PARTNER_INGRESS_TOPICS, *DLQ_TOPICS)))
-"""The longest time the same event may come back from a finite topic: a partner re-sending within its
-ingress topic's retention, or a dead letter re-driven within the dead-letter topic's (90 days)."""
-REJECTED_REDELIVERY_WINDOW = timedelta(milliseconds=max(t.retention_ms for t in PARTNER_INGRESS_TOPICS))
-"""How long a rejected record's inbox row is needed at least (30 days). A rejected row only stops the same record
-*at the same offset* from being answered twice (a retry or a re-driven copy arrives at another offset and is applied
-as new either way, with or without the row); a record is read again at its offset only while its topic holds it."""
 
 _PURGES = {
     "outbox": "DELETE FROM outbox WHERE ctid = ANY(ARRAY(SELECT ctid FROM outbox"

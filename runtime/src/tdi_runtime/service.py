@@ -138,6 +138,7 @@ async def _start(rt: Runtime, specs: Sequence[ConsumerSpec], unit_of_work: UnitO
         max_attempts=s.relay_max_attempts,
         topics=rt.outbox.topics,
         poll_interval_s=s.relay_poll_interval_s,
+        backoff_max_s=s.retry_backoff_max_s,
         metrics=rt.metrics,
     )
     if s.start_relay:

@@ -9,9 +9,19 @@ from typing import Any, Literal, Self
 from pydantic import Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from tdi_contracts.topics import DLQ_TOPICS, PARTNER_INGRESS_TOPICS
+
 DEFAULT_DRAIN_S = 5.0
 """Platform rule: a terminating pod leaves its Service's endpoints within a few seconds (kube-proxy, ingress);
 with the kit's 20 s graceful shutdown it stays within Kubernetes' 30 s termination grace period."""
+
+REDELIVERY_WINDOW = timedelta(milliseconds=max(t.retention_ms for t in (*PARTNER_INGRESS_TOPICS, *DLQ_TOPICS)))
+"""The longest time the same event may come back from a finite topic: a partner re-sending within its
+ingress topic's retention, or a dead letter re-driven within the dead-letter topic's (90 days)."""
+REJECTED_REDELIVERY_WINDOW = timedelta(milliseconds=max(t.retention_ms for t in PARTNER_INGRESS_TOPICS))
+"""How long a rejected record's inbox row is needed at least (30 days). A rejected row only stops the same record
+*at the same offset* from being answered twice (a retry or a re-driven copy arrives at another offset and is applied
+as new either way, with or without the row); a record is read again at its offset only while its topic holds it."""
 
 
 class ConfigurationError(ValueError):
@@ -102,7 +112,9 @@ class ServiceSettings(BaseSettings):
     )
     relay_poll_interval_s: float = Field(default=0.1, description="Idle poll of the outbox's unsent-rows index")
     relay_shards: int = Field(default=8, description="Outbox shards; each is relayed by one instance at a time")
-    retry_backoff_max_s: float = 5.0
+    retry_backoff_max_s: float = Field(
+        default=5.0, gt=0, description="Longest wait between two failed rounds of a consumer or the outbox relay"
+    )
     db_statement_timeout_s: float = Field(
         default=30.0, gt=0, description="A statement running longer is cancelled and retried (platform rule)"
     )
@@ -147,16 +159,12 @@ class ServiceSettings(BaseSettings):
     @field_validator("retention_inbox")
     @classmethod
     def _inbox_outlives_redelivery(cls, value: timedelta) -> timedelta:
-        from tdi_runtime.retention import REDELIVERY_WINDOW
-
         if value < REDELIVERY_WINDOW:
             raise ValueError(f"inbox retention {value} is shorter than the redelivery window {REDELIVERY_WINDOW}")
         return value
 
     @model_validator(mode="after")
     def _rejected_rows_outlive_their_record(self) -> Self:
-        from tdi_runtime.retention import REJECTED_REDELIVERY_WINDOW
-
         if self.retention_inbox_rejected < REJECTED_REDELIVERY_WINDOW:
             raise ValueError(
                 f"inbox retention of rejected records {self.retention_inbox_rejected} is shorter than the partner"

@@ -7,8 +7,10 @@ reliability tests count to prove "exactly once". Used by tests and `bench/`, nev
 from __future__ import annotations
 
 import asyncio
+import inspect
 import json
 import uuid
+from collections.abc import Callable
 from datetime import date
 from typing import Any
 
@@ -156,3 +158,20 @@ async def publish_records(bootstrap: str, topic: str, records: list[Any], *, pac
         await asyncio.gather(*futures)
     finally:
         await producer.stop()
+
+
+async def until(check: Callable[[], Any], what: str, *, timeout_s: float = 60.0, every_s: float = 0.1) -> Any:
+    """Poll `check()` (plain or async) every `every_s` until it returns a truthy value, and return that value: the
+    tests' one polling loop. The bound only turns a hang into a failure naming `what` (keep it generous: never a
+    timing threshold); an exception `check` raises (a process found dead) ends the wait at once."""
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + timeout_s
+    while True:
+        result = check()
+        if inspect.isawaitable(result):
+            result = await result
+        if result:
+            return result
+        if loop.time() >= deadline:
+            raise AssertionError(f"never reached within {timeout_s:g} s: {what}")
+        await asyncio.sleep(every_s)

@@ -15,6 +15,7 @@ import pytest
 from tdi_localstack.ports import free_port
 from tdi_localstack.processes import spawn, stop, tail
 from tdi_runtime.settings import ServiceSettings
+from tdi_runtime.testing import until
 
 pytestmark = [pytest.mark.integration, pytest.mark.timeout(300)]
 
@@ -28,9 +29,13 @@ def _get(url: str) -> tuple[int, str]:
 
 
 async def _until(condition, process, log, what: str) -> None:
-    while not await asyncio.to_thread(condition):
+    async def reached() -> bool:
+        if await asyncio.to_thread(condition):
+            return True
         assert process.poll() is None, f"exited before {what}:\n{tail(log)}"
-        await asyncio.sleep(0.1)
+        return False
+
+    await until(reached, what, timeout_s=120)
 
 
 async def test_sigterm_turns_readiness_false_at_once_and_keeps_serving_for_the_drain_period(

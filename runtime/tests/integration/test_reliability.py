@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from tdi_localstack.processes import spawn, stop, tail
-from tdi_runtime.testing import probe_event, publish_records
+from tdi_runtime.testing import probe_event, publish_records, until
 
 pytestmark = [pytest.mark.integration, pytest.mark.timeout(600)]
 
@@ -103,9 +103,12 @@ async def test_sigterm_under_load_exits_cleanly_within_the_timeout_and_a_restart
     topic, group, log = await new_topic(partitions=6), await new_group(), tmp_path / "probe.log"
     probe = start_probe(group, topic, kit_schema, log, shutdown_timeout_s=10)
     load = asyncio.create_task(publish_all(platform_stack.bootstrap_servers, topic, EVENTS, pace_s=0.02))
-    while (await applied(kit_pool))[1] < 500:
-        await asyncio.sleep(0.1)
+
+    async def half_applied() -> bool:
         assert probe.poll() is None, tail(log)
+        return (await applied(kit_pool))[1] >= 500
+
+    await until(half_applied, "500 events applied before the SIGTERM", timeout_s=240)
     sent_at = time.monotonic()
     probe.send_signal(signal.SIGTERM)
     code = await asyncio.to_thread(probe.wait, 30)

@@ -268,11 +268,6 @@ async def load_ledger(conn: Connection | AsOfConnection) -> LedgerFacts:
     )
 
 
-async def truncate_read_models(conn: Connection) -> None:
-    """Empty every read model (the inbox stays: the live consumer keeps its place, and folds are idempotent)."""
-    await conn.execute(f"TRUNCATE {', '.join(READ_MODEL_TABLES)}")
-
-
 async def change_cursor(conn: Connection, group: str) -> int:
     """When the group last applied events (epoch ms): the same value on every replica, growing with changes."""
     value = await conn.fetchval(

@@ -5,17 +5,13 @@ import gzip
 import hashlib
 import io
 import json
-import os
 import tarfile
 from pathlib import Path
 
 import pytest
 
 from tdi_territory.reference.cog import COG_DIR, load_cog
-from tdi_territory.reference.cog_build import build_bundle, render_version
-
-ETALAB_TARBALL = Path(os.environ.get("TDI_ETALAB_TARBALL", "etalab-decoupage-administratif-6.0.0.tgz"))
-"""`npm pack @etalab/decoupage-administratif@6.0.0` (the test runs where the tarball is)."""
+from tdi_territory.reference.cog_build import TarballMismatchError, build_bundle, cached_tarball, render_version
 
 
 def test_the_bundle_holds_every_epci_of_france_with_its_member_communes() -> None:
@@ -95,7 +91,30 @@ def test_the_build_keeps_members_names_and_aliases_and_is_byte_for_byte_determin
     assert json.loads(render_version(tarball, first, millesime=2099))["version"] == "9.9.9"
 
 
-@pytest.mark.skipif(not ETALAB_TARBALL.exists(), reason="set TDI_ETALAB_TARBALL to the npm tarball")
-def test_the_committed_bundle_is_what_the_script_builds_from_the_npm_tarball() -> None:
-    tarball = ETALAB_TARBALL.read_bytes()
-    assert build_bundle(tarball, millesime=2026) == (COG_DIR / "decoupage-administratif.json.gz").read_bytes()
+def test_the_committed_bundle_is_what_the_script_builds_from_the_npm_tarball(etalab_tarball: bytes) -> None:
+    """The tarball comes from the npm registry (the `etalab_tarball` fixture): under CI this test runs or fails."""
+    assert build_bundle(etalab_tarball, millesime=2026) == (COG_DIR / "decoupage-administratif.json.gz").read_bytes()
+    version = json.loads((COG_DIR / "VERSION").read_text(encoding="utf-8"))
+    assert json.loads(render_version(etalab_tarball, build_bundle(etalab_tarball, millesime=2026), millesime=2026)) == (
+        version
+    )
+
+
+def test_a_registry_serving_other_bytes_than_the_vendored_tarball_is_refused_and_nothing_is_cached(
+    tmp_path: Path,
+) -> None:
+    registry = tmp_path / "registry"
+    served = registry / "@etalab" / "decoupage-administratif" / "-" / "decoupage-administratif-6.0.0.tgz"
+    served.parent.mkdir(parents=True)
+    served.write_bytes(_tarball([], []))
+    cache = tmp_path / "cache"
+
+    with pytest.raises(TarballMismatchError, match="SHA-256"):
+        cached_tarball(cache, registry=registry.as_uri())
+
+    assert not any(cache.rglob("*"))
+
+
+def test_an_unreachable_registry_is_an_os_error_the_fixture_turns_into_a_skip_or_a_ci_failure(tmp_path: Path) -> None:
+    with pytest.raises(OSError):
+        cached_tarball(tmp_path / "cache", registry=(tmp_path / "no-registry").as_uri())

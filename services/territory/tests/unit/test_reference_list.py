@@ -8,7 +8,7 @@ import pytest
 
 from tdi_contracts.reference import Departement
 from tdi_territory.reference.annex_text import AnnexFormatError
-from tdi_territory.reference.build import DEFAULT_SEED, main, render, repository_root
+from tdi_territory.reference.build import main, render
 from tdi_territory.reference.catalogue import ANNOUNCED_TOTAL, REFERENCE_FILE, load_reference
 from tdi_territory.reference.errata import Erratum, load_errata
 
@@ -91,17 +91,13 @@ def test_ids_are_stable_slugs_and_official_ids_wait_for_the_open_data() -> None:
     assert all(t.official_id is None for t in TERRITORIES)
 
 
-def test_the_committed_file_is_exactly_what_the_build_command_writes_from_the_seed() -> None:
-    seed = repository_root(REFERENCE_FILE.parent) / DEFAULT_SEED
-    if not seed.is_file():
-        pytest.skip(f"seed not available at {seed}")
+def test_the_committed_file_is_exactly_what_the_build_command_writes_from_the_seed(annex_seed: Path) -> None:
+    seed = annex_seed
     assert render(seed.read_text(encoding="utf-8"), source=seed.name) == REFERENCE_FILE.read_text(encoding="utf-8")
 
 
-def test_the_build_command_writes_the_same_file_from_the_seed_path(tmp_path: Path) -> None:
-    seed = repository_root(REFERENCE_FILE.parent) / DEFAULT_SEED
-    if not seed.is_file():
-        pytest.skip(f"seed not available at {seed}")
+def test_the_build_command_writes_the_same_file_from_the_seed_path(tmp_path: Path, annex_seed: Path) -> None:
+    seed = annex_seed
     output = tmp_path / "territories.json"
     assert main([str(seed), "--output", str(output)]) == 0
     assert output.read_bytes() == REFERENCE_FILE.read_bytes()
@@ -148,10 +144,8 @@ def test_names_misprinted_in_the_annex_are_shown_right_and_keep_the_platform_id_
     assert BY_NAME[right].id == platform_id
 
 
-def test_each_erratum_cites_the_seed_line_it_corrects() -> None:
-    seed = repository_root(REFERENCE_FILE.parent) / DEFAULT_SEED
-    if not seed.is_file():
-        pytest.skip(f"seed not available at {seed}")
+def test_each_erratum_cites_the_seed_line_it_corrects(annex_seed: Path) -> None:
+    seed = annex_seed
     lines = seed.read_text(encoding="utf-8").splitlines()
     errata = load_errata()
     assert {e.line for e in errata} == {808, 859, 868, 927, 981, 987}
@@ -160,10 +154,8 @@ def test_each_erratum_cites_the_seed_line_it_corrects() -> None:
     assert [c["line"] for c in cited] == [e.line for e in errata]
 
 
-def test_an_erratum_whose_line_no_longer_reads_as_quoted_stops_the_build() -> None:
-    seed = repository_root(REFERENCE_FILE.parent) / DEFAULT_SEED
-    if not seed.is_file():
-        pytest.skip(f"seed not available at {seed}")
+def test_an_erratum_whose_line_no_longer_reads_as_quoted_stops_the_build(annex_seed: Path) -> None:
+    seed = annex_seed
     stale = Erratum(868, "51 - Marne\tPays d'Epernay", "a quote that does not match", name="X")
     with pytest.raises(AnnexFormatError, match="line 868"):
         render(seed.read_text(encoding="utf-8"), source=seed.name, errata=[stale])

@@ -21,6 +21,7 @@ from tdi_contracts.events.vte import (
 )
 from tdi_contracts.topics import VTE_CONTRACT, dlq_topic, partner_feedback_topic, partner_ingress_topic
 from tdi_runtime.kafka import read_to_end
+from tdi_runtime.testing import until
 from tdi_vte.domain import contract_id_of
 
 pytestmark = [pytest.mark.integration, pytest.mark.timeout(240)]
@@ -70,10 +71,11 @@ async def answers_for(
 
 async def relayed(pool: Any) -> None:
     """Every outbox row acknowledged by the broker (polled)."""
-    while True:
-        if not await pool.fetchval("SELECT count(*) FROM outbox WHERE sent_at IS NULL AND parked_at IS NULL"):
-            return
-        await asyncio.sleep(0.1)
+
+    async def none_pending() -> bool:
+        return not await pool.fetchval("SELECT count(*) FROM outbox WHERE sent_at IS NULL AND parked_at IS NULL")
+
+    await until(none_pending, "the relay published every outbox row")
 
 
 async def test_bpifrance_events_get_their_aid_decision_one_answer_each_and_no_personal_data(

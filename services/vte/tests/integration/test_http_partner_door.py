@@ -16,6 +16,7 @@ from vte_bpifrance import STAFF_TOKEN, publish_as_bpifrance
 
 from tdi_contracts.envelope import Envelope, encode_event, spec_for
 from tdi_contracts.events.vte import RecordVteAidPaymentV2
+from tdi_runtime.testing import until
 from tdi_vte.domain import contract_id_of
 
 pytestmark = [pytest.mark.integration, pytest.mark.timeout(240)]
@@ -93,8 +94,11 @@ async def test_an_event_sent_by_http_and_by_kafka_has_one_effect_and_one_accepte
         assert final["status"] == "accepted"
         assert [r["id"] for r in final["resulting_ids"]] == [str(contract_id_of(reference))]
         pool = app.state.runtime.pool
-        while len(await answers_for(bootstrap, {event_id})) < 2:  # noqa: ASYNC110 (the second copy is answered too)
-            await asyncio.sleep(0.5)
+
+        async def both_copies_answered() -> bool:  # the second copy is answered too
+            return len(await answers_for(bootstrap, {event_id})) >= 2
+
+        await until(both_copies_answered, "an answer to each copy of the event", every_s=0.5)
         contracts = await pool.fetchval("SELECT count(*) FROM vte_contracts WHERE contract_reference = $1", reference)
         assert contracts == 1
         applied = await pool.fetchval(

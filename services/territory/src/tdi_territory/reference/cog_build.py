@@ -9,6 +9,9 @@ every EPCI à fiscalité propre with its name, legal form and member communes (I
 current commune, and the **aliases**: codes an establishment or a file may carry that are not current communes
 (former codes of merged communes, communes déléguées / associées, the 45 Paris, Lyon and Marseille arrondissements),
 each mapped to its current commune. Same tarball, same bytes (gzip without timestamp, sorted keys).
+
+`cached_tarball()` fetches the tarball of the vendored version from the npm registry into the machine's cache, once,
+checked against the SHA-256 `cog/VERSION` names: the unit tests rebuild the bundle from it and compare.
 """
 
 from __future__ import annotations
@@ -18,8 +21,10 @@ import gzip
 import hashlib
 import io
 import json
+import os
 import re
 import tarfile
+import urllib.request
 from pathlib import Path
 from typing import Any
 
@@ -29,6 +34,8 @@ INSEE_COMMUNE = re.compile(r"^(?:(?:0[1-9]|1[0-9]|2[1-9]|[3-8][0-9]|9[0-5])[0-9]
 """The contracts' `InseeCommune` pattern: an alias events could not carry is not kept."""
 ALIAS_PRECEDENCE = {"arrondissement": 0, "delegue": 1, "associe": 1, "ancien": 2}
 """When two records give one code two communes (2 cases in 2026), the current status wins over a former code."""
+NPM_REGISTRY = "https://registry.npmjs.org"
+"""Where the tarball is fetched from; `TDI_NPM_REGISTRY` names a mirror."""
 _KIND = {"commune-deleguee": "delegue", "commune-associee": "associe", "arrondissement-municipal": "arrondissement"}
 
 
@@ -96,6 +103,44 @@ def render_version(tarball: bytes, bundle: bytes, *, millesime: int) -> str:
         },
     }
     return json.dumps(version, ensure_ascii=False, indent=2) + "\n"
+
+
+class TarballMismatchError(ValueError):
+    """The registry served a tarball whose SHA-256 is not the one `cog/VERSION` names: the bundle cannot be
+    checked against it, and it is not cached."""
+
+
+def tarball_url(version: str, registry: str | None = None) -> str:
+    """The npm registry's address of the package's tarball (`<registry>/<name>/-/<basename>-<version>.tgz`)."""
+    base = (registry or os.environ.get("TDI_NPM_REGISTRY") or NPM_REGISTRY).rstrip("/")
+    return f"{base}/@etalab/decoupage-administratif/-/decoupage-administratif-{version}.tgz"
+
+
+def cache_dir() -> Path:
+    """The machine's download cache: `TDI_CACHE_DIR` or ~/.cache/tdi-platform (as the local stack's jars)."""
+    return Path(os.environ.get("TDI_CACHE_DIR") or Path.home() / ".cache" / "tdi-platform")
+
+
+def cached_tarball(cache: Path | None = None, *, registry: str | None = None, timeout_s: float = 60.0) -> Path:
+    """The npm tarball the vendored bundle was built from (the version and SHA-256 of `cog/VERSION`), fetched
+    from the registry into `<cache>/npm/` on first use. Raises OSError when the registry cannot be reached,
+    TarballMismatchError when it serves other bytes (nothing is cached then)."""
+    version = json.loads((COG_DIR / VERSION_FILE).read_text(encoding="utf-8"))
+    expected = version["tarball_sha256"]
+    target = (cache or cache_dir()) / "npm" / f"decoupage-administratif-{version['version']}.tgz"
+    if target.is_file() and hashlib.sha256(target.read_bytes()).hexdigest() == expected:
+        return target
+    url = tarball_url(version["version"], registry)
+    with urllib.request.urlopen(url, timeout=timeout_s) as answer:  # noqa: S310 (the registry's https, or a test's file://)
+        data = answer.read()
+    got = hashlib.sha256(data).hexdigest()
+    if got != expected:
+        raise TarballMismatchError(f"{url}: SHA-256 {got}, cog/VERSION names {expected}")
+    target.parent.mkdir(parents=True, exist_ok=True)
+    partial = target.with_name(f"{target.name}.{os.getpid()}.part")
+    partial.write_bytes(data)
+    partial.replace(target)  # atomic: a concurrent run reads the whole file or fetches its own
+    return target
 
 
 def main() -> None:
