@@ -35,7 +35,7 @@ from tdi_runtime.offsets import OffsetCommitter
 from tdi_runtime.outbox import Outbox, OutgoingMessage
 from tdi_runtime.partners import safe_field_errors
 from tdi_runtime.pipeline.caller import Caller
-from tdi_runtime.pipeline.registry import Registration, Registry
+from tdi_runtime.pipeline.registry import Registry
 from tdi_runtime.pipeline.uow import UnitOfWork, UnitOfWorkFactory, plain_unit_of_work
 from tdi_runtime.tracing import event_scope
 
@@ -212,9 +212,6 @@ class EventConsumer:
                 await self.in_commit(conn)
         return out
 
-    def _registration(self, event_type: str) -> Registration | None:
-        return self.registry.for_type(event_type)
-
     def _caller_of(self, d: Delivery) -> Caller:
         """A partner's command acts as that partner; anything else as the service itself."""
         partner = self.feedback.partner_of(d)
@@ -230,7 +227,7 @@ class EventConsumer:
         (fast path only: in careful mode a savepoint rolled back must not leave a changed aggregate behind)."""
         batches: dict[Any, list[Any]] = {}
         for d in deliveries:
-            registration = self._registration(d.event_type)
+            registration = self.registry.for_type(d.event_type)
             if registration is not None and registration.prefetch is not None and (d.source, d.event_id) not in known:
                 batches.setdefault(registration.prefetch, []).append(d.payload)
         try:
@@ -244,7 +241,7 @@ class EventConsumer:
 
     async def _apply_one(self, uow: UnitOfWork, d: Delivery, careful: bool, out: _Outcome) -> inbox.Entry | None:
         """Apply one admitted event through its handler, with its acceptance."""
-        registration = self._registration(d.event_type)
+        registration = self.registry.for_type(d.event_type)
         if registration is None:
             if self.strict and self.feedback.strict_for(d.topic):
                 reason = UNHANDLED_REASON.format(quote(d.event_type))
