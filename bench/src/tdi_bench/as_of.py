@@ -43,15 +43,15 @@ from tdi_reporting.series import series
 from tdi_reporting.snapshots import month_ends, take_snapshot
 from tdi_reporting.store import MIGRATIONS
 from tdi_reporting.use_cases import Reporting
-from tdi_runtime.access import Access
 from tdi_runtime.db import KIT_MIGRATIONS, migrate
+from tdi_runtime.pipeline.caller import Caller
 from tdi_runtime.testing import unique_name
 
 RESULTS = Path(__file__).parents[2] / "results"
 FOREVER = 9_223_372_036_854_775_807
 START = datetime(2024, 1, 1, 6, tzinfo=UTC)
 SPAN = timedelta(days=730)
-STAFF = Access("bench", "national")
+STAFF = Caller("bench", "national")
 CATEGORIES = [c.value for c in Category]
 DEPARTEMENTS = [d for d in Departement if len(d.value) == 2 and d.value not in ("2A", "2B")]
 SHARES = {  # fact kind: (facts per million events, events per fact)

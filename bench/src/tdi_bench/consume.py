@@ -20,19 +20,20 @@ from faststream.kafka import KafkaBroker
 from tdi_bench.handwritten import apply_batch_by_hand
 from tdi_bench.measure import Stopwatch
 from tdi_bench.workload import Workload
+from tdi_contracts.events.territory import EpciJoined
 from tdi_runtime.consumer import EventConsumer
-from tdi_runtime.handling import Handler, HandlerContext
 from tdi_runtime.kafka import faststream_security, security_options
 from tdi_runtime.offsets import OffsetCommitter
 from tdi_runtime.outbox import Outbox
+from tdi_runtime.pipeline.uow import UnitOfWork
 from tdi_runtime.settings import ServiceSettings
 from tdi_runtime.subscription import ConsumerSpec, subscribe
-from tdi_runtime.testing import PROBE_TYPE, TEST_TOPICS, unique_name
+from tdi_runtime.testing import TEST_TOPICS, ProbeHandler, probe_registry, unique_name
 
 TIMEOUT_S = 600.0  # generous: the machine may be shared with much other work
 
 
-async def do_nothing(ctx: HandlerContext) -> None:
+async def do_nothing(event: EpciJoined, uow: UnitOfWork) -> None:
     """No business logic: only the kit's own work is measured."""
 
 
@@ -59,7 +60,7 @@ class ConsumeScenario:
     title = "FastStream + EventConsumer (inbox, no-op handler) / aiokafka getmany (no decoding, no inbox)"
     goal_ratio: float | None = None  # physical context: the raw side does a fraction of the work
     min_rate: float | None = None
-    handler: Handler = staticmethod(do_nothing)
+    handler: ProbeHandler = staticmethod(do_nothing)
     """What the kit's consumer does with each event inside the batch's transaction."""
 
     def __init__(self, workload: Workload, records: int) -> None:
@@ -80,6 +81,7 @@ class ConsumeScenario:
             "bench", kafka_bootstrap_servers=self.w.bootstrap, database_url=self.w.database_url
         )
         group = unique_name("bench-")
+        registry = probe_registry(self.handler)
         committer = OffsetCommitter(settings.commit_interval_s)
         consumer = _CountingConsumer(
             expect=records,
@@ -88,7 +90,7 @@ class ConsumeScenario:
             group=group,
             pool=self.pool,
             outbox=Outbox(settings.relay_shards, topics=TEST_TOPICS),
-            handlers={PROBE_TYPE: self.handler},
+            registry=registry,
             committer=committer,
         )
         broker = KafkaBroker(
@@ -97,7 +99,7 @@ class ConsumeScenario:
             log_level=logging.DEBUG,
             security=faststream_security(security_options()),
         )  # as service.py
-        subscribe(broker, ConsumerSpec(group, [self.topic], {PROBE_TYPE: self.handler}), consumer, settings)
+        subscribe(broker, ConsumerSpec(group, [self.topic], registry=registry), consumer, settings)
         await broker.start()
         committer.start()
         try:

@@ -1,8 +1,8 @@
 """Scenario 6, the peer a user would write instead: FastStream as its documentation teaches, against our path.
 
 Our side is the exactly-once consume path of a service (`ConsumeScenario`'s FastStream batch subscriber and
-kit `EventConsumer`) with a handler doing a service's work: one state row (`ctx.defer`) and one outgoing
-event (`ctx.emit` of a new envelope, written to the outbox), with the inbox row, all in one transaction per
+kit `EventConsumer`) with a handler doing a service's work: one state row (`uow.defer`) and one outgoing
+event (a new envelope in `uow.emitted`, written to the outbox), with the inbox row, all in one transaction per
 batch, offsets committed after it. The peers are one `@broker.subscriber` per topic taking the payload as a
 pydantic model (a plain `BaseModel` of the payload's fields: the contracts' own models are strict, and
 refuse the JSON dict FastStream hands them), FastStream's default ack policy (offsets auto-committed, so an
@@ -21,10 +21,11 @@ from pydantic import BaseModel
 from tdi_bench.consume import TIMEOUT_S, ConsumeScenario
 from tdi_bench.measure import Stopwatch
 from tdi_bench.runner import Baseline
+from tdi_contracts.events.territory import EpciJoined as ContractEpciJoined
 from tdi_runtime.events import outgoing
-from tdi_runtime.handling import Handler, HandlerContext
 from tdi_runtime.kafka import faststream_security, security_options
-from tdi_runtime.testing import apply_probe, unique_name
+from tdi_runtime.pipeline.uow import UnitOfWork
+from tdi_runtime.testing import ProbeHandler, apply_probe, unique_name
 
 OUT_TOPIC = "tdi.bench.peer-out.v1"  # never relayed: the emitted rows stay in the outbox
 PEER_INSERT = "INSERT INTO probe_effects (event_id, territory, seq) VALUES ($1, $2, $3)"
@@ -41,16 +42,16 @@ class EpciJoined(BaseModel):
     joined_on: date
 
 
-async def decide_and_announce(ctx: HandlerContext) -> None:
+async def decide_and_announce(event: ContractEpciJoined, uow: UnitOfWork) -> None:
     """A service's work on one event: a state row and an event announcing it, in the batch's transaction."""
-    await apply_probe(ctx)
-    ctx.emit(outgoing(ctx.payload, "territory", cause=ctx.envelope, topic=OUT_TOPIC))
+    await apply_probe(event, uow)
+    uow.emitted.append(outgoing(event, "territory", cause=uow.cause, topic=OUT_TOPIC))
 
 
 class PeerScenario(ConsumeScenario):
     key = "peer"
     title = "ours (inbox + state + outbox, one tx per batch) / FastStream per-message handler, pydantic model"
-    handler: Handler = staticmethod(decide_and_announce)
+    handler: ProbeHandler = staticmethod(decide_and_announce)
 
     def baselines(self) -> list[Baseline]:
         return [

@@ -19,7 +19,7 @@ from tdi_runtime.kafka import create_producer
 from tdi_runtime.outbox import Outbox
 from tdi_runtime.partners import PartnerFeedback
 from tdi_runtime.relay import Relay
-from tdi_runtime.testing import TEST_TOPICS, DetachedConsumer, example_payload, read_topic
+from tdi_runtime.testing import TEST_TOPICS, DetachedConsumer, example_payload, read_topic, registry_of
 
 pytestmark = pytest.mark.integration
 
@@ -40,18 +40,18 @@ async def test_a_partner_publishes_a_file_and_follow_summarises_accepted_and_rej
     monkeypatch.setattr(client, "partner_ingress_topic", lambda partner, service: ingress)
     monkeypatch.setattr(client, "partner_feedback_topic", lambda partner: feedback_topic)
 
-    async def file_application(ctx):  # the platform's side: refuses one territory, accepts the others
-        if ctx.payload.territory_id == "tdi-11-unknown":
+    async def file_application(payload, uow):  # the platform's side: refuses one territory, accepts the others
+        if payload.territory_id == "tdi-11-unknown":
             from tdi_runtime.errors import DomainError
 
             raise DomainError("Le territoire désigné est inconnu.", code="UNKNOWN_TERRITORY")
-        ctx.resulted_in("application", uuid.uuid5(uuid.NAMESPACE_URL, ctx.payload.partner_reference))
+        uow.resulted_in("application", uuid.uuid5(uuid.NAMESPACE_URL, payload.partner_reference))
 
     feedback = PartnerFeedback(Partner.ADEME, allowed={FILE})
     feedback.topic = feedback_topic
     platform = EventConsumer(
         service="funding", group=platform_group, pool=kit_pool, outbox=Outbox(topics=TEST_TOPICS),
-        handlers={FILE: file_application}, feedback=feedback, strict=True,
+        registry=registry_of(FileApplication, file_application), feedback=feedback, strict=True,
     )  # fmt: skip
 
     lines = [application("ADEME-1"), application("ADEME-2", "tdi-11-unknown"), {"partner_reference": "ADEME-3"}]

@@ -28,14 +28,14 @@ from tdi_runtime import chain, failpoints, inbox
 from tdi_runtime.deadletters import dead_letter, declared, fallback_dead_letter
 from tdi_runtime.delivery import UNKNOWN_SOURCE, Delivery, Violation, decode_record
 from tdi_runtime.errors import DomainError, is_transient
-from tdi_runtime.handling import Feedback, Handler, HandlerContext, InCommit
+from tdi_runtime.handling import Feedback, InCommit
 from tdi_runtime.lag import record_lag
 from tdi_runtime.metrics import Metrics
 from tdi_runtime.offsets import OffsetCommitter
 from tdi_runtime.outbox import Outbox, OutgoingMessage
 from tdi_runtime.partners import safe_field_errors
 from tdi_runtime.pipeline.caller import Caller
-from tdi_runtime.pipeline.registry import Registration, Registry, registration_of
+from tdi_runtime.pipeline.registry import Registry
 from tdi_runtime.pipeline.uow import UnitOfWork, UnitOfWorkFactory, plain_unit_of_work
 from tdi_runtime.tracing import event_scope
 
@@ -73,7 +73,6 @@ class EventConsumer:
         registry: Registry[Any] | None = None,
         unit_of_work: UnitOfWorkFactory[Any] | None = None,
         prefetch: bool = True,
-        handlers: Mapping[str, Handler] | None = None,
         metrics: Metrics | None = None,
         committer: OffsetCommitter | None = None,
         feedback: Feedback | None = None,
@@ -93,9 +92,6 @@ class EventConsumer:
         self.unit_of_work = unit_of_work or plain_unit_of_work(service)
         self.prefetch = prefetch
         """Run the handlers' prefetch once per batch (fast path only: see `_prefetched`)."""
-        self.handlers = dict(handlers or {})
-        """TEMPORARY adapter (issue 23, until every service is on a registry): `HandlerContext` handlers by type."""
-        self._adapted: dict[Handler, Registration] = {}
         self._system = Caller.system(service)
         self._partners: dict[Partner, Caller] = {}
         """One caller per partner (a frozen value): not one per delivery."""
@@ -216,15 +212,6 @@ class EventConsumer:
                 await self.in_commit(conn)
         return out
 
-    def _registration(self, event_type: str) -> Registration | None:
-        found = self.registry.for_type(event_type)
-        if found is None and event_type in self.handlers:  # TEMPORARY adapter: a `handlers` mapping
-            handler = self.handlers[event_type]
-            found = self._adapted.get(handler)
-            if found is None:
-                found = self._adapted[handler] = registration_of(event_type, _context_handler(handler))
-        return found
-
     def _caller_of(self, d: Delivery) -> Caller:
         """A partner's command acts as that partner; anything else as the service itself."""
         partner = self.feedback.partner_of(d)
@@ -240,7 +227,7 @@ class EventConsumer:
         (fast path only: in careful mode a savepoint rolled back must not leave a changed aggregate behind)."""
         batches: dict[Any, list[Any]] = {}
         for d in deliveries:
-            registration = self._registration(d.event_type)
+            registration = self.registry.for_type(d.event_type)
             if registration is not None and registration.prefetch is not None and (d.source, d.event_id) not in known:
                 batches.setdefault(registration.prefetch, []).append(d.payload)
         try:
@@ -254,7 +241,7 @@ class EventConsumer:
 
     async def _apply_one(self, uow: UnitOfWork, d: Delivery, careful: bool, out: _Outcome) -> inbox.Entry | None:
         """Apply one admitted event through its handler, with its acceptance."""
-        registration = self._registration(d.event_type)
+        registration = self.registry.for_type(d.event_type)
         if registration is None:
             if self.strict and self.feedback.strict_for(d.topic):
                 reason = UNHANDLED_REASON.format(quote(d.event_type))
@@ -380,19 +367,6 @@ class EventConsumer:
         for code in outcome.rejected:
             m.consumed.labels(self.service, topic, "rejected").inc()
             m.dead_lettered.labels(self.service, topic, code).inc()
-
-
-def _context_handler(handler: Handler) -> Any:
-    """TEMPORARY adapter (issue 23): a `HandlerContext` handler run on the batch's unit of work."""
-
-    async def run(payload: object, uow: UnitOfWork) -> None:
-        assert uow.delivery is not None
-        ctx = HandlerContext(uow.conn, uow.delivery, deferred=uow.deferred)
-        await handler(ctx)
-        uow.emitted.extend(ctx.emitted)
-        uow.results.extend(ctx.results)
-
-    return run
 
 
 def _inbox_key(d: Delivery, refusal: Violation | None) -> inbox.Key:

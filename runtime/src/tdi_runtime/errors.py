@@ -52,7 +52,7 @@ class DomainError(Exception):
         value: object = None,
         **more: Any,
     ) -> None:
-        if not isinstance(error, ErrorCode):  # the legacy form `(message, code=…)`: gone once every service is ported
+        if not isinstance(error, ErrorCode):  # the older form `(message, code=…)`: see runtime/README, `errors`
             self._legacy(error, code, details)
             return
         self.code = error.value

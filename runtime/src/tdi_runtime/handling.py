@@ -1,11 +1,11 @@
-"""How a consumed event's producer hears back (feedback), and the handler context of the services not yet on the
-pipeline (`HandlerContext`, `Handler`: a TEMPORARY adapter of issue 23, deleted once every service is ported)."""
+"""How a consumed event's producer hears back (`Feedback`), and what runs last in a batch's transaction (`InCommit`).
+
+Handlers themselves are registered on a `tdi_runtime.pipeline.Registry`: `handler(command, uow)`."""
 
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Sequence
-from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from tdi_runtime import inbox
 from tdi_runtime.db import Connection
@@ -16,44 +16,6 @@ if TYPE_CHECKING:
     from tdi_contracts.reference import Partner
 
 
-@dataclass
-class HandlerContext:
-    """What a not yet ported handler gets: the open transaction, the decoded event, where to put what it emits."""
-
-    conn: Connection
-    delivery: Delivery
-    emitted: list[OutgoingMessage] = field(default_factory=list)
-    results: list[tuple[str, str]] = field(default_factory=list)
-    deferred: dict[str, list[tuple[Any, ...]]] | None = None
-
-    @property
-    def envelope(self) -> Any:
-        return self.delivery.envelope
-
-    @property
-    def payload(self) -> Any:
-        return self.delivery.payload
-
-    def emit(self, *messages: OutgoingMessage) -> None:
-        self.emitted.extend(messages)
-
-    async def defer(self, sql: str, *args: Any) -> None:
-        """A write sent with the rest of the batch (one executemany per statement) before the inbox rows.
-
-        Only for writes nothing later in the same batch reads back (effects, projections); with a rejected
-        event in the batch the kit runs event by event and the write is sent with its event's savepoint.
-        """
-        if self.deferred is None:
-            await self.conn.execute(sql, *args)
-        else:
-            self.deferred.setdefault(sql, []).append(args)
-
-    def resulted_in(self, kind: str, id_: object) -> None:
-        """An id the command created or changed, quoted back to the partner in its acceptance."""
-        self.results.append((kind, str(id_)))
-
-
-Handler = Callable[[HandlerContext], Awaitable[None]]
 InCommit = Callable[[Connection], Awaitable[None]]
 """Runs last in the transaction of a batch that applied events (e.g. one NOTIFY per batch, delivered at commit)."""
 

@@ -11,26 +11,32 @@ import argparse
 
 from fastapi import FastAPI
 
-from tdi_runtime.events import outgoing
-from tdi_runtime.handling import HandlerContext
+from tdi_contracts.events.territory import EpciJoined
 from tdi_runtime.outbox import Outbox
+from tdi_runtime.pipeline.uow import UnitOfWork, plain_unit_of_work
 from tdi_runtime.service import create_service_app
 from tdi_runtime.settings import ServiceSettings
 from tdi_runtime.subscription import ConsumerSpec
-from tdi_runtime.testing import PROBE_TYPE, TEST_TOPICS, apply_probe
+from tdi_runtime.testing import TEST_TOPICS, ProbeHandler, apply_probe, probe_registry
 
 
 def create_probe_app(settings: ServiceSettings, group: str, topics: list[str], emit_to: str | None = None) -> FastAPI:
-    handler = apply_probe
+    handler: ProbeHandler = apply_probe
     if emit_to is not None:
 
-        async def apply_and_announce(ctx: HandlerContext) -> None:
-            await apply_probe(ctx)
-            ctx.emit(outgoing(ctx.payload, "territory", cause=ctx.envelope, topic=emit_to))
+        async def apply_and_announce(event: EpciJoined, uow: UnitOfWork) -> None:
+            await apply_probe(event, uow)
+            uow.emit(event, topic=emit_to)
 
         handler = apply_and_announce
-    spec = ConsumerSpec(group=group, topics=topics, handlers={PROBE_TYPE: handler})
-    app = create_service_app(settings, title="probe", description="Reliability probe", consumers=[spec])
+    spec = ConsumerSpec(group=group, topics=topics, registry=probe_registry(handler))
+    app = create_service_app(
+        settings,
+        title="probe",
+        description="Reliability probe",
+        consumers=[spec],
+        uow=plain_unit_of_work("territory"),  # it stands for the territory service: what it emits is territory's
+    )
     app.state.runtime.outbox = Outbox(settings.relay_shards, TEST_TOPICS)  # tests' topics, read by the relay at start
     return app
 

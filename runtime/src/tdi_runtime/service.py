@@ -163,7 +163,6 @@ async def _start(rt: Runtime, specs: Sequence[ConsumerSpec], unit_of_work: UnitO
             registry=spec.registry,
             unit_of_work=unit_of_work,
             prefetch=s.consumer_batch_prefetch,
-            handlers=spec.handlers,
             metrics=rt.metrics,
             committer=committer,
             feedback=spec.feedback,

@@ -3,8 +3,8 @@ header decoded by FastStream), the kit's consumer behind it."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from aiokafka import ConsumerRebalanceListener, TopicPartition
@@ -13,7 +13,7 @@ from faststream.kafka.message import FAKE_CONSUMER, KafkaAckableMessage
 from faststream.middlewares import AckPolicy
 
 from tdi_runtime.consumer import EventConsumer
-from tdi_runtime.handling import Feedback, Handler, InCommit
+from tdi_runtime.handling import Feedback, InCommit
 from tdi_runtime.offsets import OffsetCommitter
 from tdi_runtime.pipeline.registry import Registry
 from tdi_runtime.settings import ServiceSettings
@@ -26,8 +26,6 @@ class ConsumerSpec:
 
     group: str
     topics: Sequence[str]
-    handlers: Mapping[str, Handler] = field(default_factory=dict)
-    """TEMPORARY (issue 23): `HandlerContext` handlers by type, for the services not yet on a registry."""
     registry: Registry[Any] | None = None
     """The handlers (and their prefetches) this group applies, on the service's unit of work."""
     strict: bool = False

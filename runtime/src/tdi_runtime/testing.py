@@ -1,7 +1,8 @@
 """Test and benchmark support: contract payloads built from their field examples, and a probe consumer.
 
 The probe applies `EpciJoined` events by writing one `probe_effects` row per event, which is what the
-reliability tests count to prove "exactly once". Used by tests and `bench/`, never by a service.
+reliability tests count to prove "exactly once": a registry handler `(event, uow)` like any service's
+(`probe_registry(handler)`). Used by tests and `bench/`, never by a service.
 """
 
 from __future__ import annotations
@@ -10,9 +11,9 @@ import asyncio
 import inspect
 import json
 import uuid
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from datetime import date
-from typing import Any
+from typing import Any, TypeVar
 
 import asyncpg
 from aiokafka import AIOKafkaConsumer
@@ -22,9 +23,12 @@ from tdi_contracts.events.territory import EpciJoined
 from tdi_contracts.topics import MAX_MESSAGE_BYTES
 from tdi_runtime.consumer import EventConsumer
 from tdi_runtime.db import KIT_MIGRATIONS, migrate
-from tdi_runtime.handling import HandlerContext
 from tdi_runtime.kafka import security_options
 from tdi_runtime.outbox import CONTRACT_TOPICS
+from tdi_runtime.pipeline.registry import Registry
+from tdi_runtime.pipeline.uow import UnitOfWork
+
+C = TypeVar("C")
 
 PROBE_TYPE = "fr.territoires-industrie.territory.EpciJoined.v1"
 TEST_TOPICS = CONTRACT_TOPICS.with_topics(
@@ -61,18 +65,37 @@ async def prepare_schema(database_url: str, schema: str) -> None:
         await pool.close()
 
 
-async def apply_probe(ctx: HandlerContext) -> None:
+ProbeHandler = Callable[[EpciJoined, UnitOfWork], Awaitable[None]]
+"""A probe handler: the registry's signature (the event, the batch's unit of work)."""
+
+
+async def apply_probe(event: EpciJoined, uow: UnitOfWork) -> None:
     """The probe's effect: one row per applied event (a duplicate effect shows as a second row)."""
-    seq = int(ctx.payload.epci_name.rsplit(" ", 1)[-1])
-    await ctx.defer(
+    assert uow.cause is not None  # the Kafka door: the consumed event's envelope
+    seq = int(event.epci_name.rsplit(" ", 1)[-1])
+    await uow.defer(
         "INSERT INTO probe_effects (event_id, territory, seq) VALUES ($1, $2, $3)",
-        ctx.envelope.id,
-        ctx.payload.territory_id,
+        uow.cause.id,
+        event.territory_id,
         seq,
     )
 
 
-def probe_consumer(pool: asyncpg.Pool, group: str, **kwargs: Any) -> EventConsumer:
+def registry_of(command: type[C], handler: Callable[[C, UnitOfWork], Awaitable[object]]) -> Registry[UnitOfWork]:
+    """A registry applying one command (or event) class with `handler`: a test's consumer of one type."""
+    registry: Registry[UnitOfWork] = Registry()
+    registry.handles(command)(handler)
+    return registry
+
+
+def probe_registry(handler: ProbeHandler = apply_probe) -> Registry[UnitOfWork]:
+    """A registry applying `EpciJoined` (`PROBE_TYPE`) with `handler`."""
+    return registry_of(EpciJoined, handler)
+
+
+def probe_consumer(
+    pool: asyncpg.Pool, group: str, *, handler: ProbeHandler = apply_probe, **kwargs: Any
+) -> EventConsumer:
     from tdi_runtime.outbox import Outbox
 
     return EventConsumer(
@@ -80,7 +103,7 @@ def probe_consumer(pool: asyncpg.Pool, group: str, **kwargs: Any) -> EventConsum
         group=group,
         pool=pool,
         outbox=Outbox(topics=TEST_TOPICS),
-        handlers={PROBE_TYPE: apply_probe},
+        registry=probe_registry(handler),
         **kwargs,
     )
 

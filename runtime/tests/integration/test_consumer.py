@@ -16,7 +16,6 @@ from tdi_runtime.relay import Relay
 from tdi_runtime.settings import ServiceSettings
 from tdi_runtime.subscription import ConsumerSpec, subscribe
 from tdi_runtime.testing import (
-    PROBE_TYPE,
     DetachedConsumer,
     apply_probe,
     probe_consumer,
@@ -56,7 +55,7 @@ async def run_subscriber(bootstrap, pool, group, topic, until, **consumer_kwargs
     settings = ServiceSettings.for_service("probe", consumer_batch_max=200, commit_interval_s=0.2)
     consumer = probe_consumer(pool, group, **consumer_kwargs)
     broker = KafkaBroker(bootstrap, security=faststream_security(security_options()))
-    subscribe(broker, ConsumerSpec(group, [topic], {PROBE_TYPE: apply_probe}), consumer, settings)
+    subscribe(broker, ConsumerSpec(group, [topic], registry=consumer.registry), consumer, settings)
     producer = create_producer(bootstrap, "test-relay")
     await producer.start()
     relay = Relay(pool, producer, schema=await pool.fetchval("SELECT current_schema()"), poll_interval_s=0.1)
@@ -132,14 +131,13 @@ async def test_a_database_outage_is_retried_with_backoff_and_never_dead_lettered
     records = await fetched(platform_stack.bootstrap_servers, topic, [probe_event(4001, i) for i in range(20)])
     failures = {"left": 3}
 
-    async def flaky(ctx):
+    async def flaky(event, uow):
         if failures["left"]:
             failures["left"] -= 1
             raise ConnectionRefusedError("database away")
-        await apply_probe(ctx)
+        await apply_probe(event, uow)
 
-    consumer = probe_consumer(kit_pool, group)
-    consumer.handlers[PROBE_TYPE] = flaky
+    consumer = probe_consumer(kit_pool, group, handler=flaky)
     assert await consumer.handle_batch(records, DetachedConsumer()) is True
     assert await kit_pool.fetchval("SELECT count(*) FROM probe_effects") == 20
     assert await kit_pool.fetchval("SELECT count(*) FROM outbox") == 0, "nothing dead-lettered"
@@ -166,13 +164,12 @@ async def test_a_handler_rejection_dead_letters_only_that_event_and_applies_the_
     topic, group = await new_topic(), await new_group()
     records = await fetched(platform_stack.bootstrap_servers, topic, [probe_event(4003, i) for i in range(30)])
 
-    async def picky(ctx):
-        await apply_probe(ctx)
-        if ctx.payload.epci_name.endswith(" 13"):
+    async def picky(event, uow):
+        await apply_probe(event, uow)
+        if event.epci_name.endswith(" 13"):
             raise DomainError("La fiche action n° 13 arrive avant sa création.", code="OUT_OF_ORDER")
 
-    consumer = probe_consumer(kit_pool, group)
-    consumer.handlers[PROBE_TYPE] = picky
+    consumer = probe_consumer(kit_pool, group, handler=picky)
     await consumer.handle_batch(records, DetachedConsumer())
     seqs = sorted(r["seq"] for r in await kit_pool.fetch("SELECT seq FROM probe_effects"))
     assert seqs == [i for i in range(30) if i != 13], "the rejected event's own writes were rolled back"
@@ -207,13 +204,12 @@ async def test_an_event_whose_emitted_record_could_never_be_published_is_dead_le
     topic, group = await new_topic(), await new_group()
     records = await fetched(platform_stack.bootstrap_servers, topic, [probe_event(4004, i) for i in range(10)])
 
-    async def announcing(ctx):
-        await apply_probe(ctx)
-        size = 2_000_000 if ctx.payload.epci_name.endswith(" 4") else 10  # over every topic's max.message.bytes
-        ctx.emit(OutgoingMessage("tdi.territory.territory.v1", b"k", b"x" * size, (), f"out-{ctx.envelope.id}"))
+    async def announcing(event, uow):
+        await apply_probe(event, uow)
+        size = 2_000_000 if event.epci_name.endswith(" 4") else 10  # over every topic's max.message.bytes
+        uow.emitted.append(OutgoingMessage("tdi.territory.territory.v1", b"k", b"x" * size, (), f"out-{uow.cause.id}"))
 
-    consumer = probe_consumer(kit_pool, group)
-    consumer.handlers[PROBE_TYPE] = announcing
+    consumer = probe_consumer(kit_pool, group, handler=announcing)
     assert await consumer.handle_batch(records, DetachedConsumer()) is True  # not retried forever
     seqs = sorted(r["seq"] for r in await kit_pool.fetch("SELECT seq FROM probe_effects"))
     assert seqs == [i for i in range(10) if i != 4]
@@ -237,13 +233,12 @@ async def test_a_batch_that_emitted_events_wakes_the_relay_once_committed_and_a_
     def wake() -> None:  # what the service passes: Relay.wake
         woken.append(len(woken))
 
-    async def announcing(ctx):
-        await apply_probe(ctx)
-        if ctx.payload.epci_name.endswith(("0", "1")):
-            ctx.emit(OutgoingMessage("tdi.territory.territory.v1", b"k", b"x", (), f"out-{ctx.envelope.id}"))
+    async def announcing(event, uow):
+        await apply_probe(event, uow)
+        if event.epci_name.endswith(("0", "1")):
+            uow.emitted.append(OutgoingMessage("tdi.territory.territory.v1", b"k", b"x", (), f"out-{uow.cause.id}"))
 
-    consumer = probe_consumer(kit_pool, group, on_outbox=wake)
-    consumer.handlers[PROBE_TYPE] = announcing
+    consumer = probe_consumer(kit_pool, group, handler=announcing, on_outbox=wake)
     assert await consumer.handle_batch(records[2:], DetachedConsumer()) is True  # emits nothing
     assert woken == []
     assert await consumer.handle_batch(records[:2], DetachedConsumer()) is True

@@ -30,13 +30,12 @@ async def test_a_dead_letter_is_listed_with_its_reason_and_once_re_driven_is_app
     records = await read_topic(bootstrap, topic, expect=3)
     territory_known = {"yes": False}
 
-    async def needs_territory(ctx):
-        if ctx.payload.epci_name.endswith(" 1") and not territory_known["yes"]:
+    async def needs_territory(event, uow):
+        if event.epci_name.endswith(" 1") and not territory_known["yes"]:
             raise DomainError("Le territoire ti-6000 est inconnu.", code="UNKNOWN_TERRITORY")
-        await apply_probe(ctx)
+        await apply_probe(event, uow)
 
-    consumer = probe_consumer(kit_pool, group)
-    consumer.handlers[PROBE_TYPE] = needs_territory
+    consumer = probe_consumer(kit_pool, group, handler=needs_territory)
     await consumer.handle_batch(records, DetachedConsumer())
     producer = create_producer(bootstrap, "test")
     await producer.start()
@@ -79,13 +78,12 @@ async def test_a_dead_letter_keeps_the_contract_form_and_its_re_drive_applies_it
     records = await read_topic(bootstrap, topic, expect=2)
     territory_known = {"yes": False}
 
-    async def needs_territory(ctx):
+    async def needs_territory(event, uow):
         if not territory_known["yes"]:
             raise DomainError("Le territoire ti-6100 est inconnu.", code="UNKNOWN_TERRITORY")
-        await apply_probe(ctx)
+        await apply_probe(event, uow)
 
-    consumer = probe_consumer(kit_pool, group)
-    consumer.handlers[PROBE_TYPE] = needs_territory
+    consumer = probe_consumer(kit_pool, group, handler=needs_territory)
     await consumer.handle_batch(records, DetachedConsumer())
     producer = create_producer(bootstrap, "test")
     await producer.start()

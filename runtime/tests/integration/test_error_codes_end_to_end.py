@@ -9,6 +9,7 @@ import json
 import pytest
 from typer.testing import CliRunner
 
+from tdi_contracts.events.funding import FileApplication
 from tdi_contracts.reference import Partner
 from tdi_contracts.topics import dlq_topic
 from tdi_runtime.consumer import EventConsumer
@@ -19,7 +20,7 @@ from tdi_runtime.kafka import create_producer
 from tdi_runtime.outbox import Outbox
 from tdi_runtime.partners import PartnerFeedback
 from tdi_runtime.relay import Relay
-from tdi_runtime.testing import TEST_TOPICS, DetachedConsumer, example_payload, publish_records, read_topic
+from tdi_runtime.testing import TEST_TOPICS, DetachedConsumer, example_payload, publish_records, read_topic, registry_of
 
 pytestmark = pytest.mark.integration
 
@@ -40,13 +41,13 @@ class EpciNotInTerritoryError(ConflictError):
     code = "EPCI_NOT_IN_TERRITORY"  # a territory service code
 
 
-async def refuse(ctx):
+async def refuse(payload, uow):
     refusals = {
         "BPI-RULE": DomainError("Une règle du programme refuse ce dossier."),  # the default code
         "BPI-EPCI": EpciNotInTerritoryError("L'EPCI 200067213 n'est pas dans ce territoire."),
         "BPI-UNDECLARED": DomainError("Refus d'un code oublié des contrats.", code="NOT_IN_THE_CONTRACTS"),
     }
-    raise refusals[ctx.envelope.id]
+    raise refusals[uow.cause.id]
 
 
 async def drain(bootstrap, pool, schema):
@@ -70,7 +71,7 @@ async def test_the_partner_the_dead_letter_and_dlq_list_show_the_code_the_servic
         group=group,
         pool=kit_pool,
         outbox=Outbox(topics=TEST_TOPICS),
-        handlers={FILE: refuse},
+        registry=registry_of(FileApplication, refuse),
         feedback=feedback,
         strict=True,
     )
@@ -122,7 +123,7 @@ async def test_each_re_drive_that_fails_again_counts_one_more_attempt(
         group=group,
         pool=kit_pool,
         outbox=Outbox(topics=TEST_TOPICS),
-        handlers={FILE: refuse},
+        registry=registry_of(FileApplication, refuse),
     )
     await publish_records(bootstrap, ingress, [command("BPI-RULE")])
     attempts = []

@@ -9,12 +9,13 @@ import uuid
 import pytest
 from aiokafka import AIOKafkaProducer
 
+from tdi_contracts.events.funding import FileApplication
 from tdi_runtime.consumer import EventConsumer
 from tdi_runtime.kafka import create_producer, security_options
 from tdi_runtime.outbox import Outbox
 from tdi_runtime.partners import PartnerFeedback
 from tdi_runtime.relay import Relay
-from tdi_runtime.testing import TEST_TOPICS, DetachedConsumer, example_payload, read_topic
+from tdi_runtime.testing import TEST_TOPICS, DetachedConsumer, example_payload, read_topic, registry_of
 
 pytestmark = pytest.mark.integration
 
@@ -45,8 +46,8 @@ async def test_each_partner_event_gets_exactly_one_answer_accepted_or_rejected_w
     await create_topics(platform_stack.bootstrap_servers, [(feedback_topic, 1, {})])
     application_id = uuid.uuid4()
 
-    async def file_application(ctx):
-        ctx.resulted_in("application", application_id)
+    async def file_application(payload, uow):
+        uow.resulted_in("application", application_id)
 
     feedback = PartnerFeedback(Partner.BPIFRANCE, allowed={FILE})
     feedback.topic = feedback_topic
@@ -55,7 +56,7 @@ async def test_each_partner_event_gets_exactly_one_answer_accepted_or_rejected_w
         group=group,
         pool=kit_pool,
         outbox=Outbox(topics=TEST_TOPICS),
-        handlers={FILE: file_application},
+        registry=registry_of(FileApplication, file_application),
         feedback=feedback,
         strict=True,
     )
@@ -125,15 +126,15 @@ async def test_a_partner_sending_another_partners_source_and_event_id_gets_a_sou
     }
     application_id = uuid.uuid4()
 
-    async def file_application(ctx):
-        ctx.resulted_in("application", application_id)
+    async def file_application(payload, uow):
+        uow.resulted_in("application", application_id)
 
     consumer = EventConsumer(
         service="funding",
         group=group,
         pool=kit_pool,
         outbox=Outbox(topics=TEST_TOPICS),
-        handlers={FILE: file_application},
+        registry=registry_of(FileApplication, file_application),
         feedback=feedback,
         strict=True,
     )

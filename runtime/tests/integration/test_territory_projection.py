@@ -31,7 +31,6 @@ from tdi_runtime.territories import (
     locate_commune,
     locate_communes,
     territories_of_communes,
-    territory_handlers,
     territory_of_commune,
 )
 from tdi_runtime.testing import DetachedConsumer, unique_name
@@ -77,15 +76,11 @@ async def pool(platform_stack):
     await pool.close()
 
 
-@pytest.fixture(params=["registry", "handlers"])
-def projection(request, pool) -> EventConsumer:
-    """The projection as a service's registry includes it, and as the services not yet ported map it."""
-    if request.param == "registry":
-        return EventConsumer(
-            service="funding", group="tdi-funding", pool=pool, outbox=Outbox(), registry=Registry(TERRITORY_PROJECTION)
-        )
+@pytest.fixture
+def projection(pool) -> EventConsumer:
+    """The projection as a service's registry includes it."""
     return EventConsumer(
-        service="funding", group="tdi-funding", pool=pool, outbox=Outbox(), handlers=territory_handlers()
+        service="funding", group="tdi-funding", pool=pool, outbox=Outbox(), registry=Registry(TERRITORY_PROJECTION)
     )
 
 

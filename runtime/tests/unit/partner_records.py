@@ -16,12 +16,12 @@ from tdi_contracts.topics import dlq_topic, partner_feedback_topic, partner_ingr
 from tdi_runtime.consumer import EventConsumer
 from tdi_runtime.outbox import Outbox
 from tdi_runtime.partners import PartnerIngressFeedback
+from tdi_runtime.pipeline import Registry, UnitOfWork
 from tdi_runtime.testing import TEST_TOPICS, example_payload
 
 VTE_INGRESS = partner_ingress_topic("bpifrance", "vte")
 FEEDBACK = partner_feedback_topic("bpifrance")
 GROUP = "tdi-vte"
-RECORD_CONTRACT = spec_for(RecordVteContractV2).type
 FLOW = "BPI-FLOW-9"
 
 
@@ -38,19 +38,23 @@ def contract_record(offset: int, event_id: str = "BPI-EVT-1", **overrides: Any) 
     return record_of(example_payload(RecordVteContractV2, **overrides), offset, event_id)
 
 
-def vte_consumer(pool: MemoryPool, handler: Callable[[Any], Awaitable[None]] | None = None) -> EventConsumer:
+def vte_consumer(
+    pool: MemoryPool, handler: Callable[[RecordVteContractV2, UnitOfWork], Awaitable[None]] | None = None
+) -> EventConsumer:
     """A consumer of Bpifrance's VTE ingress topic that applies RecordVteContract.v2 with `handler`."""
+    registry: Registry[UnitOfWork] = Registry()
 
-    async def record_contract(ctx: Any) -> None:
+    @registry.handles(RecordVteContractV2)
+    async def record_contract(command: RecordVteContractV2, uow: UnitOfWork) -> None:
         if handler is not None:
-            await handler(ctx)
+            await handler(command, uow)
 
     return EventConsumer(
         service="vte",
         group=GROUP,
         pool=pool,  # type: ignore[arg-type]
         outbox=Outbox(topics=TEST_TOPICS),
-        handlers={RECORD_CONTRACT: record_contract},
+        registry=registry,
         feedback=PartnerIngressFeedback("vte"),
         strict=True,
     )

@@ -26,6 +26,7 @@ from tdi_runtime.deadletters import dead_letter
 from tdi_runtime.delivery import Violation, decode_record
 from tdi_runtime.errors import DomainError
 from tdi_runtime.partners import PartnerIngressFeedback
+from tdi_runtime.pipeline import UnitOfWork
 
 SENTENCE = TypeAdapter(FrenchSentence)
 
@@ -33,10 +34,10 @@ SENTENCE = TypeAdapter(FrenchSentence)
 async def test_a_rejection_quoting_a_line_break_and_a_nul_is_answered_and_the_next_event_applied():
     pool, applied = MemoryPool(), []
 
-    async def refuse_the_first(ctx: Any) -> None:
-        if ctx.envelope.id == "BPI-EVT-1":
+    async def refuse_the_first(command: Any, uow: UnitOfWork) -> None:
+        if uow.cause.id == "BPI-EVT-1":
             raise DomainError("Le contrat « Record\nVteContract\x00 » est inconnu.", code="UNKNOWN_AGGREGATE")
-        applied.append(ctx.envelope.id)
+        applied.append(uow.cause.id)
 
     consumer = vte_consumer(pool, refuse_the_first)
     records = [contract_record(0, "BPI-EVT-1"), contract_record(1, "BPI-EVT-2", contract_reference="BPI-VTE-2")]
@@ -81,8 +82,8 @@ async def test_when_building_the_answers_fails_a_fallback_quoting_the_place_is_s
     monkeypatch.setattr(partners_module.PartnerFeedback, "rejected", broken)
     pool, applied = MemoryPool(), []
 
-    async def record(ctx: Any) -> None:
-        applied.append(ctx.envelope.id)
+    async def record(command: Any, uow: UnitOfWork) -> None:
+        applied.append(uow.cause.id)
 
     malformed = contract_record(5, "BPI-EVT-1")
     malformed.value = b"{not json"
@@ -138,8 +139,8 @@ async def test_an_acceptance_that_cannot_be_built_rolls_the_event_back_as_an_int
 async def test_a_nul_in_a_payload_is_one_rejection_naming_the_field_and_the_next_event_of_the_batch_is_applied():
     pool, applied = MemoryPool(), []
 
-    async def record(ctx: Any) -> None:
-        applied.append(ctx.envelope.id)
+    async def record(command: Any, uow: UnitOfWork) -> None:
+        applied.append(uow.cause.id)
 
     nul = contract_record(0, "BPI-EVT-1")
     document = json.loads(nul.value)

@@ -17,6 +17,7 @@ from partner_records import FLOW, VTE_INGRESS, answers, contract_record, record_
 from tdi_contracts.events.funding import FileApplication
 from tdi_contracts.events.vte import EndVteContractV2, VteAidRefused
 from tdi_runtime.errors import DomainError
+from tdi_runtime.pipeline import UnitOfWork
 from tdi_runtime.testing import example_payload
 
 
@@ -79,8 +80,8 @@ KINDS: dict[str, tuple[str, Callable[[int, str], SimpleNamespace]]] = {
 }
 
 
-async def refuse_marked(ctx: Any) -> None:
-    if ctx.payload.contract_reference == "BPI-REFUSE":
+async def refuse_marked(command: Any, uow: UnitOfWork) -> None:
+    if command.contract_reference == "BPI-REFUSE":
         raise DomainError("Le contrat désigné est inconnu.", code="UNKNOWN_AGGREGATE")
 
 

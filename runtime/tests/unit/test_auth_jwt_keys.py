@@ -25,10 +25,10 @@ from cryptography.hazmat.primitives.asymmetric import rsa
 from fastapi import Depends, FastAPI
 from pydantic import ValidationError
 
-from tdi_runtime.access import Access
 from tdi_runtime.http import install_error_handlers
 from tdi_runtime.http_access import reads
 from tdi_runtime.jwks import signing_keys
+from tdi_runtime.pipeline.caller import Caller
 from tdi_runtime.settings import ServiceSettings
 
 pytestmark = pytest.mark.timeout(60)
@@ -56,7 +56,7 @@ def app_of(settings: ServiceSettings) -> FastAPI:
     install_error_handlers(api)
 
     @api.get("/reads")
-    async def read(access: Annotated[Access, Depends(reads())]) -> dict[str, str]:
+    async def read(access: Annotated[Caller, Depends(reads())]) -> dict[str, str]:
         return {"subject": access.subject}
 
     return api

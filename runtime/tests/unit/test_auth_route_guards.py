@@ -9,17 +9,17 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, FastAPI
 from fastapi.testclient import TestClient
 
-from tdi_runtime.access import Access
 from tdi_runtime.http import install_error_handlers
 from tdi_runtime.http_access import commands, documented, reads, undocumented_routes
+from tdi_runtime.pipeline.caller import Caller
 from tdi_runtime.settings import ServiceSettings
 from tdi_runtime.tickets import Credential, Tickets, token_digest
 
 TOKENS = {"anct": "staff", "ge": "regional:44", "fv": "instructor:fonds-vert-ti", "lecteur": "reader"}
 THINGS = {"a": "44", "b": "76"}
-Reader = Annotated[Access, Depends(reads())]
-Writer = Annotated[Access, Depends(commands())]
-BrowserReader = Annotated[Access, Depends(reads(ticket="feed"))]
+Reader = Annotated[Caller, Depends(reads())]
+Writer = Annotated[Caller, Depends(commands())]
+BrowserReader = Annotated[Caller, Depends(reads(ticket="feed"))]
 
 
 def app() -> FastAPI:
@@ -91,7 +91,7 @@ def test_a_token_in_the_address_is_refused_with_a_code_saying_to_use_a_ticket():
 
 def test_a_browser_opens_a_stream_with_a_short_lived_ticket_of_that_purpose_only():
     tickets = Tickets(b"k" * 32, ttl_s=30)
-    reader = Access("token:reader", "reader")
+    reader = Caller("token:reader", "reader")
     ticket = tickets.issue(reader, "feed", Credential(expires_at=None, token_digest=token_digest("lecteur")))
     assert call("GET", f"/feed?ticket={ticket}").json() == {"role": "reader"}
     assert ticket.count("lecteur") == 0, "the ticket does not carry the token"

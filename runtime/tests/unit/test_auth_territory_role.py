@@ -14,7 +14,6 @@ import pytest
 from fastapi import APIRouter, Depends, FastAPI
 from fastapi.testclient import TestClient
 
-from tdi_runtime.access import Access
 from tdi_runtime.auth import authenticate
 from tdi_runtime.errors import DomainError
 from tdi_runtime.http import install_error_handlers
@@ -55,22 +54,22 @@ def app() -> FastAPI:
     router = APIRouter()
 
     @router.get("/plans")
-    async def plans(access: Annotated[Access, Depends(reads(territories=True))], territory: str | None = None):
+    async def plans(access: Annotated[Caller, Depends(reads(territories=True))], territory: str | None = None):
         wanted = access.territory_filter(territory)
         return [t for t in PLANS if wanted in (None, t)]
 
     @router.post("/plans/{territory}")
-    async def change(territory: str, access: Annotated[Access, Depends(commands(territories=True))]):
+    async def change(territory: str, access: Annotated[Caller, Depends(commands(territories=True))]):
         access.require_region(PLANS[territory])
         access.require_territory(territory)
         return {"changed": territory}
 
     @router.get("/others")
-    async def others(access: Annotated[Access, Depends(reads())]) -> list[str]:
+    async def others(access: Annotated[Caller, Depends(reads())]) -> list[str]:
         return list(PLANS)
 
     @router.post("/others")
-    async def other_command(access: Annotated[Access, Depends(commands())]) -> dict[str, str]:
+    async def other_command(access: Annotated[Caller, Depends(commands())]) -> dict[str, str]:
         return {}
 
     api = FastAPI()

@@ -12,9 +12,9 @@ import jwt
 import pytest
 from cryptography.hazmat.primitives.asymmetric import rsa
 
-from tdi_runtime.access import READ_ROLES, Access
 from tdi_runtime.auth import authenticate
 from tdi_runtime.errors import DomainError
+from tdi_runtime.pipeline.caller import READ_ROLES, Caller
 
 ISSUER, AUDIENCE = "https://sso.example.gouv.fr/realms/tdi", "tdi-platform"
 
@@ -67,7 +67,7 @@ async def test_a_region_council_token_without_its_region_is_refused(settings, ke
 
 
 def test_a_region_council_sends_no_command_the_routes_do_not_name_for_it():
-    council = Access("cr", "region-council", region="44")
+    council = Caller("cr", "region-council", region="44")
     with pytest.raises(DomainError) as refused:
         council.require_write()
     assert refused.value.code == "FORBIDDEN"

@@ -41,7 +41,7 @@ class Registration:
     """One handler, the type name it is found by on Kafka and the class it is found by over HTTP."""
 
     type_name: str
-    model: type[Any] | None
+    model: type[Any]
     handler: Callable[[Any, Any], Awaitable[object]]
     prefetch: Callable[[Sequence[Any], Any], Awaitable[None]] | None = None
 
@@ -101,8 +101,7 @@ class Registry(Generic[U]):
         if registration.type_name in self._by_type:
             raise ValueError(f"{registration.type_name} already has a handler")
         self._by_type[registration.type_name] = registration
-        if registration.model is not None:
-            self._by_class[registration.model] = registration
+        self._by_class[registration.model] = registration
 
     def for_type(self, type_name: str) -> Registration | None:
         """The handler of a Kafka record's type (`ce_type`), if any."""
@@ -128,12 +127,3 @@ def _type_name(model: type[Any]) -> str:
         except KeyError:
             pass
     return f"{model.__module__}.{model.__qualname__}"
-
-
-def registration_of(
-    type_name: str,
-    handler: Callable[[Any, Any], Awaitable[object]],
-    prefetch: Callable[[Sequence[Any], Any], Awaitable[None]] | None = None,
-) -> Registration:
-    """A registration by type name only (the temporary adapter of `handlers` mappings: `tdi_runtime.consumer`)."""
-    return Registration(type_name, None, handler, prefetch)

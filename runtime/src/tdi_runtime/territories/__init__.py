@@ -8,8 +8,6 @@ territory service. Wiring: the service's registry includes the projection's, its
     registry: Registry[VteUnitOfWork] = Registry(TERRITORY_PROJECTION)
     create_service_app(..., migrations_package=["tdi_vte", TERRITORY_MIGRATIONS], registry=registry, uow=...,
                        consumers=[ConsumerSpec("tdi-vte", [*TERRITORY_TOPICS, ...], registry=registry)])
-
-(`territory_handlers()` is the same projection as a `handlers` mapping, for the services not yet ported.)
 """
 
 from tdi_runtime.territories.lookup import (
@@ -27,7 +25,6 @@ from tdi_runtime.territories.projection import (
     TERRITORY_MIGRATIONS,
     TERRITORY_PROJECTION,
     TERRITORY_TOPICS,
-    territory_handlers,
 )
 from tdi_runtime.territories.repositories import CommuneTerritories, KnownTerritories
 
@@ -45,6 +42,5 @@ __all__ = [
     "locate_commune",
     "locate_communes",
     "territories_of_communes",
-    "territory_handlers",
     "territory_of_commune",
 ]

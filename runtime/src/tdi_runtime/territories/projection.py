@@ -7,12 +7,8 @@ only when its revision is newer, so a replay, a redelivery or a late older copy 
 
 from __future__ import annotations
 
-from typing import Any, Protocol
-
 from tdi_contracts.events.territory import CommuneAssigned, CommuneCodeAliased, EpciLeft, TerritoryReferenceUpdated
-from tdi_contracts.registry import spec_for
 from tdi_contracts.topics import TERRITORY, TERRITORY_REFERENCE
-from tdi_runtime.handling import Handler, HandlerContext
 from tdi_runtime.pipeline.registry import Registry
 from tdi_runtime.pipeline.uow import UnitOfWork
 
@@ -22,12 +18,6 @@ TERRITORY_TOPICS: tuple[str, ...] = (TERRITORY_REFERENCE.name, TERRITORY.name)
 """The topics the projection reads (other event types on them are passed over)."""
 TERRITORY_PROJECTION: Registry[UnitOfWork] = Registry()
 """The projection's handlers: a service's registry includes it (`Registry(TERRITORY_PROJECTION)`)."""
-
-
-class Deferring(Protocol):
-    """Where the projection's writes go: a unit of work (or, until every service is ported, a handler context)."""
-
-    async def defer(self, sql: str, *args: Any) -> None: ...
 
 
 _UPSERT_TERRITORY = """
@@ -56,7 +46,7 @@ _EPCI_LEFT = "DELETE FROM known_communes WHERE territory_id = $1 AND epci_siren 
 
 
 @TERRITORY_PROJECTION.handles(TerritoryReferenceUpdated)
-async def on_reference_updated(t: TerritoryReferenceUpdated, uow: Deferring) -> None:
+async def on_reference_updated(t: TerritoryReferenceUpdated, uow: UnitOfWork) -> None:
     await uow.defer(
         _UPSERT_TERRITORY,
         t.territory_id,
@@ -77,7 +67,7 @@ async def on_reference_updated(t: TerritoryReferenceUpdated, uow: Deferring) -> 
 
 
 @TERRITORY_PROJECTION.handles(CommuneAssigned)
-async def on_commune_assigned(c: CommuneAssigned, uow: Deferring) -> None:
+async def on_commune_assigned(c: CommuneAssigned, uow: UnitOfWork) -> None:
     departement = c.departement.value
     await uow.defer(
         _UPSERT_COMMUNE, c.commune_insee, c.territory_id, c.epci_siren, departement, c.assigned_on, None, None
@@ -85,7 +75,7 @@ async def on_commune_assigned(c: CommuneAssigned, uow: Deferring) -> None:
 
 
 @TERRITORY_PROJECTION.handles(CommuneCodeAliased)
-async def on_commune_code_aliased(a: CommuneCodeAliased, uow: Deferring) -> None:
+async def on_commune_code_aliased(a: CommuneCodeAliased, uow: UnitOfWork) -> None:
     """An alias is a row like its commune's (same territory and EPCI: it leaves with its EPCI), naming it."""
     await uow.defer(
         _UPSERT_COMMUNE,
@@ -100,22 +90,5 @@ async def on_commune_code_aliased(a: CommuneCodeAliased, uow: Deferring) -> None
 
 
 @TERRITORY_PROJECTION.handles(EpciLeft)
-async def on_epci_left(e: EpciLeft, uow: Deferring) -> None:
+async def on_epci_left(e: EpciLeft, uow: UnitOfWork) -> None:
     await uow.defer(_EPCI_LEFT, e.territory_id, e.epci_siren, e.left_on)
-
-
-def territory_handlers() -> dict[str, Handler]:
-    """TEMPORARY (issue 23): the projection's handlers by event type, for the services not yet on a registry."""
-
-    def of(handler: Any) -> Handler:
-        async def run(ctx: HandlerContext) -> None:
-            await handler(ctx.payload, ctx)
-
-        return run
-
-    return {
-        spec_for(TerritoryReferenceUpdated).type: of(on_reference_updated),
-        spec_for(CommuneAssigned).type: of(on_commune_assigned),
-        spec_for(CommuneCodeAliased).type: of(on_commune_code_aliased),
-        spec_for(EpciLeft).type: of(on_epci_left),
-    }
