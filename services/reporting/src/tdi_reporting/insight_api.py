@@ -8,6 +8,7 @@ from typing import Any
 
 from fastapi import APIRouter, Query, Request, Response
 
+from tdi_contracts.errors import ErrorCode
 from tdi_contracts.reference import DepartementParam, RegionParam
 from tdi_reporting import exports
 from tdi_reporting.alerts import KINDS, list_alerts
@@ -169,5 +170,5 @@ def _dimensions(read_model: str, asked: dict[str, str | None]) -> dict[str, str]
     for dim in dims:
         if dim not in allowed:
             message = f"« {dim} » n'est pas une dimension de « {read_model[:40]} »."
-            raise DomainError(message, code="INVALID_REQUEST", details={"field": dim})
+            raise DomainError(ErrorCode.INVALID_REQUEST, message, field=dim)
     return dims

@@ -17,6 +17,7 @@ from typing import Any
 
 import asyncpg
 
+from tdi_contracts.errors import ErrorCode
 from tdi_contracts.reference import Departement, Region
 from tdi_reporting.asof import PARIS
 from tdi_reporting.domain import NATIONAL_CODE, Level, departement_label, region_label
@@ -24,7 +25,7 @@ from tdi_reporting.readmodels import READ_MODELS
 from tdi_reporting.snapshots import SERIES_MODELS, compute, month_ends
 from tdi_reporting.store import load_territories
 from tdi_reporting.visibility import narrowed, require_model, shown_row
-from tdi_runtime.errors import DomainError, NotFoundError
+from tdi_runtime.errors import DomainError
 from tdi_runtime.pipeline.caller import Caller
 
 MAX_MONTHS = 120
@@ -33,7 +34,7 @@ UNKNOWN_SERIES = "Il n'y a pas de série mensuelle pour « {} » ; séries dispo
 
 
 def _invalid(message: str, field: str) -> DomainError:
-    return DomainError(message, code="INVALID_REQUEST", details={"field": field})
+    return DomainError(ErrorCode.INVALID_REQUEST, message, field=field)
 
 
 def parse_month(text: str, field: str) -> date:
@@ -54,7 +55,7 @@ async def series(
     access: Caller,
 ) -> dict[str, Any]:
     if name not in SERIES_MODELS:
-        raise NotFoundError(UNKNOWN_SERIES.format(name[:40], ", ".join(SERIES_MODELS)))
+        raise DomainError(ErrorCode.NOT_FOUND, UNKNOWN_SERIES.format(name[:40], ", ".join(SERIES_MODELS)))
     require_model(access, name)
     if measure not in {m.name for m in READ_MODELS[name].measures}:
         known = ", ".join(m.name for m in READ_MODELS[name].measures)
@@ -96,8 +97,7 @@ async def zone_of(conn: Any, level: Level, zone: str | None, access: Caller) -> 
         return zone, departement_label(zone)
     territory = (await load_territories(conn)).resolve(zone)
     if territory is None:
-        message = f"Le territoire « {zone[:60]} » n'est pas un Territoire d'industrie connu du tableau de bord."
-        raise NotFoundError(message, code="UNKNOWN_TERRITORY")
+        raise DomainError(ErrorCode.UNKNOWN_TERRITORY, field="zone", value=zone[:60])
     access.require_region(territory.regions)
     access.require_territory((territory.territory_id, territory.official_id))
     return territory.territory_id, territory.name

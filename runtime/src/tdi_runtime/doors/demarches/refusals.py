@@ -1,19 +1,18 @@
 """How the door refuses a dossier: the kit's DomainError with a code of the catalogue and its French sentence.
 
-The one place that builds them, so that the pipeline's `DomainError(code, detail, **details)` (issue 23) is a
-one-line change here.
+The one place that builds them: the pipeline's `DomainError(code, detail, **details)`, the detail quoted safe and
+bounded.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from tdi_contracts.errors import REASONS, ErrorCode
+from tdi_contracts.errors import ErrorCode
 from tdi_contracts.quoting import quote
 from tdi_runtime.errors import DomainError
 
 
 def refusal(code: ErrorCode, detail: str | None = None, **details: Any) -> DomainError:
     """`REASONS[code]`, then the detail (quoted safe and bounded: it may repeat what a dossier holds)."""
-    message = REASONS[code] if detail is None else f"{REASONS[code]} {quote(detail, 300)}"
-    return DomainError(message, code=code.value, details=details)
+    return DomainError(code, None if detail is None else quote(detail, 300), **details)
