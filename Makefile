@@ -4,7 +4,7 @@
 UV := $(shell command -v uv 2>/dev/null || echo "python3 -m uv")
 PYTEST := $(UV) run --frozen pytest
 
-.PHONY: install browser run demo stack test lint typecheck unit integration faults bench bench-e2e images asyncapi schemas clean
+.PHONY: install browser run demo stack test lint typecheck unit integration faults bench bench-e2e images generate asyncapi schemas clean
 
 install:
 	@command -v uv >/dev/null 2>&1 || python3 -m uv --version >/dev/null 2>&1 || python3 -m pip install --quiet "uv>=0.9,<0.14"
@@ -64,13 +64,18 @@ bench: install
 bench-e2e: install
 	$(UV) run --frozen python -m tdi_bench.e2e
 
-# Contract artefacts, rewritten from tdi_contracts (the contract tests fail while they are stale): the JSON Schemas
-# of every event (contracts/schemas/) and the AsyncAPI document (contracts/asyncapi.yaml).
-schemas: install
+# Every file derived from tdi_contracts, rewritten at once (`make test` fails while one is stale): the JSON Schemas
+# of every event (contracts/schemas/, changed shapes archived in history/), the AsyncAPI document
+# (contracts/asyncapi.yaml), the partner guide's ingress key table (contracts/README.md) and the Kubernetes
+# KafkaTopics, KafkaUsers (ACLs, quotas) and autoscalers (deploy/k8s/base/generated/). The local stack derives its
+# topics, ACLs and quotas from the contracts when it starts: nothing to write for it.
+generate: install
 	$(UV) run --frozen python -m tdi_contracts.schemas_export
-
-asyncapi: install
 	$(UV) run --frozen python contracts/tools/gen_asyncapi.py
+	$(UV) run --frozen python -m tdi_contracts.partner_guide
+	$(UV) run --frozen python deploy/k8s/generate.py
+
+schemas asyncapi: generate
 
 clean:
 	rm -rf .tdi .pytest_cache .mypy_cache .ruff_cache

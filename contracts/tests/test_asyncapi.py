@@ -9,7 +9,7 @@ import yaml
 from tdi_contracts.base import SPECS
 
 CONTRACTS = Path(__file__).resolve().parents[1]
-REGENERATE = "run `uv run --frozen python contracts/tools/gen_asyncapi.py` and commit contracts/asyncapi.yaml"
+REGENERATE = "run `make generate` and commit contracts/asyncapi.yaml"
 
 
 def _generator() -> ModuleType:

@@ -12,7 +12,7 @@ from tdi_contracts.envelope import COMMAND_TYPES, spec_for
 from tdi_contracts.partner_guide import BEGIN, END, ingress_keys_table
 
 README = Path(__file__).resolve().parents[1] / "README.md"
-REGENERATE = "run `uv run --frozen python -m tdi_contracts.partner_guide` and commit contracts/README.md"
+REGENERATE = "run `make generate` and commit contracts/README.md"
 
 
 def _table() -> str:

@@ -9,7 +9,7 @@ from tdi_contracts.base import SPECS
 from tdi_contracts.compat import full_transitive_issues
 from tdi_contracts.schemas_export import SCHEMAS_DIR, export, history_of, rendered_schemas, schema_of
 
-REGENERATE = "run `uv run --frozen python -m tdi_contracts.schemas_export` and commit contracts/schemas/"
+REGENERATE = "run `make generate` and commit contracts/schemas/"
 
 
 def test_there_is_one_committed_schema_per_payload() -> None:

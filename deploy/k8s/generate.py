@@ -148,7 +148,7 @@ def main(argv: list[str]) -> int:
         else:
             path.write_text(text, encoding="utf-8")
     if stale:
-        sys.stderr.write(f"stale: {', '.join(stale)}; run python deploy/k8s/generate.py\n")
+        sys.stderr.write(f"stale: {', '.join(stale)}; run make generate\n")
         return 1
     return 0
 

@@ -115,7 +115,7 @@ def test_the_generated_manifests_equal_their_rendering_from_the_contracts() -> N
     generate = _generator()
     for name, text in generate.render().items():
         committed = (K8S / "base" / "generated" / name).read_text(encoding="utf-8")
-        assert committed == text, f"{name} is stale: run python deploy/k8s/generate.py"
+        assert committed == text, f"{name} is stale: run `make generate` and commit deploy/k8s/base/generated/"
 
 
 def _generator() -> Any:

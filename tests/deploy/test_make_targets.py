@@ -1,5 +1,5 @@
-"""The Makefile keeps its word: every target it declares has a rule, and the regeneration targets run the
-commands the README gives. Checked with `make -n` (prints the recipes, runs none of them)."""
+"""The Makefile keeps its word: every target it declares has a rule, and `make generate` is the one command that
+rewrites every file derived from the contracts. Checked with `make -n` (prints the recipes, runs none of them)."""
 
 from __future__ import annotations
 
@@ -32,10 +32,32 @@ def test_every_target_the_makefile_declares_has_a_rule(target):
     assert done.stdout.strip(), f"`make {target}` runs nothing"
 
 
-@pytest.mark.parametrize(
-    ("target", "command"),
-    [("schemas", "python -m tdi_contracts.schemas_export"), ("asyncapi", "python contracts/tools/gen_asyncapi.py")],
+GENERATORS = (
+    "python -m tdi_contracts.schemas_export",
+    "python contracts/tools/gen_asyncapi.py",
+    "python -m tdi_contracts.partner_guide",
+    "python deploy/k8s/generate.py",
 )
-def test_the_regeneration_targets_run_the_commands_the_readme_gives(target, command):
-    assert command in (ROOT / "README.md").read_text(encoding="utf-8")
-    assert command in _dry_run(target).stdout
+"""Every writer of a file derived from the contracts (each file has a test that fails while it is stale)."""
+STALENESS_TESTS = (
+    "contracts/tests/test_schema_snapshots.py",
+    "contracts/tests/test_asyncapi.py",
+    "contracts/tests/test_partner_guide.py",
+    "tests/deploy/test_k8s_manifests.py",
+)
+
+
+@pytest.mark.parametrize("command", GENERATORS)
+def test_make_generate_runs_every_writer_of_a_derived_file(command):
+    assert command in _dry_run("generate").stdout
+
+
+@pytest.mark.parametrize("test_file", STALENESS_TESTS)
+def test_a_stale_derived_file_is_reported_with_the_one_command_that_rewrites_it(test_file):
+    assert "`make generate`" in (ROOT / test_file).read_text(encoding="utf-8")
+
+
+def test_the_readme_and_the_partner_guide_give_make_generate_as_the_one_regeneration_command():
+    for guide in ("README.md", "contracts/README.md"):
+        text = (ROOT / guide).read_text(encoding="utf-8")
+        assert "make generate" in text and "python -m tdi_contracts.schemas_export" not in text, guide
