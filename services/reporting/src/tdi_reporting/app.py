@@ -16,6 +16,7 @@ from tdi_reporting.dashboard import build_dashboard_router
 from tdi_reporting.feed import Feed, FiguresCache, build_feed_router
 from tdi_reporting.handlers import registry_for
 from tdi_reporting.history import record_versions
+from tdi_reporting.indicators import publish_changed
 from tdi_reporting.insight_api import build_insight_router
 from tdi_reporting.limits import RateLimits, StreamSlots
 from tdi_reporting.notifier import NOTIFY_SQL, ChangeNotifier, channel_of
@@ -69,6 +70,9 @@ def create_app(settings: ServiceSettings | None = None, options: ReportingOption
         Recurring("webhooks", lambda: webhooks[0].deliver_due(), options.webhook_interval_s),
     ]
     background = [task for task in background if task.interval_s > 0]  # 0: off (tests judge when they say)
+    publish_indicators = Recurring(  # every interval only, not after each batch: it reads every figure
+        "indicators", lambda: publish_changed(runtime[0].pool, runtime[0].outbox), options.indicators_interval_s
+    )
 
     def after_commit() -> None:
         notifier.signal()  # this process's streams learn it at once, without the round trip
@@ -139,6 +143,8 @@ def create_app(settings: ServiceSettings | None = None, options: ReportingOption
             keepalive = options.feed_listener_keepalive_s
             tasks = [asyncio.create_task(notifier.listen(settings.database_url, channel, keepalive))]
             tasks += [asyncio.create_task(task.run(), name=task.name) for task in background]
+            if publish_indicators.interval_s > 0:
+                tasks.append(asyncio.create_task(publish_indicators.run(), name=publish_indicators.name))
             try:
                 yield
             finally:

@@ -42,6 +42,12 @@ class ReportingOptions(BaseSettings):
     snapshot_interval_s: float = Field(
         default=300.0, ge=0, description="How often snapshots due are looked for (0: never, e.g. a test)"
     )
+    indicators_interval_s: float = Field(
+        default=10.0,
+        ge=0,
+        description="How often the indicators feed (tdi.reporting.indicators.v1) publishes the scopes whose figures"
+        " changed (platform rule; 0: never, e.g. a test that publishes when it says)",
+    )
     alert_envelope_committed_pct: float = Field(
         default=90.0, gt=0, description="An envelope committed above this share of its ceiling raises an alert"
     )

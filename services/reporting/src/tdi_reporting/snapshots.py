@@ -21,6 +21,7 @@ from tdi_reporting.asof import PARIS, AsOfConnection, overlay
 from tdi_reporting.domain import Filters, Level, aggregate
 from tdi_reporting.readmodels import READ_MODELS
 from tdi_reporting.store import Scope, load_snapshot, load_territories, tables_of
+from tdi_runtime.db import Connection
 from tdi_runtime.pipeline.caller import Caller
 
 log = structlog.get_logger(__name__)
@@ -37,9 +38,11 @@ MAX_DAYS_PER_RUN = 62
 """Days closed in one run: a replica back after weeks catches up over a few runs, never one long transaction."""
 
 
-async def figures_at(conn: AsOfConnection, models: dict[str, tuple[str, ...]] = SERIES_MODELS) -> dict[str, Any]:
-    """(read model, level) -> rows of every zone, as the overlay's tick knew them (full access: visibility is the
-    series' to apply)."""
+async def figures_at(
+    conn: Connection | AsOfConnection, models: dict[str, tuple[str, ...]] = SERIES_MODELS
+) -> dict[str, Any]:
+    """(read model, level) -> rows of every zone, as the overlay's tick knew them, or now on a plain connection
+    (full access: visibility is the series' and the feeds' to apply)."""
     tmap = await load_territories(conn)
     snapshot = await load_snapshot(conn, tmap, Scope(models=frozenset(models)))
     out: dict[str, Any] = {}
