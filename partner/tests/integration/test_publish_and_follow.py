@@ -10,6 +10,7 @@ import uuid
 import pytest
 from typer.testing import CliRunner
 
+from tdi_contracts.errors import ErrorCode
 from tdi_contracts.events.funding import FileApplication
 from tdi_contracts.reference import Partner
 from tdi_localstack.provisioning import create_topics
@@ -44,7 +45,7 @@ async def test_a_partner_publishes_a_file_and_follow_summarises_accepted_and_rej
         if payload.territory_id == "tdi-11-unknown":
             from tdi_runtime.errors import DomainError
 
-            raise DomainError("Le territoire désigné est inconnu.", code="UNKNOWN_TERRITORY")
+            raise DomainError(ErrorCode.UNKNOWN_TERRITORY)
         uow.resulted_in("application", uuid.uuid5(uuid.NAMESPACE_URL, payload.partner_reference))
 
     feedback = PartnerFeedback(Partner.ADEME, allowed={FILE})

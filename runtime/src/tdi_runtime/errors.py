@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import asyncio
-from typing import Any, ClassVar, overload
+from typing import Any, ClassVar
 
 import asyncpg
 
@@ -25,7 +25,6 @@ class DomainError(Exception):
     headers: ClassVar[dict[str, str] | None] = None
     """Headers of its HTTP answer besides the status's own (a 401 always says `WWW-Authenticate: Bearer`)."""
 
-    @overload
     def __init__(
         self,
         error: ErrorCode,
@@ -35,26 +34,7 @@ class DomainError(Exception):
         field: str | None = None,
         value: object = None,
         **more: Any,
-    ) -> None: ...
-
-    @overload
-    def __init__(self, error: str, /, *, code: str | None = None, details: dict[str, Any] | None = None) -> None: ...
-
-    def __init__(
-        self,
-        error: ErrorCode | str,
-        /,
-        detail: str | None = None,
-        *,
-        code: str | None = None,
-        details: dict[str, Any] | None = None,
-        field: str | None = None,
-        value: object = None,
-        **more: Any,
     ) -> None:
-        if not isinstance(error, ErrorCode):  # the older form `(message, code=…)`: see runtime/README, `errors`
-            self._legacy(error, code, details)
-            return
         self.code = error.value
         self.message = REASONS[error] if not detail else f"{REASONS[error]} {detail}"
         super().__init__(self.message)
@@ -62,46 +42,10 @@ class DomainError(Exception):
         found = {"field": field, "value": None if value is None else _quoted(value), **more}
         self.details = {k: v for k, v in found.items() if v is not None}
 
-    def _legacy(self, message: str, code: str | None, details: dict[str, Any] | None) -> None:
-        super().__init__(message)
-        self.message = message
-        if code is not None:
-            self.code = code
-        self.details = details or {}
-
 
 def _quoted(value: object) -> object:
     """A detail's value as an answer may quote it: numbers and booleans as they are, anything else as safe text."""
     return value if isinstance(value, bool | int | float) else quote(value)
-
-
-class NotFoundError(DomainError):
-    """Legacy (until every service raises `DomainError(ErrorCode.X)`): a 404 whatever its code."""
-
-    code = "NOT_FOUND"
-    http_status = 404
-
-
-class ConflictError(DomainError):
-    """Legacy (until every service raises `DomainError(ErrorCode.X)`): a 409 whatever its code."""
-
-    code = "CONFLICT"
-    http_status = 409
-
-
-class UnauthenticatedError(DomainError):
-    """Legacy (until every service raises `DomainError(ErrorCode.X)`): a 401 whatever its code."""
-
-    code = "UNAUTHENTICATED"
-    http_status = 401
-    headers: ClassVar[dict[str, str] | None] = {"WWW-Authenticate": "Bearer"}
-
-
-class ForbiddenError(DomainError):
-    """Legacy (until every service raises `DomainError(ErrorCode.X)`): a 403 whatever its code."""
-
-    code = "FORBIDDEN"
-    http_status = 403
 
 
 TRANSIENT_ERRORS: tuple[type[Exception], ...] = (

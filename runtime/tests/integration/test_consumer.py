@@ -11,6 +11,7 @@ import random
 import pytest
 from faststream.kafka import KafkaBroker
 
+from tdi_contracts.errors import REASONS, ErrorCode
 from tdi_runtime.kafka import create_producer, faststream_security, security_options
 from tdi_runtime.relay import Relay
 from tdi_runtime.settings import ServiceSettings
@@ -167,7 +168,7 @@ async def test_a_handler_rejection_dead_letters_only_that_event_and_applies_the_
     async def picky(event, uow):
         await apply_probe(event, uow)
         if event.epci_name.endswith(" 13"):
-            raise DomainError("La fiche action n° 13 arrive avant sa création.", code="OUT_OF_ORDER")
+            raise DomainError(ErrorCode.OUT_OF_ORDER, "La fiche action n° 13 arrive avant sa création.")
 
     consumer = probe_consumer(kit_pool, group, handler=picky)
     await consumer.handle_batch(records, DetachedConsumer())
@@ -176,7 +177,10 @@ async def test_a_handler_rejection_dead_letters_only_that_event_and_applies_the_
     dlq = await kit_pool.fetch("SELECT header_keys, header_values FROM outbox")
     [headers] = [dict(zip(r["header_keys"], r["header_values"], strict=True)) for r in dlq]
     assert headers["tdi_dlq_code"] == b"OUT_OF_ORDER"
-    assert headers["tdi_dlq_reason"] == "La fiche action n° 13 arrive avant sa création.".encode()
+    assert (
+        headers["tdi_dlq_reason"]
+        == f"{REASONS[ErrorCode.OUT_OF_ORDER]} La fiche action n° 13 arrive avant sa création.".encode()
+    )
 
 
 async def test_metrics_count_applied_and_dead_lettered_events_and_time_each_batch(

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from tdi_contracts.errors import REASONS, ErrorCode
 from tdi_runtime.dlq import read_dead_letters, redrive
 from tdi_runtime.errors import DomainError
 from tdi_runtime.kafka import create_producer
@@ -32,7 +33,7 @@ async def test_a_dead_letter_is_listed_with_its_reason_and_once_re_driven_is_app
 
     async def needs_territory(event, uow):
         if event.epci_name.endswith(" 1") and not territory_known["yes"]:
-            raise DomainError("Le territoire ti-6000 est inconnu.", code="UNKNOWN_TERRITORY")
+            raise DomainError(ErrorCode.UNKNOWN_TERRITORY, "(ti-6000)")
         await apply_probe(event, uow)
 
     consumer = probe_consumer(kit_pool, group, handler=needs_territory)
@@ -45,7 +46,7 @@ async def test_a_dead_letter_is_listed_with_its_reason_and_once_re_driven_is_app
         await producer.stop()
 
     [letter] = await read_dead_letters(bootstrap, group)
-    assert (letter.code, letter.reason) == ("UNKNOWN_TERRITORY", "Le territoire ti-6000 est inconnu.")
+    assert (letter.code, letter.reason) == ("UNKNOWN_TERRITORY", f"{REASONS[ErrorCode.UNKNOWN_TERRITORY]} (ti-6000)")
     assert (letter.source_topic, letter.source_offset) == (topic, records[1].offset)
     assert letter.event_type == PROBE_TYPE
 
@@ -80,7 +81,7 @@ async def test_a_dead_letter_keeps_the_contract_form_and_its_re_drive_applies_it
 
     async def needs_territory(event, uow):
         if not territory_known["yes"]:
-            raise DomainError("Le territoire ti-6100 est inconnu.", code="UNKNOWN_TERRITORY")
+            raise DomainError(ErrorCode.UNKNOWN_TERRITORY, "(ti-6100)")
         await apply_probe(event, uow)
 
     consumer = probe_consumer(kit_pool, group, handler=needs_territory)

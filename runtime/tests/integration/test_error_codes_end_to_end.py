@@ -9,13 +9,14 @@ import json
 import pytest
 from typer.testing import CliRunner
 
+from tdi_contracts.errors import REASONS, ErrorCode
 from tdi_contracts.events.funding import FileApplication
 from tdi_contracts.reference import Partner
 from tdi_contracts.topics import dlq_topic
 from tdi_runtime.consumer import EventConsumer
 from tdi_runtime.dlq import app as dlq_cli
 from tdi_runtime.dlq import read_dead_letters, redrive, select
-from tdi_runtime.errors import ConflictError, DomainError
+from tdi_runtime.errors import DomainError
 from tdi_runtime.kafka import create_producer
 from tdi_runtime.outbox import Outbox
 from tdi_runtime.partners import PartnerFeedback
@@ -37,15 +38,18 @@ def command(event_id: str):
     return encode_event(envelope, payload)
 
 
-class EpciNotInTerritoryError(ConflictError):
-    code = "EPCI_NOT_IN_TERRITORY"  # a territory service code
+def undeclared() -> DomainError:
+    """A refusal whose code was changed after it was built (no constructor allows one outside the contracts)."""
+    error = DomainError(ErrorCode.DOMAIN_RULE_VIOLATED)
+    error.code = "NOT_IN_THE_CONTRACTS"
+    return error
 
 
 async def refuse(payload, uow):
     refusals = {
-        "BPI-RULE": DomainError("Une règle du programme refuse ce dossier."),  # the default code
-        "BPI-EPCI": EpciNotInTerritoryError("L'EPCI 200067213 n'est pas dans ce territoire."),
-        "BPI-UNDECLARED": DomainError("Refus d'un code oublié des contrats.", code="NOT_IN_THE_CONTRACTS"),
+        "BPI-RULE": DomainError(ErrorCode.DOMAIN_RULE_VIOLATED),
+        "BPI-EPCI": DomainError(ErrorCode.EPCI_NOT_IN_TERRITORY, "(200067213)"),
+        "BPI-UNDECLARED": undeclared(),
     }
     raise refusals[uow.cause.id]
 
@@ -94,7 +98,7 @@ async def test_the_partner_the_dead_letter_and_dlq_list_show_the_code_the_servic
         body, headers = json.loads(letters[event_id].value), dict(letters[event_id].headers)
         seen[event_id] = (answers[event_id]["code"], body["code"], headers["tdi_dlq_code"].decode())
     assert seen == {i: (c, c, c) for i, c in expected.items()}
-    assert answers["BPI-EPCI"]["reason"] == "L'EPCI 200067213 n'est pas dans ce territoire."
+    assert answers["BPI-EPCI"]["reason"] == f"{REASONS[ErrorCode.EPCI_NOT_IN_TERRITORY]} (200067213)"
 
     args = ["list", group, "--code", "EPCI_NOT_IN_TERRITORY", "--bootstrap", bootstrap]
     listed = await asyncio.to_thread(CliRunner().invoke, dlq_cli, args)  # the CLI runs its own event loop

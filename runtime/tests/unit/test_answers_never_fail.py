@@ -36,7 +36,7 @@ async def test_a_rejection_quoting_a_line_break_and_a_nul_is_answered_and_the_ne
 
     async def refuse_the_first(command: Any, uow: UnitOfWork) -> None:
         if uow.cause.id == "BPI-EVT-1":
-            raise DomainError("Le contrat « Record\nVteContract\x00 » est inconnu.", code="UNKNOWN_AGGREGATE")
+            raise DomainError(ErrorCode.UNKNOWN_AGGREGATE, "Le contrat « Record\nVteContract\x00 » est inconnu.")
         applied.append(uow.cause.id)
 
     consumer = vte_consumer(pool, refuse_the_first)
@@ -45,7 +45,10 @@ async def test_a_rejection_quoting_a_line_break_and_a_nul_is_answered_and_the_ne
     assert applied == ["BPI-EVT-2"]
     [refused, accepted] = answers(pool)
     assert refused["code"] == "UNKNOWN_AGGREGATE"
-    assert refused["reason"] == "Le contrat « Record\\nVteContract\\x00 » est inconnu."
+    assert (
+        refused["reason"]
+        == f"{REASONS[ErrorCode.UNKNOWN_AGGREGATE]} Le contrat « Record\\nVteContract\\x00 » est inconnu."
+    )
     assert "code" not in accepted
     [letter] = dead_letters(pool)
     assert letter["reason"] == refused["reason"] == letter["_headers"]["tdi_dlq_reason"]

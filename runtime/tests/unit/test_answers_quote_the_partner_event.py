@@ -14,6 +14,7 @@ import pytest
 from memory_db import MemoryPool, NoKafka
 from partner_records import FLOW, VTE_INGRESS, answers, contract_record, record_of, vte_consumer
 
+from tdi_contracts.errors import ErrorCode
 from tdi_contracts.events.funding import FileApplication
 from tdi_contracts.events.vte import EndVteContractV2, VteAidRefused
 from tdi_runtime.errors import DomainError
@@ -82,7 +83,7 @@ KINDS: dict[str, tuple[str, Callable[[int, str], SimpleNamespace]]] = {
 
 async def refuse_marked(command: Any, uow: UnitOfWork) -> None:
     if command.contract_reference == "BPI-REFUSE":
-        raise DomainError("Le contrat désigné est inconnu.", code="UNKNOWN_AGGREGATE")
+        raise DomainError(ErrorCode.UNKNOWN_AGGREGATE)
 
 
 @pytest.mark.parametrize("kind", sorted(KINDS))

@@ -96,7 +96,7 @@ def test_every_code_raised_by_the_kit_or_a_service_is_declared_in_the_contracts(
 
 def test_the_scan_finds_the_codes_the_kit_raises() -> None:
     used = codes_in(_trees(SOURCES[:1]))
-    kit = {"DOMAIN_RULE_VIOLATED", "NOT_FOUND", "CONFLICT", "FORBIDDEN", "MALFORMED_REQUEST", "INVALID_REQUEST"}
+    kit = {"DOMAIN_RULE_VIOLATED", "NOT_FOUND", "FORBIDDEN", "MALFORMED_REQUEST", "INVALID_REQUEST"}
     kit |= {"REQUEST_IN_PROGRESS", "IDEMPOTENCY_KEY_REUSED", "CONFLICTING_REDELIVERY", "INTERNAL_ERROR"}
     assert kit <= set(used)
 

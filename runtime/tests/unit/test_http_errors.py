@@ -7,7 +7,7 @@ from fastapi.testclient import TestClient
 from pydantic import BaseModel, Field
 
 from tdi_contracts.errors import REASONS, ErrorCode
-from tdi_runtime.errors import ConflictError, DomainError
+from tdi_runtime.errors import DomainError
 from tdi_runtime.http import install_error_handlers
 
 
@@ -22,7 +22,7 @@ def app() -> FastAPI:
 
     @api.post("/binomes")
     def record(binome: Binome) -> dict[str, str]:
-        raise ConflictError("Ce binôme est déjà enregistré.", code="BINOME_ALREADY_RECORDED")
+        raise DomainError(ErrorCode.EPCI_ALREADY_IN_TERRITORY, "(200067213)")
 
     return api
 
@@ -39,7 +39,10 @@ def test_a_malformed_body_answers_422_with_each_field_named():
 def test_a_business_conflict_answers_409_with_its_code_and_sentence():
     answer = TestClient(app()).post("/binomes", json={"territory_id": "ti-8413", "mandate": "maire"})
     assert answer.status_code == 409
-    assert answer.json() == {"code": "BINOME_ALREADY_RECORDED", "message": "Ce binôme est déjà enregistré."}
+    assert answer.json() == {
+        "code": "EPCI_ALREADY_IN_TERRITORY",
+        "message": f"{REASONS[ErrorCode.EPCI_ALREADY_IN_TERRITORY]} (200067213)",
+    }
 
 
 def guarded_app() -> FastAPI:
