@@ -6,8 +6,6 @@ Faults are injected in the real database without stopping it (the shared stack):
 
 from __future__ import annotations
 
-import asyncio
-
 import pytest
 from fastapi import APIRouter, Request
 from prometheus_client.parser import text_string_to_metric_families
@@ -15,7 +13,7 @@ from prometheus_client.parser import text_string_to_metric_families
 from tdi_contracts.topics import dlq_topic
 from tdi_runtime.probe import create_probe_app
 from tdi_runtime.service import create_service_app
-from tdi_runtime.testing import probe_event, publish_records, read_topic
+from tdi_runtime.testing import probe_event, publish_records, read_topic, until
 
 pytestmark = [pytest.mark.integration, pytest.mark.timeout(180)]
 TOKEN = "faults-staff-token"
@@ -31,14 +29,6 @@ CREATE FUNCTION slow_write() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN PERFORM pg_sleep(30); RETURN NEW; END $$;
 CREATE TRIGGER slow BEFORE INSERT ON probe_effects FOR EACH ROW EXECUTE FUNCTION slow_write();
 """
-
-
-async def until(check, what: str) -> None:
-    for _ in range(600):
-        if await check():
-            return
-        await asyncio.sleep(0.1)
-    raise AssertionError(f"never: {what}")
 
 
 def gauge(exposition: str, name: str, **labels: str) -> float:

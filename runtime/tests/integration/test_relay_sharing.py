@@ -14,7 +14,7 @@ from tdi_runtime.kafka import create_producer, read_to_end
 from tdi_runtime.metrics import Metrics
 from tdi_runtime.outbox import Outbox, OutgoingMessage, shard_of
 from tdi_runtime.relay import Relay
-from tdi_runtime.testing import TEST_TOPICS, decoded, probe_event
+from tdi_runtime.testing import TEST_TOPICS, decoded, probe_event, until
 
 pytestmark = pytest.mark.integration
 SHARDS = 8
@@ -64,15 +64,6 @@ async def start_replica(stack, schema: str, name: str) -> Replica:
     metrics = Metrics(name)
     relay = Relay(pool, producer, schema=schema, poll_interval_s=0.05, metrics=metrics)
     return Replica(relay, asyncio.create_task(relay.run()), pool, producer, metrics)
-
-
-async def until(condition, what: str) -> None:
-    """Wait for a state the relays reach on their own (bounded, so a broken relay fails instead of hanging)."""
-    for _ in range(1200):
-        if await condition():
-            return
-        await asyncio.sleep(0.05)
-    raise AssertionError(f"never reached: {what}")
 
 
 def fair_split(replicas: list[Replica]):

@@ -4,7 +4,6 @@ service's projection), and the service started in-process on that schema."""
 
 from __future__ import annotations
 
-import asyncio
 import contextlib
 import functools
 import random
@@ -19,7 +18,7 @@ from tdi_contracts.envelope import encode_event, envelope_for
 from tdi_contracts.events.territory import TerritoryReferenceUpdated
 from tdi_contracts.reference import Departement, Region
 from tdi_contracts.topics import TERRITORY_REFERENCE
-from tdi_runtime.testing import publish_records, unique_name
+from tdi_runtime.testing import publish_records, unique_name, until
 
 STAFF_TOKEN = "test-staff-token"
 READER_TOKEN = "test-reader-token"
@@ -86,11 +85,8 @@ async def db(platform_stack, schema):
 
 
 async def wait_for(condition: Any, what: str, timeout: float = 90.0) -> None:
-    """Poll `condition()` (async) until true; the bound is only there to fail instead of hang."""
-    deadline = asyncio.get_running_loop().time() + timeout
-    while not await condition():
-        assert asyncio.get_running_loop().time() < deadline, what
-        await asyncio.sleep(0.2)
+    """Poll `condition()` (async) until true: the kit's `until` (the bound is only there to fail instead of hang)."""
+    await until(condition, what, timeout_s=timeout, every_s=0.2)
 
 
 @pytest.fixture

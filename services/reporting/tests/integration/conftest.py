@@ -21,7 +21,7 @@ from tdi_reporting.app import create_app
 from tdi_reporting.options import ReportingOptions
 from tdi_runtime.kafka import security_options
 from tdi_runtime.settings import ServiceSettings
-from tdi_runtime.testing import publish_records, unique_name
+from tdi_runtime.testing import publish_records, unique_name, until
 
 sys.path.insert(0, str(Path(__file__).parents[1]))  # the shared synthetic scenario
 
@@ -133,14 +133,8 @@ async def db(platform_stack, isolation):
 
 
 async def eventually(check: Callable[[], Any], timeout: float = 60.0) -> Any:
-    """Poll `check` until it returns a truthy value (the bound only turns a hang into a failure)."""
-    deadline = asyncio.get_running_loop().time() + timeout
-    while True:
-        result = await check()
-        if result:
-            return result
-        assert asyncio.get_running_loop().time() < deadline, "the expected state was never reached"
-        await asyncio.sleep(0.2)
+    """Poll `check` until it returns a truthy value: the kit's `until` (the bound only turns a hang into a failure)."""
+    return await until(check, "the expected state", timeout_s=timeout, every_s=0.2)
 
 
 async def run_cli(platform_stack, settings: ServiceSettings, options: ReportingOptions, *args: str):

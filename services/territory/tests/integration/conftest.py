@@ -15,7 +15,7 @@ import pytest
 
 from tdi_contracts.envelope import decode_event
 from tdi_runtime.kafka import read_to_end
-from tdi_runtime.testing import unique_name
+from tdi_runtime.testing import unique_name, until
 from tdi_territory.app import create_app
 
 FIXTURES = Path(__file__).parents[1] / "unit" / "fixtures"
@@ -65,11 +65,12 @@ async def db(platform_stack, schema):
 
 
 async def wait_until_relayed(db: asyncpg.Pool, timeout: float = 60.0) -> None:
-    """Every outbox row acknowledged by the broker (polled; the bound is only there to fail instead of hang)."""
-    deadline = asyncio.get_running_loop().time() + timeout
-    while await db.fetchval("SELECT count(*) FROM outbox WHERE sent_at IS NULL"):
-        assert asyncio.get_running_loop().time() < deadline, "the relay did not publish the outbox"
-        await asyncio.sleep(0.1)
+    """Every outbox row acknowledged by the broker (polled by the kit's `until`; the bound only fails a hang)."""
+
+    async def relayed() -> bool:
+        return not await db.fetchval("SELECT count(*) FROM outbox WHERE sent_at IS NULL")
+
+    await until(relayed, "the relay did not publish the outbox", timeout_s=timeout)
 
 
 async def published(bootstrap: str, topic: str, event_ids: set[str]) -> list[tuple[Any, Any, bytes]]:
