@@ -57,7 +57,9 @@ faults: install
 images: install
 	$(UV) run --frozen python deploy/images/build.py
 
+# wrk (the HTTP rows' load generator) is installed first when missing and root, see the script.
 bench: install
+	@bash deploy/local/scripts/bench-tools.sh
 	$(UV) run --frozen python -m tdi_bench
 
 # The whole platform end to end (its own broker, database and five services) against Kafka's own tools.

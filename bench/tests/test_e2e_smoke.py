@@ -9,6 +9,7 @@ import math
 import pytest
 
 from tdi_bench.e2e.__main__ import measure
+from tdi_bench.e2e.budget import HOPS, TOTAL
 
 pytestmark = [pytest.mark.integration, pytest.mark.timeout(900)]
 
@@ -17,8 +18,9 @@ def _positive(value: object) -> bool:
     return isinstance(value, int | float) and math.isfinite(value) and value > 0
 
 
-def test_the_smoke_run_measures_every_scenario_and_the_broker_baselines(tmp_path):
+def test_the_smoke_run_measures_every_scenario_and_the_broker_baselines(tmp_path, capsys):
     document = measure(["--smoke", "--out", str(tmp_path), "--readme", str(tmp_path / "README.md")])
+    printed = capsys.readouterr().out
 
     written = json.loads((tmp_path / "e2e-latest-smoke.json").read_text(encoding="utf-8"))
     assert written["finished"] == document["finished"]
@@ -39,5 +41,11 @@ def test_the_smoke_run_measures_every_scenario_and_the_broker_baselines(tmp_path
         processes = scenarios["footprint"][reading]
         assert {"territory-0", "actions-0", "funding-0", "vte-0", "reporting-0", "kafka", "postgres"} <= set(processes)
         assert all(_positive(p["rss_mib"]) for p in processes.values())
+    budget = scenarios["budget"]  # the per-hop budget, from the spans vte and reporting exported (OTLP)
+    assert [h["hop"] for h in budget["hops"]] == [*HOPS, TOTAL] and budget["complete"] > 0
+    assert all(h["samples"] > 0 and isinstance(h["p99_ms"], float) for h in budget["hops"] if h["hop"] != HOPS[-1])
+    assert budget["hops"][-2]["samples"] == len(sse["each_ms"])  # reporting commit → SSE: the probes that got one
+    assert all(h["waits"] for h in budget["hops"])
+    assert "Per-hop latency budget" in printed and all(f"| {hop} |" in printed for hop in (*HOPS, TOTAL))
     assert set(written["goals"]) == {"throughput", "latency_p50", "latency_p99", "scale_out"}
     assert not (tmp_path / "README.md").exists()  # only a full run rewrites the README's table

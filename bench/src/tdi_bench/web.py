@@ -145,7 +145,7 @@ class HttpScenario:
         self, *, repetitions: int = 3, profile_dir: Path | None = None, warm_up: bool = True
     ) -> list[ScenarioResult]:
         if shutil.which("wrk") is None:
-            print("[bench] http: wrk is not installed (apt-get install wrk): scenario skipped")
+            print("[bench] http: no wrk (`make bench` installs it as root; else apt-get install wrk): skipped")
             return []
         read = ScenarioResult(
             "http-read", "GET /territories (183, token) / minimal FastAPI route answering the same body", 0, None, None

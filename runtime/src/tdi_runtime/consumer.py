@@ -37,7 +37,7 @@ from tdi_runtime.partners import safe_field_errors
 from tdi_runtime.pipeline.caller import Caller
 from tdi_runtime.pipeline.registry import Registry
 from tdi_runtime.pipeline.uow import UnitOfWork, UnitOfWorkFactory, plain_unit_of_work
-from tdi_runtime.tracing import event_scope
+from tdi_runtime.tracing import event_scope, mark_committed
 
 log = structlog.get_logger(__name__)
 
@@ -146,6 +146,7 @@ class EventConsumer:
                 await asyncio.sleep(backoff)
                 backoff = min(backoff * 2, self.backoff_max_s)
         self._defect_backoff = 0.0
+        mark_committed()  # on the batch span: where its hop ends in a per-hop budget
         self._signal(None)
         if outcome.outgoing and self.on_outbox is not None:
             self.on_outbox()  # relay now, not at the relay's next idle poll

@@ -36,6 +36,8 @@ class ReceivedSpan:
     end_ns: int
     links: tuple[tuple[str, str], ...] = ()
     """(trace id, span id) of each span this one links to."""
+    events: tuple[tuple[str, int], ...] = ()
+    """(name, epoch ns) of each event of the span (e.g. a consumer batch's `committed`)."""
     attributes: dict[str, Any] = field(default_factory=dict, compare=False)
 
 
@@ -66,6 +68,7 @@ def decode(body: bytes) -> list[ReceivedSpan]:
                         start_ns=s.start_time_unix_nano,
                         end_ns=s.end_time_unix_nano,
                         links=tuple((link.trace_id.hex(), link.span_id.hex()) for link in s.links),
+                        events=tuple((e.name, e.time_unix_nano) for e in s.events),
                         attributes={a.key: _value(a.value) for a in s.attributes},
                     )
                 )

@@ -19,7 +19,8 @@ the relay's polling, `/healthz`, `/readyz`, `/metrics` and their statements, the
 connection.
 
 **The kit's own spans**, cheap enough for every batch: `consume <group>` per consumer batch (from the batch handed
-to the kit to its database commit; current while the batch runs, so statements nest under it); `apply <Event>` per
+to the kit to its database commit, with a `committed` event at the moment the transaction committed; current while
+the batch runs, so statements nest under it); `apply <Event>` per
 consumed event that carries a `traceparent`, a child of the producer's span (the trace crosses the services) with a
 link to its batch span (where it was consumed and committed); `publish <topic>` per relayed record of a sampled
 trace, only while spans are exported (from the record handed to the producer to the broker's ack). An event
@@ -208,6 +209,14 @@ class batch_scope:  # noqa: N801 - used as a context manager, like contextlib's
             self._span.record_exception(error)
             self._span.set_status(trace.StatusCode.ERROR, type(error).__name__)
         self._span.end()
+
+
+def mark_committed() -> None:
+    """A `committed` event on the current span (the batch's `consume <group>`), when its transaction committed; a
+    no-op on a span that is not recorded."""
+    span = trace.get_current_span()
+    if span.is_recording():
+        span.add_event("committed")
 
 
 class event_scope:  # noqa: N801 - used as a context manager, like contextlib's

@@ -144,6 +144,8 @@ async def test_a_partner_event_s_trace_reaches_the_collector_with_each_service_s
             batch.name.startswith("consume tdi-")
             and batch.start_ns <= applied.start_ns <= applied.end_ns <= batch.end_ns
         )
+        [committed_ns] = [at for name, at in batch.events if name == "committed"]  # when its transaction committed
+        assert applied.end_ns <= committed_ns <= batch.end_ns
         statements = [s for s in spans if s.parent_id == batch.span_id and s.service == service]
         assert statements, "the asyncpg instrumentation's statements nest under their batch"
     relay_marks = ("sent_at IS NULL", "UPDATE outbox SET sent_at", "pg_try_advisory_lock", "FROM pg_locks")

@@ -156,3 +156,42 @@ def test_a_service_that_exports_nothing_or_disables_the_fastapi_instrumentation_
     assert instrument_fastapi(_app(), {}) is False
     monkeypatch.setitem(tracing._state, "exporting", True)
     assert instrument_fastapi(_app(), {"OTEL_PYTHON_DISABLED_INSTRUMENTATIONS": "asyncpg, fastapi"}) is False
+
+
+async def test_a_batch_span_marks_the_moment_its_transaction_committed_after_every_event_was_applied():
+    from memory_db import MemoryPool, NoKafka
+
+    from tdi_runtime.testing import probe_consumer
+
+    finished = _recorded()
+    records = []
+    for seq in (1, 2):
+        key, value, headers = probe_event(8414, seq)
+        headers.append(("traceparent", f"00-{TRACE}-00f067aa0ba902b7-01".encode()))
+        records.append(SimpleNamespace(topic="t", partition=0, offset=seq, key=key, value=value, headers=headers))
+    consumer = probe_consumer(MemoryPool(), "tdi-committed")  # type: ignore[arg-type]
+
+    with batch_scope("tdi-committed", ["t"], records):
+        assert await consumer.handle_batch(records, NoKafka())
+
+    spans = finished.get_finished_spans()
+    [batch] = [s for s in spans if s.name == "consume tdi-committed"]
+    applied = [s for s in spans if s.name.startswith("apply ") and s.links[0].context.span_id == batch.context.span_id]
+    [committed] = [e for e in batch.events if e.name == "committed"]
+    assert len(applied) == 2
+    assert max(s.end_time for s in applied) <= committed.timestamp <= batch.end_time
+
+
+def test_the_trace_receiver_keeps_each_span_s_events_with_their_time():
+    from tdi_runtime.trace_receiver import TraceReceiver
+
+    provider = TracerProvider()
+    with TraceReceiver() as receiver:
+        exporter = OTLPSpanExporter(endpoint=f"{receiver.endpoint}/v1/traces")
+        provider.add_span_processor(SimpleSpanProcessor(exporter))
+        with provider.get_tracer("test").start_as_current_span("consume tdi-x") as span:
+            span.add_event("committed", timestamp=1_700_000_000_123_456_789)
+        provider.shutdown()
+        [received] = receiver.spans()
+    assert received.name == "consume tdi-x"
+    assert received.events == (("committed", 1_700_000_000_123_456_789),)

@@ -12,12 +12,14 @@ from pathlib import Path
 from typing import Any
 
 from tdi_bench.e2e.baselines import baselines
+from tdi_bench.e2e.budget import budget_table
 from tdi_bench.e2e.modes import MODES
 from tdi_bench.e2e.report import goals, table, update_readme, write_json
 from tdi_bench.e2e.run import run_scenarios
 from tdi_bench.e2e.services import platform
 from tdi_bench.machine import machine_facts
 from tdi_localstack.paths import repo_root
+from tdi_runtime.trace_receiver import TraceReceiver
 
 
 def _arguments(argv: list[str] | None = None) -> argparse.Namespace:
@@ -50,7 +52,7 @@ def measure(argv: list[str] | None = None) -> dict[str, Any]:
         document["goals"] = goals(document)
         write_json(args.out / name, document)
 
-    with platform(args.out if args.profile else None) as running:
+    with TraceReceiver() as traces, platform(args.out if args.profile else None, traces) as running:
         document["machine"] = asyncio.run(machine_facts(running.admin_url))
         print(f"platform ready ({running.stack.bootstrap_servers}); broker baselines…", flush=True)
         document["baselines"] = baselines(
@@ -62,6 +64,8 @@ def measure(argv: list[str] | None = None) -> dict[str, Any]:
     document["finished"] = _now()
     save()
     text = table(document, name)
+    if "budget" in document["scenarios"]:
+        text += "\n\n" + budget_table(document["scenarios"]["budget"])
     print(text)
     if mode.name == "full":
         update_readme(args.readme, text)

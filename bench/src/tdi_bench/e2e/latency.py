@@ -26,15 +26,15 @@ def percentile(values: Sequence[float], q: float) -> float:
 
 
 async def read_model_latency(
-    bootstrap: str, admin_url: str, records: Sequence[PartnerRecord], rate: float
+    bootstrap: str, admin_url: str, records: Sequence[PartnerRecord], rate: float, sent_ns: dict[str, int] | None = None
 ) -> dict[str, Any]:
-    """Milliseconds from each send to its row, for records sent at `rate`/s."""
+    """Milliseconds from each send to its row, for records sent at `rate`/s (`sent_ns`: each send in epoch ns)."""
     sent_at: dict[str, float] = {}
     latencies: list[float] = []
     conn = await asyncpg.connect(admin_url)
     sender = await producer(bootstrap)
     try:
-        sending = asyncio.create_task(send_paced(sender, records, rate, sent_at))
+        sending = asyncio.create_task(send_paced(sender, records, rate, sent_at, sent_ns))
         deadline = time.perf_counter() + len(records) / rate + 60
         while (not sending.done() or sent_at) and time.perf_counter() < deadline:
             if sent_at:
@@ -58,9 +58,14 @@ async def read_model_latency(
 
 
 async def sse_latency(
-    bootstrap: str, reporting_url: str, token: str, records: Sequence[PartnerRecord]
+    bootstrap: str,
+    reporting_url: str,
+    token: str,
+    records: Sequence[PartnerRecord],
+    probes_ns: dict[str, tuple[int, int]] | None = None,
 ) -> dict[str, Any]:
-    """For each record sent alone: ms until the feed's next `figures` message, and that it counts one more."""
+    """For each record sent alone: ms until the feed's next `figures` message, and that it counts one more
+    (`probes_ns[contract_id]`: its send and that message, in epoch ns)."""
     delays: list[float] = []
     missed = 0
     sender = await producer(bootstrap)
@@ -71,7 +76,7 @@ async def sse_latency(
             messages = _messages(stream.aiter_lines())
             contracts = _vte_contracts(await anext(messages))  # the figures at connection
             for record in records:
-                started = time.perf_counter()
+                started, started_ns = time.perf_counter(), time.time_ns()
                 await send_all(sender, [record])
                 try:
                     contracts = await asyncio.wait_for(_more_than(messages, contracts), 60)
@@ -79,6 +84,8 @@ async def sse_latency(
                     missed = len(records) - len(delays)
                     break
                 delays.append((time.perf_counter() - started) * 1000)
+                if probes_ns is not None:
+                    probes_ns[record.contract_id] = (started_ns, time.time_ns())
     finally:
         await sender.stop()
     return {

@@ -122,9 +122,14 @@ async def send_all(sender: AIOKafkaProducer, records: Sequence[PartnerRecord]) -
 
 
 async def send_paced(
-    sender: AIOKafkaProducer, records: Sequence[PartnerRecord], rate: float, sent_at: dict[str, float]
+    sender: AIOKafkaProducer,
+    records: Sequence[PartnerRecord],
+    rate: float,
+    sent_at: dict[str, float],
+    sent_ns: dict[str, int] | None = None,
 ) -> None:
-    """One record every 1/rate s on the monotonic clock; `sent_at[contract_id]` = when its send was called."""
+    """One record every 1/rate s on the monotonic clock; `sent_at[contract_id]` = when its send was called (and
+    `sent_ns[contract_id]` the same moment in epoch ns, the spans' clock)."""
     started = time.perf_counter()
     futures = []
     for i, r in enumerate(records):
@@ -132,6 +137,8 @@ async def send_paced(
         if delay > 0:
             await asyncio.sleep(delay)
         sent_at[r.contract_id] = time.perf_counter()
+        if sent_ns is not None:
+            sent_ns[r.contract_id] = time.time_ns()
         futures.append(await sender.send(r.topic, r.value, key=r.key, headers=r.headers))
         if len(futures) >= 64:
             await asyncio.gather(*futures)

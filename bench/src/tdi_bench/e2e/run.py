@@ -3,19 +3,27 @@
 from __future__ import annotations
 
 import asyncio
+import os
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from tdi_bench.e2e.budget import REPORTING, TRACE_EVERY, budget, settings_in_force, timelines, trace_some
 from tdi_bench.e2e.footprint import footprint, peak
 from tdi_bench.e2e.latency import read_model_latency, sse_latency
 from tdi_bench.e2e.modes import Mode
 from tdi_bench.e2e.partner import PartnerRecord, make_records, producer, send_all
 from tdi_bench.e2e.readers import export_rate, held_streams
-from tdi_bench.e2e.services import TOKEN, Platform, vte_perimeters
+from tdi_bench.e2e.services import READERS_CAPACITY, TOKEN, Platform, vte_perimeters
 from tdi_bench.e2e.throughput import drain
 from tdi_localstack.perimeters import KnownPerimeter
 from tdi_localstack.platform import wait_ready
+from tdi_runtime.trace_receiver import ReceivedSpan, TraceReceiver
+
+SPANS_TIMEOUT_S = 60.0
+"""How long the spans of the sampled events may take to arrive (an export every 200 ms; a busy machine)."""
+ENV_OF_SERVICES = READERS_CAPACITY
+"""What the run sets in the services' environment besides the stack's (the settings in force are read with it)."""
 
 
 @dataclass
@@ -38,17 +46,44 @@ async def run_scenarios(
     bootstrap, admin = platform.stack.bootstrap_servers, platform.admin_url
     contracts = Contracts(run, await vte_perimeters(platform))
     results["footprint"] = {"idle": footprint(platform)}
-    results["latency"] = await read_model_latency(
-        bootstrap, admin, contracts.next(max(1, int(mode.latency_rate * mode.latency_s))), mode.latency_rate
-    )
+    paced, traces = trace_some(contracts.next(max(1, int(mode.latency_rate * mode.latency_s))), TRACE_EVERY)
+    sent_ns: dict[str, int] = {}
+    results["latency"] = await read_model_latency(bootstrap, admin, paced, mode.latency_rate, sent_ns)
     save()
     reporting = platform.running["reporting"][0].url
-    results["sse"] = await sse_latency(bootstrap, reporting, TOKEN, contracts.next(mode.sse_probes))
+    probes, probe_traces = trace_some(contracts.next(mode.sse_probes), 1)
+    probes_ns: dict[str, tuple[int, int]] = {}
+    results["sse"] = await sse_latency(bootstrap, reporting, TOKEN, probes, probes_ns)
     save()
+    if platform.traces is not None:
+        results["budget"] = await _budget(platform.traces, traces, sent_ns, probe_traces, probes_ns)
+        save()
     results["readers"] = await readers(platform, mode, contracts)
     save()
     await _throughput(platform, mode, contracts, results, save)
     await _scale_out(platform, mode, contracts, results, save)
+
+
+async def _budget(
+    receiver: TraceReceiver,
+    traces: dict[str, str],
+    sent_ns: dict[str, int],
+    probe_traces: dict[str, str],
+    probes_ns: dict[str, tuple[int, int]],
+) -> dict[str, Any]:
+    """The per-hop budget of the sampled events of scenario 2 and of the SSE probes, once their spans arrived."""
+    sent = {traces[c]: ns for c, ns in sent_ns.items() if c in traces}
+    sent |= {probe_traces[c]: ns for c, (ns, _) in probes_ns.items()}
+    sse = {probe_traces[c]: ns for c, (_, ns) in probes_ns.items()}
+
+    def arrived(spans: list[ReceivedSpan]) -> bool:  # every sampled event folded by reporting, and its batch
+        folded = {s.trace_id for s in spans if s.service == REPORTING and s.name.startswith("apply ")}
+        return set(sent) <= folded
+
+    spans = await asyncio.to_thread(receiver.wait_for, arrived, SPANS_TIMEOUT_S)
+    await asyncio.sleep(1.0)  # the batch spans end after their events' spans: one more export round
+    spans = receiver.spans()
+    return budget(timelines(spans, sent, sse), settings_in_force(os.environ | ENV_OF_SERVICES))
 
 
 async def readers(platform: Platform, mode: Mode, contracts: Contracts) -> dict[str, Any]:

@@ -22,15 +22,19 @@ from pathlib import Path
 
 from aiokafka.admin import AIOKafkaAdminClient, NewPartitions
 
+from tdi_bench.e2e.budget import EXPORT_ENV
 from tdi_localstack.perimeters import KnownPerimeter, await_projected, http_post, join_epcis, known_perimeters
 from tdi_localstack.platform import RunningService, stop_services, wait_ready
 from tdi_localstack.ports import free_port
 from tdi_localstack.processes import spawn
 from tdi_localstack.provisioning import SERVICES
 from tdi_localstack.stack import LocalStack
+from tdi_runtime.trace_receiver import TraceReceiver
 
 INGRESS = "tdi.partner.bpifrance.vte.v1"
 INGRESS_PARTITIONS = 8
+TRACED = ("vte", "reporting")
+"""The services that export their spans in the run (the per-hop budget's hops are theirs)."""
 TOKEN = "bench-e2e-staff"  # a loopback-only stack that lives as long as the run
 READERS_CAPACITY = {
     "TDI_REPORTING_FEED_MAX_STREAMS": "100000",
@@ -51,6 +55,8 @@ class Platform:
     profile_dir: Path | None = None
     running: dict[str, list[RunningService]] = field(default_factory=dict)
     profiled: set[str] = field(default_factory=set)
+    traces: TraceReceiver | None = None
+    """Where vte and reporting export their spans (OTLP/HTTP): the per-hop budget's source."""
 
     @property
     def admin_url(self) -> str:
@@ -71,6 +77,12 @@ class Platform:
             "TDI_VTE_PSEUDONYM_KEY": "bench-e2e-pseudonym-key-not-a-secret",
             **READERS_CAPACITY,
         }
+        if self.traces is not None and name in TRACED:
+            env |= {
+                "OTEL_EXPORTER_OTLP_ENDPOINT": self.traces.endpoint,
+                "OTEL_SERVICE_NAME": f"tdi-{name}",
+                **EXPORT_ENV,
+            }
         log = self.logs / f"{name}-{instance}.log"
         argv = [sys.executable, "-m", f"tdi_{name}"]
         if self.profile_dir is not None and name in ("vte", "reporting") and name not in self.profiled:
@@ -109,15 +121,16 @@ def _own_servers() -> Iterator[None]:
 
 
 @contextmanager
-def platform(profile_dir: Path | None = None) -> Iterator[Platform]:
-    """A fresh stack and the five services, ready; everything stopped and deleted on the way out."""
+def platform(profile_dir: Path | None = None, traces: TraceReceiver | None = None) -> Iterator[Platform]:
+    """A fresh stack and the five services, ready; everything stopped and deleted on the way out. With `traces`,
+    vte and reporting export their spans to that receiver."""
     stack = LocalStack()
     with _own_servers():
         stack.start()
     try:
         with tempfile.TemporaryDirectory(prefix="tdi-bench-e2e-") as tmp:
             asyncio.run(_more_partitions(stack.bootstrap_servers))
-            running = Platform(stack, Path(tmp) / "logs", profile_dir)
+            running = Platform(stack, Path(tmp) / "logs", profile_dir, traces=traces)
             try:
                 for name in SERVICES:
                     running.start(name)
