@@ -17,6 +17,7 @@ import pytest
 from cryptography.hazmat.primitives.asymmetric import rsa
 from fastapi import Depends, FastAPI
 
+from tdi_contracts.reference import Partner
 from tdi_runtime.doors.http_partner import PartnerDoorSettings
 from tdi_runtime.doors.http_partner.identity import staff_or_partner
 from tdi_runtime.http import install_error_handlers
@@ -42,7 +43,7 @@ def client(key: Any, tmp_path: Path) -> httpx.AsyncClient:
         "reporting", jwt_jwks_file=str(tmp_path / "jwks.json"), jwt_issuer=ISSUER, jwt_audience=AUDIENCE,
         api_tokens={"staff-token": "staff", "reader-token": "reader", "instructor-token": "instructor:vte"},
     )  # fmt: skip
-    door = PartnerDoorSettings(tokens={hashlib.sha256(PARTNER_TOKEN.encode()).hexdigest(): "ademe"})
+    door = PartnerDoorSettings(tokens={hashlib.sha256(PARTNER_TOKEN.encode()).hexdigest(): Partner("ademe")})
     api = FastAPI()
     api.state.runtime = SimpleNamespace(settings=settings)
     install_error_handlers(api)
