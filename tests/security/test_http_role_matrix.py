@@ -101,6 +101,7 @@ def identity(tmp_path_factory) -> dict[str, Any]:
         "regional-76": sign(key, roles=["offline_access", "regional"], tdi_region="76"),
         "instructor": sign(key, tdi_role="instructor", tdi_programme=PROGRAMME),
         "reader": sign(key, tdi_role="reader"),
+        "partner-bpifrance": sign(key, tdi_partner="bpifrance"),  # a partner's client-credentials token
         "expired": sign(key, exp=-60, tdi_role="national"),
         "forged": sign(other, tdi_role="national"),
     }
@@ -177,7 +178,12 @@ def five_services(run_service, platform_stack, identity):
             "actions": create_actions,
             "funding": create_funding,
             "vte": functools.partial(create_vte, rules=VteRules(pseudonym_key="matrix-key")),  # type: ignore[arg-type]
-            "reporting": lambda s: create_reporting(s, ReportingOptions(consumer_group=unique_name("tdi-rep-mx"))),
+            "reporting": lambda s: create_reporting(
+                s,  # webhooks to 127.0.0.1 accepted, never sent (no worker)
+                ReportingOptions(
+                    consumer_group=unique_name("tdi-rep-mx"), webhook_allowed_hosts=["127.0.0.1"], webhook_interval_s=0
+                ),
+            ),
         }
         async with contextlib.AsyncExitStack() as stack:
             clients = {}
@@ -532,6 +538,75 @@ async def reporting_routes(m: Matrix, role: str) -> None:
     await m.call(role, Case(s, "VTE export", None, programme="vte"), "GET", "/api/exports/vte.xlsx")
 
 
+WEBHOOK_OWNERS = ("national", *REGION_OF)
+"""Roles of this matrix that may own a webhook subscription (besides territory callers and partners)."""
+STAFF_WEBHOOKS: list[str] = []
+
+
+def webhook_refusal(role: str, write: bool) -> str | None:
+    """The code a caller gets on the webhook routes (None: allowed): national staff, regional callers (and territory
+    callers, partners) manage their own subscriptions; a reader never writes; any other role is refused."""
+    if role in AUTH_ERRORS:
+        return AUTH_ERRORS[role]
+    if role in WEBHOOK_OWNERS:
+        return None
+    return "READ_ONLY_ROLE" if write and role == "reader" else "FORBIDDEN"
+
+
+async def webhook_routes(m: Matrix, role: str) -> None:
+    """Webhooks of their own (issue 25): each owner's subscriptions are its own; another's is 404 NOT_FOUND."""
+    client = m.clients["reporting"]
+    if not STAFF_WEBHOOKS:
+        body = {"url": "https://127.0.0.1/staff", "event_types": ["alert"]}
+        STAFF_WEBHOOKS.append((await m.staff("reporting", "POST", "/api/webhooks", json=body))["id"])
+
+    def judge(write: bool, answer: Any, allowed_status: int = 200) -> Any:
+        code = webhook_refusal(role, write)
+        if code is None:
+            assert answer.status_code == allowed_status, (role, answer.text)
+        else:
+            assert (answer.status_code, answer.json()["code"]) == (401 if role in AUTH_ERRORS else 403, code), role
+        m.counts[(role, "allowed" if code is None else "refused")] += 1
+        return answer.json()
+
+    alerts = {"url": f"https://127.0.0.1/{role}", "event_types": ["alert"]}
+    created = judge(True, await client.post("/api/webhooks", json=alerts, headers=m.headers(role)), 201)
+    listed = judge(False, await client.get("/api/webhooks", headers=m.headers(role)))
+    if webhook_refusal(role, False) is not None:
+        return
+    own = created["id"]
+    assert own in [w["id"] for w in listed["webhooks"]]
+    assert (await client.get(f"/api/webhooks/{own}/events", headers=m.headers(role))).status_code == 200
+    if role == "national":
+        return
+    assert listed["webhooks"] == [w for w in listed["webhooks"] if w["owner"]["scope"] == REGION_OF[role]]
+    grants = {**alerts, "event_types": ["fr.territoires-industrie.funding.GrantCommitted.v1"]}
+    refused = await client.post("/api/webhooks", json=grants, headers=m.headers(role))
+    assert (refused.status_code, refused.json()["code"]) == (403, "FORBIDDEN"), "only what it reads elsewhere"
+    for other in STAFF_WEBHOOKS:
+        answer = await client.get(f"/api/webhooks/{other}/events", headers=m.headers(role))
+        assert (answer.status_code, answer.json()["code"]) == (404, "NOT_FOUND"), "another owner's is not found"
+        m.counts[(role, "refused")] += 1
+    STAFF_WEBHOOKS.append(own)  # the next regional caller must not see this one either
+
+
+async def partner_webhooks(m: Matrix) -> None:
+    """A partner's OIDC client-credentials JWT (claim `tdi_partner`) owns webhooks of its own answers, reads no other
+    subscription, and is no staff token anywhere else."""
+    client, headers = m.clients["reporting"], m.headers("partner-bpifrance")
+    accepted = "fr.territoires-industrie.partners.PartnerEventAccepted.v1"
+    answers = {"url": "https://127.0.0.1/bpi", "event_types": [accepted]}
+    created = await client.post("/api/webhooks", json=answers, headers=headers)
+    assert created.status_code == 201 and created.json()["owner"]["scope"] == "bpifrance", created.text
+    alerts = await client.post("/api/webhooks", json={**answers, "event_types": ["alert"]}, headers=headers)
+    assert (alerts.status_code, alerts.json()["code"]) == (403, "FORBIDDEN")
+    for other in STAFF_WEBHOOKS:
+        answer = await client.get(f"/api/webhooks/{other}/events", headers=headers)
+        assert (answer.status_code, answer.json()["code"]) == (404, "NOT_FOUND")
+    figures = await client.get("/api/figures", headers=headers)
+    assert (figures.status_code, figures.json()["code"]) == (403, "FORBIDDEN"), "a partner's token reads no figure"
+
+
 async def test_a_regional_user_can_neither_read_nor_change_another_regions_data(five_services, identity):
     async with five_services() as clients:
         m = Matrix(clients, identity["bearers"])
@@ -544,6 +619,8 @@ async def test_a_regional_user_can_neither_read_nor_change_another_regions_data(
         for role in ROLES:
             for routes in (territory_routes, actions_routes, funding_routes, vte_routes, reporting_routes):
                 await routes(m, role)
+            await webhook_routes(m, role)
+        await partner_webhooks(m)
 
     print("\n[http role matrix] role: allowed / refused")
     for role in ROLES:

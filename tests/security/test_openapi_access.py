@@ -45,9 +45,14 @@ TERRITORY_ROUTES = {
     "vte": set(),
     "reporting": {"GET /api/figures", "GET /api/read-models", "GET /api/read-models/{name}",
                   "GET /api/exports/{name}.{fmt}", "GET /api/reference", "POST /api/tickets", "GET /api/feed",
-                  "GET /api/series/{read_model}", "GET /api/ledger", "GET /api/alerts"},
+                  "GET /api/series/{read_model}", "GET /api/ledger", "GET /api/alerts",
+                  # issue 25: its own webhook subscriptions (to its own territory's alerts)
+                  "POST /api/webhooks", "GET /api/webhooks", "DELETE /api/webhooks/{subscription_id}",
+                  "POST /api/webhooks/{subscription_id}/enable", "GET /api/webhooks/{subscription_id}/deliveries",
+                  "GET /api/webhooks/{subscription_id}/events"},
 }  # fmt: skip
-"""Issue 24: the routes a territory's chef de projet and binôme may call (each narrows to its own territory)."""
+"""Issue 24: the routes a territory's chef de projet and binôme may call (each narrows to its own territory);
+issue 25: its own webhook subscriptions."""
 
 
 @pytest.mark.parametrize("service", list(APPS))

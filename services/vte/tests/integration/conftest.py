@@ -58,7 +58,8 @@ def vte_service(run_service, platform_stack):
     rules = VteRules(pseudonym_key="integration-test-key")  # type: ignore[arg-type]
 
     @contextlib.asynccontextmanager
-    async def _start() -> Any:
+    async def _start(**settings: Any) -> Any:
+        """`settings`: more service settings (e.g. the JWT keys of a test identity provider)."""
         await create_topics(platform_stack.bootstrap_servers, [(dlq_topic(group), 1, {})])
         async with run_service(
             functools.partial(create_app, rules=rules, consumer_group=group),
@@ -66,6 +67,7 @@ def vte_service(run_service, platform_stack):
             database_url=platform_stack.database_url,
             db_schema=schema,
             api_tokens={STAFF_TOKEN: "staff", READER_TOKEN: "reader", REGIONAL_44_TOKEN: "regional:44"},
+            **settings,
         ) as (app, client):
             async with app.state.runtime.pool.acquire() as conn:
                 await know_territory(conn, territory_id, ["51"], [commune])

@@ -9,8 +9,6 @@ partner) or an OIDC client-credentials JWT verified as staff tokens are (`auth.v
 """
 
 import asyncio
-import hashlib
-import hmac
 from typing import Annotated, Any
 
 from aiokafka.errors import KafkaError
@@ -19,10 +17,9 @@ from fastapi.responses import JSONResponse
 from fastapi.security import HTTPAuthorizationCredentials
 
 from tdi_contracts.errors import ErrorCode, http_status_of
-from tdi_contracts.reference import Partner
-from tdi_runtime.auth import TOKEN_SHAPE, verified_claims
 from tdi_runtime.doors.http_partner import receipts
 from tdi_runtime.doors.http_partner.events import BATCH, STRUCTURED, check, parse_body
+from tdi_runtime.doors.http_partner.identity import partner_of
 from tdi_runtime.doors.http_partner.settings import PartnerDoorSettings
 from tdi_runtime.errors import DomainError
 from tdi_runtime.http import error_body
@@ -60,24 +57,6 @@ _BODY = {
 }
 
 
-async def _partner_of(token: str, door: PartnerDoorSettings, settings: Any) -> Partner:
-    if TOKEN_SHAPE.fullmatch(token) is None:
-        raise DomainError(ErrorCode.INVALID_TOKEN, "Jeton mal formé : 1 à 8 192 caractères ASCII imprimables attendus.")
-    digest = hashlib.sha256(token.encode()).hexdigest()
-    found = next((p for d, p in door.tokens.items() if hmac.compare_digest(d.lower().encode(), digest.encode())), None)
-    if found is not None:
-        return found
-    if any(hmac.compare_digest(t.encode(), token.encode()) for t in settings.api_tokens):
-        raise DomainError(ErrorCode.NOT_A_PARTNER, "Un jeton du personnel n'envoie pas d'événement de partenaire.")
-    claims = await verified_claims(token, settings)
-    if claims is None:
-        raise DomainError(ErrorCode.UNAUTHENTICATED, "Jeton d'accès inconnu ou révoqué.")
-    claimed = claims.get(door.jwt_claim)
-    if not isinstance(claimed, str) or claimed not in {p.value for p in Partner}:
-        raise DomainError(ErrorCode.NOT_A_PARTNER, f"Le jeton ne nomme aucun partenaire ({door.jwt_claim}).")
-    return Partner(claimed)
-
-
 def partner_door(service: str, *, group: str, settings: PartnerDoorSettings | None = None) -> APIRouter:
     """The door of `service` (its partners' ingress topics `tdi.partner.<partner>.<service>.v1`); `group`: the
     consumer group reading them, whose inbox says what became of each event."""
@@ -90,7 +69,7 @@ def partner_door(service: str, *, group: str, settings: PartnerDoorSettings | No
             raise DomainError(ErrorCode.ACCESS_TOKEN_IN_URL, URL_TOKEN_REFUSED)
         if credentials is None or not credentials.credentials:
             raise DomainError(ErrorCode.UNAUTHENTICATED, "Ajoutez l'en-tête Authorization: Bearer <jeton>.")
-        partner = await _partner_of(credentials.credentials, door, request.app.state.runtime.settings)
+        partner = await partner_of(credentials.credentials, door, request.app.state.runtime.settings)
         return Caller.of_partner(partner)
 
     partner_guard = _declare(guard, (PARTNER_ROLE,), "partner", write=True)

@@ -7,12 +7,14 @@ from datetime import datetime
 from typing import Any
 
 from tdi_contracts.errors import ErrorCode
+from tdi_reporting.webhooks.owners import Owner
 from tdi_reporting.webhooks.stream import Position, head
 from tdi_runtime.errors import DomainError
+from tdi_runtime.pipeline.caller import Caller
 
 _PUBLIC = """
 subscription_id, url, event_types, description, created_by, created_at, enabled, disabled_at, disabled_reason,
-cursor_tick, cursor_src, cursor_seq, attempts, failing_since, next_attempt_at
+cursor_tick, cursor_src, cursor_seq, attempts, failing_since, next_attempt_at, owner_role, owner_scope
 """
 
 
@@ -26,6 +28,10 @@ def _iso(value: datetime | None) -> str | None:
     return value.isoformat() if value is not None else None
 
 
+def owner_of(row: Any) -> Owner:
+    return Owner(row["owner_role"], row["created_by"], row["owner_scope"])
+
+
 def as_json(row: Any) -> dict[str, Any]:
     return {
         "id": str(row["subscription_id"]),
@@ -33,6 +39,7 @@ def as_json(row: Any) -> dict[str, Any]:
         "event_types": list(row["event_types"]),
         "description": row["description"],
         "created_by": row["created_by"],
+        "owner": owner_of(row).as_json(),
         "created_at": _iso(row["created_at"]),
         "enabled": row["enabled"],
         "disabled_at": _iso(row["disabled_at"]),
@@ -45,27 +52,40 @@ def as_json(row: Any) -> dict[str, Any]:
 
 
 async def create(
-    conn: Any, url: str, event_types: list[str], description: str, secret: str, created_by: str
+    conn: Any, url: str, event_types: list[str], description: str, secret: str, owner: Owner
 ) -> dict[str, Any]:
-    """A subscription starting after every event already known (its cursor: the end of the committed tick)."""
+    """A subscription of `owner` starting after every event already known (its cursor: the end of the committed
+    tick)."""
     start = Position.after_tick(await head(conn))
     row = await conn.fetchrow(
         f"INSERT INTO webhook_subscriptions (subscription_id, url, event_types, description, secret, created_by,"
-        f" cursor_tick, cursor_src, cursor_seq) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING {_PUBLIC}",
-        uuid.uuid4(), url, event_types, description, secret, created_by, *start,
+        f" owner_role, owner_scope, cursor_tick, cursor_src, cursor_seq)"
+        f" VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) RETURNING {_PUBLIC}",
+        uuid.uuid4(), url, event_types, description, secret, owner.subject, owner.role, owner.scope, *start,
     )  # fmt: skip
     return as_json(row)
 
 
-async def list_all(conn: Any) -> list[dict[str, Any]]:
-    return [as_json(r) for r in await conn.fetch(f"SELECT {_PUBLIC} FROM webhook_subscriptions ORDER BY created_at")]
+async def list_all(conn: Any, owner: Owner | None = None) -> list[dict[str, Any]]:
+    """Every subscription (national staff), or `owner`'s only."""
+    if owner is None:
+        rows = await conn.fetch(f"SELECT {_PUBLIC} FROM webhook_subscriptions ORDER BY created_at")
+    else:
+        rows = await conn.fetch(
+            f"SELECT {_PUBLIC} FROM webhook_subscriptions WHERE owner_role = $1 AND created_by = $2"
+            " AND owner_scope IS NOT DISTINCT FROM $3 ORDER BY created_at",
+            owner.role, owner.subject, owner.scope,
+        )  # fmt: skip
+    return [as_json(r) for r in rows]
 
 
-async def one(conn: Any, subscription_id: uuid.UUID) -> Any:
+async def one(conn: Any, subscription_id: uuid.UUID, caller: Caller | None = None) -> Any:
+    """A subscription; with `caller`, only one it manages (its own, or any for national staff): another owner's is
+    not found, as an id that does not exist (its existence is not told)."""
     row = await conn.fetchrow(
         f"SELECT {_PUBLIC} FROM webhook_subscriptions WHERE subscription_id = $1", subscription_id
     )
-    if row is None:
+    if row is None or (caller is not None and not owner_of(row).managed_by(caller)):
         raise not_found(subscription_id)
     return row
 

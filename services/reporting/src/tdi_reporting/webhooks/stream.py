@@ -15,12 +15,16 @@ import json
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from typing import Any, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from tdi_contracts.errors import ErrorCode
-from tdi_reporting.alerts import KINDS, AlertChange, message
+from tdi_reporting.alerts import KINDS, TERRITORY_KINDS, AlertChange, message
 from tdi_reporting.history import LOG_COLUMNS, delivery_of
 from tdi_runtime.errors import DomainError
+from tdi_runtime.pipeline.caller import TERRITORY_ROLE
+
+if TYPE_CHECKING:
+    from tdi_reporting.webhooks.owners import Owner
 
 EVENT, ALERT, END_OF_TICK = 0, 1, 9
 ALERT_TYPE = "alert"
@@ -120,24 +124,54 @@ async def head(conn: Any) -> int:
     return int(await conn.fetchval("SELECT tick FROM reporting_clock"))
 
 
-async def page(conn: Any, types: Sequence[str], cursor: Position, up_to: int, limit: int) -> list[Entry]:
-    """The first `limit` entries of these types after `cursor`, up to tick `up_to` (read `head` first), in order."""
+def _event_reach(owner: Owner | None, at: int) -> tuple[str, list[Any]]:
+    """The SQL condition (and its arguments, numbered from `at`) of the events a subscription's owner may read: a
+    partner its own answers only (their `partner`); national staff every event (`owners.py`)."""
+    if owner is None or owner.role == "national":
+        return "", []
+    if owner.role == "partner":
+        return f" AND convert_from(payload, 'UTF8')::jsonb ->> 'partner' = ${at}", [owner.scope]
+    return " AND false", []
+
+
+def _alert_reach(owner: Owner | None, at: int) -> tuple[str, list[Any]]:
+    """The alerts `GET /api/alerts` shows the owner (`alerts.visible`, in SQL so that pages stay whole): a regional
+    owner its region's (never a partner's), a territory owner its own territory's (by either of its ids)."""
+    if owner is None or owner.role == "national":
+        return "", []
+    if owner.role == "regional":
+        return (f" AND kind <> 'partenaire-rejets' AND (details -> 'regions' ? ${at} OR details ->> 'region' = ${at})",
+                [owner.scope])  # fmt: skip
+    if owner.role == TERRITORY_ROLE:
+        return (f" AND kind = ANY(${at}::text[]) AND (subject = ${at + 1} OR subject IN"
+                f" (SELECT territory_id FROM known_territories WHERE official_id = ${at + 1}))",
+                [sorted(TERRITORY_KINDS), owner.scope])  # fmt: skip
+    return " AND false", []
+
+
+async def page(
+    conn: Any, types: Sequence[str], cursor: Position, up_to: int, limit: int, owner: Owner | None = None
+) -> list[Entry]:
+    """The first `limit` entries of these types after `cursor`, up to tick `up_to` (read `head` first), in order,
+    among those the subscription's `owner` may read (None: every one)."""
     event_types = [t for t in types if t != ALERT_TYPE]
     entries: list[Entry] = []
     if event_types:
         tick, seq = _seq_after(cursor, EVENT)
+        reach, args = _event_reach(owner, 6)
         rows = await conn.fetch(
             f"SELECT {LOG_COLUMNS} FROM event_log WHERE type = ANY($1::text[]) AND (tick, seq) > ($2, $3)"
-            " AND tick <= $4 ORDER BY tick, seq LIMIT $5",
-            event_types, tick, seq, up_to, limit,
+            f" AND tick <= $4{reach} ORDER BY tick, seq LIMIT $5",
+            event_types, tick, seq, up_to, limit, *args,
         )  # fmt: skip
         entries += [Entry(Position(r["tick"], EVENT, r["seq"]), event_payload(r)) for r in rows]
     if ALERT_TYPE in types:
         tick, seq = _seq_after(cursor, ALERT)
+        reach, args = _alert_reach(owner, 5)
         rows = await conn.fetch(
             "SELECT seq, tick, kind, subject, state, at, details FROM alert_log WHERE (tick, seq) > ($1, $2)"
-            " AND tick <= $3 ORDER BY tick, seq LIMIT $4",
-            tick, seq, up_to, limit,
+            f" AND tick <= $3{reach} ORDER BY tick, seq LIMIT $4",
+            tick, seq, up_to, limit, *args,
         )  # fmt: skip
         entries += [Entry(Position(r["tick"], ALERT, r["seq"]), alert_payload(r)) for r in rows]
     return plan_batch(entries, cursor, None, limit)

@@ -133,7 +133,9 @@ class WebhookWorker:
             if sub["pending_tick"] is not None:
                 pending = Position(sub["pending_tick"], sub["pending_src"], sub["pending_seq"])
             up_to = await stream.head(conn)
-            found = await stream.page(conn, sub["event_types"], cursor, up_to, self.options.webhook_batch_max)
+            found = await stream.page(
+                conn, sub["event_types"], cursor, up_to, self.options.webhook_batch_max, store.owner_of(sub)
+            )
             batch = stream.plan_batch(found, cursor, pending, self.options.webhook_batch_max)
             if not batch:  # nothing of its types: move past what is known, so the next round reads from there
                 if pending is None and cursor < Position.after_tick(up_to):
