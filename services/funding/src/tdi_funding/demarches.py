@@ -32,9 +32,18 @@ from uuid import UUID, uuid5
 from pydantic import TypeAdapter, ValidationError
 
 from tdi_contracts.errors import ErrorCode
+from tdi_contracts.events.funding import RejectionReason
 from tdi_contracts.ids import Siren
 from tdi_contracts.reference import Instrument, Programme
 from tdi_contracts.reference.programmes_catalogue import ProjectType
+from tdi_funding.commands import (
+    FileFromDemarches,
+    RevertDecision,
+    StaffApproval,
+    StaffRefusal,
+    StaffWithdrawal,
+    StartInstruction,
+)
 from tdi_runtime.doors.demarches.cursor import Applied
 from tdi_runtime.doors.demarches.model import DossierState
 from tdi_runtime.doors.demarches.refusals import refusal
@@ -42,8 +51,8 @@ from tdi_runtime.doors.demarches.translator import DossierSnapshot
 
 DS_NAMESPACE = UUID("5b0f3d1e-7c2a-4e8b-9d61-2f4a8c3e1b70")
 """Namespace of the application ids of DS dossiers (never change it: ids would change)."""
-DS_REJECTION_REASON = "ds-refuse"
-"""The rejection reason code of a dossier refused on DS (to add to `RejectionReason` with funding's use cases)."""
+DS_REJECTION_REASON = RejectionReason.REFUSED_ON_DEMARCHES_SIMPLIFIEES
+"""The rejection reason code of a dossier refused on DS."""
 
 
 def application_id(demarche: int, number: int) -> UUID:
@@ -119,7 +128,7 @@ class Approved:
 @dataclass(frozen=True)
 class Refused:
     application_id: UUID
-    reason_code: str
+    reason_code: RejectionReason
     reason: str
     at: datetime
 
@@ -140,6 +149,8 @@ class DecisionReverted:
 
 
 DossierChange = Filed | InstructionStarted | Approved | Refused | Withdrawn | DecisionReverted
+FundingCommand = FileFromDemarches | StartInstruction | StaffApproval | StaffRefusal | StaffWithdrawal | RevertDecision
+"""What the door dispatches: funding's own commands, handled by the registry like any door's (`handlers`)."""
 
 _SIREN: TypeAdapter[str] = TypeAdapter(Siren)
 
@@ -223,3 +234,39 @@ def changes(d: DossierSnapshot, previous: Applied | None) -> list[DossierChange]
     if d.state.decided and d.state is not was:
         found.append(_decision(d, app))
     return found
+
+
+def command_of(change: DossierChange) -> FundingCommand:
+    """The funding command that applies one change: the staff's commands (same handlers, same rules) for the
+    decisions, `FileFromDemarches` and `RevertDecision` for what only DS does."""
+    if isinstance(change, Filed):
+        return FileFromDemarches(
+            application_id=change.application_id,
+            partner_reference=change.partner_reference,
+            link=change.link,
+            programme=change.programme,
+            instrument=change.instrument,
+            envelope=change.envelope,
+            project_title=change.project_title,
+            commune_insee=change.commune_insee,
+            applicant_siren=change.applicant_siren,
+            establishment_siret=change.establishment_siret,
+            requested_cents=change.requested_cents,
+            eligible_cost_cents=change.eligible_cost_cents,
+            project_type=change.project_type,
+            filed_at=change.filed_at,
+        )
+    if isinstance(change, InstructionStarted):
+        return StartInstruction(change.application_id)
+    if isinstance(change, Approved):
+        return StaffApproval(change.application_id, change.granted_cents)
+    if isinstance(change, Refused):
+        return StaffRefusal(change.application_id, change.reason_code, change.reason)
+    if isinstance(change, Withdrawn):
+        return StaffWithdrawal(change.application_id)
+    return RevertDecision(change.application_id)
+
+
+def translate(d: DossierSnapshot, previous: Applied | None) -> list[FundingCommand]:
+    """The door's translator of the `fonds-vert` kind: `changes`, each as its funding command, in order."""
+    return [command_of(change) for change in changes(d, previous)]
