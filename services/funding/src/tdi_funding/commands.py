@@ -189,6 +189,8 @@ class FileFromDemarches:
     eligible_cost_cents: int | None
     project_type: ProjectType | None
     filed_at: datetime
+    supported_by_local_authorities: bool | None = None
+    linked_to_territory_strategy: bool | None = None
 
 
 @dataclass(frozen=True)

@@ -147,6 +147,8 @@ async def file_from_demarches(uow: FundingUnitOfWork, c: FileFromDemarches, acto
         instrument=c.instrument,
         project_type=c.project_type,
         funding_year=year,
+        supported_by_local_authorities=c.supported_by_local_authorities,
+        linked_to_territory_strategy=c.linked_to_territory_strategy,
     )
     extra = {"demarches_link": c.link}
     return await file_application(

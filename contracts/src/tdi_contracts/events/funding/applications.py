@@ -22,9 +22,6 @@ class RejectionReason(StrEnum):
     ENVELOPE_EXHAUSTED = "envelope-exhausted"
     INCOMPLETE_FILE = "incomplete-file"
     STATE_SHARE_ABOVE_CAP = "state-share-above-cap"
-    REFUSED_ON_DEMARCHES_SIMPLIFIEES = "ds-refuse"
-    """Refused by the instructor on Démarches simplifiées (the reason given there is free text to the applicant:
-    not copied; the dossier's link says where to read it)."""
 
 
 class ApplicationDetails(ContractModel):
