@@ -3,33 +3,30 @@ and out of order, and ends as one funding application in the right state with th
 dashboard (reporting's read API) shows once, in that state.
 
 The local DS (the vendored schema served by ariadne, `runtime/tests/demarches_fake.py`) runs on a uvicorn of its
-own; funding runs with its DS door opened by a settings file (the example's, numbered for the test) and its relay
-on the session's Kafka; reporting reads the domain topics with a group of its own. The territory (platform id of
-this test only) holds Reims (51454), the dossier's commune, in funding's projection; reporting learns it from its
-reference event, as from the territory service.
+own (`served`); funding runs with its DS door opened by a settings file (the example's, numbered for the test) and
+its relay on the session's Kafka; reporting reads the domain topics with a group of its own. The territory (platform
+id of this test only) holds Reims (51454), the dossier's commune, in funding's projection; reporting learns it from
+its reference event, as from the territory service.
 """
 
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import functools
 import json
 import sys
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import Any
 
 import httpx
 import pytest
-import uvicorn
 
 from tdi_contracts.events.territory import TerritoryReferenceUpdated
 from tdi_contracts.registry import spec_for
 from tdi_contracts.wire import encode_event, envelope_for
 from tdi_funding.app import create_app as create_funding
 from tdi_funding.demarches import application_id
-from tdi_localstack.ports import free_port
 from tdi_reporting.app import create_app as create_reporting
 from tdi_reporting.options import ReportingOptions
 from tdi_runtime.doors.demarches import store
@@ -42,7 +39,7 @@ from tdi_runtime.testing import publish_records, unique_name
 REPO = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(REPO / "runtime" / "tests"))  # the local DS of the kit's own door tests
 
-from demarches_fake import TOKEN, FakeDemarches, at, fonds_vert_dossier  # noqa: E402
+from demarches_fake import TOKEN, FakeDemarches, at, fonds_vert_dossier, served  # noqa: E402
 
 pytestmark = [pytest.mark.integration, pytest.mark.timeout(600)]
 
@@ -75,22 +72,6 @@ def ds_dossier(state: str, minute: float) -> dict[str, Any]:
         ),
     ]
     return recorded
-
-
-@contextlib.asynccontextmanager
-async def local_demarches(fake: FakeDemarches) -> AsyncIterator[str]:
-    """The local DS on a uvicorn of its own (a free port): the door reaches it over HTTP as it would DS."""
-    port = free_port()
-    server = uvicorn.Server(uvicorn.Config(fake.app, host="127.0.0.1", port=port, log_level="warning"))
-    task = asyncio.create_task(server.serve())
-    while not server.started:
-        assert not task.done(), "the local Démarches simplifiées did not start"
-        await asyncio.sleep(0.05)
-    try:
-        yield f"http://127.0.0.1:{port}/api/v2/graphql"
-    finally:
-        server.should_exit = True
-        await task
 
 
 async def eventually(check: Callable[[], Awaitable[Any]], timeout: float = 240.0) -> Any:
@@ -172,7 +153,7 @@ async def test_a_ds_dossier_through_every_state_twice_and_out_of_order_is_one_ap
     )
     reporting_app = create_reporting(reporting_settings, reporting_options)
 
-    async with local_demarches(fake) as endpoint:
+    async with served(fake) as endpoint:
         door_settings = DemarchesSettings(
             mapping_files=[mapping], token=TOKEN, endpoint=endpoint, poll_interval_s=3600, page_size=2
         )
@@ -193,6 +174,11 @@ async def test_a_ds_dossier_through_every_state_twice_and_out_of_order_is_one_ap
             runtime = funding.state.runtime
             [door] = [d for d in runtime.doors if isinstance(d, DemarchesDoor)]
             await know_territory(runtime.pool, platform_stack.bootstrap_servers, territory)
+
+            async def first_round_read() -> bool:  # the door's own round at start has read DS (still empty)
+                return bool(fake.requests)
+
+            await eventually(first_round_read)
 
             async def poll() -> None:
                 """One round of the door (after its own background round, if one is in flight: one lock)."""

@@ -104,3 +104,16 @@ def test_a_decision_taken_back_then_another_decision_are_a_reversal_then_the_sta
     assert isinstance(refused[1], StaffRefusal) and refused[1].reason_code is RejectionReason.PROJECT_NOT_ELIGIBLE
     withdrawn = translate(snapshot(S.SANS_SUITE, at=NOW + timedelta(hours=3)), Applied(NOW, S.EN_INSTRUCTION))
     assert withdrawn == [StaffWithdrawal(app_id)]
+
+
+def test_the_ds_door_decides_on_the_dossiers_it_filed_and_on_no_other() -> None:
+    from tdi_funding.actor import DEMARCHES, Actor
+    from tdi_runtime.pipeline import Caller
+
+    door, staff = Actor(Caller.system(DEMARCHES)), Actor(Caller.of_token("s", "staff"))
+    door.require_own_dossier("demarches-simplifiees")  # its own
+    staff.require_own_dossier("demarches-simplifiees")  # staff act on any dossier they reach
+    with pytest.raises(DomainError) as error:
+        door.require_own_dossier("national")
+    assert error.value.code == ErrorCode.FORBIDDEN.value
+    assert (door.name, Actor(Caller.system("funding")).name) == ("demarches-simplifiees", "system")
