@@ -54,7 +54,7 @@ REQUESTED, GRANTED = 25_000_050, 18_000_000  # « 250000.5 » € asked, « 1800
 def ds_dossier(state: str, minute: float) -> dict[str, Any]:
     """The recorded Fonds vert dossier, with what the Fonds vert asks besides (its eligible cost, its two
     declarations: yes/no champs of the form)."""
-    recorded = fonds_vert_dossier(NUMBER, state, at(minute))
+    recorded: dict[str, Any] = fonds_vert_dossier(NUMBER, state, at(minute))
     recorded["champs"] += [
         {
             "__typename": "DecimalNumberChamp",

@@ -44,7 +44,7 @@ async def first_round_read(fake: FakeDemarches) -> None:
 
 def ds_dossier(state: str, minute: float) -> dict[str, Any]:
     """The recorded Fonds vert dossier with its eligible cost and the two declarations the Fonds vert asks."""
-    recorded = fonds_vert_dossier(NUMBER, state, at(minute))
+    recorded: dict[str, Any] = fonds_vert_dossier(NUMBER, state, at(minute))
     recorded["champs"] += [
         {
             "__typename": "DecimalNumberChamp",
