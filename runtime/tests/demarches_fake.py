@@ -8,10 +8,13 @@ token is required; answers can be forced (e.g. a 429 with Retry-After). The doss
 
 from __future__ import annotations
 
+import asyncio
 import base64
+import contextlib
 import copy
 import json
-from collections.abc import Awaitable, Callable, MutableMapping
+import socket
+from collections.abc import AsyncIterator, Awaitable, Callable, MutableMapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -214,3 +217,26 @@ T0 = datetime(2024, 2, 1, 8, 0, 0, 123456, tzinfo=UTC)
 def at(minutes: float) -> datetime:
     """A DS time `minutes` after T0 (with microseconds, as DS stores them)."""
     return T0 + timedelta(minutes=minutes)
+
+
+@contextlib.asynccontextmanager
+async def served(fake: FakeDemarches) -> AsyncIterator[str]:
+    """`async with served(fake) as endpoint:` the local DS on a uvicorn of its own (a free port of 127.0.0.1), for a
+    service whose door reaches DS over HTTP as in production; yields the GraphQL endpoint."""
+    import uvicorn
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    server = uvicorn.Server(uvicorn.Config(fake.app, host="127.0.0.1", port=port, log_level="warning"))
+    task = asyncio.create_task(server.serve())
+    while not server.started:
+        if task.done():
+            task.result()  # its error
+            raise RuntimeError("the local Démarches simplifiées stopped at start")
+        await asyncio.sleep(0.05)
+    try:
+        yield f"http://127.0.0.1:{port}/api/v2/graphql"
+    finally:
+        server.should_exit = True
+        await task

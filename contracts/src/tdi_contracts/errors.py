@@ -119,6 +119,7 @@ class ErrorCode(StrEnum):
     DS_GRANTED_AMOUNT_MISSING = "DS_GRANTED_AMOUNT_MISSING"
     DS_UNKNOWN_DEMARCHE = "DS_UNKNOWN_DEMARCHE"
     DS_ACCESS_REFUSED = "DS_ACCESS_REFUSED"
+    DS_DECISION_REVERTED_AFTER_PAYMENT = "DS_DECISION_REVERTED_AFTER_PAYMENT"
     PROGRAMME_NOT_DECIDED_BY_PARTNER = "PROGRAMME_NOT_DECIDED_BY_PARTNER"
     CHEF_DE_PROJET_CAP_REACHED = "CHEF_DE_PROJET_CAP_REACHED"
     ENVELOPE_CEILING_NOT_SET = "ENVELOPE_CEILING_NOT_SET"
@@ -258,6 +259,10 @@ REASONS: dict[ErrorCode, str] = {
     _E.DS_ACCESS_REFUSED: (
         "Démarches simplifiées refuse le jeton de la plateforme (expiré, révoqué, ou réseau non autorisé)."
     ),
+    _E.DS_DECISION_REVERTED_AFTER_PAYMENT: (
+        "Le dossier est repassé en instruction sur Démarches simplifiées alors qu'un versement a déjà été fait : la"
+        " plateforme ne rouvre pas l'instruction, les services du programme décident de la suite."
+    ),
     _E.PROGRAMME_NOT_DECIDED_BY_PARTNER: (
         "Sur ce programme, ce partenaire ou ce rôle instruit et donne un avis : il ne décide pas (pour le Fonds vert,"
         " la préfecture de région décide)."
@@ -353,6 +358,7 @@ HTTP_STATUS: dict[ErrorCode, int] = {
             _E.PAYMENT_EXCEEDS_COMMITMENT,
             _E.RELEASE_EXCEEDS_COMMITMENT,
             _E.APPLICATION_STATE_CONFLICT,
+            _E.DS_DECISION_REVERTED_AFTER_PAYMENT,
             _E.SITE_ALREADY_SELECTED,
             _E.REBOND_LAUREATE_ALREADY_RECORDED,
             _E.CHEF_DE_PROJET_CAP_REACHED,

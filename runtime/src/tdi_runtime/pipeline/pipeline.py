@@ -10,12 +10,14 @@ state it answers for, issue 27).
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Awaitable, Callable, Sequence
 from typing import Any, Generic, TypeVar, overload
 
 import asyncpg
 from starlette.requests import Request
 
+from tdi_runtime.db import Connection
 from tdi_runtime.outbox import Outbox
 from tdi_runtime.pipeline.caller import Caller
 from tdi_runtime.pipeline.registry import Registry
@@ -41,19 +43,27 @@ class Pipeline(Generic[U]):
         self.before_commit = tuple(before_commit)
 
     @overload
-    async def run(self, command: object, caller: Caller) -> object: ...
+    async def run(self, command: object, caller: Caller, *, conn: Connection | None = None) -> object: ...
 
     @overload
-    async def run(self, command: object, caller: Caller, *, expect: type[R]) -> R: ...
+    async def run(self, command: object, caller: Caller, *, expect: type[R], conn: Connection | None = None) -> R: ...
 
-    async def run(self, command: object, caller: Caller, *, expect: type[Any] | None = None) -> object:
-        """Apply one command in a transaction of its own; its handler's result (checked to be an `expect`)."""
+    async def run(
+        self, command: object, caller: Caller, *, expect: type[Any] | None = None, conn: Connection | None = None
+    ) -> object:
+        """Apply one command in a transaction of its own; its handler's result (checked to be an `expect`).
+
+        `conn`: run inside that connection's open transaction instead (a door that commits its own records with
+        the command, e.g. the Démarches simplifiées door's cursor): a savepoint, so a refused command leaves
+        nothing behind and the caller's transaction goes on; the commit is the caller's."""
         registration = self.registry.for_command(command)
-        async with self.pool.acquire() as conn, conn.transaction():
-            uow = self.unit_of_work(conn, caller)
+        async with contextlib.AsyncExitStack() as stack:
+            used: Connection = conn if conn is not None else await stack.enter_async_context(self.pool.acquire())
+            await stack.enter_async_context(used.transaction())
+            uow = self.unit_of_work(used, caller)
             result = await registration.handler(command, uow)
             await uow.flush()
-            await self.outbox.add(conn, uow.emitted)
+            await self.outbox.add(used, uow.emitted)
             for hook in self.before_commit:
                 await hook(uow)
         if expect is not None and not isinstance(result, expect):

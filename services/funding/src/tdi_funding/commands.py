@@ -2,7 +2,7 @@
 commands the routes build from them for the pipeline."""
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from typing import Literal
 from uuid import UUID
 
@@ -13,8 +13,8 @@ from tdi_contracts.events.funding.applications import ApplicationDetails
 from tdi_contracts.fields import FrenchSentence
 from tdi_contracts.ids import EnvelopeId, PartnerReference
 from tdi_contracts.money import Cents
-from tdi_contracts.reference import Partner, ProgrammeCode, Region
-from tdi_contracts.reference.programmes_catalogue import CeilingProvenance
+from tdi_contracts.reference import Instrument, Partner, Programme, ProgrammeCode, Region
+from tdi_contracts.reference.programmes_catalogue import CeilingProvenance, ProjectType
 
 StaffCeiling = Literal[CeilingProvenance.STAFF, CeilingProvenance.SYNTHETIC]
 """A ceiling set by command: staff's, or a demonstration one (the published ones come from the catalogue)."""
@@ -162,3 +162,39 @@ class StaffReduction:
     released_cents: int
     reason: ReleaseReason
     territory_id: None = None
+
+
+# The Démarches simplifiées door's commands (`tdi_funding.demarches.translate`): a dossier filed there, and a
+# decision taken back there. Its other changes are the staff's commands above (same handlers, same rules).
+
+BY_REGION = "by-region"
+"""A démarche's `envelope` option: the programme's envelope of the commune's region for the deposit's year."""
+
+
+@dataclass(frozen=True)
+class FileFromDemarches:
+    """A Démarches simplifiées dossier to file: its stable id, its link (no personal data), what its champs say."""
+
+    application_id: UUID
+    partner_reference: str
+    link: str
+    programme: Programme
+    instrument: Instrument
+    envelope: str
+    project_title: str
+    commune_insee: str
+    applicant_siren: str
+    establishment_siret: str | None
+    requested_cents: int
+    eligible_cost_cents: int | None
+    project_type: ProjectType | None
+    filed_at: datetime
+    supported_by_local_authorities: bool | None = None
+    linked_to_territory_strategy: bool | None = None
+
+
+@dataclass(frozen=True)
+class RevertDecision:
+    """A decision taken back on Démarches simplifiées: the dossier goes back under instruction (`deciding.reopen`)."""
+
+    application_id: UUID

@@ -12,6 +12,7 @@ from uuid import UUID, uuid4
 from tdi_contracts.errors import ErrorCode
 from tdi_contracts.events.funding import (
     ApplicationApproved,
+    ApplicationDecisionReverted,
     ApplicationInstructionStarted,
     ApplicationOpinionRecorded,
     ApplicationRejected,
@@ -22,6 +23,7 @@ from tdi_contracts.events.funding import (
     Opinion,
     RejectionReason,
     ReleaseReason,
+    RevertedDecision,
 )
 from tdi_contracts.reference import Instrument
 from tdi_funding import store_cdp, store_envelopes
@@ -85,6 +87,7 @@ async def decide_on(
     an envelope is never over-committed, whatever runs at the same time. A refusal leaves nothing behind: the
     unit of work is discarded (HTTP: its transaction; Kafka: its savepoint)."""
     app = stored.application
+    actor.require_own_dossier(stored.filed_by)
     rules = await uow.programmes.of(app.programme)
     {"decide": actor.require_decision, "instruct": actor.require_instruction, "advise": actor.require_opinion}[right](
         rules
@@ -241,6 +244,40 @@ async def record_opinion(
                 recorded_at=now,
             )
         )
+    return resulting(uow, application=application_id)
+
+
+async def reopen(uow: FundingUnitOfWork, application_id: UUID, actor: Actor, now: datetime) -> Ids:
+    """A decision taken back (Démarches simplifiées, `demarches.DecisionReverted`): under instruction again; an
+    approval's commitment released (`CommitmentReleased`, grant cancelled); refused with
+    DS_DECISION_REVERTED_AFTER_PAYMENT once something was paid (`Application.reopen`)."""
+    stored = await dossier(uow, application_id)
+    was = stored.application.state
+    grant_id = stored.application.grant_id
+    effect, balance = await decide_on(uow, stored, actor, now, lambda a: a.reopen(now, actor.name))
+    app = stored.application
+    if effect.changed:
+        uow.emit(
+            ApplicationDecisionReverted(
+                application_id=app.application_id,
+                territory_id=app.territory_id,
+                reverted=RevertedDecision(was.value),
+                released_cents=effect.decommit,
+                reverted_at=now,
+            )
+        )
+        if effect.decommit and grant_id is not None:
+            uow.emit(
+                CommitmentReleased(
+                    grant_id=grant_id,
+                    territory_id=app.territory_id,
+                    envelope_id=app.envelope_id,
+                    released_cents=effect.decommit,
+                    reason=ReleaseReason.GRANT_CANCELLED,
+                    released_on=now.date(),
+                )
+            )
+        uow.emit(*balance)
     return resulting(uow, application=application_id)
 
 

@@ -9,15 +9,18 @@ Rules (issue 25; the "goes back" ones are platform rules, documented in the fund
   stable, so a dossier is filed once;
 - `en_construction` → filed; `en_instruction` → under instruction; `accepte` → approved for the private
   annotation « montant accordé » (absent: refused `DS_GRANTED_AMOUNT_MISSING`); `refuse` → refused, reason code
-  `ds-refuse` and a sentence citing the dossier (DS's `motivation` is free text written to the applicant: not
-  copied); `sans_suite` → withdrawn. A dossier first seen further on is brought there in one go (filed, then
-  instructed, then decided);
+  `project-not-eligible` (platform rule, `DS_REJECTION_REASON`) and a sentence citing the dossier (DS's
+  `motivation` is free text written to the applicant: not copied); `sans_suite` → withdrawn. A dossier first seen
+  further on is brought there in one go (filed, then instructed, then decided);
 - goes back: `accepte|refuse|sans_suite → en_instruction` → `DecisionReverted` (funding's use case: if nothing
   was paid, release the commitment and reopen the instruction; if something was paid, refuse it with
   `DS_DECISION_REVERTED_AFTER_PAYMENT` so it is a dead letter and staff act); a new decision then follows as usual;
   `en_instruction → en_construction`: nothing (the door keeps the dossier under instruction);
 - edits of a dossier that keep its state (amounts changed en construction, annotation changed after acceptance)
   are not mirrored: staff act on the platform (reduce a grant...);
+- the Fonds vert's declarations (P:541: supported by the local authorities, linked to the territory's strategy)
+  are the form's yes/no champs; funding's eligibility applies to a DS dossier as to any (missing: a dead letter
+  APPLICATION_NOT_ELIGIBLE with every reason);
 - commune: the project's commune champ (else the applicant's), a Paris, Lyon or Marseille arrondissement located
   as its commune; company: the form's SIRET (else the applicant's), SIREN from it.
 """
@@ -32,9 +35,18 @@ from uuid import UUID, uuid5
 from pydantic import TypeAdapter, ValidationError
 
 from tdi_contracts.errors import ErrorCode
+from tdi_contracts.events.funding import RejectionReason
 from tdi_contracts.ids import Siren
 from tdi_contracts.reference import Instrument, Programme
 from tdi_contracts.reference.programmes_catalogue import ProjectType
+from tdi_funding.commands import (
+    FileFromDemarches,
+    RevertDecision,
+    StaffApproval,
+    StaffRefusal,
+    StaffWithdrawal,
+    StartInstruction,
+)
 from tdi_runtime.doors.demarches.cursor import Applied
 from tdi_runtime.doors.demarches.model import DossierState
 from tdi_runtime.doors.demarches.refusals import refusal
@@ -42,8 +54,10 @@ from tdi_runtime.doors.demarches.translator import DossierSnapshot
 
 DS_NAMESPACE = UUID("5b0f3d1e-7c2a-4e8b-9d61-2f4a8c3e1b70")
 """Namespace of the application ids of DS dossiers (never change it: ids would change)."""
-DS_REJECTION_REASON = "ds-refuse"
-"""The rejection reason code of a dossier refused on DS (to add to `RejectionReason` with funding's use cases)."""
+DS_REJECTION_REASON = RejectionReason.PROJECT_NOT_ELIGIBLE
+"""The rejection reason code of a dossier refused on DS. Platform rule: `ApplicationRejected.v1`'s reason codes are a
+closed list (a new one breaks its readers) and DS's motivation is free text to the applicant, not copied: a DS
+refusal says the project was not retained (`project-not-eligible`), its sentence names the dossier on DS."""
 
 
 def application_id(demarche: int, number: int) -> UUID:
@@ -101,6 +115,8 @@ class Filed:
     eligible_cost_cents: int | None
     project_type: ProjectType | None
     filed_at: datetime
+    supported_by_local_authorities: bool | None = None
+    linked_to_territory_strategy: bool | None = None
 
 
 @dataclass(frozen=True)
@@ -119,7 +135,7 @@ class Approved:
 @dataclass(frozen=True)
 class Refused:
     application_id: UUID
-    reason_code: str
+    reason_code: RejectionReason
     reason: str
     at: datetime
 
@@ -140,6 +156,8 @@ class DecisionReverted:
 
 
 DossierChange = Filed | InstructionStarted | Approved | Refused | Withdrawn | DecisionReverted
+FundingCommand = FileFromDemarches | StartInstruction | StaffApproval | StaffRefusal | StaffWithdrawal | RevertDecision
+"""What the door dispatches: funding's own commands, handled by the registry like any door's (`handlers`)."""
 
 _SIREN: TypeAdapter[str] = TypeAdapter(Siren)
 
@@ -181,6 +199,8 @@ def _filed(d: DossierSnapshot) -> Filed:
         eligible_cost_cents=d.fields.cents("eligible_cost_cents"),
         project_type=_project_type(d.fields.text("project_type")),
         filed_at=d.deposited_at,
+        supported_by_local_authorities=d.fields.flag("supported_by_local_authorities"),
+        linked_to_territory_strategy=d.fields.flag("linked_to_territory_strategy"),
     )
 
 
@@ -223,3 +243,41 @@ def changes(d: DossierSnapshot, previous: Applied | None) -> list[DossierChange]
     if d.state.decided and d.state is not was:
         found.append(_decision(d, app))
     return found
+
+
+def command_of(change: DossierChange) -> FundingCommand:
+    """The funding command that applies one change: the staff's commands (same handlers, same rules) for the
+    decisions, `FileFromDemarches` and `RevertDecision` for what only DS does."""
+    if isinstance(change, Filed):
+        return FileFromDemarches(
+            application_id=change.application_id,
+            partner_reference=change.partner_reference,
+            link=change.link,
+            programme=change.programme,
+            instrument=change.instrument,
+            envelope=change.envelope,
+            project_title=change.project_title,
+            commune_insee=change.commune_insee,
+            applicant_siren=change.applicant_siren,
+            establishment_siret=change.establishment_siret,
+            requested_cents=change.requested_cents,
+            eligible_cost_cents=change.eligible_cost_cents,
+            project_type=change.project_type,
+            filed_at=change.filed_at,
+            supported_by_local_authorities=change.supported_by_local_authorities,
+            linked_to_territory_strategy=change.linked_to_territory_strategy,
+        )
+    if isinstance(change, InstructionStarted):
+        return StartInstruction(change.application_id)
+    if isinstance(change, Approved):
+        return StaffApproval(change.application_id, change.granted_cents)
+    if isinstance(change, Refused):
+        return StaffRefusal(change.application_id, change.reason_code, change.reason)
+    if isinstance(change, Withdrawn):
+        return StaffWithdrawal(change.application_id)
+    return RevertDecision(change.application_id)
+
+
+def translate(d: DossierSnapshot, previous: Applied | None) -> list[FundingCommand]:
+    """The door's translator of the `fonds-vert` kind: `changes`, each as its funding command, in order."""
+    return [command_of(change) for change in changes(d, previous)]

@@ -9,14 +9,17 @@ from uuid import UUID, uuid4
 from tdi_contracts.errors import ErrorCode
 from tdi_contracts.events.funding import ApplicationFiledV2
 from tdi_contracts.events.funding.applications import ApplicationDetails
+from tdi_contracts.reference.geography import region_of_commune
 from tdi_funding import store_applications
 from tdi_funding.actor import Actor
+from tdi_funding.commands import BY_REGION, FileFromDemarches
 from tdi_funding.domain.application import Application
 from tdi_funding.domain.eligibility import Dossier, check
 from tdi_funding.domain.envelope import ceiling_not_set
 from tdi_funding.posts import load_post
 from tdi_funding.repositories import FundingUnitOfWork
 from tdi_runtime.errors import DomainError
+from tdi_runtime.territories.lookup import locate_commune
 
 
 async def file_application(
@@ -25,6 +28,8 @@ async def file_application(
     actor: Actor,
     now: datetime,
     partner_reference: str | None = None,
+    application_id: UUID | None = None,
+    extra: dict[str, str] | None = None,
 ) -> UUID:
     """Files a dossier (draft then filed in one step) while its envelope takes dossiers (C4); refused with every failed
     eligibility reason. Platform rule (`TDI_FUNDING_FILING_WITHOUT_CEILING`, `uow.rules.filing_without_ceiling`): an
@@ -80,7 +85,7 @@ async def file_application(
             field_errors=[{"path": f.field, "code": f.code, "message": f.message} for f in failed],
         )
     application = Application(
-        uuid4(), territory_id, str(details.programme), envelope.envelope_id, details.requested_cents
+        application_id or uuid4(), territory_id, str(details.programme), envelope.envelope_id, details.requested_cents
     )
     application.file(now, actor.name)
     stored = store_applications.StoredApplication(
@@ -88,7 +93,10 @@ async def file_application(
         regions=tuple(regions),
         filed_by=actor.name,
         partner_reference=partner_reference,
-        details={k: v for k, v in details.model_dump(mode="json").items() if k in ApplicationDetails.model_fields},
+        details={
+            **{k: v for k, v in details.model_dump(mode="json").items() if k in ApplicationDetails.model_fields},
+            **(extra or {}),
+        },
         filed_at=now,
         updated_at=now,
     )
@@ -102,3 +110,47 @@ async def file_application(
     )
     uow.emit(filed)
     return application.application_id
+
+
+async def file_from_demarches(uow: FundingUnitOfWork, c: FileFromDemarches, actor: Actor, now: datetime) -> UUID:
+    """A Démarches simplifiées dossier filed (`tdi_funding.demarches`): its commune located in the territory that
+    holds it, its envelope the one its settings file names (`by-region`: the programme's envelope of the commune's
+    region for the year it was deposited, platform rule), then the one filing rule above, under the dossier's
+    stable id, its link kept (`demarches_link`) and nobody's name or e-mail."""
+    place = await locate_commune(uow.conn, c.commune_insee)
+    if place.territory is None:
+        if place.perimeter_known:
+            raise DomainError(
+                ErrorCode.UNKNOWN_COMMUNE,
+                f"La commune {c.commune_insee} du dossier n'est dans aucun Territoire d'industrie connu.",
+                field="commune",
+            )
+        raise DomainError(
+            ErrorCode.TERRITORY_PERIMETER_PENDING,
+            f"Le périmètre des territoires qui pourraient contenir la commune {c.commune_insee} n'est pas encore"
+            " connu : le dossier sera repris à sa prochaine modification ou par une relance.",
+            field="commune",
+        )
+    year = c.filed_at.year
+    envelope_id = c.envelope
+    if envelope_id == BY_REGION:
+        envelope_id = f"{c.programme.value}-{year}-r{region_of_commune(place.commune_insee).value}"
+    details = ApplicationDetails(
+        territory_id=place.territory.territory_id,
+        programme=c.programme,
+        envelope_id=envelope_id,
+        applicant_siren=c.applicant_siren,
+        establishment_siret=c.establishment_siret,
+        project_title=c.project_title,
+        requested_cents=c.requested_cents,
+        eligible_cost_cents=c.eligible_cost_cents,
+        instrument=c.instrument,
+        project_type=c.project_type,
+        funding_year=year,
+        supported_by_local_authorities=c.supported_by_local_authorities,
+        linked_to_territory_strategy=c.linked_to_territory_strategy,
+    )
+    extra = {"demarches_link": c.link}
+    return await file_application(
+        uow, details, actor, now, partner_reference=c.partner_reference, application_id=c.application_id, extra=extra
+    )

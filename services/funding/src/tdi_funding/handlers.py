@@ -42,9 +42,11 @@ from tdi_funding.actor import Actor
 from tdi_funding.commands import (
     CloseEnvelope,
     FileApplicationRequest,
+    FileFromDemarches,
     OpenCatalogueEnvelopes,
     OpenEnvelope,
     ReleaseEnvelopeBalance,
+    RevertDecision,
     SetEnvelopeCeiling,
     StaffApproval,
     StaffOpinion,
@@ -55,7 +57,7 @@ from tdi_funding.commands import (
     StartInstruction,
 )
 from tdi_funding.deciding import Ids, resulting
-from tdi_funding.filing import file_application
+from tdi_funding.filing import file_application, file_from_demarches
 from tdi_funding.repositories import FundingUnitOfWork
 from tdi_runtime.partners import PartnerIngressFeedback
 from tdi_runtime.pipeline import Registry
@@ -113,6 +115,18 @@ async def file(command: FileApplication | FileApplicationV2 | FileApplicationReq
     reference = None if isinstance(command, FileApplicationRequest) else command.partner_reference
     application_id = await file_application(uow, command, _actor(uow), _now(), partner_reference=reference)
     return resulting(uow, application=application_id)
+
+
+@registry.handles(FileFromDemarches)
+async def file_demarches(command: FileFromDemarches, uow: FundingUnitOfWork) -> Ids:
+    """A Démarches simplifiées dossier (the DS door, `demarches.translate`): the same filing rule, its own id."""
+    application_id = await file_from_demarches(uow, command, _actor(uow), _now())
+    return resulting(uow, application=application_id)
+
+
+@registry.handles(RevertDecision)
+async def revert_decision(command: RevertDecision, uow: FundingUnitOfWork) -> Ids:
+    return await deciding.reopen(uow, command.application_id, _actor(uow), _now())
 
 
 @registry.handles(StartInstruction)

@@ -167,7 +167,7 @@ def test_an_accepted_dossier_without_its_granted_amount_is_refused_with_its_code
 def test_a_refusal_cites_the_dossier_never_the_free_text_motivation() -> None:
     (refused,) = changes(snapshot(S.REFUSE), Applied(T, S.EN_INSTRUCTION))
     assert isinstance(refused, Refused)
-    assert refused.reason_code == "ds-refuse"
+    assert refused.reason_code == "project-not-eligible"
     assert refused.reason == "Refusé sur Démarches simplifiées (dossier n° 1001)."
 
 

@@ -67,14 +67,20 @@ def action_facts(rows: Iterable[Mapping[str, Any]]) -> list[dict[str, Any]]:
     return facts
 
 
+def _holds(decided_at: Any, reverted_at: Any) -> bool:
+    """A decision recorded and not taken back since (`ApplicationDecisionReverted`)."""
+    return decided_at is not None and (reverted_at is None or decided_at > reverted_at)
+
+
 def application_facts(rows: Iterable[Mapping[str, Any]]) -> list[dict[str, Any]]:
     """One fact per filed application; its state is derived from the decisions recorded so far."""
     facts = []
     for r in rows:
         if r["filed_at"] is None:  # a decision whose filing has not been folded yet
             continue
-        approved, rejected = r["approved_at"] is not None, r["rejected_at"] is not None
-        withdrawn = r["withdrawn_at"] is not None and not rejected
+        reverted = r.get("reverted_at")  # a decision taken back counts no more (a later one does)
+        approved, rejected = _holds(r["approved_at"], reverted), _holds(r["rejected_at"], reverted)
+        withdrawn = _holds(r["withdrawn_at"], reverted) and not rejected
         decided = approved or rejected or withdrawn
         facts.append(
             {

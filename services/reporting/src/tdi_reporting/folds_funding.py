@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from tdi_contracts.events.funding import (
     ApplicationApproved,
+    ApplicationDecisionReverted,
     ApplicationFiled,
     ApplicationFiledV2,
     ApplicationInstructionStarted,
@@ -146,6 +147,20 @@ WHERE rm_envelope.balance_at IS NULL OR rm_envelope.balance_at <= excluded.balan
 @registry.handles(ApplicationInstructionStarted)
 async def application_instruction_started(p: ApplicationInstructionStarted, uow: ReportingUnitOfWork) -> None:
     await uow.defer(_INSTRUCTION, str(p.application_id), p.territory_id, p.started_at)
+
+
+# The latest reversal wins, whatever order a batch folds it in (its decisions compare with it: `facts`).
+_REVERTED = """
+INSERT INTO rm_application (application_id, territory_id, reverted_at) VALUES ($1, $2, $3)
+ON CONFLICT (application_id) DO UPDATE SET territory_id = excluded.territory_id,
+    reverted_at = greatest(rm_application.reverted_at, excluded.reverted_at)
+"""
+
+
+@registry.handles(ApplicationDecisionReverted)
+async def application_decision_reverted(p: ApplicationDecisionReverted, uow: ReportingUnitOfWork) -> None:
+    """Back under instruction: the decision taken back no longer counts (its money: its own CommitmentReleased)."""
+    await uow.defer(_REVERTED, str(p.application_id), p.territory_id, p.reverted_at)
 
 
 @registry.handles(ApplicationWithdrawn)

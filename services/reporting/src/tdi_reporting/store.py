@@ -38,7 +38,7 @@ FROM rm_fiche_action WHERE categories IS NOT NULL {where}
 """
 _APPLICATIONS = """
 SELECT application_id, territory_id, programme, requested_cents, eligible_cost_cents, jobs_expected, filed_at,
-       approved_cents, approved_at, rejected_at, instruction_started_at, withdrawn_at, synthetic
+       approved_cents, approved_at, rejected_at, instruction_started_at, withdrawn_at, synthetic, reverted_at
 FROM rm_application
 """
 _GRANTS = """

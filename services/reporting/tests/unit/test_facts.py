@@ -164,3 +164,31 @@ def test_a_contract_known_only_by_its_v2_grant_counts_as_a_contract_and_green_by
     [fact] = vte_facts([granted])
     assert (fact["contrats_signes"], fact["contrats_verts"], fact["aide_demandee_centimes"]) == (1, 1, 300_000)
     assert (fact["aides_logement"], fact["aide_logement_centimes"]) == (1, 100_000)
+
+
+def test_a_decision_taken_back_counts_no_more_and_the_decision_after_it_does():
+    """`ApplicationDecisionReverted` (DS « repasser en instruction »): folded as the latest reversal time."""
+    day = [datetime(2024, 3, d, tzinfo=UTC) for d in range(1, 8)]
+    base = {
+        "territory_id": "t",
+        "programme": "fonds-vert-ti",
+        "requested_cents": 5,
+        "eligible_cost_cents": None,
+        "jobs_expected": None,
+        "filed_at": day[0],
+        "approved_cents": 4,
+        "approved_at": day[1],
+        "rejected_at": None,
+        "instruction_started_at": day[0],
+        "withdrawn_at": None,
+        "reverted_at": day[2],
+    }
+    refused_after = {**base, "rejected_at": day[3]}
+    refused_reverted = {**refused_after, "reverted_at": day[4]}
+    approved_again = {**refused_reverted, "withdrawn_at": day[5], "reverted_at": day[5], "approved_at": day[6]}
+    facts = application_facts([base, refused_after, refused_reverted, approved_again])
+    states = [
+        (f["demandes_en_instruction"], f["demandes_accordees"], f["demandes_refusees"], f["montant_accorde_centimes"])
+        for f in facts
+    ]
+    assert states == [(1, 0, 0, 0), (0, 0, 1, 0), (1, 0, 0, 0), (0, 1, 0, 4)]

@@ -2,12 +2,14 @@
 
 from .applications import (
     ApplicationApproved,
+    ApplicationDecisionReverted,
     ApplicationFiled,
     ApplicationFiledV2,
     ApplicationInstructionStarted,
     ApplicationRejected,
     ApplicationWithdrawn,
     RejectionReason,
+    RevertedDecision,
 )
 from .commands import (
     CommitGrant,
@@ -36,6 +38,7 @@ from .opinions import ApplicationOpinionRecorded, Opinion, RecordApplicationOpin
 __all__ = [
     "GAP_REFERENCE",
     "ApplicationApproved",
+    "ApplicationDecisionReverted",
     "ApplicationFiled",
     "ApplicationFiledV2",
     "ApplicationInstructionStarted",
@@ -66,6 +69,7 @@ __all__ = [
     "RejectionReason",
     "ReleaseCommitment",
     "ReleaseReason",
+    "RevertedDecision",
     "StateTransferMade",
     "WithdrawApplication",
 ]

@@ -117,3 +117,28 @@ class ApplicationWithdrawn(ContractModel):
     territory_id: TerritoryId = f.TERRITORY
     released_cents: Cents = Field(description="Amount de-committed by the withdrawal, in euro cents", examples=[0])
     withdrawn_at: UtcDatetime = Field(description="When it was withdrawn", examples=["2024-04-01T10:00:00Z"])
+
+
+class RevertedDecision(StrEnum):
+    """The decision an `ApplicationDecisionReverted` takes back."""
+
+    APPROVED = "approved"
+    REFUSED = "refused"
+    WITHDRAWN = "withdrawn"
+
+
+@contract(service="funding", topics=(FUNDING_APPLICATION.name,), subject="application_id")
+class ApplicationDecisionReverted(ContractModel):
+    """A decision was taken back and the application is under instruction again (Démarches simplifiées lets an
+    instructor « repasser en instruction » a decided dossier). A later decision follows as usual. An approval taken
+    back releases its commitment (its own `CommitmentReleased`); a decision after a payment is never taken back."""
+
+    application_id: ApplicationId = f.APPLICATION
+    territory_id: TerritoryId = f.TERRITORY
+    reverted: RevertedDecision = Field(description="The decision taken back", examples=["approved"])
+    released_cents: Cents = Field(
+        description="Commitment released by taking an approval back, in euro cents (0 otherwise)", examples=[0]
+    )
+    reverted_at: UtcDatetime = Field(
+        description="When the application went back under instruction", examples=["2024-03-05T10:00:00Z"]
+    )

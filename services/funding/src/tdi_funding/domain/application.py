@@ -136,6 +136,36 @@ class Application:
         self.released_cents += back
         return Effect(decommit=back)
 
+    def reopen(self, at: datetime, actor: str) -> Effect:
+        """A decision taken back (Démarches simplifiées: « repasser en instruction »): the dossier is under
+        instruction again. An approval gives back its whole commitment and forgets its grant (a later approval
+        commits a new one). Nothing is taken back once something was paid (DS_DECISION_REVERTED_AFTER_PAYMENT):
+        staff decide what follows. Under instruction already: no effect."""
+        if self.state is State.UNDER_INSTRUCTION:
+            return NO_EFFECT
+        if self.state not in (State.APPROVED, State.REFUSED, State.WITHDRAWN):
+            raise DomainError(
+                ErrorCode.APPLICATION_STATE_CONFLICT,
+                f"Le dossier est {LABELS[self.state]} : aucune décision à reprendre.",
+                state=self.state.value,
+            )
+        if self.paid_cents:
+            raise DomainError(
+                ErrorCode.DS_DECISION_REVERTED_AFTER_PAYMENT,
+                f"Le dossier a déjà reçu {format_eur(self.paid_cents)} : sa décision n'est pas reprise.",
+                state=self.state.value,
+            )
+        back = self.payable_cents if self.state is State.APPROVED else 0
+        was = LABELS[self.state]
+        note = f"Décision reprise (le dossier était {was}) : instruction rouverte." + (
+            f" {format_eur(back)} désengagés." if back else ""
+        )
+        self.state = State.UNDER_INSTRUCTION
+        self.history.append(HistoryEntry(at, State.UNDER_INSTRUCTION, actor, note))
+        self.granted_cents = self.released_cents = 0
+        self.grant_id = None
+        return Effect(decommit=back)
+
     def release(self, amount_cents: int, at: datetime, actor: str) -> Effect:
         """A reduced grant: part of the commitment goes back to the envelope (never what is already paid)."""
         self._require_approved("désengager")
