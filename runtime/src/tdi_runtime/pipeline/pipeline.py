@@ -16,6 +16,7 @@ from typing import Any, Generic, TypeVar, overload
 import asyncpg
 from starlette.requests import Request
 
+from tdi_runtime.db import Connection
 from tdi_runtime.outbox import Outbox
 from tdi_runtime.pipeline.caller import Caller
 from tdi_runtime.pipeline.registry import Registry
@@ -48,16 +49,22 @@ class Pipeline(Generic[U]):
 
     async def run(self, command: object, caller: Caller, *, expect: type[Any] | None = None) -> object:
         """Apply one command in a transaction of its own; its handler's result (checked to be an `expect`)."""
-        registration = self.registry.for_command(command)
         async with self.pool.acquire() as conn, conn.transaction():
-            uow = self.unit_of_work(conn, caller)
-            result = await registration.handler(command, uow)
-            await uow.flush()
-            await self.outbox.add(conn, uow.emitted)
-            for hook in self.before_commit:
-                await hook(uow)
+            result = await self.run_in(conn, command, caller)
         if expect is not None and not isinstance(result, expect):
             raise TypeError(f"{type(command).__name__} gave {type(result).__name__}, not {expect.__name__}")
+        return result
+
+    async def run_in(self, conn: Connection, command: object, caller: Caller) -> object:
+        """Apply one command in a transaction a door already opened on `conn` (the Démarches simplifiées door: a
+        dossier's commands, its applied snapshot and the cursor commit together); the handler's result."""
+        registration = self.registry.for_command(command)
+        uow = self.unit_of_work(conn, caller)
+        result = await registration.handler(command, uow)
+        await uow.flush()
+        await self.outbox.add(conn, uow.emitted)
+        for hook in self.before_commit:
+            await hook(uow)
         return result
 
     @staticmethod

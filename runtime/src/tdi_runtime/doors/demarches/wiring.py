@@ -14,11 +14,12 @@ Without settings files the door stays closed (the webhook answers 404 and nothin
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Generic, TypeVar
 
 from tdi_runtime.db import Connection
 from tdi_runtime.doors.demarches import store
+from tdi_runtime.doors.demarches.client import DemarchesClient
 from tdi_runtime.doors.demarches.mapping import load_mappings
 from tdi_runtime.doors.demarches.metrics import DemarchesMetrics
 from tdi_runtime.doors.demarches.poller import DemarcheBinding, DemarchesDoor
@@ -42,8 +43,11 @@ class DemarchesWiring(Generic[C, K]):
         translators: Mapping[str, Translator[C]],
         dispatch: Dispatch[C, K],
         caller: K,
+        client: Callable[[DemarchesSettings, DemarchesMetrics], DemarchesClient] | None = None,
     ) -> None:
+        """`client` builds the DS client (tests: one over `httpx.ASGITransport` to the local DS)."""
         self.settings = settings
+        self.client = client
         self.dispatch = dispatch
         self.caller = caller
         self.bindings: dict[int, DemarcheBinding[C]] = {}
@@ -79,6 +83,11 @@ class DemarchesWiring(Generic[C, K]):
             dispatch=self.dispatch,
             caller=self.caller,
             metrics=metrics,
+            client=None if self.client is None else lambda: self._client(metrics),
         )
         rt.doors.append(self.door)
         self.door.start()
+
+    def _client(self, metrics: DemarchesMetrics) -> DemarchesClient:
+        assert self.client is not None
+        return self.client(self.settings, metrics)

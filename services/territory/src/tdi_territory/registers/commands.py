@@ -136,6 +136,7 @@ class Candidacy:
     """`ds:<démarche>:<number>`"""
     link: str
     state: DossierState
+    changed_on: date
 
 
 @dataclass(frozen=True)

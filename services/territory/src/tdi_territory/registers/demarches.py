@@ -72,7 +72,7 @@ def _required(d: DossierSnapshot, name: str) -> str:
     return value
 
 
-def _proposed(d: DossierSnapshot, state: DossierState) -> c.ProposeSiteCandidacy:
+def _proposed(d: DossierSnapshot, state: DossierState, changed_on: date) -> c.ProposeSiteCandidacy:
     name, commune, maturity = (_required(d, f) for f in ("name", "commune", "maturity"))
     if maturity not in {m.value for m in SiteMaturity}:  # the settings file maps a choice the register lacks
         raise refusal(ErrorCode.DS_CHAMP_INVALID, "Champ : maturity.", field="maturity")
@@ -89,7 +89,7 @@ def _proposed(d: DossierSnapshot, state: DossierState) -> c.ProposeSiteCandidacy
         where = str(error.errors()[0]["loc"][0]) if error.errors() and error.errors()[0]["loc"] else "dossier"
         field = {"commune_insee": "commune"}.get(where, where)
         raise refusal(ErrorCode.DS_CHAMP_INVALID, f"Champ : {field}.", field=field) from error
-    candidacy = c.Candidacy(reference(d.demarche, d.number), d.link, state)
+    candidacy = c.Candidacy(reference(d.demarche, d.number), d.link, state, changed_on)
     return c.ProposeSiteCandidacy(site_id(d.demarche, d.number), body, candidacy)
 
 
@@ -98,8 +98,9 @@ def changes(d: DossierSnapshot, previous: Applied | None) -> list[SiteCommand]:
     site = site_id(d.demarche, d.number)
     decided_on = _day(d.processed_at or d.updated_at)
     selected = c.SelectSiteOf(site, c.SelectSite(selected_on=decided_on))
+    changed_on = decided_on if d.state.decided else _day(d.updated_at)
     if previous is None:
-        proposed = _proposed(d, d.state)
+        proposed = _proposed(d, d.state, changed_on)
         return [proposed, selected] if d.state is DossierState.ACCEPTE else [proposed]
     was = previous.state
     if was is DossierState.ACCEPTE and d.state is not was:
@@ -113,5 +114,5 @@ def changes(d: DossierSnapshot, previous: Applied | None) -> list[SiteCommand]:
         state = DossierState.EN_INSTRUCTION  # « repasser en construction »: the instruction is not undone
     if state is was:
         return []
-    recorded = c.RecordCandidacyState(site, state, _day(d.updated_at) if not state.decided else decided_on)
+    recorded = c.RecordCandidacyState(site, state, changed_on)
     return [recorded, selected] if state is DossierState.ACCEPTE else [recorded]
