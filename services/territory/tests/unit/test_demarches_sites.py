@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
-from uuid import UUID, uuid5
+from uuid import uuid5
 
 import pytest
 from hypothesis import given, settings
@@ -23,7 +23,7 @@ from tdi_territory.registers.demarches import KIND, SITES_NAMESPACE, changes, si
 
 EXAMPLE = Path(__file__).resolve().parents[4] / "deploy" / "ds" / "sites-cles-en-main.example.toml"
 T = datetime(2024, 3, 1, 10, 0, tzinfo=UTC)
-VALUES: dict[str, object] = {
+VALUES: dict[str, str | bool | None] = {
     "name": "Parc industriel de la Husselle",
     "commune": "51454",
     "maturity": "friche-a-rehabiliter",
@@ -33,7 +33,7 @@ VALUES: dict[str, object] = {
 }
 
 
-def snapshot(state: S, at: datetime = T, number: int = 7001, **values: object) -> DossierSnapshot:
+def snapshot(state: S, at: datetime = T, number: int = 7001, **values: str | bool | None) -> DossierSnapshot:
     return DossierSnapshot(
         demarche=4343,
         number=number,
@@ -43,7 +43,7 @@ def snapshot(state: S, at: datetime = T, number: int = 7001, **values: object) -
         instruction_started_at=None if state is S.EN_CONSTRUCTION else T - timedelta(days=20),
         processed_at=at if state.decided else None,
         link=f"https://www.demarches-simplifiees.fr/procedures/4343/dossiers/{number}",
-        fields=Fields({**VALUES, **values}),  # type: ignore[arg-type]
+        fields=Fields({**VALUES, **values}),
         applicant=Applicant(siret="13002526500013", siren="130025265", commune="51454"),
         options={},
     )
@@ -71,6 +71,7 @@ def test_a_new_candidacy_proposes_one_site_with_a_stable_id_its_fields_and_its_l
     assert proposed.candidacy.state is S.EN_CONSTRUCTION
     assert proposed.candidacy.link == "https://www.demarches-simplifiees.fr/procedures/4343/dossiers/7001"
     assert proposed.candidacy.reference == "ds:4343:7001"
+    assert proposed.candidacy.changed_on == date(2024, 3, 1)
 
 
 def test_no_name_or_email_of_the_applicant_reaches_the_register() -> None:
@@ -95,7 +96,10 @@ def test_instruction_refusal_and_closing_are_recorded_as_the_candidacy_state_onl
 def test_an_accepted_candidacy_selects_its_site() -> None:
     found = changes(snapshot(S.ACCEPTE), Applied(T - timedelta(days=1), S.EN_INSTRUCTION))
     site = site_id(4343, 7001)
-    assert found == [c.RecordCandidacyState(site, S.ACCEPTE, T.date()), c.SelectSiteOf(site, c.SelectSite(selected_on=T.date()))]
+    assert found == [
+        c.RecordCandidacyState(site, S.ACCEPTE, T.date()),
+        c.SelectSiteOf(site, c.SelectSite(selected_on=T.date())),
+    ]
 
 
 def test_a_refused_candidacy_taken_back_and_accepted_is_selected() -> None:
@@ -103,7 +107,9 @@ def test_a_refused_candidacy_taken_back_and_accepted_is_selected() -> None:
     assert changes(snapshot(S.EN_INSTRUCTION), Applied(before, S.REFUSE)) == [
         c.RecordCandidacyState(site, S.EN_INSTRUCTION, T.date())
     ]
-    assert changes(snapshot(S.ACCEPTE), Applied(before, S.REFUSE))[-1] == c.SelectSiteOf(site, c.SelectSite(selected_on=T.date()))
+    assert changes(snapshot(S.ACCEPTE), Applied(before, S.REFUSE))[-1] == c.SelectSiteOf(
+        site, c.SelectSite(selected_on=T.date())
+    )
 
 
 def test_a_selection_taken_back_on_ds_is_refused_site_already_selected_naming_the_dossier() -> None:
@@ -132,10 +138,10 @@ def test_back_to_construction_keeps_the_candidacy_under_instruction() -> None:
     ],
 )
 def test_a_candidacy_the_register_cannot_take_is_refused_with_the_field_named(
-    values: dict[str, object], code: ErrorCode, field_name: str
+    values: dict[str, str | None], code: ErrorCode, field_name: str
 ) -> None:
     with pytest.raises(DomainError) as refused:
-        changes(snapshot(S.EN_CONSTRUCTION, **values), None)
+        changes(snapshot(S.EN_CONSTRUCTION, T, 7001, **values), None)
     assert refused.value.code == code
     assert refused.value.details["field"] == field_name
 
@@ -150,7 +156,7 @@ class Register:
     proposed: int = 0
     selected: int = 0
     state: S | None = None
-    refusals: list[ErrorCode] = field(default_factory=list)
+    refusals: list[str] = field(default_factory=list)
 
     def apply(self, command: object) -> None:
         if isinstance(command, c.ProposeSiteCandidacy):
