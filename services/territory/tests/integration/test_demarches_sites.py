@@ -184,3 +184,13 @@ async def test_each_candidacy_the_register_cannot_take_is_a_dead_letter_with_its
     assert (selected["selected_on"], selected["candidacy"]["state"]) == ("2024-02-15", "accepte")
     assert [p["site_id"] for _, p in await outbox_events(db, "SiteSelected")] == [selected["site_id"]]
     assert date.fromisoformat(selected["proposed_on"]) == date(2023, 11, 30)
+
+
+async def test_without_a_settings_file_the_door_is_closed_and_its_webhook_does_not_exist(
+    territory_service: Any,
+) -> None:
+    async with territory_service() as (app, client):
+        answer = await client.post("/ds/webhook/" + "s" * 40, data={"procedure_id": str(DEMARCHE)})
+        assert app.state.demarches.door is None and app.state.demarches.bindings == {}
+    assert answer.status_code == 404
+    assert answer.json()["code"] == "NOT_FOUND"
