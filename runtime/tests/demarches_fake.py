@@ -240,3 +240,62 @@ async def served(fake: FakeDemarches) -> AsyncIterator[str]:
     finally:
         server.should_exit = True
         await task
+
+
+def site_candidacy_dossier(number: int, state: str, at: datetime, **over: Any) -> dict[str, Any]:
+    """A recorded candidacy of the sites clés en main démarche (`deploy/ds/sites-cles-en-main.example.toml`): a site
+    of Reims, its maturity and three criteria answered (no person named), as the fake stores it."""
+
+    def yes_no(suffix: str, label: str, value: str | None) -> dict[str, Any]:
+        return {
+            "__typename": "YesNoChamp",
+            "champDescriptorId": f"Q2hhbXAtMzAx{suffix}",
+            "label": label,
+            "stringValue": value,
+            "value": None if value is None else value == "Oui",
+        }
+
+    champs = [
+        {
+            "__typename": "TextChamp",
+            "champDescriptorId": "Q2hhbXAtMzAwMA==",
+            "label": "Nom du site",
+            "stringValue": f"Parc d'activités n° {number}",
+        },
+        {
+            "__typename": "CommuneChamp",
+            "champDescriptorId": "Q2hhbXAtMzAwMQ==",
+            "label": "Commune d'implantation du site",
+            "stringValue": "Reims (51100)",
+            "commune": {"code": "51454", "name": "Reims"},
+            "departement": {"code": "51", "name": "Marne"},
+        },
+        {
+            "__typename": "DropDownListChamp",
+            "champDescriptorId": "Q2hhbXAtMzAwMg==",
+            "label": "Maturité du site",
+            "stringValue": "Friche à réhabiliter",
+            "value": "Friche à réhabiliter",
+        },
+        yes_no("MA==", "Maîtrise foncière", "Oui"),
+        yes_no("Mw==", "Raccordement aux réseaux", "Oui"),
+        yes_no("NQ==", "Collectivités mobilisées", "Non"),
+    ]
+    dossier = {
+        "number": number,
+        "state": state,
+        "updated_at": at,
+        "dateDepot": "2023-11-30T10:00:00+01:00",
+        "datePassageEnInstruction": None if state == "en_construction" else "2023-12-04T09:00:00+01:00",
+        "dateTraitement": "2024-02-15T09:00:00+01:00" if state in ("accepte", "refuse", "sans_suite") else None,
+        "demandeur": {
+            "__typename": "PersonneMorale",
+            "siret": "20006721300019",
+            "entreprise": {"siren": "200067213"},
+            "address": {"cityCode": "51454"},
+        },
+        "champs": champs,
+        "annotations": [],
+    }
+    dossier.update(over)
+    return dossier

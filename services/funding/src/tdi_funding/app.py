@@ -17,7 +17,6 @@ from tdi_funding.handlers import GROUP, consumer_spec, registry
 from tdi_funding.repositories import PRODUCER, funding_unit_of_work
 from tdi_funding.settings import FundingRules
 from tdi_runtime import chain_routes
-from tdi_runtime.db import Connection
 from tdi_runtime.doors.demarches.settings import DemarchesSettings
 from tdi_runtime.doors.demarches.wiring import DemarchesWiring
 from tdi_runtime.doors.http_partner import partner_door
@@ -47,7 +46,7 @@ def create_app(
     (`TDI_FUNDING_DS_*`; without settings files it stays closed)."""
     settings = settings or ServiceSettings.for_service(SERVICE)
     rules = rules or FundingRules()
-    door, dispatch = demarches_door(demarches or DemarchesSettings.for_service(SERVICE))
+    door = demarches_door(demarches or DemarchesSettings.for_service(SERVICE))
     return create_service_app(
         settings,
         title="Territoires d'industrie — funding",
@@ -55,35 +54,16 @@ def create_app(
         routers=[build_router(), partner_door(SERVICE, group=group), chain_routes.router(), door.router],
         consumers=[consumer_spec(group)],
         migrations_package=["tdi_funding", TERRITORY_MIGRATIONS],
-        on_started=[open_catalogue_envelopes, start_envelope_gauges, dispatch.bind, door.start],
+        on_started=[open_catalogue_envelopes, start_envelope_gauges, door.start],
         registry=registry,
         uow=funding_unit_of_work(rules),
     )
 
 
-class PipelineDispatch:
-    """The door's dispatch: a command through the service's pipeline, inside the door's open transaction
-    (`Pipeline.run(conn=...)`). It knows the pipeline once the service started (`bind`, an `on_started` hook)."""
-
-    def __init__(self) -> None:
-        self.runtime: Runtime | None = None
-
-    async def bind(self, runtime: Runtime) -> None:
-        self.runtime = runtime
-
-    async def __call__(self, command: FundingCommand, caller: Caller, /, *, conn: Connection) -> object:
-        assert self.runtime is not None and self.runtime.pipeline is not None  # bound before the door starts
-        return await self.runtime.pipeline.run(command, caller, conn=conn)
-
-
-def demarches_door(settings: DemarchesSettings) -> tuple[DemarchesWiring[FundingCommand, Caller], PipelineDispatch]:
+def demarches_door(settings: DemarchesSettings) -> DemarchesWiring[FundingCommand, Caller]:
     """The Démarches simplifiées door: the Fonds vert démarches' dossiers translated (`demarches.translate`) into
-    funding's commands, run as the system caller `demarches-simplifiees` (`actor.DEMARCHES`)."""
-    dispatch = PipelineDispatch()
-    wiring = DemarchesWiring(
-        settings, translators={"fonds-vert": translate}, dispatch=dispatch, caller=Caller.system(DEMARCHES)
-    )
-    return wiring, dispatch
+    funding's commands, run through the pipeline as the system caller `demarches-simplifiees` (`actor.DEMARCHES`)."""
+    return DemarchesWiring(settings, translators={"fonds-vert": translate}, caller=Caller.system(DEMARCHES))
 
 
 async def open_catalogue_envelopes(runtime: Runtime) -> None:

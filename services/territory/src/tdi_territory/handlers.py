@@ -43,6 +43,8 @@ registry.handles(r.AssessSiteCriteriaOf)(registers.assess_site)
 registry.handles(r.ChangeSiteMaturityOf)(registers.change_site_maturity)
 registry.handles(r.RecordSiteSupportOf)(registers.record_site_support)
 registry.handles(r.SelectSiteOf)(registers.select_site)
+registry.handles(r.ProposeSiteCandidacy)(registers.propose_candidacy)  # the Démarches simplifiées door
+registry.handles(r.RecordCandidacyState)(registers.record_candidacy_state)
 registry.handles(r.RecordEcoleDeProduction)(registers.record_ecole)
 registry.handles(r.RecordRebondLaureateOf)(registers.record_rebond_laureate)
 registry.handles(r.AppointRegionalChefDeProjetOf)(registers.appoint_regional)

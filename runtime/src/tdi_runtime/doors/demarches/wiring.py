@@ -4,9 +4,8 @@
 wiring = DemarchesWiring(
     DemarchesSettings.for_service("funding"),
     translators={"fonds-vert": translate_fonds_vert},   # kind (settings file) -> Translator[Command]
-    dispatch=dispatch,                                    # Dispatch[Command, Caller]: pipeline.run in `conn`
     caller=Caller.system("demarches-simplifiees"),        # who the commands run as
-)
+)   # each command goes through the service's pipeline inside the door's transaction (`dispatch=` to change it)
 app = create_service_app(settings, ..., routers=[..., wiring.router], on_started=[wiring.start])
 ```
 Without settings files the door stays closed (the webhook answers 404 and nothing polls).
@@ -14,11 +13,12 @@ Without settings files the door stays closed (the webhook answers 404 and nothin
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from typing import TYPE_CHECKING, Generic, TypeVar
+from collections.abc import Callable, Mapping
+from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 from tdi_runtime.db import Connection
 from tdi_runtime.doors.demarches import store
+from tdi_runtime.doors.demarches.client import DemarchesClient
 from tdi_runtime.doors.demarches.mapping import load_mappings
 from tdi_runtime.doors.demarches.metrics import DemarchesMetrics
 from tdi_runtime.doors.demarches.poller import DemarcheBinding, DemarchesDoor
@@ -40,10 +40,15 @@ class DemarchesWiring(Generic[C, K]):
         settings: DemarchesSettings,
         *,
         translators: Mapping[str, Translator[C]],
-        dispatch: Dispatch[C, K],
         caller: K,
+        dispatch: Dispatch[C, K] | None = None,
+        client: Callable[[DemarchesSettings, DemarchesMetrics], DemarchesClient] | None = None,
     ) -> None:
+        """`dispatch` runs a command inside the door's transaction; by default the service's own pipeline
+        (`Pipeline.run(command, caller, conn=conn)`: the one way in). `client` builds the DS client (tests: one over
+        `httpx.ASGITransport` to the local DS)."""
         self.settings = settings
+        self.client = client
         self.dispatch = dispatch
         self.caller = caller
         self.bindings: dict[int, DemarcheBinding[C]] = {}
@@ -62,6 +67,7 @@ class DemarchesWiring(Generic[C, K]):
         if not self.bindings:
             return
         self.settings.require_secrets(rt.settings.deployment)
+        dispatch = self.dispatch if self.dispatch is not None else _through(rt)
         metrics = DemarchesMetrics(rt.metrics.registry, rt.settings.service)
 
         async def open_dead_letters(conn: Connection) -> None:
@@ -76,9 +82,28 @@ class DemarchesWiring(Generic[C, K]):
             settings=self.settings,
             pool=rt.pool,
             bindings=self.bindings,
-            dispatch=self.dispatch,
+            dispatch=dispatch,
             caller=self.caller,
             metrics=metrics,
+            client=None if self.client is None else lambda: self._client(metrics),
         )
         rt.doors.append(self.door)
         self.door.start()
+
+    def _client(self, metrics: DemarchesMetrics) -> DemarchesClient:
+        assert self.client is not None
+        return self.client(self.settings, metrics)
+
+
+def _through(rt: Runtime) -> Dispatch[Any, Any]:
+    """The service's pipeline as the door's dispatch: each command through its handler, in the door's transaction."""
+    pipeline = rt.pipeline
+    if pipeline is None:
+        raise ConfigurationError(
+            "the Démarches simplifiées door needs the service's pipeline: create_service_app(registry=...)"
+        )
+
+    async def dispatch(command: Any, caller: Any, /, *, conn: Connection) -> object:
+        return await pipeline.run(command, caller, conn=conn)
+
+    return dispatch

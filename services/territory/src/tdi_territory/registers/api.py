@@ -41,6 +41,19 @@ def _site(row: Any) -> dict[str, Any]:
         "selected_on": row["selected_on"],
         "support": json.loads(row["support"]),
         "synthetic": row["synthetic"],
+        "candidacy": _candidacy(row),
+    }
+
+
+def _candidacy(row: Any) -> dict[str, Any] | None:
+    """The Démarches simplifiées dossier behind a site (null: proposed by staff): where to open it, its state."""
+    if row["candidacy_reference"] is None:
+        return None
+    return {
+        "reference": row["candidacy_reference"],
+        "link": row["candidacy_link"],
+        "state": row["candidacy_state"],
+        "changed_on": row["candidacy_changed_on"],
     }
 
 

@@ -1,5 +1,5 @@
-"""HTTP commands of the registers (staff today; the Démarches simplifiées door will feed site candidacies through
-the same use case later)."""
+"""Commands of the registers: HTTP bodies of staff, and what the Démarches simplifiées door hands the pipeline for a
+site candidacy (`registers.demarches`), through the same use cases."""
 
 from dataclasses import dataclass
 from datetime import date
@@ -14,6 +14,7 @@ from tdi_contracts.money import Cents
 from tdi_contracts.reference import Region
 from tdi_contracts.reference.registers import RegionalEmployer, SiteCriterion, SiteMaturity, SiteSupport
 from tdi_contracts.spreadsheet_safety import PlainLabel
+from tdi_runtime.doors.demarches.model import DossierState
 from tdi_territory.commands import Command
 
 Criteria = Annotated[
@@ -124,3 +125,33 @@ class AppointRegionalChefDeProjetOf:
 class EndRegionalChefDeProjetOf:
     post_id: UUID
     body: EndRegionalChefDeProjet
+
+
+# What the Démarches simplifiées door hands the pipeline for a candidacy (`registers.demarches`; never a route's body).
+@dataclass(frozen=True)
+class Candidacy:
+    """The dossier behind a site: where staff open it (no name or e-mail is copied) and its state on DS."""
+
+    reference: str
+    """`ds:<démarche>:<number>`"""
+    link: str
+    state: DossierState
+    changed_on: date
+
+
+@dataclass(frozen=True)
+class ProposeSiteCandidacy:
+    """A candidacy filed on DS proposes its site, under the id its dossier gives it (proposed once)."""
+
+    site_id: UUID
+    body: ProposeSite
+    candidacy: Candidacy
+
+
+@dataclass(frozen=True)
+class RecordCandidacyState:
+    """The candidacy's state on DS changed (instruction, refusal, closing): kept on the site, no register event."""
+
+    site_id: UUID
+    state: DossierState
+    changed_on: date

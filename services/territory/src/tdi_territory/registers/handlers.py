@@ -74,7 +74,28 @@ class Proposed:
 
 
 async def propose_site(cmd: c.ProposeSite, uow: TerritoryUnitOfWork) -> Proposed:
-    site_id = uuid4()
+    return await _propose(uow, uuid4(), cmd)
+
+
+async def propose_candidacy(command: c.ProposeSiteCandidacy, uow: TerritoryUnitOfWork) -> UUID:
+    """A candidacy filed on Démarches simplifiées proposes its site once (its id is the dossier's): the same use
+    case as `POST /sites`, plus the dossier's link and state."""
+    if await store.find_site(uow.conn, command.site_id) is not None:
+        return command.site_id  # proposed once
+    await _propose(uow, command.site_id, command.body)
+    candidacy = command.candidacy
+    await store.set_candidacy(uow.conn, command.site_id, candidacy.reference, candidacy.link)
+    await store.set_candidacy_state(uow.conn, command.site_id, candidacy.state.value, candidacy.changed_on)
+    return command.site_id
+
+
+async def record_candidacy_state(command: c.RecordCandidacyState, uow: TerritoryUnitOfWork) -> None:
+    """The candidacy's state on DS, kept on its site (platform rule: the register has no event for it)."""
+    await _site(uow, command.site_id)
+    await store.set_candidacy_state(uow.conn, command.site_id, command.state.value, command.changed_on)
+
+
+async def _propose(uow: TerritoryUnitOfWork, site_id: UUID, cmd: c.ProposeSite) -> Proposed:
     place = await place_of(uow, cmd.commune_insee)
     await uow.conn.execute("SELECT pg_advisory_xact_lock(hashtext('sites:' || $1))", place.region)
     values = {**cmd.model_dump(), **place.__dict__, "criteria": [v.value for v in cmd.criteria]}

@@ -44,6 +44,19 @@ async def update_site(conn: Connection, site_id: UUID, column: str, value: Any) 
     await conn.execute(f"UPDATE sites SET {column} = $2 WHERE id = $1", site_id, value)
 
 
+async def set_candidacy(conn: Connection, site_id: UUID, reference: str, link: str) -> None:
+    """The Démarches simplifiées dossier behind a site: its reference and link (no name or e-mail)."""
+    await conn.execute(
+        "UPDATE sites SET candidacy_reference = $2, candidacy_link = $3 WHERE id = $1", site_id, reference, link
+    )
+
+
+async def set_candidacy_state(conn: Connection, site_id: UUID, state: str, on: date) -> None:
+    await conn.execute(
+        "UPDATE sites SET candidacy_state = $2, candidacy_changed_on = $3 WHERE id = $1", site_id, state, on
+    )
+
+
 async def insert_support(
     conn: Connection, support_id: UUID, site_id: UUID, support: str, amount: int | None, on: date
 ) -> None:
