@@ -34,7 +34,17 @@ class Delivery:
     digest: str = ""
     source: str = ""  # CloudEvents source: only (source, id) is unique, so the inbox keys on both
     correlation_id: str = ""  # of a record whose envelope could not be read: its ce_correlationid if valid
-    content_digest: str | None = None  # of a decoded value's JSON content (`inbox.content_digest`), door-neutral
+    _content: str | None = field(default=None, init=False, repr=False)
+    _content_known: bool = field(default=False, init=False, repr=False)
+
+    @property
+    def content_digest(self) -> str | None:
+        """The digest of the value's JSON content (`inbox.content_digest`), door-neutral: computed when first asked
+        (it is only needed where an event has two doors, or to compare a copy whose bytes differ)."""
+        if not self._content_known:  # a record that could not be decoded has none
+            self._content = content_digest(self.value) if self.envelope is not None else None
+            self._content_known = True
+        return self._content
 
     def header(self, name: str) -> str | None:
         for key, value in self.headers:
@@ -113,5 +123,4 @@ def decode_record(record: Any) -> Delivery:
         return d
     d.event_id, d.event_type, d.envelope, d.payload = envelope.id, envelope.type, envelope, payload
     d.source = envelope.source
-    d.content_digest = content_digest(record.value)
     return d

@@ -7,6 +7,7 @@ nothing recorded before); the integration suites cover the real database.
 
 from __future__ import annotations
 
+import json
 from types import SimpleNamespace
 
 from memory_db import MemoryConnection, MemoryPool, NoKafka
@@ -62,3 +63,16 @@ async def test_a_record_refused_unread_then_its_corrected_copy_in_the_same_batch
     assert conn.inbox == [(f"{TOPIC}/0/0", "rejected"), (dict(headers)["ce_id"].decode(), "applied")]
     assert len(conn.effects) == 1
     assert _dead_letter_codes(conn) == ["MALFORMED_JSON"]  # the refused copy, dead-lettered with its reason
+
+
+async def test_a_domain_event_sent_again_with_other_bytes_of_the_same_content_is_a_conflicting_redelivery():
+    """Only a partner's events have two doors (Kafka and HTTP) that may serialise one event twice; a domain event is
+    published from the bytes its outbox stored, so another serialisation of it is not the same event (platform
+    rule: the content digest is kept for partner topics only)."""
+    key, value, headers = probe_event(5000, 1)
+    respaced = json.dumps(json.loads(value), indent=2, sort_keys=True).encode()
+    assert respaced != value and json.loads(respaced) == json.loads(value)
+    conn = await _handle(_record(0, key, value, headers), _record(1, key, respaced, headers))
+    assert conn.inbox == [(dict(headers)["ce_id"].decode(), "applied")]
+    assert len(conn.effects) == 1
+    assert _dead_letter_codes(conn) == ["CONFLICTING_REDELIVERY"]
