@@ -14,7 +14,7 @@ request is refused (`IDEMPOTENCY_KEY_REUSED`), and a retry while the first is st
   mid-request leaves a reservation that the next retry takes over once it is stale.
 
 **In the command's own transaction** (issue 27): once this process has seen a route run its command through the
-kit's pipeline (`Pipeline.run`), the next keyed requests to that route open one transaction before the route runs:
+kit's pipeline (`Pipeline.run`, once per request), the next keyed requests to that route open one transaction before the route runs:
 the key is held there by a transaction-scoped advisory lock (a same-key request meanwhile is refused
 `REQUEST_IN_PROGRESS`, as a reservation row made it), the pipeline applies the command in it
 (`pipeline.RequestTransaction`), and the answer is written in it just before the one commit: state, outbox and
@@ -283,10 +283,11 @@ class IdempotencyMiddleware:
         return None
 
     def _learn(self, scope: Scope, watch: RequestTransaction) -> None:
-        """Remember a route that ran its command through the pipeline (FastAPI leaves the route in the scope)."""
+        """Remember a route that ran its one command through the pipeline (FastAPI leaves the route in the scope);
+        a route running several (each its own transaction so far) is left as it is."""
         route = scope.get("route")
         pattern = getattr(route, "path_regex", None)
-        if watch.ran and isinstance(pattern, re.Pattern) and "POST" in (getattr(route, "methods", None) or ()):
+        if watch.runs == 1 and isinstance(pattern, re.Pattern) and "POST" in (getattr(route, "methods", None) or ()):
             self.pipeline_routes[str(getattr(route, "path", pattern.pattern))] = pattern
 
     async def _in_transaction(

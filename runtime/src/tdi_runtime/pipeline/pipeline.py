@@ -33,10 +33,10 @@ R = TypeVar("R")
 @dataclass
 class RequestTransaction:
     """The transaction of one HTTP request, opened by the Idempotency-Key middleware (`conn`), or None when the
-    middleware only watches whether the route runs its command through the pipeline (`ran`)."""
+    middleware only watches whether the route runs its command through the pipeline (`runs`)."""
 
     conn: Connection | None = None
-    ran: bool = False
+    runs: int = 0
     failed: bool = False
     """The command raised in the request's transaction: what it wrote there must be rolled back."""
 
@@ -71,7 +71,7 @@ class Pipeline(Generic[U]):
         registration = self.registry.for_command(command)
         request = REQUEST_TRANSACTION.get()
         if request is not None:
-            request.ran = True
+            request.runs += 1
         if request is not None and request.conn is not None:
             try:
                 result = await self._apply(request.conn, registration.handler, command, caller)
