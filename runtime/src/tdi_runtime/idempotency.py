@@ -13,9 +13,9 @@ request is refused (`IDEMPOTENCY_KEY_REUSED`), and a retry while the first is st
 - a reservation expires after `idempotency_reservation_s` (a platform rule, default 60 s): a process killed
   mid-request leaves a reservation that the next retry takes over once it is stale.
 
-**In the command's own transaction** (issue 27): once this process has seen a route run its command through the
-kit's pipeline (`Pipeline.run`, once per request), the next keyed requests to that route open one transaction before the route runs:
-the key is held there by a transaction-scoped advisory lock (a same-key request meanwhile is refused
+**In the command's own transaction** (issue 27): once this process has seen a route run its one command through
+the kit's pipeline (`Pipeline.run`), the next keyed requests to that route open one transaction before the route
+runs: the key is held there by a transaction-scoped advisory lock (a same-key request meanwhile is refused
 `REQUEST_IN_PROGRESS`, as a reservation row made it), the pipeline applies the command in it
 (`pipeline.RequestTransaction`), and the answer is written in it just before the one commit: state, outbox and
 answer together, or nothing. A killed process or a lost connection frees the key with the transaction. A command
