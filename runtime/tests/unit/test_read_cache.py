@@ -3,19 +3,26 @@ compared as RFC 9110 says, and a bounded number of keys kept."""
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
+from collections.abc import AsyncIterator
 from typing import Any
 
-from tdi_runtime.read_cache import VersionedBodies, etag_matches
+from tdi_runtime.read_cache import VersionedBodies, VersionReads, etag_matches
 
 
 class Versions:
-    """Stands for the `read_versions` row: the version the database would answer."""
+    """Stands for the pool: the `read_versions` row's version, and a connection to build a body with."""
 
     def __init__(self) -> None:
         self.version: int | None = None
 
     async def fetchval(self, query: str, name: str) -> Any:
         return self.version
+
+    @contextlib.asynccontextmanager
+    async def acquire(self) -> AsyncIterator[Versions]:
+        yield self
 
 
 async def test_a_body_is_built_again_only_when_the_database_version_moves() -> None:
@@ -60,3 +67,38 @@ def test_if_none_match_is_compared_weakly_against_each_listed_tag() -> None:
     assert not etag_matches('"abcd"', '"abc"')
     assert not etag_matches(None, '"abc"')
     assert not etag_matches("", '"abc"')
+
+
+class SlowVersions:
+    """A pool whose version query reads the committed version when it starts and answers when let go."""
+
+    def __init__(self) -> None:
+        self.committed = 1
+        self.started: list[int] = []
+        self.let_go = asyncio.Event()
+
+    async def fetchval(self, query: str, name: str) -> Any:
+        seen = self.committed
+        self.started.append(seen)
+        await self.let_go.wait()
+        self.let_go.clear()
+        return seen
+
+
+async def test_requests_share_a_version_read_that_started_after_they_arrived_never_an_earlier_one() -> None:
+    pool = SlowVersions()
+    versions = VersionReads("things")
+    first = asyncio.create_task(versions.read(pool))  # type: ignore[arg-type]
+    while not pool.started:  # the first read is sent
+        await asyncio.sleep(0)
+    pool.committed = 2  # a change commits while the first read is in flight
+    second = asyncio.create_task(versions.read(pool))  # type: ignore[arg-type]
+    third = asyncio.create_task(versions.read(pool))  # type: ignore[arg-type]
+    await asyncio.sleep(0)
+    pool.let_go.set()
+    assert await first == 1
+    await asyncio.sleep(0)
+    pool.let_go.set()
+
+    assert (await second, await third) == (2, 2)
+    assert pool.started == [1, 2]  # two reads for three requests: the later two shared one

@@ -73,8 +73,7 @@ def build_router() -> APIRouter:
         if departement is not None:
             caller.require_region(departement.region.value)
         key = queries.ListKey(_code(caller.region_filter(region)), _code(departement), interregional, q)
-        async with request.app.state.runtime.pool.acquire() as conn:
-            return await lists.answer(request, conn, key, queries.territory_list)
+        return await lists.answer(request, request.app.state.runtime.pool, key, queries.territory_list)
 
     @router.get("/territories/{territory_id}", summary="One territory, by platform id or official id")
     async def get_territory(request: Request, territory_id: AnyTerritoryId, caller: Reader) -> dict[str, Any]:
