@@ -59,14 +59,18 @@ _STATE_COLUMNS = (
 """A territory's reference state in one statement (its row and what it is made of), one round trip per change."""
 
 
-async def next_state(conn: Connection, territory_id: str) -> TerritoryState:
-    """Bump the territory's revision and read its full state (call once per changed territory and transaction)."""
+async def next_state(conn: Connection, territory_id: str) -> tuple[TerritoryState, bool]:
+    """Bump the territory's revision and read its full state (call once per changed territory and transaction),
+    with whether its label is announced now for the first time (a territory entered after the first start): one
+    statement."""
     row = await conn.fetchrow(
-        "UPDATE territories t SET revision = revision + 1, updated_at = now() WHERE id = $1"
-        f" RETURNING {_STATE_COLUMNS}",
+        "UPDATE territories t SET revision = t.revision + 1, updated_at = now(), label_announced = true"
+        " FROM (SELECT label_announced AS before FROM territories WHERE id = $1) AS was WHERE t.id = $1"
+        f" RETURNING {_STATE_COLUMNS}, NOT was.before AS label_announced_now",
         territory_id,
     )
-    return _state(row)
+    assert row is not None  # the territory was loaded, under its lock, by the unit of work
+    return _state(row), bool(row["label_announced_now"])
 
 
 async def current_state(conn: Connection, territory_id: str) -> TerritoryState:
@@ -94,11 +98,3 @@ def _state(row: Row) -> TerritoryState:
         perimeter_communes=int(row["announced"]) if known else None,
         as_of=row["updated_at"].astimezone(UTC) if isinstance(row["updated_at"], datetime) else row["updated_at"],
     )
-
-
-async def mark_label_announced(conn: Connection, territory_id: str) -> bool:
-    """Whether the territory's label is announced now for the first time (one entered after the first start)."""
-    announced = await conn.fetchval(
-        "UPDATE territories SET label_announced = true WHERE id = $1 AND NOT label_announced RETURNING id", territory_id
-    )
-    return announced is not None
