@@ -76,10 +76,12 @@ class SlowVersions:
         self.committed = 1
         self.started: list[int] = []
         self.let_go = asyncio.Event()
+        self.sent = asyncio.Event()
 
     async def fetchval(self, query: str, name: str) -> Any:
         seen = self.committed
         self.started.append(seen)
+        self.sent.set()
         await self.let_go.wait()
         self.let_go.clear()
         return seen
@@ -89,8 +91,7 @@ async def test_requests_share_a_version_read_that_started_after_they_arrived_nev
     pool = SlowVersions()
     versions = VersionReads("things")
     first = asyncio.create_task(versions.read(pool))  # type: ignore[arg-type]
-    while not pool.started:  # the first read is sent
-        await asyncio.sleep(0)
+    await pool.sent.wait()  # the first read is sent
     pool.committed = 2  # a change commits while the first read is in flight
     second = asyncio.create_task(versions.read(pool))  # type: ignore[arg-type]
     third = asyncio.create_task(versions.read(pool))  # type: ignore[arg-type]
