@@ -12,16 +12,26 @@ request is refused (`IDEMPOTENCY_KEY_REUSED`), and a retry while the first is st
 - a 5xx answer, or an exception escaping the route, releases the key at once so the caller may try again;
 - a reservation expires after `idempotency_reservation_s` (a platform rule, default 60 s): a process killed
   mid-request leaves a reservation that the next retry takes over once it is stale.
-The answer is stored just after the command's own transaction: a process killed, or a database lost, in that
-instant leaves a reservation whose retry, after expiry, runs the command again (the services' own uniqueness
-rules guard it).
+
+**In the command's own transaction** (issue 27): once this process has seen a route run its one command through
+the kit's pipeline (`Pipeline.run`), the next keyed requests to that route open one transaction before the route
+runs: the key is held there by a transaction-scoped advisory lock (a same-key request meanwhile is refused
+`REQUEST_IN_PROGRESS`, as a reservation row made it), the pipeline applies the command in it
+(`pipeline.RequestTransaction`), and the answer is written in it just before the one commit: state, outbox and
+answer together, or nothing. A killed process or a lost connection frees the key with the transaction. A command
+refused (4xx) rolls back what it wrote and its answer is kept just after; a 5xx keeps nothing. Other routes (and
+the first keyed request of each route) keep the reservation row, stored just after the command's transaction
+(a process killed in that instant leaves a reservation whose retry, after expiry, runs the command again: the
+services' own uniqueness rules guard it). Both ways honour each other: the reservation takes the same lock.
 """
 
 from __future__ import annotations
 
 import asyncio
 import hashlib
+import re
 import time
+from typing import Any
 
 import asyncpg
 import structlog
@@ -32,21 +42,36 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from tdi_contracts.errors import REASONS, ErrorCode
 from tdi_runtime.auth import authenticate
 from tdi_runtime.errors import DomainError, is_transient
+from tdi_runtime.pipeline.pipeline import REQUEST_TRANSACTION, RequestTransaction
 
 log = structlog.get_logger(__name__)
 
 HEADER = "Idempotency-Key"
 
+_LOCK = "pg_try_advisory_xact_lock(hashtextextended($1 || ' ' || $2, 0))"
+"""The key held by a transaction of the command's own (see above): free once it commits or rolls back."""
 _RESERVE = (
     "INSERT INTO http_requests (scope, key, digest, reserved_until)"
-    " VALUES ($1, $2, $3, now() + make_interval(secs => $4))"
+    f" SELECT $1, $2, $3, now() + make_interval(secs => $4) WHERE {_LOCK}"
     " ON CONFLICT (scope, key) DO UPDATE SET reserved_until = EXCLUDED.reserved_until, created_at = now()"
     " WHERE http_requests.status IS NULL AND http_requests.digest = EXCLUDED.digest"
     " AND coalesce(http_requests.reserved_until, http_requests.created_at + make_interval(secs => $4)) < now()"
     " RETURNING xmax = 0"
 )
 """Reserve the key (true: a new key), or take over a stale reservation of the same request (false: its first run
-never answered)."""
+never answered); nothing while a command's transaction holds the key."""
+_HOLD = (
+    f"SELECT {_LOCK} AS free, r.digest, r.status, r.body,"
+    " r.status IS NULL AND coalesce(r.reserved_until, r.created_at + make_interval(secs => $3)) >= now() AS live"
+    " FROM (VALUES (1)) AS one LEFT JOIN http_requests r ON r.scope = $1 AND r.key = $2"
+)
+"""In the command's transaction: hold the key, and read what it already answered (or a reservation's state)."""
+_ANSWER = (
+    "INSERT INTO http_requests (scope, key, digest, status, body) VALUES ($1, $2, $3, $4, $5)"
+    " ON CONFLICT (scope, key) DO UPDATE SET digest = EXCLUDED.digest, status = EXCLUDED.status,"
+    " body = EXCLUDED.body, reserved_until = NULL, created_at = now() WHERE http_requests.status IS NULL"
+)
+"""The answer kept (over a stale reservation it took over; never over another answer)."""
 _LIVE_KEYS = "SELECT count(*) FROM (SELECT 1 FROM http_requests WHERE scope = $1 LIMIT $2) AS live"
 _OLDEST_EXPIRES_IN = (
     "SELECT ceil(extract(epoch FROM min(created_at) + make_interval(secs => $2) - now()))::bigint"
@@ -138,6 +163,29 @@ async def _authenticated(scope: Scope) -> bool:
     return True
 
 
+def _route_path(scope: Scope) -> str:
+    """The request's path as routes match it (below the app's root path)."""
+    path, root = str(scope["path"]), str(scope.get("root_path", ""))
+    return path[len(root) :] if root and path.startswith(root) else path
+
+
+def _replay(status: int, body: bytes) -> Response:
+    return Response(body, status_code=status, media_type="application/json", headers={"Idempotent-Replayed": "true"})
+
+
+def _known_answer(prior: asyncpg.Record | None, digest: str) -> Response | None:
+    """What a key already seen answers: 422 for another request, 409 while its first run is live, its answer."""
+    if prior is None or prior["digest"] is None:
+        return None
+    if prior["digest"] != digest:
+        return _refusal(422, ErrorCode.IDEMPOTENCY_KEY_REUSED)
+    if prior["status"] is not None:
+        return _replay(prior["status"], prior["body"])
+    if prior["live"]:
+        return _refusal(409, ErrorCode.REQUEST_IN_PROGRESS)
+    return None  # a stale reservation of the same request: taken over
+
+
 class IdempotencyMiddleware:
     """Plain ASGI (no `BaseHTTPMiddleware`): anything but an authenticated POST with the header goes straight
     through."""
@@ -145,6 +193,9 @@ class IdempotencyMiddleware:
     def __init__(self, app: ASGIApp) -> None:
         self.app = app
         self.live_keys: LiveKeys | None = None
+        self.pipeline_routes: dict[str, re.Pattern[str]] = {}
+        """Routes (path template → its pattern) seen running their command through the pipeline: their keyed
+        requests are served in the command's transaction."""
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         key = _header(scope, b"idempotency-key") if scope["type"] == "http" and scope["method"] == "POST" else None
@@ -164,18 +215,44 @@ class IdempotencyMiddleware:
         caller = hashlib.sha256((_header(scope, b"authorization") or "").encode()).hexdigest()[:32]
         digest = hashlib.sha256(b"\n".join([b"POST", request.url.path.encode(), body])).hexdigest()
         runtime = request.app.state.runtime
-        pool, ttl = runtime.pool, float(runtime.settings.idempotency_reservation_s)
+        pool = runtime.pool
         if self.live_keys is None:
             self.live_keys = LiveKeys(runtime.settings.idempotency_max_keys_per_caller)
         try:
             if await self.live_keys.full(pool, caller) and not await pool.fetchval(_KNOWN, caller, key):
                 return await _too_many_keys(pool, caller, runtime.settings.retention_idempotency.total_seconds())
+        except Exception as error:  # outside the routes' error handlers: the database away is a 503 here too
+            if not is_transient(error):
+                raise
+            return _refusal(503, ErrorCode.SERVICE_UNAVAILABLE, {"Retry-After": "1"})
+        path = _route_path(scope)
+        if any(pattern.match(path) for pattern in self.pipeline_routes.values()):
+            return await self._in_transaction(scope, receive, send, body, caller, key, digest)
+        return await self._reserved(scope, receive, send, body, caller, key, digest)
+
+    async def _reserved(
+        self,
+        scope: Scope,
+        receive: Receive,
+        send: Send,
+        body: bytes,
+        caller: str,
+        key: str,
+        digest: str,
+    ) -> Response | None:
+        """The key reserved by a row of its own, the answer stored after the command's transaction."""
+        runtime = scope["app"].state.runtime
+        pool, ttl = runtime.pool, float(runtime.settings.idempotency_reservation_s)
+        assert self.live_keys is not None
+        try:
             new = await pool.fetchval(_RESERVE, caller, key, digest, ttl)
             prior = (
                 None
                 if new is not None
                 else await pool.fetchrow(
-                    "SELECT digest, status, body FROM http_requests WHERE scope = $1 AND key = $2", caller, key
+                    "SELECT digest, status, body, false AS live FROM http_requests WHERE scope = $1 AND key = $2",
+                    caller,
+                    key,
                 )
             )
         except Exception as error:  # outside the routes' error handlers: the database away is a 503 here too
@@ -184,20 +261,18 @@ class IdempotencyMiddleware:
             return _refusal(503, ErrorCode.SERVICE_UNAVAILABLE, {"Retry-After": "1"})
         if new:
             self.live_keys.add(caller)
-        if new is None:
-            if prior is None:  # released between our two reads: the caller may simply retry
-                return _refusal(409, ErrorCode.REQUEST_IN_PROGRESS)
-            if prior["digest"] != digest:
-                return _refusal(422, ErrorCode.IDEMPOTENCY_KEY_REUSED)
-            if prior["status"] is None:
-                return _refusal(409, ErrorCode.REQUEST_IN_PROGRESS)
-            return Response(
-                prior["body"],
-                status_code=prior["status"],
-                media_type="application/json",
-                headers={"Idempotent-Replayed": "true"},
-            )
-        start, chunks = await self._run(scope, body, receive, pool, caller, key)
+        if new is None:  # not reserved: another request holds the key, or it was answered
+            return _known_answer(prior, digest) or _refusal(409, ErrorCode.REQUEST_IN_PROGRESS)
+        watch = RequestTransaction()
+        token = REQUEST_TRANSACTION.set(watch)
+        try:
+            start, chunks = await self._run(scope, body, receive)
+        except BaseException:
+            await asyncio.shield(_release(pool, caller, key))
+            raise
+        finally:
+            REQUEST_TRANSACTION.reset(token)
+        self._learn(scope, watch)
         answer = b"".join(chunks)
         if start["status"] >= 500:
             await _release(pool, caller, key)
@@ -207,9 +282,71 @@ class IdempotencyMiddleware:
         await send({"type": "http.response.body", "body": answer, "more_body": False})
         return None
 
-    async def _run(
-        self, scope: Scope, body: bytes, receive: Receive, pool: asyncpg.Pool, caller: str, key: str
-    ) -> tuple[Message, list[bytes]]:
+    def _learn(self, scope: Scope, watch: RequestTransaction) -> None:
+        """Remember a route that ran its one command through the pipeline (FastAPI leaves the route in the scope);
+        a route running several (each its own transaction so far) is left as it is."""
+        route = scope.get("route")
+        pattern = getattr(route, "path_regex", None)
+        if watch.runs == 1 and isinstance(pattern, re.Pattern) and "POST" in (getattr(route, "methods", None) or ()):
+            self.pipeline_routes[str(getattr(route, "path", pattern.pattern))] = pattern
+
+    async def _in_transaction(
+        self, scope: Scope, receive: Receive, send: Send, body: bytes, caller: str, key: str, digest: str
+    ) -> Response | None:
+        """The key held, the command applied and its answer kept in one transaction, committed once."""
+        runtime = scope["app"].state.runtime
+        pool, ttl = runtime.pool, float(runtime.settings.idempotency_reservation_s)
+        assert self.live_keys is not None
+        unavailable = _refusal(503, ErrorCode.SERVICE_UNAVAILABLE, {"Retry-After": "1"})
+        try:
+            conn = await pool.acquire()
+        except Exception as error:
+            if not is_transient(error):
+                raise
+            return unavailable
+        transaction = conn.transaction()
+        try:
+            try:
+                await transaction.start()
+                held = await conn.fetchrow(_HOLD, caller, key, ttl)
+            except Exception as error:
+                if not is_transient(error):
+                    raise
+                return unavailable
+            assert held is not None  # one row, whatever the table holds
+            if not held["free"]:
+                return _refusal(409, ErrorCode.REQUEST_IN_PROGRESS)
+            known = _known_answer(held, digest)
+            if known is not None:
+                return known
+            if held["digest"] is None:
+                self.live_keys.add(caller)
+            request = RequestTransaction(conn)
+            token = REQUEST_TRANSACTION.set(request)
+            try:
+                start, chunks = await self._run(scope, body, receive)
+            finally:
+                REQUEST_TRANSACTION.reset(token)
+            answer, status = b"".join(chunks), start["status"]
+            try:
+                if status < 500 and not request.failed:
+                    await conn.execute(_ANSWER, caller, key, digest, status, answer)
+                    await transaction.commit()
+                else:  # what the command wrote goes; a refusal is kept for the retry, a 5xx frees the key
+                    await transaction.rollback()
+                    if status < 500:
+                        await _keep_refusal(conn, caller, key, digest, status, answer)
+            except Exception as error:
+                if not is_transient(error):
+                    raise
+                return unavailable  # not committed: the command is not applied, the key is free again
+        finally:
+            await asyncio.shield(_close(transaction, conn, pool))
+        await send(start)
+        await send({"type": "http.response.body", "body": answer, "more_body": False})
+        return None
+
+    async def _run(self, scope: Scope, body: bytes, receive: Receive) -> tuple[Message, list[bytes]]:
         """Run the command with the body already read; keep its answer until it is stored."""
         replayed = False
 
@@ -229,9 +366,27 @@ class IdempotencyMiddleware:
             elif message["type"] == "http.response.body":
                 chunks.append(message.get("body", b""))
 
-        try:
-            await self.app(scope, replay, keep)
-        except BaseException:
-            await asyncio.shield(_release(pool, caller, key))
-            raise
+        await self.app(scope, replay, keep)
         return start, chunks
+
+
+async def _keep_refusal(conn: Any, caller: str, key: str, digest: str, status: int, answer: bytes) -> None:
+    """A refused command's answer, kept just after its rolled-back transaction (a database lost in that instant
+    leaves nothing: the retry runs the command again and is refused again)."""
+    try:
+        await conn.execute(_ANSWER, caller, key, digest, status, answer)
+    except Exception as error:
+        if not is_transient(error):
+            raise
+        log.warning("idempotency_answer_not_stored", key=key, exc_info=True)
+
+
+async def _close(transaction: Any, conn: Any, pool: asyncpg.Pool) -> None:
+    """Roll back whatever is still open (a refusal, an exception) and give the connection back."""
+    try:
+        if not conn.is_closed() and conn.is_in_transaction():
+            await transaction.rollback()
+    except Exception:  # the connection is broken: the pool replaces it
+        log.warning("idempotency_rollback_failed", exc_info=True)
+    finally:
+        await pool.release(conn)

@@ -5,12 +5,14 @@ from typing import Annotated, Any
 from uuid import UUID
 
 from fastapi import APIRouter, Depends, Path, Query, Request, status
+from fastapi.responses import Response
 
 from tdi_contracts.errors import ErrorCode
 from tdi_contracts.reference import DepartementParam, RegionParam
 from tdi_runtime.errors import DomainError
 from tdi_runtime.http_access import commands, documented, reads
 from tdi_runtime.pipeline import Caller, Pipeline
+from tdi_runtime.read_cache import VersionedBodies
 from tdi_territory import queries, store
 from tdi_territory.commands import (
     AddTerritory,
@@ -44,10 +46,22 @@ Reader = Annotated[Caller, Depends(reads())]
 Writer = Annotated[Caller, Depends(commands())]
 
 
+def _code(value: str | None) -> str | None:
+    """A region's or département's INSEE code as plain text (an enum member hashes by its name, not its code)."""
+    return None if value is None else str(getattr(value, "value", value))
+
+
 def build_router() -> APIRouter:
     router = APIRouter(tags=["territories"])
 
-    @router.get("/territories", summary="Territories, filtered by region, département, interregional, name")
+    lists = VersionedBodies("territories")  # this replica's bodies; their version is the database's
+
+    @router.get(
+        "/territories",
+        summary="Territories, filtered by region, département, interregional, name",
+        response_model=dict[str, Any],
+        responses={304: {"description": "Not modified: the `If-None-Match` names the list's current `ETag`"}},
+    )
     async def list_territories(
         request: Request,
         caller: Reader,
@@ -55,12 +69,11 @@ def build_router() -> APIRouter:
         departement: Annotated[DepartementParam | None, Query(description="INSEE département code or name")] = None,
         interregional: bool | None = None,
         q: Annotated[str | None, Query(max_length=200, description="Part of the name (accents, case ignored)")] = None,
-    ) -> dict[str, Any]:
-        async with request.app.state.runtime.pool.acquire() as conn:
-            if departement is not None:
-                caller.require_region(departement.region.value)
-            rows = await store.search(conn, caller.region_filter(region), departement, interregional, q)
-        return {"count": len(rows), "territories": [queries.summary(r) for r in rows]}
+    ) -> Response:
+        if departement is not None:
+            caller.require_region(departement.region.value)
+        key = queries.ListKey(_code(caller.region_filter(region)), _code(departement), interregional, q)
+        return await lists.answer(request, request.app.state.runtime.pool, key, queries.territory_list)
 
     @router.get("/territories/{territory_id}", summary="One territory, by platform id or official id")
     async def get_territory(request: Request, territory_id: AnyTerritoryId, caller: Reader) -> dict[str, Any]:

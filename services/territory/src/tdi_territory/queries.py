@@ -1,10 +1,11 @@
 """Read side of the HTTP API: a territory with its EPCI, communes count, binômes and chefs de projet."""
 
-from typing import Any
+from typing import Any, NamedTuple
 from uuid import UUID
 
 from tdi_runtime.db import Connection
 from tdi_runtime.pipeline import Caller
+from tdi_territory import store
 from tdi_territory.perimeter.communes import perimeter_known
 from tdi_territory.reference.cog import load_cog
 
@@ -26,6 +27,21 @@ def summary(row: Any) -> dict[str, Any]:
         "labelled_on": row["labelled_on"],
         "label_withdrawn_on": row["label_withdrawn_on"],
     }
+
+
+class ListKey(NamedTuple):
+    """Everything that shapes `GET /territories`' body: the filters as the caller may use them (a regional caller's
+    region already imposed), nothing else of the caller."""
+
+    region: str | None
+    departement: str | None
+    interregional: bool | None
+    q: str | None
+
+
+async def territory_list(conn: Connection, key: ListKey) -> dict[str, Any]:
+    rows = await store.search(conn, key.region, key.departement, key.interregional, key.q)
+    return {"count": len(rows), "territories": [summary(r) for r in rows]}
 
 
 async def detail(conn: Connection, row: Any, access: Caller) -> dict[str, Any]:

@@ -211,9 +211,9 @@ class TerritoryUnitOfWork(UnitOfWork):
         touched, self.touched = self.touched, []
         labels, references = [], []
         for territory_id in touched:
-            state = await store.next_state(self.conn, territory_id)
+            state, label_announced_now = await store.next_state(self.conn, territory_id)
             references.append(reference_updated(state))
-            if await store.mark_label_announced(self.conn, territory_id):
+            if label_announced_now:
                 labels.append(labelled(state))
         self.emit(*labels, *references)
 

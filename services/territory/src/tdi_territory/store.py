@@ -43,74 +43,58 @@ async def search(
     )
 
 
-async def next_state(conn: Connection, territory_id: str) -> TerritoryState:
-    """Bump the territory's revision and read its full state (call once per changed territory and transaction)."""
+_STATE_COLUMNS = (
+    "id, official_id, name, departements, regions, labelled_for_temps_ii, labelled_on, revision, updated_at,"
+    " array(SELECT m.siren FROM epci_memberships m WHERE m.territory_id = t.id AND m.left_on IS NULL"
+    "       ORDER BY m.joined_on, m.id) AS epci_sirens,"
+    # the latest EPCI change: a join, or a leave
+    " (SELECT max(greatest(m.joined_on, coalesce(m.left_on, m.joined_on))) FROM epci_memberships m"
+    "  WHERE m.territory_id = t.id) AS perimeter_changed_on,"
+    # the communes published as `CommuneAssigned` (through an EPCI)
+    " (SELECT count(*) FROM communes c WHERE c.territory_id = t.id AND c.epci_siren IS NOT NULL) AS announced,"
+    " (SELECT count(*) FROM binomes b WHERE b.territory_id = t.id AND b.ended_on IS NULL) AS active_binomes,"
+    " array(SELECT p.id FROM chef_de_projet_posts p JOIN chef_de_projet_territories o ON o.post_id = p.id"
+    "       WHERE o.territory_id = t.id AND p.ended_on IS NULL ORDER BY p.started_on, p.id) AS open_posts"
+)
+"""A territory's reference state in one statement (its row and what it is made of), one round trip per change."""
+
+
+async def next_state(conn: Connection, territory_id: str) -> tuple[TerritoryState, bool]:
+    """Bump the territory's revision and read its full state (call once per changed territory and transaction),
+    with whether its label is announced now for the first time (a territory entered after the first start): one
+    statement."""
     row = await conn.fetchrow(
-        "UPDATE territories SET revision = revision + 1, updated_at = now() WHERE id = $1"
-        " RETURNING id, official_id, name, departements, regions, labelled_for_temps_ii, labelled_on, revision,"
-        " updated_at",
+        "UPDATE territories t SET revision = t.revision + 1, updated_at = now(), label_announced = true"
+        " FROM (SELECT label_announced AS before FROM territories WHERE id = $1) AS was WHERE t.id = $1"
+        f" RETURNING {_STATE_COLUMNS}, NOT was.before AS label_announced_now",
         territory_id,
     )
-    return await _state(conn, row)
+    assert row is not None  # the territory was loaded, under its lock, by the unit of work
+    return _state(row), bool(row["label_announced_now"])
 
 
 async def current_state(conn: Connection, territory_id: str) -> TerritoryState:
-    row = await conn.fetchrow(
-        "SELECT id, official_id, name, departements, regions, labelled_for_temps_ii, labelled_on, revision,"
-        " updated_at FROM territories WHERE id = $1",
-        territory_id,
-    )
-    return await _state(conn, row)
+    row = await conn.fetchrow(f"SELECT {_STATE_COLUMNS} FROM territories t WHERE id = $1", territory_id)
+    return _state(row)
 
 
-async def _state(conn: Connection, row: Row) -> TerritoryState:
-    tid = row["id"]
-    sirens = await conn.fetch(
-        "SELECT siren, joined_on FROM epci_memberships WHERE territory_id = $1 AND left_on IS NULL"
-        " ORDER BY joined_on, id",
-        tid,
-    )
-    known = perimeter_known(load_cog(), [r["siren"] for r in sirens])
-    changed_on = await conn.fetchval(  # the latest EPCI change: a join, or a leave
-        "SELECT max(greatest(joined_on, coalesce(left_on, joined_on))) FROM epci_memberships WHERE territory_id = $1",
-        tid,
-    )
-    announced = await conn.fetchval(  # the communes published as `CommuneAssigned` (through an EPCI)
-        "SELECT count(*) FROM communes WHERE territory_id = $1 AND epci_siren IS NOT NULL", tid
-    )
-    binomes = await conn.fetchval("SELECT count(*) FROM binomes WHERE territory_id = $1 AND ended_on IS NULL", tid)
-    posts = await _open_posts(conn, tid)
+def _state(row: Row) -> TerritoryState:
+    sirens = list(row["epci_sirens"])
+    known = perimeter_known(load_cog(), sirens)
     return TerritoryState(
-        id=tid,
+        id=row["id"],
         official_id=row["official_id"],
         name=row["name"],
         departements=tuple(row["departements"]),
         regions=tuple(row["regions"]),
         labelled=row["labelled_for_temps_ii"],
         revision=row["revision"],
-        epci_sirens=tuple(r["siren"] for r in sirens),
-        active_binomes=int(binomes),
-        chefs_de_projet=posts,
+        epci_sirens=tuple(sirens),
+        active_binomes=int(row["active_binomes"]),
+        chefs_de_projet=tuple(row["open_posts"]),
         labelled_on=row["labelled_on"],
         perimeter_known=known,
-        perimeter_as_of=changed_on if known else None,
-        perimeter_communes=int(announced) if known else None,
+        perimeter_as_of=row["perimeter_changed_on"] if known else None,
+        perimeter_communes=int(row["announced"]) if known else None,
         as_of=row["updated_at"].astimezone(UTC) if isinstance(row["updated_at"], datetime) else row["updated_at"],
     )
-
-
-async def _open_posts(conn: Connection, territory_id: str) -> tuple[Any, ...]:
-    posts = await conn.fetch(
-        "SELECT p.id FROM chef_de_projet_posts p JOIN chef_de_projet_territories t ON t.post_id = p.id"
-        " WHERE t.territory_id = $1 AND p.ended_on IS NULL ORDER BY p.started_on, p.id",
-        territory_id,
-    )
-    return tuple(r["id"] for r in posts)
-
-
-async def mark_label_announced(conn: Connection, territory_id: str) -> bool:
-    """Whether the territory's label is announced now for the first time (one entered after the first start)."""
-    announced = await conn.fetchval(
-        "UPDATE territories SET label_announced = true WHERE id = $1 AND NOT label_announced RETURNING id", territory_id
-    )
-    return announced is not None
