@@ -299,3 +299,26 @@ def site_candidacy_dossier(number: int, state: str, at: datetime, **over: Any) -
     }
     dossier.update(over)
     return dossier
+
+
+def eligible_fonds_vert_dossier(number: int, state: str, at: datetime) -> dict[str, Any]:
+    """A recorded Fonds vert dossier with what the Fonds vert asks besides the base form (its eligible cost, its two
+    declarations: yes/no champs of the form), so funding's eligibility accepts it."""
+    recorded = fonds_vert_dossier(number, state, at)
+    recorded["champs"] += [
+        {
+            "__typename": "DecimalNumberChamp",
+            "champDescriptorId": "Q2hhbXAtMTAwMg==",
+            "label": "Coût total éligible du projet (€)",
+            "stringValue": "900000",
+            "value": 900000.0,
+        },
+        *(
+            {"__typename": "YesNoChamp", "champDescriptorId": id_, "label": label, "stringValue": "Oui", "value": True}
+            for id_, label in (
+                ("Q2hhbXAtMTAwNg==", "Projet soutenu par les collectivités locales concernées"),
+                ("Q2hhbXAtMTAwNw==", "Projet inscrit dans la stratégie industrielle du territoire"),
+            )
+        ),
+    ]
+    return recorded

@@ -11,11 +11,9 @@ its reference event, as from the territory service.
 
 from __future__ import annotations
 
-import asyncio
 import functools
 import json
 import sys
-from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import Any
 
@@ -32,14 +30,13 @@ from tdi_reporting.options import ReportingOptions
 from tdi_runtime.doors.demarches import store
 from tdi_runtime.doors.demarches.poller import DemarchesDoor
 from tdi_runtime.doors.demarches.settings import DemarchesSettings
-from tdi_runtime.kafka import security_options
 from tdi_runtime.settings import ServiceSettings
-from tdi_runtime.testing import publish_records, unique_name
+from tdi_runtime.testing import caught_up, publish_records, unique_name, until
 
 REPO = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(REPO / "runtime" / "tests"))  # the local DS of the kit's own door tests
 
-from demarches_fake import TOKEN, FakeDemarches, at, fonds_vert_dossier, served  # noqa: E402
+from demarches_fake import TOKEN, FakeDemarches, at, eligible_fonds_vert_dossier, served  # noqa: E402
 
 pytestmark = [pytest.mark.integration, pytest.mark.timeout(600)]
 
@@ -52,53 +49,8 @@ REQUESTED, GRANTED = 25_000_050, 18_000_000  # « 250000.5 » € asked, « 1800
 
 
 def ds_dossier(state: str, minute: float) -> dict[str, Any]:
-    """The recorded Fonds vert dossier, with what the Fonds vert asks besides (its eligible cost, its two
-    declarations: yes/no champs of the form)."""
-    recorded: dict[str, Any] = fonds_vert_dossier(NUMBER, state, at(minute))
-    recorded["champs"] += [
-        {
-            "__typename": "DecimalNumberChamp",
-            "champDescriptorId": "Q2hhbXAtMTAwMg==",
-            "label": "Coût total éligible du projet (€)",
-            "stringValue": "900000",
-            "value": 900000.0,
-        },
-        *(
-            {"__typename": "YesNoChamp", "champDescriptorId": id_, "label": label, "stringValue": "Oui", "value": True}
-            for id_, label in (
-                ("Q2hhbXAtMTAwNg==", "Projet soutenu par les collectivités locales concernées"),
-                ("Q2hhbXAtMTAwNw==", "Projet inscrit dans la stratégie industrielle du territoire"),
-            )
-        ),
-    ]
-    return recorded
-
-
-async def eventually(check: Callable[[], Awaitable[Any]], timeout: float = 240.0) -> Any:
-    """Poll `check` until it returns a truthy value (the bound only turns a hang into a failure)."""
-    deadline = asyncio.get_running_loop().time() + timeout
-    while not (result := await check()):
-        assert asyncio.get_running_loop().time() < deadline, "the expected state was never reached"
-        await asyncio.sleep(0.25)
-    return result
-
-
-async def caught_up(bootstrap: str, group: str, topics: list[str]) -> bool:
-    """The group has committed every partition of `topics` up to its end offset."""
-    from aiokafka import AIOKafkaConsumer
-    from aiokafka.admin import AIOKafkaAdminClient
-
-    admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap, **security_options())
-    reader = AIOKafkaConsumer(*topics, bootstrap_servers=bootstrap, group_id=None, **security_options())
-    await admin.start()
-    await reader.start()
-    try:
-        committed = await admin.list_consumer_group_offsets(group)
-        ends = await reader.end_offsets(list(reader.assignment()))
-        return all(end == 0 or (tp in committed and committed[tp].offset >= end) for tp, end in ends.items())
-    finally:
-        await reader.stop()
-        await admin.close()
+    """The dossier of this story, as DS shows it at `minute`."""
+    return eligible_fonds_vert_dossier(NUMBER, state, at(minute))
 
 
 async def know_territory(funding_pool: Any, bootstrap: str, territory: str) -> None:
@@ -178,7 +130,7 @@ async def test_a_ds_dossier_through_every_state_twice_and_out_of_order_is_one_ap
             async def first_round_read() -> bool:  # the door's own round at start has read DS (still empty)
                 return bool(fake.requests)
 
-            await eventually(first_round_read)
+            await until(first_round_read, "the door's first round read the dossier", timeout_s=240, every_s=0.25)
 
             async def poll() -> None:
                 """One round of the door (after its own background round, if one is in flight: one lock)."""
@@ -232,8 +184,10 @@ async def test_a_ds_dossier_through_every_state_twice_and_out_of_order_is_one_ap
                 total = figures.get("financements_total") or {}
                 return figures if total.get("demandes_deposees") == 1 else None
 
-            await eventually(dashboard_shows_it)
-            await eventually(relayed_and_folded)  # every event of the story folded: the figures are the last ones
+            await until(dashboard_shows_it, "the dashboard shows the application", timeout_s=240, every_s=0.25)
+            await until(
+                relayed_and_folded, "every event of the story relayed and folded", timeout_s=240, every_s=0.25
+            )  # every event of the story folded: the figures are the last ones
             figures = (await dashboard.get("/api/figures", params={"territory": territory})).json()
 
     assert dossier["state"] == "approved"

@@ -198,3 +198,20 @@ async def until(check: Callable[[], Any], what: str, *, timeout_s: float = 60.0,
         if loop.time() >= deadline:
             raise AssertionError(f"never reached within {timeout_s:g} s: {what}")
         await asyncio.sleep(every_s)
+
+
+async def caught_up(bootstrap: str, group: str, topics: list[str]) -> bool:
+    """The consumer group has committed every partition of `topics` up to its end offset (all applied)."""
+    from aiokafka.admin import AIOKafkaAdminClient
+
+    admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap, **security_options())
+    reader = AIOKafkaConsumer(*topics, bootstrap_servers=bootstrap, group_id=None, **security_options())
+    await admin.start()
+    await reader.start()
+    try:
+        committed = await admin.list_consumer_group_offsets(group)
+        ends = await reader.end_offsets(list(reader.assignment()))
+        return all(end == 0 or (tp in committed and committed[tp].offset >= end) for tp, end in ends.items())
+    finally:
+        await reader.stop()
+        await admin.close()

@@ -98,28 +98,6 @@ def options_of(options: Mapping[str, str | int | bool]) -> Options:
 
 
 @dataclass(frozen=True)
-class Filed:
-    application_id: UUID
-    partner_reference: str
-    demarche: int
-    number: int
-    link: str
-    programme: Programme
-    instrument: Instrument
-    envelope: str
-    project_title: str
-    commune_insee: str
-    applicant_siren: str
-    establishment_siret: str | None
-    requested_cents: int
-    eligible_cost_cents: int | None
-    project_type: ProjectType | None
-    filed_at: datetime
-    supported_by_local_authorities: bool | None = None
-    linked_to_territory_strategy: bool | None = None
-
-
-@dataclass(frozen=True)
 class InstructionStarted:
     application_id: UUID
     at: datetime
@@ -155,7 +133,7 @@ class DecisionReverted:
     at: datetime
 
 
-DossierChange = Filed | InstructionStarted | Approved | Refused | Withdrawn | DecisionReverted
+DossierChange = FileFromDemarches | InstructionStarted | Approved | Refused | Withdrawn | DecisionReverted
 FundingCommand = FileFromDemarches | StartInstruction | StaffApproval | StaffRefusal | StaffWithdrawal | RevertDecision
 """What the door dispatches: funding's own commands, handled by the registry like any door's (`handlers`)."""
 
@@ -173,7 +151,7 @@ def _company(d: DossierSnapshot) -> tuple[str, str | None]:
         raise refusal(ErrorCode.DS_CHAMP_INVALID, "Champ : applicant_siren.", field="applicant_siren") from error
 
 
-def _filed(d: DossierSnapshot) -> Filed:
+def _filed(d: DossierSnapshot) -> FileFromDemarches:
     commune = d.fields.text("commune") or (d.applicant.commune if d.applicant else None)
     if commune is None:
         raise refusal(ErrorCode.DS_CHAMP_MISSING, "Champ : commune.", field="commune")
@@ -182,11 +160,9 @@ def _filed(d: DossierSnapshot) -> Filed:
         raise refusal(ErrorCode.DS_CHAMP_MISSING, "Champ : requested_cents.", field="requested_cents")
     siren, siret = _company(d)
     options = options_of(d.options)
-    return Filed(
+    return FileFromDemarches(
         application_id=application_id(d.demarche, d.number),
         partner_reference=partner_reference(d.demarche, d.number),
-        demarche=d.demarche,
-        number=d.number,
         link=d.link,
         programme=options.programme,
         instrument=options.instrument,
@@ -248,25 +224,8 @@ def changes(d: DossierSnapshot, previous: Applied | None) -> list[DossierChange]
 def command_of(change: DossierChange) -> FundingCommand:
     """The funding command that applies one change: the staff's commands (same handlers, same rules) for the
     decisions, `FileFromDemarches` and `RevertDecision` for what only DS does."""
-    if isinstance(change, Filed):
-        return FileFromDemarches(
-            application_id=change.application_id,
-            partner_reference=change.partner_reference,
-            link=change.link,
-            programme=change.programme,
-            instrument=change.instrument,
-            envelope=change.envelope,
-            project_title=change.project_title,
-            commune_insee=change.commune_insee,
-            applicant_siren=change.applicant_siren,
-            establishment_siret=change.establishment_siret,
-            requested_cents=change.requested_cents,
-            eligible_cost_cents=change.eligible_cost_cents,
-            project_type=change.project_type,
-            filed_at=change.filed_at,
-            supported_by_local_authorities=change.supported_by_local_authorities,
-            linked_to_territory_strategy=change.linked_to_territory_strategy,
-        )
+    if isinstance(change, FileFromDemarches):  # filing is the one change that is its own command
+        return change
     if isinstance(change, InstructionStarted):
         return StartInstruction(change.application_id)
     if isinstance(change, Approved):

@@ -24,7 +24,7 @@ from .conftest import STAFF_TOKEN
 REPO = Path(__file__).resolve().parents[4]
 sys.path.insert(0, str(REPO / "runtime" / "tests"))  # the local DS of the kit's own door tests
 
-from demarches_fake import TOKEN, FakeDemarches, at, fonds_vert_dossier, served  # noqa: E402
+from demarches_fake import TOKEN, FakeDemarches, at, eligible_fonds_vert_dossier, served  # noqa: E402
 
 pytestmark = [pytest.mark.integration, pytest.mark.timeout(300)]
 
@@ -43,19 +43,8 @@ async def first_round_read(fake: FakeDemarches) -> None:
 
 
 def ds_dossier(state: str, minute: float) -> dict[str, Any]:
-    """The recorded Fonds vert dossier with its eligible cost and the two declarations the Fonds vert asks."""
-    recorded: dict[str, Any] = fonds_vert_dossier(NUMBER, state, at(minute))
-    recorded["champs"] += [
-        {
-            "__typename": "DecimalNumberChamp",
-            "champDescriptorId": "Q2hhbXAtMTAwMg==",
-            "label": "Coût total éligible du projet (€)",
-            "stringValue": "900000",
-        },
-        {"__typename": "YesNoChamp", "champDescriptorId": "Q2hhbXAtMTAwNg==", "label": "Soutien", "value": True},
-        {"__typename": "YesNoChamp", "champDescriptorId": "Q2hhbXAtMTAwNw==", "label": "Stratégie", "value": True},
-    ]
-    return recorded
+    """The dossier of this story, as DS shows it at `minute`."""
+    return eligible_fonds_vert_dossier(NUMBER, state, at(minute))
 
 
 async def test_a_decision_taken_back_on_ds_after_a_payment_is_a_dead_letter_and_the_dossier_stays_as_paid(

@@ -11,10 +11,10 @@ import pytest
 from tdi_contracts.errors import ErrorCode
 from tdi_contracts.reference import Instrument, Programme
 from tdi_contracts.reference.programmes_catalogue import ProjectType
+from tdi_funding.commands import FileFromDemarches
 from tdi_funding.demarches import (
     Approved,
     DecisionReverted,
-    Filed,
     InstructionStarted,
     Refused,
     Withdrawn,
@@ -72,7 +72,7 @@ def test_the_application_id_is_stable_per_demarche_and_dossier_number() -> None:
 
 def test_a_new_dossier_is_filed_with_its_amounts_in_cents_its_commune_and_company_and_a_link() -> None:
     (filed,) = changes(snapshot(S.EN_CONSTRUCTION), None)
-    assert isinstance(filed, Filed)
+    assert isinstance(filed, FileFromDemarches)
     assert filed.application_id == application_id(4242, 1001)
     assert filed.partner_reference == "ds:4242:1001"
     assert (filed.requested_cents, filed.eligible_cost_cents) == (25_000_050, 90_000_000)
@@ -107,12 +107,12 @@ def test_a_new_dossier_is_filed_with_its_amounts_in_cents_its_commune_and_compan
 def test_a_paris_lyon_or_marseille_arrondissement_is_located_as_its_commune(arrondissement: str, commune: str) -> None:
     assert commune_of(arrondissement) == commune
     (filed,) = changes(snapshot(S.EN_CONSTRUCTION, commune=arrondissement), None)
-    assert isinstance(filed, Filed) and filed.commune_insee == commune
+    assert isinstance(filed, FileFromDemarches) and filed.commune_insee == commune
 
 
 def test_the_company_comes_from_the_applicant_when_the_form_has_no_siret() -> None:
     (filed,) = changes(snapshot(S.EN_CONSTRUCTION, establishment_siret=None), None)
-    assert isinstance(filed, Filed)
+    assert isinstance(filed, FileFromDemarches)
     assert (filed.applicant_siren, filed.establishment_siret) == ("130025265", "13002526500013")
 
 
@@ -128,10 +128,10 @@ def test_a_dossier_of_a_person_with_no_company_number_is_refused_naming_the_fiel
 @pytest.mark.parametrize(
     ("previous", "state", "expected"),
     [
-        (None, S.EN_INSTRUCTION, ["Filed", "InstructionStarted"]),
-        (None, S.ACCEPTE, ["Filed", "InstructionStarted", "Approved"]),
-        (None, S.REFUSE, ["Filed", "InstructionStarted", "Refused"]),
-        (None, S.SANS_SUITE, ["Filed", "InstructionStarted", "Withdrawn"]),
+        (None, S.EN_INSTRUCTION, ["FileFromDemarches", "InstructionStarted"]),
+        (None, S.ACCEPTE, ["FileFromDemarches", "InstructionStarted", "Approved"]),
+        (None, S.REFUSE, ["FileFromDemarches", "InstructionStarted", "Refused"]),
+        (None, S.SANS_SUITE, ["FileFromDemarches", "InstructionStarted", "Withdrawn"]),
         (S.EN_CONSTRUCTION, S.EN_CONSTRUCTION, []),  # an edit while en construction: not mirrored
         (S.EN_CONSTRUCTION, S.EN_INSTRUCTION, ["InstructionStarted"]),
         (S.EN_CONSTRUCTION, S.ACCEPTE, ["InstructionStarted", "Approved"]),  # DS's automatic acceptance

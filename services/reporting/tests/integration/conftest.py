@@ -10,7 +10,6 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-import asyncpg
 import httpx
 import pytest
 
@@ -19,7 +18,6 @@ from tdi_contracts.wire import encode_event, envelope_for
 from tdi_localstack.provisioning import create_topics
 from tdi_reporting.app import create_app
 from tdi_reporting.options import ReportingOptions
-from tdi_runtime.kafka import security_options
 from tdi_runtime.settings import ServiceSettings
 from tdi_runtime.testing import publish_records, unique_name, until
 
@@ -103,33 +101,6 @@ def publish(platform_stack, options) -> Callable[[list[Any]], Any]:
         return by_topic
 
     return _publish
-
-
-async def caught_up(bootstrap: str, group: str, topics: list[str]) -> bool:
-    """The group has committed every partition of `topics` up to its end offset (all applied)."""
-    from aiokafka import AIOKafkaConsumer
-    from aiokafka.admin import AIOKafkaAdminClient
-
-    admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap, **security_options())
-    reader = AIOKafkaConsumer(*topics, bootstrap_servers=bootstrap, group_id=None, **security_options())
-    await admin.start()
-    await reader.start()
-    try:
-        committed = await admin.list_consumer_group_offsets(group)
-        ends = await reader.end_offsets(list(reader.assignment()))
-        return all(end == 0 or (tp in committed and committed[tp].offset >= end) for tp, end in ends.items())
-    finally:
-        await reader.stop()
-        await admin.close()
-
-
-@pytest.fixture
-async def db(platform_stack, isolation):
-    pool = await asyncpg.create_pool(
-        platform_stack.database_url, min_size=1, max_size=2, server_settings={"search_path": isolation["schema"]}
-    )
-    yield pool
-    await pool.close()
 
 
 async def eventually(check: Callable[[], Any], timeout: float = 60.0) -> Any:

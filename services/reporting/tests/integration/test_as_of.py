@@ -15,8 +15,9 @@ import scenario
 from tdi_contracts.events.actions import FicheActionPlanned
 from tdi_contracts.events.funding import GrantCommitted, PaymentMade
 from tdi_contracts.events.territory import TerritoryReferenceUpdated
+from tdi_runtime.testing import caught_up
 
-from .conftest import caught_up, eventually
+from .conftest import eventually
 
 pytestmark = [pytest.mark.integration, pytest.mark.timeout(300)]
 

@@ -12,8 +12,9 @@ import scenario
 from tdi_contracts.events.actions import FicheActionPlanned
 from tdi_contracts.reference import Category
 from tdi_reporting.store import READ_MODEL_TABLES
+from tdi_runtime.testing import caught_up
 
-from .conftest import caught_up, eventually, run_cli
+from .conftest import eventually, run_cli
 
 pytestmark = [pytest.mark.integration, pytest.mark.timeout(240)]
 
