@@ -13,9 +13,10 @@ request is refused (`IDEMPOTENCY_KEY_REUSED`), and a retry while the first is st
 - a reservation expires after `idempotency_reservation_s` (a platform rule, default 60 s): a process killed
   mid-request leaves a reservation that the next retry takes over once it is stale.
 
-**In the command's own transaction** (issue 27): once this process has seen a route run its one command through
-the kit's pipeline (`Pipeline.run`), the next keyed requests to that route open one transaction before the route
-runs: the key is held there by a transaction-scoped advisory lock (a same-key request meanwhile is refused
+**In the command's own transaction** (issue 27): a route marked `@answers_from_its_command` (it answers only from
+what its one command returned: no read or write on another connection after it) that this process has seen run its
+one command through the kit's pipeline (`Pipeline.run`) has its next keyed requests open one transaction before the
+route runs: the key is held there by a transaction-scoped advisory lock (a same-key request meanwhile is refused
 `REQUEST_IN_PROGRESS`, as a reservation row made it), the pipeline applies the command in it
 (`pipeline.RequestTransaction`), and the answer is written in it just before the one commit: state, outbox and
 answer together, or nothing. A killed process or a lost connection frees the key with the transaction. A command
@@ -31,7 +32,8 @@ import asyncio
 import hashlib
 import re
 import time
-from typing import Any
+from collections.abc import Callable
+from typing import Any, TypeVar
 
 import asyncpg
 import structlog
@@ -47,6 +49,18 @@ from tdi_runtime.pipeline.pipeline import REQUEST_TRANSACTION, RequestTransactio
 log = structlog.get_logger(__name__)
 
 HEADER = "Idempotency-Key"
+ANSWERS_FROM_ITS_COMMAND = "tdi_answers_from_its_command"
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def answers_from_its_command(endpoint: F) -> F:
+    """Mark a command route that answers only from what its one `Pipeline.run` returned (it reads nothing back and
+    writes nothing on another connection after it): its keyed requests may then ride the command's own transaction
+    (one commit for state, outbox and the key's answer). Put it under the `@router.post(...)` line."""
+    setattr(endpoint, ANSWERS_FROM_ITS_COMMAND, True)
+    return endpoint
+
 
 _LOCK = "pg_try_advisory_xact_lock(hashtextextended($1 || ' ' || $2, 0))"
 """The key held by a transaction of the command's own (see above): free once it commits or rolls back."""
@@ -283,9 +297,12 @@ class IdempotencyMiddleware:
         return None
 
     def _learn(self, scope: Scope, watch: RequestTransaction) -> None:
-        """Remember a route that ran its one command through the pipeline (FastAPI leaves the route in the scope);
-        a route running several (each its own transaction so far) is left as it is."""
+        """Remember a route marked `@answers_from_its_command` that ran its one command through the pipeline (FastAPI
+        leaves the route in the scope); an unmarked route, or one running several commands, is left as it is: a
+        route that reads its command's effect back on another connection would not see it before the commit."""
         route = scope.get("route")
+        if not getattr(getattr(route, "endpoint", None), ANSWERS_FROM_ITS_COMMAND, False):
+            return
         pattern = getattr(route, "path_regex", None)
         if watch.runs == 1 and isinstance(pattern, re.Pattern) and "POST" in (getattr(route, "methods", None) or ()):
             self.pipeline_routes[str(getattr(route, "path", pattern.pattern))] = pattern

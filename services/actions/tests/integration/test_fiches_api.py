@@ -194,3 +194,17 @@ async def test_a_title_or_lead_a_spreadsheet_would_run_as_a_formula_is_refused_a
         assert (answer.status_code, answer.json()["code"]) == (422, "INVALID_REQUEST"), answer.json()
         assert [(e["field"], e["code"]) for e in answer.json()["errors"]] == [(field, "formula_like_text")]
     assert fair.status_code == 201, fair.json()
+
+
+async def test_keyed_fiches_created_one_after_another_are_each_answered_with_their_fiche(
+    actions_service, territories, db
+):
+    """The route reads the fiche back after its command: each keyed request must see its own command's effect (the
+    fault suite met a 500 from the second keyed request on, once keys rode the command's transaction)."""
+    official = next(t for t in territories.values() if t.official_id)
+    async with actions_service() as (_, client):
+        for n in range(3):
+            body = {**FICHE, "territory_id": official.official_id, "title": f"Friche n {n}"}
+            answer = await client.post("/fiches", json=body, headers={"Idempotency-Key": f"k-{n}"})
+            assert answer.status_code == 201, (n, answer.status_code, answer.text)
+            assert answer.json()["title"] == f"Friche n {n}"

@@ -11,6 +11,7 @@ from tdi_contracts.errors import ErrorCode
 from tdi_contracts.reference import DepartementParam, RegionParam
 from tdi_runtime.errors import DomainError
 from tdi_runtime.http_access import commands, documented, reads
+from tdi_runtime.idempotency import answers_from_its_command
 from tdi_runtime.pipeline import Caller, Pipeline
 from tdi_runtime.read_cache import VersionedBodies
 from tdi_territory import queries, store
@@ -105,11 +106,13 @@ def build_router() -> APIRouter:
         }
 
     @router.post("/territories", status_code=status.HTTP_201_CREATED, summary="Enter a missing territory")
+    @answers_from_its_command
     async def post_territory(request: Request, command: AddTerritory, caller: Writer) -> dict[str, Any]:
         tid = await Pipeline.of(request).run(command, caller, expect=str)
         return {"territory_id": tid, "official_id": command.official_id}
 
     @router.post("/territories/{territory_id}/withdraw-label", summary="Withdraw the label")
+    @answers_from_its_command
     async def post_withdraw_label(
         request: Request, caller: Writer, territory_id: AnyTerritoryId, command: WithdrawLabel
     ) -> dict[str, Any]:
@@ -121,6 +124,7 @@ def build_router() -> APIRouter:
         status_code=status.HTTP_201_CREATED,
         summary="An EPCI joins",
     )
+    @answers_from_its_command
     async def post_join_epci(
         request: Request, caller: Writer, territory_id: AnyTerritoryId, command: JoinEpci
     ) -> dict[str, Any]:
@@ -133,6 +137,7 @@ def build_router() -> APIRouter:
         }
 
     @router.post("/territories/{territory_id}/epci/{siren}/leave", summary="An EPCI leaves")
+    @answers_from_its_command
     async def post_leave_epci(
         request: Request, caller: Writer, territory_id: AnyTerritoryId, siren: SirenPath, command: LeaveEpci
     ) -> dict[str, Any]:
@@ -144,6 +149,7 @@ def build_router() -> APIRouter:
         status_code=status.HTTP_201_CREATED,
         summary="A binôme",
     )
+    @answers_from_its_command
     async def post_binome(
         request: Request, caller: Writer, territory_id: AnyTerritoryId, command: RecordBinome
     ) -> dict[str, Any]:
@@ -151,6 +157,7 @@ def build_router() -> APIRouter:
         return {"territory_id": created.territory_id, "binome_id": str(created.id)}
 
     @router.post("/territories/{territory_id}/binomes/{binome_id}/end", summary="A binôme leaves office")
+    @answers_from_its_command
     async def post_end_binome(
         request: Request, caller: Writer, territory_id: AnyTerritoryId, binome_id: UUID, command: EndBinome
     ) -> dict[str, Any]:
@@ -163,6 +170,7 @@ def build_router() -> APIRouter:
         status_code=status.HTTP_201_CREATED,
         summary="Open a post",
     )
+    @answers_from_its_command
     async def post_chef(
         request: Request, caller: Writer, territory_id: AnyTerritoryId, command: AppointChefDeProjet
     ) -> dict[str, Any]:
@@ -171,6 +179,7 @@ def build_router() -> APIRouter:
         return {"territory_id": created.territory_id, "chef_de_projet_id": str(created.id)}
 
     @router.post("/chefs-de-projet/{chef_de_projet_id}/share", summary="Share a post with other territories")
+    @answers_from_its_command
     async def post_share(
         request: Request, caller: Writer, chef_de_projet_id: UUID, command: ShareChefDeProjet
     ) -> dict[str, Any]:
@@ -178,6 +187,7 @@ def build_router() -> APIRouter:
         return {"chef_de_projet_id": str(chef_de_projet_id), "territory_ids": served}
 
     @router.post("/chefs-de-projet/{chef_de_projet_id}/end", summary="Close a post")
+    @answers_from_its_command
     async def post_end(
         request: Request, caller: Writer, chef_de_projet_id: UUID, command: EndChefDeProjet
     ) -> dict[str, Any]:
