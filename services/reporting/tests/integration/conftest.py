@@ -10,6 +10,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+import asyncpg
 import httpx
 import pytest
 
@@ -101,6 +102,15 @@ def publish(platform_stack, options) -> Callable[[list[Any]], Any]:
         return by_topic
 
     return _publish
+
+
+@pytest.fixture
+async def db(platform_stack, isolation):
+    pool = await asyncpg.create_pool(
+        platform_stack.database_url, min_size=1, max_size=2, server_settings={"search_path": isolation["schema"]}
+    )
+    yield pool
+    await pool.close()
 
 
 async def eventually(check: Callable[[], Any], timeout: float = 60.0) -> Any:
