@@ -227,6 +227,12 @@ class EnvelopeSeed:
     files_until: date | None = None
 
 
+def regional_envelope_id(programme: Programme, year: int, region: Region) -> str:
+    """The id of a programme's regional envelope of a year (`fonds-vert-ti-2024-r44`): the catalogue's and the
+    Démarches simplifiées door's (`[options] envelope = "by-region"`)."""
+    return f"{programme.value}-{year}-r{region.value}"
+
+
 def _seeds() -> tuple[EnvelopeSeed, ...]:
     fv, sources = Programme.FONDS_VERT_TI, CeilingProvenance.SOURCES
     national = EnvelopeSeed(
@@ -236,7 +242,7 @@ def _seeds() -> tuple[EnvelopeSeed, ...]:
     )  # fmt: skip
     regional = tuple(
         EnvelopeSeed(
-            f"{FONDS_VERT_2024}-r{r.value}",
+            regional_envelope_id(fv, 2024, r),
             fv,
             FONDS_VERT_2024_GRAND_EST if r is Region.GRAND_EST else None,
             region=r,

@@ -10,6 +10,7 @@ from tdi_contracts.errors import ErrorCode
 from tdi_contracts.events.funding import ApplicationFiledV2
 from tdi_contracts.events.funding.applications import ApplicationDetails
 from tdi_contracts.reference.geography import region_of_commune
+from tdi_contracts.reference.programmes_catalogue import regional_envelope_id
 from tdi_funding import store_applications
 from tdi_funding.actor import Actor
 from tdi_funding.commands import BY_REGION, FileFromDemarches
@@ -134,7 +135,7 @@ async def file_from_demarches(uow: FundingUnitOfWork, c: FileFromDemarches, acto
     year = c.filed_at.year
     envelope_id = c.envelope
     if envelope_id == BY_REGION:
-        envelope_id = f"{c.programme.value}-{year}-r{region_of_commune(place.commune_insee).value}"
+        envelope_id = regional_envelope_id(c.programme, year, region_of_commune(place.commune_insee))
     details = ApplicationDetails(
         territory_id=place.territory.territory_id,
         programme=c.programme,

@@ -3,7 +3,8 @@
 from tdi_contracts.money import eur
 from tdi_contracts.permissions import may_advise_on, may_decide_on, role_advises, role_decides
 from tdi_contracts.reference import Partner, Programme
-from tdi_contracts.reference.programmes_catalogue import CATALOGUE, ENVELOPE_SEEDS, PARTNER_LINES
+from tdi_contracts.reference.geography import Region
+from tdi_contracts.reference.programmes_catalogue import CATALOGUE, ENVELOPE_SEEDS, PARTNER_LINES, regional_envelope_id
 
 
 def test_rebond_industriel_is_10_million_engineering_and_90_million_investment_operated_by_bpifrance():
@@ -51,3 +52,11 @@ def test_the_regional_prefecture_decides_the_fonds_vert_the_instructor_and_the_r
 def test_the_instructors_of_other_programmes_still_decide_on_them():
     assert role_decides("instructor", Programme.REBOND_INDUSTRIEL_INGENIERIE)
     assert not role_advises("region-council", Programme.REBOND_INDUSTRIEL_INGENIERIE)
+
+
+def test_a_ds_dossiers_regional_envelope_is_one_the_catalogue_opens_for_each_region():
+    """The DS door's `by-region` envelope and the catalogue's regional seeds are named by one function."""
+    opened = {s.envelope_id for s in ENVELOPE_SEEDS}
+    regional = {regional_envelope_id(Programme.FONDS_VERT_TI, 2024, r) for r in Region}
+    assert "fonds-vert-ti-2024-r44" in regional
+    assert regional <= opened
